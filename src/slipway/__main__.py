@@ -1,0 +1,3 @@
+from slipway.cli.app import main
+
+main()
