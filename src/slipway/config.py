@@ -1,0 +1,133 @@
+"""Settings from flags, the environment and slipway.toml / pyproject.toml.
+
+First match wins for the database: --database-url, DATABASE_URL, the config file, else the
+embedded PostgreSQL. The migrations folder: --migrations, config, ./migrations. Other sections
+of the config file (lint, maintain, feeds, ...) are kept raw for the features that read them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from slipway.errors import ConfigError
+
+DEFAULT_TABLE = "slipway_migrations"
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, None: 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+
+
+def parse_duration(text: str | float | int, what: str = "duration") -> float:
+    """'2s', '500ms', '1m', '1.5' (seconds) -> seconds as a float."""
+    if isinstance(text, (int, float)):
+        return float(text)
+    match = _DURATION.match(text)
+    if not match:
+        raise ConfigError(
+            f"{what} {text!r} is not a duration: write it like 2s, 500ms or 1m"
+        )
+    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a command needs to know about the project it runs in."""
+
+    project_dir: Path
+    migrations_dir: Path
+    database_url: str | None
+    database_source: str  # flag | DATABASE_URL | <config file name> | embedded
+    config_file: Path | None = None
+    table: str = DEFAULT_TABLE
+    lock_timeout: float = 5.0
+    lock_retries: int = 5
+    lock_wait: float = 60.0
+    tenant_column: str = "dealership_id"
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    def section(self, name: str) -> dict[str, Any]:
+        """A top-level table of the config file ({} when absent)."""
+        value = self.raw.get(name, {})
+        if not isinstance(value, dict):
+            raise ConfigError(f"[{name}] in {self.config_file} must be a table")
+        return value
+
+
+def _read_config(project_dir: Path) -> tuple[Path | None, dict[str, Any]]:
+    own = project_dir / "slipway.toml"
+    if own.is_file():
+        return own, _load_toml(own)
+    pyproject = project_dir / "pyproject.toml"
+    if pyproject.is_file():
+        tool = _load_toml(pyproject).get("tool", {}).get("slipway")
+        if isinstance(tool, dict):
+            return pyproject, tool
+    return None, {}
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}; fix the file and retry") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+
+
+def load_settings(
+    database_url: str | None = None,
+    migrations: str | Path | None = None,
+    project_dir: Path | None = None,
+) -> Settings:
+    """Settings for the project in `project_dir` (default: the working directory)."""
+    project = (project_dir or Path.cwd()).resolve()
+    config_file, raw = _read_config(project)
+    base = config_file.parent if config_file else project
+    db_section = raw.get("database", {})
+    mig_section = raw.get("migrations", {})
+
+    url, source = database_url, "flag"
+    if not url:
+        url, source = os.environ.get("DATABASE_URL") or None, "DATABASE_URL"
+    if not url and isinstance(db_section, dict) and db_section.get("url"):
+        url, source = _expand_env(str(db_section["url"])), config_file.name if config_file else ""
+    if not url:
+        source = "embedded"
+
+    if migrations is not None:
+        mig_dir = Path(migrations)
+        mig_dir = mig_dir if mig_dir.is_absolute() else Path.cwd() / mig_dir
+    elif mig_section.get("directory"):
+        mig_dir = base / str(mig_section["directory"])
+    else:
+        mig_dir = project / "migrations"
+
+    return Settings(
+        project_dir=project,
+        migrations_dir=mig_dir.resolve(),
+        database_url=url,
+        database_source=source,
+        config_file=config_file,
+        table=str(mig_section.get("table", DEFAULT_TABLE)),
+        lock_timeout=parse_duration(mig_section.get("lock_timeout", "5s"), "lock_timeout"),
+        lock_retries=int(mig_section.get("lock_retries", 5)),
+        lock_wait=parse_duration(mig_section.get("lock_wait", "60s"), "lock_wait"),
+        tenant_column=str(raw.get("tenancy", {}).get("column", "dealership_id")),
+        raw=raw,
+    )
+
+
+def _expand_env(value: str) -> str:
+    """${VAR} in the config file's URL comes from the environment (keeps passwords out of git)."""
+
+    def sub(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in os.environ:
+            raise ConfigError(f"database url in the config file uses ${{{name}}}, which is not set")
+        return os.environ[name]
+
+    return re.sub(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}", sub, value)
