@@ -1,0 +1,448 @@
+"""The objects of the Catalog model (tables, columns, functions...): plain frozen data.
+
+Introspection (live database), the lint replay (migration files) and saved JSON snapshots fill
+it; diff, verify, doctor, lint and the docs only read it. No I/O here.
+
+Naming: `schema.name` is shown as plain `name` when the schema is `public` (the messages people
+read: "index users_email_idx left behind", "column customers.opted_out_at ..."), otherwise
+qualified. Every object has a stable `key` (a tuple, identical across databases) and a `label`.
+Objects that live inside a table (columns, constraints, indexes, policies, triggers) get theirs
+from `key_in(table)` / `label_in(table)`, so they stay plain values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Protocol
+
+Key = tuple[str, ...]
+
+
+def display_name(schema: str, name: str) -> str:
+    """`users` for public.users, `audit.events` elsewhere."""
+    return name if schema == "public" else f"{schema}.{name}"
+
+
+class Relation(Protocol):
+    """Anything with a schema and a name (a table, view or materialized view)."""
+
+    @property
+    def schema(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str  # format_type() text: "character varying(255)", "timestamp with time zone"
+    nullable: bool = True
+    default: str | None = None  # pg_get_expr text, None when there is none
+    identity: str = ""  # 'a' ALWAYS, 'd' BY DEFAULT, '' not an identity column
+    generated: str | None = None  # expression of a GENERATED ALWAYS AS (...) STORED column
+    comment: str | None = None
+    ordinal: int = 0  # attnum; not compared by diff (dropped columns leave gaps)
+    collation: str | None = None  # only when it differs from the type's default
+    grants: tuple[str, ...] = ()  # column-level ACL entries
+
+    def key_in(self, rel: Relation) -> Key:
+        return ("column", rel.schema, rel.name, self.name)
+
+    def label_in(self, rel: Relation) -> str:
+        return f"column {display_name(rel.schema, rel.name)}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    name: str
+    type: str  # p primary key, u unique, f foreign key, c check, x exclusion, t trigger
+    definition: str  # pg_get_constraintdef
+    columns: tuple[str, ...] = ()
+    ref_schema: str | None = None  # foreign keys: the referenced table
+    ref_table: str | None = None
+    ref_columns: tuple[str, ...] = ()
+    on_delete: str | None = None  # NO ACTION, RESTRICT, CASCADE, SET NULL, SET DEFAULT
+    on_update: str | None = None
+    validated: bool = True  # False for NOT VALID
+    deferrable: bool = False
+    deferred: bool = False  # INITIALLY DEFERRED
+    index: str | None = None  # the index backing a p/u/x constraint
+    comment: str | None = None
+    inherited: bool = False  # cloned onto a partition from its parent's constraint
+
+    @property
+    def is_foreign_key(self) -> bool:
+        return self.type == "f"
+
+    def key_in(self, rel: Relation) -> Key:
+        return ("constraint", rel.schema, rel.name, self.name)
+
+    def label_in(self, rel: Relation) -> str:
+        return f"constraint {self.name} on {display_name(rel.schema, rel.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    name: str
+    definition: str  # pg_get_indexdef
+    columns: tuple[str, ...] = ()  # key columns; expressions as text
+    unique: bool = False
+    primary: bool = False
+    valid: bool = True  # False: left INVALID by a failed CREATE INDEX CONCURRENTLY
+    predicate: str | None = None  # WHERE clause of a partial index
+    method: str = "btree"
+    include: tuple[str, ...] = ()  # INCLUDE (...) columns
+    constraint: str | None = None  # name of the constraint it backs, if any
+    comment: str | None = None
+
+    def key_in(self, rel: Relation) -> Key:
+        # Index names are unique per schema, so the table is not part of the key.
+        return ("index", rel.schema, self.name)
+
+    def label_in(self, rel: Relation) -> str:
+        return f"index {display_name(rel.schema, self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    command: str = "ALL"  # ALL, SELECT, INSERT, UPDATE, DELETE
+    permissive: bool = True
+    roles: tuple[str, ...] = ("public",)
+    using: str | None = None
+    with_check: str | None = None
+
+    def key_in(self, rel: Relation) -> Key:
+        return ("policy", rel.schema, rel.name, self.name)
+
+    def label_in(self, rel: Relation) -> str:
+        return f"policy {self.name} on {display_name(rel.schema, rel.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    name: str
+    definition: str  # pg_get_triggerdef
+    enabled: bool = True
+    enabled_mode: str = "O"  # tgenabled: O origin, D disabled, R replica, A always
+    comment: str | None = None
+
+    def key_in(self, rel: Relation) -> Key:
+        return ("trigger", rel.schema, rel.name, self.name)
+
+    def label_in(self, rel: Relation) -> str:
+        return f"trigger {self.name} on {display_name(rel.schema, rel.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    schema: str
+    name: str
+    kind: str = "ordinary"  # ordinary, partitioned, foreign
+    columns: tuple[Column, ...] = ()
+    constraints: tuple[Constraint, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    policies: tuple[Policy, ...] = ()
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    partition_strategy: str | None = None  # range, list, hash (partitioned tables)
+    partition_key: str | None = None  # pg_get_partkeydef: "RANGE (created_at)"
+    parent: tuple[str, str] | None = None  # (schema, name) of the partitioned parent
+    partition_bound: str | None = None  # "FOR VALUES FROM (...) TO (...)" or "DEFAULT"
+    is_default_partition: bool = False
+    comment: str | None = None
+    owner: str | None = None
+    grants: tuple[str, ...] = ()  # aclitem text: "app=arwd/postgres"
+    reloptions: tuple[str, ...] = ()  # "fillfactor=70"
+    estimated_rows: float = -1  # reltuples; -1 never analyzed. Never compared.
+    unlogged: bool = False
+
+    @property
+    def key(self) -> Key:
+        return ("table", self.schema, self.name)
+
+    @property
+    def qualified(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def display(self) -> str:
+        return display_name(self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"table {self.display}"
+
+    @property
+    def is_partitioned(self) -> bool:
+        return self.kind == "partitioned"
+
+    @property
+    def is_partition(self) -> bool:
+        return self.parent is not None
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+    def constraint(self, name: str) -> Constraint | None:
+        return next((c for c in self.constraints if c.name == name), None)
+
+    def index(self, name: str) -> Index | None:
+        return next((i for i in self.indexes if i.name == name), None)
+
+    def policy(self, name: str) -> Policy | None:
+        return next((p for p in self.policies if p.name == name), None)
+
+    def trigger(self, name: str) -> Trigger | None:
+        return next((t for t in self.triggers if t.name == name), None)
+
+    @property
+    def primary_key(self) -> Constraint | None:
+        return next((c for c in self.constraints if c.type == "p"), None)
+
+    @property
+    def primary_key_columns(self) -> tuple[str, ...]:
+        pk = self.primary_key
+        return pk.columns if pk else ()
+
+    @property
+    def foreign_keys(self) -> tuple[Constraint, ...]:
+        return tuple(c for c in self.constraints if c.type == "f")
+
+    def policies_for(self, command: str) -> tuple[Policy, ...]:
+        """Policies that apply to `command` (SELECT/INSERT/UPDATE/DELETE), ALL included."""
+        return tuple(p for p in self.policies if p.command in ("ALL", command.upper()))
+
+    def covering_index(self, fk: Constraint) -> Index | None:
+        """A valid, non-partial index whose leading key columns are the FK's columns.
+
+        The FK columns may appear in any order among the leading ones.
+        """
+        wanted = set(fk.columns)
+        n = len(fk.columns)
+        for ix in self.indexes:
+            if not ix.valid or ix.predicate is not None or len(ix.columns) < n:
+                continue
+            if ix.method not in ("btree", "hash") or (ix.method == "hash" and n != 1):
+                continue
+            if set(ix.columns[:n]) == wanted:
+                return ix
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    schema: str
+    name: str
+    definition: str  # pg_get_viewdef
+    options: tuple[str, ...] = ()  # reloptions: "security_invoker=true", "security_barrier=true"
+    columns: tuple[Column, ...] = ()
+    owner: str | None = None
+    grants: tuple[str, ...] = ()
+    comment: str | None = None
+    triggers: tuple[Trigger, ...] = ()  # INSTEAD OF triggers
+
+    @property
+    def key(self) -> Key:
+        return ("view", self.schema, self.name)
+
+    @property
+    def display(self) -> str:
+        return display_name(self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"view {self.display}"
+
+    @property
+    def security_invoker(self) -> bool:
+        return _option_true(self.options, "security_invoker")
+
+
+@dataclass(frozen=True, slots=True)
+class MatView:
+    schema: str
+    name: str
+    definition: str
+    options: tuple[str, ...] = ()
+    columns: tuple[Column, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    populated: bool = True  # False: created WITH NO DATA and never refreshed
+    owner: str | None = None
+    grants: tuple[str, ...] = ()
+    comment: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return ("matview", self.schema, self.name)
+
+    @property
+    def display(self) -> str:
+        return display_name(self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"materialized view {self.display}"
+
+    def index(self, name: str) -> Index | None:
+        return next((i for i in self.indexes if i.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    schema: str
+    name: str
+    arg_types: str  # oidvectortypes(proargtypes): "uuid, uuid, date, integer" — the identity
+    identity_args: str = ""  # pg_get_function_identity_arguments (with argument names)
+    result: str | None = None  # pg_get_function_result; None for procedures
+    kind: str = "function"  # function, procedure, aggregate, window
+    language: str = "sql"
+    definition: str | None = None  # pg_get_functiondef (None for aggregates)
+    security_definer: bool = False
+    config: tuple[str, ...] = ()  # proconfig: "search_path=public, pg_temp"
+    volatility: str = "volatile"  # immutable, stable, volatile
+    strict: bool = False
+    owner: str | None = None
+    grants: tuple[str, ...] = ()
+    comment: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return ("function", self.schema, self.name, self.arg_types)
+
+    @property
+    def signature(self) -> str:
+        return f"{display_name(self.schema, self.name)}({self.arg_types})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.signature}"
+
+    @property
+    def search_path(self) -> str | None:
+        """The fixed search_path from `SET search_path = ...`, None when not set."""
+        for item in self.config:
+            if item.startswith("search_path="):
+                return item.split("=", 1)[1]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    schema: str
+    name: str
+    type: str = "bigint"
+    start: int = 1
+    increment: int = 1
+    min_value: int = 1
+    max_value: int = 9223372036854775807
+    cache: int = 1
+    cycle: bool = False
+    owned_by: str | None = None  # "schema.table.column" for serial/identity sequences
+    owner: str | None = None
+    grants: tuple[str, ...] = ()
+    comment: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return ("sequence", self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"sequence {display_name(self.schema, self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class EnumType:
+    schema: str
+    name: str
+    labels: tuple[str, ...] = ()  # in sort order (enumsortorder)
+    owner: str | None = None
+    comment: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return ("type", self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"enum {display_name(self.schema, self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    schema: str
+    name: str
+    base_type: str
+    nullable: bool = True
+    default: str | None = None
+    checks: tuple[str, ...] = ()  # "name: CHECK (VALUE > 0)"
+    owner: str | None = None
+    comment: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return ("type", self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"domain {display_name(self.schema, self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeType:
+    schema: str
+    name: str
+    attributes: tuple[Column, ...] = ()
+    owner: str | None = None
+    comment: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return ("type", self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"type {display_name(self.schema, self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    name: str
+    version: str = ""
+    schema: str = "public"
+
+    @property
+    def key(self) -> Key:
+        return ("extension", self.name)
+
+    @property
+    def label(self) -> str:
+        return f"extension {self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Schema:
+    name: str
+    owner: str | None = None
+    grants: tuple[str, ...] = ()
+    comment: str | None = None
+
+    @property
+    def key(self) -> Key:
+        return ("schema", self.name)
+
+    @property
+    def label(self) -> str:
+        return f"schema {self.name}"
+
+
+def _option_true(options: Iterable[str], name: str) -> bool:
+    for opt in options:
+        key, _, value = opt.partition("=")
+        if key == name:
+            return value.lower() in ("true", "on", "1", "yes", "")
+    return False
