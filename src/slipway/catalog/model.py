@@ -35,14 +35,22 @@ from slipway.catalog.objects import (
 )
 
 CatalogObject: TypeAlias = (
-    Schema | Table | View | MatView | Function | Sequence | EnumType | Domain | CompositeType
+    Schema
+    | Table
+    | View
+    | MatView
+    | Function
+    | Sequence
+    | EnumType
+    | Domain
+    | CompositeType
     | Extension
 )
 _Named = TypeVar("_Named", Table, View, MatView, Sequence, EnumType, Domain, CompositeType)
 
 
 def split_name(name: str) -> tuple[str | None, str]:
-    """"audit.events" -> ("audit", "events"); "users" -> (None, "users")."""
+    """ "audit.events" -> ("audit", "events"); "users" -> (None, "users")."""
     schema, dot, rest = name.partition(".")
     return (schema, rest) if dot else (None, name)
 
@@ -145,7 +153,9 @@ class Catalog:
     def tables_with_column(self, column: str) -> tuple[Table, ...]:
         return tuple(t for t in self.tables if t.column(column) is not None)
 
-    def foreign_keys(self, table: str | Relation | None = None) -> tuple[tuple[Table, Constraint], ...]:
+    def foreign_keys(
+        self, table: str | Relation | None = None
+    ) -> tuple[tuple[Table, Constraint], ...]:
         """(table, fk) pairs: of one table, or of the whole catalog when `table` is None."""
         tables = self.tables if table is None else _opt(self.table(table))
         return tuple((t, c) for t in tables for c in t.foreign_keys)

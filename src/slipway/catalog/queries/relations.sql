@@ -1,0 +1,28 @@
+-- Tables, partitioned and foreign tables, views and materialized views of the user schemas,
+-- without the ones that belong to an extension.
+SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
+       c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
+       c.relpersistence = 'u' AS unlogged, c.reltuples::float8 AS reltuples,
+       pg_get_userbyid(c.relowner) AS owner, c.relacl::text[] AS acl, c.reloptions,
+       d.description AS comment,
+       pt.partstrat::text AS partstrat,
+       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
+       pn.nspname AS parent_schema, pc.relname AS parent_name,
+       pg_get_expr(c.relpartbound, c.oid) AS partbound,
+       CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef,
+       c.relispopulated AS populated
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+LEFT JOIN pg_description d
+       ON d.objoid = c.oid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
+LEFT JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+LEFT JOIN pg_inherits i ON c.relispartition AND i.inhrelid = c.oid
+LEFT JOIN pg_class pc ON pc.oid = i.inhparent
+LEFT JOIN pg_namespace pn ON pn.oid = pc.relnamespace
+WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname !~ '^pg_(toast|temp_)'
+  AND (%(schemas)s::text[] IS NULL OR n.nspname = ANY(%(schemas)s::text[]))
+  AND NOT EXISTS (SELECT 1 FROM pg_depend e
+                  WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+ORDER BY n.nspname, c.relname
