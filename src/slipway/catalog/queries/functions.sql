@@ -17,4 +17,4 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND (%(schemas)s::text[] IS NULL OR n.nspname = ANY(%(schemas)s::text[]))
   AND NOT EXISTS (SELECT 1 FROM pg_depend e
                   WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
-ORDER BY n.nspname, p.proname, 3
+ORDER BY n.nspname, p.proname, 3 COLLATE "C"
