@@ -1,0 +1,116 @@
+"""Fixtures for the Rylie reference schema: migrations applied with plain psycopg.
+
+The slipway engine is deliberately not used here, so these tests judge the SQL files alone.
+A session-wide template database holds every migration plus the seed data; tests that change
+data get their own clone of it (cloning costs milliseconds).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from conftest import ADMIN_URL, create_database, drop_database, url_for
+
+RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "rylie"
+MIGRATIONS = RYLIE / "migrations"
+SEED = RYLIE / "data" / "seed.sql"
+TENANT_SETTING = "app.current_dealership_id"
+
+
+@dataclass(frozen=True)
+class Files:
+    version: str
+    stem: str
+    up: Path
+    down: Path
+    verify: Path
+
+
+def migration_files() -> list[Files]:
+    ups = sorted(p for p in MIGRATIONS.glob("*.sql") if p.name.count(".") == 1)
+    out = []
+    for up in ups:
+        stem = up.name[:-4]
+        out.append(Files(stem.split("_", 1)[0], stem, up,
+                         MIGRATIONS / f"{stem}.down.sql", MIGRATIONS / f"{stem}.verify.sql"))
+    return out
+
+
+def run_file(conn: psycopg.Connection[tuple[object, ...]], path: Path) -> None:
+    """Run one script in its own transaction (all Rylie migrations are transactional)."""
+    with conn.transaction():
+        conn.execute(path.read_text(encoding="utf-8").encode())
+
+
+def apply_all(url: str, seed: bool = False) -> None:
+    with psycopg.connect(url, autocommit=True) as conn:
+        for files in migration_files():
+            run_file(conn, files.up)
+        if seed:
+            run_file(conn, SEED)
+
+
+def schema_dump(url: str) -> str:
+    """`pg_dump --schema-only`, minus lines that differ between runs (version header, the
+    random \\restrict key of newer pg_dump releases)."""
+    out = subprocess.run(["pg_dump", "--schema-only", "-d", url],
+                         check=True, capture_output=True, text=True).stdout
+    return "\n".join(line for line in out.splitlines() if not line.startswith(_VOLATILE))
+
+
+_VOLATILE = ("-- Dumped", "\\restrict", "\\unrestrict")
+
+
+@pytest.fixture(scope="session")
+def rylie_template(pg_server: str) -> Iterator[str]:
+    """Name of a database with all migrations and the seed applied; used only as a template."""
+    name = create_database("rylie_tpl")
+    try:
+        apply_all(url_for(name), seed=True)
+        yield name
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture
+def rylie_url(rylie_template: str) -> Iterator[str]:
+    """A private, seeded copy of the Rylie database."""
+    name = f"{rylie_template}_{uuid.uuid4().hex[:6]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+            sql.Identifier(name), sql.Identifier(rylie_template)))
+    try:
+        yield url_for(name)
+    finally:
+        drop_database(name)
+
+
+@pytest.fixture
+def owner(rylie_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """Autocommit connection as the migration role (a superuser here: bypasses RLS)."""
+    with psycopg.connect(rylie_url, autocommit=True) as conn:
+        yield conn
+
+
+@pytest.fixture
+def app(rylie_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """A connection that acts as rylie_app: each test runs inside one transaction with
+    SET LOCAL ROLE rylie_app, rolled back at the end. Use `as_tenant(conn, id)` to pick a tenant."""
+    with psycopg.connect(rylie_url) as conn:
+        conn.execute("SET LOCAL ROLE rylie_app")
+        yield conn
+        conn.rollback()
+
+
+def as_tenant(conn: psycopg.Connection[tuple[object, ...]], dealership_id: int | None) -> None:
+    """Set the tenant for the rest of the current transaction ('' means no tenant)."""
+    value = "" if dealership_id is None else str(dealership_id)
+    conn.execute("SELECT set_config(%s, %s, true)", (TENANT_SETTING, value))
