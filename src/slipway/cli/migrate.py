@@ -1,0 +1,209 @@
+"""Migration commands: init, new, status, up, down, redo, plan, validate, baseline, accept,
+history. Thin: parse options, call the engine, render."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import typer
+
+from slipway.cli.options import (
+    DatabaseUrlOpt,
+    FormatOpt,
+    MigrationsOpt,
+    OutputFormat,
+    QuietOpt,
+    is_quiet,
+    settings,
+)
+from slipway.config import parse_duration
+
+LockTimeoutOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lock-timeout",
+        help="Longest wait for a lock per DDL statement before retrying, e.g. 2s. "
+        "Default: [migrations] lock_timeout, else 5s.",
+        show_default=False,
+    ),
+]
+ToOpt = Annotated[str | None, typer.Option("--to", help="Stop at this version.", show_default=False)]
+DryRunOpt = Annotated[
+    bool, typer.Option("--dry-run", help="Show what would run, with the SQL; change nothing.")
+]
+
+
+@contextmanager
+def engine_for(
+    ctx: typer.Context, database_url: str | None, migrations: str | None, lock_timeout: str | None
+) -> Iterator[Any]:
+    from slipway.db import connect
+    from slipway.migrations.layouts import load_folder
+    from slipway.migrations.runner import Engine
+
+    cfg = settings(ctx, database_url, migrations)
+    mset = load_folder(cfg.migrations_dir)
+    timeout = parse_duration(lock_timeout, "--lock-timeout") if lock_timeout else None
+    from slipway.cli.progress import make_events
+
+    events = make_events(is_quiet(ctx, False))
+    conn = connect(cfg)
+    try:
+        yield Engine(conn, cfg, mset, events, lock_timeout=timeout)
+    finally:
+        if hasattr(events, "stop"):
+            events.stop()
+        conn.close()
+
+
+def _print_plan(steps: list[Any], fmt: OutputFormat, action: str) -> None:
+    from slipway.cli.output import console, print_json
+
+    if fmt is OutputFormat.json:
+        print_json({"action": action, "steps": [s.to_json() for s in steps]})
+        return
+    out = console()
+    if not steps:
+        out.print(f"Nothing to {'apply' if action == 'up' else 'roll back'}.")
+        return
+    for step in steps:
+        mode = "in a transaction" if step.mode != "statements" else "statement by statement, no transaction"
+        out.print(f"-- {step.action} {step.migration.version} {step.migration.description} ({mode})")
+        out.print(f"-- {step.script.path}", markup=False)
+        out.print(step.script.sql.rstrip() + "\n", markup=False, highlight=False)
+
+
+def _summary(ctx: typer.Context, quiet: bool, report: Any, verb: str) -> None:
+    if is_quiet(ctx, quiet):
+        return
+    count = len(report.results)
+    if count == 0:
+        print("Nothing to do: the database is up to date." if verb == "applied" else "Nothing to roll back.")
+        return
+    seconds = sum(r.seconds for r in report.results)
+    print(f"{verb.capitalize()} {count} migration{'s' if count != 1 else ''} in {seconds:.2f}s.")
+
+
+def up(
+    ctx: typer.Context,
+    to: ToOpt = None,
+    dry_run: DryRunOpt = False,
+    allow_out_of_order: Annotated[
+        bool, typer.Option("--allow-out-of-order", help="Apply pending migrations older than the newest applied one.")
+    ] = False,
+    restart_partial: Annotated[
+        bool,
+        typer.Option("--restart-partial", help="Run a half-applied non-transactional migration from its first statement."),
+    ] = False,
+    lock_timeout: LockTimeoutOpt = None,
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Apply pending migrations, each in its own transaction with its history row."""
+    with engine_for(ctx, database_url, migrations, lock_timeout) as engine:
+        if dry_run:
+            _print_plan(engine.plan_up(to, allow_out_of_order), OutputFormat.text, "up")
+            return
+        report = engine.up(to, allow_out_of_order, restart_partial)
+    _summary(ctx, quiet, report, "applied")
+
+
+def down(
+    ctx: typer.Context,
+    steps: Annotated[int | None, typer.Option("--steps", "-n", help="How many migrations to roll back (default 1).")] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Roll back every migration newer than this version.", show_default=False)
+    ] = None,
+    dry_run: DryRunOpt = False,
+    lock_timeout: LockTimeoutOpt = None,
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Roll back the newest applied migration (or --steps N, or down --to a version)."""
+    from slipway.errors import ConfigError
+
+    if steps is not None and to is not None:
+        raise ConfigError("use either --steps or --to, not both")
+    if steps is not None and steps < 1:
+        raise ConfigError("--steps must be 1 or more")
+    with engine_for(ctx, database_url, migrations, lock_timeout) as engine:
+        if dry_run:
+            _print_plan(engine.plan_down(steps or 1, to), OutputFormat.text, "down")
+            return
+        report = engine.down(steps or 1, to)
+    _summary(ctx, quiet, report, "rolled back")
+
+
+def redo(
+    ctx: typer.Context,
+    lock_timeout: LockTimeoutOpt = None,
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Roll back the newest applied migration and apply it again."""
+    with engine_for(ctx, database_url, migrations, lock_timeout) as engine:
+        report = engine.redo()
+    if not is_quiet(ctx, quiet):
+        print(f"Redid {report.results[0].step.migration.version}.")
+
+
+def plan(
+    ctx: typer.Context,
+    action: Annotated[str, typer.Argument(help="up or down")] = "up",
+    to: ToOpt = None,
+    steps: Annotated[int, typer.Option("--steps", "-n", help="For down: how many.")] = 1,
+    fmt: FormatOpt = OutputFormat.text,
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+) -> None:
+    """Show what `up` or `down` would run, in order, with the SQL. Changes nothing."""
+    from slipway.errors import ConfigError
+
+    if action not in ("up", "down"):
+        raise ConfigError(f"plan takes 'up' or 'down', not {action!r}")
+    with engine_for(ctx, database_url, migrations, None) as engine:
+        steps_list = engine.plan_up(to) if action == "up" else engine.plan_down(steps, to)
+    _print_plan(steps_list, fmt, action)
+
+
+def baseline(
+    ctx: typer.Context,
+    version: Annotated[str, typer.Argument(help="Every migration up to this version is marked applied.")],
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Adopt an existing database: record migrations up to VERSION as applied, without running them."""
+    with engine_for(ctx, database_url, migrations, None) as engine:
+        adopted = engine.baseline(version)
+    if not is_quiet(ctx, quiet):
+        print(f"Baselined at {version}: {len(adopted)} migration(s) recorded as applied.")
+
+
+def accept(
+    ctx: typer.Context,
+    version: Annotated[str, typer.Argument(help="The applied migration whose edit to accept.")],
+    reason: Annotated[str | None, typer.Option("--reason", help="Why the edit is safe (kept in the audit log).")] = None,
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Accept an intentional edit of an applied migration; who, when and both checksums are logged."""
+    with engine_for(ctx, database_url, migrations, None) as engine:
+        old, new = engine.accept(version, reason)
+    if not is_quiet(ctx, quiet):
+        print(f"Accepted the edit of {version}: checksum {old[:12]} -> {new[:12]} (recorded in history).")
+
+
+def register(app: typer.Typer) -> None:
+    from slipway.cli import inspect as inspect_cmds
+
+    for command in (up, down, redo, plan, baseline, accept):
+        app.command(rich_help_panel="Migrate")(command)
+    inspect_cmds.register(app)
+

@@ -1,0 +1,130 @@
+"""Connections: where the database comes from, the embedded default, and URL masking.
+
+The embedded PostgreSQL (pgserver, PostgreSQL 16 inside its wheel) keeps its data in
+`.slipway/pgdata` in the project folder; it is started on demand and left running so later
+runs reuse it (`slipway db stop` stops it).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from slipway.config import Settings
+from slipway.errors import ConfigError, ConnectionFailed
+
+if TYPE_CHECKING:
+    import psycopg
+
+EMBEDDED_DIR = ".slipway"
+EMBEDDED_DATABASE = "postgres"
+APPLICATION_NAME = "slipway"
+
+_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)([^@/\s]*)(@)")
+_KV_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE)
+
+
+def mask_url(url: str) -> str:
+    """The URL with any password replaced by ***, for printing and logging."""
+    masked = _URL_PASSWORD.sub(lambda m: m.group(1) + ("***" if m.group(2) else "") + m.group(3), url)
+    return _KV_PASSWORD.sub(r"\1***", masked)
+
+
+def embedded_pgdata(project_dir: Path) -> Path:
+    return project_dir / EMBEDDED_DIR / "pgdata"
+
+
+def start_embedded(project_dir: Path, database: str = EMBEDDED_DATABASE) -> str:
+    """Start (or reuse) the project's embedded server and return a URL for `database`."""
+    pgdata = embedded_pgdata(project_dir)
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import pgserver
+    except ImportError as exc:  # pragma: no cover - pgserver is a dependency
+        raise ConfigError(
+            "no database configured and the embedded PostgreSQL (pgserver) is not installed",
+            hint="set DATABASE_URL or pass --database-url",
+        ) from exc
+    try:
+        server = pgserver.get_server(pgdata, cleanup_mode=None)
+    except Exception as exc:  # pgserver raises plain exceptions from subprocess/psutil
+        raise ConnectionFailed(
+            f"could not start the embedded PostgreSQL in {pgdata}: {exc}",
+            hint="set DATABASE_URL to use an existing server",
+        ) from exc
+    return str(server.get_uri(database=database))
+
+
+def embedded_running(project_dir: Path) -> bool:
+    pid_file = embedded_pgdata(project_dir) / "postmaster.pid"
+    if not pid_file.is_file():
+        return False
+    try:
+        pid = int(pid_file.read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return False
+    try:
+        import os
+
+        os.kill(pid, 0)
+    except OSError:
+        return False
+    return True
+
+
+def stop_embedded(project_dir: Path) -> bool:
+    """Stop the project's embedded server. False when it was not running."""
+    if not embedded_running(project_dir):
+        return False
+    import os
+    import subprocess
+
+    from pgserver._commands import pg_ctl
+
+    user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
+    try:
+        pg_ctl(["-w", "-m", "fast", "stop"], pgdata=embedded_pgdata(project_dir), user=user)
+    except subprocess.CalledProcessError as exc:
+        raise ConnectionFailed(f"could not stop the embedded PostgreSQL: {exc}") from exc
+    return True
+
+
+def server_url(settings: Settings) -> str:
+    """The database URL the settings point at, starting the embedded server if needed."""
+    if settings.database_url:
+        return settings.database_url
+    return start_embedded(settings.project_dir)
+
+
+def connect_url(url: str, *, autocommit: bool = True, **kwargs: Any) -> psycopg.Connection[Any]:
+    """Open a connection; failures become one clear line without the password."""
+    import psycopg
+
+    kwargs.setdefault("application_name", APPLICATION_NAME)
+    kwargs.setdefault("connect_timeout", 10)
+    try:
+        return psycopg.connect(url, autocommit=autocommit, **kwargs)
+    except psycopg.ProgrammingError as exc:
+        raise ConfigError(f"invalid database URL {mask_url(url)}: {exc}") from exc
+    except psycopg.OperationalError as exc:
+        raise ConnectionFailed(_explain_connect_failure(url, exc)) from exc
+
+
+def connect(settings: Settings, **kwargs: Any) -> psycopg.Connection[Any]:
+    return connect_url(server_url(settings), **kwargs)
+
+
+def _explain_connect_failure(url: str, exc: Exception) -> str:
+    text = mask_url(" ".join(str(exc).split()))
+    where = mask_url(url)
+    if "password authentication failed" in text or "no password supplied" in text:
+        return f"cannot connect to {where}: the server rejected the user or password; check DATABASE_URL"
+    if "does not exist" in text and "database" in text:
+        return f"cannot connect to {where}: {text}; create the database first"
+    if "Connection refused" in text or "could not translate host" in text or "timeout" in text:
+        return (
+            f"cannot connect to {where}: the server is not reachable ({text}); "
+            "is PostgreSQL running, and is --database-url or DATABASE_URL right?"
+        )
+    return f"cannot connect to {where}: {text}"

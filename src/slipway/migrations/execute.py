@@ -1,0 +1,303 @@
+"""Run one script against PostgreSQL: in one transaction when it can, else statement by
+statement; DDL waits for locks at most lock_timeout and is retried with backoff.
+
+Errors come back as MigrationFailed carrying `file:line:column`, PostgreSQL's message, detail,
+hint and SQLSTATE.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from slipway.errors import MigrationFailed
+from slipway.migrations.model import Script, checksum
+from slipway.migrations.statements import ParsedScript, Statement, line_col
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
+
+RETRYABLE = {"55P03", "40P01"}  # lock_not_available, deadlock_detected
+MAX_BACKOFF = 5.0
+
+
+@dataclass
+class RunOutcome:
+    mode: str
+    lock_retries: int = 0
+    statements_done: int = 0
+    statements_total: int = 0
+    resumed_from: int = 0
+    cleaned: list[str] = field(default_factory=list)  # leftovers removed before a retry
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    lock_timeout: float = 5.0
+    retries: int = 5
+    backoff: float = 0.5
+    on_retry: Callable[[int, str], None] | None = None
+
+    def pause(self, attempt: int) -> None:
+        time.sleep(min(self.backoff * 2 ** (attempt - 1), MAX_BACKOFF))
+
+
+def _ms(seconds: float) -> str:
+    return f"{int(seconds * 1000)}ms"
+
+
+def _session_settings(conn: psycopg.Connection[Any], lock_timeout: float, local: bool) -> str:
+    scope = "LOCAL " if local else ""
+    parts = [f"SET {scope}lock_timeout = '{_ms(lock_timeout)}'"]
+    if conn.info.server_version >= 140000:
+        # A killed client's statement is cancelled within a second, releasing its locks.
+        parts.append(f"SET {scope}client_connection_check_interval = '1s'")
+    return ";\n".join(parts) + ";\n"
+
+
+def describe_error(exc: Exception, script: Script, offset: int | None) -> str:
+    """`file:line:col: message (SQLSTATE x) detail/hint/context` for a psycopg error."""
+    diag = getattr(exc, "diag", None)
+    primary = (diag.message_primary if diag else None) or str(exc).strip().splitlines()[0]
+    where = f"{script.path}"
+    if offset is not None:
+        where = script.location(*line_col(script.sql, offset))
+    text = f"{where}: {primary}"
+    if diag is not None:
+        if diag.sqlstate:
+            text += f" (SQLSTATE {diag.sqlstate})"
+        for label, value in (("detail", diag.message_detail), ("hint", diag.message_hint)):
+            if value:
+                text += f"; {label}: {value}"
+        if diag.context and "PL/pgSQL" in diag.context:
+            text += f"; context: {' '.join(diag.context.split())}"
+    return text
+
+
+def _error_offset(exc: Exception, base: int) -> int | None:
+    """Character offset in the script of PostgreSQL's error position, if it gave one."""
+    diag = getattr(exc, "diag", None)
+    position = diag.statement_position if diag else None
+    if not position:
+        return None
+    return base + int(position) - 1
+
+
+def _sqlstate(exc: Exception) -> str | None:
+    diag = getattr(exc, "diag", None)
+    return diag.sqlstate if diag else None
+
+
+def run_transaction(
+    conn: psycopg.Connection[Any],
+    parsed: ParsedScript,
+    policy: RetryPolicy,
+    epilogue: sql.Composable | None = None,
+) -> RunOutcome:
+    """BEGIN; settings; script; epilogue (history rows); COMMIT — one simple-query message."""
+    import psycopg
+    from psycopg import sql as _sql
+
+    script = parsed.script
+    body, body_offset = parsed.body_sql()
+    prelude = "BEGIN;\n" + _session_settings(conn, policy.lock_timeout, local=True)
+    tail = _sql.SQL("\n;\n") + (epilogue or _sql.SQL("")) + _sql.SQL(";\nCOMMIT")
+    query = _sql.SQL(prelude) + _sql.SQL(body) + tail
+    outcome = RunOutcome(mode=parsed.mode)
+    attempt = 0
+    while True:
+        try:
+            conn.execute(query.as_string(conn).encode("utf-8"), prepare=False)
+            conn.execute("RESET ALL")
+            return outcome
+        except psycopg.Error as exc:
+            _rollback(conn)
+            if _sqlstate(exc) in RETRYABLE and attempt < policy.retries:
+                attempt += 1
+                outcome.lock_retries = attempt
+                if policy.on_retry:
+                    policy.on_retry(attempt, str(getattr(exc.diag, "message_primary", exc)))
+                policy.pause(attempt)
+                continue
+            offset = _error_offset(exc, body_offset - len(prelude))
+            if offset is None or offset < 0 or offset > len(script.sql):
+                offset = _locate_failure(conn, parsed, policy)
+            raise MigrationFailed(_retry_note(describe_error(exc, script, offset), exc, attempt)) from exc
+
+
+def _retry_note(text: str, exc: Exception, attempts: int) -> str:
+    if _sqlstate(exc) in RETRYABLE:
+        text += (
+            f"; gave up after {attempts + 1} tries: a long transaction holds a lock this "
+            "migration needs — find it in pg_stat_activity, or run again when traffic is lower"
+        )
+    return text
+
+
+def _rollback(conn: psycopg.Connection[Any]) -> None:
+    import psycopg
+
+    try:
+        conn.execute("ROLLBACK")
+        conn.execute("RESET ALL")
+    except psycopg.Error:
+        pass
+
+
+def _locate_failure(
+    conn: psycopg.Connection[Any], parsed: ParsedScript, policy: RetryPolicy
+) -> int | None:
+    """PostgreSQL gave no position (e.g. a constraint violation): replay the statements one
+    at a time in a transaction that is rolled back, to name the one that fails."""
+    import psycopg
+
+    try:
+        statements = parsed.statement_texts()
+    except MigrationFailed:
+        return None
+    try:
+        conn.execute("BEGIN")
+        conn.execute(_session_settings(conn, policy.lock_timeout, local=True))
+        for stmt, text in statements:
+            if stmt.transaction_kind:
+                continue
+            try:
+                conn.execute(text.encode("utf-8"), prepare=False)
+            except psycopg.Error:
+                return stmt.start + _leading_space(parsed.script.sql, stmt)
+    except psycopg.Error:
+        return None
+    finally:
+        _rollback(conn)
+    return None
+
+
+def _leading_space(sql_text: str, stmt: Statement) -> int:
+    raw = sql_text[stmt.start : stmt.end]
+    return len(raw) - len(raw.lstrip())
+
+
+def run_statements(
+    conn: psycopg.Connection[Any],
+    parsed: ParsedScript,
+    policy: RetryPolicy,
+    start_at: int = 0,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RunOutcome:
+    """Run each statement on its own, outside a transaction (unless the file opens one).
+
+    `on_progress(done, total)` is called after each statement that ends outside a transaction,
+    so a caller can record how far it got. A failure raises MigrationFailed naming how many
+    statements ran.
+    """
+    import psycopg
+
+    script = parsed.script
+    statements = parsed.statement_texts()
+    outcome = RunOutcome(
+        mode="statements", statements_total=len(statements), resumed_from=start_at
+    )
+    conn.execute(_session_settings(conn, policy.lock_timeout, local=False))
+    try:
+        for index in range(start_at, len(statements)):
+            stmt, text = statements[index]
+            _run_one(conn, parsed, stmt, text, policy, outcome, index)
+            outcome.statements_done = index + 1
+            if on_progress and conn.info.transaction_status == 0:  # IDLE
+                on_progress(index + 1, len(statements))
+    except psycopg.Error as exc:  # pragma: no cover - _run_one converts errors
+        raise MigrationFailed(describe_error(exc, script, None)) from exc
+    finally:
+        if conn.info.transaction_status != 0:
+            _rollback(conn)
+        else:
+            conn.execute("RESET ALL")
+    return outcome
+
+
+def _run_one(
+    conn: psycopg.Connection[Any],
+    parsed: ParsedScript,
+    stmt: Statement,
+    text: str,
+    policy: RetryPolicy,
+    outcome: RunOutcome,
+    index: int,
+) -> None:
+    import psycopg
+
+    script = parsed.script
+    in_own_transaction = conn.info.transaction_status != 0
+    attempt = 0
+    while True:
+        if stmt.concurrent and stmt.kind == "IndexStmt":
+            outcome.cleaned.extend(drop_invalid_index(conn, stmt))
+        try:
+            if stmt.concurrent:
+                # CONCURRENTLY waits for old snapshots, which blocks no application query:
+                # a lock_timeout would only make it fail and leave an INVALID index behind.
+                conn.execute("SET lock_timeout = 0")
+            conn.execute(text.encode("utf-8"), prepare=False)
+            if stmt.concurrent:
+                conn.execute(f"SET lock_timeout = '{_ms(policy.lock_timeout)}'")
+            return
+        except psycopg.Error as exc:
+            retryable = _sqlstate(exc) in RETRYABLE and not in_own_transaction
+            if retryable and attempt < policy.retries:
+                attempt += 1
+                outcome.lock_retries += 1
+                if policy.on_retry:
+                    policy.on_retry(attempt, str(getattr(exc.diag, "message_primary", exc)))
+                policy.pause(attempt)
+                continue
+            base = stmt.start + _leading_space(script.sql, stmt)
+            offset = _error_offset(exc, base)
+            message = describe_error(exc, script, base if offset is None else offset)
+            ran = f"statements 1..{index} ran and stay applied" if index else "no statement ran"
+            raise MigrationFailed(
+                f"{_retry_note(message, exc, attempt)}; statement {index + 1} of "
+                f"{outcome.statements_total} failed ({ran}, outside a transaction); "
+                "fix it and run again: slipway resumes at the failed statement"
+            ) from exc
+
+
+def drop_invalid_index(conn: psycopg.Connection[Any], stmt: Statement) -> list[str]:
+    """An INVALID index left by an interrupted CREATE INDEX CONCURRENTLY of the same name is
+    dropped first, so the retry neither fails nor (with IF NOT EXISTS) silently keeps it."""
+    name = stmt.node.get("idxname")
+    if not name:
+        return []
+    schema = (stmt.node.get("relation") or {}).get("schemaname")
+    rows = conn.execute(
+        """SELECT format('%%I.%%I', n.nspname, c.relname)
+           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE NOT i.indisvalid AND c.relname = %s
+             AND (n.nspname = %s OR (%s::text IS NULL AND n.nspname = ANY (current_schemas(false))))""",
+        (name, schema, schema),
+    ).fetchall()
+    dropped = []
+    for (qualified,) in rows:
+        conn.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {qualified}")
+        dropped.append(qualified)
+    return dropped
+
+
+def statement_checksums(parsed: ParsedScript) -> list[str]:
+    return [checksum(text) for _, text in parsed.statement_texts()]
+
+
+def run_script(
+    conn: psycopg.Connection[Any], script: Script, *, lock_timeout: float | None = None
+) -> RunOutcome:
+    """Run one script on an autocommit connection, the way `slipway up` would (without
+    touching history). Used by verification and the demo."""
+    parsed = ParsedScript(script)
+    parsed.check_syntax()
+    policy = RetryPolicy(lock_timeout=script.lock_timeout or lock_timeout or 5.0)
+    if parsed.mode == "statements":
+        return run_statements(conn, parsed, policy)
+    return run_transaction(conn, parsed, policy)

@@ -1,0 +1,262 @@
+"""slipway's own tables: what is applied (`<table>`) and every run (`<table>_log`).
+
+The table name is configurable (real projects have dropped tables named schema_migrations);
+a `schema.table` name is honoured.
+"""
+
+from __future__ import annotations
+
+import getpass
+import socket
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from slipway.migrations.model import version_key
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg import sql
+
+
+@dataclass(frozen=True)
+class AppliedRow:
+    version: str
+    name: str
+    description: str | None
+    checksum: str
+    applied_at: datetime
+    applied_by: str | None
+    duration_ms: int | None
+    kind: str  # migration | baseline
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+
+@dataclass(frozen=True)
+class LogRow:
+    id: int
+    version: str
+    name: str | None
+    action: str  # up | down | baseline | accept
+    outcome: str  # success | failed | partial
+    started_at: datetime
+    finished_at: datetime | None
+    duration_ms: int | None
+    applied_by: str | None
+    db_user: str | None
+    error: str | None
+    checksum: str | None
+    old_checksum: str | None
+    statements_done: int | None
+    statements_total: int | None
+    detail: dict[str, Any] | None
+
+
+def who() -> str:
+    """The person running slipway: OS user at host (the DB role is recorded separately)."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"
+
+
+class History:
+    """SQL for slipway's tables, composed safely with psycopg.sql."""
+
+    def __init__(self, table: str) -> None:
+        from psycopg import sql
+
+        self.name = table
+        parts = table.split(".", 1)
+        self.table = sql.Identifier(*parts)
+        self.log = sql.Identifier(*parts[:-1], parts[-1] + "_log")
+        self.log_seq_hint = parts[-1] + "_log"
+
+    def create_sql(self) -> sql.Composed:
+        from psycopg import sql
+
+        return sql.SQL(
+            """CREATE TABLE IF NOT EXISTS {table} (
+    version text PRIMARY KEY,
+    name text NOT NULL,
+    description text,
+    checksum text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now(),
+    applied_by text,
+    db_user text DEFAULT current_user,
+    duration_ms integer,
+    kind text NOT NULL DEFAULT 'migration'
+);
+CREATE TABLE IF NOT EXISTS {log} (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    version text NOT NULL,
+    name text,
+    action text NOT NULL,
+    outcome text NOT NULL,
+    started_at timestamptz NOT NULL DEFAULT now(),
+    finished_at timestamptz,
+    duration_ms integer,
+    applied_by text,
+    db_user text DEFAULT current_user,
+    error text,
+    checksum text,
+    old_checksum text,
+    statements_done integer,
+    statements_total integer,
+    detail jsonb
+)"""
+        ).format(table=self.table, log=self.log)
+
+    def ensure(self, conn: psycopg.Connection[Any]) -> None:
+        conn.execute(self.create_sql())
+
+    def exists(self, conn: psycopg.Connection[Any]) -> bool:
+        row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (self.name,)).fetchone()
+        return bool(row and row[0])
+
+    def applied(self, conn: psycopg.Connection[Any]) -> list[AppliedRow]:
+        """Applied migrations in version order ([] before the first run)."""
+        from psycopg import sql
+
+        if not self.exists(conn):
+            return []
+        rows = conn.execute(
+            sql.SQL(
+                "SELECT version, name, description, checksum, applied_at, applied_by, "
+                "duration_ms, kind FROM {}"
+            ).format(self.table)
+        ).fetchall()
+        return sorted((AppliedRow(*row) for row in rows), key=lambda r: r.sort_key)
+
+    def runs(self, conn: psycopg.Connection[Any], limit: int | None = None) -> list[LogRow]:
+        from psycopg import sql
+
+        if not self.exists(conn):
+            return []
+        query = sql.SQL(
+            "SELECT id, version, name, action, outcome, started_at, finished_at, duration_ms, "
+            "applied_by, db_user, error, checksum, old_checksum, statements_done, "
+            "statements_total, detail FROM {} ORDER BY id DESC"
+        ).format(self.log)
+        if limit:
+            query = query + sql.SQL(" LIMIT {}").format(sql.Literal(limit))
+        return [LogRow(*row) for row in conn.execute(query).fetchall()]
+
+    def last_partial(self, conn: psycopg.Connection[Any], version: str) -> LogRow | None:
+        """The latest run of `version` if it stopped midway (a non-transactional migration)."""
+        from psycopg import sql
+
+        row = conn.execute(
+            sql.SQL(
+                "SELECT id, version, name, action, outcome, started_at, finished_at, duration_ms, "
+                "applied_by, db_user, error, checksum, old_checksum, statements_done, "
+                "statements_total, detail FROM {} WHERE version = %s AND action = 'up' "
+                "ORDER BY id DESC LIMIT 1"
+            ).format(self.log),
+            (version,),
+        ).fetchone()
+        if row is None:
+            return None
+        log = LogRow(*row)
+        return log if log.outcome == "partial" else None
+
+    # -- statements composed into the migration's own transaction -------------------------
+
+    def record_applied_sql(
+        self, version: str, name: str, description: str, checksum: str, kind: str = "migration"
+    ) -> sql.Composed:
+        """INSERT of the history row plus its log row; duration measured server-side."""
+        from psycopg import sql
+
+        lit = sql.Literal
+        elapsed = sql.SQL(
+            "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::int"
+        )
+        return sql.SQL(
+            "INSERT INTO {table} (version, name, description, checksum, applied_by, duration_ms, kind)"
+            " VALUES ({v}, {n}, {d}, {c}, {who}, {elapsed}, {k});\n"
+            "INSERT INTO {log} (version, name, action, outcome, started_at, finished_at,"
+            " duration_ms, applied_by, checksum)"
+            " VALUES ({v}, {n}, {action}, 'success', statement_timestamp(), clock_timestamp(),"
+            " {elapsed}, {who}, {c})"
+        ).format(
+            table=self.table,
+            log=self.log,
+            v=lit(version),
+            n=lit(name),
+            d=lit(description),
+            c=lit(checksum),
+            who=lit(who()),
+            elapsed=elapsed,
+            k=lit(kind),
+            action=lit("baseline" if kind == "baseline" else "up"),
+        )
+
+    def record_reverted_sql(self, version: str, name: str, checksum: str | None) -> sql.Composed:
+        from psycopg import sql
+
+        lit = sql.Literal
+        return sql.SQL(
+            "DELETE FROM {table} WHERE version = {v};\n"
+            "INSERT INTO {log} (version, name, action, outcome, started_at, finished_at,"
+            " duration_ms, applied_by, checksum)"
+            " VALUES ({v}, {n}, 'down', 'success', statement_timestamp(), clock_timestamp(),"
+            " (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::int,"
+            " {who}, {c})"
+        ).format(
+            table=self.table, log=self.log, v=lit(version), n=lit(name), who=lit(who()),
+            c=lit(checksum),
+        )
+
+    def log_run(self, conn: psycopg.Connection[Any], **fields: Any) -> int:
+        """Insert a log row outside any migration transaction (failures, partial runs)."""
+        from psycopg import sql
+        from psycopg.types.json import Jsonb
+
+        fields.setdefault("applied_by", who())
+        if "detail" in fields and fields["detail"] is not None:
+            fields["detail"] = Jsonb(fields["detail"])
+        columns = list(fields)
+        query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING id").format(
+            self.log,
+            sql.SQL(", ").join(map(sql.Identifier, columns)),
+            sql.SQL(", ").join(sql.Placeholder() * len(columns)),
+        )
+        row = conn.execute(query, list(fields.values())).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def update_run(self, conn: psycopg.Connection[Any], run_id: int, **fields: Any) -> None:
+        from psycopg import sql
+        from psycopg.types.json import Jsonb
+
+        if "detail" in fields and fields["detail"] is not None:
+            fields["detail"] = Jsonb(fields["detail"])
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(sql.Identifier(k), sql.Placeholder()) for k in fields
+        )
+        conn.execute(
+            sql.SQL("UPDATE {} SET {} WHERE id = %s").format(self.log, assignments),
+            [*fields.values(), run_id],
+        )
+
+    def accept_checksum(
+        self, conn: psycopg.Connection[Any], version: str, old: str, new: str, reason: str | None
+    ) -> None:
+        """Audited acceptance of an edited, already applied migration."""
+        from psycopg import sql
+
+        with conn.transaction():
+            conn.execute(
+                sql.SQL("UPDATE {} SET checksum = %s WHERE version = %s").format(self.table),
+                (new, version),
+            )
+            self.log_run(
+                conn, version=version, action="accept", outcome="success", checksum=new,
+                old_checksum=old, error=None, detail={"reason": reason} if reason else None,
+                finished_at=datetime.now().astimezone(), duration_ms=0,
+            )

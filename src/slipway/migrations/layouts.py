@@ -1,0 +1,264 @@
+"""Read the migration layouts teams already have, detected per file, no flag needed.
+
+1. paired files: 0001_name.sql + 0001_name.down.sql | .rollback.sql | _rollback.sql (+ .verify.sql)
+2. golang-migrate: 000001_name.up.sql + 000001_name.down.sql
+3. diesel: 2019-02-26-002946_name/up.sql + down.sql (+ verify.sql, metadata.toml)
+4. dbmate: one file with `-- migrate:up` and `-- migrate:down` sections
+5. Flyway: V1__name.sql + U1__name.sql
+
+A rollback pairs with its migration by version, not by name.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from slipway.config import parse_duration
+from slipway.errors import ConfigError, MigrationLayoutError
+from slipway.migrations.model import Ignored, Migration, MigrationSet, Script, normalize_sql
+
+VERSION = r"(?P<version>\d(?:[\d-]*\d)?)"
+_PAIRED = re.compile(
+    VERSION + r"_(?P<name>.+?)(?P<role>\.up|\.down|\.rollback|_rollback|\.verify|_verify)?\.sql$",
+    re.IGNORECASE,
+)
+_FLYWAY = re.compile(r"^(?P<kind>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<name>.+)\.sql$")
+_DIESEL_DIR = re.compile(VERSION + r"_(?P<name>.+)$")
+_DBMATE_MARK = re.compile(r"^--\s*migrate:(up|down)\b(.*)$", re.MULTILINE)
+_DIRECTIVE = re.compile(r"^\s*--\s*slipway:\s*(?P<body>.+?)\s*$", re.MULTILINE | re.IGNORECASE)
+_ROLE = {
+    ".up": "up",
+    None: "up",
+    ".down": "down",
+    ".rollback": "down",
+    "_rollback": "down",
+    ".verify": "verify",
+    "_verify": "verify",
+}
+
+
+@dataclass
+class _Parts:
+    """Scripts found so far for one version."""
+
+    version: str
+    name: str
+    layout: str
+    up: Script | None = None
+    down: Script | None = None
+    verify: Script | None = None
+
+
+def read_sql(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise MigrationLayoutError(
+            f"{path}: cannot read ({exc.strerror}); fix its permissions or remove it"
+        ) from exc
+    try:
+        return normalize_sql(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise MigrationLayoutError(
+            f"{path}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8"
+        ) from exc
+
+
+def apply_directives(script: Script, header: str = "") -> Script:
+    """Per-file options written as comments: `-- slipway: no-transaction`,
+    `-- slipway: lock-timeout 10s` (dbmate's `transaction:false` comes in via `header`)."""
+    transactional = script.transactional
+    lock_timeout = script.lock_timeout
+    if re.search(r"transaction\s*:\s*false", header):
+        transactional = False
+    for match in _DIRECTIVE.finditer(script.sql):
+        body = match.group("body").lower().replace("_", "-")
+        if body in ("no-transaction", "notransaction", "transaction=false", "transaction: false"):
+            transactional = False
+        elif body.startswith("lock-timeout"):
+            value = body.removeprefix("lock-timeout").strip(" =:")
+            lock_timeout = parse_duration(value, f"{script.path}: lock-timeout")
+        else:
+            raise MigrationLayoutError(
+                f"{script.path}: unknown directive '-- slipway: {match.group('body')}' "
+                "(known: no-transaction, lock-timeout <duration>)"
+            )
+    return replace(script, transactional=transactional, lock_timeout=lock_timeout)
+
+
+def describe(up_sql: str, name: str) -> str:
+    """The first `--` comment line of the up script, else the humanized name."""
+    for line in up_sql.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("--"):
+            break
+        text = stripped.lstrip("-").strip()
+        if not text or re.match(r"(migrate|slipway)\s*:", text, re.IGNORECASE):
+            continue
+        return text
+    return name.replace("_", " ").replace("-", " ").strip().capitalize()
+
+
+def _split_dbmate(path: Path, text: str) -> tuple[Script, Script | None]:
+    marks = list(_DBMATE_MARK.finditer(text))
+    sections: dict[str, Script] = {}
+    for i, mark in enumerate(marks):
+        start = mark.end()
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        role = mark.group(1)
+        if role in sections:
+            raise MigrationLayoutError(f"{path}: more than one '-- migrate:{role}' section")
+        offset = text.count("\n", 0, start)
+        body = text[start:end]
+        if body.startswith("\n"):
+            body, offset = body[1:], offset + 1
+        script = Script(path=path, sql=body, line_offset=offset)
+        sections[role] = apply_directives(script, mark.group(2))
+    if "up" not in sections:
+        raise MigrationLayoutError(f"{path}: has '-- migrate:down' but no '-- migrate:up' section")
+    down = sections.get("down")
+    if down is not None and not down.sql.strip():
+        down = None  # an empty down section means "no rollback"
+    return sections["up"], down
+
+
+def _diesel_scripts(directory: Path) -> tuple[Script | None, Script | None, Script | None]:
+    transactional: bool | None = None
+    meta = directory / "metadata.toml"
+    if meta.is_file():
+        try:
+            data = tomllib.loads(meta.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise MigrationLayoutError(f"{meta}: invalid TOML: {exc}") from exc
+        if data.get("run_in_transaction") is False:
+            transactional = False
+    scripts: list[Script | None] = []
+    for role in ("up", "down", "verify"):
+        path = directory / f"{role}.sql"
+        if path.is_file():
+            script = apply_directives(Script(path=path, sql=read_sql(path)))
+            if transactional is False:
+                script = replace(script, transactional=False)
+            scripts.append(script)
+        else:
+            scripts.append(None)
+    return scripts[0], scripts[1], scripts[2]
+
+
+class _Collector:
+    """Gathers scripts per version and reports clashes naming both files."""
+
+    def __init__(self, directory: Path) -> None:
+        self.result = MigrationSet(directory=directory)
+        self.parts: dict[tuple[int, ...], _Parts] = {}
+
+    def add(self, version: str, name: str, layout: str, role: str, script: Script) -> None:
+        from slipway.migrations.model import version_key
+
+        key = version_key(version)
+        parts = self.parts.get(key)
+        if parts is None:
+            parts = self.parts[key] = _Parts(version=version, name=name, layout=layout)
+        existing: Script | None = getattr(parts, role)
+        if existing is not None:
+            what = "migrations" if role == "up" else f"{role} scripts"
+            raise MigrationLayoutError(
+                f"duplicate version {version}: {existing.path.name} and {script.path.name} are both "
+                f"{what} for it; renumber one of them"
+            )
+        if role == "up":
+            parts.version, parts.name, parts.layout = version, name, layout
+        setattr(parts, role, script)
+        self.result.layouts.add(layout)
+
+    def ignore(self, path: Path, reason: str) -> None:
+        self.result.ignored.append(Ignored(path=path, reason=reason))
+
+    def finish(self) -> MigrationSet:
+        for key in sorted(self.parts):
+            parts = self.parts[key]
+            if parts.up is None:
+                for orphan in (parts.down, parts.verify):
+                    if orphan is not None:
+                        self.ignore(orphan.path, f"no migration with version {parts.version}")
+                continue
+            self.result.migrations.append(
+                Migration(
+                    version=parts.version,
+                    name=parts.name,
+                    description=describe(parts.up.sql, parts.name),
+                    up=parts.up,
+                    down=parts.down,
+                    verify=parts.verify,
+                    layout=parts.layout,
+                )
+            )
+        self.result.ignored.sort(key=lambda i: i.path.name)
+        return self.result
+
+
+def _add_file(collector: _Collector, path: Path) -> None:
+    name = path.name
+    if not name.lower().endswith(".sql"):
+        collector.ignore(path, "not a .sql file")
+        return
+    flyway = _FLYWAY.match(name)
+    if flyway:
+        role = "up" if flyway.group("kind") == "V" else "down"
+        script = apply_directives(Script(path=path, sql=read_sql(path)))
+        collector.add(flyway.group("version"), flyway.group("name"), "flyway", role, script)
+        return
+    if name.startswith("R__"):
+        collector.ignore(path, "Flyway repeatable migrations are not supported")
+        return
+    paired = _PAIRED.match(name)
+    if not paired:
+        collector.ignore(path, "no leading version number (expected e.g. 0001_name.sql)")
+        return
+    text = read_sql(path)
+    version, mig_name, suffix = paired.group("version", "name", "role")
+    suffix = suffix.lower() if suffix else None
+    if suffix is None and _DBMATE_MARK.search(text):
+        up, down = _split_dbmate(path, text)
+        collector.add(version, mig_name, "dbmate", "up", up)
+        if down is not None:
+            collector.add(version, mig_name, "dbmate", "down", down)
+        return
+    layout = "golang-migrate" if suffix in (".up", ".down") else "paired"
+    script = apply_directives(Script(path=path, sql=text))
+    collector.add(version, mig_name, layout, _ROLE[suffix], script)
+
+
+def load_folder(directory: Path | str) -> MigrationSet:
+    """Every migration in `directory`, sorted by version; non-migrations are listed, not loaded."""
+    directory = Path(directory)
+    if not directory.is_dir():
+        raise ConfigError(
+            f"migrations folder {directory} does not exist; run `slipway init` or pass --migrations"
+        )
+    collector = _Collector(directory)
+    try:
+        entries = sorted(directory.iterdir())
+    except OSError as exc:
+        raise MigrationLayoutError(f"{directory}: cannot list ({exc.strerror})") from exc
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            match = _DIESEL_DIR.match(entry.name)
+            if not match or not (entry / "up.sql").is_file():
+                collector.ignore(entry, "folder without a version and an up.sql")
+                continue
+            up, down, verify = _diesel_scripts(entry)
+            assert up is not None
+            for role, script in (("up", up), ("down", down), ("verify", verify)):
+                if script is not None:
+                    collector.add(match.group("version"), match.group("name"), "diesel", role, script)
+        else:
+            _add_file(collector, entry)
+    return collector.finish()

@@ -1,0 +1,103 @@
+"""One run at a time per database: a session-level advisory lock, taken by polling.
+
+Polling with pg_try_advisory_lock (instead of a blocking pg_advisory_lock) matters: a waiting
+`SELECT pg_advisory_lock()` holds a snapshot for as long as it waits, and CREATE INDEX
+CONCURRENTLY in the lock holder's session waits for every such snapshot to go away, so the
+two would wait on each other. Short polls hold no snapshot between attempts. The lock is tied
+to the session, so a killed run releases it when its connection goes away.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from typing import TYPE_CHECKING, Any
+
+from slipway.config import Settings
+from slipway.errors import LockBusy
+
+if TYPE_CHECKING:
+    import psycopg
+
+LOCK_CLASS = 0x534C5057 & 0x7FFFFFFF  # "SLPW"
+
+
+def lock_key(table: str) -> tuple[int, int]:
+    """Advisory lock key pair: one lock per history table, so two projects sharing a database
+    with different tables do not block each other."""
+    return LOCK_CLASS, zlib.crc32(table.encode("utf-8")) & 0x7FFFFFFF
+
+
+def holder(conn: psycopg.Connection[Any], table: str) -> str | None:
+    """Who holds the lock: 'pid 123 (slipway, user@host, since 12:00:01)', or None."""
+    classid, objid = lock_key(table)
+    row = conn.execute(
+        """SELECT a.pid, a.application_name, a.usename, a.client_addr::text,
+                  to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS')
+           FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+           WHERE l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objid = %s
+             AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database
+                                                  WHERE datname = current_database())""",
+        (classid, objid),
+    ).fetchone()
+    if row is None:
+        return None
+    pid, app, user, addr, since = row
+    return f"pid {pid} ({app or 'unknown application'}, user {user}, from {addr or 'local socket'}, connected {since})"
+
+
+def is_locked(conn: psycopg.Connection[Any], settings: Settings) -> bool:
+    return holder(conn, settings.table) is not None
+
+
+class MigrationLock:
+    """Context manager holding the advisory lock on `conn` (an autocommit connection)."""
+
+    def __init__(
+        self, conn: psycopg.Connection[Any], table: str, wait: float, on_wait: Any = None
+    ) -> None:
+        self.conn = conn
+        self.table = table
+        self.wait = wait
+        self.on_wait = on_wait
+        self.held = False
+
+    def try_acquire(self) -> bool:
+        row = self.conn.execute(
+            "SELECT pg_try_advisory_lock(%s, %s)", lock_key(self.table)
+        ).fetchone()
+        self.held = bool(row and row[0])
+        return self.held
+
+    def acquire(self) -> None:
+        deadline = time.monotonic() + self.wait
+        delay = 0.05
+        told = False
+        while not self.try_acquire():
+            if time.monotonic() >= deadline:
+                who = holder(self.conn, self.table) or "another session"
+                raise LockBusy(
+                    f"another slipway run holds the migration lock ({who}) and did not finish "
+                    f"within {self.wait:g}s",
+                    hint="wait for it to finish, or raise [migrations] lock_wait",
+                )
+            if not told and self.on_wait is not None:
+                self.on_wait(holder(self.conn, self.table))
+                told = True
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
+    def release(self) -> None:
+        if self.held and not self.conn.closed:
+            self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", lock_key(self.table))
+        self.held = False
+
+    def __enter__(self) -> MigrationLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.release()
+        except Exception:  # a broken connection releases the lock by itself
+            pass

@@ -1,0 +1,368 @@
+"""The engine: plan and apply migrations up and down under the advisory lock.
+
+The engine returns result objects and reports progress through an Events object; it never
+prints. Every migration runs in its own transaction together with its history row, except
+migrations that cannot run in one, which run statement by statement with their progress
+recorded so a rerun resumes where the last one stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from slipway.config import Settings
+from slipway.errors import ConfigError, MigrationFailed, Refused
+from slipway.migrations.execute import (
+    RetryPolicy,
+    RunOutcome,
+    run_statements,
+    run_transaction,
+    statement_checksums,
+)
+from slipway.migrations.history import History
+from slipway.migrations.lock import MigrationLock
+from slipway.migrations.model import Migration, MigrationSet, Script, version_key
+from slipway.migrations.statements import ParsedScript
+from slipway.migrations.status import MigrationState, combine
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+class Events:
+    """Progress callbacks; the CLI overrides what it shows. All do nothing by default."""
+
+    def waiting_for_lock(self, holder: str | None) -> None: ...
+
+    def start(self, step: Step, index: int, total: int) -> None: ...
+
+    def done(self, result: StepResult, index: int, total: int) -> None: ...
+
+    def retry(self, step: Step, attempt: int, message: str) -> None: ...
+
+    def note(self, message: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Step:
+    migration: Migration
+    action: str  # up | down
+
+    @property
+    def script(self) -> Script:
+        script = self.migration.up if self.action == "up" else self.migration.down
+        assert script is not None
+        return script
+
+    @property
+    def mode(self) -> str:
+        return ParsedScript(self.script).mode
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.migration.version,
+            "name": self.migration.name,
+            "action": self.action,
+            "file": str(self.script.path),
+            "transaction": self.mode != "statements",
+            "sql": self.script.sql,
+        }
+
+
+@dataclass
+class StepResult:
+    step: Step
+    seconds: float
+    outcome: RunOutcome
+
+
+@dataclass
+class RunReport:
+    action: str
+    results: list[StepResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class Engine:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        settings: Settings,
+        mset: MigrationSet,
+        events: Events | None = None,
+        lock_timeout: float | None = None,
+    ) -> None:
+        self.conn = conn
+        self.settings = settings
+        self.mset = mset
+        self.events = events or Events()
+        self.history = History(settings.table)
+        self.lock_timeout = lock_timeout if lock_timeout is not None else settings.lock_timeout
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def states(self) -> list[MigrationState]:
+        return combine(self.mset, self.history.applied(self.conn))
+
+    def _find(self, version: str) -> Migration:
+        key = version_key(version) if version.replace("-", "").replace(".", "").isdigit() else None
+        for mig in self.mset.migrations:
+            if mig.sort_key == key:
+                return mig
+        raise ConfigError(f"no migration with version {version} in {self.mset.directory}")
+
+    # -- planning ---------------------------------------------------------------------------
+
+    def plan_up(self, to: str | None = None, allow_out_of_order: bool = False) -> list[Step]:
+        states = self.states()
+        modified = [s for s in states if s.state == "modified"]
+        if modified:
+            files = ", ".join(str(s.migration.up.path) for s in modified if s.migration)
+            raise Refused(
+                f"applied migration file changed since it was applied: {files}",
+                hint="restore it, or accept the edit with `slipway accept VERSION`",
+            )
+        limit = self._find(to).sort_key if to else None
+        pending = [
+            s.migration
+            for s in states
+            if s.state == "pending" and s.migration and (limit is None or s.sort_key <= limit)
+        ]
+        applied_keys = [s.sort_key for s in states if s.state in ("applied", "missing")]
+        newest = max(applied_keys, default=None)
+        late = [m for m in pending if newest is not None and m.sort_key < newest]
+        if late and not allow_out_of_order:
+            names = ", ".join(m.up.path.name for m in late)
+            raise Refused(
+                f"pending migration older than the newest applied one: {names}",
+                hint="renumber it, or pass --allow-out-of-order to apply it anyway",
+            )
+        return [Step(m, "up") for m in pending]
+
+    def plan_down(self, steps: int | None = 1, to: str | None = None) -> list[Step]:
+        states = [s for s in self.states() if s.state != "pending"]
+        if to is not None:
+            floor = self._find(to).sort_key
+            targets = [s for s in states if s.sort_key > floor]
+        else:
+            targets = states[-(steps or 1) :] if steps != 0 else []
+        targets.reverse()
+        for state in targets:
+            if state.migration is None:
+                raise Refused(
+                    f"cannot roll back {state.version} {state.name}: its file is missing; "
+                    "restore the file first"
+                )
+            if state.state == "modified":
+                raise Refused(
+                    f"cannot roll back {state.version}: {state.migration.up.path.name} changed "
+                    "since it was applied",
+                    hint="restore it, or accept the edit with `slipway accept VERSION`",
+                )
+            if state.migration.down is None:
+                raise Refused(
+                    f"cannot roll back {state.version} {state.name}: it has no rollback script "
+                    f"(expected e.g. {state.migration.up.path.stem}.down.sql); nothing was changed"
+                )
+        return [Step(s.migration, "down") for s in targets if s.migration]
+
+    # -- running ----------------------------------------------------------------------------
+
+    def _locked(self) -> MigrationLock:
+        return MigrationLock(
+            self.conn, self.settings.table, self.settings.lock_wait, self.events.waiting_for_lock
+        )
+
+    def up(
+        self,
+        to: str | None = None,
+        allow_out_of_order: bool = False,
+        restart_partial: bool = False,
+    ) -> RunReport:
+        report = RunReport("up")
+        with self._locked():
+            self.history.ensure(self.conn)
+            plan = self.plan_up(to, allow_out_of_order)
+            self._check_syntax(plan)
+            for index, step in enumerate(plan, 1):
+                report.results.append(self._run_step(step, index, len(plan), restart_partial))
+        return report
+
+    def down(self, steps: int | None = 1, to: str | None = None) -> RunReport:
+        report = RunReport("down")
+        with self._locked():
+            self.history.ensure(self.conn)
+            plan = self.plan_down(steps, to)
+            self._check_syntax(plan)
+            for index, step in enumerate(plan, 1):
+                report.results.append(self._run_step(step, index, len(plan), False))
+        return report
+
+    def redo(self) -> RunReport:
+        """Roll back the newest applied migration and apply it again."""
+        report = RunReport("redo")
+        with self._locked():
+            self.history.ensure(self.conn)
+            down = self.plan_down(1)
+            if not down:
+                raise Refused("nothing to redo: no migration is applied")
+            target = down[0].migration
+            up = [Step(target, "up")]
+            self._check_syntax(down + up)
+            for index, step in enumerate(down + up, 1):
+                report.results.append(self._run_step(step, index, 2, False))
+        return report
+
+    def _check_syntax(self, plan: list[Step]) -> None:
+        """Parse everything first, so a syntax error is reported before anything changes."""
+        for step in plan:
+            ParsedScript(step.script).check_syntax()
+
+    def _policy(self, step: Step) -> RetryPolicy:
+        def on_retry(attempt: int, message: str) -> None:
+            self.events.retry(step, attempt, message)
+
+        return RetryPolicy(
+            lock_timeout=step.script.lock_timeout or self.lock_timeout,
+            retries=self.settings.lock_retries,
+            on_retry=on_retry,
+        )
+
+    def _run_step(self, step: Step, index: int, total: int, restart: bool) -> StepResult:
+        self.events.start(step, index, total)
+        started = time.monotonic()
+        parsed = ParsedScript(step.script)
+        mig = step.migration
+        if parsed.mode == "statements":
+            outcome = self._run_statements(step, parsed, restart)
+        else:
+            if step.action == "up":
+                epilogue = self.history.record_applied_sql(
+                    mig.version, mig.name, mig.description, mig.checksum
+                )
+            else:
+                epilogue = self.history.record_reverted_sql(mig.version, mig.name, mig.checksum)
+            try:
+                outcome = run_transaction(self.conn, parsed, self._policy(step), epilogue)
+            except MigrationFailed as exc:
+                self._log_failure(step, str(exc), time.monotonic() - started)
+                raise
+        result = StepResult(step, time.monotonic() - started, outcome)
+        self.events.done(result, index, total)
+        return result
+
+    def _log_failure(self, step: Step, error: str, seconds: float) -> None:
+        mig = step.migration
+        self.history.log_run(
+            self.conn, version=mig.version, name=mig.name, action=step.action,
+            outcome="failed", error=error, checksum=mig.checksum,
+            duration_ms=int(seconds * 1000),
+        )
+
+    def _run_statements(self, step: Step, parsed: ParsedScript, restart: bool) -> RunOutcome:
+        """Non-transactional: progress goes to the run log after every statement."""
+        mig = step.migration
+        sums = statement_checksums(parsed)
+        start_at = 0 if restart else self._resume_point(step, sums)
+        if start_at:
+            self.events.note(
+                f"{mig.version}: resuming at statement {start_at + 1} of {len(sums)} "
+                f"(1..{start_at} ran in an earlier run)"
+            )
+        run_id = self.history.log_run(
+            self.conn, version=mig.version, name=mig.name, action=step.action,
+            outcome="partial", checksum=mig.checksum, statements_done=start_at,
+            statements_total=len(sums), detail={"statement_checksums": sums},
+        )
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            self.history.update_run(self.conn, run_id, statements_done=done)
+
+        try:
+            outcome = run_statements(self.conn, parsed, self._policy(step), start_at, progress)
+        except MigrationFailed as exc:
+            self.history.update_run(
+                self.conn, run_id, error=str(exc),
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
+            raise
+        self._finish_statements(step, run_id, started)
+        return outcome
+
+    def _finish_statements(self, step: Step, run_id: int, started: float) -> None:
+        from psycopg import sql
+
+        mig = step.migration
+        if step.action == "up":
+            record = self.history.record_applied_sql(
+                mig.version, mig.name, mig.description, mig.checksum
+            )
+        else:
+            record = self.history.record_reverted_sql(mig.version, mig.name, mig.checksum)
+        # The history row and the end of the partial log row commit together.
+        with self.conn.transaction():
+            self.conn.execute(record)
+            self.conn.execute(
+                sql.SQL("DELETE FROM {} WHERE id = %s").format(self.history.log), (run_id,)
+            )
+
+    def _resume_point(self, step: Step, sums: list[str]) -> int:
+        if step.action != "up":
+            return 0
+        last = self.history.last_partial(self.conn, step.migration.version)
+        if last is None or not last.statements_done:
+            return 0
+        done = last.statements_done
+        earlier = (last.detail or {}).get("statement_checksums", [])[:done]
+        if earlier != sums[:done]:
+            raise Refused(
+                f"{step.migration.version} stopped after statement {done} in an earlier run and "
+                "those statements have changed since",
+                hint="undo their effects by hand and rerun with --restart-partial",
+            )
+        return int(done)
+
+    # -- adopting and accepting -------------------------------------------------------------
+
+    def baseline(self, version: str) -> list[Migration]:
+        """Mark every migration up to `version` as applied without running it."""
+        with self._locked():
+            self.history.ensure(self.conn)
+            states = self.states()
+            if any(s.state != "pending" for s in states):
+                raise Refused(
+                    "cannot baseline: this database already has migrations recorded; "
+                    "baseline is for adopting a database that slipway has never migrated"
+                )
+            key = version_key(version)
+            adopted = [m for m in self.mset.migrations if m.sort_key <= key]
+            with self.conn.transaction():
+                for mig in adopted:
+                    self.conn.execute(
+                        self.history.record_applied_sql(
+                            mig.version, mig.name, mig.description, mig.checksum, kind="baseline"
+                        )
+                    )
+                if not any(m.sort_key == key for m in adopted):
+                    self.conn.execute(
+                        self.history.record_applied_sql(
+                            version, "baseline", f"baseline at {version}", "", kind="baseline-marker"
+                        )
+                    )
+        return adopted
+
+    def accept(self, version: str, reason: str | None) -> tuple[str, str]:
+        """Accept an intentional edit of an applied migration (audited in the run log)."""
+        with self._locked():
+            mig = self._find(version)
+            state = next(s for s in self.states() if s.sort_key == mig.sort_key)
+            if state.state != "modified" or state.applied is None:
+                raise Refused(
+                    f"{mig.version} is {state.state}, not modified: there is no edit to accept"
+                )
+            old = state.applied.checksum
+            self.history.accept_checksum(self.conn, state.applied.version, old, mig.checksum, reason)
+            return old, mig.checksum

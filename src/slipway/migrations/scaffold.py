@@ -1,0 +1,118 @@
+"""`slipway init` and `slipway new`: files for a new project or migration, in the folder's own
+layout and version scheme."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+from slipway.errors import ConfigError
+from slipway.migrations.model import MigrationSet
+
+CONFIG_TEMPLATE = """\
+# slipway configuration. Every setting here has a command-line or environment override.
+
+[database]
+# url = "postgresql://user@localhost:5432/app"   # or set DATABASE_URL; ${VAR} is expanded.
+# Without a url, slipway runs an embedded PostgreSQL with its data in .slipway/.
+
+[migrations]
+directory = "migrations"
+table = "slipway_migrations"     # slipway's history table (its run log is <table>_log)
+lock_timeout = "5s"              # the longest any DDL statement waits for a lock ...
+lock_retries = 5                 # ... before it is retried with backoff this many times
+lock_wait = "60s"                # how long a second run waits for the first to finish
+
+[tenancy]
+column = "dealership_id"         # the tenant key column of multi-tenant tables
+"""
+
+
+def init_project(project_dir: Path, migrations_dir: Path) -> list[Path]:
+    """Create the migrations folder and slipway.toml when missing; return what was created."""
+    created = []
+    if not migrations_dir.exists():
+        migrations_dir.mkdir(parents=True)
+        created.append(migrations_dir)
+    config = project_dir / "slipway.toml"
+    if not config.exists() and not _has_pyproject_config(project_dir):
+        config.write_text(CONFIG_TEMPLATE, encoding="utf-8")
+        created.append(config)
+    return created
+
+
+def _has_pyproject_config(project_dir: Path) -> bool:
+    pyproject = project_dir / "pyproject.toml"
+    return pyproject.is_file() and "[tool.slipway]" in pyproject.read_text(encoding="utf-8")
+
+
+def slugify(description: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "_", description.lower()).strip("_")
+    if not slug:
+        raise ConfigError("the description must contain letters or digits, e.g. 'add users table'")
+    return slug[:60].rstrip("_")
+
+
+def next_version(mset: MigrationSet, now: datetime | None = None) -> str:
+    """The next version in the scheme the folder already uses (0001 for an empty folder)."""
+    now = now or datetime.now(timezone.utc)
+    if not mset.migrations:
+        return "0001"
+    last = mset.migrations[-1].version
+    digits = last.replace("-", "")
+    if "-" in last:  # diesel: 2019-02-26-002946
+        candidate = now.strftime("%Y-%m-%d-%H%M%S")
+    elif len(digits) == 14:  # dbmate / golang-migrate timestamps
+        candidate = now.strftime("%Y%m%d%H%M%S")
+    elif len(digits) == 8 and digits.startswith(("19", "20")):  # a date per migration
+        candidate = now.strftime("%Y%m%d")
+    else:  # a counter, zero-padded to the folder's width
+        return str(int(digits) + 1).zfill(len(last))
+    if int(candidate.replace("-", "")) <= int(digits):
+        bumped = str(int(digits) + 1)
+        return bumped if "-" not in last else last  # same-second diesel clash is unlikely
+    return candidate
+
+
+def _layout(mset: MigrationSet) -> str:
+    return mset.migrations[-1].layout if mset.migrations else "paired"
+
+
+def new_migration(mset: MigrationSet, description: str) -> list[Path]:
+    """Write the up, down and verify stubs of a new migration; return their paths."""
+    version = next_version(mset)
+    slug = slugify(description)
+    folder = mset.directory
+    header = f"-- {description}\n"
+    up = header + "\n"
+    down = f"-- Roll back: {description}\n\n"
+    verify = (
+        f"-- Verify: {description}\n-- A verify script fails by raising an error, e.g.:\n"
+        "-- DO $$ BEGIN IF to_regclass('public.my_table') IS NULL THEN\n"
+        "--   RAISE EXCEPTION 'my_table missing'; END IF; END $$;\n"
+    )
+    layout = _layout(mset)
+    files: dict[Path, str]
+    if layout == "dbmate":
+        files = {folder / f"{version}_{slug}.sql": f"-- migrate:up\n{up}\n-- migrate:down\n{down}"}
+    elif layout == "diesel":
+        target = folder / f"{version}_{slug}"
+        files = {target / "up.sql": up, target / "down.sql": down, target / "verify.sql": verify}
+    elif layout == "flyway":
+        files = {folder / f"V{version}__{slug}.sql": up, folder / f"U{version}__{slug}.sql": down}
+    elif layout == "golang-migrate":
+        files = {folder / f"{version}_{slug}.up.sql": up, folder / f"{version}_{slug}.down.sql": down}
+    else:
+        files = {
+            folder / f"{version}_{slug}.sql": up,
+            folder / f"{version}_{slug}.down.sql": down,
+            folder / f"{version}_{slug}.verify.sql": verify,
+        }
+    for path, text in files.items():
+        if path.exists():
+            raise ConfigError(f"{path} already exists; choose another description")
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return list(files)

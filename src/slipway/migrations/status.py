@@ -1,0 +1,90 @@
+"""Files and history side by side: applied, pending, modified or missing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from slipway.config import Settings
+from slipway.migrations.history import AppliedRow, History
+from slipway.migrations.layouts import load_folder
+from slipway.migrations.model import Migration, MigrationSet, version_key
+
+if TYPE_CHECKING:
+    import psycopg
+
+STATES = ("applied", "pending", "modified", "missing")
+
+
+@dataclass(frozen=True)
+class MigrationState:
+    version: str
+    name: str
+    description: str
+    state: str  # applied | pending | modified | missing
+    has_rollback: bool
+    applied_at: datetime | None
+    migration: Migration | None = None  # None when missing
+    applied: AppliedRow | None = None
+
+    @property
+    def sort_key(self) -> tuple[int, ...]:
+        return version_key(self.version)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "name": self.name,
+            "description": self.description,
+            "state": self.state,
+            "has_rollback": self.has_rollback,
+            "applied_at": self.applied_at.isoformat() if self.applied_at else None,
+        }
+
+
+def combine(mset: MigrationSet, applied: list[AppliedRow]) -> list[MigrationState]:
+    """One state per version found in the folder or in the history, in version order."""
+    rows = {row.sort_key: row for row in applied}
+    states: list[MigrationState] = []
+    for mig in mset.migrations:
+        row = rows.pop(mig.sort_key, None)
+        if row is None:
+            state = "pending"
+        elif row.checksum == mig.checksum:
+            state = "applied"
+        else:
+            state = "modified"
+        states.append(
+            MigrationState(
+                version=mig.version,
+                name=mig.name,
+                description=mig.description,
+                state=state,
+                has_rollback=mig.has_rollback,
+                applied_at=row.applied_at if row else None,
+                migration=mig,
+                applied=row,
+            )
+        )
+    for row in rows.values():
+        if row.kind == "baseline-marker":
+            continue  # `baseline V` with no file for V: a marker, not a migration
+        states.append(
+            MigrationState(
+                version=row.version,
+                name=row.name,
+                description=row.description or row.name,
+                state="missing",
+                has_rollback=False,
+                applied_at=row.applied_at,
+                applied=row,
+            )
+        )
+    return sorted(states, key=lambda s: s.sort_key)
+
+
+def migration_status(conn: psycopg.Connection[Any], settings: Settings) -> list[MigrationState]:
+    """Status of every migration of the project against the connected database."""
+    mset = load_folder(settings.migrations_dir)
+    return combine(mset, History(settings.table).applied(conn))
