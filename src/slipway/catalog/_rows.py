@@ -132,6 +132,7 @@ def function(row: Row, privileges: bool) -> Function:
         owner=row["owner"],
         grants=acl(row, privileges),
         comment=row["comment"],
+        source=row["source"],
     )
 
 

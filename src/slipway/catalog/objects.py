@@ -308,6 +308,7 @@ class Function:
     owner: str | None = None
     grants: tuple[str, ...] = ()
     comment: str | None = None
+    source: str | None = None  # the body alone: prosrc, or the SQL-standard BEGIN ATOMIC body
 
     @property
     def key(self) -> Key:

@@ -4,9 +4,12 @@ SELECT n.nspname AS schema, p.proname AS name, oidvectortypes(p.proargtypes) AS 
        CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS result,
        p.prokind::text AS kind, l.lanname AS language,
        CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition,
+       CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)
+            ELSE p.prosrc END AS source,
        p.prosecdef AS security_definer, p.proconfig AS config,
        p.provolatile::text AS volatility, p.proisstrict AS strict,
-       pg_get_userbyid(p.proowner) AS owner, p.proacl::text[] AS acl, d.description AS comment
+       pg_get_userbyid(p.proowner) AS owner,
+       COALESCE(p.proacl, acldefault('f', p.proowner))::text[] AS acl, d.description AS comment
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
@@ -17,4 +20,4 @@ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND (%(schemas)s::text[] IS NULL OR n.nspname = ANY(%(schemas)s::text[]))
   AND NOT EXISTS (SELECT 1 FROM pg_depend e
                   WHERE e.classid = 'pg_proc'::regclass AND e.objid = p.oid AND e.deptype = 'e')
-ORDER BY n.nspname, p.proname, 3 COLLATE "C"
+ORDER BY n.nspname, p.proname, oidvectortypes(p.proargtypes) COLLATE "C"

@@ -1,5 +1,6 @@
 -- User schemas (and extensions, which are database-wide) with owner, grants and comment.
-SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner, n.nspacl::text[] AS acl,
+SELECT n.nspname AS name, pg_get_userbyid(n.nspowner) AS owner,
+       COALESCE(n.nspacl, acldefault('n', n.nspowner))::text[] AS acl,
        d.description AS comment
 FROM pg_namespace n
 LEFT JOIN pg_description d

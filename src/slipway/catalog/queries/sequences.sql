@@ -5,7 +5,8 @@ SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS 
        s.seqmax AS max_value, s.seqcache AS cache, s.seqcycle AS cycle,
        tn.nspname || '.' || tc.relname || '.' || ta.attname AS owned_by,
        tn.nspname AS owner_schema, tc.relname AS owner_table,
-       pg_get_userbyid(c.relowner) AS owner, c.relacl::text[] AS acl, d.description AS comment
+       pg_get_userbyid(c.relowner) AS owner,
+       COALESCE(c.relacl, acldefault('s', c.relowner))::text[] AS acl, d.description AS comment
 FROM pg_sequence s
 JOIN pg_class c ON c.oid = s.seqrelid
 JOIN pg_namespace n ON n.oid = c.relnamespace
