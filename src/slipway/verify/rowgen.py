@@ -1,0 +1,273 @@
+"""Minimal valid rows for any table, so the tenancy check can test real rows.
+
+Reads the tables of the user schemas in a few set-based queries, then builds rows: NOT NULL
+columns without a default get a value of their type, NOT NULL foreign keys get a parent row
+(made first, for the same tenant), CHECK constraints that reject a value make us try the
+literals written in the constraint. A table that still cannot be populated raises
+Unpopulatable with PostgreSQL's reason, so the caller can say so instead of passing it.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+Conn = psycopg.Connection[tuple[Any, ...]]
+MAX_ATTEMPTS = 8
+
+_TABLES = """
+SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, c.relrowsecurity,
+       c.relforcerowsecurity, coalesce(array_to_string(c.reloptions, ','), ''),
+       a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
+       a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',
+       bt.typname, bt.typcategory, bt.oid, a.atttypmod
+  FROM pg_class c
+  JOIN pg_namespace n ON n.oid = c.relnamespace
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+  JOIN pg_type t ON t.oid = a.atttypid
+  JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+ WHERE c.relkind IN ('r', 'p', 'v', 'm')
+   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
+   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                   AND d.objid = c.oid AND d.deptype = 'e')
+ ORDER BY c.oid, a.attnum
+"""
+_CONSTRAINTS = """
+SELECT con.conrelid, con.contype, con.conname, con.confrelid,
+       ARRAY(SELECT attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute ON attrelid = con.conrelid AND attnum = k.n ORDER BY k.i),
+       ARRAY(SELECT attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
+             JOIN pg_attribute ON attrelid = con.confrelid AND attnum = k.n ORDER BY k.i),
+       pg_get_constraintdef(con.oid)
+  FROM pg_constraint con
+ WHERE con.contype IN ('f', 'c') AND con.conrelid <> 0
+"""
+_ENUMS = "SELECT enumtypid, enumlabel FROM pg_enum ORDER BY enumtypid, enumsortorder"
+_LITERAL = re.compile(r"'((?:[^']|'')*)'|(?<![\w.])(-?\d+(?:\.\d+)?)")
+
+
+class Unpopulatable(Exception):
+    """No valid row could be made for a table; the message says why."""
+
+    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+        super().__init__(message)
+        self.sqlstate = sqlstate
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # format_type(): safe to splice into SQL as a cast
+    not_null: bool
+    has_default: bool  # default, identity or generated: leave it to the server
+    base_type: str
+    category: str
+    type_oid: int
+    max_length: int | None
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_oid: int
+    ref_columns: tuple[str, ...]
+
+
+@dataclass
+class Table:
+    oid: int
+    schema: str
+    name: str
+    kind: str  # r table, p partitioned, v view, m materialized view
+    is_partition: bool
+    rls: bool
+    force_rls: bool
+    options: str
+    columns: list[Column] = field(default_factory=list)
+    fks: list[ForeignKey] = field(default_factory=list)
+    # constraint name -> (its columns, candidate literals written in it)
+    checks: dict[str, tuple[tuple[str, ...], list[str]]] = field(default_factory=dict)
+
+    @property
+    def ident(self) -> sql.Identifier:
+        return sql.Identifier(self.schema, self.name)
+
+    @property
+    def display(self) -> str:
+        return self.name if self.schema == "public" else f"{self.schema}.{self.name}"
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True)
+class Row:
+    tableoid: int
+    ctid: str
+    values: dict[str, str | None]
+
+
+def load_tables(conn: Conn) -> tuple[dict[int, Table], dict[int, list[str]]]:
+    """Tables, views and materialized views of the user schemas, and every enum's labels."""
+    tables: dict[int, Table] = {}
+    for r in conn.execute(_TABLES).fetchall():
+        table = tables.get(r[0])
+        if table is None:
+            table = tables[r[0]] = Table(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
+        length = r[15] - 4 if r[12] in ("varchar", "bpchar") and r[15] > 4 else None
+        table.columns.append(Column(r[8], r[9], r[10], r[11], r[12], r[13], r[14], length))
+    for oid, kind, name, ref, cols, ref_cols, definition in conn.execute(_CONSTRAINTS).fetchall():
+        if oid not in tables:
+            continue
+        if kind == "f":
+            tables[oid].fks.append(ForeignKey(name, tuple(cols), ref, tuple(ref_cols)))
+        else:
+            literals = [m.group(1) if m.group(1) is not None else m.group(2)
+                        for m in _LITERAL.finditer(definition)]
+            tables[oid].checks[name] = (tuple(cols), [x.replace("''", "'") for x in literals])
+    enums: dict[int, list[str]] = {}
+    for typ, label in conn.execute(_ENUMS).fetchall():
+        enums.setdefault(typ, []).append(label)
+    return tables, enums
+
+
+def plain_value(col: Column, n: int, enums: dict[int, list[str]]) -> str:
+    """A value of the column's type; `n` makes values differ between rows."""
+    name, cat = col.base_type, col.category
+    if cat == "E":
+        return enums[col.type_oid][0]
+    if cat == "A":
+        return "{}"
+    if cat == "B":
+        return "true"
+    if cat == "N":
+        return str(n)
+    if cat == "I":
+        return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
+    if cat == "T":
+        return "1 hour"
+    if cat == "D":
+        return "12:00" if name in ("time", "timetz") else "now"
+    simple = {"uuid": str(uuid.uuid4()), "json": "{}", "jsonb": "{}", "bytea": "\\x00",
+              "xml": "<x/>", "tsvector": "", "point": "(0,0)"}
+    if name in simple:
+        return simple[name]
+    text = f"slipway{n}"
+    return text[: col.max_length] if col.max_length else text
+
+
+class RowMaker:
+    """Makes (and remembers) one row per table and tenant, parents first."""
+
+    def __init__(self, conn: Conn, tables: dict[int, Table], enums: dict[int, list[str]],
+                 tenant_column: str) -> None:
+        self.conn, self.tables, self.enums = conn, tables, enums
+        self.tenant_column = tenant_column
+        self.rows: dict[tuple[int, str], Row] = {}
+        self._making: set[int] = set()
+        self._n = secrets.randbelow(1000) * 1000 + 1
+
+    def ensure(self, table: Table, tenant: str | None) -> Row:
+        """The row of `table` for `tenant` (None: a tenant-less row, e.g. a tenant root)."""
+        key = (table.oid, tenant or "")
+        if key not in self.rows:
+            if table.oid in self._making:
+                raise Unpopulatable(f"foreign keys form a NOT NULL cycle through {table.display}")
+            self._making.add(table.oid)
+            try:
+                self.rows[key] = self.insert(table, self.values_for(table, tenant))
+            finally:
+                self._making.discard(table.oid)
+        return self.rows[key]
+
+    def values_for(self, table: Table, tenant: str | None) -> dict[str, str | None]:
+        """Foreign keys and the tenant column; other columns are filled by insert()."""
+        values: dict[str, str | None] = {}
+        for fk in table.fks:
+            required = any((c := table.column(name)) is not None and c.not_null
+                           for name in fk.columns)
+            if not required or fk.columns == (self.tenant_column,):
+                continue
+            parent_table = self.tables.get(fk.ref_oid)
+            if parent_table is None:
+                raise Unpopulatable(f"foreign key {fk.name} points outside the user schemas")
+            parent = self.ensure(parent_table, tenant)
+            for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                values[col] = parent.values.get(ref)
+        if tenant is not None and table.column(self.tenant_column) is not None:
+            values[self.tenant_column] = tenant
+        return values
+
+    def insert(self, table: Table, given: dict[str, str | None]) -> Row:
+        """Insert a row with `given` plus generated NOT NULL values, retrying on CHECKs."""
+        tries: dict[str, int] = {}
+        error: Exception | None = None
+        for _ in range(MAX_ATTEMPTS):
+            values = dict(given)
+            for col in table.columns:
+                if col.name not in values and col.not_null and not col.has_default:
+                    values[col.name] = self.value(table, col, tries.get(col.name, 0))
+            try:
+                with self.conn.transaction():
+                    return self.raw_insert(table, values)
+            except psycopg.errors.CheckViolation as exc:
+                error = exc
+                cols = table.checks.get(exc.diag.constraint_name or "", ((), []))[0]
+                if not cols:
+                    break
+                for col_name in cols:
+                    tries[col_name] = tries.get(col_name, 0) + 1
+            except psycopg.errors.UniqueViolation as exc:
+                error = exc
+                self._n += 100_000
+            except psycopg.Error as exc:
+                error = exc
+                break
+        state = error.sqlstate if isinstance(error, psycopg.Error) else None
+        reason = (error.diag.message_primary if isinstance(error, psycopg.Error) else None) or error
+        raise Unpopulatable(f"cannot insert a test row into {table.display}: {reason}", state)
+
+    def value(self, table: Table, col: Column, attempt: int = 0) -> str:
+        self._n += 1
+        if attempt:
+            literals = [lit for cols, lits in table.checks.values() if col.name in cols
+                        for lit in lits]
+            numbers = [x for x in literals if re.fullmatch(r"-?\d+(\.\d+)?", x)]
+            if col.category == "N":  # a bound, then just inside it
+                candidates = numbers + [str(int(float(x)) + 1) for x in numbers]
+            else:
+                candidates = [x for x in literals if x not in numbers] + numbers
+            if attempt <= len(candidates):
+                return candidates[attempt - 1]
+        return plain_value(col, self._n, self.enums)
+
+    def raw_insert(self, table: Table, values: dict[str, str | None]) -> Row:
+        """INSERT one row as the current role; returns where it landed and its values."""
+        cols = [table.column(name) for name in values]
+        returning = sql.SQL(", ").join(
+            sql.SQL("{}::text").format(sql.Identifier(c.name)) for c in table.columns
+        )
+        if values:
+            query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING tableoid::oid, ctid::text, {}")
+            query = query.format(
+                table.ident,
+                sql.SQL(", ").join(sql.Identifier(name) for name in values),
+                sql.SQL(", ").join(
+                    sql.SQL("%s::{}").format(sql.SQL(c.type)) for c in cols if c is not None
+                ),
+                returning,
+            )
+        else:
+            query = sql.SQL("INSERT INTO {} DEFAULT VALUES RETURNING tableoid::oid, ctid::text, {}")
+            query = query.format(table.ident, returning)
+        row = self.conn.execute(query, list(values.values())).fetchone()
+        assert row is not None  # INSERT ... RETURNING of one row returns one row
+        names = [c.name for c in table.columns]
+        return Row(int(row[0]), str(row[1]), dict(zip(names, row[2:], strict=True)))
