@@ -1,0 +1,104 @@
+"""Retention rules deleted in batches, one commit per batch: no long locks, no huge transaction.
+
+Each batch is `DELETE ... WHERE (tableoid, ctid) IN (SELECT tableoid, ctid ... LIMIT n)`;
+tableoid matters on partitioned tables, where the same ctid exists in every partition.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from slipway.errors import ConfigError
+from slipway.maintain.config import CleanupRule, MaintainConfig
+from slipway.maintain.ddl import with_lock_retry
+from slipway.maintain.model import Action
+
+Conn = psycopg.Connection[Any]
+Progress = Callable[[int, int], None]  # (rows deleted so far, rows expected)
+
+
+def check_where(where: str) -> None:
+    """The condition must be one SQL expression (no `;`-smuggled second statement)."""
+    from pglast import parser
+
+    probe = f"SELECT 1 FROM t WHERE {where}"
+    try:
+        stmts = parser.split(probe)
+        parser.parse_sql_json(probe)
+    except parser.ParseError as exc:
+        raise ConfigError(
+            f"[maintain] cleanup where {where!r} is not a SQL condition: {exc}"
+        ) from exc
+    if len(stmts) != 1:
+        raise ConfigError(
+            f"[maintain] cleanup where {where!r} must be one condition, not statements"
+        )
+
+
+def _table(rule: CleanupRule) -> sql.Identifier:
+    return sql.Identifier(*rule.table.split("."))
+
+
+def plan(conn: Conn, rule: CleanupRule) -> list[Action]:
+    check_where(rule.where)
+    if conn.execute("SELECT to_regclass(%s)", (rule.table,)).fetchone() == (None,):
+        raise ConfigError(f"[maintain] cleanup: table {rule.table} does not exist")
+    query = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(_table(rule), sql.SQL(rule.where))
+    row = conn.execute(query).fetchone()
+    count = int(row[0]) if row else 0
+    if count == 0:
+        return []
+    batches = -(-count // rule.batch)
+    if rule.max_batches is not None:
+        batches = min(batches, rule.max_batches)
+    return [
+        Action(
+            "cleanup",
+            rule.table,
+            "delete",
+            f"{count} row(s) match {rule.where!r}",
+            sql=[
+                (
+                    f"DELETE FROM {rule.table} WHERE (tableoid, ctid) IN (SELECT tableoid, ctid"
+                    f" FROM {rule.table} WHERE {rule.where} LIMIT {rule.batch})  -- x{batches}"
+                )
+            ],
+            details={"matching": count, "batch": rule.batch, "where": rule.where},
+        )
+    ]
+
+
+def apply(
+    conn: Conn,
+    action: Action,
+    rule: CleanupRule,
+    cfg: MaintainConfig,
+    progress: Progress | None = None,
+) -> None:
+    """Delete in batches until nothing matches (or max_batches); counts go into details."""
+    table = _table(rule)
+    stmt = sql.SQL(
+        "DELETE FROM {t} WHERE (tableoid, ctid) IN"
+        " (SELECT tableoid, ctid FROM {t} WHERE {w} LIMIT {n})"
+    ).format(t=table, w=sql.SQL(rule.where), n=sql.Literal(rule.batch))
+    expected = int(action.details.get("matching", 0))
+    deleted = batches = 0
+    while rule.max_batches is None or batches < rule.max_batches:
+        cur = with_lock_retry(
+            conn,
+            lambda: conn.execute(stmt),
+            lock_timeout=cfg.lock_timeout,
+            retries=cfg.lock_retries,
+            what=f"cleanup {rule.table}",
+        )  # each call is its own transaction: one commit per batch
+        batches += 1
+        deleted += cur.rowcount
+        action.details.update(deleted=deleted, batches=batches)
+        if progress is not None:
+            progress(deleted, max(expected, deleted))
+        if cur.rowcount < rule.batch:
+            break

@@ -1,0 +1,65 @@
+"""DDL under lock_timeout with bounded retry, and the maintenance connection.
+
+A maintenance statement that waits for a lock also blocks every query queued behind it, so
+each attempt gives up after `lock_timeout` and is retried a bounded number of times with
+backoff, instead of waiting forever.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import psycopg
+from psycopg import errors as pgerrors
+
+from slipway.config import Settings
+from slipway.errors import LockBusy
+
+T = TypeVar("T")
+Conn = psycopg.Connection[Any]
+RETRYABLE = (pgerrors.LockNotAvailable, pgerrors.DeadlockDetected)
+
+
+def connect(settings: Settings) -> Conn:
+    """An autocommit connection (cleanup commits per batch; DETACH CONCURRENTLY needs it)."""
+    from slipway.db import connect as db_connect
+
+    conn = db_connect(settings, autocommit=True)
+    conn.execute("SET datestyle = 'ISO, YMD'")
+    return conn
+
+
+def with_lock_retry(
+    conn: Conn,
+    work: Callable[[], T],
+    *,
+    lock_timeout: float,
+    retries: int,
+    transactional: bool = True,
+    what: str = "maintenance DDL",
+) -> T:
+    """Run `work` with lock_timeout set; retry lock timeouts and deadlocks `retries` times."""
+    ms = max(1, int(lock_timeout * 1000))
+    for attempt in range(retries + 1):
+        try:
+            if transactional:
+                with conn.transaction():
+                    conn.execute(f"SET LOCAL lock_timeout = {ms}")
+                    return work()
+            conn.execute(f"SET lock_timeout = {ms}")
+            try:
+                return work()
+            finally:
+                if not conn.broken:
+                    conn.execute("RESET lock_timeout")
+        except RETRYABLE:
+            if attempt == retries:
+                break
+            time.sleep(min(5.0, 0.2 * 2**attempt) * (0.5 + random.random()))
+    raise LockBusy(
+        f"{what}: could not get its lock within {lock_timeout:g}s after {retries + 1} tries;"
+        " retry when the table is less busy or raise [maintain] lock_timeout"
+    )

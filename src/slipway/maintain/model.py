@@ -1,0 +1,106 @@
+"""What maintenance plans and does: actions, and the result of one run."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+TASKS = ("partitions", "views", "stats", "cleanup")
+
+
+@dataclass
+class Action:
+    """One thing maintenance does (or, in a dry run, would do) to one target, and why."""
+
+    task: str  # partitions | views | stats | cleanup
+    target: str  # the table or view it acts on
+    action: str  # create | rescue | detach | finalize | drop | refresh | analyze | vacuum | delete
+    reason: str
+    sql: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    outcome: str = "planned"  # planned | ok | failed | skipped
+    error: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("started_at", "finished_at"):
+            value = data[key]
+            data[key] = value.isoformat() if value else None
+        return data
+
+    @property
+    def summary(self) -> str:
+        text = f"{self.task}: {self.action} {self.target} ({self.reason})"
+        return text if not self.error else f"{text}: {self.error}"
+
+
+@dataclass
+class RuleRun:
+    """One rule of [maintain] taken through a run: due or not, and its actions."""
+
+    task: str
+    target: str
+    schedule: str
+    actions: list[Action] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def outcome(self) -> str:
+        if self.error or any(a.outcome == "failed" for a in self.actions):
+            return "failed"
+        return "ok"
+
+
+@dataclass
+class MaintenanceResult:
+    """Everything a `slipway maintain` run did, for the CLI's renderers and `slipway demo`."""
+
+    dry_run: bool
+    now: datetime
+    rules: list[RuleRun] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # rules not due, with why
+
+    @property
+    def actions(self) -> list[Action]:
+        return [a for r in self.rules for a in r.actions]
+
+    @property
+    def ok(self) -> bool:
+        return all(r.outcome == "ok" for r in self.rules)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for action in self.actions:
+            key = f"{action.task}.{action.action}"
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "dry_run": self.dry_run,
+            "now": self.now.isoformat(),
+            "ok": self.ok,
+            "counts": self.counts(),
+            "rules": [
+                {
+                    "task": r.task,
+                    "target": r.target,
+                    "schedule": r.schedule,
+                    "outcome": r.outcome,
+                    "error": r.error,
+                    "actions": [a.to_dict() for a in r.actions],
+                }
+                for r in self.rules
+            ],
+            "skipped": self.skipped,
+        }
+
+    def summary_line(self) -> str:
+        verb = "would do" if self.dry_run else "did"
+        parts = [f"{n} {k}" for k, n in sorted(self.counts().items())] or ["nothing"]
+        failed = sum(1 for r in self.rules if r.outcome == "failed")
+        tail = f"; {failed} rule(s) failed" if failed else ""
+        return f"maintenance {verb}: {', '.join(parts)}{tail}"

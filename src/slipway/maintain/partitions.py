@@ -1,0 +1,376 @@
+"""Range partitions kept ahead and retired, like pg_partman without the extension.
+
+`plan()` reads the catalog and decides; `apply()` does one action under lock_timeout with
+retry. Rows that already sit in the DEFAULT partition for a new range are moved, in one
+transaction, into a standalone table that is then attached, so creating the partition never
+fails with "updated partition constraint for default partition would be violated".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import psycopg
+from psycopg import errors as pgerrors
+from psycopg import sql
+
+from slipway.errors import ConfigError
+from slipway.maintain import bounds as b
+from slipway.maintain.config import MaintainConfig, PartitionRule
+from slipway.maintain.ddl import with_lock_retry
+from slipway.maintain.model import Action
+
+Conn = psycopg.Connection[Any]
+
+_TABLE_SQL = """
+SELECT n.nspname, c.relname, pt.partstrat, pt.partnatts, a.attname,
+       format_type(a.atttypid, NULL),
+       EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f')
+FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = pt.partattrs[0]
+WHERE c.oid = to_regclass(%s)
+"""
+_CHILDREN_SQL = """
+SELECT n.nspname, ch.relname, pg_get_expr(ch.relpartbound, ch.oid), {pending}
+FROM pg_inherits i
+JOIN pg_class ch ON ch.oid = i.inhrelid
+JOIN pg_namespace n ON n.oid = ch.relnamespace
+WHERE i.inhparent = to_regclass(%s)
+"""
+
+
+@dataclass(frozen=True)
+class Retry:
+    timeout: float
+    retries: int
+    what: str
+
+
+@dataclass(frozen=True)
+class Partition:
+    schema: str
+    name: str
+    lo: b.Bound
+    hi: b.Bound
+    is_default: bool = False
+    detach_pending: bool = False
+
+    @property
+    def qualified(self) -> sql.Composed:
+        return sql.SQL(".").join([sql.Identifier(self.schema), sql.Identifier(self.name)])
+
+
+@dataclass(frozen=True)
+class PartitionedTable:
+    schema: str
+    name: str
+    key: str
+    key_type: str
+    partitions: tuple[Partition, ...]
+    referenced: bool  # a foreign key points at it: rows cannot be moved out of DEFAULT
+
+    @property
+    def qualified(self) -> sql.Composed:
+        return sql.SQL(".").join([sql.Identifier(self.schema), sql.Identifier(self.name)])
+
+    @property
+    def default(self) -> Partition | None:
+        return next((p for p in self.partitions if p.is_default), None)
+
+    @property
+    def ranged(self) -> list[Partition]:
+        """Attached range partitions (not DEFAULT, not half-detached), oldest first."""
+        parts = [p for p in self.partitions if not p.is_default and not p.detach_pending]
+        return sorted(parts, key=lambda p: (p.lo is not None, p.lo))
+
+
+def introspect(conn: Conn, table: str, tz: str = "UTC") -> PartitionedTable:
+    row = conn.execute(_TABLE_SQL, (table,)).fetchone()
+    if row is None:
+        raise ConfigError(f"[maintain] partitions: {table} is not a partitioned table")
+    schema, name, strategy, natts, key, key_type, referenced = row
+    if strategy != "r" or natts != 1 or key is None:
+        raise ConfigError(f"{table}: only RANGE partitioning on one column is supported")
+    if key_type not in b.TIME_TYPES + b.INT_TYPES:
+        raise ConfigError(f"{table}: partition key type {key_type} is not a time or integer type")
+    pending = "i.inhdetachpending" if conn.info.server_version >= 140000 else "false"
+    rows = conn.execute(sql.SQL(_CHILDREN_SQL).format(pending=sql.SQL(pending)), (table,))
+    parts = []
+    for nsp, rel, spec, detach_pending in rows.fetchall():
+        try:
+            bounds = b.parse_bound_spec(spec)
+            values = [b.bound_value(v, key_type, tz) for v in bounds] if bounds else []
+        except ValueError as exc:
+            raise ConfigError(f"{table}: cannot read the bounds of {rel}: {exc}") from exc
+        if bounds is None:
+            parts.append(Partition(nsp, rel, None, None, is_default=True))
+            continue
+        parts.append(Partition(nsp, rel, values[0], values[1], detach_pending=bool(detach_pending)))
+    return PartitionedTable(schema, name, key, key_type, tuple(parts), bool(referenced))
+
+
+def _current_int(conn: Conn, table: PartitionedTable, rule: PartitionRule) -> int:
+    """Integer tables advance with their data: the highest key, else the lowest range, else start."""
+    query = sql.SQL("SELECT max({}) FROM {}").format(sql.Identifier(table.key), table.qualified)
+    row = conn.execute(query).fetchone()
+    if row and row[0] is not None:
+        return int(row[0])
+    lows = [p.lo for p in table.ranged if isinstance(p.lo, int)]
+    return min(lows) if lows else rule.start
+
+
+def plan(conn: Conn, rule: PartitionRule, now: datetime) -> list[Action]:
+    """Actions that bring one partitioned table to its rule: create ahead, retire the old."""
+    table = introspect(conn, rule.table, rule.timezone)
+    actions = [_finalize(table, p) for p in table.partitions if p.detach_pending]
+    wanted: list[tuple[Any, Any]]
+    if isinstance(rule.interval, int):
+        current = _current_int(conn, table, rule)
+        wanted = list(b.wanted_int_ranges(current, rule.interval, rule.ahead))
+    else:
+        wanted = list(b.wanted_time_ranges(now, rule.interval, rule.ahead, rule.timezone))
+    for lo, hi in wanted:
+        action = _create_action(conn, table, rule, lo, hi)
+        if action is not None:
+            actions.append(action)
+    if rule.retention is not None:
+        actions.extend(_retention_actions(conn, table, rule, now))
+    return actions
+
+
+def _create_action(
+    conn: Conn, table: PartitionedTable, rule: PartitionRule, lo: Any, hi: Any
+) -> Action | None:
+    clash = [p for p in table.ranged if b.overlaps((p.lo, p.hi), (lo, hi))]
+    name = b.partition_name(table.name, lo, rule.interval)
+    lo_sql = b.bound_literal(lo, table.key_type, rule.timezone)
+    hi_sql = b.bound_literal(hi, table.key_type, rule.timezone)
+    details: dict[str, Any] = {"partition": name, "from": lo_sql, "to": hi_sql}
+    if any(p.lo == lo and p.hi == hi for p in clash):
+        return None  # already there
+    if clash:
+        details["overlaps"] = [p.name for p in clash]
+        return Action(
+            "partitions",
+            table.name,
+            "skip",
+            "range overlaps existing partitions",
+            details=details,
+            outcome="skipped",
+        )
+    stranded = _rows_in_default(conn, table, lo_sql, hi_sql)
+    details["rows_in_default"] = stranded
+    if stranded:
+        reason = f"{stranded} row(s) for this range sit in the DEFAULT partition"
+        return Action(
+            "partitions",
+            table.name,
+            "rescue",
+            reason,
+            sql=[f"move rows {lo_sql}..{hi_sql} from DEFAULT into {name}, attach"],
+            details=details,
+        )
+    stmt = (
+        f"CREATE TABLE {table.schema}.{name} PARTITION OF {table.schema}.{table.name}"
+        f" FOR VALUES FROM ({lo_sql}) TO ({hi_sql})"
+    )
+    return Action(
+        "partitions", table.name, "create", "keep partitions ahead", sql=[stmt], details=details
+    )
+
+
+def _range_filter(table: PartitionedTable, lo_sql: str, hi_sql: str) -> sql.Composed:
+    key = sql.Identifier(table.key)
+    return sql.SQL("{} >= {} AND {} < {}").format(key, sql.SQL(lo_sql), key, sql.SQL(hi_sql))
+
+
+def _rows_in_default(conn: Conn, table: PartitionedTable, lo_sql: str, hi_sql: str) -> int:
+    default = table.default
+    if default is None:
+        return 0
+    query = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(
+        default.qualified, _range_filter(table, lo_sql, hi_sql)
+    )
+    row = conn.execute(query).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _finalize(table: PartitionedTable, part: Partition) -> Action:
+    return Action(
+        "partitions",
+        table.name,
+        "finalize",
+        "an earlier DETACH CONCURRENTLY was interrupted",
+        sql=[
+            (
+                f"ALTER TABLE {table.schema}.{table.name} DETACH PARTITION"
+                f" {part.schema}.{part.name} FINALIZE"
+            )
+        ],
+        details={"partition": part.name},
+    )
+
+
+def _retention_actions(
+    conn: Conn, table: PartitionedTable, rule: PartitionRule, now: datetime
+) -> list[Action]:
+    assert rule.retention is not None
+    cutoff: Any
+    if isinstance(rule.interval, int):
+        cutoff = _current_int(conn, table, rule) - rule.retention.count
+    else:
+        cutoff = b.retention_cutoff_time(now, rule.interval, rule.retention, rule.timezone)
+    ranged = table.ranged
+    expired = [p for p in ranged if p.hi is not None and p.hi <= cutoff]
+    if expired and len(expired) == len(ranged):
+        expired = expired[:-1]  # never the last partition
+    concurrently = conn.info.server_version >= 140000 and table.default is None
+    actions = []
+    for part in expired:
+        details = {
+            "partition": part.name,
+            "concurrently": concurrently,
+            "mode": rule.retention_mode,
+            "cutoff": str(cutoff),
+        }
+        reason = f"older than retention {rule.retention}"
+        word = " CONCURRENTLY" if concurrently else ""
+        stmts = [
+            (
+                f"ALTER TABLE {table.schema}.{table.name} DETACH PARTITION"
+                f" {part.schema}.{part.name}{word}"
+            )
+        ]
+        if rule.retention_mode == "drop":
+            stmts.append(f"DROP TABLE {part.schema}.{part.name}")
+        actions.append(
+            Action(
+                "partitions", table.name, rule.retention_mode, reason, sql=stmts, details=details
+            )
+        )
+    return actions
+
+
+def apply(conn: Conn, action: Action, cfg: MaintainConfig) -> None:
+    """Do one planned partition action; raises on failure (the runner records it)."""
+    table = introspect(conn, action.target)
+    retry = Retry(
+        cfg.lock_timeout, cfg.lock_retries, f"{action.action} {action.details.get('partition')}"
+    )
+    part = sql.Identifier(table.schema, action.details["partition"])
+    if action.action == "create":
+        try:
+            with_lock_retry(
+                conn,
+                lambda: _create(conn, table, part, action),
+                lock_timeout=retry.timeout,
+                retries=retry.retries,
+                what=retry.what,
+            )
+        except pgerrors.CheckViolation:
+            # A row for this range reached DEFAULT since we looked: move it, then attach.
+            action.action = "rescue"
+    if action.action == "rescue":
+        with_lock_retry(
+            conn,
+            lambda: _rescue(conn, table, part, action),
+            lock_timeout=retry.timeout,
+            retries=retry.retries,
+            what=retry.what,
+        )
+    elif action.action == "finalize":
+        conn.execute(
+            sql.SQL("ALTER TABLE {} DETACH PARTITION {} FINALIZE").format(table.qualified, part)
+        )
+    elif action.action in ("drop", "detach"):
+        _retire(conn, table, part, action, retry)
+
+
+def _bounds_sql(action: Action) -> sql.Composed:
+    return sql.SQL("FOR VALUES FROM ({}) TO ({})").format(
+        sql.SQL(action.details["from"]), sql.SQL(action.details["to"])
+    )
+
+
+def _create(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: Action) -> None:
+    conn.execute(
+        sql.SQL("CREATE TABLE {} PARTITION OF {} {}").format(
+            part, table.qualified, _bounds_sql(action)
+        )
+    )
+
+
+def _rescue(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: Action) -> None:
+    """In one transaction: lock DEFAULT, move the range's rows into a new table, attach it."""
+    default = table.default
+    if default is None:  # DEFAULT vanished since planning: a plain create will do
+        _create(conn, table, part, action)
+        return
+    if table.referenced:
+        raise ConfigError(
+            f"{table.name}: rows in DEFAULT cannot be moved while foreign keys"
+            " reference the table; move them by hand, then rerun"
+        )
+    conn.execute(
+        sql.SQL("LOCK TABLE ONLY {} IN SHARE UPDATE EXCLUSIVE MODE").format(table.qualified)
+    )
+    conn.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(default.qualified))
+    conn.execute(
+        sql.SQL(
+            "CREATE TABLE {} (LIKE {} INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING STORAGE"
+            " INCLUDING GENERATED INCLUDING COMMENTS)"
+        ).format(part, table.qualified)
+    )
+    cols = sql.SQL(", ").join(sql.Identifier(c) for c in _plain_columns(conn, table))
+    where = _range_filter(table, action.details["from"], action.details["to"])
+    cur = conn.execute(
+        sql.SQL(
+            "WITH moved AS (DELETE FROM {} WHERE {} RETURNING {}) INSERT INTO {} ({}) SELECT {} FROM moved"
+        ).format(default.qualified, where, cols, part, cols, cols)
+    )
+    action.details["rows_moved"] = cur.rowcount
+    # ATTACH rescans DEFAULT and finds no row of the range left; it builds the parent's indexes.
+    conn.execute(
+        sql.SQL("ALTER TABLE {} ATTACH PARTITION {} {}").format(
+            table.qualified, part, _bounds_sql(action)
+        )
+    )
+
+
+def _plain_columns(conn: Conn, table: PartitionedTable) -> list[str]:
+    rows = conn.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
+        " AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
+        (f'"{table.schema}"."{table.name}"',),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def _retire(
+    conn: Conn, table: PartitionedTable, part: sql.Identifier, action: Action, retry: Retry
+) -> None:
+    concurrently = bool(action.details.get("concurrently")) and table.default is None
+    detach = sql.SQL("ALTER TABLE {} DETACH PARTITION {}{}").format(
+        table.qualified, part, sql.SQL(" CONCURRENTLY" if concurrently else "")
+    )
+    # CONCURRENTLY cannot run inside a transaction block; the plain form runs in one.
+    with_lock_retry(
+        conn,
+        lambda: conn.execute(detach),
+        transactional=not concurrently,
+        lock_timeout=retry.timeout,
+        retries=retry.retries,
+        what=retry.what,
+    )
+    if action.action == "drop":
+        with_lock_retry(
+            conn,
+            lambda: conn.execute(sql.SQL("DROP TABLE {}").format(part)),
+            lock_timeout=retry.timeout,
+            retries=retry.retries,
+            what=retry.what,
+        )

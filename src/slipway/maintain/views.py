@@ -1,0 +1,74 @@
+"""Materialized views refreshed on schedule, CONCURRENTLY when a unique index allows it.
+
+PostgreSQL does not record when a view was last refreshed; each refresh is recorded in the
+runs table (task 'views', action 'refresh'), which `runs.last_refreshes()` reads back.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+from slipway.errors import ConfigError
+from slipway.maintain.config import MaintainConfig, ViewRule
+from slipway.maintain.ddl import with_lock_retry
+from slipway.maintain.model import Action
+
+Conn = psycopg.Connection[Any]
+
+# CONCURRENTLY needs a unique index on plain columns, without a WHERE clause, on a populated view.
+_VIEW_SQL = """
+SELECT c.relispopulated,
+       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique
+               AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL)
+FROM pg_class c
+WHERE c.oid = to_regclass(%s) AND c.relkind = 'm'
+"""
+
+
+def plan(conn: Conn, rule: ViewRule) -> list[Action]:
+    row = conn.execute(_VIEW_SQL, (rule.name,)).fetchone()
+    if row is None:
+        raise ConfigError(f"[maintain] views: {rule.name} is not a materialized view")
+    populated, unique = bool(row[0]), bool(row[1])
+    possible = populated and unique
+    if rule.concurrently and not possible:
+        why = "it is not populated yet" if not populated else "it has no plain unique index"
+        raise ConfigError(f"{rule.name}: concurrently = true but {why}")
+    concurrently = possible if rule.concurrently is None else rule.concurrently
+    if concurrently:
+        reason = "scheduled; unique index allows CONCURRENTLY (readers not blocked)"
+    elif not populated:
+        reason = "scheduled; first refresh of an unpopulated view cannot be CONCURRENTLY"
+    else:
+        reason = "scheduled; no unique index, so readers wait during the refresh"
+    word = "CONCURRENTLY " if concurrently else ""
+    return [
+        Action(
+            "views",
+            rule.name,
+            "refresh",
+            reason,
+            sql=[f"REFRESH MATERIALIZED VIEW {word}{rule.name}"],
+            details={"concurrently": concurrently},
+        )
+    ]
+
+
+def apply(conn: Conn, action: Action, cfg: MaintainConfig) -> None:
+    word = sql.SQL("CONCURRENTLY " if action.details.get("concurrently") else "")
+    stmt = sql.SQL("REFRESH MATERIALIZED VIEW {}{}").format(
+        word, sql.Identifier(*action.target.split("."))
+    )
+    started = time.perf_counter()
+    with_lock_retry(
+        conn,
+        lambda: conn.execute(stmt),
+        lock_timeout=cfg.lock_timeout,
+        retries=cfg.lock_retries,
+        what=f"refresh {action.target}",
+    )
+    action.details["seconds"] = round(time.perf_counter() - started, 3)
