@@ -29,9 +29,9 @@ def test_layout_is_complete() -> None:
 
 
 def test_up_down_up_restores_schema(db_url: str) -> None:
+    before = schema_dump(db_url)
     with psycopg.connect(db_url, autocommit=True) as conn:
         for f in migration_files():
-            before = schema_dump(db_url)
             run_file(conn, f.up)
             run_file(conn, f.verify)
             after_up = schema_dump(db_url)
@@ -45,6 +45,7 @@ def test_up_down_up_restores_schema(db_url: str) -> None:
             again = schema_dump(db_url)
             assert again == after_up, f"{f.stem} second up differs:\n{_diff(after_up, again)}"
             run_file(conn, f.verify)
+            before = again
 
 
 def test_full_rollback_leaves_empty_schema(db_url: str) -> None:
