@@ -1,0 +1,146 @@
+"""Views refreshed (concurrently when possible) with their age recorded; stats; cleanup; due."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import psycopg
+import pytest
+from conftest import relations  # type: ignore[attr-defined]
+
+from slipway.errors import ConfigError
+from slipway.maintain import runs
+from slipway.maintain.runner import run_maintenance
+
+Conn = psycopg.Connection[Any]
+NOW = datetime(2025, 11, 15, 3, 0, tzinfo=UTC)
+
+SCHEMA = """
+CREATE TABLE feedback (id int PRIMARY KEY, message_id int, rating int);
+INSERT INTO feedback SELECT g, g % 50, CASE WHEN g % 3 = 0 THEN -1 ELSE 1 END
+FROM generate_series(1, 1000) g;
+CREATE MATERIALIZED VIEW summary AS
+  SELECT message_id, count(*) AS n, sum(rating) AS score FROM feedback GROUP BY message_id;
+CREATE UNIQUE INDEX summary_pk ON summary (message_id);
+CREATE MATERIALIZED VIEW plain AS SELECT count(*) AS n FROM feedback;
+CREATE MATERIALIZED VIEW empty_mv AS SELECT 1 AS x WITH NO DATA;
+CREATE UNIQUE INDEX empty_mv_x ON empty_mv (x);
+"""
+
+
+def test_views_refreshed_concurrently_and_age_recorded(
+    db_url: str, db_conn: Conn, make_cfg: Any
+) -> None:
+    db_conn.execute(SCHEMA)
+    db_conn.execute("INSERT INTO feedback VALUES (5000, 7, 1)")
+    cfg = make_cfg(views=[{"name": "summary"}, {"name": "plain"}, {"name": "empty_mv"}])
+    # A reader holds summary open: CONCURRENTLY must not wait for it.
+    with psycopg.connect(db_url) as reader:
+        reader.execute("SELECT * FROM summary")  # AccessShareLock held in an open transaction
+        result = run_maintenance(db_conn, cfg, tasks=("views",), only_due=False, now=NOW)
+    assert result.ok, result.to_dict()
+    how = {a.target: a.details["concurrently"] for a in result.actions}
+    assert how == {"summary": True, "plain": False, "empty_mv": False}
+    assert db_conn.execute("SELECT n FROM summary WHERE message_id = 7").fetchone() == (21,)
+    assert db_conn.execute("SELECT x FROM empty_mv").fetchone() == (1,)
+    refreshed = runs.last_refreshes(db_conn)
+    assert set(refreshed) == {"summary", "plain", "empty_mv"}
+    age = datetime.now(UTC) - refreshed["summary"]
+    assert timedelta(0) <= age < timedelta(minutes=1)
+
+
+def test_view_errors_are_clear(db_conn: Conn, make_cfg: Any) -> None:
+    db_conn.execute(SCHEMA)
+    cfg = make_cfg(views=[{"name": "feedback"}, {"name": "plain", "concurrently": True}])
+    result = run_maintenance(db_conn, cfg, tasks=("views",), only_due=False, now=NOW)
+    errors = {r.target: r.error for r in result.rules}
+    assert errors == {
+        "feedback": "[maintain] views: feedback is not a materialized view",
+        "plain": "plain: concurrently = true but it has no plain unique index",
+    }
+
+
+def test_stats_decides_and_reports_why(db_conn: Conn, make_cfg: Any) -> None:
+    for name in ("hot", "churn", "calm"):
+        db_conn.execute(f"CREATE TABLE {name} (id int PRIMARY KEY, v int)"
+                        " WITH (autovacuum_enabled = false)")
+        db_conn.execute(f"INSERT INTO {name} SELECT g, g FROM generate_series(1, 2000) g")
+    db_conn.execute("SELECT pg_stat_force_next_flush()")  # inserts counted before ANALYZE
+    db_conn.execute("ANALYZE hot, churn, calm")
+    db_conn.execute("UPDATE hot SET v = v + 1 WHERE id <= 400")  # 20% modified, 20% dead
+    db_conn.execute("DELETE FROM churn WHERE id <= 1000")  # 50% dead
+    db_conn.execute("UPDATE calm SET v = 0 WHERE id <= 10")  # below min_rows
+    db_conn.execute("SELECT pg_stat_force_next_flush()")
+    db_conn.execute("SELECT 1")  # the flush happens at the end of a transaction
+    cfg = make_cfg(stats={"analyze_threshold": 0.1, "vacuum_threshold": 0.3, "min_rows": 50})
+    result = run_maintenance(db_conn, cfg, tasks=("stats",), only_due=False, now=NOW)
+    assert result.ok, result.to_dict()
+    got = {a.target: (a.action, a.reason) for a in result.actions}
+    assert set(got) == {"public.hot", "public.churn"}, got
+    assert got["public.churn"][0] == "vacuum" and "1000 dead tuples = 50%" in got["public.churn"][1]
+    assert got["public.hot"][0] == "analyze" and "400 rows changed" in got["public.hot"][1]
+    db_conn.execute("SELECT pg_stat_clear_snapshot()")
+    dead = db_conn.execute("SELECT n_dead_tup, vacuum_count FROM pg_stat_user_tables"
+                           " WHERE relname = 'churn'").fetchone()
+    assert dead == (0, 1)
+
+
+def test_cleanup_deletes_in_batches_one_commit_each(db_conn: Conn, make_cfg: Any) -> None:
+    db_conn.execute(
+        "CREATE TABLE cache (id int PRIMARY KEY, expires_at timestamptz NOT NULL);"
+        "INSERT INTO cache SELECT g, CASE WHEN g <= 12000 THEN now() - interval '1 day'"
+        " ELSE now() + interval '1 day' END FROM generate_series(1, 15000) g;"
+        # Each DELETE statement logs its transaction id: distinct ids = separate commits.
+        "CREATE TABLE xacts (xid bigint);"
+        "CREATE FUNCTION log_xact() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN INSERT INTO xacts VALUES (txid_current()); RETURN NULL; END $$;"
+        "CREATE TRIGGER t AFTER DELETE ON cache FOR EACH STATEMENT EXECUTE FUNCTION log_xact();"
+    )
+    cfg = make_cfg(cleanup=[{"table": "cache", "where": "expires_at < now()", "batch": 5000}])
+    ticks: list[tuple[str, int, int]] = []
+    result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW,
+                             progress=lambda t, d, n: ticks.append((t, d, n)))
+    assert result.ok, result.to_dict()
+    (action,) = result.actions
+    assert {k: action.details[k] for k in ("matching", "deleted", "batches")} == {
+        "matching": 12000, "deleted": 12000, "batches": 3}
+    assert ticks == [("cache", 5000, 12000), ("cache", 10000, 12000), ("cache", 12000, 12000)]
+    assert db_conn.execute("SELECT count(*), min(id) FROM cache").fetchone() == (3000, 12001)
+    assert db_conn.execute("SELECT count(DISTINCT xid), count(*) FROM xacts").fetchone() == (3, 3)
+
+
+def test_cleanup_stops_at_max_batches(db_conn: Conn, make_cfg: Any) -> None:
+    db_conn.execute("CREATE TABLE cache (id int PRIMARY KEY, old bool NOT NULL);"
+                    "INSERT INTO cache SELECT g, g <= 300 FROM generate_series(1, 400) g;")
+    cfg = make_cfg(cleanup=[{"table": "cache", "where": "old", "batch": 100, "max_batches": 2}])
+    result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW)
+    assert result.actions[0].details["batches"] == 2
+    assert db_conn.execute("SELECT count(*) FROM cache WHERE old").fetchone() == (100,)
+
+
+def test_cleanup_rejects_smuggled_statements(db_conn: Conn, make_cfg: Any) -> None:
+    db_conn.execute("CREATE TABLE cache (id int)")
+    cfg = make_cfg(cleanup=[{"table": "cache", "where": "true; DROP TABLE cache"}])
+    result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW)
+    assert "must be one condition" in (result.rules[0].error or "")
+    assert ("cache", "r") in relations(db_conn)
+    with pytest.raises(ConfigError, match="batch must be a positive"):
+        make_cfg(cleanup=[{"table": "cache", "where": "true", "batch": 0}])
+
+
+def test_only_due_rules_run_and_dry_run_records_nothing(db_conn: Conn, make_cfg: Any) -> None:
+    db_conn.execute(SCHEMA)
+    cfg = make_cfg(views=[{"name": "summary", "schedule": "daily"},
+                          {"name": "plain", "schedule": "weekly"}])
+    dry = run_maintenance(db_conn, cfg, dry_run=True, now=NOW)
+    assert [r.target for r in dry.rules] == ["summary", "plain"]
+    assert not runs.table_exists(db_conn, "slipway_maintenance_runs")
+    first = run_maintenance(db_conn, cfg, now=datetime.now(UTC))
+    assert [r.target for r in first.rules] == ["summary", "plain"]
+    again = run_maintenance(db_conn, cfg, now=datetime.now(UTC))
+    assert again.rules == [] and len(again.skipped) == 2
+    tomorrow = run_maintenance(db_conn, cfg, now=datetime.now(UTC) + timedelta(days=1))
+    assert [r.target for r in tomorrow.rules] == ["summary"]
+    weekly = run_maintenance(db_conn, cfg, schedule="weekly", only_due=False)
+    assert [r.target for r in weekly.rules] == ["plain"]
