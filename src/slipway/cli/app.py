@@ -50,7 +50,14 @@ def root(
     ctx.obj = {"database_url": database_url, "migrations": migrations, "quiet": quiet}
 
 
+_registered = False
+
+
 def _register_all() -> None:
+    global _registered
+    if _registered:
+        return
+    _registered = True
     for name in COMMAND_MODULES:
         try:
             module = importlib.import_module(f"slipway.cli.{name}")
@@ -61,10 +68,12 @@ def _register_all() -> None:
         module.register(app)
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     _register_all()
     try:
-        app(standalone_mode=False)
+        code = app(args=argv, prog_name="slipway", standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except SlipwayError as exc:
         from slipway.cli.output import print_error
 

@@ -1,0 +1,137 @@
+"""Each layout teams already have is detected and applied, and rolls back by version."""
+
+from __future__ import annotations
+
+import json
+
+from engine_helpers import Cli, table_exists
+
+
+def status_json(cli: Cli) -> list[dict[str, object]]:
+    result = cli("status", "--format", "json")
+    assert result.code == 0, result.text
+    return json.loads(result.out)["migrations"]  # type: ignore[no-any-return]
+
+
+def test_paired_files_with_each_rollback_suffix(cli: Cli, db_conn) -> None:
+    cli.write("0001_a.sql", "-- Create a\nCREATE TABLE a (id int);\n")
+    cli.write("0001_a.down.sql", "DROP TABLE a;\n")
+    cli.write("0002_b.sql", "CREATE TABLE b (id int);\n")
+    cli.write("0002_b.rollback.sql", "DROP TABLE b;\n")
+    cli.write("0003_c.sql", "CREATE TABLE c (id int);\n")
+    cli.write("0003_c_rollback.sql", "DROP TABLE c;\n")
+    # A rollback pairs by version, not by name.
+    cli.write("0004_d.sql", "CREATE TABLE d (id int);\n")
+    cli.write("0004_renamed_later.down.sql", "DROP TABLE d;\n")
+    states = status_json(cli)
+    assert [s["version"] for s in states] == ["0001", "0002", "0003", "0004"]
+    assert all(s["has_rollback"] for s in states)
+    assert states[0]["description"] == "Create a"
+    assert states[1]["description"] == "B"
+    assert cli("up").code == 0
+    for name in "abcd":
+        assert table_exists(db_conn, name)
+    assert cli("down", "--steps", "4").code == 0
+    for name in "abcd":
+        assert not table_exists(db_conn, name)
+
+
+def test_golang_migrate_layout(cli: Cli, db_conn) -> None:
+    cli.write("000001_users.up.sql", "CREATE TABLE users (id int);")
+    cli.write("000001_users.down.sql", "DROP TABLE users;")
+    cli.write("000002_posts.up.sql", "CREATE TABLE posts (id int);")
+    cli.write("000002_posts.down.sql", "DROP TABLE posts;")
+    assert cli("up").code == 0
+    assert table_exists(db_conn, "posts")
+    assert cli("down").code == 0
+    assert not table_exists(db_conn, "posts") and table_exists(db_conn, "users")
+
+
+def test_diesel_folders_with_metadata_and_verify(cli: Cli, db_conn) -> None:
+    cli.write("2019-02-26-002946_users/up.sql", "CREATE TABLE users (id int, email text);")
+    cli.write("2019-02-26-002946_users/down.sql", "DROP TABLE users;")
+    cli.write("2019-02-26-002946_users/verify.sql", "SELECT id FROM users;")
+    cli.write(
+        "2019-03-01-101010_users_email/up.sql",
+        "CREATE INDEX CONCURRENTLY users_email ON users (email);",
+    )
+    cli.write("2019-03-01-101010_users_email/down.sql", "DROP INDEX users_email;")
+    cli.write("2019-03-01-101010_users_email/metadata.toml", "run_in_transaction = false\n")
+    result = cli("up")
+    assert result.code == 0, result.text
+    assert "no transaction" in result.out
+    assert db_conn.execute("SELECT to_regclass('users_email') IS NOT NULL").fetchone()[0]
+    states = status_json(cli)
+    assert [s["version"] for s in states] == ["2019-02-26-002946", "2019-03-01-101010"]
+
+
+def test_dbmate_sections_and_transaction_false(cli: Cli, db_conn) -> None:
+    cli.write(
+        "20240101120000_users.sql",
+        "-- migrate:up\nCREATE TABLE users (id int, email text);\n\n"
+        "-- migrate:down\nDROP TABLE users;\n",
+    )
+    cli.write(
+        "20240102120000_idx.sql",
+        "-- migrate:up transaction:false\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n"
+        "-- migrate:down\nDROP INDEX users_email;\n",
+    )
+    result = cli("up")
+    assert result.code == 0, result.text
+    assert "no transaction" in result.out
+    assert cli("down", "--steps", "2").code == 0
+    assert not table_exists(db_conn, "users")
+
+
+def test_dbmate_error_line_is_the_files_line(cli: Cli) -> None:
+    cli.write(
+        "20240101120000_users.sql",
+        "-- migrate:up\nCREATE TABLE users (id int);\nSELECT nosuch FROM users;\n"
+        "-- migrate:down\nDROP TABLE users;\n",
+    )
+    result = cli("up")
+    assert result.code == 1
+    assert "20240101120000_users.sql:3:8: column \"nosuch\" does not exist" in result.err
+
+
+def test_flyway_versions_and_undo(cli: Cli, db_conn) -> None:
+    cli.write("V1__users.sql", "CREATE TABLE users (id int);")
+    cli.write("U1__users.sql", "DROP TABLE users;")
+    cli.write("V2__posts.sql", "CREATE TABLE posts (id int);")
+    cli.write("V10__tags.sql", "CREATE TABLE tags (id int);")
+    states = status_json(cli)
+    assert [s["version"] for s in states] == ["1", "2", "10"]
+    assert [s["has_rollback"] for s in states] == [True, False, False]
+    assert cli("up").code == 0
+    assert table_exists(db_conn, "tags")
+
+
+def test_three_date_styles_sort_in_one_folder(cli: Cli) -> None:
+    cli.write("0001_first.sql", "SELECT 1;")
+    cli.write("20251109_dated.sql", "SELECT 1;")
+    cli.write("2025-11-10-093000_diesel/up.sql", "SELECT 1;")
+    cli.write("20251111093000_stamped.sql", "SELECT 1;")
+    versions = [s["version"] for s in status_json(cli)]
+    assert versions == ["0001", "20251109", "2025-11-10-093000", "20251111093000"]
+
+
+def test_files_that_are_not_migrations_are_reported_and_never_applied(cli: Cli, db_conn) -> None:
+    cli.write("README.md", "# notes\n")
+    cli.write("helpers.sql", "CREATE TABLE should_not_exist (id int);")
+    cli.write("0001_real.sql", "CREATE TABLE real (id int);")
+    result = cli("validate", "--format", "json")
+    problems = json.loads(result.out)["problems"]
+    files = {p["file"].rsplit("/", 1)[-1] for p in problems if p["code"] == "not-a-migration"}
+    assert files == {"README.md", "helpers.sql"}
+    assert cli("up").code == 0
+    assert table_exists(db_conn, "real")
+    assert not table_exists(db_conn, "should_not_exist")
+
+
+def test_duplicate_versions_are_refused_naming_both_files(cli: Cli, db_conn) -> None:
+    cli.write("0002_agent_squad.sql", "CREATE TABLE squad (id int);")
+    cli.write("0002_sms_delivery.sql", "CREATE TABLE sms (id int);")
+    result = cli("up")
+    assert result.code == 2
+    assert "0002_agent_squad.sql" in result.err and "0002_sms_delivery.sql" in result.err
+    assert not table_exists(db_conn, "squad") and not table_exists(db_conn, "sms")

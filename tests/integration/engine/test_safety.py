@@ -1,0 +1,179 @@
+"""The engine's safety promises, each exercised against the real server."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+from engine_helpers import Cli, query, table_exists
+
+
+def applied_versions(conn: psycopg.Connection) -> list[str]:
+    return [r[0] for r in query(conn, "SELECT version FROM slipway_migrations ORDER BY version")]
+
+
+def test_failed_migration_leaves_nothing_and_reports_file_line_column(cli: Cli, db_conn) -> None:
+    cli.write("0001_ok.sql", "CREATE TABLE ok (id int);")
+    cli.write(
+        "0002_bad.sql",
+        "-- Half good\nCREATE TABLE half (id int);\nINSERT INTO half VALUES (1);\n"
+        "ALTER TABLE half ADD COLUMN x int REFERENCES nosuch (id);\n",
+    )
+    result = cli("up")
+    assert result.code == 1
+    assert "0002_bad.sql:4:" in result.err
+    assert 'relation "nosuch" does not exist' in result.err
+    assert "SQLSTATE 42P01" in result.err
+    assert "Traceback" not in result.text
+    assert table_exists(db_conn, "ok")
+    assert not table_exists(db_conn, "half")
+    assert applied_versions(db_conn) == ["0001"]
+    failed = query(db_conn, "SELECT version, outcome, error FROM slipway_migrations_log WHERE outcome = 'failed'")
+    assert failed and failed[0][0] == "0002" and "nosuch" in failed[0][2]
+
+
+def test_runtime_error_without_position_names_the_statement(cli: Cli, db_conn) -> None:
+    cli.write(
+        "0001_data.sql",
+        "CREATE TABLE t (id int PRIMARY KEY);\nINSERT INTO t VALUES (1);\n\nINSERT INTO t VALUES (1);\n",
+    )
+    result = cli("up")
+    assert result.code == 1
+    assert "0001_data.sql:4:1: duplicate key value violates unique constraint" in result.err
+    assert "detail: Key (id)=(1) already exists." in result.err
+    assert not table_exists(db_conn, "t")
+
+
+def test_syntax_error_is_caught_before_anything_runs(cli: Cli, db_conn) -> None:
+    cli.write("0001_ok.sql", "CREATE TABLE ok (id int);")
+    cli.write("0002_typo.sql", "CREATE TABLE x (id int);\nSELEC 1;\n")
+    result = cli("up")
+    assert result.code == 1
+    assert "0002_typo.sql:2:1" in result.err and 'syntax error at or near "SELEC"' in result.err
+    assert not table_exists(db_conn, "ok")  # nothing ran: parsing happens first
+
+
+def test_history_table_name_is_configurable(cli: Cli, db_conn) -> None:
+    (cli.project / "slipway.toml").write_text('[migrations]\ntable = "ops_schema_history"\n')
+    cli.write("0001_a.sql", "CREATE TABLE a (id int);")
+    assert cli("up").code == 0
+    assert table_exists(db_conn, "ops_schema_history")
+    assert table_exists(db_conn, "ops_schema_history_log")
+    assert not table_exists(db_conn, "slipway_migrations")
+    row = query(db_conn, "SELECT version, name, checksum, applied_by, duration_ms FROM ops_schema_history")
+    assert row[0][0] == "0001" and len(row[0][2]) == 64 and "@" in row[0][3]
+    assert row[0][4] is not None
+
+
+def test_crlf_checkout_is_not_drift(cli: Cli) -> None:
+    path = cli.write("0001_a.sql", "-- A\nCREATE TABLE a (id int);\n")
+    assert cli("up").code == 0
+    path.write_bytes(b"-- A\r\nCREATE TABLE a (id int);\r\n")
+    states = json.loads(cli("status", "--format", "json").out)["migrations"]
+    assert states[0]["state"] == "applied"
+    assert cli("validate").code == 0
+
+
+def test_modified_file_refused_then_accepted_with_audit(cli: Cli, db_conn) -> None:
+    path = cli.write("0001_a.sql", "CREATE TABLE a (id int);")
+    assert cli("up").code == 0
+    path.write_text("CREATE TABLE a (id int, note text);")
+    cli.write("0002_b.sql", "CREATE TABLE b (id int);")
+    states = json.loads(cli("status", "--format", "json").out)["migrations"]
+    assert [s["state"] for s in states] == ["modified", "pending"]
+    result = cli("up")
+    assert result.code == 1 and "0001_a.sql" in result.err
+    assert not table_exists(db_conn, "b")
+    assert cli("validate").code == 1
+    accepted = cli("accept", "0001", "--reason", "added a column by hand too")
+    assert accepted.code == 0, accepted.text
+    audit = query(db_conn, "SELECT action, old_checksum, checksum, applied_by, detail FROM slipway_migrations_log WHERE action = 'accept'")
+    assert audit and audit[0][1] != audit[0][2] and audit[0][4] == {"reason": "added a column by hand too"}
+    assert cli("up").code == 0
+    assert table_exists(db_conn, "b")
+
+
+def test_out_of_order_pending_refused_unless_allowed(cli: Cli, db_conn) -> None:
+    cli.write("0001_a.sql", "CREATE TABLE a (id int);")
+    cli.write("0003_c.sql", "CREATE TABLE c (id int);")
+    assert cli("up").code == 0
+    cli.write("0002_b.sql", "CREATE TABLE b (id int);")
+    result = cli("up")
+    assert result.code == 1 and "0002_b.sql" in result.err and "--allow-out-of-order" in result.err
+    assert not table_exists(db_conn, "b")
+    assert cli("up", "--allow-out-of-order").code == 0
+    assert table_exists(db_conn, "b")
+
+
+def test_down_without_rollback_refuses_and_changes_nothing(cli: Cli, db_conn) -> None:
+    cli.write("0001_a.sql", "CREATE TABLE a (id int);")
+    cli.write("0001_a.down.sql", "DROP TABLE a;")
+    cli.write("0002_b.sql", "CREATE TABLE b (id int);")
+    assert cli("up").code == 0
+    result = cli("down", "--steps", "2")
+    assert result.code == 1 and "0002" in result.err and "no rollback" in result.err
+    assert table_exists(db_conn, "a") and table_exists(db_conn, "b")
+    assert applied_versions(db_conn) == ["0001", "0002"]
+
+
+def test_down_to_redo_and_dry_run(cli: Cli, db_conn) -> None:
+    for n, name in enumerate("abc", 1):
+        cli.write(f"000{n}_{name}.sql", f"CREATE TABLE {name} (id int);")
+        cli.write(f"000{n}_{name}.down.sql", f"DROP TABLE {name};")
+    assert cli("up", "--to", "0002").code == 0
+    assert applied_versions(db_conn) == ["0001", "0002"]
+    dry = cli("up", "--dry-run")
+    assert "0003" in dry.out and "CREATE TABLE c" in dry.out
+    assert not table_exists(db_conn, "c")
+    plan = json.loads(cli("plan", "down", "--format", "json").out)
+    assert [s["version"] for s in plan["steps"]] == ["0002"] and plan["steps"][0]["sql"].startswith("DROP TABLE b")
+    assert cli("up").code == 0
+    assert cli("down", "--to", "0001").code == 0
+    assert applied_versions(db_conn) == ["0001"]
+    assert cli("redo").code == 0
+    assert applied_versions(db_conn) == ["0001"] and table_exists(db_conn, "a")
+    runs = json.loads(cli("history", "--format", "json").out)["runs"]
+    assert [r["action"] for r in runs[:2]] == ["up", "down"]
+
+
+def test_files_with_their_own_transaction_work_as_written(cli: Cli, db_conn) -> None:
+    cli.write("0001_wrapped.sql", "BEGIN;\nCREATE TABLE w (id int);\nCOMMIT;\n")
+    cli.write(
+        "0002_two_transactions.sql",
+        "BEGIN;\nCREATE TABLE t1 (id int);\nCOMMIT;\nBEGIN;\nCREATE TABLE t2 (id int);\nCOMMIT;\n",
+    )
+    result = cli("up")
+    assert result.code == 0, result.text
+    assert all(table_exists(db_conn, t) for t in ("w", "t1", "t2"))
+    assert applied_versions(db_conn) == ["0001", "0002"]
+
+
+def test_wrapped_file_failure_rolls_back_everything(cli: Cli, db_conn) -> None:
+    cli.write("0001_wrapped.sql", "BEGIN;\nCREATE TABLE w (id int);\nSELECT 1/0;\nCOMMIT;\n")
+    result = cli("up")
+    assert result.code == 1 and "0001_wrapped.sql:3:" in result.err and "division by zero" in result.err
+    assert not table_exists(db_conn, "w")
+    assert applied_versions(db_conn) == []
+
+
+def test_baseline_adopts_an_existing_database(cli: Cli, db_conn) -> None:
+    db_conn.execute("CREATE TABLE legacy (id int)")
+    cli.write("0001_legacy.sql", "CREATE TABLE legacy (id int);")
+    cli.write("0002_more.sql", "CREATE TABLE more (id int);")
+    assert cli("baseline", "0001").code == 0
+    states = json.loads(cli("status", "--format", "json").out)["migrations"]
+    assert [s["state"] for s in states] == ["applied", "pending"]
+    assert cli("up").code == 0
+    assert table_exists(db_conn, "more")
+    assert cli("baseline", "0001").code == 1  # only for a database never migrated
+
+
+def test_missing_file_is_reported(cli: Cli) -> None:
+    path = cli.write("0001_a.sql", "CREATE TABLE a (id int);")
+    assert cli("up").code == 0
+    path.unlink()
+    states = json.loads(cli("status", "--format", "json").out)["migrations"]
+    assert states == [
+        {**states[0], "version": "0001", "state": "missing", "has_rollback": False}
+    ]
+    assert cli("validate", "--format", "json").code == 1
