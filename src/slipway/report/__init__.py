@@ -1,0 +1,30 @@
+"""Health-style reports: the Report model and its renderers (text, md, html, json)."""
+
+from __future__ import annotations
+
+from slipway.report.model import CheckResult, ChecklistItem, Finding, Report, worst
+
+FORMATS = ("text", "md", "html", "json")
+
+__all__ = ["FORMATS", "CheckResult", "ChecklistItem", "Finding", "Report", "render", "worst"]
+
+
+def render(report: Report, fmt: str, color: bool = False) -> str:
+    """The report as text in one of FORMATS."""
+    if fmt == "json":
+        from slipway.report.render_json import render_json
+
+        return render_json(report)
+    if fmt == "md":
+        from slipway.report.render_md import render_md
+
+        return render_md(report)
+    if fmt == "html":
+        from slipway.report.render_html import render_html
+
+        return render_html(report)
+    if fmt == "text":
+        from slipway.report.render_text import render_text
+
+        return render_text(report, color=color)
+    raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -1,0 +1,72 @@
+"""`slipway doctor`: the health and integrity report of the live database."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt, settings
+
+
+class ReportFormat(str, Enum):
+    text = "text"
+    md = "md"
+    html = "html"
+    json = "json"
+
+
+class FailOn(str, Enum):
+    warn = "warn"
+    fail = "fail"
+    never = "never"
+
+
+def doctor(
+    ctx: typer.Context,
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.",
+                                              case_sensitive=False)] = ReportFormat.text,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="Write the report to this file.")] = None,
+    fail_on: Annotated[FailOn, typer.Option(
+        "--fail-on", help="Exit 1 when the verdict is this bad or worse.")] = FailOn.fail,
+    load: Annotated[int, typer.Option("--load", min=0, max=500,
+                                      help="Run N concurrent clients (CRUD mix, rolled back).")
+                    ] = 0,
+    load_seconds: Annotated[float, typer.Option("--load-seconds", min=0.5, max=600,
+                                                help="How long the load test runs.")] = 5.0,
+    no_crud: Annotated[bool, typer.Option("--no-crud", help="Skip the CRUD and cascade "
+                                          "validation (which writes in a rolled-back "
+                                          "transaction).")] = False,
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+) -> None:
+    """Check the live database's health and integrity: schema, relationships, migrations,
+    connection, security (RLS), performance, maintenance, CRUD and cascades, optional load."""
+    from slipway.db import connect, mask_url, server_url
+    from slipway.health.engine import DoctorOptions, run_doctor
+    from slipway.report import render
+
+    conf = settings(ctx, database_url, migrations)
+    url = server_url(conf)
+    options = DoctorOptions(crud=not no_crud, load_clients=load, load_seconds=load_seconds,
+                            database_label=mask_url(url), url=url)
+    with connect(conf) as conn:
+        report = run_doctor(conn, conf, options)
+    color = output is None and fmt is ReportFormat.text and sys.stdout.isatty()
+    text = render(report, fmt.value, color=color)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+        print(f"{report.verdict}: report written to {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    bad = {"warn": ("warn", "fail"), "fail": ("fail",), "never": ()}[fail_on.value]
+    if report.status in bad:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("doctor")(doctor)

@@ -1,0 +1,29 @@
+"""HC021 migrations-without-rollback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slipway.health.checks import Outcome, check, warn
+from slipway.health.facts import Facts
+
+
+@check("HC021", "migrations-without-rollback", "migrations")
+def migrations_without_rollback(facts: Facts) -> Outcome:
+    """Migrations that have no rollback (down) script.
+
+    Why: without a down script a bad release cannot be rolled back by the tool, only by hand
+    under pressure.
+
+    Fix: write NNNN_name.down.sql and prove it with `slipway verify`.
+    """
+    out = Outcome()
+    states: list[Any] | None = facts.extra.get("migrations")
+    if states is None:
+        out.notes.append("migration files could not be read")
+        return out
+    for s in states:
+        if s.state != "missing" and not s.has_rollback:
+            out.findings.append(warn(f"{s.version}_{s.name}", "has no rollback script",
+                                     f"add {s.version}_{s.name}.down.sql"))
+    return out

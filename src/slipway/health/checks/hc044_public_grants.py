@@ -1,0 +1,28 @@
+"""HC044 public-grants."""
+
+from __future__ import annotations
+
+from slipway.health.checks import Outcome, check, fail, info
+from slipway.health.facts import Facts
+
+
+@check("HC044", "public-grants", "security", facts=("tables", "public_grants"))
+def public_grants(facts: Facts) -> Outcome:
+    """Privileges on tenant tables granted to PUBLIC, i.e. to every role.
+
+    Why: a grant to PUBLIC reaches every present and future role, including ones made for
+    other purposes; tenant data must be granted to named roles only.
+
+    Fix: REVOKE ALL ON t FROM PUBLIC; GRANT what is needed to the application role.
+    """
+    tenant = {int(t["oid"]) for t in facts.tenant_tables()}
+    out = Outcome()
+    for g in facts.get("public_grants"):
+        name = f"{g['schema']}.{g['table_name']}"
+        privs = ", ".join(g["privileges"])
+        if int(g["table_oid"]) in tenant:
+            out.findings.append(fail(name, f"tenant table grants {privs} to PUBLIC",
+                                     f"REVOKE ALL ON {name} FROM PUBLIC;"))
+        else:
+            out.findings.append(info(name, f"grants {privs} to PUBLIC"))
+    return out

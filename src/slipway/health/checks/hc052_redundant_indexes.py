@@ -1,0 +1,49 @@
+"""HC052 redundant-indexes."""
+
+from __future__ import annotations
+
+from slipway.health.checks import Outcome, check, warn
+from slipway.health.checks._indexes import droppable, index_name
+from slipway.health.facts import Facts, Row
+
+
+def _plain_btree(ix: Row) -> bool:
+    return (ix["method"] == "btree" and ix["expressions"] is None and ix["predicate"] is None
+            and ix["is_valid"] and 0 not in ix["keys"])
+
+
+def _prefix(short: Row, long: Row) -> bool:
+    n = len(short["keys"])
+    if n >= len(long["keys"]) or list(long["keys"][:n]) != list(short["keys"]):
+        return False
+    # opclasses/collations/options are space-separated vectors: compare the leading n
+    return all(short[k].split()[:n] == long[k].split()[:n]
+               for k in ("opclasses", "collations", "options"))
+
+
+@check("HC052", "redundant-indexes", "performance", facts=("indexes",))
+def redundant_indexes(facts: Facts) -> Outcome:
+    """B-tree indexes whose columns are a leading prefix of another index on the same table.
+
+    Why: an index on (a, b) already serves every query an index on (a) serves; the shorter one
+    only costs writes and space.
+
+    Fix: DROP INDEX CONCURRENTLY the shorter index (unless it is unique: it enforces a rule).
+    """
+    by_table: dict[int, list[Row]] = {}
+    for ix in facts.get("indexes"):
+        if _plain_btree(ix):
+            by_table.setdefault(int(ix["table_oid"]), []).append(ix)
+    out = Outcome()
+    for same_table in by_table.values():
+        for short in same_table:
+            if not droppable(short):
+                continue
+            cover = next((ix for ix in same_table if ix is not short and _prefix(short, ix)),
+                         None)
+            if cover is not None:
+                out.findings.append(warn(
+                    index_name(short), f"({', '.join(short['column_names'])}) is a prefix of "
+                    f"{index_name(cover)} ({', '.join(cover['column_names'])})",
+                    f"DROP INDEX CONCURRENTLY {index_name(short)};"))
+    return out

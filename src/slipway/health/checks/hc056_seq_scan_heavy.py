@@ -1,0 +1,28 @@
+"""HC056 seq-scan-heavy."""
+
+from __future__ import annotations
+
+from slipway.health.checks import Outcome, check, warn
+from slipway.health.facts import Facts, qualified
+
+
+@check("HC056", "seq-scan-heavy", "performance", facts=("tables",))
+def seq_scan_heavy(facts: Facts) -> Outcome:
+    """Tables of some size that are read mostly by sequential scans.
+
+    Why: each sequential scan reads the whole table; on a growing table this is the query that
+    gets slower every week.
+
+    Fix: find the queries (pg_stat_statements) and index the columns they filter on.
+    """
+    th = facts.thresholds
+    out = Outcome()
+    for t in facts.get("tables"):
+        seq, idx = int(t["seq_scan"] or 0), int(t["idx_scan"] or 0)
+        rows = int(t["n_live_tup"] or 0)
+        if seq >= th.seq_scan_min and rows >= th.seq_scan_min_rows and seq > idx:
+            out.findings.append(warn(
+                qualified(t), f"{seq} sequential scans ({int(t['seq_tup_read'] or 0)} rows read)"
+                f" against {idx} index scans, {rows} rows",
+                "index the columns its frequent queries filter on"))
+    return out

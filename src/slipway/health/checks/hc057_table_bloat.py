@@ -1,0 +1,41 @@
+"""HC057 table-bloat."""
+
+from __future__ import annotations
+
+from slipway.health.checks import Outcome, check, size, warn
+from slipway.health.facts import Facts, Row, qualified
+
+TUPLE_OVERHEAD = 28  # heap tuple header + line pointer, bytes
+PAGE_FILL = 0.9
+
+
+def estimate_bloat(t: Row) -> int:
+    """Bytes beyond what the live rows need, from their average width (pg_stats); 0 if unknown."""
+    width, rows, actual = t["row_width"], float(t["reltuples"] or 0), int(t["table_bytes"] or 0)
+    if not width or rows <= 0:
+        return 0
+    needed = rows * (int(width) + TUPLE_OVERHEAD) / PAGE_FILL
+    return max(0, int(actual - needed))
+
+
+@check("HC057", "table-bloat", "performance", facts=("tables",))
+def table_bloat(facts: Facts) -> Outcome:
+    """Tables with many dead rows, and an estimate of the space they waste.
+
+    Why: dead rows make scans read pages full of nothing and keep growing the table until
+    vacuum catches up.
+
+    Fix: VACUUM (ANALYZE) the table and check autovacuum keeps up (its thresholds and
+    long-running transactions holding back cleanup); VACUUM FULL or pg_repack reclaims space.
+    """
+    th = facts.thresholds
+    out = Outcome()
+    for t in facts.get("tables"):
+        dead, live = int(t["n_dead_tup"] or 0), int(t["n_live_tup"] or 0)
+        ratio = dead / (dead + live) if dead + live else 0.0
+        if dead >= th.bloat_min_dead and ratio >= th.bloat_dead_ratio:
+            wasted = max(estimate_bloat(t), int(ratio * int(t["table_bytes"] or 0)))
+            out.findings.append(warn(
+                qualified(t), f"{dead} dead rows ({ratio:.0%}), about {size(wasted)} wasted",
+                f"VACUUM (ANALYZE) {qualified(t)};"))
+    return out

@@ -1,0 +1,66 @@
+"""HC064 partitions-ahead."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from slipway.health.checks import Outcome, check, fail, info, warn
+from slipway.health.facts import Facts, Row
+
+TIME_TYPES = ("date", "timestamp without time zone", "timestamp with time zone")
+_RANGE = re.compile(r"FROM \('([^']*)'\) TO \('([^']*)'\)")
+
+
+def parse_bound(bound: str | None) -> tuple[datetime, datetime] | None:
+    """(from, to) of a single-column time range bound; None for MINVALUE/MAXVALUE or others."""
+    match = _RANGE.search(bound or "")
+    if not match:
+        return None
+    try:
+        low, high = (datetime.fromisoformat(v) for v in match.groups())
+    except ValueError:
+        return None
+    return _aware(low), _aware(high)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _judge(name: str, parts: list[Row], now: datetime, wanted: int) -> tuple[str, str]:
+    ranges = [r for r in (parse_bound(p["bound"]) for p in parts) if r]
+    ahead = sum(1 for low, _ in ranges if low > now)
+    current = any(low <= now < high for low, high in ranges)
+    if not current:
+        return "fail", f"no partition covers now ({now:%Y-%m-%d}); {ahead} ahead"
+    last = max(high for _, high in ranges)
+    text = f"{ahead} partitions ahead of now, the last ends {last:%Y-%m-%d}"
+    return ("warn" if ahead < wanted else "info"), text
+
+
+@check("HC064", "partitions-ahead", "maintenance", facts=("partitions", "database"))
+def partitions_ahead(facts: Facts) -> Outcome:
+    """Time-partitioned tables without enough partitions created ahead of now.
+
+    Why: when the partition for the current period does not exist, inserts go to the default
+    partition or fail outright (e.g. every message after midnight on the 1st).
+
+    Fix: create the next partitions now, and schedule `slipway maintain partitions`.
+    """
+    now = _aware(facts.one("database").get("now") or datetime.now(timezone.utc))
+    wanted = facts.thresholds.partitions_ahead
+    tables: dict[str, list[Row]] = {}
+    for p in facts.get("partitions"):
+        tables.setdefault(f"{p['schema']}.{p['table_name']}", []).append(p)
+    out = Outcome()
+    for name, rows in tables.items():
+        parts = [p for p in rows if p["partition_name"] and not p["is_default"]]
+        fix = f"create the next {wanted} partitions of {name} (slipway maintain partitions)"
+        if not parts:
+            out.findings.append(fail(name, "partitioned table has no partitions", fix))
+        elif rows[0]["strategy"] == "r" and rows[0]["key_type"] in TIME_TYPES:
+            level, text = _judge(name, parts, now, wanted)
+            maker = {"fail": fail, "warn": warn}.get(level)
+            out.findings.append(maker(name, text, fix) if maker else info(name, text))
+    return out

@@ -1,0 +1,129 @@
+"""Facts that depend on other facts: each is still ONE statement for the whole database.
+
+Orphans under NOT VALID foreign keys and rows in default partitions need to look inside the
+tables concerned; we build one UNION ALL statement over all of them rather than a query per
+table. The maintenance-runs table (written by `slipway maintain`) is read when it exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slipway.health.facts import Facts, Row
+
+# Candidate column names in slipway_maintenance_runs (written by `slipway maintain`).
+_RUN_TARGET = ("target", "object_name", "object", "relation", "name")
+_RUN_TIME = ("finished_at", "completed_at", "ended_at", "ran_at", "started_at", "created_at")
+_DEFAULT_ROWS_CAP = 1_000_000
+
+
+def _orphan_statement(fks: list[Row]) -> Any:
+    from psycopg import sql
+
+    parts = []
+    for fk in fks:
+        child = sql.Identifier(fk["child_schema"], fk["child_table"])
+        parent = sql.Identifier(fk["parent_schema"], fk["parent_table"])
+        not_null = sql.SQL(" AND ").join(
+            sql.SQL("c.{} IS NOT NULL").format(sql.Identifier(col)) for col in fk["child_columns"]
+        )
+        match = sql.SQL(" AND ").join(
+            sql.SQL("p.{} = c.{}").format(sql.Identifier(pc), sql.Identifier(cc))
+            for cc, pc in zip(fk["child_columns"], fk["parent_columns"], strict=True)
+        )
+        parts.append(sql.SQL(
+            "SELECT {oid}::bigint AS oid, count(*) AS orphans FROM {child} c WHERE {nn} "
+            "AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
+        ).format(oid=sql.Literal(int(fk["oid"])), child=child, nn=not_null, parent=parent,
+                 match=match))
+    return sql.SQL(" UNION ALL ").join(parts)
+
+
+def _default_rows_statement(defaults: list[Row]) -> Any:
+    from psycopg import sql
+
+    parts = [
+        sql.SQL("SELECT {name} AS partition, (SELECT count(*) FROM (SELECT 1 FROM {rel} LIMIT {cap})"
+                " s) AS n").format(
+            name=sql.Literal(f"{d['partition_schema']}.{d['partition_name']}"),
+            rel=sql.Identifier(d["partition_schema"], d["partition_name"]),
+            cap=sql.Literal(_DEFAULT_ROWS_CAP))
+        for d in defaults
+    ]
+    return sql.SQL(" UNION ALL ").join(parts)
+
+
+def _runs_statement(conn: Any) -> Any:
+    """SELECT target, max(time) from slipway_maintenance_runs, if it exists with usable columns."""
+    from psycopg import sql
+
+    found = conn.execute(
+        "SELECT n.nspname, c.relname, array_agg(a.attname::text) FROM pg_class c "
+        "JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+        "WHERE c.relname = 'slipway_maintenance_runs' AND c.relkind IN ('r', 'p') "
+        "GROUP BY 1, 2 LIMIT 1").fetchone()
+    if not found:
+        return None
+    columns = set(found[2])
+    target = next((c for c in _RUN_TARGET if c in columns), None)
+    when = next((c for c in _RUN_TIME if c in columns), None)
+    if target is None or when is None:
+        return None
+    return sql.SQL("SELECT {t}::text AS target, max({w}) AS last_run FROM {rel} GROUP BY 1").format(
+        t=sql.Identifier(target), w=sql.Identifier(when),
+        rel=sql.Identifier(found[0], found[1]))
+
+
+def _fetch(conn: Any, facts: Facts, name: str, statement: Any) -> None:
+    import psycopg
+    from psycopg.rows import dict_row
+
+    try:
+        with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+            cur.execute(statement)
+            facts.rows[name] = list(cur.fetchall())
+    except (psycopg.errors.InsufficientPrivilege, psycopg.errors.QueryCanceled) as exc:
+        facts.rows[name] = []
+        facts.notes[name] = f"could not read {name}: {exc.diag.message_primary}"
+
+
+def gather_derived(conn: Any, facts: Facts, names: set[str]) -> None:
+    """Run the derived fact statements that `names` asks for (inside gather's snapshot)."""
+    if "orphans" in names:
+        fks = [fk for fk in facts.get("foreign_keys") if not fk["validated"]]
+        facts.rows["orphans"] = []
+        if fks:
+            _fetch(conn, facts, "orphans", _orphan_statement(fks))
+    if "default_rows" in names:
+        defaults = [p for p in facts.get("partitions") if p["is_default"]]
+        facts.rows["default_rows"] = []
+        if defaults:
+            _fetch(conn, facts, "default_rows", _default_rows_statement(defaults))
+    if "maintenance_runs" in names:
+        facts.rows["maintenance_runs"] = []
+        statement = _runs_statement(conn)
+        facts.extra["maintenance_runs_table"] = statement is not None
+        if statement is not None:
+            _fetch(conn, facts, "maintenance_runs", statement)
+
+
+def gather_migrations(conn: Any, facts: Facts) -> None:
+    """Migration states from the project's folder and history, or the reason they are unknown.
+
+    Sets extra["migrations"] (a list of MigrationState), extra["migrations_error"] (a string)
+    and extra["migration_layout_error"] (duplicate versions and other layout problems).
+    """
+    from slipway.errors import MigrationLayoutError, SlipwayError
+
+    try:
+        from slipway.migrations.status import migration_status
+    except ImportError as exc:  # the engine is being written alongside
+        facts.extra["migrations_error"] = f"migration status is not available ({exc})"
+        return
+    try:
+        facts.extra["migrations"] = migration_status(conn, facts.settings)
+    except MigrationLayoutError as exc:
+        facts.extra["migration_layout_error"] = exc.message
+    except SlipwayError as exc:
+        facts.extra["migrations_error"] = exc.message
