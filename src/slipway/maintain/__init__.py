@@ -29,12 +29,17 @@ def run_once(
     progress: Progress | None = None,
 ) -> MaintenanceResult:
     """Run the [maintain] rules once over a fresh connection and return what was done."""
+    from slipway.errors import Refused
     from slipway.maintain.config import load_maintain_config
     from slipway.maintain.ddl import connect
     from slipway.maintain.runner import run_maintenance
+    from slipway.migrations.lock import holder
 
     cfg = load_maintain_config(settings)
     with connect(settings) as conn:
+        who = None if dry_run else holder(conn, settings.table)
+        if who is not None:
+            raise Refused(f"a migration is running ({who}); run maintenance after it finishes")
         return run_maintenance(
             conn,
             cfg,

@@ -130,4 +130,3 @@ def overlaps(a: tuple[Any, Any], b: tuple[Any, Any]) -> bool:
     below = a_hi is not None and b_lo is not None and a_hi <= b_lo
     above = b_hi is not None and a_lo is not None and b_hi <= a_lo
     return not (below or above)
-
