@@ -27,7 +27,7 @@ MigrationsOpt = Annotated[
     typer.Option(
         "--migrations",
         "-m",
-        help="Migrations folder. Default: \\[migrations] directory in slipway.toml, then ./migrations.",
+        help="Migrations folder. Default: the migrations directory in slipway.toml, then ./migrations.",
         show_default=False,
     ),
 ]
