@@ -1,0 +1,176 @@
+"""Lint a list of migrations: parse, replay in order, run the rules, apply suppressions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from slipway.lint import replay
+from slipway.lint.config import LintConfig
+from slipway.lint.findings import Finding, LintResult
+from slipway.lint.rule import Hit, MigrationContext, Rule, SetContext, StatementContext, all_rules
+from slipway.lint.source import ParsedScript, Statement, parse_script
+from slipway.lint.state import Origin, ReplayState
+from slipway.migrations.model import Migration, Script
+
+_BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
+_END = {"TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_COMMIT_PREPARED",
+        "TRANS_STMT_ROLLBACK_PREPARED", "TRANS_STMT_PREPARE"}
+_NO_TXN_KINDS = {"CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt",
+                 "DropTableSpaceStmt", "VacuumStmt"}
+
+
+def needs_no_transaction(stmt: Statement) -> bool:
+    """Statements PostgreSQL refuses inside a transaction block."""
+    node, kind = stmt.node, stmt.kind
+    if kind in ("IndexStmt", "DropStmt"):
+        return bool(node.get("concurrent"))
+    if kind == "ReindexStmt":
+        return "concurrently" in str(node.get("params", ""))
+    if kind in _NO_TXN_KINDS:
+        return True
+    if kind == "AlterTableStmt":
+        return any(
+            c.get("AlterTableCmd", {}).get("def", {}).get("PartitionCmd", {}).get("concurrent")
+            for c in node.get("cmds", [])
+        )
+    return False
+
+
+@dataclass
+class _Run:
+    config: LintConfig
+    rules: list[tuple[Rule, str]]
+    dispatch: dict[str, list[tuple[Rule, str]]] = field(default_factory=dict)
+    state: ReplayState = field(default_factory=ReplayState)
+    scripts: list[ParsedScript] = field(default_factory=list)
+    raw: list[tuple[Finding, int, int | None]] = field(default_factory=list)
+
+    def emit(self, rule: Rule, severity: str, hit: Hit, at: Origin) -> None:
+        at = hit.at or at
+        if hit.offset is not None and 0 <= at.script < len(self.scripts):
+            line, column = self.scripts[at.script].locate(hit.offset)
+            at = Origin(at.migration, at.path, line, column, at.statement, at.script)
+        finding = Finding(rule.code, rule.name, severity, at.path, at.line, at.column,
+                          hit.message, hit.help if hit.help is not None else rule.help)
+        self.raw.append((finding, at.script, at.statement if at.statement >= 0 else None))
+
+    def special(self, name: str) -> tuple[Rule, str] | None:
+        return next(((r, s) for r, s in self.rules if r.name == name), None)
+
+
+def lint(migrations: list[Migration], config: LintConfig | None = None) -> LintResult:
+    """Lint `migrations` (in the order given: version order) and return the findings."""
+    config = config or LintConfig()
+    run = _Run(config, [(cls(), sev) for cls, sev in config.active()])
+    for rule, sev in run.rules:
+        for kind in rule.kinds:
+            run.dispatch.setdefault(kind, []).append((rule, sev))
+    ups: list[ParsedScript] = []
+    for position, migration in enumerate(migrations):
+        up = _parse(run, migration.up, position)
+        down = _parse(run, migration.down, position) if migration.down else None
+        if migration.verify:
+            _parse(run, migration.verify, position)
+        ups.append(up)
+        _lint_statements(run, migration, position, up)
+        mctx = MigrationContext(migration, position, up, down, config.options)
+        for rule, sev in run.rules:
+            for hit in rule.check_migration(mctx):
+                run.emit(rule, sev, hit, up.origin(position))
+    sctx = SetContext(run.state, migrations, ups, config.options)
+    for rule, sev in run.rules:
+        for hit in rule.check_set(sctx):
+            run.emit(rule, sev, hit, hit.at or Origin(0, "", 1, 1, -1, 0))
+    return _finish(run, len(migrations))
+
+
+def _parse(run: _Run, script: Script, position: int) -> ParsedScript:
+    parsed = parse_script(script)
+    parsed.sid = len(run.scripts)
+    run.scripts.append(parsed)
+    special = run.special("syntax-error")
+    if parsed.error is not None and special:
+        hit = Hit(parsed.error.message)
+        run.emit(*special, hit, parsed.origin(position, parsed.error_line, parsed.error_column))
+    return parsed
+
+
+def runs_outside_transaction(script: Script, statements: list[Statement]) -> bool:
+    """Whether slipway's engine runs the script statement by statement (no transaction).
+
+    Mirrors `slipway.migrations.statements.ParsedScript.mode`: a forced
+    `transactional = false`, a statement that cannot run in a transaction, or transaction
+    control other than one BEGIN ... COMMIT wrapping the whole file (which slipway strips).
+    """
+    if script.transactional is not None:
+        return not script.transactional
+    if any(needs_no_transaction(s) for s in statements):
+        return True
+    control = [s for s in statements if s.kind == "TransactionStmt"]
+    if not control:
+        return False
+    wrapped = (
+        len(control) == 2
+        and statements[0].node.get("kind") in _BEGIN
+        and statements[-1].node.get("kind") == "TRANS_STMT_COMMIT"
+    )
+    return not wrapped
+
+
+def _lint_statements(run: _Run, migration: Migration, position: int, up: ParsedScript) -> None:
+    non_txn = runs_outside_transaction(migration.up, up.statements)
+    in_block = False
+    for stmt in up.statements:
+        origin = up.statement_origin(position, stmt)
+        rules = run.dispatch.get(stmt.kind)
+        if rules:
+            ctx = StatementContext(stmt, run.state, migration, position, up, in_block, non_txn,
+                                   run.config.options)
+            for rule, sev in rules:
+                for hit in rule.check(ctx):
+                    run.emit(rule, sev, hit, origin)
+        if stmt.kind == "TransactionStmt":
+            kind = stmt.node.get("kind")
+            in_block = True if kind in _BEGIN else False if kind in _END else in_block
+        replay.apply(run.state, stmt.kind, stmt.node, origin)
+
+
+def _resolve_ignores(run: _Run) -> None:
+    """Fill each script's ignore sets; report ignores that name no known rule."""
+    rules = all_rules()
+    known = {r.name: r.name for r in rules} | {r.code.lower(): r.name for r in rules}
+    unknown = run.special("unknown-ignore")
+    for parsed in run.scripts:
+        for comment in parsed.ignores:
+            names = set()
+            for raw_name in comment.names:
+                name = known.get(raw_name.lower())
+                if name:
+                    names.add(name)
+                elif not comment.squawk and unknown is not None:
+                    hit = Hit(f"slipway-ignore names unknown rule {raw_name!r}")
+                    run.emit(*unknown, hit, parsed.origin(-1, comment.line, comment.column))
+            if comment.per_file:
+                parsed.file_ignores |= names
+            elif comment.statement is not None:
+                parsed.statement_ignores.setdefault(comment.statement, set()).update(names)
+
+
+def _finish(run: _Run, migrations: int) -> LintResult:
+    _resolve_ignores(run)
+    result = LintResult(files=len(run.scripts), migrations=migrations)
+    for finding, sid, statement in run.raw:
+        parsed = run.scripts[sid] if 0 <= sid < len(run.scripts) else None
+        if parsed is not None and _suppressed(parsed, finding.rule, statement):
+            result.suppressed += 1
+        else:
+            result.findings.append(finding)
+    order = {s.path: i for i, s in enumerate(run.scripts)}
+    result.findings.sort(key=lambda f: (order.get(f.file, 0), f.line, f.column, f.code))
+    return result
+
+
+def _suppressed(parsed: ParsedScript, rule: str, statement: int | None) -> bool:
+    if rule in parsed.file_ignores:
+        return True
+    return statement is not None and rule in parsed.statement_ignores.get(statement, ())

@@ -1,0 +1,53 @@
+"""What the linter reports: findings, and the result of one run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str  # SW012
+    rule: str  # require-concurrent-index-creation
+    severity: str  # error | warning | info
+    file: str
+    line: int
+    column: int
+    message: str
+    help: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "help": self.help,
+        }
+
+
+@dataclass
+class LintResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    migrations: int = 0
+    suppressed: int = 0
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def fails(self, fail_on: str) -> bool:
+        """True when any finding is at least as severe as `fail_on` (error or warning)."""
+        bar = SEVERITY_RANK[fail_on]
+        return any(SEVERITY_RANK[f.severity] >= bar for f in self.findings)
+
+    def summary(self) -> str:
+        parts = [f"{self.count(s)} {s}{'s' if self.count(s) != 1 else ''}" for s in SEVERITIES]
+        text = f"{', '.join(parts)} in {self.files} file{'s' if self.files != 1 else ''}"
+        return text + (f" ({self.suppressed} suppressed)" if self.suppressed else "")

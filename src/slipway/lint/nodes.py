@@ -1,0 +1,140 @@
+"""Small readers for pglast's JSON tree (plain dicts), shared by the replay and the rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+Node = dict[str, Any]
+
+INT_TYPES = {"int2", "int4", "smallint", "integer", "int", "serial", "serial4", "smallserial",
+             "serial2"}
+SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
+
+
+def strings(items: list[Node] | None) -> list[str]:
+    """[{"String": {"sval": "a"}}, ...] -> ["a", ...]."""
+    out = []
+    for item in items or ():
+        value = item.get("String")
+        if value is not None:
+            out.append(value.get("sval", ""))
+    return out
+
+
+def qualified(parts: list[str]) -> str:
+    """Object key: `name`, or `schema.name` outside public (search_path is not modelled)."""
+    if len(parts) >= 2 and parts[-2] not in ("public", "pg_catalog"):
+        return f"{parts[-2]}.{parts[-1]}"
+    return parts[-1] if parts else ""
+
+
+def relation(range_var: Node | None) -> str:
+    """Key of a RangeVar."""
+    if not range_var:
+        return ""
+    schema = range_var.get("schemaname")
+    name = str(range_var.get("relname", ""))
+    return qualified([schema, name] if schema else [name])
+
+
+def type_name(type_node: Node | None) -> str:
+    """The type's own name, lower case, without pg_catalog: int4, varchar, timestamp, serial."""
+    if not type_node:
+        return ""
+    parts = strings(type_node.get("names"))
+    return parts[-1].lower() if parts else ""
+
+
+def typmods(type_node: Node | None) -> list[int]:
+    """Integer type modifiers: varchar(20) -> [20]."""
+    out = []
+    for mod in (type_node or {}).get("typmods", ()):
+        const = mod.get("A_Const", {})
+        if "ival" in const:
+            out.append(int(const["ival"].get("ival", 0)))
+    return out
+
+
+def is_array(type_node: Node | None) -> bool:
+    return bool((type_node or {}).get("arrayBounds"))
+
+
+def constraints_of(column_def: Node) -> list[Node]:
+    return [c["Constraint"] for c in column_def.get("constraints", ()) if "Constraint" in c]
+
+
+def column_defs(elements: list[Node] | None) -> Iterator[Node]:
+    for element in elements or ():
+        if "ColumnDef" in element:
+            yield element["ColumnDef"]
+
+
+def table_constraints(elements: list[Node] | None) -> Iterator[Node]:
+    for element in elements or ():
+        if "Constraint" in element:
+            yield element["Constraint"]
+
+
+def alter_cmds(stmt: Node) -> Iterator[Node]:
+    for cmd in stmt.get("cmds", ()):
+        if "AlterTableCmd" in cmd:
+            yield cmd["AlterTableCmd"]
+
+
+def walk(node: Any) -> Iterator[tuple[str, Node]]:
+    """Every (node type, node) below `node`, depth first."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if isinstance(value, dict):
+                    if key[:1].isupper():
+                        yield key, value
+                    stack.append(value)
+                elif isinstance(value, list):
+                    stack.extend(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def func_name(call: Node) -> str:
+    parts = strings(call.get("funcname"))
+    return parts[-1].lower() if parts else ""
+
+
+def def_elems(options: list[Node] | None) -> dict[str, Any]:
+    """DefElem list -> {defname: arg node or True}."""
+    out: dict[str, Any] = {}
+    for option in options or ():
+        elem = option.get("DefElem")
+        if elem:
+            out[str(elem.get("defname", "")).lower()] = elem.get("arg", True)
+    return out
+
+
+def truthy(arg: Any) -> bool:
+    """A DefElem argument as a boolean: true/on/1 (as string, Boolean or Integer)."""
+    if arg is True:
+        return True
+    if not isinstance(arg, dict):
+        return False
+    if "Boolean" in arg:
+        return bool(arg["Boolean"].get("boolval"))
+    if "String" in arg:
+        return str(arg["String"].get("sval", "")).lower() in ("true", "on", "1", "yes")
+    if "Integer" in arg:
+        return bool(arg["Integer"].get("ival"))
+    return False
+
+
+def key_columns(constraint: Node, field: str = "keys") -> tuple[str, ...]:
+    return tuple(strings(constraint.get(field)))
+
+
+def range_vars(node: Node) -> Iterator[str]:
+    """Keys of every table a query reads (RangeVar nodes)."""
+    for kind, child in walk(node):
+        if kind == "RangeVar":
+            yield relation(child)

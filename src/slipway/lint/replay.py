@@ -1,0 +1,294 @@
+"""Apply one parsed statement to the ReplayState, the way PostgreSQL would change its catalog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from slipway.lint import nodes as n
+from slipway.lint.nodes import Node
+from slipway.lint.state import Column, ForeignKey, Index, Origin, ReplayState, Table, View
+
+Handler = Callable[[ReplayState, Node, Origin], None]
+
+
+def apply(state: ReplayState, kind: str, node: Node, origin: Origin) -> None:
+    handler = _HANDLERS.get(kind)
+    if handler is not None:
+        handler(state, node, origin)
+
+
+def _create_table(state: ReplayState, node: Node, origin: Origin) -> None:
+    key = n.relation(node.get("relation"))
+    if node.get("if_not_exists") and key in state.tables and not state.tables[key].partial:
+        return
+    table = Table(key, origin=origin)
+    elements = node.get("tableElts", [])
+    table.partial = any("TableLikeClause" in e for e in elements)
+    for column in n.column_defs(elements):
+        _add_column(table, column, origin)
+    for constraint in n.table_constraints(elements):
+        _add_constraint(state, table, constraint, origin)
+    spec = node.get("partspec")
+    if spec:
+        table.partition_key = tuple(
+            str(p["PartitionElem"].get("name", "")) for p in spec.get("partParams", [])
+        )
+    if node.get("partbound") and node.get("inhRelations"):
+        parent = n.relation(node["inhRelations"][0].get("RangeVar"))
+        table.partition_of = parent
+        if parent in state.tables:
+            _inherit(table, state.tables[parent])
+    state.tables[key] = table
+
+
+def _inherit(child: Table, parent: Table) -> None:
+    for name, column in parent.columns.items():
+        child.columns.setdefault(name, Column(column.name, column.type, column.typmods,
+                                              column.not_null, column.has_default))
+    child.primary_key = child.primary_key or parent.primary_key
+
+
+def _add_column(table: Table, column: Node, origin: Origin) -> None:
+    name = str(column.get("colname", ""))
+    type_node = column.get("typeName")
+    col = Column(name, n.type_name(type_node), tuple(n.typmods(type_node)))
+    for constraint in n.constraints_of(column):
+        contype = constraint.get("contype")
+        if contype == "CONSTR_NOTNULL":
+            col.not_null = True
+        elif contype in ("CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"):
+            col.has_default = True
+        elif contype == "CONSTR_PRIMARY":
+            table.primary_key = (name,)
+            col.not_null = True
+        elif contype == "CONSTR_UNIQUE":
+            table.uniques[str(constraint.get("conname", ""))] = (name,)
+        elif contype == "CONSTR_FOREIGN":
+            ref = n.relation(constraint.get("pktable"))
+            table.foreign_keys.append(
+                ForeignKey(constraint.get("conname"), (name,), ref, origin,
+                           bool(constraint.get("skip_validation")))
+            )
+    if col.type in n.SERIAL_TYPES:
+        col.has_default = True
+    table.columns[name] = col
+
+
+def _add_constraint(state: ReplayState, table: Table, con: Node, origin: Origin) -> None:
+    contype = con.get("contype")
+    name = str(con.get("conname", ""))
+    if con.get("indexname"):  # USING INDEX: the index's columns
+        index = state.indexes.get(str(con["indexname"]))
+        keys = index.columns if index else ()
+    else:
+        keys = n.key_columns(con)
+    if contype == "CONSTR_PRIMARY":
+        table.primary_key = keys
+    elif contype == "CONSTR_UNIQUE":
+        table.uniques[name] = keys
+    elif contype == "CONSTR_FOREIGN":
+        table.foreign_keys.append(
+            ForeignKey(name or None, n.key_columns(con, "fk_attrs"),
+                       n.relation(con.get("pktable")), origin, bool(con.get("skip_validation")))
+        )
+    if con.get("skip_validation") and contype in ("CONSTR_CHECK", "CONSTR_FOREIGN"):
+        table.not_valid[name] = origin.migration
+    if contype == "CONSTR_CHECK":
+        column = _null_test_column(con.get("raw_expr"))
+        if column:
+            table.not_null_checks[name] = (column, not con.get("skip_validation"))
+
+
+def _null_test_column(expr: Node | None) -> str | None:
+    """`col IS NOT NULL` -> col."""
+    test = (expr or {}).get("NullTest")
+    if not test or test.get("nulltesttype") != "IS_NOT_NULL":
+        return None
+    fields = n.strings(test.get("arg", {}).get("ColumnRef", {}).get("fields"))
+    return fields[-1] if fields else None
+
+
+def _drop_constraint(table: Table, name: str) -> None:
+    table.uniques.pop(name, None)
+    table.not_valid.pop(name, None)
+    table.not_null_checks.pop(name, None)
+    table.foreign_keys = [fk for fk in table.foreign_keys if fk.name != name]
+    if name == f"{table.key.split('.')[-1]}_pkey":
+        table.primary_key = None
+
+
+def _alter_table(state: ReplayState, node: Node, origin: Origin) -> None:
+    objtype = node.get("objtype", "OBJECT_TABLE")
+    if objtype == "OBJECT_VIEW":
+        _alter_view(state, node)
+    if objtype != "OBJECT_TABLE":
+        return
+    table = state.table(n.relation(node.get("relation")))
+    for cmd in n.alter_cmds(node):
+        _alter_cmd(state, table, cmd, origin)
+
+
+def _alter_cmd(state: ReplayState, table: Table, cmd: Node, origin: Origin) -> None:
+    sub = cmd.get("subtype")
+    name = str(cmd.get("name", ""))
+    column = table.columns.get(name)
+    definition = cmd.get("def") or {}
+    if sub == "AT_AddColumn" and "ColumnDef" in definition:
+        _add_column(table, definition["ColumnDef"], origin)
+    elif sub == "AT_DropColumn":
+        table.columns.pop(name, None)
+    elif sub == "AT_AlterColumnType" and column and "ColumnDef" in definition:
+        type_node = definition["ColumnDef"].get("typeName")
+        column.type, column.typmods = n.type_name(type_node), tuple(n.typmods(type_node))
+    elif sub in ("AT_SetNotNull", "AT_DropNotNull") and column:
+        column.not_null = sub == "AT_SetNotNull"
+    elif sub == "AT_ColumnDefault" and column:
+        column.has_default = bool(definition)
+    elif sub == "AT_AddConstraint" and "Constraint" in definition:
+        _add_constraint(state, table, definition["Constraint"], origin)
+    elif sub == "AT_DropConstraint":
+        _drop_constraint(table, name)
+    elif sub == "AT_ValidateConstraint":
+        table.not_valid.pop(name, None)
+        if name in table.not_null_checks:
+            table.not_null_checks[name] = (table.not_null_checks[name][0], True)
+        for fk in table.foreign_keys:
+            fk.not_valid = fk.not_valid and fk.name != name
+    elif sub in _RLS_FLAGS:
+        attr, value = _RLS_FLAGS[sub]
+        setattr(table, attr, value)
+    elif sub == "AT_AttachPartition" and "PartitionCmd" in definition:
+        child = state.table(n.relation(definition["PartitionCmd"].get("name")))
+        child.partition_of = table.key
+
+
+def _alter_view(state: ReplayState, node: Node) -> None:
+    view = state.views.get(n.relation(node.get("relation")))
+    for cmd in n.alter_cmds(node):
+        if view and cmd.get("subtype") == "AT_SetRelOptions":
+            options = n.def_elems(cmd.get("def", {}).get("List", {}).get("items"))
+            if "security_invoker" in options:
+                view.security_invoker = n.truthy(options["security_invoker"])
+
+
+_RLS_FLAGS = {
+    "AT_EnableRowSecurity": ("rls_enabled", True),
+    "AT_DisableRowSecurity": ("rls_enabled", False),
+    "AT_ForceRowSecurity": ("rls_forced", True),
+    "AT_NoForceRowSecurity": ("rls_forced", False),
+}
+
+
+def _create_index(state: ReplayState, node: Node, origin: Origin) -> None:
+    table = state.table(n.relation(node.get("relation")))
+    columns = tuple(
+        str(p["IndexElem"].get("name", "")) for p in node.get("indexParams", []) if "IndexElem" in p
+    )
+    name = str(node.get("idxname") or f"{table.key}_{'_'.join(columns)}_idx")
+    if node.get("if_not_exists") and name in state.indexes:
+        return
+    state.indexes[name] = Index(name, table.key, columns, bool(node.get("unique")), origin)
+    table.indexes.add(name)
+
+
+def _drop(state: ReplayState, node: Node, origin: Origin) -> None:
+    kind = node.get("removeType")
+    for obj in node.get("objects", []):
+        parts = n.strings(obj["List"].get("items")) if "List" in obj else []
+        if kind in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE") and parts:
+            _drop_table(state, n.qualified(parts))
+        elif kind == "OBJECT_INDEX" and parts:
+            index = state.indexes.pop(n.qualified(parts), None)
+            if index and index.table in state.tables:
+                state.tables[index.table].indexes.discard(index.name)
+        elif kind in ("OBJECT_VIEW", "OBJECT_MATVIEW") and parts:
+            state.views.pop(n.qualified(parts), None)
+        elif kind == "OBJECT_POLICY" and len(parts) >= 2:
+            state.table(n.qualified(parts[:-1])).policies.pop(parts[-1], None)
+        elif kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE") and "ObjectWithArgs" in obj:
+            state.functions.pop(n.qualified(n.strings(obj["ObjectWithArgs"].get("objname"))), None)
+        elif kind == "OBJECT_TYPE" and "TypeName" in obj:
+            state.enums.pop(n.qualified(n.strings(obj["TypeName"].get("names"))), None)
+
+
+def _drop_table(state: ReplayState, key: str) -> None:
+    table = state.tables.pop(key, None)
+    for name in table.indexes if table else ():
+        state.indexes.pop(name, None)
+
+
+def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
+    kind = node.get("renameType")
+    new = str(node.get("newname", ""))
+    if kind == "OBJECT_TABLE":
+        old = n.relation(node.get("relation"))
+        table = state.tables.pop(old, None) or Table(old, partial=True)
+        schema = old.rpartition(".")[0]
+        table.key = f"{schema}.{new}" if schema else new
+        state.tables[table.key] = table
+        for index in table.indexes:
+            state.indexes[index].table = table.key
+    elif kind == "OBJECT_COLUMN":
+        table = state.table(n.relation(node.get("relation")))
+        column = table.columns.pop(str(node.get("subname", "")), None)
+        if column:
+            column.name = new
+            table.columns[new] = column
+    elif kind == "OBJECT_INDEX":
+        index = state.indexes.pop(n.relation(node.get("relation")), None)
+        if index:
+            state.table(index.table).indexes.discard(index.name)
+            index.name = new
+            state.indexes[new] = index
+            state.table(index.table).indexes.add(new)
+
+
+def _create_policy(state: ReplayState, node: Node, origin: Origin) -> None:
+    table = state.table(n.relation(node.get("table")))
+    table.policies[str(node.get("policy_name", ""))] = str(node.get("cmd_name", "all")).lower()
+
+
+def _create_function(state: ReplayState, node: Node, origin: Origin) -> None:
+    state.functions[n.qualified(n.strings(node.get("funcname")))] = origin
+
+
+def _create_view(state: ReplayState, node: Node, origin: Origin) -> None:
+    key = n.relation(node.get("view"))
+    invoker = n.truthy(n.def_elems(node.get("options")).get("security_invoker"))
+    tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
+    state.views[key] = View(key, tables, invoker, origin)
+
+
+def _create_table_as(state: ReplayState, node: Node, origin: Origin) -> None:
+    key = n.relation(node.get("into", {}).get("rel"))
+    if node.get("objtype") == "OBJECT_MATVIEW":
+        tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
+        state.views[key] = View(key, tables, True, origin)  # RLS never applies through a matview
+    else:
+        state.tables[key] = Table(key, origin=origin, partial=True)
+
+
+def _create_enum(state: ReplayState, node: Node, origin: Origin) -> None:
+    values = [str(v["String"]["sval"]) for v in node.get("vals", []) if "String" in v]
+    state.enums[n.qualified(n.strings(node.get("typeName")))] = values
+
+
+def _alter_enum(state: ReplayState, node: Node, origin: Origin) -> None:
+    values = state.enums.setdefault(n.qualified(n.strings(node.get("typeName"))), [])
+    if node.get("newVal"):
+        values.append(str(node["newVal"]))
+
+
+_HANDLERS: dict[str, Handler] = {
+    "CreateStmt": _create_table,
+    "AlterTableStmt": _alter_table,
+    "IndexStmt": _create_index,
+    "DropStmt": _drop,
+    "RenameStmt": _rename,
+    "CreatePolicyStmt": _create_policy,
+    "CreateFunctionStmt": _create_function,
+    "ViewStmt": _create_view,
+    "CreateTableAsStmt": _create_table_as,
+    "CreateEnumStmt": _create_enum,
+    "AlterEnumStmt": _alter_enum,
+}

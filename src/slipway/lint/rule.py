@@ -1,0 +1,123 @@
+"""The rule contract: small, pure, self-documenting units registered by name and code.
+
+A statement rule names the node types it inspects (`kinds`) and sees each such statement with
+the replayed catalog as it was just before it. Migration rules see one migration's parsed
+up and down scripts; set rules see the final catalog after the whole replay. Rules never do
+I/O: they yield Hits, which the engine turns into located, suppressible Findings.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from slipway.lint.state import Origin, ReplayState
+
+if TYPE_CHECKING:
+    from slipway.lint.source import ParsedScript, Statement
+    from slipway.migrations.model import Migration
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    message: str
+    help: str | None = None
+    at: Origin | None = None  # where to report (set rules); default: the statement / file
+    offset: int | None = None  # byte offset in the statement's script (a column, say)
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    tenant_column: str = "dealership_id"
+
+
+@dataclass(slots=True)
+class StatementContext:
+    stmt: Statement
+    state: ReplayState  # as it was before this statement
+    migration: Migration
+    position: int  # index of the migration in the linted set
+    script: ParsedScript
+    in_transaction_block: bool  # inside an explicit BEGIN ... COMMIT written in the file
+    non_transactional: bool  # slipway runs this script statement by statement, no transaction
+    options: Options
+
+    def existed_before(self, table: str) -> bool:
+        """The table was there before this migration (so it may hold rows and serve traffic)."""
+        return self.state.existed_before(table, self.position)
+
+
+@dataclass(slots=True)
+class MigrationContext:
+    migration: Migration
+    position: int
+    up: ParsedScript
+    down: ParsedScript | None
+    options: Options
+
+
+@dataclass(slots=True)
+class SetContext:
+    state: ReplayState  # after the last migration
+    migrations: list[Migration]
+    ups: list[ParsedScript]
+    options: Options
+
+
+class Rule:
+    """Base class; subclasses set the metadata and override one of the check methods."""
+
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[str]
+    kinds: ClassVar[tuple[str, ...]] = ()
+    help: ClassVar[str] = ""
+    default_enabled: ClassVar[bool] = True
+
+    def check(self, ctx: StatementContext) -> Iterable[Hit]:
+        return ()
+
+    def check_migration(self, ctx: MigrationContext) -> Iterable[Hit]:
+        return ()
+
+    def check_set(self, ctx: SetContext) -> Iterable[Hit]:
+        return ()
+
+    @classmethod
+    def summary(cls) -> str:
+        return (cls.__doc__ or "").strip().splitlines()[0] if cls.__doc__ else ""
+
+
+REGISTRY: dict[str, type[Rule]] = {}
+_loaded = False
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    if cls.name in REGISTRY:
+        raise ValueError(f"duplicate lint rule name {cls.name}")
+    REGISTRY[cls.name] = cls
+    return cls
+
+
+def all_rules() -> list[type[Rule]]:
+    """Every registered rule, sorted by code (imports slipway.lint.rules.* once)."""
+    global _loaded
+    if not _loaded:
+        from slipway.lint import rules
+
+        for info in pkgutil.iter_modules(rules.__path__):
+            importlib.import_module(f"{rules.__name__}.{info.name}")
+        _loaded = True
+    return sorted(REGISTRY.values(), key=lambda r: r.code)
+
+
+def lookup(name_or_code: str) -> type[Rule] | None:
+    """A rule by kebab-case name or by code (case-insensitive)."""
+    wanted = name_or_code.strip().lower()
+    for rule in all_rules():
+        if rule.name == wanted or rule.code.lower() == wanted:
+            return rule
+    return None

@@ -1,0 +1,1 @@
+"""Lint rules, one module each; `slipway.lint.rule.all_rules()` imports and registers them."""

@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from slipway.lint import nodes as n
+from slipway.lint.nodes import Node
+from slipway.lint.rule import Hit, Rule, StatementContext, register
+
+MAX_BYTES = 63
+
+
+@register
+class IdentifierTooLong(Rule):
+    """An identifier longer than 63 bytes is silently truncated by PostgreSQL.
+
+    Two long names that share their first 63 bytes collide, and later migrations that spell
+    the full name do not find the object.
+
+    **Anti-pattern**
+
+    ```sql
+    CREATE INDEX leads_dealership_id_status_created_at_assigned_user_id_source_idx
+        ON leads (dealership_id, status, created_at, assigned_user_id, source);
+    ```
+
+    **Best practice**
+
+    ```sql
+    CREATE INDEX leads_dealer_status_created_idx
+        ON leads (dealership_id, status, created_at, assigned_user_id, source);
+    ```
+    """
+
+    code = "SW016"
+    name = "identifier-too-long"
+    severity = "error"
+    kinds = ("CreateStmt", "AlterTableStmt", "IndexStmt", "RenameStmt", "CreatePolicyStmt",
+             "ViewStmt", "CreateFunctionStmt", "CreateTrigStmt", "CreateEnumStmt",
+             "CreateSeqStmt", "CreateTableAsStmt")
+    help = "Shorten the name to at most 63 bytes."
+
+    def check(self, ctx: StatementContext) -> Iterator[Hit]:
+        for name in dict.fromkeys(_names(ctx.stmt.kind, ctx.stmt.node)):
+            size = len(name.encode("utf-8"))
+            if size > MAX_BYTES:
+                yield Hit(f"identifier {name!r} is {size} bytes; PostgreSQL truncates it to 63")
+
+
+def _names(kind: str, node: Node) -> Iterator[str]:
+    for key in ("idxname", "newname", "policy_name", "trigname", "conname"):
+        if node.get(key):
+            yield str(node[key])
+    for key in ("relation", "view", "sequence"):
+        if isinstance(node.get(key), dict):
+            yield str(node[key].get("relname", ""))
+    for key in ("funcname", "typeName"):
+        if isinstance(node.get(key), list):
+            yield from n.strings(node[key])
+    if kind == "CreateTableAsStmt":
+        yield str(node.get("into", {}).get("rel", {}).get("relname", ""))
+    for element in node.get("tableElts", []):
+        yield from _element_names(element)
+    for cmd in n.alter_cmds(node):
+        yield from _element_names(cmd.get("def") or {})
+
+
+def _element_names(element: Node) -> Iterator[str]:
+    if "ColumnDef" in element:
+        col = element["ColumnDef"]
+        yield str(col.get("colname", ""))
+        for con in n.constraints_of(col):
+            if con.get("conname"):
+                yield str(con["conname"])
+    if "Constraint" in element and element["Constraint"].get("conname"):
+        yield str(element["Constraint"]["conname"])

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from slipway.lint import nodes as n
+from slipway.lint.rule import Hit, Rule, StatementContext, register
+
+
+@register
+class RenamingColumn(Rule):
+    """Renaming a column breaks every running application version that uses the old name.
+
+    **Anti-pattern**
+
+    ```sql
+    ALTER TABLE leads RENAME COLUMN phone TO phone_number;
+    ```
+
+    **Best practice**
+
+    ```sql
+    ALTER TABLE leads ADD COLUMN phone_number text;
+    -- write both, backfill, move readers over, then drop phone in a later release
+    ```
+    """
+
+    code = "SW022"
+    name = "renaming-column"
+    severity = "warning"
+    kinds = ("RenameStmt",)
+    help = "Add the new column, write both, backfill, switch readers, then drop the old column."
+
+    def check(self, ctx: StatementContext) -> Iterator[Hit]:
+        node = ctx.stmt.node
+        if node.get("renameType") != "OBJECT_COLUMN" or node.get("relationType") != "OBJECT_TABLE":
+            return
+        table = n.relation(node.get("relation"))
+        if ctx.existed_before(table):
+            yield Hit(f"renaming {table}.{node.get('subname')} to {node.get('newname')} breaks "
+                      "code that uses the old name")

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from slipway.lint import nodes as n
+from slipway.lint.rule import Hit, Rule, StatementContext, register
+
+
+@register
+class RequireConcurrentIndexCreation(Rule):
+    """CREATE INDEX without CONCURRENTLY on an existing table blocks writes while it builds.
+
+    A plain CREATE INDEX holds a SHARE lock: inserts, updates and deletes wait for the whole
+    build. Tables created earlier in the same migration are empty and not reported; a table
+    created by an earlier migration is. slipway runs a migration that contains CONCURRENTLY
+    outside a transaction, and cleans up an INVALID index left by a failed attempt on retry.
+
+    **Anti-pattern**
+
+    ```sql
+    CREATE INDEX leads_status_idx ON leads (status);
+    ```
+
+    **Best practice**
+
+    ```sql
+    CREATE INDEX CONCURRENTLY IF NOT EXISTS leads_status_idx ON leads (status);
+    ```
+    """
+
+    code = "SW024"
+    name = "require-concurrent-index-creation"
+    severity = "warning"
+    kinds = ("IndexStmt",)
+    help = ("Use CREATE INDEX CONCURRENTLY (without BEGIN/COMMIT around it); slipway's "
+            "lock_timeout only bounds the wait for the lock, not the build.")
+
+    def check(self, ctx: StatementContext) -> Iterator[Hit]:
+        node = ctx.stmt.node
+        table = n.relation(node.get("relation"))
+        if not node.get("concurrent") and ctx.existed_before(table):
+            yield Hit(f"creating an index on existing table {table} without CONCURRENTLY "
+                      "blocks writes for the whole build")

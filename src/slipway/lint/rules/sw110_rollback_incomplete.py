@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from slipway.lint import nodes as n
+from slipway.lint.nodes import Node
+from slipway.lint.rule import Hit, MigrationContext, Rule, register
+from slipway.lint.rules._helpers import table_cmds_of
+from slipway.lint.source import Statement
+
+# (object kind, name, parent table or "") — what an up script creates / a down script removes.
+Obj = tuple[str, str, str]
+
+_CREATES = {
+    "CreateFunctionStmt": ("function", "funcname"),
+    "CreateEnumStmt": ("type", "typeName"),
+    "CompositeTypeStmt": ("type", "typevar"),
+    "CreateDomainStmt": ("type", "domainname"),
+}
+_DROP_KINDS = {
+    "OBJECT_TABLE": "table", "OBJECT_INDEX": "index", "OBJECT_VIEW": "view",
+    "OBJECT_MATVIEW": "view", "OBJECT_FUNCTION": "function", "OBJECT_PROCEDURE": "function",
+    "OBJECT_TYPE": "type", "OBJECT_DOMAIN": "type", "OBJECT_SEQUENCE": "sequence",
+    "OBJECT_SCHEMA": "schema", "OBJECT_EXTENSION": "extension", "OBJECT_POLICY": "policy",
+    "OBJECT_TRIGGER": "trigger",
+}
+
+
+def created(stmt: Statement) -> Iterator[Obj]:
+    """Objects a statement creates."""
+    node, kind = stmt.node, stmt.kind
+    if kind == "CreateStmt":
+        yield "table", n.relation(node.get("relation")), ""
+    elif kind == "IndexStmt" and node.get("idxname"):
+        yield "index", str(node["idxname"]), n.relation(node.get("relation"))
+    elif kind == "ViewStmt":
+        yield "view", n.relation(node.get("view")), ""
+    elif kind == "CreateTableAsStmt":
+        rel = n.relation(node.get("into", {}).get("rel"))
+        yield ("view" if node.get("objtype") == "OBJECT_MATVIEW" else "table"), rel, ""
+    elif kind in _CREATES:
+        what, field = _CREATES[kind]
+        value = node.get(field)
+        parts = [str(value.get("relname"))] if isinstance(value, dict) else n.strings(value)
+        yield what, n.qualified(parts), ""
+    elif kind == "CreatePolicyStmt":
+        table = n.relation(node.get("table"))
+        yield "policy", f"{table}.{node.get('policy_name')}", table
+    elif kind == "CreateTrigStmt":
+        table = n.relation(node.get("relation"))
+        yield "trigger", f"{table}.{node.get('trigname')}", table
+    elif kind == "CreateSeqStmt":
+        yield "sequence", n.relation(node.get("sequence")), ""
+    elif kind == "CreateSchemaStmt":
+        yield "schema", str(node.get("schemaname", "")), ""
+    elif kind == "CreateExtensionStmt":
+        yield "extension", str(node.get("extname", "")), ""
+    elif kind == "AlterTableStmt":
+        for table, cmd in table_cmds_of(node, "AT_AddColumn"):
+            col = (cmd.get("def") or {}).get("ColumnDef", {})
+            yield "column", f"{table}.{col.get('colname')}", table
+
+
+def removed(stmt: Statement) -> Iterator[Obj]:
+    """Objects a statement drops (or, for CREATE OR REPLACE, restores)."""
+    node, kind = stmt.node, stmt.kind
+    if kind == "DropStmt":
+        what = _DROP_KINDS.get(str(node.get("removeType")))
+        for obj in node.get("objects", []) if what else ():
+            yield from _dropped(str(what), obj)
+    elif kind == "AlterTableStmt":
+        for table, cmd in table_cmds_of(node, "AT_DropColumn"):
+            yield "column", f"{table}.{cmd.get('name')}", table
+    elif kind in ("CreateFunctionStmt", "ViewStmt"):
+        yield from created(stmt)
+
+
+def _dropped(what: str, obj: Node) -> Iterator[Obj]:
+    if "List" in obj:
+        parts = n.strings(obj["List"].get("items"))
+    elif "ObjectWithArgs" in obj:
+        parts = n.strings(obj["ObjectWithArgs"].get("objname"))
+    elif "TypeName" in obj:
+        parts = n.strings(obj["TypeName"].get("names"))
+    elif "String" in obj:
+        parts = [str(obj["String"].get("sval", ""))]
+    else:
+        return
+    if what in ("policy", "trigger") and len(parts) >= 2:
+        table = n.qualified(parts[:-1])
+        yield what, f"{table}.{parts[-1]}", table
+    elif parts:
+        yield what, n.qualified(parts) if what not in ("schema", "extension") else parts[-1], ""
+
+
+@register
+class RollbackIncomplete(Rule):
+    """The down script does not undo something the up script created.
+
+    Every table, column, index, view, function, type, sequence, policy and trigger created by
+    the up script must be dropped (or, for CREATE OR REPLACE, restored) by the down script;
+    dropping a table covers its columns, indexes, policies and triggers, and DROP SCHEMA
+    covers what is inside it. Otherwise rollback leaves objects behind and the next up fails.
+
+    **Anti-pattern**
+
+    ```sql
+    -- up
+    CREATE TABLE lead_notes (id bigint PRIMARY KEY);
+    ALTER TABLE leads ADD COLUMN score int;
+    -- down
+    DROP TABLE lead_notes;
+    ```
+
+    **Best practice**
+
+    ```sql
+    -- down
+    ALTER TABLE leads DROP COLUMN IF EXISTS score;
+    DROP TABLE IF EXISTS lead_notes;
+    ```
+    """
+
+    code = "SW110"
+    name = "rollback-incomplete"
+    severity = "warning"
+    help = "Drop the object in the down script (or restore its previous definition)."
+
+    def check_migration(self, ctx: MigrationContext) -> Iterator[Hit]:
+        down = ctx.down
+        if down is None or down.error is not None or ctx.up.error is not None:
+            return
+        undone = {obj for stmt in down.statements for obj in removed(stmt)}
+        dropped_in_up = {obj for stmt in ctx.up.statements for obj in removed(stmt)}
+        tables = {name for what, name, _ in undone if what == "table"}
+        schemas = {name for what, name, _ in undone if what == "schema"}
+        for stmt in ctx.up.statements:
+            for obj in created(stmt):
+                what, name, parent = obj
+                if obj in undone or obj in dropped_in_up or parent in tables:
+                    continue
+                if "." in name and name.split(".")[0] in schemas:
+                    continue
+                yield Hit(f"{what} {name} created by the up script is not dropped or restored by "
+                          f"the down script {down.path}",
+                          at=ctx.up.statement_origin(ctx.position, stmt))

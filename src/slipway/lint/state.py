@@ -1,0 +1,105 @@
+"""The catalog as the replay sees it between two statements: small, mutable, cheap to update.
+
+Only what the rules need: tables (columns, keys, indexes, RLS flags, policies, partitioning),
+indexes, functions, views and enums, each with the place that created it. A table the linted
+migrations never created (it came from earlier history) is a placeholder with `origin=None`,
+so rules treat it as existing and holding data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where an object was created: migration position in the linted set, file and line."""
+
+    migration: int
+    path: str
+    line: int
+    column: int
+    statement: int
+    script: int  # id of the ParsedScript (for its suppressions)
+
+
+@dataclass(slots=True)
+class Column:
+    name: str
+    type: str
+    typmods: tuple[int, ...] = ()
+    not_null: bool = False
+    has_default: bool = False
+
+
+@dataclass(slots=True)
+class ForeignKey:
+    name: str | None
+    columns: tuple[str, ...]
+    ref_table: str
+    origin: Origin | None
+    not_valid: bool = False
+
+
+@dataclass(slots=True)
+class Index:
+    name: str
+    table: str
+    columns: tuple[str, ...]  # "" for an expression
+    unique: bool
+    origin: Origin | None
+
+
+@dataclass(slots=True)
+class Table:
+    key: str
+    origin: Origin | None = None
+    partial: bool = False  # structure not known (placeholder, CREATE TABLE AS, LIKE)
+    columns: dict[str, Column] = field(default_factory=dict)
+    primary_key: tuple[str, ...] | None = None
+    uniques: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name ("" unnamed)
+    foreign_keys: list[ForeignKey] = field(default_factory=list)
+    not_valid: dict[str, int] = field(default_factory=dict)  # constraint -> migration added
+    not_null_checks: dict[str, tuple[str, bool]] = field(default_factory=dict)  # name -> (col, valid)
+    indexes: set[str] = field(default_factory=set)
+    rls_enabled: bool = False
+    rls_forced: bool = False
+    policies: dict[str, str] = field(default_factory=dict)  # name -> command (all, select...)
+    partition_key: tuple[str, ...] | None = None
+    partition_of: str | None = None
+
+    def created_in(self, migration: int) -> bool:
+        return self.origin is not None and self.origin.migration == migration
+
+
+@dataclass(slots=True)
+class View:
+    key: str
+    tables: tuple[str, ...]
+    security_invoker: bool
+    origin: Origin
+
+
+@dataclass(slots=True)
+class ReplayState:
+    tables: dict[str, Table] = field(default_factory=dict)
+    indexes: dict[str, Index] = field(default_factory=dict)
+    functions: dict[str, Origin] = field(default_factory=dict)
+    views: dict[str, View] = field(default_factory=dict)
+    enums: dict[str, list[str]] = field(default_factory=dict)
+
+    def table(self, key: str) -> Table:
+        """The table named `key`, a placeholder when the linted migrations never created it."""
+        found = self.tables.get(key)
+        if found is None:
+            found = self.tables[key] = Table(key, partial=True)
+        return found
+
+    def existed_before(self, key: str, migration: int) -> bool:
+        """True when the table was there (likely with rows) before migration `migration`."""
+        found = self.tables.get(key)
+        return found is None or not found.created_in(migration)
+
+    def index_table(self, index: str) -> str | None:
+        found = self.indexes.get(index)
+        return found.table if found else None
