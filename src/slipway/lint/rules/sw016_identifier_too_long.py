@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from slipway.lint import nodes as n
@@ -7,6 +8,9 @@ from slipway.lint.nodes import Node
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 
 MAX_BYTES = 63
+# PostgreSQL's scanner truncates identifiers before the tree is built, so a name in the tree
+# that is (nearly) 63 bytes long may have been longer in the file: look there.
+_SUSPECT = MAX_BYTES - 3
 
 
 @register
@@ -40,10 +44,18 @@ class IdentifierTooLong(Rule):
     help = "Shorten the name to at most 63 bytes."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
-        for name in dict.fromkeys(_names(ctx.stmt.kind, ctx.stmt.node)):
-            size = len(name.encode("utf-8"))
-            if size > MAX_BYTES:
-                yield Hit(f"identifier {name!r} is {size} bytes; PostgreSQL truncates it to 63")
+        suspects = [name for name in dict.fromkeys(_names(ctx.stmt.kind, ctx.stmt.node))
+                    if len(name.encode("utf-8")) >= _SUSPECT]
+        if not suspects:
+            return
+        text = ctx.script.script.sql.encode("utf-8")[ctx.stmt.start:ctx.stmt.end]
+        for name in suspects:
+            pattern = re.escape(name.encode("utf-8")) + rb"[\w$\x80-\xff]+"
+            match = re.search(pattern, text, re.IGNORECASE)
+            if match:
+                full = match.group(0).decode("utf-8", "replace")
+                yield Hit(f"identifier {full!r} is {len(match.group(0))} bytes; PostgreSQL "
+                          f"truncates it to {name!r}", offset=ctx.stmt.start + match.start())
 
 
 def _names(kind: str, node: Node) -> Iterator[str]:

@@ -61,8 +61,8 @@ def created(stmt: Statement) -> Iterator[Obj]:
             yield "column", f"{table}.{col.get('colname')}", table
 
 
-def removed(stmt: Statement) -> Iterator[Obj]:
-    """Objects a statement drops (or, for CREATE OR REPLACE, restores)."""
+def removed(stmt: Statement, restores: bool = True) -> Iterator[Obj]:
+    """Objects a statement drops (or, with `restores`, re-creates: CREATE OR REPLACE)."""
     node, kind = stmt.node, stmt.kind
     if kind == "DropStmt":
         what = _DROP_KINDS.get(str(node.get("removeType")))
@@ -71,7 +71,7 @@ def removed(stmt: Statement) -> Iterator[Obj]:
     elif kind == "AlterTableStmt":
         for table, cmd in table_cmds_of(node, "AT_DropColumn"):
             yield "column", f"{table}.{cmd.get('name')}", table
-    elif kind in ("CreateFunctionStmt", "ViewStmt"):
+    elif restores and kind in ("CreateFunctionStmt", "ViewStmt"):
         yield from created(stmt)
 
 
@@ -131,7 +131,7 @@ class RollbackIncomplete(Rule):
         if down is None or down.error is not None or ctx.up.error is not None:
             return
         undone = {obj for stmt in down.statements for obj in removed(stmt)}
-        dropped_in_up = {obj for stmt in ctx.up.statements for obj in removed(stmt)}
+        dropped_in_up = {obj for stmt in ctx.up.statements for obj in removed(stmt, False)}
         tables = {name for what, name, _ in undone if what == "table"}
         schemas = {name for what, name, _ in undone if what == "schema"}
         for stmt in ctx.up.statements:
