@@ -1,0 +1,53 @@
+"""`slipway serve`: read-only metrics, readiness probes and a dashboard over HTTP.
+
+from slipway.serve import serve
+serve(settings, host="127.0.0.1", port=8077)        # blocks until Ctrl-C
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+
+    from slipway.config import Settings
+
+__all__ = ["build_app", "serve"]
+
+
+def build_app(
+    settings: Settings,
+    *,
+    token: str | None = None,
+    ttl: float = 5.0,
+    health_ttl: float = 60.0,
+    pool_max: int = 2,
+) -> Starlette:
+    """The ASGI app for `settings`' database (pool opened on startup, closed on shutdown)."""
+    from slipway.db import server_url
+    from slipway.serve.app import create_app
+    from slipway.serve.source import DataSource
+
+    source = DataSource(
+        settings, server_url(settings), ttl=ttl, health_ttl=health_ttl, pool_max=pool_max
+    )
+    return create_app(settings, source, token=token)
+
+
+def serve(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8077,
+    token: str | None = None,
+    ttl: float = 5.0,
+) -> None:
+    """Run the service in the foreground (refuses a non-loopback host without a token)."""
+    import uvicorn
+
+    from slipway.serve.app import check_binding
+
+    check_binding(host, token)
+    app = build_app(settings, token=token, ttl=ttl)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -1,0 +1,219 @@
+"""`slipway serve`: /metrics, /healthz, /readyz and a dashboard, read-only, on Starlette.
+
+Loopback by default. Bound anywhere else it refuses to start without a token, then accepts
+`Authorization: Bearer <token>` or HTTP basic auth with the token as password. /healthz
+stays open (it says only that the process is up) so orchestrators can probe it.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hmac
+import ipaddress
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from slipway.config import Settings
+from slipway.errors import ConfigError
+from slipway.serve.source import DataSource
+
+TEMPLATES = Path(__file__).parent / "templates"
+OPEN_PATHS = ("/healthz",)
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
+)
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_binding(host: str, token: str | None) -> None:
+    if not is_loopback(host) and not token:
+        raise ConfigError(
+            f"serving on {host} needs a token: pass --token or set SLIPWAY_SERVE_TOKEN"
+            " (or bind to 127.0.0.1)"
+        )
+
+
+def _authorized(header: str, token: str) -> bool:
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() == "bearer":
+        return hmac.compare_digest(value.strip().encode(), token.encode())
+    if scheme.lower() == "basic":
+        try:
+            _, _, password = base64.b64decode(value.strip()).decode().partition(":")
+        except ValueError:
+            return False
+        return hmac.compare_digest(password.encode(), token.encode())
+    return False
+
+
+class TokenAuth(BaseHTTPMiddleware):
+    def __init__(self, app: Any, token: str) -> None:
+        super().__init__(app)
+        self.token = token
+
+    async def dispatch(
+        self, request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.url.path in OPEN_PATHS or _authorized(
+            request.headers.get("authorization", ""), self.token
+        ):
+            return await call_next(request)
+        return PlainTextResponse(
+            "authentication required\n",
+            status_code=401,
+            headers={"WWW-Authenticate": 'Basic realm="slipway"'},
+        )
+
+
+def readiness(source: DataSource) -> tuple[bool, dict[str, Any]]:
+    """Ready when the database answers and no migration is pending or modified."""
+    snap = source.snapshot.get()
+    reasons: list[str] = []
+    if not snap.reachable:
+        reasons.append(f"database unreachable: {snap.error}")
+    elif snap.migrations is None:
+        reasons.append(f"migration status unknown: {snap.migrations_error}")
+    else:
+        for m in snap.migrations:
+            if m["state"] in ("pending", "modified"):
+                reasons.append(f"migration {m['version']} {m['name']} is {m['state']}")
+    body = {
+        "ready": not reasons,
+        "reasons": reasons,
+        "database": source.label,
+        "checked_at": datetime.fromtimestamp(snap.collected_at).astimezone().isoformat(),
+        "migrations": snap.migration_counts() if snap.migrations is not None else None,
+        "migration_lock_held": snap.lock_held,
+    }
+    return not reasons, body
+
+
+def create_app(settings: Settings, source: DataSource, token: str | None = None) -> Starlette:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
+    env.filters["bytes"] = human_bytes
+    env.filters["ago"] = ago
+    pages = optional_pages()
+
+    def metrics_view(request: Request) -> Response:
+        from slipway.serve.metrics import render
+
+        body, content_type = render(source)
+        return Response(body, media_type=content_type)
+
+    def readyz(request: Request) -> Response:
+        ready, body = readiness(source)
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    def dashboard(request: Request) -> Response:
+        ready, why = readiness(source)
+        html = env.get_template("dashboard.html.j2").render(
+            snap=source.snapshot.get(),
+            health=source.health.get(),
+            ready=ready,
+            why=why,
+            label=source.label,
+            pages=pages,
+            refresh=max(5, int(source.snapshot.ttl * 2)),
+            now=time.time(),
+            pool=source.pool_stats(),
+        )
+        return HTMLResponse(
+            html, headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"}
+        )
+
+    async def healthz(request: Request) -> Response:
+        return JSONResponse({"status": "up"})
+
+    routes = [
+        Route("/", dashboard),
+        Route("/metrics", metrics_view),
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+    ]
+    for path, render_page in pages.items():
+        routes.append(Route(path, _page_view(settings, source, render_page)))
+    middleware = [Middleware(TokenAuth, token=token)] if token else []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        source.open()
+        try:
+            yield
+        finally:
+            await run_in_threadpool(source.close)
+
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.source = source
+    return app
+
+
+def _page_view(
+    settings: Settings, source: DataSource, render_page: Callable[..., str]
+) -> Callable[[Request], Awaitable[Response]]:
+    async def view(request: Request) -> Response:
+        def build() -> str:
+            with source.pool.connection() as conn:
+                return render_page(conn, settings)
+
+        return HTMLResponse(await run_in_threadpool(build))
+
+    return view
+
+
+def optional_pages() -> dict[str, Callable[..., str]]:
+    """/guide and /docs when slipway.guide offers renderers (`render_guide_html(conn, settings)`,
+    `render_docs_html(conn, settings)`); otherwise no route and no link."""
+    import importlib
+
+    out: dict[str, Callable[..., str]] = {}
+    try:
+        module = importlib.import_module("slipway.guide")
+    except ImportError:
+        return out
+    for path, name in (("/guide", "render_guide_html"), ("/docs", "render_docs_html")):
+        func = getattr(module, name, None)
+        if callable(func):
+            out[path] = func
+    return out
+
+
+def human_bytes(n: float) -> str:
+    for unit in ("B", "kB", "MB", "GB", "TB"):
+        if abs(n) < 1024 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"
+
+
+def ago(value: datetime | float | None) -> str:
+    if value is None:
+        return "never"
+    stamp = value.timestamp() if isinstance(value, datetime) else value
+    seconds = max(0, int(time.time() - stamp))
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size:
+            return f"{seconds // size} {unit} ago"
+    return f"{seconds} s ago"

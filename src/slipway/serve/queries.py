@@ -1,0 +1,203 @@
+"""What /metrics and the dashboard show, read in one pass over one pooled connection.
+
+Every query here is read-only and set-based; `collect()` never raises for a database
+problem: it returns a Snapshot whose `error` says what went wrong.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import psycopg
+
+from slipway.config import Settings
+
+Conn = psycopg.Connection[Any]
+LONG_QUERY_SECONDS = 60.0
+
+TABLES_SQL = """
+SELECT s.schemaname, s.relname, pg_table_size(s.relid), pg_indexes_size(s.relid),
+       s.n_live_tup, s.n_dead_tup
+FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+WHERE c.relkind <> 'p'
+ORDER BY pg_total_relation_size(s.relid) DESC, 1, 2
+LIMIT %s
+"""
+MATVIEWS_SQL = """
+SELECT n.nspname, c.relname, c.relispopulated
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind = 'm' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY 1, 2
+"""
+PARTITIONED_SQL = """
+SELECT n.nspname || '.' || c.relname
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_partitioned_table p ON p.partrelid = c.oid
+WHERE c.relkind = 'p' AND NOT c.relispartition AND p.partstrat = 'r' AND p.partnatts = 1
+ORDER BY 1
+"""
+ACTIVITY_SQL = """
+SELECT coalesce(state, 'unknown'), count(*),
+       count(*) FILTER (WHERE state = 'active' AND now() - query_start > make_interval(secs => %s)),
+       coalesce(max(extract(epoch FROM now() - query_start)) FILTER (WHERE state = 'active'), 0),
+       count(*) FILTER (WHERE cardinality(pg_blocking_pids(pid)) > 0)
+FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
+GROUP BY 1
+"""
+CACHE_SQL = """
+SELECT blks_hit::float8 / nullif(blks_hit + blks_read, 0)
+FROM pg_stat_database WHERE datname = current_database()
+"""
+
+
+@dataclass(frozen=True)
+class TableSize:
+    schema: str
+    name: str
+    table_bytes: int
+    index_bytes: int
+    live: int
+    dead: int
+
+
+@dataclass(frozen=True)
+class MatView:
+    schema: str
+    name: str
+    populated: bool
+    refreshed_at: datetime | None  # by slipway maintain, from the runs table
+
+
+@dataclass(frozen=True)
+class PartitionInfo:
+    table: str
+    total: int
+    ahead: int  # partitions whose whole range lies in the future
+    has_default: bool
+
+
+@dataclass
+class Snapshot:
+    collected_at: float
+    error: str | None = None
+    server_version: str = ""
+    migrations: list[dict[str, Any]] | None = None
+    migrations_error: str | None = None
+    lock_held: bool | None = None
+    tables: list[TableSize] = field(default_factory=list)
+    matviews: list[MatView] = field(default_factory=list)
+    partitions: list[PartitionInfo] = field(default_factory=list)
+    connections: dict[str, int] = field(default_factory=dict)
+    long_running: int = 0
+    longest_seconds: float = 0.0
+    blocked: int = 0
+    cache_hit_ratio: float | None = None
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    collect_seconds: float = 0.0
+
+    @property
+    def reachable(self) -> bool:
+        return self.error is None
+
+    def migration_counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(("applied", "pending", "modified", "missing"), 0)
+        for m in self.migrations or []:
+            counts[m["state"]] = counts.get(m["state"], 0) + 1
+        return counts
+
+    def last_applied_at(self) -> datetime | None:
+        times = [m["applied_at"] for m in self.migrations or [] if m.get("applied_at")]
+        return max(times) if times else None
+
+
+def collect(conn: Conn, settings: Settings, runs_table: str, max_tables: int = 100) -> Snapshot:
+    started = time.perf_counter()
+    snap = Snapshot(collected_at=time.time())
+    snap.server_version = conn.info.parameter_status("server_version") or ""
+    _migrations(conn, settings, snap)
+    snap.tables = [TableSize(*r) for r in conn.execute(TABLES_SQL, (max_tables,)).fetchall()]
+    _matviews(conn, runs_table, snap)
+    snap.partitions = _partitions(conn)
+    _activity(conn, snap)
+    row = conn.execute(CACHE_SQL).fetchone()
+    snap.cache_hit_ratio = row[0] if row else None
+    from slipway.maintain.runs import recent_runs
+
+    snap.runs = recent_runs(conn, runs_table, limit=15)
+    snap.collect_seconds = time.perf_counter() - started
+    return snap
+
+
+def _migrations(conn: Conn, settings: Settings, snap: Snapshot) -> None:
+    from slipway.errors import SlipwayError
+    from slipway.migrations.lock import is_locked
+    from slipway.migrations.status import migration_status
+
+    try:
+        states = migration_status(conn, settings)
+        snap.migrations = [
+            {
+                "version": s.version,
+                "name": s.name,
+                "state": s.state,
+                "has_rollback": s.has_rollback,
+                "applied_at": s.applied_at,
+            }
+            for s in states
+        ]
+    except SlipwayError as exc:
+        snap.migrations_error = str(exc)
+    snap.lock_held = is_locked(conn, settings)
+
+
+def _matviews(conn: Conn, runs_table: str, snap: Snapshot) -> None:
+    from slipway.maintain.runs import last_refreshes
+
+    refreshed = last_refreshes(conn, runs_table)
+    for schema, name, populated in conn.execute(MATVIEWS_SQL).fetchall():
+        when = refreshed.get(name) or refreshed.get(f"{schema}.{name}")
+        snap.matviews.append(MatView(schema, name, bool(populated), when))
+
+
+def _partitions(conn: Conn) -> list[PartitionInfo]:
+    from slipway.errors import SlipwayError
+    from slipway.maintain.partitions import introspect
+
+    now = datetime.now(UTC).replace(tzinfo=None)
+    out = []
+    for (name,) in conn.execute(PARTITIONED_SQL).fetchall():
+        try:
+            table = introspect(conn, name)
+        except SlipwayError:
+            continue  # expression keys and other layouts maintenance does not handle
+        ranged = table.ranged
+        if ranged and isinstance(ranged[-1].lo, int):
+            ahead = _int_ahead(conn, table)
+        else:
+            ahead = sum(1 for p in ranged if isinstance(p.lo, datetime) and p.lo > now)
+        out.append(PartitionInfo(name, len(ranged), ahead, table.default is not None))
+    return out
+
+
+def _int_ahead(conn: Conn, table: Any) -> int:
+    from psycopg import sql
+
+    row = conn.execute(
+        sql.SQL("SELECT max({}) FROM {}").format(sql.Identifier(table.key), table.qualified)
+    ).fetchone()
+    top = row[0] if row and row[0] is not None else None
+    return sum(1 for p in table.ranged if isinstance(p.lo, int) and (top is None or p.lo > top))
+
+
+def _activity(conn: Conn, snap: Snapshot) -> None:
+    for state, n, long_n, longest, blocked in conn.execute(
+        ACTIVITY_SQL, (LONG_QUERY_SECONDS,)
+    ).fetchall():
+        snap.connections[state] = int(n)
+        snap.long_running += int(long_n)
+        snap.longest_seconds = max(snap.longest_seconds, float(longest))
+        snap.blocked += int(blocked)

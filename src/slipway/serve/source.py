@@ -1,0 +1,126 @@
+"""The service's only way to the database: a small pool, and cached, single-flight reads.
+
+Pool connections are read-only (default_transaction_read_only), time-limited, and count the
+statements they send, so a test (and /metrics) can show scrapers do not pile up queries.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+
+from slipway.config import Settings
+from slipway.serve.cache import SingleFlight
+from slipway.serve.queries import Snapshot, collect
+
+APPLICATION_NAME = "slipway-serve"
+
+
+@dataclass
+class HealthView:
+    report: Any = None  # slipway.report.model.Report
+    error: str | None = None
+
+
+def db_label(url: str) -> str:
+    """`dbname on host:port`: enough to recognise, never the user, password or full URL."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        info = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "database"
+    host = str(info.get("host") or "local socket")
+    port = f":{info['port']}" if info.get("port") else ""
+    return f"{info.get('dbname') or 'database'} on {host}{port}"
+
+
+def _error_line(exc: BaseException) -> str:
+    from slipway.db import mask_url
+
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return mask_url(text)[:300]
+
+
+class DataSource:
+    def __init__(
+        self,
+        settings: Settings,
+        url: str,
+        *,
+        ttl: float = 5.0,
+        health_ttl: float = 60.0,
+        pool_max: int = 2,
+        runs_table: str | None = None,
+    ) -> None:
+        from psycopg_pool import ConnectionPool
+
+        self.settings = settings
+        self.label = db_label(url)
+        self.runs_table = runs_table or str(
+            settings.section("maintain").get("runs_table", "slipway_maintenance_runs")
+        )
+        self.queries = 0
+        self._count_lock = threading.Lock()
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=pool_max,
+            open=False,
+            timeout=5.0,
+            name=APPLICATION_NAME,
+            kwargs={"autocommit": True, "application_name": APPLICATION_NAME, "connect_timeout": 5},
+            configure=self._configure,
+        )
+        self.snapshot = SingleFlight(self._load_snapshot, ttl)
+        self.health = SingleFlight(self._load_health, health_ttl)
+
+    def open(self) -> None:
+        self.pool.open(wait=False)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def count_query(self) -> None:
+        with self._count_lock:
+            self.queries += 1
+
+    def _configure(self, conn: psycopg.Connection[Any]) -> None:
+        source = self
+
+        class CountingCursor(psycopg.Cursor[Any]):
+            def execute(self, *args: Any, **kwargs: Any) -> Any:
+                source.count_query()
+                return super().execute(*args, **kwargs)
+
+        conn.execute("SET default_transaction_read_only = on")
+        conn.execute("SET statement_timeout = '10s'")
+        conn.execute("SET lock_timeout = '1s'")
+        conn.execute("SET datestyle = 'ISO, YMD'")
+        conn.cursor_factory = CountingCursor
+
+    def _load_snapshot(self) -> Snapshot:
+        try:
+            with self.pool.connection() as conn:
+                return collect(conn, self.settings, self.runs_table)
+        except Exception as exc:  # noqa: BLE001 - a failure is reported as a value, never a 500
+            return Snapshot(collected_at=time.time(), error=_error_line(exc))
+
+    def _load_health(self) -> HealthView:
+        try:
+            from slipway.health.engine import DoctorOptions, run_doctor
+        except ImportError as exc:
+            return HealthView(error=f"health checks are not available ({exc})")
+        try:
+            with self.pool.connection() as conn:
+                options = DoctorOptions(crud=False, database_label=self.label)
+                return HealthView(report=run_doctor(conn, self.settings, options))
+        except Exception as exc:  # noqa: BLE001 - a broken check must not break the page
+            return HealthView(error=_error_line(exc))
+
+    def pool_stats(self) -> dict[str, int]:
+        return dict(self.pool.get_stats())
