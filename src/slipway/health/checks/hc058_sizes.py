@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from slipway.health.checks import Outcome, check, info, size
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts, Row, qualified
 
 TOP = 10
+
+
+def _rows(t: Row) -> int:
+    # reltuples is -1 until the first ANALYZE; the live-row counter fills in meanwhile
+    return max(int(t["reltuples"] or 0), int(t["n_live_tup"] or 0), 0)
 
 
 @check("HC058", "sizes", "performance", facts=("tables", "database"), informational=True)
@@ -30,5 +35,5 @@ def sizes(facts: Facts) -> Outcome:
     for t in biggest:
         out.findings.append(info(qualified(t), f"{size(t['total_bytes'])} total "
                                  f"({size(t['table_bytes'])} table, {size(t['index_bytes'])} "
-                                 f"indexes), about {max(int(t['reltuples'] or 0), 0)} rows"))
+                                 f"indexes), about {_rows(t)} rows"))
     return out

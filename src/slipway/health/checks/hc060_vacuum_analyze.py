@@ -17,9 +17,11 @@ def _latest(*stamps: Any) -> datetime | None:
 def _analyze_finding(t: Row, now: datetime, stale: timedelta) -> str | None:
     last = _latest(t["last_analyze"], t["last_autoanalyze"])
     changed, live = int(t["n_mod_since_analyze"] or 0), int(t["n_live_tup"] or 0)
-    if last is None and (changed or live):
+    if changed <= 50 + live // 10:  # below autovacuum's own analyze threshold
+        return None
+    if last is None:
         return f"never analyzed ({changed} rows changed): the planner is guessing"
-    if last is not None and now - last > stale and changed > 50 + live // 10:
+    if now - last > stale:
         return f"last analyzed {(now - last).days} days ago, {changed} rows changed since"
     return None
 

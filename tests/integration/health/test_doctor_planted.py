@@ -1,0 +1,56 @@
+"""Every planted problem is found, by the right check, on the right object."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+from conftest import Built
+from hc_planted import EXPECTED
+
+from slipway.report.model import Finding
+
+
+def _findings(built: Built, code: str) -> list[Finding]:
+    return built.report.check(code).findings
+
+
+@pytest.mark.parametrize(("code", "target", "level"), EXPECTED,
+                         ids=[f"{c}-{t}" for c, t, _ in EXPECTED])
+def test_planted_problem_is_found(planted: Built, code: str, target: str, level: str) -> None:
+    database = psycopg.conninfo.conninfo_to_dict(planted.url)["dbname"]
+    target = target.format(database=database, role=planted.role)
+    found = [f for f in _findings(planted, code) if f.target == target]
+    assert found, f"{code} did not name {target}: {_findings(planted, code)}"
+    assert level in {f.level for f in found}, found
+    assert planted.report.check(code).status in ("warn", "fail")
+
+
+def test_no_check_crashed(planted: Built) -> None:
+    crashed = [f for c in planted.report.checks for f in c.findings
+               if f.message.startswith("check crashed")]
+    assert crashed == []
+
+
+def test_verdict_and_checklist(planted: Built) -> None:
+    report = planted.report
+    assert report.status == "fail" and report.verdict == "not ready"
+    by_area = {item.category: item for item in report.checklist}
+    assert by_area["security"].status == "fail"
+    assert "HC040" in by_area["security"].reason and by_area["security"].fix
+    assert by_area["migrations"].status == "fail"
+
+
+def test_healthy_objects_are_not_flagged(planted: Built) -> None:
+    # users of the same checks on objects without the problem stay quiet
+    assert not [f for f in _findings(planted, "HC040") if f.target != "public.leads"]
+    assert "public.customers.customers_dealership_id_fkey" not in {
+        f.target for f in _findings(planted, "HC011")}
+    assert "public.vehicles_year_a" not in {f.target for f in _findings(planted, "HC051")}
+
+
+def test_crud_left_no_trace(planted: Built) -> None:
+    import psycopg
+
+    with psycopg.connect(planted.url) as conn:
+        assert conn.execute("SELECT count(*) FROM dealerships").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM customers").fetchone() == (0,)
