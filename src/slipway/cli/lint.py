@@ -55,10 +55,18 @@ def lint_command(
     from slipway.lint.sources import collect
 
     cfg = settings(ctx, None, migrations)
-    result = lint(collect(list(paths) if paths else [cfg.migrations_dir]),
+    result = lint(collect(list(paths) if paths else [_relative(cfg.migrations_dir)]),
                   LintConfig.from_settings(cfg))
     _print_result(result, fmt.value, is_quiet(ctx, quiet))
     raise typer.Exit(1 if result.fails(fail_on.value) else 0)
+
+
+def _relative(path: Path) -> Path:
+    """`migrations`, not `/home/me/project/migrations`, in the findings when possible."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def _print_docs(explain: str | None, list_rules: bool) -> None:

@@ -130,14 +130,14 @@ class RollbackIncomplete(Rule):
         down = ctx.down
         if down is None or down.error is not None or ctx.up.error is not None:
             return
-        undone = {obj for stmt in down.statements for obj in removed(stmt)}
-        dropped_in_up = {obj for stmt in ctx.up.statements for obj in removed(stmt, False)}
-        tables = {name for what, name, _ in undone if what == "table"}
-        schemas = {name for what, name, _ in undone if what == "schema"}
+        undone = {obj[:2] for stmt in down.statements for obj in removed(stmt)}
+        dropped_in_up = {obj[:2] for stmt in ctx.up.statements for obj in removed(stmt, False)}
+        tables = {name for what, name in undone if what == "table"}
+        schemas = {name for what, name in undone if what == "schema"}
         for stmt in ctx.up.statements:
             for obj in created(stmt):
                 what, name, parent = obj
-                if obj in undone or obj in dropped_in_up or parent in tables:
+                if obj[:2] in undone or obj[:2] in dropped_in_up or parent in tables:
                     continue
                 if "." in name and name.split(".")[0] in schemas:
                     continue

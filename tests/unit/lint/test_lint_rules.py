@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from _support import migration
+from lint_support import migration
 
 from slipway.lint.config import LintConfig
 from slipway.lint.engine import lint

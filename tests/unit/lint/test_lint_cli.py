@@ -1,0 +1,111 @@
+"""`slipway lint` through the CLI: formats, exit codes, --explain/--list/--docs, config."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from slipway.cli import lint as lint_cli
+
+
+@pytest.fixture
+def app() -> typer.Typer:
+    root = typer.Typer()
+
+    @root.callback()
+    def _root(ctx: typer.Context) -> None:
+        ctx.obj = {}
+
+    lint_cli.register(root)
+    return root
+
+
+def _project(tmp: Path, files: dict[str, str], config: str = "") -> Path:
+    (tmp / "migrations").mkdir()
+    for name, sql in files.items():
+        (tmp / "migrations" / name).write_text(sql, encoding="utf-8")
+    if config:
+        (tmp / "slipway.toml").write_text(config, encoding="utf-8")
+    return tmp
+
+
+WARN_ONLY = {"0001_a.sql": "CREATE INDEX i ON leads (s);", "0001_a.down.sql": "DROP INDEX i;"}
+
+
+def test_default_folder_and_exit_codes(app: typer.Typer, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(_project(tmp_path, WARN_ONLY))
+    runner = CliRunner()
+    ok = runner.invoke(app, ["lint"])
+    assert ok.exit_code == 0, ok.output
+    assert "require-concurrent-index-creation" in ok.output
+    assert runner.invoke(app, ["lint", "--fail-on", "warning"]).exit_code == 1
+
+
+def test_error_finding_exits_1_and_json(app: typer.Typer, tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(_project(tmp_path, {"0001_a.sql": "DROP DATABASE x;"}))
+    result = CliRunner().invoke(app, ["lint", "migrations/0001_a.sql", "--format", "json"])
+    assert result.exit_code == 1
+    rows = json.loads(result.output)
+    assert {"ban-drop-database", "migration-without-rollback"} <= {r["rule"] for r in rows}
+
+
+def test_config_disables_rules(app: typer.Typer, tmp_path: Path,
+                               monkeypatch: pytest.MonkeyPatch) -> None:
+    config = '[lint]\ndisable = ["require-concurrent-index-creation"]\n'
+    monkeypatch.chdir(_project(tmp_path, WARN_ONLY, config))
+    result = CliRunner().invoke(app, ["lint", "--fail-on", "warning"])
+    assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output
+
+
+def test_bad_config_is_a_usage_error(app: typer.Typer, tmp_path: Path,
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from slipway.errors import ConfigError
+
+    monkeypatch.chdir(_project(tmp_path, WARN_ONLY, '[lint]\ndisable = ["nope"]\n'))
+    result = CliRunner().invoke(app, ["lint"])
+    assert isinstance(result.exception, ConfigError) and result.exception.exit_code == 2
+
+
+def test_missing_path_is_a_usage_error(app: typer.Typer, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["lint", "nowhere.sql"])
+    assert "no such file or folder" in str(result.exception)
+
+
+def test_explain_list_docs(app: typer.Typer) -> None:
+    runner = CliRunner()
+    explained = runner.invoke(app, ["lint", "--explain", "SW024"])
+    assert explained.exit_code == 0 and "**Anti-pattern**" in explained.output
+    listed = runner.invoke(app, ["lint", "--list"])
+    assert listed.output.count("\n") >= 40 and "SW100  tenant-table-without-rls" in listed.output
+    assert runner.invoke(app, ["lint", "--docs"]).output.startswith("# slipway lint rules")
+    unknown = runner.invoke(app, ["lint", "--explain", "nope"])
+    assert "unknown lint rule 'nope'" in str(unknown.exception)
+
+
+def test_duplicate_versions_are_reported_not_fatal(app: typer.Typer, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    files = {"0002_agent_squad.sql": "SELECT 1;", "0002_sms.sql": "SELECT 2;",
+             "0002_sms.down.sql": "SELECT 3;"}
+    monkeypatch.chdir(_project(tmp_path, files))
+    result = CliRunner().invoke(app, ["lint", "--format", "json"])
+    rows = [r for r in json.loads(result.output) if r["rule"] == "duplicate-version"]
+    assert result.exit_code == 1 and len(rows) == 1
+    assert rows[0]["file"].endswith("0002_sms.sql")
+
+
+def test_real_entry_point(tmp_path: Path) -> None:
+    _project(tmp_path, WARN_ONLY)
+    proc = subprocess.run([sys.executable, "-m", "slipway", "lint", "-f", "github"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("::warning file=migrations/0001_a.sql,line=1,col=1,")
