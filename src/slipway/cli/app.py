@@ -88,9 +88,8 @@ def main(argv: list[str] | None = None) -> None:
         print("Interrupted.", file=sys.stderr)
         sys.exit(130)
     except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.ClickException):
+        # typer vendors its own click, so recognise a ClickException by its interface.
+        if hasattr(exc, "show") and isinstance(getattr(exc, "exit_code", None), int):
             exc.show()
             sys.exit(exc.exit_code)
         raise
