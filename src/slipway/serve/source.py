@@ -55,6 +55,7 @@ class DataSource:
         ttl: float = 5.0,
         health_ttl: float = 60.0,
         pool_max: int = 2,
+        pool_timeout: float = 3.0,
         runs_table: str | None = None,
     ) -> None:
         from psycopg_pool import ConnectionPool
@@ -115,6 +116,9 @@ class DataSource:
             from slipway.health.engine import DoctorOptions, run_doctor
         except ImportError as exc:
             return HealthView(error=f"health checks are not available ({exc})")
+        snap = self.snapshot.get()
+        if not snap.reachable:  # do not wait for the pool a second time
+            return HealthView(error=f"database unreachable: {snap.error}")
         try:
             with self.pool.connection() as conn:
                 options = DoctorOptions(crud=False, database_label=self.label)

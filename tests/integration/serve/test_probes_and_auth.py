@@ -1,0 +1,94 @@
+"""/readyz flips with migration state; auth is required off loopback; nothing leaks."""
+
+from __future__ import annotations
+
+import base64
+import time
+from pathlib import Path
+
+import pytest
+from conftest import (  # type: ignore[attr-defined]
+    Reply,
+    apply_all,
+    fetch,
+    running,
+    write_migration,
+)
+
+from slipway.config import Settings
+from slipway.errors import ConfigError
+from slipway.serve import build_app
+from slipway.serve.app import check_binding
+
+
+def test_readyz_flips_with_pending_and_modified(project: Path, serve_settings: Settings) -> None:
+    app = build_app(serve_settings, ttl=0.05)
+    first = write_migration(project, "0001_a", "CREATE TABLE a (id int);")
+
+    def probe(base: str) -> Reply:
+        time.sleep(0.1)  # past the cache's ttl
+        return fetch(base + "/readyz")
+
+    with running(app) as base:
+        pending = probe(base)
+        apply_all(serve_settings)
+        ready = probe(base)
+        first.write_text("CREATE TABLE a (id bigint);", encoding="utf-8")
+        modified = probe(base)
+        first.write_text("CREATE TABLE a (id int);", encoding="utf-8")
+        write_migration(project, "0002_b", "CREATE TABLE b (id int);")
+        pending_again = probe(base)
+        healthz = fetch(base + "/healthz")
+    assert pending.status == 503
+    assert pending.json()["reasons"] == ["migration 0001 a is pending"]
+    assert ready.status == 200 and ready.json()["ready"] is True
+    assert ready.json()["migrations"] == {"applied": 1, "pending": 0, "modified": 0, "missing": 0}
+    assert modified.status == 503 and modified.json()["reasons"] == ["migration 0001 a is modified"]
+    assert pending_again.status == 503
+    assert pending_again.json()["reasons"] == ["migration 0002 b is pending"]
+    assert healthz.status == 200 and healthz.json() == {"status": "up"}
+
+
+def test_token_required_off_loopback() -> None:
+    for host in ("127.0.0.1", "::1", "localhost", "127.0.0.5"):
+        check_binding(host, None)
+    for host in ("0.0.0.0", "192.168.1.10", "::", "example.com"):
+        with pytest.raises(ConfigError, match="needs a token"):
+            check_binding(host, None)
+        check_binding(host, "t0ken")
+
+
+def test_token_and_basic_auth(serve_settings: Settings) -> None:
+    app = build_app(serve_settings, token="s3cr3t-token", ttl=5)
+    basic = base64.b64encode(b"ops:s3cr3t-token").decode()
+    wrong = base64.b64encode(b"ops:nope").decode()
+    with running(app) as base:
+        anonymous = fetch(base + "/metrics")
+        bad = fetch(base + "/", {"Authorization": "Bearer nope"})
+        bad_basic = fetch(base + "/readyz", {"Authorization": f"Basic {wrong}"})
+        bearer = fetch(base + "/metrics", {"Authorization": "Bearer s3cr3t-token"})
+        basic_ok = fetch(base + "/", {"Authorization": f"Basic {basic}"})
+        probe = fetch(base + "/healthz")
+    assert anonymous.status == bad.status == bad_basic.status == 401
+    assert anonymous.headers["www-authenticate"] == 'Basic realm="slipway"'
+    assert bearer.status == 200 and "slipway_database_up 1.0" in bearer.text
+    assert basic_ok.status == 200 and "<h2>Migrations</h2>" in basic_ok.text
+    assert probe.status == 200  # probes stay open
+    assert "default-src 'none'" in basic_ok.headers["content-security-policy"]
+
+
+def test_no_password_or_url_shown(project: Path, db_url: str) -> None:
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from slipway.config import load_settings
+
+    info = conninfo_to_dict(db_url)
+    info["password"] = "hunter2-secret"  # trust auth ignores it; it must still never appear
+    settings = load_settings(database_url=make_conninfo(**info), project_dir=project)
+    with running(build_app(settings, ttl=5)) as base:
+        replies = [fetch(base + p) for p in ("/", "/metrics", "/readyz")]
+    for reply in replies:
+        assert reply.status == 200
+        assert "hunter2" not in reply.text and "password" not in reply.text.lower()
+        assert "postgresql://" not in reply.text and "user=" not in reply.text
+    assert f"{info['dbname']} on 127.0.0.1:5432" in replies[0].text
