@@ -37,7 +37,11 @@ DryRunOpt = Annotated[
 
 @contextmanager
 def engine_for(
-    ctx: typer.Context, database_url: str | None, migrations: str | None, lock_timeout: str | None
+    ctx: typer.Context,
+    database_url: str | None,
+    migrations: str | None,
+    lock_timeout: str | None,
+    quiet: bool = False,
 ) -> Iterator[Any]:
     from slipway.db import connect
     from slipway.migrations.layouts import load_folder
@@ -48,7 +52,7 @@ def engine_for(
     timeout = parse_duration(lock_timeout, "--lock-timeout") if lock_timeout else None
     from slipway.cli.progress import make_events
 
-    events = make_events(is_quiet(ctx, False))
+    events = make_events(is_quiet(ctx, quiet))
     conn = connect(cfg)
     try:
         yield Engine(conn, cfg, mset, events, lock_timeout=timeout)
@@ -103,7 +107,7 @@ def up(
     quiet: QuietOpt = False,
 ) -> None:
     """Apply pending migrations, each in its own transaction with its history row."""
-    with engine_for(ctx, database_url, migrations, lock_timeout) as engine:
+    with engine_for(ctx, database_url, migrations, lock_timeout, quiet) as engine:
         if dry_run:
             _print_plan(engine.plan_up(to, allow_out_of_order), OutputFormat.text, "up")
             return
@@ -130,7 +134,7 @@ def down(
         raise ConfigError("use either --steps or --to, not both")
     if steps is not None and steps < 1:
         raise ConfigError("--steps must be 1 or more")
-    with engine_for(ctx, database_url, migrations, lock_timeout) as engine:
+    with engine_for(ctx, database_url, migrations, lock_timeout, quiet) as engine:
         if dry_run:
             _print_plan(engine.plan_down(steps or 1, to), OutputFormat.text, "down")
             return
@@ -146,7 +150,7 @@ def redo(
     quiet: QuietOpt = False,
 ) -> None:
     """Roll back the newest applied migration and apply it again."""
-    with engine_for(ctx, database_url, migrations, lock_timeout) as engine:
+    with engine_for(ctx, database_url, migrations, lock_timeout, quiet) as engine:
         report = engine.redo()
     if not is_quiet(ctx, quiet):
         print(f"Redid {report.results[0].step.migration.version}.")
@@ -179,7 +183,7 @@ def baseline(
     quiet: QuietOpt = False,
 ) -> None:
     """Adopt an existing database: record migrations up to VERSION as applied, without running them."""
-    with engine_for(ctx, database_url, migrations, None) as engine:
+    with engine_for(ctx, database_url, migrations, None, quiet) as engine:
         adopted = engine.baseline(version)
     if not is_quiet(ctx, quiet):
         print(f"Baselined at {version}: {len(adopted)} migration(s) recorded as applied.")
@@ -194,7 +198,7 @@ def accept(
     quiet: QuietOpt = False,
 ) -> None:
     """Accept an intentional edit of an applied migration; who, when and both checksums are logged."""
-    with engine_for(ctx, database_url, migrations, None) as engine:
+    with engine_for(ctx, database_url, migrations, None, quiet) as engine:
         old, new = engine.accept(version, reason)
     if not is_quiet(ctx, quiet):
         print(f"Accepted the edit of {version}: checksum {old[:12]} -> {new[:12]} (recorded in history).")

@@ -177,3 +177,12 @@ def test_missing_file_is_reported(cli: Cli) -> None:
         {**states[0], "version": "0001", "state": "missing", "has_rollback": False}
     ]
     assert cli("validate", "--format", "json").code == 1
+
+
+def test_quiet_prints_nothing_but_errors(cli: Cli) -> None:
+    cli.write("0001_a.sql", "CREATE TABLE a (id int);")
+    cli.write("0002_b.sql", "SELECT nosuch;")
+    result = cli("up", "-q")
+    assert result.code == 1
+    assert result.out == ""
+    assert "0002_b.sql:1:8" in result.err
