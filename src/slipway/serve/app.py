@@ -129,6 +129,9 @@ def create_app(settings: Settings, source: DataSource, token: str | None = None)
 
     def dashboard(request: Request) -> Response:
         ready, why = readiness(source)
+        health = source.health.get()
+        rank = {"fail": 0, "warn": 1, "pass": 2}
+        checks = sorted(health.report.checks, key=lambda c: rank[c.status]) if health.report else []
         html = env.get_template("dashboard.html.j2").render(
             snap=source.snapshot.get(),
             health=source.health.get(),
