@@ -50,23 +50,11 @@ def lint_command(
     if explain or list_rules or docs:
         _print_docs(explain, list_rules)
         return
-    from slipway.lint.config import LintConfig
-    from slipway.lint.engine import lint
-    from slipway.lint.sources import collect
+    from slipway.lint.run import run
 
-    cfg = settings(ctx, None, migrations)
-    result = lint(collect(list(paths) if paths else [_relative(cfg.migrations_dir)]),
-                  LintConfig.from_settings(cfg))
-    _print_result(result, fmt.value, is_quiet(ctx, quiet))
-    raise typer.Exit(1 if result.fails(fail_on.value) else 0)
-
-
-def _relative(path: Path) -> Path:
-    """`migrations`, not `/home/me/project/migrations`, in the findings when possible."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
+    code = run(list(paths or []), fmt.value, fail_on.value, settings(ctx, None, migrations),
+               is_quiet(ctx, quiet))
+    raise typer.Exit(code)
 
 
 def _print_docs(explain: str | None, list_rules: bool) -> None:
@@ -83,20 +71,3 @@ def _print_docs(explain: str | None, list_rules: bool) -> None:
         sys.stdout.write(lint_docs.listing())
     else:
         sys.stdout.write(lint_docs.rules_markdown())
-
-
-def _print_result(result: object, fmt: str, quiet: bool) -> None:
-    from slipway.lint.findings import LintResult
-    from slipway.lint.render import renderer
-
-    assert isinstance(result, LintResult)
-    if fmt == "text" and sys.stdout.isatty():
-        from slipway.cli.output import console
-        from slipway.lint.render.text import render
-
-        console().print(render(result, color=True), end="")
-        return
-    text = renderer(fmt)(result)
-    if fmt == "text" and quiet:
-        text = "".join(text.splitlines(keepends=True)[:-1])
-    sys.stdout.write(text)

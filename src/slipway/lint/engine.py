@@ -41,6 +41,8 @@ class _Run:
     config: LintConfig
     rules: list[tuple[Rule, str]]
     dispatch: dict[str, list[tuple[Rule, str]]] = field(default_factory=dict)
+    migration_rules: list[tuple[Rule, str]] = field(default_factory=list)
+    set_rules: list[tuple[Rule, str]] = field(default_factory=list)
     state: ReplayState = field(default_factory=ReplayState)
     scripts: list[ParsedScript] = field(default_factory=list)
     raw: list[tuple[Finding, int, int | None]] = field(default_factory=list)
@@ -65,6 +67,11 @@ def lint(migrations: list[Migration], config: LintConfig | None = None) -> LintR
     for rule, sev in run.rules:
         for kind in rule.kinds:
             run.dispatch.setdefault(kind, []).append((rule, sev))
+        # Only rules that override a hook are called for it (41 rules x 570 scripts adds up).
+        if type(rule).check_migration is not Rule.check_migration:
+            run.migration_rules.append((rule, sev))
+        if type(rule).check_set is not Rule.check_set:
+            run.set_rules.append((rule, sev))
     ups: list[ParsedScript] = []
     for position, migration in enumerate(migrations):
         up = _parse(run, migration.up, position)
@@ -74,11 +81,11 @@ def lint(migrations: list[Migration], config: LintConfig | None = None) -> LintR
         ups.append(up)
         _lint_statements(run, migration, position, up)
         mctx = MigrationContext(migration, position, up, down, config.options)
-        for rule, sev in run.rules:
+        for rule, sev in run.migration_rules:
             for hit in rule.check_migration(mctx):
                 run.emit(rule, sev, hit, up.origin(position))
     sctx = SetContext(run.state, migrations, ups, config.options)
-    for rule, sev in run.rules:
+    for rule, sev in run.set_rules:
         for hit in rule.check_set(sctx):
             run.emit(rule, sev, hit, hit.at or Origin(0, "", 1, 1, -1, 0))
     return _finish(run, len(migrations))

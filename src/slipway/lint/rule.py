@@ -11,8 +11,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from slipway.lint.state import Origin, ReplayState
 
@@ -44,6 +44,7 @@ class StatementContext:
     in_transaction_block: bool  # inside an explicit BEGIN ... COMMIT written in the file
     non_transactional: bool  # slipway runs this script statement by statement, no transaction
     options: Options
+    cache: dict[str, Any] = field(default_factory=dict)  # per-statement facts shared by rules
 
     def existed_before(self, table: str) -> bool:
         """The table was there before this migration (so it may hold rows and serve traffic)."""

@@ -98,7 +98,10 @@ class ReplayState:
     def existed_before(self, key: str, migration: int) -> bool:
         """True when the table was there (likely with rows) before migration `migration`."""
         found = self.tables.get(key)
-        return found is None or not found.created_in(migration)
+        if found is None:
+            view = self.views.get(key)  # a materialized view made in this migration is empty
+            return view is None or view.origin.migration != migration
+        return not found.created_in(migration)
 
     def index_table(self, index: str) -> str | None:
         found = self.indexes.get(index)

@@ -109,3 +109,14 @@ def test_real_entry_point(tmp_path: Path) -> None:
                           cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("::warning file=migrations/0001_a.sql,line=1,col=1,")
+
+
+def test_typer_free_entry_point(tmp_path: Path) -> None:
+    _project(tmp_path, {**WARN_ONLY, "0002_b.sql": "DROP DATABASE x;"})
+    proc = subprocess.run([sys.executable, "-m", "slipway.lint", "--format", "json"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1, proc.stderr
+    assert "ban-drop-database" in {r["rule"] for r in json.loads(proc.stdout)}
+    missing = subprocess.run([sys.executable, "-m", "slipway.lint", "nowhere"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert missing.returncode == 2 and "no such file or folder" in missing.stderr

@@ -34,7 +34,15 @@ class ColumnSite:
         return any(c.get("contype") == contype for c in self.constraints)
 
 
-def column_sites(ctx: StatementContext) -> Iterator[ColumnSite]:
+def column_sites(ctx: StatementContext) -> list[ColumnSite]:
+    """The columns the statement defines or retypes (computed once, shared by the rules)."""
+    sites: list[ColumnSite] | None = ctx.cache.get("columns")
+    if sites is None:
+        sites = ctx.cache["columns"] = list(_column_sites(ctx))
+    return sites
+
+
+def _column_sites(ctx: StatementContext) -> Iterator[ColumnSite]:
     node = ctx.stmt.node
     if ctx.stmt.kind == "CreateStmt":
         table = n.relation(node.get("relation"))

@@ -11,11 +11,12 @@ class PreferRobustStmts(Rule):
     """In a migration slipway runs outside a transaction, statements must be safe to re-run.
 
     slipway runs a migration that contains CONCURRENTLY (or anything else that cannot run in
-    a transaction) statement by statement. If one statement fails, the earlier ones stay
-    applied, and the retry runs the whole file again: `CREATE ... IF NOT EXISTS` and
-    `DROP ... IF EXISTS` make that safe. Transactional migrations are atomic and are not
-    checked. Lock timeouts need no `SET lock_timeout` in the file: slipway sets one for every
-    migration and retries.
+    a transaction) statement by statement. If a statement fails, the ones before it stay
+    applied, and the retry runs the whole file again: every statement that has another one
+    after it needs `IF NOT EXISTS` / `IF EXISTS`. The last statement needs nothing (slipway
+    drops the INVALID index a failed CREATE INDEX CONCURRENTLY leaves before retrying), and
+    transactional migrations are atomic, so neither is reported. Lock timeouts need no
+    `SET lock_timeout` in the file: slipway sets one for every migration and retries.
 
     **Anti-pattern**
 
@@ -40,7 +41,7 @@ class PreferRobustStmts(Rule):
             "(slipway already sets lock_timeout and retries).")
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
-        if not ctx.non_transactional:
+        if not ctx.non_transactional or ctx.stmt.index == len(ctx.script.statements) - 1:
             return
         node, kind = ctx.stmt.node, ctx.stmt.kind
         if kind in ("IndexStmt", "CreateStmt") and not node.get("if_not_exists"):

@@ -132,7 +132,7 @@ class RollbackIncomplete(Rule):
             return
         undone = {obj[:2] for stmt in down.statements for obj in removed(stmt)}
         dropped_in_up = {obj[:2] for stmt in ctx.up.statements for obj in removed(stmt, False)}
-        tables = {name for what, name in undone if what == "table"}
+        tables = {name for what, name in undone if what in ("table", "view")}
         schemas = {name for what, name in undone if what == "schema"}
         for stmt in ctx.up.statements:
             for obj in created(stmt):

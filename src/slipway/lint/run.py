@@ -1,0 +1,45 @@
+"""One lint run as the command line does it: collect, lint, print, exit code.
+
+Shared by `slipway lint` (typer) and `python -m slipway.lint` (no typer: starts faster).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from slipway.config import Settings
+from slipway.lint.config import LintConfig
+from slipway.lint.engine import lint
+from slipway.lint.findings import LintResult
+from slipway.lint.render import renderer
+from slipway.lint.sources import collect
+
+
+def run(paths: list[Path], fmt: str, fail_on: str, settings: Settings, quiet: bool = False) -> int:
+    """Lint `paths` (default: the settings' migrations folder); return the exit code."""
+    targets = paths or [_relative(settings.migrations_dir)]
+    result = lint(collect(targets), LintConfig.from_settings(settings))
+    _print(result, fmt, quiet)
+    return 1 if result.fails(fail_on) else 0
+
+
+def _relative(path: Path) -> Path:
+    """`migrations`, not `/home/me/project/migrations`, in the findings when possible."""
+    try:
+        return path.relative_to(Path.cwd())
+    except ValueError:
+        return path
+
+
+def _print(result: LintResult, fmt: str, quiet: bool) -> None:
+    if fmt == "text" and sys.stdout.isatty():
+        from slipway.cli.output import console
+        from slipway.lint.render.text import render
+
+        console().print(render(result, color=True), end="")
+        return
+    text = renderer(fmt)(result)
+    if fmt == "text" and quiet:
+        text = "".join(text.splitlines(keepends=True)[:-1])
+    sys.stdout.write(text)
