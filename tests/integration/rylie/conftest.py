@@ -1,23 +1,20 @@
 """Fixtures for the Rylie reference schema: migrations applied with plain psycopg.
 
 The slipway engine is deliberately not used here, so these tests judge the SQL files alone.
-A session-wide template database holds every migration plus the seed data; tests that change
-data get their own clone of it (cloning costs milliseconds).
+A session-wide database holds every migration plus the seed data; each test runs in a
+transaction that is rolled back, so tests never see each other's changes.
 """
 
 from __future__ import annotations
 
 import subprocess
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
-
-from conftest import ADMIN_URL, create_database, drop_database, url_for
+from conftest import create_database, drop_database, url_for
 
 RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "rylie"
 MIGRATIONS = RYLIE / "migrations"
@@ -70,44 +67,35 @@ _VOLATILE = ("-- Dumped", "\\restrict", "\\unrestrict")
 
 
 @pytest.fixture(scope="session")
-def rylie_template(pg_server: str) -> Iterator[str]:
-    """Name of a database with all migrations and the seed applied; used only as a template."""
-    name = create_database("rylie_tpl")
+def rylie_url(pg_server: str) -> Iterator[str]:
+    """URL of a database with all migrations and the seed applied, shared by this session's
+    tests: every test works inside a transaction that is rolled back (DDL included)."""
+    name = create_database("rylie")
     try:
         apply_all(url_for(name), seed=True)
-        yield name
-    finally:
-        drop_database(name)
-
-
-@pytest.fixture
-def rylie_url(rylie_template: str) -> Iterator[str]:
-    """A private, seeded copy of the Rylie database."""
-    name = f"{rylie_template}_{uuid.uuid4().hex[:6]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(rylie_template)))
-    try:
         yield url_for(name)
     finally:
         drop_database(name)
 
 
 @pytest.fixture
-def owner(rylie_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
-    """Autocommit connection as the migration role (a superuser here: bypasses RLS)."""
-    with psycopg.connect(rylie_url, autocommit=True) as conn:
-        yield conn
+def conn(rylie_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    """A connection in one transaction, rolled back after the test. It starts as the owner
+    (a superuser here, which bypasses RLS); `as_app` switches it to rylie_app."""
+    with psycopg.connect(rylie_url) as connection:
+        yield connection
+        connection.rollback()
 
 
-@pytest.fixture
-def app(rylie_url: str) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
-    """A connection that acts as rylie_app: each test runs inside one transaction with
-    SET LOCAL ROLE rylie_app, rolled back at the end. Use `as_tenant(conn, id)` to pick a tenant."""
-    with psycopg.connect(rylie_url) as conn:
-        conn.execute("SET LOCAL ROLE rylie_app")
-        yield conn
-        conn.rollback()
+def as_app(conn: psycopg.Connection[tuple[object, ...]], dealership_id: int | None) -> None:
+    """Act as rylie_app for tenant `dealership_id` (None: no tenant) until `as_owner`."""
+    conn.execute("SET LOCAL ROLE rylie_app")
+    as_tenant(conn, dealership_id)
+
+
+def as_owner(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+    conn.execute("RESET ROLE")
+    as_tenant(conn, None)
 
 
 def as_tenant(conn: psycopg.Connection[tuple[object, ...]], dealership_id: int | None) -> None:

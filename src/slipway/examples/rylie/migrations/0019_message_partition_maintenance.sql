@@ -135,7 +135,8 @@ AS $$
            pg_size_pretty(sum(pg_total_relation_size(p.oid)))
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace
-    CROSS JOIN LATERAL pg_partition_tree(c.oid) t
+    -- the relation itself plus, for a partitioned table, every partition below it
+    CROSS JOIN LATERAL (SELECT c.oid AS relid UNION SELECT pt.relid FROM pg_partition_tree(c.oid) pt) t
     JOIN pg_class p ON p.oid = t.relid
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'm') AND NOT c.relispartition
     GROUP BY c.oid, c.relname, c.relkind
