@@ -64,9 +64,12 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
     links = {int(fk["child_oid"]): fk["child_columns"][0]
              for fk in children(facts).get(int(root["oid"]), [])
              if len(fk["child_columns"]) == 1 and int(fk["child_oid"]) != int(root["oid"])}
-    below = list(links)[:MIX_TABLES]
-    plan = make_plan(conn, facts, root, below)
+    plan = make_plan(conn, facts, root, list(links))
     plan.links = links
+    working = _insertable(conn, plan, facts)
+    if int(root["oid"]) not in working:
+        return None, []
+    plan.order = [o for o in plan.order if o in working][: MIX_TABLES + 1]
     pk = plan.pk.get(int(root["oid"]), [])
     existing: list[Any] = []
     if len(pk) == 1:
@@ -75,6 +78,28 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
         existing = [r[0] for r in conn.execute(sql.SQL("SELECT {} FROM {} LIMIT 100").format(
             sql.Identifier(pk[0]), sql.Identifier(root["schema"], root["name"])))]
     return plan, existing
+
+
+def _insertable(conn: Any, plan: Plan, facts: Facts) -> set[int]:
+    """Tables whose test row inserts cleanly (tried once, rolled back): the mix uses those."""
+    import psycopg
+
+    ok: set[int] = set()
+    with conn.transaction(force_rollback=True):
+        for oid in plan.order:
+            values, reason = values_for(plan, oid, facts.tenant_column)
+            if reason:
+                continue
+            try:
+                with conn.transaction():
+                    row = conn.execute(insert_statement(plan, oid, values)).fetchone()
+            except psycopg.Error:
+                continue
+            cols = [c["name"] for c in plan.columns.get(oid, [])]
+            plan.inserted[oid] = dict(zip(cols, row or (), strict=False))
+            ok.add(oid)
+    plan.inserted = {}
+    return ok
 
 
 def _iteration(conn: Any, plan: Plan | None, existing: list[Any], facts: Facts, n: int) -> None:

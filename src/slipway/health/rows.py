@@ -29,8 +29,9 @@ def synthesize(col: Row) -> Any:
 
     base, cat = col["base_type"], col["category"]
     cast = sql.SQL(col["type"])
-    if col["first_enum_label"] is not None:
-        return sql.SQL("{}::{}").format(sql.Literal(col["first_enum_label"]), cast)
+    for known in (col["allowed_value"], col["first_enum_label"]):
+        if known is not None:
+            return sql.SQL("{}::{}").format(sql.Literal(known), cast)
     literal: Any = {
         "boolean": False, "uuid": str(uuid.uuid4()), "json": "{}", "jsonb": "{}",
         "inet": "127.0.0.1", "cidr": "127.0.0.0/8", "bytea": "\\x00", "interval": "1 hour",

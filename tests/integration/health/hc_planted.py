@@ -36,10 +36,11 @@ CREATE TABLE leads (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     dealership_id bigint NOT NULL REFERENCES dealerships ON DELETE CASCADE,
     customer_id bigint REFERENCES customers ON DELETE SET NULL);   -- no index on customer_id
 CREATE INDEX leads_dealership_idx ON leads (dealership_id);   -- RLS off entirely
+CREATE INDEX leads_customer_partial ON leads (customer_id) WHERE customer_id > 10;
 GRANT SELECT ON leads TO PUBLIC;
 CREATE TABLE lead_notes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     lead_id bigint NOT NULL REFERENCES leads ON DELETE CASCADE, body text NOT NULL);
-CREATE INDEX lead_notes_lead_idx ON lead_notes (lead_id);
+CREATE INDEX lead_notes_lead_idx ON lead_notes (lead_id) WHERE lead_id IS NOT NULL;
 CREATE FUNCTION keep_note() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END';
 CREATE TRIGGER keep_note BEFORE DELETE ON lead_notes FOR EACH ROW EXECUTE FUNCTION keep_note();
 CREATE TABLE vehicles (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
@@ -58,6 +59,15 @@ CREATE POLICY broken_all ON broken_inserts USING (true) WITH CHECK (true);
 CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
     'BEGIN RAISE EXCEPTION ''audit service unreachable''; END';
 CREATE TRIGGER refuse BEFORE INSERT ON broken_inserts FOR EACH ROW EXECUTE FUNCTION refuse();
+CREATE TABLE pool_guard (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    dealership_id bigint NOT NULL REFERENCES dealerships ON DELETE CASCADE);
+CREATE INDEX pool_guard_dealership_idx ON pool_guard (dealership_id);
+ALTER TABLE pool_guard ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY pool_guard_all ON pool_guard USING (true) WITH CHECK (true);
+CREATE FUNCTION guard() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+  IF current_setting('application_name') = 'slipway-doctor-load' THEN  -- pooled sessions only
+    RAISE EXCEPTION 'writes from the pool are refused'; END IF; RETURN NEW; END $$;
+CREATE TRIGGER guard BEFORE INSERT ON pool_guard FOR EACH ROW EXECUTE FUNCTION guard();
 CREATE TABLE notes (id int PRIMARY KEY, lead_id bigint, body text);
 INSERT INTO notes VALUES (1, 999, '');
 ALTER TABLE notes ADD CONSTRAINT notes_lead_id_fkey FOREIGN KEY (lead_id) REFERENCES leads
@@ -68,6 +78,7 @@ CREATE FUNCTION definer_fn() RETURNS int SECURITY DEFINER LANGUAGE sql AS 'SELEC
 CREATE VIEW customers_view AS SELECT * FROM customers;
 CREATE MATERIALIZED VIEW customer_counts AS SELECT dealership_id, count(*) FROM customers
     GROUP BY 1;
+GRANT SELECT ON customer_counts TO PUBLIC;
 CREATE MATERIALIZED VIEW lead_stats AS SELECT count(*) AS n FROM dealerships WITH NO DATA;
 CREATE MATERIALIZED VIEW daily_stats AS SELECT 1 AS one;
 CREATE TABLE slipway_maintenance_runs (id serial PRIMARY KEY, target text, finished_at timestamptz);

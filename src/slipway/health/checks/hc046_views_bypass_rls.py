@@ -8,7 +8,7 @@ from slipway.health.facts import Facts, qualified
 
 @check("HC046", "views-bypass-rls", "security", facts=("views_rls", "database"))
 def views_bypass_rls(facts: Facts) -> Outcome:
-    """Views over RLS tables that run as their owner (no security_invoker), and matviews of them.
+    """Views over RLS tables that run as their owner (no security_invoker); shared matviews of them.
 
     Why: a view reads its tables with its owner's rights, so a view owned by the table owner
     returns every tenant's rows to anyone allowed to select from the view.
@@ -22,6 +22,8 @@ def views_bypass_rls(facts: Facts) -> Outcome:
         name = qualified(v)
         tables = ", ".join(sorted(v["rls_tables"]))
         if v["kind"] == "m":
+            if not v["shared"]:
+                continue  # readable by its owner only: nothing leaks
             out.findings.append(warn(name, f"materialized view stores rows of {tables} "
                                      "without row-level security",
                                      f"REVOKE ALL ON {name} FROM PUBLIC; grant it to "

@@ -1,4 +1,4 @@
--- Every foreign key between user tables: columns, ON DELETE rule, validity, index coverage.
+-- Every foreign key between user tables: columns, ON DELETE rule, validity.
 SELECT k.oid, k.conname AS name, k.convalidated AS validated,
        k.conrelid AS child_oid, cn.nspname AS child_schema, cc.relname AS child_table,
        k.confrelid AS parent_oid, pn.nspname AS parent_schema, pc.relname AS parent_table,
@@ -8,13 +8,7 @@ SELECT k.oid, k.conname AS name, k.convalidated AS validated,
               ORDER BY u.i)::text[] AS child_columns,
        ARRAY(SELECT a.attname FROM unnest(k.confkey) WITH ORDINALITY u(num, i)
                JOIN pg_attribute a ON a.attrelid = k.confrelid AND a.attnum = u.num
-              ORDER BY u.i)::text[] AS parent_columns,
-       EXISTS (SELECT 1 FROM pg_index i
-                WHERE i.indrelid = k.conrelid AND i.indpred IS NULL AND i.indisvalid
-                  AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)]
-                      @> k.conkey
-                  AND (string_to_array(i.indkey::text, ' ')::int2[])[1:cardinality(k.conkey)]
-                      <@ k.conkey) AS covered
+              ORDER BY u.i)::text[] AS parent_columns
   FROM pg_constraint k
   JOIN pg_class cc ON cc.oid = k.conrelid
   JOIN pg_namespace cn ON cn.oid = cc.relnamespace

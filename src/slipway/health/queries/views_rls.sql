@@ -2,6 +2,7 @@
 SELECT v.oid, n.nspname AS schema, v.relname AS name, v.relkind::text AS kind,
        coalesce(v.reloptions::text[] && ARRAY['security_invoker=true', 'security_invoker=on',
                 'security_invoker=1', 'security_invoker=yes'], false) AS security_invoker,
+       EXISTS (SELECT 1 FROM aclexplode(v.relacl) g WHERE g.grantee <> v.relowner) AS shared,
        array_agg(DISTINCT tn.nspname || '.' || t.relname) AS rls_tables
   FROM pg_class v
   JOIN pg_namespace n ON n.oid = v.relnamespace
@@ -12,4 +13,4 @@ SELECT v.oid, n.nspname AS schema, v.relname AS name, v.relkind::text AS kind,
   JOIN pg_namespace tn ON tn.oid = t.relnamespace
  WHERE v.relkind IN ('v', 'm')
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
- GROUP BY v.oid, n.nspname, v.relname, v.relkind
+ GROUP BY v.oid, n.nspname, v.relname, v.relkind, v.relacl, v.relowner

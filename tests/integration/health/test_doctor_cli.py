@@ -1,0 +1,126 @@
+"""`slipway doctor` as a user runs it: formats, --output, --fail-on, --load, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+from conftest import Built, doctor, write
+
+
+def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    return subprocess.run([sys.executable, "-m", "slipway", "doctor", *args], cwd=project,
+                          env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_json_shape_and_exit_code(planted: Built) -> None:
+    result = run(planted.project, "--format", "json", "--database-url", planted.url)
+    assert result.returncode == 1, result.stderr  # planted problems include failures
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "not ready"
+    assert isinstance(data["checks"], list) and len(data["checks"]) >= 30
+    for check in data["checks"]:
+        assert re.fullmatch(r"HC\d{3}", check["code"])
+        assert re.fullmatch(r"[a-z0-9-]+", check["name"])
+        assert check["status"] in ("pass", "warn", "fail")
+        for finding in check["findings"]:
+            assert finding["target"] and finding["level"] in ("info", "warn", "fail")
+    rls = next(c for c in data["checks"] if c["code"] == "HC040")
+    assert rls["status"] == "fail"
+    assert [f["target"] for f in rls["findings"]] == ["public.leads"]
+
+
+def test_fail_on_levels(planted: Built) -> None:
+    assert run(planted.project, "-f", "json", "--fail-on", "never", "-d", planted.url
+               ).returncode == 0
+    assert run(planted.project, "-f", "json", "--fail-on", "warn", "--no-crud", "-d",
+               planted.url).returncode == 1
+
+
+def test_markdown_to_file(planted: Built, tmp_path: Path) -> None:
+    out = tmp_path / "health.md"
+    result = run(planted.project, "--format", "md", "--output", str(out), "--fail-on", "never",
+                 "-d", planted.url)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""
+    assert "not ready: report written to" in result.stderr
+    text = out.read_text()
+    assert text.startswith("# slipway doctor\n")
+    assert "| FAIL | Security and tenant isolation |" in text
+    assert "| fail | `public.leads` | has dealership_id but row-level security is off |" in text
+
+
+def test_html_is_self_contained(planted: Built, tmp_path: Path) -> None:
+    out = tmp_path / "health.html"
+    run(planted.project, "--format", "html", "-o", str(out), "-d", planted.url)
+    html = out.read_text()
+    assert html.startswith("<!DOCTYPE html>")
+    assert 'id="verdict"' in html and "not ready" in html
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "<link" not in html and "<script" not in html
+    assert "public.customers_view" in html
+
+
+def test_text_is_the_default(planted: Built) -> None:
+    result = run(planted.project, "--fail-on", "never", "--no-crud", "-d", planted.url)
+    assert result.returncode == 0
+    assert "Readiness checklist" in result.stdout
+    assert "FAIL HC040 tenant-rls-enabled" in result.stdout
+    assert "Verdict: not ready" in result.stdout
+    assert "HC080" not in result.stdout  # --no-crud
+
+
+@pytest.mark.parametrize("args", [["--format", "pdf"], ["--fail-on", "sometimes"],
+                                  ["--load", "-1"]])
+def test_bad_options_are_usage_errors(planted: Built, args: list[str]) -> None:
+    result = run(planted.project, *args, "-d", planted.url)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
+    result = run(tmp_path, "-d", "postgresql://nobody:secret@127.0.0.1:1/none")
+    assert result.returncode == 2
+    assert "secret" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error:")
+
+
+def test_duplicate_migration_versions(healthy: Built, tmp_path: Path) -> None:
+    write(tmp_path / "migrations", {"0001_a.sql": "SELECT 1;", "0002_sms.sql": "SELECT 1;",
+                                    "0002_agents.sql": "SELECT 1;"})
+    report = doctor(healthy.url, tmp_path, crud=False)
+    dup = report.check("HC022")
+    assert dup.status == "fail"
+    assert [f.target for f in dup.findings] == ["version 0002"]
+    assert "0002_agents.sql" in dup.findings[0].message
+    assert report.check("HC020").notes and report.check("HC020").status == "pass"
+
+
+def test_load_on_healthy_database(healthy: Built) -> None:
+    report = doctor(healthy.url, healthy.project, load_clients=3, load_seconds=1.0)
+    load = report.check("HC090")
+    m = load.metrics
+    assert m["clients"] == 3 and m["transactions"] > 3 and m["errors"] == 0
+    assert 0 < m["p50_ms"] <= m["p95_ms"] <= m["p99_ms"]
+    assert load.status in ("pass", "warn")  # warn only if p95 > 500 ms on a busy machine
+    assert "insert tenant" in m["mix"]
+    with psycopg.connect(healthy.url) as conn:  # every iteration was rolled back
+        assert conn.execute("SELECT count(*) FROM dealerships").fetchone() == (2,)
+        assert conn.execute("SELECT count(*) FROM leads").fetchone() == (20,)
+
+
+def test_load_counts_errors(planted: Built) -> None:
+    # pool_guard's trigger refuses inserts from pooled sessions: every iteration fails
+    report = doctor(planted.url, planted.project, crud=False, load_clients=2,
+                    load_seconds=0.5)
+    load = report.check("HC090")
+    assert load.status == "fail"
+    assert load.metrics["errors"] > 0 and load.metrics["transactions"] == 0
+    assert any("writes from the pool are refused" in d for d in load.details)
