@@ -39,15 +39,21 @@ def start_embedded(project_dir: Path, database: str = EMBEDDED_DATABASE) -> str:
     """Start (or reuse) the project's embedded server and return a URL for `database`."""
     pgdata = embedded_pgdata(project_dir)
     pgdata.parent.mkdir(parents=True, exist_ok=True)
+    import warnings
+
     try:
-        import pgserver
+        with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+            warnings.simplefilter("ignore")
+            import pgserver
     except ImportError as exc:  # pragma: no cover - pgserver is a dependency
         raise ConfigError(
             "no database configured and the embedded PostgreSQL (pgserver) is not installed",
             hint="set DATABASE_URL or pass --database-url",
         ) from exc
     try:
-        server = pgserver.get_server(pgdata, cleanup_mode=None)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server = pgserver.get_server(pgdata, cleanup_mode=None)
     except Exception as exc:  # pgserver raises plain exceptions from subprocess/psutil
         raise ConnectionFailed(
             f"could not start the embedded PostgreSQL in {pgdata}: {exc}",
