@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -58,16 +57,6 @@ def lint_command(
 
 
 def _print_docs(explain: str | None, list_rules: bool) -> None:
-    from slipway.errors import ConfigError
-    from slipway.lint import docs as lint_docs
-    from slipway.lint.rule import lookup
+    from slipway.lint.docs import print_docs
 
-    if explain:
-        rule = lookup(explain)
-        if rule is None:
-            raise ConfigError(f"unknown lint rule {explain!r}; `slipway lint --list` shows them")
-        sys.stdout.write(lint_docs.explain(rule))
-    elif list_rules:
-        sys.stdout.write(lint_docs.listing())
-    else:
-        sys.stdout.write(lint_docs.rules_markdown())
+    print_docs(explain, list_rules)

@@ -1,33 +1,64 @@
-"""`python -m slipway.lint [PATHS] [--format F] [--fail-on L] [-m DIR]`: lint without typer.
+"""`python -m slipway.lint [PATHS] [options]`: `slipway lint` without the typer CLI shell.
 
-The same run as `slipway lint`, for CI steps and editors where start-up time matters:
-typer (with pydantic) costs more to import than the lint itself.
+Options: -f/--format text|json|sarif|github, --fail-on error|warning, -m/--migrations DIR,
+-q/--quiet, --explain RULE, --list, --docs. For CI steps, editors and a launcher fast path,
+where start-up time matters: typer (with pydantic) costs more to import than the lint itself,
+and so would argparse, hence the small hand-written parser.
 """
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from slipway.errors import SlipwayError
+from slipway.errors import ConfigError, SlipwayError
+
+_CHOICES = {"--format": ("text", "json", "sarif", "github"), "--fail-on": ("error", "warning")}
+_ALIASES = {"-f": "--format", "-m": "--migrations", "-q": "--quiet"}
+_VALUED = {"--format", "--fail-on", "--migrations", "--explain"}
+_FLAGS = {"--quiet", "--list", "--docs"}
+
+
+def parse_args(argv: list[str]) -> tuple[list[Path], dict[str, str]]:
+    """Split argv into paths and options; raise ConfigError on anything unknown."""
+    paths: list[Path] = []
+    opts = {"--format": "text", "--fail-on": "error"}
+    args = iter(argv)
+    for arg in args:
+        name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        name = _ALIASES.get(name, name)
+        if name in _FLAGS and not eq:
+            opts[name] = "1"
+        elif name in _VALUED:
+            value = value if eq else next(args, "")
+            if not value or value not in _CHOICES.get(name, (value,)):
+                choices = "|".join(_CHOICES.get(name, ("VALUE",)))
+                raise ConfigError(f"{name} needs a value: {choices}")
+            opts[name] = value
+        elif arg.startswith("-") and arg != "-":
+            raise ConfigError(f"unknown option {arg}; see `python -m slipway.lint --help`")
+        else:
+            paths.append(Path(arg))
+    return paths, opts
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m slipway.lint", description=__doc__)
-    parser.add_argument("paths", nargs="*", type=Path)
-    parser.add_argument("-f", "--format", default="text",
-                        choices=("text", "json", "sarif", "github"))
-    parser.add_argument("--fail-on", default="error", choices=("error", "warning"))
-    parser.add_argument("-m", "--migrations", default=None)
-    parser.add_argument("-q", "--quiet", action="store_true")
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if "-h" in argv or "--help" in argv:
+        sys.stdout.write(__doc__ or "")
+        return 0
     try:
+        paths, opts = parse_args(argv)
+        if "--explain" in opts or "--list" in opts or "--docs" in opts:
+            from slipway.lint.docs import print_docs
+
+            print_docs(opts.get("--explain"), "--list" in opts)
+            return 0
         from slipway.config import load_settings
         from slipway.lint.run import run
 
-        return run(args.paths, args.format, args.fail_on, load_settings(migrations=args.migrations),
-                   args.quiet)
+        settings = load_settings(migrations=opts.get("--migrations"))
+        return run(paths, opts["--format"], opts["--fail-on"], settings, "--quiet" in opts)
     except SlipwayError as exc:
         from slipway.cli.output import print_error
 

@@ -50,3 +50,21 @@ def rules_markdown() -> str:
         if r.help:
             out += ["", f"**Fix:** {r.help}"]
     return "\n".join(out).rstrip() + "\n"
+
+
+def print_docs(explain_rule: str | None, list_rules: bool) -> None:
+    """--explain RULE, --list, or (neither) the Markdown of every rule, on stdout."""
+    import sys
+
+    from slipway.errors import ConfigError
+    from slipway.lint.rule import lookup
+
+    if explain_rule:
+        rule = lookup(explain_rule)
+        if rule is None:
+            raise ConfigError(f"unknown lint rule {explain_rule!r}; `slipway lint --list` shows them")
+        sys.stdout.write(explain(rule))
+    elif list_rules:
+        sys.stdout.write(listing())
+    else:
+        sys.stdout.write(rules_markdown())

@@ -14,12 +14,7 @@ SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "ser
 
 def strings(items: list[Node] | None) -> list[str]:
     """[{"String": {"sval": "a"}}, ...] -> ["a", ...]."""
-    out = []
-    for item in items or ():
-        value = item.get("String")
-        if value is not None:
-            out.append(value.get("sval", ""))
-    return out
+    return [i["String"].get("sval", "") for i in items or () if "String" in i]
 
 
 def qualified(parts: list[str]) -> str:
@@ -35,7 +30,7 @@ def relation(range_var: Node | None) -> str:
         return ""
     schema = range_var.get("schemaname")
     name = str(range_var.get("relname", ""))
-    return qualified([schema, name] if schema else [name])
+    return f"{schema}.{name}" if schema and schema not in ("public", "pg_catalog") else name
 
 
 def type_name(type_node: Node | None) -> str:

@@ -9,7 +9,7 @@ I/O: they yield Hits, which the engine turns into located, suppressible Findings
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -109,8 +109,11 @@ def all_rules() -> list[type[Rule]]:
     if not _loaded:
         from slipway.lint import rules
 
-        for info in pkgutil.iter_modules(rules.__path__):
-            importlib.import_module(f"{rules.__name__}.{info.name}")
+        # os.listdir, not pkgutil: this runs on every lint and pkgutil costs an import.
+        folder = os.path.dirname(rules.__file__ or "")
+        for name in sorted(os.listdir(folder)):
+            if name.endswith(".py") and name != "__init__.py":
+                importlib.import_module(f"{rules.__name__}.{name[:-3]}")
         _loaded = True
     return sorted(REGISTRY.values(), key=lambda r: r.code)
 

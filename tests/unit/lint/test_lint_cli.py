@@ -120,3 +120,16 @@ def test_typer_free_entry_point(tmp_path: Path) -> None:
     missing = subprocess.run([sys.executable, "-m", "slipway.lint", "nowhere"],
                              cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+
+
+def test_fast_entry_point_arguments() -> None:
+    from slipway.errors import ConfigError
+    from slipway.lint.__main__ import parse_args
+
+    paths, opts = parse_args(["a", "--format=sarif", "-m", "db/m", "--fail-on", "warning", "-q"])
+    assert paths == [Path("a")]
+    assert opts == {"--format": "sarif", "--fail-on": "warning", "--migrations": "db/m",
+                    "--quiet": "1"}
+    for bad in (["--format", "xml"], ["--nope"], ["--fail-on"], ["--explain"]):
+        with pytest.raises(ConfigError):
+            parse_args(bad)

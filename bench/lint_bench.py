@@ -1,0 +1,167 @@
+"""Lint the same ~570 migration files with squawk and slipway, side by side, whole process.
+
+    .venv/bin/pip install squawk-cli          # bench-only tool
+    .venv/bin/python bench/lint_bench.py [--count 285] [--rounds 7] [--no-write]
+
+Generates the deterministic corpus of bench/corpus.py (`--count` migrations, each an up and a
+down file: 570 files by default) and times, in every round and in a rotated order:
+
+- squawk:  `squawk --reporter gcc FILE...` (every .sql file, named explicitly)
+- slipway: `slipway lint DIR` (the real entry point: typer start-up included)
+- slipway-core: `python -m slipway.lint DIR` (the same lint without the typer CLI shell)
+
+Output goes to /dev/null for all three. One warm-up run each is not counted. The bar
+(issue 4): `slipway lint` median wall time at most 1.5x squawk's. Writes the `## lint`
+section of bench/RESULTS.md (other sections are left alone) and prints it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+VENV_BIN = Path(sys.executable).parent
+BAR = 1.5
+
+
+def commands(folder: Path) -> dict[str, list[str]]:
+    files = sorted(str(p) for p in folder.glob("*.sql"))
+    squawk = shutil.which("squawk", path=str(VENV_BIN)) or shutil.which("squawk")
+    slipway = shutil.which("slipway", path=str(VENV_BIN)) or "slipway"
+    out = {
+        "slipway": [slipway, "lint", str(folder)],
+        "slipway-core": [sys.executable, "-m", "slipway.lint", str(folder)],
+    }
+    if squawk:
+        out["squawk"] = [squawk, "--reporter", "gcc", *files]
+    return out
+
+
+# As on a user's machine: Python may cache bytecode (some shells export
+# PYTHONDONTWRITEBYTECODE=1, which would recompile slipway on every run).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def timed(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
+                   env=ENV)
+    return time.perf_counter() - start
+
+
+def measure(cmds: dict[str, list[str]], rounds: int) -> dict[str, list[float]]:
+    names = list(cmds)
+    src = Path(__import__("slipway").__file__).parent
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], env=ENV,
+                   stdout=subprocess.DEVNULL, check=False)
+    for name in names:  # warm-up: page cache, .pyc files
+        timed(cmds[name])
+    times: dict[str, list[float]] = {n: [] for n in names}
+    for r in range(rounds):
+        order = names[r % len(names):] + names[:r % len(names)]
+        for name in order:
+            times[name].append(timed(cmds[name]))
+    return times
+
+
+def finding_counts(cmds: dict[str, list[str]], folder: Path) -> dict[str, int]:
+    counts = {}
+    proc = subprocess.run([*cmds["slipway-core"], "--format", "json"], capture_output=True,
+                          text=True, check=False)
+    counts["slipway"] = len(json.loads(proc.stdout or "[]"))
+    if "squawk" in cmds:
+        argv = [cmds["squawk"][0], "--reporter", "json", *cmds["squawk"][3:]]
+        proc = subprocess.run(argv, capture_output=True, text=True, check=False)
+        try:
+            counts["squawk"] = len(json.loads(proc.stdout or "[]"))
+        except json.JSONDecodeError:
+            counts["squawk"] = -1
+    return counts
+
+
+def squawk_version(cmds: dict[str, list[str]]) -> str:
+    if "squawk" not in cmds:
+        return "not installed"
+    proc = subprocess.run([cmds["squawk"][0], "--version"], capture_output=True, text=True)
+    return proc.stdout.strip()
+
+
+def render(times: dict[str, list[float]], files: int, counts: dict[str, int], meta: str) -> str:
+    med = {n: statistics.median(t) for n, t in times.items()}
+    lines = ["## lint", "", meta, "",
+             "| tool | median s | min s | max s | runs | findings |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    for name, t in times.items():
+        found = counts.get(name.split("-")[0], "")
+        lines.append(f"| {name} | {med[name]:.3f} | {min(t):.3f} | {max(t):.3f} | {len(t)} | "
+                     f"{found if name != 'slipway-core' else ''} |")
+    lines.append("")
+    if "squawk" in med:
+        ratio = med["slipway"] / med["squawk"]
+        core = med["slipway-core"] / med["squawk"]
+        verdict = "PASS" if ratio <= BAR else "FAIL"
+        lines.append(f"- `slipway lint` / squawk (median): **{ratio:.2f}x** — bar {BAR}x: "
+                     f"**{verdict}**")
+        lines.append(f"- `python -m slipway.lint` / squawk (median): **{core:.2f}x**")
+    else:
+        lines.append("- squawk is not installed (`pip install squawk-cli`): no ratio")
+    lines.append(f"- {files} files; raw runs (s): " + "; ".join(
+        f"{n} " + ", ".join(f"{x:.3f}" for x in t) for n, t in times.items()))
+    return "\n".join(lines) + "\n"
+
+
+def write_section(path: Path, section: str, heading: str = "## lint") -> None:
+    """Replace (or add) our section of RESULTS.md, leaving the other sections alone."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section + "\n", text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=285, help="migrations (2 files each)")
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args(argv)
+    import corpus
+
+    with tempfile.TemporaryDirectory(prefix="slipway-lint-bench-") as tmp:
+        folder = corpus.write(corpus.generate(args.count, args.seed), Path(tmp), "slipway")
+        files = len(list(folder.glob("*.sql")))
+        cmds = commands(folder)
+        times = measure(cmds, args.rounds)
+        counts = finding_counts(cmds, folder)
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    meta = (f"Measured {now} on {platform.machine()} Linux, nproc {os.cpu_count()}, load "
+            f"average {load}; {squawk_version(cmds)}; corpus: bench/corpus.py --count "
+            f"{args.count} --seed {args.seed} (slipway layout, up + down files). Whole-process "
+            "wall time, output to /dev/null, order rotated every round.")
+    section = render(times, files, counts, meta)
+    print(section)
+    if not args.no_write:
+        write_section(args.results, section)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
