@@ -55,13 +55,18 @@ def column(row: Row, privileges: bool) -> Column:
     )
 
 
-def constraint(row: Row) -> Constraint:
+def names(attnums: Iterable[int] | None, columns: dict[int, str]) -> tuple[str, ...]:
+    """Column names for attnums of one relation (unknown numbers kept as text)."""
+    return tuple(columns.get(n, str(n)) for n in attnums or ())
+
+
+def constraint(row: Row, columns: dict[int, str]) -> Constraint:
     fk = row["type"] == "f"
     return Constraint(
         name=row["name"],
         type=row["type"],
         definition=row["definition"],
-        columns=texts(row["columns"]),
+        columns=names(row["attnums"], columns),
         ref_schema=row["ref_schema"] if fk else None,
         ref_table=row["ref_table"] if fk else None,
         ref_columns=texts(row["ref_columns"]),
@@ -76,8 +81,14 @@ def constraint(row: Row) -> Constraint:
     )
 
 
-def index(row: Row) -> Index:
-    cols = texts(row["columns"])
+def index(row: Row, columns: dict[int, str]) -> Index:
+    attnums = row["attnums"] or ()
+    exprs = row["expr_columns"] or ()
+    # Expression columns (attnum 0) come deparsed; plain ones by name like everywhere else.
+    cols = tuple(
+        exprs[pos] if num == 0 and pos < len(exprs) else columns.get(num, str(num))
+        for pos, num in enumerate(attnums)
+    )
     nkey = row["nkey"]
     return Index(
         name=row["name"],

@@ -2,13 +2,13 @@
 -- referencing table when a foreign key points at a partitioned table (same table, derived).
 SELECT co.conrelid AS rel, co.conname AS name, co.contype::text AS type,
        pg_get_constraintdef(co.oid) AS definition,
-       ARRAY(SELECT a.attname FROM unnest(co.conkey) WITH ORDINALITY k(num, pos)
-             JOIN pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num
-             ORDER BY k.pos) AS columns,
+       co.conkey AS attnums,  -- mapped to names by the caller
        fn.nspname AS ref_schema, fc.relname AS ref_table,
-       ARRAY(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY k(num, pos)
-             JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
-             ORDER BY k.pos) AS ref_columns,
+       CASE WHEN co.contype = 'f' THEN
+         ARRAY(SELECT a.attname FROM unnest(co.confkey) WITH ORDINALITY k(num, pos)
+               JOIN pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num
+               ORDER BY k.pos)
+       END AS ref_columns,
        co.confdeltype::text AS on_delete, co.confupdtype::text AS on_update,
        co.convalidated AS validated, co.condeferrable AS deferrable,
        co.condeferred AS deferred, ic.relname AS index,
