@@ -85,8 +85,11 @@ def stop_embedded(project_dir: Path) -> bool:
         return False
     import os
     import subprocess
+    import warnings
 
-    from pgserver._commands import pg_ctl
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        from pgserver._commands import pg_ctl
 
     user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
     try:
