@@ -14,6 +14,7 @@ import argparse
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,6 +41,7 @@ BARS = {"up_ratio": 1.1, "status": 0.5, "help": 0.3}
 @dataclass
 class Timing:
     seconds: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)  # user + system seconds of the process
     error: str | None = None
 
     @property
@@ -68,12 +70,24 @@ def tool_command(tool: str, url: str, dirs: dict[str, Path]) -> list[str]:
     raise ValueError(f"unknown tool {tool}")
 
 
-def timed(argv: list[str], cwd: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+@dataclass
+class Ran:
+    seconds: float  # wall clock, process start to exit
+    cpu: float  # user + system CPU of the process: less sensitive to a busy machine
+    proc: subprocess.CompletedProcess[str]
+
+
+def _child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(argv: list[str], cwd: Path) -> Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    start = time.perf_counter()
+    cpu, start = _child_cpu(), time.perf_counter()
     proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=900,
                           check=False)
-    return time.perf_counter() - start, proc
+    return Ran(time.perf_counter() - start, _child_cpu() - cpu, proc)
 
 
 def failure(proc: subprocess.CompletedProcess[str]) -> str:
@@ -118,15 +132,16 @@ def bench_up(tools: list[str], dirs: dict[str, Path], rounds: int, work: Path,
                 continue
             name = f"slipway_bench_{tool}_{r}"
             url = bench_db.recreate_database(name)
-            seconds, proc = timed(tool_command(tool, url, dirs), work)
-            if proc.returncode != 0:
-                results[tool].error = failure(proc)
+            ran = timed(tool_command(tool, url, dirs), work)
+            if ran.proc.returncode != 0:
+                results[tool].error = failure(ran.proc)
             elif (got := bench_db.fingerprint(url)) != expected:
                 results[tool].error = f"catalog differs from the floor's ({got} != {expected})"
             else:
-                results[tool].seconds.append(seconds)
+                results[tool].seconds.append(ran.seconds)
+                results[tool].cpu.append(ran.cpu)
             bench_db.drop_database(name)
-            print(f"  round {r + 1} {tool:8} {seconds:7.2f}s "
+            print(f"  round {r + 1} {tool:8} {ran.seconds:7.2f}s cpu {ran.cpu:5.2f}s "
                   f"{'ok' if not results[tool].error else results[tool].error}", flush=True)
     return results
 
@@ -143,11 +158,12 @@ def reference_fingerprint(dirs: dict[str, Path], work: Path) -> str:
 def repeat(argv: list[str], work: Path, times: int) -> Timing:
     timing = Timing()
     for _ in range(times):
-        seconds, proc = timed(argv, work)
-        if proc.returncode != 0:
-            timing.error = failure(proc)
+        ran = timed(argv, work)
+        if ran.proc.returncode != 0:
+            timing.error = failure(ran.proc)
             break
-        timing.seconds.append(seconds)
+        timing.seconds.append(ran.seconds)
+        timing.cpu.append(ran.cpu)
     return timing
 
 
@@ -163,11 +179,11 @@ def bench_status(count: int, work: Path, with_dbmate: bool) -> dict[str, Timing]
         name = f"slipway_bench_status_{tool}"
         url = bench_db.recreate_database(name)
         try:
-            seconds, proc = timed(tool_command(tool, url, {tool: folder}), work)
-            if proc.returncode != 0:
-                out[f"{tool}_up"] = Timing(error=failure(proc))
+            ran = timed(tool_command(tool, url, {tool: folder}), work)
+            if ran.proc.returncode != 0:
+                out[f"{tool}_up"] = Timing(error=failure(ran.proc))
                 continue
-            out[f"{tool}_up"] = Timing([seconds])
+            out[f"{tool}_up"] = Timing([ran.seconds], [ran.cpu])
             argv = tool_command(tool, url, {tool: folder})
             argv[argv.index("up")] = "status"
             out[tool] = repeat(argv, work, 5)
@@ -213,19 +229,28 @@ def verdict(value: float | None, limit: float) -> str:
     return "PASS" if value <= limit else "FAIL"
 
 
+def _tool_rows(meta: dict[str, str], up: dict[str, Timing]) -> list[str]:
+    base = up.get("dbmate")
+    header = ("| tool | version | `up` median | min | max | vs dbmate (median) | vs dbmate (min)"
+              " | CPU median | runs |")
+    rows = [header, "|---|---|---|---|---|---|---|---|---|"]
+    for tool, t in up.items():
+        if t.error or not t.seconds:
+            rows.append(f"| {LABELS[tool]} | {meta[tool]} | FAILED: {t.error} |||||||")
+            continue
+        med, base_med = t.median, base.median if base else None
+        vs_med = f"{med / base_med:.2f}x" if med and base_med else "—"
+        vs_min = f"{min(t.seconds) / min(base.seconds):.2f}x" if base and base.seconds else "—"
+        rows.append(f"| {LABELS[tool]} | {meta[tool]} | {fmt(t.median)} | "
+                    f"{fmt(min(t.seconds))} | {fmt(max(t.seconds))} | {vs_med} | {vs_min} | "
+                    f"{fmt(statistics.median(t.cpu))} | {len(t.seconds)} |")
+    return rows
+
+
 def render(meta: dict[str, str], up: dict[str, Timing], status: dict[str, Timing],
            help_: Timing | None) -> str:
     base = up["dbmate"].median if "dbmate" in up else None
-    lines = ["## engine", "", meta["intro"], "",
-             "| tool | version | `up` median | min | max | runs | vs dbmate |",
-             "|---|---|---|---|---|---|---|"]
-    for tool, t in up.items():
-        if t.error:
-            lines.append(f"| {LABELS[tool]} | {meta[tool]} | FAILED: {t.error} | | | | |")
-            continue
-        vs = f"{t.median / base:.2f}x" if base and t.median else "—"
-        lines.append(f"| {LABELS[tool]} | {meta[tool]} | {fmt(t.median)} | "
-                     f"{fmt(min(t.seconds))} | {fmt(max(t.seconds))} | {len(t.seconds)} | {vs} |")
+    lines = ["## engine", "", meta["intro"], "", *_tool_rows(meta, up)]
     slip = up.get("slipway")
     ratio = slip.median / base if slip and slip.median and base else None
     st = status.get("slipway")

@@ -141,8 +141,9 @@ def test_dbmate_yoyo_and_floor_build_the_same_schema(pg_server: str, tmp_path: P
         name = create_database("bench")
         try:
             url = bench_db.url_for(name, ADMIN_URL)
-            _, proc = engine_bench.timed(engine_bench.tool_command(tool, url, dirs), tmp_path)
-            assert proc.returncode == 0, engine_bench.failure(proc)
+            ran = engine_bench.timed(engine_bench.tool_command(tool, url, dirs), tmp_path)
+            assert ran.proc.returncode == 0, engine_bench.failure(ran.proc)
+            assert ran.seconds > 0 and ran.cpu > 0
             prints[tool] = bench_db.fingerprint(url)
         finally:
             drop_database(name)
