@@ -57,21 +57,24 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 def timed(argv: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False,
-                   env=ENV)
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False, env=ENV)
     return time.perf_counter() - start
 
 
 def measure(cmds: dict[str, list[str]], rounds: int) -> dict[str, list[float]]:
     names = list(cmds)
     src = Path(__import__("slipway").__file__).parent
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(src)], env=ENV,
-                   stdout=subprocess.DEVNULL, check=False)
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(src)],
+        env=ENV,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )
     for name in names:  # warm-up: page cache, .pyc files
         timed(cmds[name])
     times: dict[str, list[float]] = {n: [] for n in names}
     for r in range(rounds):
-        order = names[r % len(names):] + names[:r % len(names)]
+        order = names[r % len(names) :] + names[: r % len(names)]
         for name in order:
             times[name].append(timed(cmds[name]))
     return times
@@ -79,8 +82,9 @@ def measure(cmds: dict[str, list[str]], rounds: int) -> dict[str, list[float]]:
 
 def finding_counts(cmds: dict[str, list[str]], folder: Path) -> dict[str, int]:
     counts = {}
-    proc = subprocess.run([*cmds["slipway-core"], "--format", "json"], capture_output=True,
-                          text=True, check=False)
+    proc = subprocess.run(
+        [*cmds["slipway-core"], "--format", "json"], capture_output=True, text=True, check=False
+    )
     counts["slipway"] = len(json.loads(proc.stdout or "[]"))
     if "squawk" in cmds:
         argv = [cmds["squawk"][0], "--reporter", "json", *cmds["squawk"][3:]]
@@ -95,31 +99,43 @@ def finding_counts(cmds: dict[str, list[str]], folder: Path) -> dict[str, int]:
 def squawk_version(cmds: dict[str, list[str]]) -> str:
     if "squawk" not in cmds:
         return "not installed"
-    proc = subprocess.run([cmds["squawk"][0], "--version"], capture_output=True, text=True)
+    proc = subprocess.run(
+        [cmds["squawk"][0], "--version"], capture_output=True, text=True, check=False
+    )
     return proc.stdout.strip()
 
 
 def render(times: dict[str, list[float]], files: int, counts: dict[str, int], meta: str) -> str:
     med = {n: statistics.median(t) for n, t in times.items()}
-    lines = ["## lint", "", meta, "",
-             "| tool | median s | min s | max s | runs | findings |",
-             "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    lines = [
+        "## lint",
+        "",
+        meta,
+        "",
+        "| tool | median s | min s | max s | runs | findings |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
     for name, t in times.items():
         found = counts.get(name.split("-")[0], "")
-        lines.append(f"| {name} | {med[name]:.3f} | {min(t):.3f} | {max(t):.3f} | {len(t)} | "
-                     f"{found if name != 'slipway-core' else ''} |")
+        lines.append(
+            f"| {name} | {med[name]:.3f} | {min(t):.3f} | {max(t):.3f} | {len(t)} | "
+            f"{found if name != 'slipway-core' else ''} |"
+        )
     lines.append("")
     if "squawk" in med:
         ratio = med["slipway"] / med["squawk"]
         core = med["slipway-core"] / med["squawk"]
         verdict = "PASS" if ratio <= BAR else "FAIL"
-        lines.append(f"- `slipway lint` / squawk (median): **{ratio:.2f}x** — bar {BAR}x: "
-                     f"**{verdict}**")
+        lines.append(
+            f"- `slipway lint` / squawk (median): **{ratio:.2f}x** — bar {BAR}x: **{verdict}**"
+        )
         lines.append(f"- `python -m slipway.lint` / squawk (median): **{core:.2f}x**")
     else:
         lines.append("- squawk is not installed (`pip install squawk-cli`): no ratio")
-    lines.append(f"- {files} files; raw runs (s): " + "; ".join(
-        f"{n} " + ", ".join(f"{x:.3f}" for x in t) for n, t in times.items()))
+    lines.append(
+        f"- {files} files; raw runs (s): "
+        + "; ".join(f"{n} " + ", ".join(f"{x:.3f}" for x in t) for n, t in times.items())
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -152,10 +168,12 @@ def main(argv: list[str] | None = None) -> int:
         counts = finding_counts(cmds, folder)
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    meta = (f"Measured {now} on {platform.machine()} Linux, nproc {os.cpu_count()}, load "
-            f"average {load}; {squawk_version(cmds)}; corpus: bench/corpus.py --count "
-            f"{args.count} --seed {args.seed} (slipway layout, up + down files). Whole-process "
-            "wall time, output to /dev/null, order rotated every round.")
+    meta = (
+        f"Measured {now} on {platform.machine()} Linux, nproc {os.cpu_count()}, load "
+        f"average {load}; {squawk_version(cmds)}; corpus: bench/corpus.py --count "
+        f"{args.count} --seed {args.seed} (slipway layout, up + down files). Whole-process "
+        "wall time, output to /dev/null, order rotated every round."
+    )
     section = render(times, files, counts, meta)
     print(section)
     if not args.no_write:

@@ -29,19 +29,30 @@ def register(app: typer.Typer) -> None:
 
 def lint_command(
     ctx: typer.Context,
-    paths: Annotated[list[Path] | None, typer.Argument(
-        help="Migration files or folders. Default: the project's migrations folder.",
-        show_default=False)] = None,
-    fmt: Annotated[LintFormat, typer.Option("--format", "-f", case_sensitive=False,
-                                            help="Output format.")] = LintFormat.text,
-    fail_on: Annotated[FailOn, typer.Option(
-        "--fail-on", case_sensitive=False,
-        help="Exit 1 when a finding is at least this severe.")] = FailOn.error,
-    explain: Annotated[str | None, typer.Option(
-        "--explain", metavar="RULE", help="Print a rule's documentation and exit.")] = None,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(
+            help="Migration files or folders. Default: the project's migrations folder.",
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Annotated[
+        LintFormat, typer.Option("--format", "-f", case_sensitive=False, help="Output format.")
+    ] = LintFormat.text,
+    fail_on: Annotated[
+        FailOn,
+        typer.Option(
+            "--fail-on", case_sensitive=False, help="Exit 1 when a finding is at least this severe."
+        ),
+    ] = FailOn.error,
+    explain: Annotated[
+        str | None,
+        typer.Option("--explain", metavar="RULE", help="Print a rule's documentation and exit."),
+    ] = None,
     list_rules: Annotated[bool, typer.Option("--list", help="List the rules and exit.")] = False,
-    docs: Annotated[bool, typer.Option(
-        "--docs", help="Print docs/rules.md (Markdown for every rule) and exit.")] = False,
+    docs: Annotated[
+        bool, typer.Option("--docs", help="Print docs/rules.md (Markdown for every rule) and exit.")
+    ] = False,
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -51,8 +62,13 @@ def lint_command(
         return
     from slipway.lint.run import run
 
-    code = run(list(paths or []), fmt.value, fail_on.value, settings(ctx, None, migrations),
-               is_quiet(ctx, quiet))
+    code = run(
+        list(paths or []),
+        fmt.value,
+        fail_on.value,
+        settings(ctx, None, migrations),
+        is_quiet(ctx, quiet),
+    )
     raise typer.Exit(code)
 
 

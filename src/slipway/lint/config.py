@@ -1,10 +1,10 @@
 """Which rules run and at what severity: `[lint]` in slipway.toml.
 
-    [lint]
-    disable = ["prefer-text-field"]       # names or codes
-    enable = ["some-opt-in-rule"]
-    [lint.severity]
-    ban-drop-column = "error"
+[lint]
+disable = ["prefer-text-field"]       # names or codes
+enable = ["some-opt-in-rule"]
+[lint.severity]
+ban-drop-column = "error"
 """
 
 from __future__ import annotations
@@ -25,17 +25,19 @@ class LintConfig:
     disable: frozenset[str] = frozenset()
     enable: frozenset[str] = frozenset()
     severity: dict[str, str] = field(default_factory=dict)
-    options: Options = Options()
+    options: Options = field(default_factory=Options)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LintConfig:
         return cls.from_mapping(settings.section("lint"), settings.tenant_column)
 
     @classmethod
-    def from_mapping(cls, section: dict[str, Any], tenant_column: str = "dealership_id") -> LintConfig:
+    def from_mapping(
+        cls, section: dict[str, Any], tenant_column: str = "dealership_id"
+    ) -> LintConfig:
         severity = section.get("severity", {})
         if not isinstance(severity, dict):
-            raise ConfigError("[lint.severity] must be a table of rule = \"error|warning|info\"")
+            raise ConfigError('[lint.severity] must be a table of rule = "error|warning|info"')
         levels: dict[str, str] = {}
         for key, value in severity.items():
             if str(value) not in SEVERITIES:

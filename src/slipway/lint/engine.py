@@ -13,10 +13,21 @@ from slipway.lint.state import Origin, ReplayState
 from slipway.migrations.model import Migration, Script
 
 _BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
-_END = {"TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_COMMIT_PREPARED",
-        "TRANS_STMT_ROLLBACK_PREPARED", "TRANS_STMT_PREPARE"}
-_NO_TXN_KINDS = {"CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt",
-                 "DropTableSpaceStmt", "VacuumStmt"}
+_END = {
+    "TRANS_STMT_COMMIT",
+    "TRANS_STMT_ROLLBACK",
+    "TRANS_STMT_COMMIT_PREPARED",
+    "TRANS_STMT_ROLLBACK_PREPARED",
+    "TRANS_STMT_PREPARE",
+}
+_NO_TXN_KINDS = {
+    "CreatedbStmt",
+    "DropdbStmt",
+    "AlterSystemStmt",
+    "CreateTableSpaceStmt",
+    "DropTableSpaceStmt",
+    "VacuumStmt",
+}
 
 
 def needs_no_transaction(stmt: Statement) -> bool:
@@ -52,8 +63,16 @@ class _Run:
         if hit.offset is not None and 0 <= at.script < len(self.scripts):
             line, column = self.scripts[at.script].locate(hit.offset)
             at = Origin(at.migration, at.path, line, column, at.statement, at.script)
-        finding = Finding(rule.code, rule.name, severity, at.path, at.line, at.column,
-                          hit.message, hit.help if hit.help is not None else rule.help)
+        finding = Finding(
+            rule.code,
+            rule.name,
+            severity,
+            at.path,
+            at.line,
+            at.column,
+            hit.message,
+            hit.help if hit.help is not None else rule.help,
+        )
         self.raw.append((finding, at.script, at.statement if at.statement >= 0 else None))
 
     def special(self, name: str) -> tuple[Rule, str] | None:
@@ -131,8 +150,9 @@ def _lint_statements(run: _Run, migration: Migration, position: int, up: ParsedS
         origin = up.statement_origin(position, stmt)
         rules = run.dispatch.get(stmt.kind)
         if rules:
-            ctx = StatementContext(stmt, run.state, migration, position, up, in_block, non_txn,
-                                   run.config.options)
+            ctx = StatementContext(
+                stmt, run.state, migration, position, up, in_block, non_txn, run.config.options
+            )
             for rule, sev in rules:
                 for hit in rule.check(ctx):
                     run.emit(rule, sev, hit, origin)

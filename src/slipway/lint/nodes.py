@@ -7,8 +7,17 @@ from typing import Any
 
 Node = dict[str, Any]
 
-INT_TYPES = {"int2", "int4", "smallint", "integer", "int", "serial", "serial4", "smallserial",
-             "serial2"}
+INT_TYPES = {
+    "int2",
+    "int4",
+    "smallint",
+    "integer",
+    "int",
+    "serial",
+    "serial4",
+    "smallserial",
+    "serial2",
+}
 SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
 
 

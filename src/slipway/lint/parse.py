@@ -49,7 +49,9 @@ def _ctypes_parser() -> Callable[[str], str] | None:
     if spec is None or spec.origin is None:
         return None
     folder = os.path.dirname(spec.origin)
-    names = [n for n in os.listdir(folder) if n.startswith("parser") and n.endswith((".so", ".pyd"))]
+    names = [
+        n for n in os.listdir(folder) if n.startswith("parser") and n.endswith((".so", ".pyd"))
+    ]
     if not names:
         return None
     try:

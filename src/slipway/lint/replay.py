@@ -43,8 +43,10 @@ def _create_table(state: ReplayState, node: Node, origin: Origin) -> None:
 
 def _inherit(child: Table, parent: Table) -> None:
     for name, column in parent.columns.items():
-        child.columns.setdefault(name, Column(column.name, column.type, column.typmods,
-                                              column.not_null, column.has_default))
+        child.columns.setdefault(
+            name,
+            Column(column.name, column.type, column.typmods, column.not_null, column.has_default),
+        )
     child.primary_key = child.primary_key or parent.primary_key
 
 
@@ -66,8 +68,13 @@ def _add_column(table: Table, column: Node, origin: Origin) -> None:
         elif contype == "CONSTR_FOREIGN":
             ref = n.relation(constraint.get("pktable"))
             table.foreign_keys.append(
-                ForeignKey(constraint.get("conname"), (name,), ref, origin,
-                           bool(constraint.get("skip_validation")))
+                ForeignKey(
+                    constraint.get("conname"),
+                    (name,),
+                    ref,
+                    origin,
+                    bool(constraint.get("skip_validation")),
+                )
             )
     if col.type in n.SERIAL_TYPES:
         col.has_default = True
@@ -88,8 +95,13 @@ def _add_constraint(state: ReplayState, table: Table, con: Node, origin: Origin)
         table.uniques[name] = keys
     elif contype == "CONSTR_FOREIGN":
         table.foreign_keys.append(
-            ForeignKey(name or None, n.key_columns(con, "fk_attrs"),
-                       n.relation(con.get("pktable")), origin, bool(con.get("skip_validation")))
+            ForeignKey(
+                name or None,
+                n.key_columns(con, "fk_attrs"),
+                n.relation(con.get("pktable")),
+                origin,
+                bool(con.get("skip_validation")),
+            )
         )
     if con.get("skip_validation") and contype in ("CONSTR_CHECK", "CONSTR_FOREIGN"):
         table.not_valid[name] = origin.migration
@@ -221,13 +233,7 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
     kind = node.get("renameType")
     new = str(node.get("newname", ""))
     if kind == "OBJECT_TABLE":
-        old = n.relation(node.get("relation"))
-        table = state.tables.pop(old, None) or Table(old, partial=True)
-        schema = old.rpartition(".")[0]
-        table.key = f"{schema}.{new}" if schema else new
-        state.tables[table.key] = table
-        for index in table.indexes:
-            state.indexes[index].table = table.key
+        _rename_table(state, n.relation(node.get("relation")), new)
     elif kind == "OBJECT_COLUMN":
         table = state.table(n.relation(node.get("relation")))
         column = table.columns.pop(str(node.get("subname", "")), None)
@@ -237,10 +243,21 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
     elif kind == "OBJECT_INDEX":
         index = state.indexes.pop(n.relation(node.get("relation")), None)
         if index:
-            state.table(index.table).indexes.discard(index.name)
+            owner = state.table(index.table)
+            owner.indexes.discard(index.name)
             index.name = new
             state.indexes[new] = index
-            state.table(index.table).indexes.add(new)
+            owner.indexes.add(new)
+
+
+def _rename_table(state: ReplayState, old: str, new: str) -> None:
+    table = state.tables.pop(old, None) or Table(old, partial=True)
+    schema = old.rpartition(".")[0]
+    table.key = f"{schema}.{new}" if schema else new
+    state.tables[table.key] = table
+    for name in table.indexes:
+        if name in state.indexes:
+            state.indexes[name].table = table.key
 
 
 def _create_policy(state: ReplayState, node: Node, origin: Origin) -> None:

@@ -69,8 +69,9 @@ class ParsedScript:
     def path(self) -> str:
         return str(self.script.path)
 
-    def origin(self, migration: int, line: int | None = None, column: int = 1,
-               statement: int = -1) -> Origin:
+    def origin(
+        self, migration: int, line: int | None = None, column: int = 1, statement: int = -1
+    ) -> Origin:
         """A report location in this script (default: its first line)."""
         first = self.script.line_offset + 1
         return Origin(migration, self.path, line or first, column, statement, self.sid)

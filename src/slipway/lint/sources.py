@@ -82,9 +82,17 @@ def _loose(folder: Path) -> list[Migration]:
         script = apply_directives(Script(path=path, sql=read_sql(path)))
         parts.setdefault((match.group("version"), match.group("name")), {})[role] = script
     migrations = [
-        Migration(version, name, describe(s["up"].sql, name), s["up"], s.get("down"),
-                  s.get("verify"), layout="paired")
-        for (version, name), s in parts.items() if "up" in s
+        Migration(
+            version,
+            name,
+            describe(s["up"].sql, name),
+            s["up"],
+            s.get("down"),
+            s.get("verify"),
+            layout="paired",
+        )
+        for (version, name), s in parts.items()
+        if "up" in s
     ]
     migrations.sort(key=lambda m: (version_key(m.version), m.name))
     return migrations

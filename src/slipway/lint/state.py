@@ -60,7 +60,9 @@ class Table:
     uniques: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name ("" unnamed)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     not_valid: dict[str, int] = field(default_factory=dict)  # constraint -> migration added
-    not_null_checks: dict[str, tuple[str, bool]] = field(default_factory=dict)  # name -> (col, valid)
+    not_null_checks: dict[str, tuple[str, bool]] = field(
+        default_factory=dict
+    )  # name -> (col, valid)
     indexes: set[str] = field(default_factory=set)
     rls_enabled: bool = False
     rls_forced: bool = False

@@ -7,8 +7,13 @@ from pathlib import Path
 from slipway.migrations.model import Migration, Script
 
 
-def migration(version: str, up: str, down: str | None = "SELECT 1;",
-              transactional: bool | None = None, name: str = "case") -> Migration:
+def migration(
+    version: str,
+    up: str,
+    down: str | None = "SELECT 1;",
+    transactional: bool | None = None,
+    name: str = "case",
+) -> Migration:
     folder = Path("migrations")
     up_script = Script(folder / f"{version}_{name}.sql", up, transactional=transactional)
     down_script = Script(folder / f"{version}_{name}.down.sql", down) if down is not None else None

@@ -38,8 +38,9 @@ def _project(tmp: Path, files: dict[str, str], config: str = "") -> Path:
 WARN_ONLY = {"0001_a.sql": "CREATE INDEX i ON leads (s);", "0001_a.down.sql": "DROP INDEX i;"}
 
 
-def test_default_folder_and_exit_codes(app: typer.Typer, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_folder_and_exit_codes(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(_project(tmp_path, WARN_ONLY))
     runner = CliRunner()
     ok = runner.invoke(app, ["lint"])
@@ -48,8 +49,9 @@ def test_default_folder_and_exit_codes(app: typer.Typer, tmp_path: Path,
     assert runner.invoke(app, ["lint", "--fail-on", "warning"]).exit_code == 1
 
 
-def test_error_finding_exits_1_and_json(app: typer.Typer, tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_error_finding_exits_1_and_json(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(_project(tmp_path, {"0001_a.sql": "DROP DATABASE x;"}))
     result = CliRunner().invoke(app, ["lint", "migrations/0001_a.sql", "--format", "json"])
     assert result.exit_code == 1
@@ -57,16 +59,18 @@ def test_error_finding_exits_1_and_json(app: typer.Typer, tmp_path: Path,
     assert {"ban-drop-database", "migration-without-rollback"} <= {r["rule"] for r in rows}
 
 
-def test_config_disables_rules(app: typer.Typer, tmp_path: Path,
-                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_config_disables_rules(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     config = '[lint]\ndisable = ["require-concurrent-index-creation"]\n'
     monkeypatch.chdir(_project(tmp_path, WARN_ONLY, config))
     result = CliRunner().invoke(app, ["lint", "--fail-on", "warning"])
     assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output
 
 
-def test_bad_config_is_a_usage_error(app: typer.Typer, tmp_path: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_config_is_a_usage_error(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from slipway.errors import ConfigError
 
     monkeypatch.chdir(_project(tmp_path, WARN_ONLY, '[lint]\ndisable = ["nope"]\n'))
@@ -74,8 +78,9 @@ def test_bad_config_is_a_usage_error(app: typer.Typer, tmp_path: Path,
     assert isinstance(result.exception, ConfigError) and result.exception.exit_code == 2
 
 
-def test_missing_path_is_a_usage_error(app: typer.Typer, tmp_path: Path,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_path_is_a_usage_error(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(app, ["lint", "nowhere.sql"])
     assert "no such file or folder" in str(result.exception)
@@ -92,10 +97,14 @@ def test_explain_list_docs(app: typer.Typer) -> None:
     assert "unknown lint rule 'nope'" in str(unknown.exception)
 
 
-def test_duplicate_versions_are_reported_not_fatal(app: typer.Typer, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    files = {"0002_agent_squad.sql": "SELECT 1;", "0002_sms.sql": "SELECT 2;",
-             "0002_sms.down.sql": "SELECT 3;"}
+def test_duplicate_versions_are_reported_not_fatal(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "0002_agent_squad.sql": "SELECT 1;",
+        "0002_sms.sql": "SELECT 2;",
+        "0002_sms.down.sql": "SELECT 3;",
+    }
     monkeypatch.chdir(_project(tmp_path, files))
     result = CliRunner().invoke(app, ["lint", "--format", "json"])
     rows = [r for r in json.loads(result.output) if r["rule"] == "duplicate-version"]
@@ -105,20 +114,38 @@ def test_duplicate_versions_are_reported_not_fatal(app: typer.Typer, tmp_path: P
 
 def test_real_entry_point(tmp_path: Path) -> None:
     _project(tmp_path, WARN_ONLY)
-    proc = subprocess.run([sys.executable, "-m", "slipway", "lint", "-f", "github"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "slipway", "lint", "-f", "github"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("::warning file=migrations/0001_a.sql,line=1,col=1,")
 
 
 def test_typer_free_entry_point(tmp_path: Path) -> None:
     _project(tmp_path, {**WARN_ONLY, "0002_b.sql": "DROP DATABASE x;"})
-    proc = subprocess.run([sys.executable, "-m", "slipway.lint", "--format", "json"],
-                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "slipway.lint", "--format", "json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 1, proc.stderr
     assert "ban-drop-database" in {r["rule"] for r in json.loads(proc.stdout)}
-    missing = subprocess.run([sys.executable, "-m", "slipway.lint", "nowhere"],
-                             cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    missing = subprocess.run(
+        [sys.executable, "-m", "slipway.lint", "nowhere"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr
 
 
@@ -128,8 +155,12 @@ def test_fast_entry_point_arguments() -> None:
 
     paths, opts = parse_args(["a", "--format=sarif", "-m", "db/m", "--fail-on", "warning", "-q"])
     assert paths == [Path("a")]
-    assert opts == {"--format": "sarif", "--fail-on": "warning", "--migrations": "db/m",
-                    "--quiet": "1"}
+    assert opts == {
+        "--format": "sarif",
+        "--fail-on": "warning",
+        "--migrations": "db/m",
+        "--quiet": "1",
+    }
     for bad in (["--format", "xml"], ["--nope"], ["--fail-on"], ["--explain"]):
         with pytest.raises(ConfigError):
             parse_args(bad)

@@ -18,31 +18,39 @@ def rules_of(ms: list[Migration], config: LintConfig | None = None) -> list[tupl
 
 # -- replay --------------------------------------------------------------------------------
 
+
 def test_no_lock_warning_for_table_created_earlier_in_same_migration() -> None:
-    ms = migrations("CREATE TABLE leads (id bigint PRIMARY KEY, s text);\n"
-                    "CREATE INDEX leads_s ON leads (s);")
+    ms = migrations(
+        "CREATE TABLE leads (id bigint PRIMARY KEY, s text);\nCREATE INDEX leads_s ON leads (s);"
+    )
     assert "require-concurrent-index-creation" not in {r for r, _ in rules_of(ms)}
 
 
 def test_index_on_table_from_earlier_migration_is_flagged() -> None:
-    ms = migrations("CREATE TABLE leads (id bigint PRIMARY KEY, s text);",
-                    "SELECT 1;\nCREATE INDEX leads_s ON leads (s);")
+    ms = migrations(
+        "CREATE TABLE leads (id bigint PRIMARY KEY, s text);",
+        "SELECT 1;\nCREATE INDEX leads_s ON leads (s);",
+    )
     found = [f for f in lint(ms).findings if f.rule == "require-concurrent-index-creation"]
     assert [(f.file, f.line) for f in found] == [("migrations/0002_case.sql", 2)]
 
 
 def test_renamed_table_keeps_its_history() -> None:
-    ms = migrations("CREATE TABLE a (id bigint PRIMARY KEY);\nALTER TABLE a RENAME TO b;",
-                    "CREATE INDEX b_id ON b (id);")
+    ms = migrations(
+        "CREATE TABLE a (id bigint PRIMARY KEY);\nALTER TABLE a RENAME TO b;",
+        "CREATE INDEX b_id ON b (id);",
+    )
     found = {r for r, _ in rules_of(ms)}
     assert "require-concurrent-index-creation" in found  # b existed before migration 2
     assert "renaming-table" not in found  # a was created in the same migration
 
 
 def test_dropped_and_recreated_table_is_new_again() -> None:
-    ms = migrations("CREATE TABLE a (id bigint PRIMARY KEY);",
-                    "DROP TABLE a; -- slipway-ignore ban-drop-table\n"
-                    "CREATE TABLE a (id bigint PRIMARY KEY, s text);\nCREATE INDEX a_s ON a (s);")
+    ms = migrations(
+        "CREATE TABLE a (id bigint PRIMARY KEY);",
+        "DROP TABLE a; -- slipway-ignore ban-drop-table\n"
+        "CREATE TABLE a (id bigint PRIMARY KEY, s text);\nCREATE INDEX a_s ON a (s);",
+    )
     assert "require-concurrent-index-creation" not in {r for r, _ in rules_of(ms)}
 
 
@@ -53,16 +61,19 @@ def test_set_checks_report_at_the_creating_statement() -> None:
 
 # -- locations -----------------------------------------------------------------------------
 
+
 def test_line_offset_and_multibyte_columns() -> None:
     sql = "SELECT 'ünïcødé';\n  CREATE TABLE t (id bigint PRIMARY KEY, x char(1));"
     script = Script(Path("m/0001_x.sql"), sql, line_offset=10)
     result = lint([Migration("0001", "x", "x", script, Script(Path("d.sql"), "SELECT 1;"))])
-    char = [f for f in result.findings if f.rule == "ban-char-field"][0]
+    char = next(f for f in result.findings if f.rule == "ban-char-field")
     assert (char.line, char.column) == (12, 42)
 
 
 def test_statement_start_skips_comments_and_blank_lines() -> None:
-    parsed = parse_script(Script(Path("x.sql"), "SELECT 1;\n\n/* a /* nested */ b */\n-- c\n  DROP TABLE t;"))
+    parsed = parse_script(
+        Script(Path("x.sql"), "SELECT 1;\n\n/* a /* nested */ b */\n-- c\n  DROP TABLE t;")
+    )
     assert [(s.line, s.column) for s in parsed.statements] == [(1, 1), (5, 3)]
 
 
@@ -96,7 +107,8 @@ def lint_one(sql: str) -> list[str]:
 def test_ignore_on_line_before() -> None:
     assert "require-concurrent-index-creation" in lint_one(INDEX)
     assert "require-concurrent-index-creation" not in lint_one(
-        f"-- slipway-ignore require-concurrent-index-creation\n{INDEX}")
+        f"-- slipway-ignore require-concurrent-index-creation\n{INDEX}"
+    )
 
 
 def test_ignore_on_same_line_trailing_and_by_code() -> None:
@@ -116,10 +128,12 @@ def test_trailing_ignore_does_not_leak_to_next_statement() -> None:
 
 
 def test_ignore_list_and_file_level() -> None:
-    sql = ("-- slipway-ignore-file prefer-text-field\n"
-           "CREATE TABLE t (id bigint PRIMARY KEY, a varchar(9), b timestamp);\n"
-           f"-- slipway-ignore prefer-timestamptz, require-concurrent-index-creation\n{INDEX}\n"
-           "CREATE TABLE u (id bigint PRIMARY KEY, c varchar(9));")
+    sql = (
+        "-- slipway-ignore-file prefer-text-field\n"
+        "CREATE TABLE t (id bigint PRIMARY KEY, a varchar(9), b timestamp);\n"
+        f"-- slipway-ignore prefer-timestamptz, require-concurrent-index-creation\n{INDEX}\n"
+        "CREATE TABLE u (id bigint PRIMARY KEY, c varchar(9));"
+    )
     rules = lint_one(sql)
     assert "prefer-text-field" not in rules
     assert "prefer-timestamptz" in rules  # the per-statement ignore was on another statement
@@ -128,9 +142,12 @@ def test_ignore_list_and_file_level() -> None:
 
 def test_squawk_comments_are_honoured() -> None:
     assert "require-concurrent-index-creation" not in lint_one(
-        f"-- squawk-ignore require-concurrent-index-creation\n{INDEX}")
+        f"-- squawk-ignore require-concurrent-index-creation\n{INDEX}"
+    )
     assert "prefer-text-field" not in lint_one(
-        "-- squawk-ignore-file prefer-text-field\nCREATE TABLE t (id bigint PRIMARY KEY, a varchar(9));")
+        "-- squawk-ignore-file prefer-text-field\n"
+        "CREATE TABLE t (id bigint PRIMARY KEY, a varchar(9));"
+    )
 
 
 def test_unknown_rule_in_ignore_is_reported_where_written() -> None:
@@ -146,11 +163,15 @@ def test_set_level_finding_is_suppressed_at_the_creating_statement() -> None:
 
 # -- configuration -------------------------------------------------------------------------
 
+
 def test_config_disable_and_severity() -> None:
-    config = LintConfig.from_mapping({"disable": ["SW024"],
-                                      "severity": {"prefer-text-field": "error"}})
-    result = lint([migration("0001", f"{INDEX}\nCREATE TABLE t (id bigint PRIMARY KEY, a varchar(9));")],
-                  config)
+    config = LintConfig.from_mapping(
+        {"disable": ["SW024"], "severity": {"prefer-text-field": "error"}}
+    )
+    result = lint(
+        [migration("0001", f"{INDEX}\nCREATE TABLE t (id bigint PRIMARY KEY, a varchar(9));")],
+        config,
+    )
     assert "require-concurrent-index-creation" not in {f.rule for f in result.findings}
     assert {f.severity for f in result.findings if f.rule == "prefer-text-field"} == {"error"}
     assert result.fails("error")

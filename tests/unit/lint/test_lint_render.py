@@ -48,18 +48,22 @@ def test_golden(fmt: str, result: LintResult) -> None:
 
 def test_json_has_the_promised_fields(result: LintResult) -> None:
     rows = json.loads(renderer("json")(result))
-    assert rows and all({"rule", "severity", "file", "line", "column", "message", "help"} <= set(r)
-                        for r in rows)
-    assert {"rule": "syntax-error", "line": 1, "column": 39} .items() <= next(
-        r for r in rows if r["rule"] == "syntax-error").items()
+    assert rows and all(
+        {"rule", "severity", "file", "line", "column", "message", "help"} <= set(r) for r in rows
+    )
+    assert {"rule": "syntax-error", "line": 1, "column": 39}.items() <= next(
+        r for r in rows if r["rule"] == "syntax-error"
+    ).items()
 
 
 def test_github_escapes_data_and_properties(result: LintResult) -> None:
     lines = renderer("github")(result).splitlines()
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
     assert any("unknown rule '100%25'" in line for line in lines)
-    assert "::error file=migrations/0003_broken.sql,line=1,col=39,title=syntax-error (SW000)::" in \
-        renderer("github")(result)
+    assert (
+        "::error file=migrations/0003_broken.sql,line=1,col=39,title=syntax-error (SW000)::"
+        in renderer("github")(result)
+    )
 
 
 def test_text_colour_markup_only_when_asked(result: LintResult) -> None:

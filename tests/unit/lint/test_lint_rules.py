@@ -43,8 +43,9 @@ def _run(case: dict[str, Any]) -> list[Any]:
     return lint([*setup, tested], config).findings
 
 
-@pytest.mark.parametrize(("rule", "case"), ALL_CASES,
-                         ids=[f"{r}:{c['name']}" for r, c in ALL_CASES])
+@pytest.mark.parametrize(
+    ("rule", "case"), ALL_CASES, ids=[f"{r}:{c['name']}" for r, c in ALL_CASES]
+)
 def test_rule_case(rule: str, case: dict[str, Any]) -> None:
     hits = [f for f in _run(case) if f.rule == rule]
     if "pass_str" in case:

@@ -10,16 +10,18 @@ from slipway.lint.docs import rule_description
 from slipway.lint.findings import LintResult
 from slipway.lint.rule import all_rules
 
-SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _version() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return version("slipway")
-    except Exception:  # not installed (running from a source tree)
+    except PackageNotFoundError:  # running from a source tree
         return "0.0.0"
 
 
@@ -53,21 +55,27 @@ def render(result: LintResult) -> str:
             "ruleIndex": index[f.rule],
             "level": _LEVEL[f.severity],
             "message": {"text": f.message + (f" Help: {f.help}" if f.help else "")},
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": {"uri": _uri(f.file)},
-                    "region": {"startLine": f.line, "startColumn": f.column},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": _uri(f.file)},
+                        "region": {"startLine": f.line, "startColumn": f.column},
+                    }
                 }
-            }],
+            ],
         }
         for f in result.findings
     ]
     log = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "slipway", "version": _version(), "rules": descriptors}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "slipway", "version": _version(), "rules": descriptors}
+                },
+                "results": results,
+            }
+        ],
     }
     return json.dumps(log, indent=2) + "\n"

@@ -13,8 +13,10 @@ def render(result: LintResult, color: bool = False) -> str:
         where = f"{f.file}:{f.line}:{f.column}"
         if color:
             style = _STYLE[f.severity]
-            lines.append(f"[bold]{_esc(where)}[/] [{style}]{f.severity}[/] [magenta]{f.rule}[/] "
-                         f"{_esc(f.message)}")
+            lines.append(
+                f"[bold]{_esc(where)}[/] [{style}]{f.severity}[/] [magenta]{f.rule}[/] "
+                f"{_esc(f.message)}"
+            )
             if f.help:
                 lines.append(f"  [dim]help: {_esc(f.help)}[/]")
         else:

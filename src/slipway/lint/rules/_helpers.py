@@ -47,14 +47,19 @@ def _column_sites(ctx: StatementContext) -> Iterator[ColumnSite]:
     if ctx.stmt.kind == "CreateStmt":
         table = n.relation(node.get("relation"))
         elements = node.get("tableElts", [])
-        pk = {k for c in n.table_constraints(elements) if c.get("contype") == "CONSTR_PRIMARY"
-              for k in n.key_columns(c)}
+        pk = {
+            k
+            for c in n.table_constraints(elements)
+            if c.get("contype") == "CONSTR_PRIMARY"
+            for k in n.key_columns(c)
+        }
         for col in n.column_defs(elements):
             cons = n.constraints_of(col)
             name = str(col.get("colname", ""))
             primary = name in pk or any(c.get("contype") == "CONSTR_PRIMARY" for c in cons)
-            yield ColumnSite(table, name, col.get("typeName", {}), cons, True, primary,
-                             col.get("location"))
+            yield ColumnSite(
+                table, name, col.get("typeName", {}), cons, True, primary, col.get("location")
+            )
         return
     if ctx.stmt.kind != "AlterTableStmt" or node.get("objtype", "OBJECT_TABLE") != "OBJECT_TABLE":
         return
@@ -64,8 +69,9 @@ def _column_sites(ctx: StatementContext) -> Iterator[ColumnSite]:
         retype = cmd.get("subtype") == "AT_AlterColumnType"
         name = str(cmd.get("name", "")) if retype else str(col.get("colname", ""))
         primary = any(c.get("contype") == "CONSTR_PRIMARY" for c in cons)
-        yield ColumnSite(table, name, col.get("typeName", {}), cons, False, primary,
-                         col.get("location"), retype)
+        yield ColumnSite(
+            table, name, col.get("typeName", {}), cons, False, primary, col.get("location"), retype
+        )
 
 
 def added_columns(node: Node) -> Iterator[tuple[Node, Node]]:
@@ -92,7 +98,7 @@ def table_cmds_of(node: Node, *subtypes: str) -> Iterator[tuple[str, Node]]:
 
 
 def added_constraints(ctx: StatementContext) -> Iterator[tuple[str, Node]]:
-    """(table, Constraint) added by ALTER TABLE ... ADD CONSTRAINT or ADD COLUMN ... <constraint>."""
+    """(table, Constraint) added by ADD CONSTRAINT, or inline in ADD COLUMN."""
     for table, cmd in table_cmds(ctx, "AT_AddConstraint", "AT_AddColumn"):
         definition = cmd.get("def") or {}
         if "Constraint" in definition:

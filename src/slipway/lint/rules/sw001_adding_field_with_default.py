@@ -8,9 +8,24 @@ from slipway.lint.rules._helpers import table_cmds
 
 # Functions known not to be volatile: a default using only these is stored once (PG 11+).
 NON_VOLATILE = {
-    "now", "current_timestamp", "transaction_timestamp", "statement_timestamp", "current_date",
-    "current_setting", "lower", "upper", "coalesce", "jsonb_build_object", "json_build_object",
-    "jsonb_build_array", "array", "to_jsonb", "make_interval", "interval", "length", "concat",
+    "now",
+    "current_timestamp",
+    "transaction_timestamp",
+    "statement_timestamp",
+    "current_date",
+    "current_setting",
+    "lower",
+    "upper",
+    "coalesce",
+    "jsonb_build_object",
+    "json_build_object",
+    "jsonb_build_array",
+    "array",
+    "to_jsonb",
+    "make_interval",
+    "interval",
+    "length",
+    "concat",
 }
 
 
@@ -43,7 +58,8 @@ class AddingFieldWithDefault(Rule):
     ALTER TABLE leads ADD COLUMN public_id uuid;
     ALTER TABLE leads ALTER COLUMN public_id SET DEFAULT gen_random_uuid();
     -- then backfill existing rows in batches
-    UPDATE leads SET public_id = gen_random_uuid() WHERE id BETWEEN 1 AND 10000 AND public_id IS NULL;
+    UPDATE leads SET public_id = gen_random_uuid()
+        WHERE id BETWEEN 1 AND 10000 AND public_id IS NULL;
     ```
     """
 
@@ -51,8 +67,10 @@ class AddingFieldWithDefault(Rule):
     name = "adding-field-with-default"
     severity = "warning"
     kinds = ("AlterTableStmt",)
-    help = ("Add the column without the default, set the default in a second statement, and "
-            "backfill existing rows in batches.")
+    help = (
+        "Add the column without the default, set the default in a second statement, and "
+        "backfill existing rows in batches."
+    )
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for table, cmd in table_cmds(ctx, "AT_AddColumn"):
@@ -61,8 +79,10 @@ class AddingFieldWithDefault(Rule):
             col = (cmd.get("def") or {}).get("ColumnDef", {})
             what = self._rewrite_reason(col)
             if what:
-                yield Hit(f"adding {table}.{col.get('colname')} with {what} rewrites the whole "
-                          "table under an ACCESS EXCLUSIVE lock")
+                yield Hit(
+                    f"adding {table}.{col.get('colname')} with {what} rewrites the whole "
+                    "table under an ACCESS EXCLUSIVE lock"
+                )
 
     @staticmethod
     def _rewrite_reason(col: n.Node) -> str | None:

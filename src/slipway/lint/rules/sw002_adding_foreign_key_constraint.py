@@ -44,5 +44,7 @@ class AddingForeignKeyConstraint(Rule):
                 continue
             if ctx.existed_before(table):
                 ref = n.relation(con.get("pktable"))
-                yield Hit(f"foreign key on existing table {table} referencing {ref} is validated "
-                          "immediately, blocking writes to both tables while every row is checked")
+                yield Hit(
+                    f"foreign key on existing table {table} referencing {ref} is validated "
+                    "immediately, blocking writes to both tables while every row is checked"
+                )

@@ -34,8 +34,10 @@ class AddingNotNullableField(Rule):
     name = "adding-not-nullable-field"
     severity = "warning"
     kinds = ("AlterTableStmt",)
-    help = ("Add CHECK (col IS NOT NULL) NOT VALID, validate it in a later migration, then "
-            "SET NOT NULL (no scan) and drop the check.")
+    help = (
+        "Add CHECK (col IS NOT NULL) NOT VALID, validate it in a later migration, then "
+        "SET NOT NULL (no scan) and drop the check."
+    )
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for table, cmd in table_cmds(ctx, "AT_SetNotNull"):
@@ -45,5 +47,7 @@ class AddingNotNullableField(Rule):
             checks = ctx.state.tables[table].not_null_checks if table in ctx.state.tables else {}
             if any(col == column and valid for col, valid in checks.values()):
                 continue
-            yield Hit(f"SET NOT NULL on {table}.{column} scans the whole table while holding an "
-                      "ACCESS EXCLUSIVE lock")
+            yield Hit(
+                f"SET NOT NULL on {table}.{column} scans the whole table while holding an "
+                "ACCESS EXCLUSIVE lock"
+            )

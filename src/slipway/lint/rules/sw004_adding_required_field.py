@@ -43,5 +43,7 @@ class AddingRequiredField(Rule):
             required = "CONSTR_NOTNULL" in types or "CONSTR_PRIMARY" in types
             filled = types & _FILLED or n.type_name(col.get("typeName")) in n.SERIAL_TYPES
             if required and not filled and ctx.existed_before(table):
-                yield Hit(f"NOT NULL column {table}.{col.get('colname')} without a default fails "
-                          "on a table that has rows")
+                yield Hit(
+                    f"NOT NULL column {table}.{col.get('colname')} without a default fails "
+                    "on a table that has rows"
+                )

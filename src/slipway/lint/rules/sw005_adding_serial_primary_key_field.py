@@ -31,13 +31,17 @@ class AddingSerialPrimaryKeyField(Rule):
     name = "adding-serial-primary-key-field"
     severity = "warning"
     kinds = ("AlterTableStmt",)
-    help = ("CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX "
-            "in a later migration.")
+    help = (
+        "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX "
+        "in a later migration."
+    )
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for table, con in added_constraints(ctx):
             if con.get("contype") != "CONSTR_PRIMARY" or con.get("indexname"):
                 continue
             if ctx.existed_before(table):
-                yield Hit(f"adding a primary key to existing table {table} builds its index while "
-                          "blocking reads and writes")
+                yield Hit(
+                    f"adding a primary key to existing table {table} builds its index while "
+                    "blocking reads and writes"
+                )

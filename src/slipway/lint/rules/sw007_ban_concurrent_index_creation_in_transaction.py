@@ -32,8 +32,10 @@ class BanConcurrentIndexCreationInTransaction(Rule):
     name = "ban-concurrent-index-creation-in-transaction"
     severity = "error"
     kinds = ("IndexStmt", "DropStmt")
-    help = ("Remove the BEGIN/COMMIT around it: slipway runs migrations with CONCURRENTLY "
-            "outside a transaction by itself.")
+    help = (
+        "Remove the BEGIN/COMMIT around it: slipway runs migrations with CONCURRENTLY "
+        "outside a transaction by itself."
+    )
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         if not ctx.stmt.node.get("concurrent"):
@@ -42,5 +44,6 @@ class BanConcurrentIndexCreationInTransaction(Rule):
         if ctx.in_transaction_block or forced:
             where = "the file's BEGIN ... COMMIT" if ctx.in_transaction_block else "a transaction"
             verb = "CREATE INDEX" if ctx.stmt.kind == "IndexStmt" else "DROP INDEX"
-            yield Hit(f"{verb} CONCURRENTLY inside {where} fails: "
-                      "it cannot run in a transaction block")
+            yield Hit(
+                f"{verb} CONCURRENTLY inside {where} fails: it cannot run in a transaction block"
+            )

@@ -38,5 +38,7 @@ class BanDropColumn(Rule):
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for table, cmd in table_cmds(ctx, "AT_DropColumn"):
             if ctx.existed_before(table):
-                yield Hit(f"dropping column {table}.{cmd.get('name')} breaks code that still uses "
-                          "it and destroys its data")
+                yield Hit(
+                    f"dropping column {table}.{cmd.get('name')} breaks code that still uses "
+                    "it and destroys its data"
+                )

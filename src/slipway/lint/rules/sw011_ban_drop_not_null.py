@@ -37,5 +37,7 @@ class BanDropNotNull(Rule):
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for table, cmd in table_cmds(ctx, "AT_DropNotNull"):
             if ctx.existed_before(table):
-                yield Hit(f"dropping NOT NULL on {table}.{cmd.get('name')} lets NULLs reach code "
-                          "that does not expect them")
+                yield Hit(
+                    f"dropping NOT NULL on {table}.{cmd.get('name')} lets NULLs reach code "
+                    "that does not expect them"
+                )

@@ -45,10 +45,14 @@ class ChangingColumnType(Rule):
             type_node = (cmd.get("def") or {}).get("ColumnDef", {}).get("typeName")
             known = ctx.state.tables.get(table)
             old = known.columns.get(name) if known else None
-            if old and _no_rewrite(old.type, old.typmods, n.type_name(type_node), n.typmods(type_node)):
+            if old and _no_rewrite(
+                old.type, old.typmods, n.type_name(type_node), n.typmods(type_node)
+            ):
                 continue
-            yield Hit(f"changing the type of {table}.{name} rewrites the table while blocking "
-                      "reads and writes")
+            yield Hit(
+                f"changing the type of {table}.{name} rewrites the table while blocking "
+                "reads and writes"
+            )
 
 
 def _no_rewrite(old: str, old_mods: tuple[int, ...], new: str, new_mods: list[int]) -> bool:

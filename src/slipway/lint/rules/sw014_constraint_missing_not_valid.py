@@ -37,13 +37,17 @@ class ConstraintMissingNotValid(Rule):
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for table, con in added_constraints(ctx):
-            if con.get("contype") == "CONSTR_CHECK" and not con.get("skip_validation"):
-                if ctx.existed_before(table):
-                    yield Hit(f"CHECK constraint on existing table {table} scans every row while "
-                              "blocking reads and writes")
+            is_check = con.get("contype") == "CONSTR_CHECK" and not con.get("skip_validation")
+            if is_check and ctx.existed_before(table):
+                yield Hit(
+                    f"CHECK constraint on existing table {table} scans every row while "
+                    "blocking reads and writes"
+                )
         for table, cmd in table_cmds(ctx, "AT_ValidateConstraint"):
             known = ctx.state.tables.get(table)
             name = str(cmd.get("name", ""))
             if known and known.not_valid.get(name) == ctx.position and not ctx.non_transactional:
-                yield Hit(f"constraint {name} is validated in the same migration that added it "
-                          "NOT VALID, while that migration still holds the ACCESS EXCLUSIVE lock")
+                yield Hit(
+                    f"constraint {name} is validated in the same migration that added it "
+                    "NOT VALID, while that migration still holds the ACCESS EXCLUSIVE lock"
+                )

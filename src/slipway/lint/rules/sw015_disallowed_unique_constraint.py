@@ -34,7 +34,9 @@ class DisallowedUniqueConstraint(Rule):
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for table, con in added_constraints(ctx):
-            if con.get("contype") == "CONSTR_UNIQUE" and not con.get("indexname"):
-                if ctx.existed_before(table):
-                    yield Hit(f"UNIQUE constraint on existing table {table} builds an index while "
-                              "blocking writes")
+            unique = con.get("contype") == "CONSTR_UNIQUE" and not con.get("indexname")
+            if unique and ctx.existed_before(table):
+                yield Hit(
+                    f"UNIQUE constraint on existing table {table} builds an index while "
+                    "blocking writes"
+                )

@@ -38,24 +38,40 @@ class IdentifierTooLong(Rule):
     code = "SW016"
     name = "identifier-too-long"
     severity = "error"
-    kinds = ("CreateStmt", "AlterTableStmt", "IndexStmt", "RenameStmt", "CreatePolicyStmt",
-             "ViewStmt", "CreateFunctionStmt", "CreateTrigStmt", "CreateEnumStmt",
-             "CreateSeqStmt", "CreateTableAsStmt")
+    kinds = (
+        "CreateStmt",
+        "AlterTableStmt",
+        "IndexStmt",
+        "RenameStmt",
+        "CreatePolicyStmt",
+        "ViewStmt",
+        "CreateFunctionStmt",
+        "CreateTrigStmt",
+        "CreateEnumStmt",
+        "CreateSeqStmt",
+        "CreateTableAsStmt",
+    )
     help = "Shorten the name to at most 63 bytes."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
-        suspects = [name for name in dict.fromkeys(_names(ctx.stmt.kind, ctx.stmt.node))
-                    if len(name.encode("utf-8")) >= _SUSPECT]
+        suspects = [
+            name
+            for name in dict.fromkeys(_names(ctx.stmt.kind, ctx.stmt.node))
+            if len(name.encode("utf-8")) >= _SUSPECT
+        ]
         if not suspects:
             return
-        text = ctx.script.script.sql.encode("utf-8")[ctx.stmt.start:ctx.stmt.end]
+        text = ctx.script.script.sql.encode("utf-8")[ctx.stmt.start : ctx.stmt.end]
         for name in suspects:
             pattern = re.escape(name.encode("utf-8")) + rb"[\w$\x80-\xff]+"
             match = re.search(pattern, text, re.IGNORECASE)
             if match:
                 full = match.group(0).decode("utf-8", "replace")
-                yield Hit(f"identifier {full!r} is {len(match.group(0))} bytes; PostgreSQL "
-                          f"truncates it to {name!r}", offset=ctx.stmt.start + match.start())
+                yield Hit(
+                    f"identifier {full!r} is {len(match.group(0))} bytes; PostgreSQL "
+                    f"truncates it to {name!r}",
+                    offset=ctx.stmt.start + match.start(),
+                )
 
 
 def _names(kind: str, node: Node) -> Iterator[str]:

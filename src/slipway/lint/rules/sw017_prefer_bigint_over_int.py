@@ -40,4 +40,7 @@ class PreferBigintOverInt(Rule):
                 continue
             keyish = site.primary or site.has("CONSTR_IDENTITY") or site.type in n.SERIAL_TYPES
             if keyish and not n.is_array(site.type_node):
-                yield Hit(f"key column {site.table}.{site.name} is a 32-bit {site.type}", offset=site.location)
+                yield Hit(
+                    f"key column {site.table}.{site.name} is a 32-bit {site.type}",
+                    offset=site.location,
+                )

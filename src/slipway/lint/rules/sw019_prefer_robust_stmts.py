@@ -37,8 +37,10 @@ class PreferRobustStmts(Rule):
     name = "prefer-robust-stmts"
     severity = "warning"
     kinds = ("IndexStmt", "DropStmt", "CreateStmt", "AlterTableStmt")
-    help = ("Add IF NOT EXISTS / IF EXISTS so a retry after a partial failure succeeds "
-            "(slipway already sets lock_timeout and retries).")
+    help = (
+        "Add IF NOT EXISTS / IF EXISTS so a retry after a partial failure succeeds "
+        "(slipway already sets lock_timeout and retries)."
+    )
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         if not ctx.non_transactional or ctx.stmt.index == len(ctx.script.statements) - 1:
@@ -51,6 +53,10 @@ class PreferRobustStmts(Rule):
             yield Hit("DROP without IF EXISTS fails when the migration is retried")
         elif kind == "AlterTableStmt":
             for cmd in n.alter_cmds(node):
-                if cmd.get("subtype") in ("AT_AddColumn", "AT_DropColumn") and not cmd.get("missing_ok"):
-                    yield Hit("ADD/DROP COLUMN without IF [NOT] EXISTS fails when the migration "
-                              "is retried")
+                if cmd.get("subtype") in ("AT_AddColumn", "AT_DropColumn") and not cmd.get(
+                    "missing_ok"
+                ):
+                    yield Hit(
+                        "ADD/DROP COLUMN without IF [NOT] EXISTS fails when the migration "
+                        "is retried"
+                    )

@@ -36,4 +36,7 @@ class PreferTextField(Rule):
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for site in column_sites(ctx):
             if site.type == "varchar" and n.typmods(site.type_node):
-                yield Hit(f"column {site.table}.{site.name} uses varchar with a length limit", offset=site.location)
+                yield Hit(
+                    f"column {site.table}.{site.name} uses varchar with a length limit",
+                    offset=site.location,
+                )

@@ -35,4 +35,7 @@ class PreferTimestamptz(Rule):
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for site in column_sites(ctx):
             if site.type == "timestamp":
-                yield Hit(f"column {site.table}.{site.name} uses timestamp without time zone", offset=site.location)
+                yield Hit(
+                    f"column {site.table}.{site.name} uses timestamp without time zone",
+                    offset=site.location,
+                )

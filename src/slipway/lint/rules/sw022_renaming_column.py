@@ -36,5 +36,7 @@ class RenamingColumn(Rule):
             return
         table = n.relation(node.get("relation"))
         if ctx.existed_before(table):
-            yield Hit(f"renaming {table}.{node.get('subname')} to {node.get('newname')} breaks "
-                      "code that uses the old name")
+            yield Hit(
+                f"renaming {table}.{node.get('subname')} to {node.get('newname')} breaks "
+                "code that uses the old name"
+            )

@@ -37,5 +37,7 @@ class RenamingTable(Rule):
             return
         table = n.relation(node.get("relation"))
         if ctx.existed_before(table):
-            yield Hit(f"renaming table {table} to {node.get('newname')} breaks code that uses "
-                      "the old name")
+            yield Hit(
+                f"renaming table {table} to {node.get('newname')} breaks code that uses "
+                "the old name"
+            )

@@ -32,12 +32,16 @@ class RequireConcurrentIndexCreation(Rule):
     name = "require-concurrent-index-creation"
     severity = "warning"
     kinds = ("IndexStmt",)
-    help = ("Use CREATE INDEX CONCURRENTLY (without BEGIN/COMMIT around it); slipway's "
-            "lock_timeout only bounds the wait for the lock, not the build.")
+    help = (
+        "Use CREATE INDEX CONCURRENTLY (without BEGIN/COMMIT around it); slipway's "
+        "lock_timeout only bounds the wait for the lock, not the build."
+    )
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         node = ctx.stmt.node
         table = n.relation(node.get("relation"))
         if not node.get("concurrent") and ctx.existed_before(table):
-            yield Hit(f"creating an index on existing table {table} without CONCURRENTLY "
-                      "blocks writes for the whole build")
+            yield Hit(
+                f"creating an index on existing table {table} without CONCURRENTLY "
+                "blocks writes for the whole build"
+            )

@@ -40,5 +40,6 @@ class RequireConcurrentIndexDeletion(Rule):
             name = n.qualified(n.strings(obj.get("List", {}).get("items")))
             table = ctx.state.index_table(name)
             if table is None or ctx.existed_before(table):
-                yield Hit(f"dropping index {name} without CONCURRENTLY blocks every query on "
-                          "its table")
+                yield Hit(
+                    f"dropping index {name} without CONCURRENTLY blocks every query on its table"
+                )

@@ -45,5 +45,6 @@ class TransactionNesting(Rule):
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         if ctx.stmt.node.get("kind") in _BEGIN and ctx.in_transaction_block:
-            yield Hit("BEGIN inside a transaction block that is already open; the first "
-                      "COMMIT ends both")
+            yield Hit(
+                "BEGIN inside a transaction block that is already open; the first COMMIT ends both"
+            )

@@ -39,5 +39,7 @@ class TenantTableWithoutRls(Rule):
         column = ctx.options.tenant_column
         for table in tenant_tables(ctx.state, column):
             if not table.rls_enabled:
-                yield Hit(f"tenant table {table.key} has {column} but row level security is "
-                          "not enabled", at=table.origin)
+                yield Hit(
+                    f"tenant table {table.key} has {column} but row level security is not enabled",
+                    at=table.origin,
+                )

@@ -35,5 +35,8 @@ class TenantRlsNotForced(Rule):
     def check_set(self, ctx: SetContext) -> Iterator[Hit]:
         for table in tenant_tables(ctx.state, ctx.options.tenant_column):
             if table.rls_enabled and not table.rls_forced:
-                yield Hit(f"tenant table {table.key} enables row level security without FORCE: "
-                          "the owner role bypasses its policies", at=table.origin)
+                yield Hit(
+                    f"tenant table {table.key} enables row level security without FORCE: "
+                    "the owner role bypasses its policies",
+                    at=table.origin,
+                )

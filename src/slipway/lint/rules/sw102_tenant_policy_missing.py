@@ -43,5 +43,8 @@ class TenantPolicyMissing(Rule):
             covered = set(table.policies.values())
             missing = [] if "all" in covered else [c for c in COMMANDS if c not in covered]
             if missing:
-                yield Hit(f"tenant table {table.key} has no policy for "
-                          f"{', '.join(c.upper() for c in missing)}", at=table.origin)
+                yield Hit(
+                    f"tenant table {table.key} has no policy for "
+                    f"{', '.join(c.upper() for c in missing)}",
+                    at=table.origin,
+                )

@@ -42,17 +42,26 @@ class PolicyCurrentSettingUnsafe(Rule):
         for expr in (node.get("qual"), node.get("with_check")):
             if not expr:
                 continue
-            wrapped = {id(call) for kind, inner in n.walk(expr) if _is_nullif(kind, inner)
-                       for k, call in n.walk(inner) if k == "FuncCall"}
+            wrapped = {
+                id(call)
+                for kind, inner in n.walk(expr)
+                if _is_nullif(kind, inner)
+                for k, call in n.walk(inner)
+                if k == "FuncCall"
+            }
             for kind, call in n.walk(expr):
                 if kind != "FuncCall" or n.func_name(call) != "current_setting":
                     continue
                 if not _missing_ok(call):
-                    yield Hit(f"policy {policy} calls current_setting() without missing_ok = "
-                              "true: it errors in sessions that never set it")
+                    yield Hit(
+                        f"policy {policy} calls current_setting() without missing_ok = "
+                        "true: it errors in sessions that never set it"
+                    )
                 elif id(call) not in wrapped:
-                    yield Hit(f"policy {policy} uses current_setting() without NULLIF(..., ''): "
-                              "an empty setting makes the cast fail")
+                    yield Hit(
+                        f"policy {policy} uses current_setting() without NULLIF(..., ''): "
+                        "an empty setting makes the cast fail"
+                    )
 
 
 def _is_nullif(kind: str, node: n.Node) -> bool:

@@ -48,8 +48,11 @@ class ForeignKeyWithoutIndex(Rule):
                     continue
                 width = len(fk.columns)
                 if not any(set(key[:width]) == set(fk.columns) for key in prefixes):
-                    yield Hit(f"foreign key {table.key} ({', '.join(fk.columns)}) -> "
-                              f"{fk.ref_table} has no index on its columns", at=fk.origin)
+                    yield Hit(
+                        f"foreign key {table.key} ({', '.join(fk.columns)}) -> "
+                        f"{fk.ref_table} has no index on its columns",
+                        at=fk.origin,
+                    )
 
 
 def _index_keys(state: ReplayState, table: Table) -> list[tuple[str, ...]]:

@@ -44,5 +44,8 @@ class PartitionKeyNotInUnique(Rule):
             for what, cols in keys.items():
                 missing = [c for c in table.partition_key if c and c not in (cols or ())]
                 if cols and missing:
-                    yield Hit(f"{what} of partitioned table {table.key} lacks partition key "
-                              f"column {', '.join(missing)}", at=table.origin)
+                    yield Hit(
+                        f"{what} of partitioned table {table.key} lacks partition key "
+                        f"column {', '.join(missing)}",
+                        at=table.origin,
+                    )

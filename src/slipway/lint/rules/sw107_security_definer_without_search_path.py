@@ -42,8 +42,10 @@ class SecurityDefinerWithoutSearchPath(Rule):
         if not definer:
             return
         pinned = any(
-            str(o["DefElem"].get("arg", {}).get("VariableSetStmt", {}).get("name", "")) == "search_path"
-            for o in options if o.get("DefElem", {}).get("defname") == "set"
+            str(o["DefElem"].get("arg", {}).get("VariableSetStmt", {}).get("name", ""))
+            == "search_path"
+            for o in options
+            if o.get("DefElem", {}).get("defname") == "set"
         )
         if not pinned:
             name = n.qualified(n.strings(node.get("funcname")))

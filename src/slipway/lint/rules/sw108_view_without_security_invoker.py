@@ -30,14 +30,21 @@ class ViewWithoutSecurityInvoker(Rule):
     code = "SW108"
     name = "view-without-security-invoker"
     severity = "warning"
-    help = "Create the view WITH (security_invoker = true), or ALTER VIEW ... SET (security_invoker = true)."
+    help = (
+        "Create the view WITH (security_invoker = true), "
+        "or ALTER VIEW ... SET (security_invoker = true)."
+    )
 
     def check_set(self, ctx: SetContext) -> Iterator[Hit]:
         for view in ctx.state.views.values():
             if view.security_invoker:
                 continue
-            secured = [t for t in view.tables
-                       if t in ctx.state.tables and ctx.state.tables[t].rls_enabled]
+            secured = [
+                t for t in view.tables if t in ctx.state.tables and ctx.state.tables[t].rls_enabled
+            ]
             if secured:
-                yield Hit(f"view {view.key} reads row-level-secured {', '.join(secured)} without "
-                          "security_invoker: it bypasses their policies", at=view.origin)
+                yield Hit(
+                    f"view {view.key} reads row-level-secured {', '.join(secured)} without "
+                    "security_invoker: it bypasses their policies",
+                    at=view.origin,
+                )

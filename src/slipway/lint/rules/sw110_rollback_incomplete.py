@@ -18,10 +18,18 @@ _CREATES = {
     "CreateDomainStmt": ("type", "domainname"),
 }
 _DROP_KINDS = {
-    "OBJECT_TABLE": "table", "OBJECT_INDEX": "index", "OBJECT_VIEW": "view",
-    "OBJECT_MATVIEW": "view", "OBJECT_FUNCTION": "function", "OBJECT_PROCEDURE": "function",
-    "OBJECT_TYPE": "type", "OBJECT_DOMAIN": "type", "OBJECT_SEQUENCE": "sequence",
-    "OBJECT_SCHEMA": "schema", "OBJECT_EXTENSION": "extension", "OBJECT_POLICY": "policy",
+    "OBJECT_TABLE": "table",
+    "OBJECT_INDEX": "index",
+    "OBJECT_VIEW": "view",
+    "OBJECT_MATVIEW": "view",
+    "OBJECT_FUNCTION": "function",
+    "OBJECT_PROCEDURE": "function",
+    "OBJECT_TYPE": "type",
+    "OBJECT_DOMAIN": "type",
+    "OBJECT_SEQUENCE": "sequence",
+    "OBJECT_SCHEMA": "schema",
+    "OBJECT_EXTENSION": "extension",
+    "OBJECT_POLICY": "policy",
     "OBJECT_TRIGGER": "trigger",
 }
 
@@ -141,6 +149,8 @@ class RollbackIncomplete(Rule):
                     continue
                 if "." in name and name.split(".")[0] in schemas:
                     continue
-                yield Hit(f"{what} {name} created by the up script is not dropped or restored by "
-                          f"the down script {down.path}",
-                          at=ctx.up.statement_origin(ctx.position, stmt))
+                yield Hit(
+                    f"{what} {name} created by the up script is not dropped or restored by "
+                    f"the down script {down.path}",
+                    at=ctx.up.statement_origin(ctx.position, stmt),
+                )

@@ -36,6 +36,9 @@ class DuplicateVersion(Rule):
         for position, migration in enumerate(ctx.migrations):
             first = seen.setdefault(migration.version, position)
             if first != position:
-                yield Hit(f"version {migration.version} is used by both "
-                          f"{ctx.migrations[first].label} ({ctx.ups[first].path}) and "
-                          f"{migration.label}", at=ctx.ups[position].origin(position))
+                yield Hit(
+                    f"version {migration.version} is used by both "
+                    f"{ctx.migrations[first].label} ({ctx.ups[first].path}) and "
+                    f"{migration.label}",
+                    at=ctx.ups[position].origin(position),
+                )
