@@ -101,6 +101,7 @@ def _render(result: MaintenanceResult, fmt: OutputFormat) -> None:
     if fmt == OutputFormat.json:
         print_json(result.to_dict())
         return
+    from rich.markup import escape
     from rich.table import Table
 
     out = console()
@@ -110,14 +111,14 @@ def _render(result: MaintenanceResult, fmt: OutputFormat) -> None:
             detail = a.error or a.reason
             if result.dry_run and a.sql:
                 detail += "\n" + "\n".join(a.sql)
-            table.add_row(a.task, a.target, a.action, a.outcome, detail)
+            table.add_row(*(escape(c) for c in (a.task, a.target, a.action, a.outcome, detail)))
         out.print(table)
     for rule in result.rules:
         if rule.error:
-            out.print(f"[red]{rule.task} {rule.target}: {rule.error}[/red]")
+            out.print(f"[red]{escape(f'{rule.task} {rule.target}: {rule.error}')}[/red]")
     for line in result.skipped:
-        out.print(f"[dim]skipped {line}[/dim]")
-    out.print(result.summary_line())
+        out.print(f"[dim]skipped {escape(line)}[/dim]")
+    out.print(escape(result.summary_line()))
 
 
 @maintain_app.callback()
@@ -183,6 +184,8 @@ def schedule_command(
     migrations: MigrationsOpt = None,
 ) -> None:
     """Schedule the rules: pg_cron jobs when the extension exists, else crontab and systemd units."""
+    from rich.markup import escape
+
     from slipway.cli.output import console
     from slipway.maintain import schedule as sched
     from slipway.maintain.config import load_maintain_config
@@ -198,7 +201,7 @@ def schedule_command(
             if sched.has_pg_cron(conn):
                 jobs = sched.install_pg_cron(conn, cfg)
                 for job in jobs:
-                    out.print(f"pg_cron job {job.name}: {job.cron}  {job.command}")
+                    out.print(escape(f"pg_cron job {job.name}: {job.cron}  {job.command}"))
                 out.print(f"installed {len(jobs)} pg_cron job(s)")
                 return
             out.print("[dim]pg_cron is not installed in this database; paste one of these:[/dim]")

@@ -134,7 +134,8 @@ def create_app(settings: Settings, source: DataSource, token: str | None = None)
         checks = sorted(health.report.checks, key=lambda c: rank[c.status]) if health.report else []
         html = env.get_template("dashboard.html.j2").render(
             snap=source.snapshot.get(),
-            health=source.health.get(),
+            health=health,
+            checks=checks,
             ready=ready,
             why=why,
             label=source.label,

@@ -1,10 +1,9 @@
-"""Helpers for maintenance tests: a config builder and catalog probes."""
+"""Fixtures for maintenance tests (helpers live in maint_helpers.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-import psycopg
 import pytest
 
 from slipway.maintain.config import MaintainConfig, parse_maintain
@@ -18,21 +17,3 @@ def make_cfg() -> Any:
         return parse_maintain(raw)
 
     return build
-
-
-def partitions_of(conn: psycopg.Connection[Any], parent: str) -> dict[str, str]:
-    """partition name -> its bound spec, as PostgreSQL prints it (UTC session)."""
-    conn.execute("SET TIME ZONE 'UTC'")
-    rows = conn.execute(
-        "SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) FROM pg_inherits i"
-        " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass ORDER BY 1",
-        (parent,),
-    ).fetchall()
-    return {r[0]: r[1] for r in rows}
-
-
-def relations(conn: psycopg.Connection[Any]) -> list[tuple[str, str]]:
-    return conn.execute(
-        "SELECT relname, relkind::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
-        " WHERE n.nspname = 'public' ORDER BY 1"
-    ).fetchall()

@@ -7,7 +7,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import partitions_of, relations  # type: ignore[attr-defined]
+from maint_helpers import partitions_of, relations
 from psycopg import errors as pgerrors
 
 from slipway.maintain.runner import run_maintenance
@@ -65,13 +65,19 @@ def test_month_partitions_ahead_cross_the_year(db_conn: Conn, make_cfg: Any) -> 
 def test_day_and_week_intervals_across_the_year(db_conn: Conn, make_cfg: Any) -> None:
     db_conn.execute("CREATE TABLE d (at date NOT NULL) PARTITION BY RANGE (at)")
     db_conn.execute("CREATE TABLE w (at timestamp NOT NULL) PARTITION BY RANGE (at)")
-    cfg = make_cfg(partitions=[
-        {"table": "d", "interval": "day", "ahead": 3},
-        {"table": "w", "interval": "week", "ahead": 1},
-    ])
+    cfg = make_cfg(
+        partitions=[
+            {"table": "d", "interval": "day", "ahead": 3},
+            {"table": "w", "interval": "week", "ahead": 1},
+        ]
+    )
     assert run(db_conn, cfg, "2025-12-30 12:00:00").ok
-    assert sorted(partitions_of(db_conn, "d")) == ["d_p2025_12_30", "d_p2025_12_31",
-                                                  "d_p2026_01_01", "d_p2026_01_02"]
+    assert sorted(partitions_of(db_conn, "d")) == [
+        "d_p2025_12_30",
+        "d_p2025_12_31",
+        "d_p2026_01_01",
+        "d_p2026_01_02",
+    ]
     # 2025-12-30 is a Tuesday: weeks start on Monday 29 December and 5 January.
     assert partitions_of(db_conn, "w") == {
         "w_p2025_12_29": "FOR VALUES FROM ('2025-12-29 00:00:00') TO ('2026-01-05 00:00:00')",
@@ -87,12 +93,16 @@ def test_rows_in_default_are_rescued(db_conn: Conn, make_cfg: Any) -> None:
         " timestamptz '2025-12-01 00:00:00+00' + g * interval '1 minute'"
         " FROM generate_series(0, 999) g"
     )
-    db_conn.execute("INSERT INTO messages (conversation_id, body, created_at)"
-                    " VALUES (1, 'far future', '2030-01-01 00:00:00+00')")
+    db_conn.execute(
+        "INSERT INTO messages (conversation_id, body, created_at)"
+        " VALUES (1, 'far future', '2030-01-01 00:00:00+00')"
+    )
     # The plain CREATE fails: this is the situation being rescued.
     with pytest.raises(pgerrors.CheckViolation, match="default partition"):
-        db_conn.execute("CREATE TABLE probe PARTITION OF messages"
-                        " FOR VALUES FROM ('2025-12-01 00:00:00+00') TO ('2026-01-01 00:00:00+00')")
+        db_conn.execute(
+            "CREATE TABLE probe PARTITION OF messages"
+            " FOR VALUES FROM ('2025-12-01 00:00:00+00') TO ('2026-01-01 00:00:00+00')"
+        )
     cfg = make_cfg(partitions=[rule(ahead=1)])
     result = run(db_conn, cfg, "2025-11-20 00:00:00")
     assert result.ok, result.to_dict()
@@ -100,14 +110,19 @@ def test_rows_in_default_are_rescued(db_conn: Conn, make_cfg: Any) -> None:
     assert by_part["messages_p2025_11"].action == "create"
     assert by_part["messages_p2025_12"].action == "rescue"
     assert by_part["messages_p2025_12"].details["rows_moved"] == 1000
-    counts = dict(db_conn.execute(
-        "SELECT tableoid::regclass::text, count(*) FROM messages GROUP BY 1").fetchall())
+    counts = dict(
+        db_conn.execute(
+            "SELECT tableoid::regclass::text, count(*) FROM messages GROUP BY 1"
+        ).fetchall()
+    )
     assert counts == {"messages_p2025_12": 1000, "messages_default": 1}
     # Generated column recomputed, identity values preserved, and the index attached.
-    assert db_conn.execute("SELECT min(id), max(id), sum(body_len) FROM messages_p2025_12"
-                           ).fetchone() == (1, 1000, sum(len(f"m{g}") for g in range(1000)))
     assert db_conn.execute(
-        "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages_p2025_12'").fetchone() == (2,)
+        "SELECT min(id), max(id), sum(body_len) FROM messages_p2025_12"
+    ).fetchone() == (1, 1000, sum(len(f"m{g}") for g in range(1000)))
+    assert db_conn.execute(
+        "SELECT count(*) FROM pg_indexes WHERE tablename = 'messages_p2025_12'"
+    ).fetchone() == (2,)
 
 
 def _monthly(conn: Conn, first_year: int, months: int) -> None:
@@ -145,8 +160,9 @@ def test_retention_never_removes_the_last_partition(db_conn: Conn, make_cfg: Any
     cfg = make_cfg(partitions=[{"table": "ev", "interval": 10, "ahead": 0, "retention": 1}])
     # Rows up to 15: current range [10, 20) exists; cutoff 14 retires [0, 10) only.
     result = run(db_conn, cfg, "2025-01-01 00:00:00")
-    assert [(a.action, a.details["partition"], a.details["concurrently"])
-            for a in result.actions] == [("drop", "ev_old1", False)]  # DEFAULT: not CONCURRENTLY
+    assert [
+        (a.action, a.details["partition"], a.details["concurrently"]) for a in result.actions
+    ] == [("drop", "ev_old1", False)]  # DEFAULT: not CONCURRENTLY
     assert sorted(partitions_of(db_conn, "ev")) == ["ev_default", "ev_old2"]
     db_conn.execute("DELETE FROM ev")
     db_conn.execute("INSERT INTO ev_default VALUES (500)")  # DEFAULT only; no range is current
@@ -163,8 +179,13 @@ def test_integer_ranges_follow_the_data(db_conn: Conn, make_cfg: Any) -> None:
     assert sorted(partitions_of(db_conn, "ev")) == ["ev_p0", "ev_p1000", "ev_p2000"]
     db_conn.execute("INSERT INTO ev VALUES (2500)")
     run(db_conn, cfg, "2025-01-01 00:00:00")
-    assert sorted(partitions_of(db_conn, "ev")) == ["ev_p0", "ev_p1000", "ev_p2000",
-                                                    "ev_p3000", "ev_p4000"]
+    assert sorted(partitions_of(db_conn, "ev")) == [
+        "ev_p0",
+        "ev_p1000",
+        "ev_p2000",
+        "ev_p3000",
+        "ev_p4000",
+    ]
 
 
 def test_dry_run_changes_nothing(db_conn: Conn, make_cfg: Any) -> None:
@@ -189,6 +210,7 @@ def test_lock_timeout_gives_up_and_reports(db_url: str, db_conn: Conn, make_cfg:
     (action,) = result.actions
     assert action.outcome == "failed" and "could not get its lock" in (action.error or "")
     assert elapsed < 5
-    recorded = db_conn.execute("SELECT action, outcome FROM slipway_maintenance_runs ORDER BY id"
-                               ).fetchall()
+    recorded = db_conn.execute(
+        "SELECT action, outcome FROM slipway_maintenance_runs ORDER BY id"
+    ).fetchall()
     assert recorded == [("create", "failed"), ("run", "failed")]

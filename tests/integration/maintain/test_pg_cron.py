@@ -19,7 +19,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import relations  # type: ignore[attr-defined]
+from maint_helpers import relations
 
 from slipway.maintain.config import parse_maintain
 from slipway.maintain.runs import last_refreshes
@@ -58,20 +58,30 @@ def cron_url() -> Iterator[str]:
     data, port = root / "data", free_port()
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    run = lambda *cmd: subprocess.run(_as_postgres(list(cmd)), check=True,  # noqa: E731
-                                      capture_output=True, timeout=120)
+    run = lambda *cmd: subprocess.run(
+        _as_postgres(list(cmd)),
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     run(str(bindir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres", "--no-sync")
     with open(data / "postgresql.conf", "a", encoding="utf-8") as conf:
-        conf.write(f"port = {port}\nlisten_addresses = '127.0.0.1'\n"
-                   f"unix_socket_directories = '{root}'\nshared_preload_libraries = 'pg_cron'\n"
-                   "cron.database_name = 'postgres'\ncron.use_background_workers = on\n"
-                   "max_connections = 20\nshared_buffers = 16MB\nfsync = off\n")
+        conf.write(
+            f"port = {port}\nlisten_addresses = '127.0.0.1'\n"
+            f"unix_socket_directories = '{root}'\nshared_preload_libraries = 'pg_cron'\n"
+            "cron.database_name = 'postgres'\ncron.use_background_workers = on\n"
+            "max_connections = 20\nshared_buffers = 16MB\nfsync = off\n"
+        )
     run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "start")
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run(_as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                                     "stop"]), capture_output=True, timeout=60, check=False)
+        subprocess.run(
+            _as_postgres([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"]),
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
         shutil.rmtree(root, ignore_errors=True)
 
 
@@ -88,8 +98,9 @@ SELECT cron.unschedule(jobid) FROM cron.job;
 """
 CONFIG = {
     "views": [{"name": "fb_summary", "schedule": "daily"}],
-    "cleanup": [{"table": "cache", "where": "expires_at < now()", "batch": 100,
-                 "schedule": "hourly"}],
+    "cleanup": [
+        {"table": "cache", "where": "expires_at < now()", "batch": 100, "schedule": "hourly"}
+    ],
 }
 
 
@@ -98,16 +109,19 @@ def test_jobs_installed_and_their_sql_works(cron_url: str) -> None:
         conn.execute(SCHEMA)
         jobs = install_pg_cron(conn, parse_maintain(CONFIG))
         stored = dict(conn.execute("SELECT jobname, schedule FROM cron.job").fetchall())
-        assert stored == {"slipway:views:fb_summary": "17 3 * * *",
-                          "slipway:cleanup:cache": "17 * * * *"}
+        assert stored == {
+            "slipway:views:fb_summary": "17 3 * * *",
+            "slipway:cleanup:cache": "17 * * * *",
+        }
         # Run each stored command the way pg_cron does: one top-level statement string.
         conn.execute("INSERT INTO feedback VALUES (1000, 9)")
         for (command,) in conn.execute("SELECT command FROM cron.job ORDER BY jobname").fetchall():
             conn.execute(command)
         assert conn.execute("SELECT n FROM fb_summary WHERE score = 9").fetchone() == (1,)
         assert conn.execute("SELECT count(*) FROM cache").fetchone() == (0,)
-        done = conn.execute("SELECT details FROM slipway_maintenance_runs WHERE task = 'cleanup'"
-                            ).fetchone()
+        done = conn.execute(
+            "SELECT details FROM slipway_maintenance_runs WHERE task = 'cleanup'"
+        ).fetchone()
         assert done is not None and done[0] == {"reason": "pg_cron", "deleted": 250, "batches": 3}
         assert "fb_summary" in last_refreshes(conn)
         assert "CONCURRENTLY" in jobs[0].command
@@ -131,7 +145,8 @@ def test_pg_cron_really_runs_the_cleanup_job(cron_url: str) -> None:
         while time.monotonic() < deadline:
             row = conn.execute(
                 "SELECT d.status, d.return_message FROM cron.job_run_details d JOIN cron.job j"
-                " USING (jobid) WHERE j.jobname = %s ORDER BY d.runid DESC LIMIT 1", (job.name,)
+                " USING (jobid) WHERE j.jobname = %s ORDER BY d.runid DESC LIMIT 1",
+                (job.name,),
             ).fetchone()
             if row and row[0] in ("succeeded", "failed"):
                 status = row

@@ -7,7 +7,7 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import relations  # type: ignore[attr-defined]
+from maint_helpers import relations
 
 from slipway.errors import ConfigError
 from slipway.maintain import runs
@@ -63,8 +63,9 @@ def test_view_errors_are_clear(db_conn: Conn, make_cfg: Any) -> None:
 
 def test_stats_decides_and_reports_why(db_conn: Conn, make_cfg: Any) -> None:
     for name in ("hot", "churn", "calm"):
-        db_conn.execute(f"CREATE TABLE {name} (id int PRIMARY KEY, v int)"
-                        " WITH (autovacuum_enabled = false)")
+        db_conn.execute(
+            f"CREATE TABLE {name} (id int PRIMARY KEY, v int) WITH (autovacuum_enabled = false)"
+        )
         db_conn.execute(f"INSERT INTO {name} SELECT g, g FROM generate_series(1, 2000) g")
     db_conn.execute("SELECT pg_stat_force_next_flush()")  # inserts counted before ANALYZE
     db_conn.execute("ANALYZE hot, churn, calm")
@@ -81,8 +82,9 @@ def test_stats_decides_and_reports_why(db_conn: Conn, make_cfg: Any) -> None:
     assert got["public.churn"][0] == "vacuum" and "1000 dead tuples = 50%" in got["public.churn"][1]
     assert got["public.hot"][0] == "analyze" and "400 rows changed" in got["public.hot"][1]
     db_conn.execute("SELECT pg_stat_clear_snapshot()")
-    dead = db_conn.execute("SELECT n_dead_tup, vacuum_count FROM pg_stat_user_tables"
-                           " WHERE relname = 'churn'").fetchone()
+    dead = db_conn.execute(
+        "SELECT n_dead_tup, vacuum_count FROM pg_stat_user_tables WHERE relname = 'churn'"
+    ).fetchone()
     assert dead == (0, 1)
 
 
@@ -99,20 +101,31 @@ def test_cleanup_deletes_in_batches_one_commit_each(db_conn: Conn, make_cfg: Any
     )
     cfg = make_cfg(cleanup=[{"table": "cache", "where": "expires_at < now()", "batch": 5000}])
     ticks: list[tuple[str, int, int]] = []
-    result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW,
-                             progress=lambda t, d, n: ticks.append((t, d, n)))
+    result = run_maintenance(
+        db_conn,
+        cfg,
+        tasks=("cleanup",),
+        only_due=False,
+        now=NOW,
+        progress=lambda t, d, n: ticks.append((t, d, n)),
+    )
     assert result.ok, result.to_dict()
     (action,) = result.actions
     assert {k: action.details[k] for k in ("matching", "deleted", "batches")} == {
-        "matching": 12000, "deleted": 12000, "batches": 3}
+        "matching": 12000,
+        "deleted": 12000,
+        "batches": 3,
+    }
     assert ticks == [("cache", 5000, 12000), ("cache", 10000, 12000), ("cache", 12000, 12000)]
     assert db_conn.execute("SELECT count(*), min(id) FROM cache").fetchone() == (3000, 12001)
     assert db_conn.execute("SELECT count(DISTINCT xid), count(*) FROM xacts").fetchone() == (3, 3)
 
 
 def test_cleanup_stops_at_max_batches(db_conn: Conn, make_cfg: Any) -> None:
-    db_conn.execute("CREATE TABLE cache (id int PRIMARY KEY, old bool NOT NULL);"
-                    "INSERT INTO cache SELECT g, g <= 300 FROM generate_series(1, 400) g;")
+    db_conn.execute(
+        "CREATE TABLE cache (id int PRIMARY KEY, old bool NOT NULL);"
+        "INSERT INTO cache SELECT g, g <= 300 FROM generate_series(1, 400) g;"
+    )
     cfg = make_cfg(cleanup=[{"table": "cache", "where": "old", "batch": 100, "max_batches": 2}])
     result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW)
     assert result.actions[0].details["batches"] == 2
@@ -131,8 +144,9 @@ def test_cleanup_rejects_smuggled_statements(db_conn: Conn, make_cfg: Any) -> No
 
 def test_only_due_rules_run_and_dry_run_records_nothing(db_conn: Conn, make_cfg: Any) -> None:
     db_conn.execute(SCHEMA)
-    cfg = make_cfg(views=[{"name": "summary", "schedule": "daily"},
-                          {"name": "plain", "schedule": "weekly"}])
+    cfg = make_cfg(
+        views=[{"name": "summary", "schedule": "daily"}, {"name": "plain", "schedule": "weekly"}]
+    )
     dry = run_maintenance(db_conn, cfg, dry_run=True, now=NOW)
     assert [r.target for r in dry.rules] == ["summary", "plain"]
     assert not runs.table_exists(db_conn, "slipway_maintenance_runs")

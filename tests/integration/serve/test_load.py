@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import psycopg
-from conftest import fetch, running  # type: ignore[attr-defined]
+from serve_helpers import fetch, running
 
 from slipway.config import Settings
 from slipway.serve import build_app
@@ -42,8 +42,10 @@ def test_fifty_scrapers_share_one_collection(db_url: str, serve_settings: Settin
         nonlocal peak
         with psycopg.connect(db_url, autocommit=True) as conn:
             while not stop.is_set():
-                row = conn.execute("SELECT count(*) FROM pg_stat_activity"
-                                   " WHERE application_name = %s", (APPLICATION_NAME,)).fetchone()
+                row = conn.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                    (APPLICATION_NAME,),
+                ).fetchone()
                 peak = max(peak, int(row[0]) if row else 0)
                 time.sleep(0.02)
 
@@ -71,5 +73,7 @@ def test_fifty_scrapers_share_one_collection(db_url: str, serve_settings: Settin
     assert source.snapshot.loads == 2 and source.health.loads == 2  # warm-up + burst
     assert after_second == after_first  # within the ttl: served from cache, no query at all
     assert 1 <= peak <= 2  # the pool's max_size
-    print(f"\n50 scrapers: {burst_seconds:.2f} s, {one_cycle} statements per collection, peak {peak}")
+    print(
+        f"\n50 scrapers: {burst_seconds:.2f} s, {one_cycle} statements per collection, peak {peak}"
+    )
     assert burst_seconds < 30

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from conftest import apply_all, fetch, running, write_migration  # type: ignore[attr-defined]
 from prometheus_client.parser import text_string_to_metric_families
+from serve_helpers import apply_all, fetch, running, write_migration
 
 from slipway.config import Settings
 from slipway.maintain.config import parse_maintain
@@ -40,8 +40,9 @@ def _prepare(db_conn: Conn, project: Path, settings: Settings) -> None:
     db_conn.execute("CREATE MATERIALIZED VIEW fb AS SELECT count(*) AS n FROM feedback")
     db_conn.execute("CREATE TABLE messages (at timestamptz NOT NULL) PARTITION BY RANGE (at)")
     db_conn.execute("SELECT pg_stat_force_next_flush()")
-    cfg = parse_maintain({"partitions": [{"table": "messages", "ahead": 3}],
-                          "views": [{"name": "fb"}]})
+    cfg = parse_maintain(
+        {"partitions": [{"table": "messages", "ahead": 3}], "views": [{"name": "fb"}]}
+    )
     assert run_maintenance(db_conn, cfg, only_due=False).ok
 
 
@@ -51,9 +52,12 @@ def test_metrics_value_by_value(
     _prepare(db_conn, project, serve_settings)
     write_migration(project, "0002_later", "SELECT 1;")
     app = build_app(serve_settings, ttl=0.1)
-    with psycopg.connect(db_url, autocommit=True) as other, running(app) as base:
-        with MigrationLock(other, serve_settings.table, wait=1):
-            reply = fetch(base + "/metrics")
+    with (
+        psycopg.connect(db_url, autocommit=True) as other,
+        running(app) as base,
+        MigrationLock(other, serve_settings.table, wait=1),
+    ):
+        reply = fetch(base + "/metrics")
     assert reply.status == 200 and reply.headers["content-type"].startswith("text/plain")
     got = samples(reply.text)
     assert value(got, "slipway_database_up") == 1
@@ -61,19 +65,26 @@ def test_metrics_value_by_value(
     assert value(got, "slipway_migrations", state="pending") == 1
     assert value(got, "slipway_migrations", state="modified") == 0
     assert value(got, "slipway_migration_lock_held") == 1
-    applied_at = db_conn.execute(
-        f"SELECT max(applied_at) FROM {serve_settings.table}").fetchone()
+    applied_at = db_conn.execute(f"SELECT max(applied_at) FROM {serve_settings.table}").fetchone()
     assert applied_at is not None
-    assert value(got, "slipway_migration_last_applied_timestamp_seconds") == applied_at[0].timestamp()
-    sizes = db_conn.execute("SELECT pg_table_size('feedback'), pg_indexes_size('feedback')").fetchone()
+    assert (
+        value(got, "slipway_migration_last_applied_timestamp_seconds") == applied_at[0].timestamp()
+    )
+    sizes = db_conn.execute(
+        "SELECT pg_table_size('feedback'), pg_indexes_size('feedback')"
+    ).fetchone()
     assert sizes is not None
     assert value(got, "slipway_table_size_bytes", schema="public", table="feedback") == sizes[0]
-    assert value(got, "slipway_table_index_size_bytes", schema="public", table="feedback") == sizes[1]
+    assert (
+        value(got, "slipway_table_index_size_bytes", schema="public", table="feedback") == sizes[1]
+    )
     assert value(got, "slipway_table_live_tuples", schema="public", table="feedback") == 70
     assert value(got, "slipway_table_dead_tuples", schema="public", table="feedback") == 30
     assert value(got, "slipway_partitions_ahead", table="public.messages") == 3
     assert value(got, "slipway_partitions", table="public.messages") == 4
-    refreshed = value(got, "slipway_matview_last_refresh_timestamp_seconds", schema="public", view="fb")
+    refreshed = value(
+        got, "slipway_matview_last_refresh_timestamp_seconds", schema="public", view="fb"
+    )
     assert abs(refreshed - time.time()) < 60
     assert 0 <= value(got, "slipway_matview_age_seconds", schema="public", view="fb") < 60
     assert value(got, "slipway_connections", state="idle") >= 1  # the lock holder
@@ -90,8 +101,11 @@ def _health_values_match(got: dict[Any, float], settings: Settings) -> None:
 
     with connect(settings) as conn:
         report = run_doctor(conn, settings, DoctorOptions(crud=False))
-    codes = {dict(labels)["code"]: v for (name, labels), v in got.items()
-             if name == "slipway_health_check_status"}
+    codes = {
+        dict(labels)["code"]: v
+        for (name, labels), v in got.items()
+        if name == "slipway_health_check_status"
+    }
     assert codes == {c.code: {"pass": 0, "warn": 1, "fail": 2}[c.status] for c in report.checks}
     assert codes["HC020"] >= 1  # migration-status notices the pending migration
     assert value(got, "slipway_health_status") == {"pass": 0, "warn": 1, "fail": 2}[report.status]
@@ -100,8 +114,9 @@ def _health_values_match(got: dict[Any, float], settings: Settings) -> None:
 def test_metrics_when_database_is_down(project: Path) -> None:
     from slipway.config import load_settings
 
-    settings = load_settings(database_url="postgresql://postgres:s3cret@127.0.0.1:1/nope",
-                             project_dir=project)
+    settings = load_settings(
+        database_url="postgresql://postgres:s3cret@127.0.0.1:1/nope", project_dir=project
+    )
     with running(build_app(settings, ttl=30)) as base:
         metrics = fetch(base + "/metrics")
         ready = fetch(base + "/readyz")

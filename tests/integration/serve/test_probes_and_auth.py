@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import (  # type: ignore[attr-defined]
+from serve_helpers import (
     Reply,
     apply_all,
     fetch,
