@@ -86,6 +86,10 @@ class Catalog:
     )
 
     def __post_init__(self) -> None:
+        # Canonical order (by key), so equal catalogs compare and serialize equal.
+        for f in _COLLECTIONS:
+            items: tuple[CatalogObject, ...] = getattr(self, f)
+            object.__setattr__(self, f, tuple(sorted(items, key=_object_key)))
         object.__setattr__(self, "_tables_by_key", {t.key: t for t in self.tables})
 
     # --- lookups -------------------------------------------------------------------------
@@ -192,6 +196,24 @@ class Catalog:
 
     def default_partition(self, table: str | Relation) -> Table | None:
         return next((t for t in self.partitions(table) if t.is_default_partition), None)
+
+
+_COLLECTIONS = (
+    "schemas",
+    "tables",
+    "views",
+    "matviews",
+    "functions",
+    "sequences",
+    "enums",
+    "domains",
+    "composites",
+    "extensions",
+)
+
+
+def _object_key(obj: CatalogObject) -> Key:
+    return obj.key
 
 
 def _opt(table: Table | None) -> tuple[Table, ...]:

@@ -14,9 +14,22 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 Key = tuple[str, ...]
+
+
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+_N = TypeVar("_N", bound=_Named)
+
+
+def by_name(items: tuple[_N, ...]) -> tuple[_N, ...]:
+    """Items in canonical order (by name), so equal schemas compare and serialize equal."""
+    return tuple(sorted(items, key=lambda item: item.name))
 
 
 def display_name(schema: str, name: str) -> str:
@@ -160,6 +173,11 @@ class Table:
     estimated_rows: float = -1  # reltuples; -1 never analyzed. Never compared.
     unlogged: bool = False
 
+    def __post_init__(self) -> None:
+        # Members are kept sorted by name (columns keep table order): equality is semantic.
+        for attr in ("constraints", "indexes", "triggers", "policies"):
+            object.__setattr__(self, attr, by_name(getattr(self, attr)))
+
     @property
     def key(self) -> Key:
         return ("table", self.schema, self.name)
@@ -245,6 +263,9 @@ class View:
     comment: str | None = None
     triggers: tuple[Trigger, ...] = ()  # INSTEAD OF triggers
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "triggers", by_name(self.triggers))
+
     @property
     def key(self) -> Key:
         return ("view", self.schema, self.name)
@@ -274,6 +295,9 @@ class MatView:
     owner: str | None = None
     grants: tuple[str, ...] = ()
     comment: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "indexes", by_name(self.indexes))
 
     @property
     def key(self) -> Key:
