@@ -185,7 +185,7 @@ def _resolve_ignores(run: _Run) -> None:
 
 def _finish(run: _Run, migrations: int) -> LintResult:
     _resolve_ignores(run)
-    result = LintResult(files=len(run.scripts), migrations=migrations)
+    result = LintResult(files=len(run.scripts), migrations=migrations, state=run.state)
     for finding, sid, statement in run.raw:
         parsed = run.scripts[sid] if 0 <= sid < len(run.scripts) else None
         if parsed is not None and _suppressed(parsed, finding.rule, statement):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from slipway.lint.state import ReplayState
+
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -38,6 +40,7 @@ class LintResult:
     files: int = 0
     migrations: int = 0
     suppressed: int = 0
+    state: ReplayState | None = None  # the catalog after the last migration (lint.catalog)
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

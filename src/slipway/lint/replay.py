@@ -30,6 +30,8 @@ def _create_table(state: ReplayState, node: Node, origin: Origin) -> None:
         _add_constraint(state, table, constraint, origin)
     spec = node.get("partspec")
     if spec:
+        strategy = str(spec.get("strategy", "")).rpartition("_")[2].lower()
+        table.partition_strategy = strategy or None
         table.partition_key = tuple(
             str(p["PartitionElem"].get("name", "")) for p in spec.get("partParams", [])
         )
@@ -236,10 +238,12 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
         _rename_table(state, n.relation(node.get("relation")), new)
     elif kind == "OBJECT_COLUMN":
         table = state.table(n.relation(node.get("relation")))
-        column = table.columns.pop(str(node.get("subname", "")), None)
+        old = str(node.get("subname", ""))
+        column = table.columns.pop(old, None)
         if column:
             column.name = new
             table.columns[new] = column
+            _rename_in_keys(state, table, old, new)
     elif kind == "OBJECT_INDEX":
         index = state.indexes.pop(n.relation(node.get("relation")), None)
         if index:
@@ -248,6 +252,24 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
             index.name = new
             state.indexes[new] = index
             owner.indexes.add(new)
+
+
+def _rename_in_keys(state: ReplayState, table: Table, old: str, new: str) -> None:
+    """Keys, constraints and indexes follow a renamed column, as in PostgreSQL."""
+
+    def swap(cols: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(new if c == old else c for c in cols)
+
+    if table.primary_key:
+        table.primary_key = swap(table.primary_key)
+    table.uniques = {name: swap(cols) for name, cols in table.uniques.items()}
+    for fk in table.foreign_keys:
+        fk.columns = swap(fk.columns)
+    for name in table.indexes:
+        if name in state.indexes:
+            state.indexes[name].columns = swap(state.indexes[name].columns)
+    if table.partition_key:
+        table.partition_key = swap(table.partition_key)
 
 
 def _rename_table(state: ReplayState, old: str, new: str) -> None:
@@ -280,7 +302,8 @@ def _create_table_as(state: ReplayState, node: Node, origin: Origin) -> None:
     key = n.relation(node.get("into", {}).get("rel"))
     if node.get("objtype") == "OBJECT_MATVIEW":
         tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
-        state.views[key] = View(key, tables, True, origin)  # RLS never applies through a matview
+        # security_invoker does not exist for materialized views: not the view rule's business.
+        state.views[key] = View(key, tables, True, origin, materialized=True)
     else:
         state.tables[key] = Table(key, origin=origin, partial=True)
 

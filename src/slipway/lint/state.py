@@ -68,6 +68,7 @@ class Table:
     rls_forced: bool = False
     policies: dict[str, str] = field(default_factory=dict)  # name -> command (all, select...)
     partition_key: tuple[str, ...] | None = None
+    partition_strategy: str | None = None  # range, list, hash
     partition_of: str | None = None
 
     def created_in(self, migration: int) -> bool:
@@ -80,6 +81,7 @@ class View:
     tables: tuple[str, ...]
     security_invoker: bool
     origin: Origin
+    materialized: bool = False
 
 
 @dataclass(slots=True)
