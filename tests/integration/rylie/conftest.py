@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from conftest import create_database, drop_database, url_for
 
 RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "rylie"

@@ -10,6 +10,7 @@ from .conftest import as_app, as_owner, as_tenant
 
 Conn = psycopg.Connection[tuple[object, ...]]
 A, B = 1, 2
+REFUSED = (psycopg.errors.InsufficientPrivilege, psycopg.errors.ForeignKeyViolation)
 
 
 def tenant_tables(conn: Conn) -> list[str]:
@@ -139,14 +140,12 @@ def test_tenant_cannot_insert_or_move_rows_into_other_tenant(conn: Conn) -> None
             vals=sql.SQL(", ").join(values))
         # RLS refuses the row; message_feedback's BEFORE trigger refuses it even earlier
         # (the tenant cannot see the other tenant's message it would point at)
-        with pytest.raises((psycopg.errors.InsufficientPrivilege, psycopg.errors.ForeignKeyViolation)):
-            with conn.transaction():
-                conn.execute(insert)
+        with pytest.raises(REFUSED), conn.transaction():
+            conn.execute(insert)
         if may_update:
             move = sql.SQL("UPDATE {} SET dealership_id = %s").format(sql.Identifier(table))
-            with pytest.raises((psycopg.errors.InsufficientPrivilege, psycopg.errors.ForeignKeyViolation)):
-                with conn.transaction():
-                    conn.execute(move, (B,))
+            with pytest.raises(REFUSED), conn.transaction():
+                conn.execute(move, (B,))
     as_owner(conn)
     assert counts(conn, B) == before
 
