@@ -25,10 +25,14 @@ class Bound:
 
 @dataclass(frozen=True)
 class HeaderPlan:
-    width: int
+    cells: tuple[str, ...]  # the header as read (trimmed)
     bound: tuple[Bound, ...]  # in mapping order; identity columns included
     identity: tuple[Bound, ...]  # the identity columns present, in priority order
     unknown: tuple[tuple[int, str], ...]  # (position, header) of columns no alias claims
+
+    @property
+    def width(self) -> int:
+        return len(self.cells)
 
     @property
     def columns(self) -> list[str]:
@@ -60,7 +64,7 @@ def plan_header(mapping: FeedMapping, header: list[str], source: str) -> HeaderP
             bound.append(Bound(spec, tuple(own + extra), cells[first]))
     by_name = {b.spec.name: b for b in bound}
     identity = tuple(by_name[k] for k in mapping.identity if k in by_name)
-    return HeaderPlan(len(cells), tuple(bound), identity, tuple(unknown))
+    return HeaderPlan(tuple(cells), tuple(bound), identity, tuple(unknown))
 
 
 def _check_header(

@@ -21,8 +21,9 @@ from slipway.feeds import sql as q
 from slipway.feeds.errors import FeedRejected
 from slipway.feeds.header import HeaderPlan, plan_header
 from slipway.feeds.mapping import FeedMapping
-from slipway.feeds.reader import FeedFile, open_feed, records
-from slipway.feeds.rows import DbType, RowConverter, RowError
+from slipway.feeds.reader import FeedFile, open_feed, open_rows
+from slipway.feeds.checks import DbType, RowError
+from slipway.feeds.rows import RowConverter
 
 BATCH_LINES = 4000
 MAX_LOGGED_ERRORS = 10_000  # the error report kept in the log table is capped
@@ -67,25 +68,23 @@ def import_feed(
     """Import `path` into the mapping's table for `tenant`; returns the statistics."""
     started = time.perf_counter()
     feed = open_feed(path)
-    rows = records(feed)
-    try:
-        _, header = next(rows)
-    except StopIteration:
-        raise FeedRejected(f"{feed.name}: the file is empty; nothing was imported") from None
-    plan = plan_header(mapping, header, feed.name)
     if full and mapping.lifecycle is None:
         raise FeedRejected(f"mapping {mapping.source} declares no [lifecycle]; --full needs one")
     result = ImportResult(source=feed.name, tenant=tenant, full=full)
-    try:
-        with conn.transaction():
-            _run(conn, mapping, feed, plan, rows, result)
-    except psycopg.Error as exc:
-        diag = exc.diag
-        detail = diag.message_detail or diag.message_primary or str(exc).splitlines()[0]
-        raise FeedRejected(
-            f"import into {mapping.table} failed, nothing changed: {detail}",
-            hint=f"SQLSTATE {diag.sqlstate}" if diag.sqlstate else None,
-        ) from exc
+    with open_rows(feed) as rows:
+        if rows.header is None:
+            raise FeedRejected(f"{feed.name}: the file is empty; nothing was imported")
+        plan = plan_header(mapping, rows.header, feed.name)
+        try:
+            with conn.transaction():
+                _run(conn, mapping, feed, plan, rows.numbered, result)
+        except psycopg.Error as exc:
+            diag = exc.diag
+            detail = diag.message_detail or diag.message_primary or str(exc).splitlines()[0]
+            raise FeedRejected(
+                f"import into {mapping.table} failed, nothing changed: {detail}",
+                hint=f"SQLSTATE {diag.sqlstate}" if diag.sqlstate else None,
+            ) from exc
     result.seconds = time.perf_counter() - started
     return result
 
@@ -106,9 +105,9 @@ def _run(
         mapping.extra_column,
         keep_seen=result.full,
     )
-    staged = converter.columns[2:]
-    conn.execute(q.create_stage(staged, {n: types[n].name for n in staged}))
-    with conn.cursor().copy(q.copy_stage(staged)) as copy:
+    staged = [c.name for c in converter.staged]
+    conn.execute(q.create_stage(plan.width, converter.staged, {n: types[n].name for n in staged}))
+    with conn.cursor().copy(q.copy_stage(plan.width)) as copy:
         for chunk in _copy_lines(converter, rows):
             copy.write(chunk)
     result.rows = converter.good_rows + converter.bad_rows
@@ -116,7 +115,7 @@ def _run(
     if result.full and converter.good_rows == 0:
         raise FeedRejected(f"{feed.name}: a full feed without one good row would deactivate "
                            "every row of the tenant; refusing (nothing changed)")
-    conn.execute(f"ANALYZE {q.STAGE}")
+    conn.execute(q.analyze_stage([b.spec.name for b in plan.identity]))  # plans hash joins
     _merge(conn, mapping, plan, staged, params, result)
     if mapping.log:
         _log(conn, mapping, result)

@@ -13,10 +13,12 @@ import email
 import email.policy
 import io
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from slipway.feeds.errors import FeedRejected
 
@@ -35,6 +37,7 @@ class FeedFile:
     opener: Callable[[], BinaryIO]
     encoding: str
     has_nul: bool
+    has_quotes: bool = True  # False: plain split per line is exact (and 3x faster than csv)
 
 
 def open_feed(path: Path) -> FeedFile:
@@ -48,8 +51,8 @@ def open_feed(path: Path) -> FeedFile:
         name = f"{path}: {filename}"
         opener = lambda: io.BytesIO(payload)  # noqa: E731
     with opener() as stream:
-        encoding, has_nul = sniff_encoding(stream)
-    return FeedFile(name=name, opener=opener, encoding=encoding, has_nul=has_nul)
+        encoding, has_nul, has_quotes = sniff_encoding(stream)
+    return FeedFile(name, opener, encoding, has_nul, has_quotes)
 
 
 def _attachment(path: Path) -> tuple[str, bytes]:
@@ -72,35 +75,35 @@ def _attachment(path: Path) -> tuple[str, bytes]:
     )
 
 
-def sniff_encoding(stream: BinaryIO) -> tuple[str, bool]:
-    """The encoding of the whole stream, and whether it contains NUL bytes."""
-    head = stream.read(_CHUNK)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig", b"\x00" in head
+def sniff_encoding(stream: BinaryIO) -> tuple[str, bool, bool]:
+    """The encoding of the whole stream; whether it holds NUL bytes; whether it holds quotes."""
+    head = stream.read(4)
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", False
-    has_nul = False
-    for encoding in ("utf-8", "cp1252"):
+        return "utf-16", False, True
+    bom = head.startswith(codecs.BOM_UTF8)
+    nul = quote = False
+    for encoding in ("utf-8",) if bom else ("utf-8", "cp1252"):
         stream.seek(0)
-        ok, has_nul = _decodes(stream, encoding)
+        ok, nul, quote = _decodes(stream, encoding)
         if ok:
-            return encoding, has_nul
-    return "latin-1", has_nul
+            return ("utf-8-sig" if bom else encoding), nul, quote
+    return "latin-1", nul, quote
 
 
-def _decodes(stream: BinaryIO, encoding: str) -> tuple[bool, bool]:
-    """Whether the rest of `stream` decodes as `encoding`, and whether it holds NUL bytes."""
+def _decodes(stream: BinaryIO, encoding: str) -> tuple[bool, bool, bool]:
+    """Whether the rest of `stream` decodes as `encoding`; NUL bytes seen; quotes seen."""
     decoder = codecs.getincrementaldecoder(encoding)()
-    has_nul = False
+    nul = quote = False
     while True:
         chunk = stream.read(_CHUNK)
-        has_nul = has_nul or b"\x00" in chunk
+        nul = nul or b"\x00" in chunk
+        quote = quote or b'"' in chunk
         try:
             decoder.decode(chunk, not chunk)
         except UnicodeDecodeError:
-            return False, has_nul
+            return False, nul, quote
         if not chunk:
-            return True, has_nul
+            return True, nul, quote
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -110,20 +113,66 @@ def sniff_delimiter(header_line: str) -> str:
     return best[2] if best[0] else "\t"
 
 
-def records(feed: FeedFile) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, fields) for every non-blank record; the header comes first."""
+@dataclass
+class Rows:
+    """The header (None when the file is empty) and (first line number, fields) after it."""
+
+    header: list[str] | None
+    numbered: Iterator[tuple[int, list[str]]]
+
+
+def is_blank(row: list[str]) -> bool:
+    return not row or (len(row) == 1 and not row[0].strip())
+
+
+@contextmanager
+def open_rows(feed: FeedFile) -> Iterator[Rows]:
+    """Open the feed for reading. Blank lines come through (as rows of one empty field)."""
     with feed.opener() as raw:
-        text = io.TextIOWrapper(raw, encoding=feed.encoding, newline="")
+        text = io.TextIOWrapper(raw, encoding=feed.encoding, newline=None if not feed.has_quotes else "")
         first = text.readline()
         lines: Iterator[str] = _chain_first(first, text)
-        if feed.has_nul:
+        if feed.has_nul:  # PostgreSQL text cannot hold NUL; exports sometimes pad with it
             lines = (line.replace("\x00", "") for line in lines)
-        reader = csv.reader(lines, delimiter=sniff_delimiter(first), quotechar='"', strict=False)
-        last = 0
+        delimiter = sniff_delimiter(first)
+        if feed.has_quotes:
+            yield _csv_rows(lines, delimiter)
+        else:
+            yield _split_rows(lines, delimiter)
+
+
+def _split_rows(lines: Iterator[str], delimiter: str) -> Rows:
+    """No quote anywhere: one record per line, fields split on the delimiter."""
+    numbered = enumerate(map(partial(_split_line, delimiter), lines), 1)
+    for number, row in numbered:
+        if not is_blank(row):
+            return Rows(row, numbered)
+    return Rows(None, numbered)
+
+
+def _split_line(delimiter: str, line: str) -> list[str]:
+    return (line[:-1] if line[-1:] == "\n" else line).split(delimiter)
+
+
+def _csv_rows(lines: Iterator[str], delimiter: str) -> Rows:
+    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False)
+    header = next((row for row in reader if not is_blank(row)), None)
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        last = reader.line_num
         for row in reader:
-            start, last = last + 1, reader.line_num
-            if row and (len(row) > 1 or row[0].strip()):
-                yield start, row
+            yield last + 1, row
+            last = reader.line_num
+
+    return Rows(header, numbered())
+
+
+def records(feed: FeedFile) -> Iterator[tuple[int, list[str]]]:
+    """The header then every non-blank record, with line numbers (for tests and tools)."""
+    with open_rows(feed) as rows:
+        if rows.header is not None:
+            yield 0, rows.header
+            yield from ((n, r) for n, r in rows.numbered if not is_blank(r))
 
 
 def _chain_first(first: str, rest: io.TextIOWrapper) -> Iterator[str]:

@@ -7,9 +7,12 @@ Set-based on purpose: one UPDATE per identity key touching only rows whose value
 
 from __future__ import annotations
 
+import json
+
 from psycopg import sql
 
 from slipway.feeds.mapping import FeedMapping
+from slipway.feeds.rows import StagedColumn
 
 STAGE = "slipway_feed_stage"
 _CATALOG = """
@@ -31,19 +34,70 @@ def _id(name: str) -> sql.Identifier:
     return sql.Identifier(*name.split("."))
 
 
-def create_stage(columns: list[str], types: dict[str, str]) -> sql.Composed:
-    """A temporary, unindexed, unlogged-by-nature staging table, dropped at commit."""
-    defs = [sql.SQL("_key smallint"), sql.SQL("_ok boolean")] + [
-        sql.SQL("{} {}").format(_id(c), sql.SQL(types[c])) for c in columns
-    ]
+def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) -> sql.Composed:
+    """A temporary, unindexed staging table, dropped at commit: one raw text column per file
+    column (`_c0` ...), and the target's columns generated from them (typed on the server,
+    during COPY, while Python checks the next rows)."""
+    defs = [sql.SQL("_key smallint"), sql.SQL("_ok boolean")]
+    defs += [sql.SQL("{} text").format(_raw(i)) for i in range(width)]
+    for col in staged:
+        defs.append(
+            sql.SQL("{} {} GENERATED ALWAYS AS ({}) STORED").format(
+                _id(col.name), sql.SQL(types[col.name]), _staged_expr(col, types[col.name])
+            )
+        )
     return sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
         _id(STAGE), sql.SQL(", ").join(defs)
     )
 
 
-def copy_stage(columns: list[str]) -> sql.Composed:
-    names = sql.SQL(", ").join(_id(c) for c in ["_key", "_ok", *columns])
+def _raw(pos: int) -> sql.Identifier:
+    return sql.Identifier(f"_c{pos}")
+
+
+def _staged_expr(col: StagedColumn, sqltype: str) -> sql.Composable:
+    if col.kind == "extra":
+        return _extra_expr(col, sqltype)
+    raw: sql.Composable = _raw(col.sources[0])
+    if len(col.sources) > 1:
+        raw = sql.SQL("COALESCE({})").format(sql.SQL(", ").join(_raw(p) for p in col.sources))
+    if col.kind == "list":
+        return list_expr(raw, col.separator, sqltype)
+    return sql.SQL("({})::{}").format(raw, sql.SQL(sqltype))
+
+
+def list_expr(raw: sql.Composable, sep: str, sqltype: str) -> sql.Composable:
+    """'a, b,c' -> ["a","b","c"] (Python made items trimmed-or-single-spaced and JSON-safe)."""
+    tight = sql.SQL("replace(replace({}, {}, {}), {}, {})").format(
+        raw, sql.Literal(sep + " "), sql.Literal(sep), sql.Literal(" " + sep), sql.Literal(sep)
+    )
+    return sql.SQL("""COALESCE(('["' || replace({}, {}, '","') || '"]')::jsonb, '[]')::{}""").format(
+        tight, sql.Literal(sep), sql.SQL(sqltype)
+    )
+
+
+def _extra_expr(col: StagedColumn, sqltype: str) -> sql.Composable:
+    """Unknown columns as one JSON object, empty values left out."""
+    pieces = [
+        sql.SQL("CASE WHEN {} IS NULL THEN '' ELSE {} || {} || '\"' END").format(
+            _raw(pos), sql.Literal("," + json.dumps(header, ensure_ascii=False) + ':"'), _raw(pos)
+        )
+        for pos, header in zip(col.sources, col.headers)
+    ]
+    return sql.SQL("('{{' || substr({}, 2) || '}}')::{}").format(
+        sql.SQL(" || ").join(pieces), sql.SQL(sqltype)
+    )
+
+
+def copy_stage(width: int) -> sql.Composed:
+    names = sql.SQL(", ").join([sql.SQL("_key"), sql.SQL("_ok")] + [_raw(i) for i in range(width)])
     return sql.SQL("COPY {} ({}) FROM STDIN (FORMAT text, NULL '')").format(_id(STAGE), names)
+
+
+def analyze_stage(keys: list[str]) -> sql.Composed:
+    """Statistics on the join keys only: enough for the planner, a fraction of a full ANALYZE."""
+    names = sql.SQL(", ").join([sql.SQL("_key"), sql.SQL("_ok"), *(_id(k) for k in keys)])
+    return sql.SQL("ANALYZE {} ({})").format(_id(STAGE), names)
 
 
 def _key_match(mapping: FeedMapping, key: int, target: str, stage: str) -> sql.Composed:

@@ -1,0 +1,88 @@
+"""`slipway feed import MAPPING FILE --tenant ID`: load a data feed through a declared mapping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from slipway.cli.options import (
+    DatabaseUrlOpt,
+    FormatOpt,
+    OutputFormat,
+    QuietOpt,
+    is_quiet,
+    settings,
+)
+
+if TYPE_CHECKING:
+    from slipway.config import Settings
+    from slipway.feeds.importer import ImportResult
+
+feed_app = typer.Typer(help="Import data feeds (TSV, CSV or an email with one attached).")
+ERRORS_SHOWN = 25
+
+
+@feed_app.command("import")
+def import_cmd(
+    ctx: typer.Context,
+    mapping: Annotated[str, typer.Argument(help="Mapping name in the feeds folder, or a .toml path.")],
+    file: Annotated[Path, typer.Argument(help="The feed: .tsv, .csv, or .eml with it attached.")],
+    tenant: Annotated[int, typer.Option("--tenant", "-t", help="Tenant id (e.g. the dealership).")],
+    full: Annotated[
+        bool, typer.Option("--full", help="Full feed: rows of the tenant missing from it are deactivated.")
+    ] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 1 when any row was rejected (good rows still load).")
+    ] = False,
+    fmt: FormatOpt = OutputFormat.text,
+    database_url: DatabaseUrlOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Validate, stage with COPY and merge FILE in one transaction; print the statistics."""
+    from slipway.db import connect
+    from slipway.feeds.importer import import_feed
+    from slipway.feeds.mapping import find_mapping, load_mapping
+
+    cfg = settings(ctx, database_url, None)
+    spec = load_mapping(find_mapping(mapping, feeds_dir(cfg)))
+    conn = connect(cfg)
+    try:
+        result = import_feed(conn, spec, file, tenant, full=full)
+    finally:
+        conn.close()
+    if fmt == OutputFormat.json:
+        from slipway.cli.output import print_json
+
+        print_json(result.as_dict())
+    elif not is_quiet(ctx, quiet):
+        print_result(result, spec.table)
+    if strict and result.error_rows:
+        raise typer.Exit(1)
+
+
+def feeds_dir(cfg: Settings) -> Path:
+    """[feeds] directory in slipway.toml (relative to it), else ./feeds."""
+    base = cfg.config_file.parent if cfg.config_file else cfg.project_dir
+    return base / str(cfg.section("feeds").get("directory", "feeds"))
+
+
+def print_result(result: ImportResult, table: str) -> None:
+    mode = "full feed" if result.full else "partial feed"
+    print(
+        f"imported {result.source} into {table} for tenant {result.tenant} "
+        f"({mode}, {result.rows} rows, {result.seconds:.2f} s)"
+    )
+    stats = "  ".join(f"{k} {v}" for k, v in result.stats().items())
+    log = f"  (import log #{result.log_id})" if result.log_id else ""
+    print(f"  {stats}{log}")
+    for err in result.errors[:ERRORS_SHOWN]:
+        column = err.column or "(row)"
+        print(f"  line {err.line}: {column} = {err.value!r}: {err.reason}")
+    if len(result.errors) > ERRORS_SHOWN:
+        print(f"  ... and {len(result.errors) - ERRORS_SHOWN} more (use --format json for all)")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(feed_app, name="feed", rich_help_panel="Data")
