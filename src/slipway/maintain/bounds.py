@@ -75,8 +75,21 @@ def retention_cutoff_time(now: datetime, interval: str, keep: Retention, tz: str
     return current - timedelta(days=days)
 
 
-def partition_name(table: str, lo: datetime | int, interval: str | int) -> str:
-    """messages_p2025_11 (month), _p2025_11_09 (day, week: its Monday), _p2025, _p100000."""
+def partition_name(
+    table: str, lo: datetime | int, interval: str | int, pattern: str | None = None
+) -> str:
+    """messages_p2025_11 (month), _p2025_11_09 (day, week: its Monday), _p2025, _p100000.
+
+    `pattern` overrides: strftime codes plus {table} (and {lo} for integer ranges), e.g.
+    "{table}_%Y_%m" for a project that already names its partitions messages_2025_11.
+    """
+    if pattern:
+        text = pattern.replace("{lo}", str(lo)) if isinstance(lo, int) else lo.strftime(pattern)
+        head, found, tail = text.partition("{table}")
+        if not found:
+            return text[:63]
+        # Keep the variable part whole; shorten the table name instead.
+        return head + table[: 63 - len(head) - len(tail)] + tail
     if isinstance(lo, int):
         suffix = f"_p{lo}" if lo >= 0 else f"_pm{-lo}"
     elif interval == "year":

@@ -14,7 +14,7 @@ from psycopg import sql
 
 from slipway.errors import ConfigError
 from slipway.maintain.config import CleanupRule, MaintainConfig
-from slipway.maintain.ddl import with_lock_retry
+from slipway.maintain.ddl import check_rls_visible, with_lock_retry
 from slipway.maintain.model import Action
 
 Conn = psycopg.Connection[Any]
@@ -47,6 +47,7 @@ def plan(conn: Conn, rule: CleanupRule) -> list[Action]:
     check_where(rule.where)
     if conn.execute("SELECT to_regclass(%s)", (rule.table,)).fetchone() == (None,):
         raise ConfigError(f"[maintain] cleanup: table {rule.table} does not exist")
+    check_rls_visible(conn, rule.table, "cleanup")
     query = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(_table(rule), sql.SQL(rule.where))
     row = conn.execute(query).fetchone()
     count = int(row[0]) if row else 0

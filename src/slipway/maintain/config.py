@@ -61,6 +61,7 @@ class PartitionRule:
     schedule: str = "daily"
     timezone: str = "UTC"  # where day/month boundaries fall for timestamptz keys
     start: int = 0  # first integer range when an integer-partitioned table is empty
+    name: str | None = None  # partition name pattern: strftime codes, {table}, {lo}
 
     @property
     def target(self) -> str:
@@ -189,7 +190,23 @@ def _partition(rule: dict[str, Any]) -> PartitionRule:
         schedule=_schedule(rule.get("schedule"), "daily", where),
         timezone=str(rule.get("timezone", "UTC")),
         start=int(rule.get("start", 0)),
+        name=_name_pattern(rule.get("name"), where),
     )
+
+
+def _name_pattern(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if (
+        not isinstance(value, str)
+        or "{table}" not in value
+        or not ("%" in value or "{lo}" in value)
+    ):
+        raise ConfigError(
+            f"{where}: name must contain {{table}} and strftime codes, e.g."
+            ' "{table}_%Y_%m" (or {lo} for integer ranges)'
+        )
+    return value
 
 
 def _retention(value: Any, interval: str | int, where: str) -> Retention | None:

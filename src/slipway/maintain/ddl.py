@@ -16,7 +16,7 @@ import psycopg
 from psycopg import errors as pgerrors
 
 from slipway.config import Settings
-from slipway.errors import LockBusy
+from slipway.errors import LockBusy, Refused
 
 T = TypeVar("T")
 Conn = psycopg.Connection[Any]
@@ -63,3 +63,22 @@ def with_lock_retry(
         f"{what}: could not get its lock within {lock_timeout:g}s after {retries + 1} tries;"
         " retry when the table is less busy or raise [maintain] lock_timeout"
     )
+
+
+_RLS_SQL = """
+SELECT r.rolname
+FROM pg_class c, pg_roles r
+WHERE c.oid = to_regclass(%s) AND r.rolname = current_user
+  AND c.relrowsecurity AND (c.relforcerowsecurity OR c.relowner <> r.oid)
+  AND NOT (r.rolsuper OR r.rolbypassrls)
+"""
+
+
+def check_rls_visible(conn: Conn, table: str, doing: str) -> None:
+    """Refuse when row level security would hide rows from this role (a silent partial job)."""
+    row = conn.execute(_RLS_SQL, (table,)).fetchone()
+    if row is not None:
+        raise Refused(
+            f"{table}: row level security hides rows from role {row[0]}, so {doing} would see"
+            " only some of them; run maintenance as a role with BYPASSRLS (or a superuser)"
+        )

@@ -19,7 +19,7 @@ from psycopg import sql
 from slipway.errors import ConfigError
 from slipway.maintain import bounds as b
 from slipway.maintain.config import MaintainConfig, PartitionRule
-from slipway.maintain.ddl import with_lock_retry
+from slipway.maintain.ddl import check_rls_visible, with_lock_retry
 from slipway.maintain.model import Action
 
 Conn = psycopg.Connection[Any]
@@ -146,7 +146,7 @@ def _create_action(
     conn: Conn, table: PartitionedTable, rule: PartitionRule, lo: Any, hi: Any
 ) -> Action | None:
     clash = [p for p in table.ranged if b.overlaps((p.lo, p.hi), (lo, hi))]
-    name = b.partition_name(table.name, lo, rule.interval)
+    name = b.partition_name(table.name, lo, rule.interval, rule.name)
     lo_sql = b.bound_literal(lo, table.key_type, rule.timezone)
     hi_sql = b.bound_literal(hi, table.key_type, rule.timezone)
     details: dict[str, Any] = {"partition": name, "from": lo_sql, "to": hi_sql}
@@ -310,6 +310,7 @@ def _rescue(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: A
     if default is None:  # DEFAULT vanished since planning: a plain create will do
         _create(conn, table, part, action)
         return
+    check_rls_visible(conn, f'"{default.schema}"."{default.name}"', "moving rows out of DEFAULT")
     if table.referenced:
         raise ConfigError(
             f"{table.name}: rows in DEFAULT cannot be moved while foreign keys"

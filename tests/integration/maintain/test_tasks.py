@@ -158,3 +158,36 @@ def test_only_due_rules_run_and_dry_run_records_nothing(db_conn: Conn, make_cfg:
     assert [r.target for r in tomorrow.rules] == ["summary"]
     weekly = run_maintenance(db_conn, cfg, schedule="weekly", only_due=False)
     assert [r.target for r in weekly.rules] == ["plain"]
+
+
+def test_cleanup_refuses_when_rls_hides_rows(db_url: str, db_conn: Conn, make_cfg: Any) -> None:
+    import uuid
+
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    role = f"slipway_owner_{uuid.uuid4().hex[:8]}"
+    db_conn.execute(f"CREATE ROLE {role} LOGIN")
+    try:
+        db_conn.execute(
+            "CREATE TABLE tokens (tenant int, expires_at timestamptz);"
+            "INSERT INTO tokens SELECT g % 3, now() - interval '1 day' FROM generate_series(1, 30) g;"
+            "ALTER TABLE tokens ENABLE ROW LEVEL SECURITY; ALTER TABLE tokens FORCE ROW LEVEL SECURITY;"
+            "CREATE POLICY t ON tokens USING (tenant = current_setting('app.tenant', true)::int);"
+            f"ALTER TABLE tokens OWNER TO {role}; GRANT CREATE ON SCHEMA public TO {role};"
+        )
+        info = conninfo_to_dict(db_url) | {"user": role}
+        cfg = make_cfg(cleanup=[{"table": "tokens", "where": "expires_at < now()"}])
+        with psycopg.connect(make_conninfo(**info), autocommit=True) as owner:
+            result = run_maintenance(owner, cfg, tasks=("cleanup",), only_due=False, now=NOW)
+        assert result.rules[0].error == (
+            f"tokens: row level security hides rows from role {role}, so cleanup would see only"
+            " some of them; run maintenance as a role with BYPASSRLS (or a superuser)"
+        )
+        assert db_conn.execute("SELECT count(*) FROM tokens").fetchone() == (30,)
+        # A superuser (or BYPASSRLS role) sees every row: all 30 go.
+        result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW)
+        assert result.actions[0].details["deleted"] == 30
+    finally:
+        db_conn.execute("DROP TABLE IF EXISTS tokens, slipway_maintenance_runs")
+        db_conn.execute(f"REVOKE ALL ON SCHEMA public FROM {role}")
+        db_conn.execute(f"DROP ROLE {role}")
