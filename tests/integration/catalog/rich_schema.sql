@@ -80,4 +80,25 @@ CREATE MATERIALIZED VIEW dealer_counts AS
     SELECT dealership_id, count(*) AS n FROM customers GROUP BY dealership_id;
 CREATE UNIQUE INDEX dealer_counts_pk ON dealer_counts (dealership_id);
 
+-- Indexes of every shape: the simple ones are written out by the introspection query itself
+-- and must read exactly like pg_get_indexdef().
+CREATE TABLE index_zoo ("Col A" text, b text COLLATE "C", c int, d varchar(20), e int[],
+                        st conversation_status, v positive_int, customer_id bigint);
+ALTER TABLE index_zoo ADD CONSTRAINT zoo_customer_fk FOREIGN KEY (customer_id)
+    REFERENCES customers (id) NOT VALID;
+CREATE INDEX "Weird idx" ON index_zoo ("Col A", c DESC);
+CREATE INDEX zoo_b ON index_zoo (b);
+CREATE INDEX zoo_collate ON index_zoo ("Col A" COLLATE "C");
+CREATE INDEX zoo_pattern ON index_zoo ("Col A" text_pattern_ops);
+CREATE INDEX zoo_varchar ON index_zoo (d);
+CREATE INDEX zoo_gin ON index_zoo USING gin (e);
+CREATE INDEX zoo_enum_domain ON index_zoo (st, v);
+CREATE INDEX zoo_fillfactor ON index_zoo (c) WITH (fillfactor = 50);
+CREATE UNIQUE INDEX zoo_nulls ON index_zoo (c) NULLS NOT DISTINCT;
+CREATE INDEX zoo_hash ON index_zoo USING hash (c);
+CREATE INDEX zoo_brin ON index_zoo USING brin (c);
+CREATE INDEX zoo_nulls_first ON index_zoo (c NULLS FIRST);
+CREATE INDEX zoo_include ON index_zoo (c) INCLUDE ("Col A", b) WHERE c > 0 AND b <> 'x';
+CREATE INDEX zoo_mixed ON index_zoo (c, lower("Col A"), b);
+
 CREATE TABLE slipway_history (id serial PRIMARY KEY, version text);
