@@ -44,10 +44,10 @@ def relation(range_var: Node | None) -> str:
 
 def type_name(type_node: Node | None) -> str:
     """The type's own name, lower case, without pg_catalog: int4, varchar, timestamp, serial."""
-    if not type_node:
+    names = type_node.get("names") if type_node else None
+    if not names:
         return ""
-    parts = strings(type_node.get("names"))
-    return parts[-1].lower() if parts else ""
+    return str(names[-1].get("String", {}).get("sval", "")).lower()
 
 
 def typmods(type_node: Node | None) -> list[int]:

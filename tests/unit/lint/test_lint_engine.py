@@ -194,3 +194,18 @@ def test_fail_on_thresholds() -> None:
     warn_only = lint([migration("0001", INDEX)])
     assert {f.severity for f in warn_only.findings} == {"warning"}
     assert not warn_only.fails("error") and warn_only.fails("warning")
+
+
+def test_rylie_reference_migrations_lint_cleanly_enough() -> None:
+    """The shipped example parses everywhere, and its tenant tables all have RLS."""
+    import pytest
+
+    from slipway.lint.sources import collect
+
+    folder = Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie" / "migrations"
+    if not folder.is_dir():
+        pytest.skip("examples/rylie not there yet")
+    result = lint(collect([folder]))
+    assert result.migrations >= 10
+    rules = {f.rule for f in result.findings}
+    assert not rules & {"syntax-error", "tenant-table-without-rls", "duplicate-version"}

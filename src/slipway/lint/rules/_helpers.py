@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from slipway.lint import nodes as n
 from slipway.lint.nodes import Node
@@ -25,10 +25,10 @@ class ColumnSite:
     primary: bool  # part of the primary key
     location: int | None = None  # byte offset of the column definition
     retype: bool = False  # ALTER COLUMN ... TYPE
+    type: str = field(init=False)  # int4, varchar, timestamptz...
 
-    @property
-    def type(self) -> str:
-        return n.type_name(self.type_node)
+    def __post_init__(self) -> None:
+        self.type = n.type_name(self.type_node)
 
     def has(self, contype: str) -> bool:
         return any(c.get("contype") == contype for c in self.constraints)

@@ -39,8 +39,9 @@ class ConstraintMissingNotValid(Rule):
         for table, con in added_constraints(ctx):
             is_check = con.get("contype") == "CONSTR_CHECK" and not con.get("skip_validation")
             if is_check and ctx.existed_before(table):
+                name = con.get("conname") or "(unnamed)"
                 yield Hit(
-                    f"CHECK constraint on existing table {table} scans every row while "
+                    f"CHECK constraint {name} on existing table {table} scans every row while "
                     "blocking reads and writes"
                 )
         for table, cmd in table_cmds(ctx, "AT_ValidateConstraint"):

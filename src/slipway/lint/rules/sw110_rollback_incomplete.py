@@ -38,7 +38,9 @@ def created(stmt: Statement) -> Iterator[Obj]:
     """Objects a statement creates."""
     node, kind = stmt.node, stmt.kind
     if kind == "CreateStmt":
-        yield "table", n.relation(node.get("relation")), ""
+        parents = node.get("inhRelations") if node.get("partbound") else None
+        parent = n.relation(parents[0].get("RangeVar")) if parents else ""
+        yield "table", n.relation(node.get("relation")), parent  # a partition goes with it
     elif kind == "IndexStmt" and node.get("idxname"):
         yield "index", str(node["idxname"]), n.relation(node.get("relation"))
     elif kind == "ViewStmt":
