@@ -1,0 +1,180 @@
+"""`slipway verify` (rollback round trips, or tenant isolation with --tenancy) and
+`slipway diff` (drift). Thin: parse options, call slipway.verify, render, map to exit codes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from slipway.cli.options import (
+    DatabaseUrlOpt,
+    FormatOpt,
+    MigrationsOpt,
+    OutputFormat,
+    QuietOpt,
+    is_quiet,
+    settings,
+)
+
+if TYPE_CHECKING:
+    from slipway.verify.drift import DriftReport
+    from slipway.verify.roundtrip import Result
+    from slipway.verify.tenancy import TenancyReport
+
+ScratchOpt = Annotated[
+    str | None,
+    typer.Option("--scratch-url", help="Use this EMPTY database as the scratch database "
+                 "(emptied again afterwards) instead of creating one next to the target.",
+                 show_default=False),
+]
+NoPrivilegesOpt = Annotated[
+    bool, typer.Option("--no-privileges", help="Do not compare grants and ownership.")
+]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("verify")(verify)
+    app.command("diff")(drift)
+
+
+def verify(
+    ctx: typer.Context,
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+    scratch_url: ScratchOpt = None,
+    no_privileges: NoPrivilegesOpt = False,
+    allow_no_rollback: Annotated[bool, typer.Option(
+        "--allow-no-rollback", help="A migration without a down script is not a failure.")] = False,
+    thorough: Annotated[bool, typer.Option(
+        "--thorough", help="Snapshot after the second up even when the rollback was exact.")] = False,
+    tenancy: Annotated[bool, typer.Option(
+        "--tenancy", help="Test tenant isolation (RLS) on the database instead, as a temporary "
+        "role, in a transaction that is rolled back.")] = False,
+    fmt: FormatOpt = OutputFormat.text,
+    quiet: QuietOpt = False,
+) -> None:
+    """Prove every migration's rollback on a scratch database: up, verify, down, compare
+    with the schema before, up again, compare with the schema after.
+
+    Verdicts: ok, rollback-incomplete, rollback-failed, verify-failed, no-rollback (and
+    up-failed, which stops the run). Exit 1 unless every verdict is ok.
+    """
+    cfg = settings(ctx, database_url, migrations)
+    if tenancy:
+        _tenancy(cfg, fmt)
+        return
+    from slipway.db import server_url
+    from slipway.migrations.layouts import load_folder
+    from slipway.verify.roundtrip import NO_ROLLBACK, OK, Options, verify_migrations
+    from slipway.verify.scratch import scratch_database
+
+    mset = load_folder(cfg.migrations_dir)
+    options = Options(privileges=not no_privileges, thorough=thorough)
+    quiet = is_quiet(ctx, quiet)
+    show = None if fmt is OutputFormat.json else (lambda r: _print_result(r, quiet))
+    server = None if scratch_url else server_url(cfg)
+    with scratch_database(server, scratch_url) as scratch:
+        results = verify_migrations(scratch, mset.migrations, options, show)
+    passing = {OK, NO_ROLLBACK} if allow_no_rollback else {OK}
+    if fmt is OutputFormat.json:
+        from slipway.cli.output import print_json
+
+        print_json([r.to_json() for r in results])
+    elif not quiet:
+        _print_summary(results, len(mset.migrations))
+    if any(r.verdict not in passing for r in results) or len(results) < len(mset.migrations):
+        raise typer.Exit(1)
+
+
+def _print_result(result: Result, quiet: bool) -> None:
+    if quiet and result.verdict == "ok":
+        return
+    mode = ", no transaction" if result.mode == "committed" else ""
+    print(f"{result.version} {result.name} ... {result.verdict} ({result.seconds:.2f}s{mode})",
+          flush=True)
+    if result.error:
+        print(f"    error: {result.error}")
+    for difference in result.differences:
+        print(f"    - {difference}")
+
+
+def _print_summary(results: list[Result], total: int) -> None:
+    from collections import Counter
+
+    counts = Counter(r.verdict for r in results)
+    parts = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
+    line = f"{len(results)} of {total} migration(s) verified: {parts or 'nothing to verify'}"
+    if len(results) < total:
+        line += f"; {total - len(results)} not verified (an up failed)"
+    print(line)
+
+
+def _tenancy(cfg: Any, fmt: OutputFormat) -> None:
+    from slipway.db import connect
+    from slipway.verify.tenancy import check_tenancy, default_setting
+
+    setting = str(cfg.section("tenancy").get("setting") or default_setting(cfg.tenant_column))
+    with connect(cfg) as conn:
+        report = check_tenancy(conn, cfg.tenant_column, setting)
+    if fmt is OutputFormat.json:
+        from slipway.cli.output import print_json
+
+        print_json(report.to_json())
+    else:
+        _print_tenancy(report)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+def _print_tenancy(report: TenancyReport) -> None:
+    print(f"tenant isolation on {report.tenant_column} (setting {report.setting}): "
+          f"{len(report.tables)} table(s)")
+    for finding in report.findings:
+        print(f"  {finding.kind}: {finding}")
+    failing = [f for f in report.findings if f.kind != "warning"]
+    print("ok: every tenant sees and changes only its own rows" if not failing
+          else f"{len(failing)} problem(s) found")
+
+
+def drift(
+    ctx: typer.Context,
+    database_url: DatabaseUrlOpt = None,
+    migrations: MigrationsOpt = None,
+    scratch_url: ScratchOpt = None,
+    no_privileges: NoPrivilegesOpt = False,
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Compare the live database with the schema its applied migrations produce (built on a
+    scratch database): objects added, changed or dropped by hand. Exit 1 on drift."""
+    from slipway.db import connect, server_url
+    from slipway.migrations.layouts import load_folder
+    from slipway.verify.drift import detect_drift
+    from slipway.verify.scratch import scratch_database
+
+    cfg = settings(ctx, database_url, migrations)
+    mset = load_folder(cfg.migrations_dir)
+    with connect(cfg) as target:
+        server = None if scratch_url else server_url(cfg)
+        with scratch_database(server, scratch_url) as scratch:
+            report = detect_drift(target, scratch, mset, cfg.table, privileges=not no_privileges)
+    if fmt is OutputFormat.json:
+        from slipway.cli.output import print_json
+
+        print_json(report.to_json())
+    else:
+        _print_drift(report)
+    if report.drifted:
+        raise typer.Exit(1)
+
+
+def _print_drift(report: DriftReport) -> None:
+    for version in report.edited:
+        print(f"note: migration {version} was edited after it was applied; "
+              "the expected schema uses the file as it is now")
+    if not report.changes:
+        print(f"no drift: the database matches its {len(report.applied)} applied migration(s)")
+        return
+    print(f"drift: {len(report.changes)} difference(s) from the applied migrations")
+    for change in report.changes:
+        print(f"  - {change.message}")

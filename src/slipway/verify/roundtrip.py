@@ -1,0 +1,257 @@
+"""Prove every rollback: up, snapshot, verify, down, compare, up again, compare.
+
+For each migration, in order, on a scratch database:
+
+    S0 = catalog before (the previous migration's final snapshot, not re-read)
+    up        -> S1;  the verify script runs (in a savepoint that is rolled back)
+    down      -> S2;  S2 must equal S0  (else rollback-incomplete, each difference named)
+    up again  -> S3;  S3 must equal S1
+
+Speed. A transactional migration runs up, S1, verify, down, S2, up, S3 inside ONE
+transaction: introspection sees the uncommitted DDL, and the down + second up sit in a
+SAVEPOINT. When everything matches, the transaction commits (keeping the second up); when
+the down fails or leaves differences, we ROLLBACK TO the savepoint, which puts the database
+back exactly in the 'after up' state S1 — so later migrations still run on the schema they
+expect, and one run reports every broken rollback. Nothing is rebuilt. S3 is only read when
+S2 differed from S0 (or with `thorough`): an identical catalog plus the same script gives
+the same catalog, so re-reading it would only cost time. The second up always runs.
+
+Non-transactional migrations (CREATE INDEX CONCURRENTLY, ...) run each step committed, the
+engine's way. After a broken rollback there is no savepoint to return to, so the scratch
+database is rebuilt: emptied and every up replayed through this migration.
+
+A transactional migration that PostgreSQL refuses to run in one transaction with its down
+(e.g. ALTER TYPE ... ADD VALUE followed by a use of the value) is retried the committed way.
+If an up itself fails, later migrations cannot be verified: the run stops there (verdict
+up-failed).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import psycopg
+
+from slipway.catalog.diff import ROLLBACK, Change, Wording, diff
+from slipway.catalog.introspect import introspect
+from slipway.catalog.model import Catalog
+from slipway.errors import MigrationFailed
+from slipway.migrations.model import Migration
+from slipway.verify.scratch import Scratch
+from slipway.verify.scripts import (
+    TRANSACTION_ONLY_SQLSTATES,
+    is_transactional,
+    run_committed,
+    run_in_transaction,
+    sqlstate,
+)
+
+Conn = psycopg.Connection[Any]
+OK, INCOMPLETE, FAILED = "ok", "rollback-incomplete", "rollback-failed"
+VERIFY_FAILED, NO_ROLLBACK, UP_FAILED = "verify-failed", "no-rollback", "up-failed"
+VERDICTS = (OK, INCOMPLETE, FAILED, VERIFY_FAILED, NO_ROLLBACK, UP_FAILED)
+AGAIN = Wording(added="extra after down and up again", removed="missing after down and up again")
+
+
+@dataclass
+class Result:
+    version: str
+    name: str
+    verdict: str = OK
+    differences: list[str] = field(default_factory=list)
+    error: str | None = None
+    mode: str = "transaction"  # or "committed" (non-transactional migration)
+    seconds: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"version": self.version, "name": self.name, "verdict": self.verdict,
+                "differences": self.differences, "error": self.error}
+
+
+@dataclass(frozen=True)
+class Options:
+    privileges: bool = True  # compare grants and ownership
+    thorough: bool = False  # snapshot after the second up even when the down was exact
+
+
+class _Restore(Exception):
+    """Roll back to the 'after up' savepoint."""
+
+
+class _Retry(Exception):
+    """PostgreSQL refused this in one transaction: verify the migration step by step."""
+
+
+class Verifier:
+    """Verifies migrations one after another on one scratch database."""
+
+    def __init__(self, scratch: Scratch, options: Options = Options()) -> None:
+        self.scratch, self.options = scratch, options
+        self.conn = self._connect()
+        self.before = self.snapshot()
+
+    def _connect(self) -> Conn:
+        conn = self.scratch.connect()
+        conn.execute("SET jit = off")  # catalog queries are short; JIT compiles for seconds
+        return conn
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def snapshot(self) -> Catalog:
+        return introspect(self.conn, include_privileges=self.options.privileges)
+
+    def compare(self, before: Catalog, after: Catalog, wording: Wording = ROLLBACK) -> list[str]:
+        changes: list[Change] = diff(before, after, compare_privileges=self.options.privileges,
+                                     compare_owner=self.options.privileges, wording=wording)
+        return [str(c) for c in changes]
+
+    def run(self, migrations: Sequence[Migration],
+            on_result: Callable[[Result], None] | None = None) -> list[Result]:
+        results: list[Result] = []
+        for index, migration in enumerate(migrations):
+            started = time.perf_counter()
+            result = self.verify_one(migrations, index)
+            result.seconds = time.perf_counter() - started
+            results.append(result)
+            if on_result:
+                on_result(result)
+            if result.verdict == UP_FAILED:
+                break
+        return results
+
+    def verify_one(self, migrations: Sequence[Migration], index: int) -> Result:
+        migration = migrations[index]
+        result = Result(migration.version, migration.name)
+        scripts = (migration.up, migration.down, migration.verify)
+        if all(is_transactional(s) for s in scripts):
+            try:
+                self._in_transaction(migration, result)
+                return _decide(result, migration)
+            except _Retry:
+                result = Result(migration.version, migration.name)
+        result.mode = "committed"
+        self._committed(migrations, index, result)
+        return _decide(result, migration)
+
+    # -- one transaction, savepoints -------------------------------------------------------
+
+    def _in_transaction(self, m: Migration, result: Result) -> None:
+        try:
+            with self.conn.transaction():
+                if not self._step(result, "up", lambda: run_in_transaction(self.conn, m.up)):
+                    raise _Restore
+                after_up = self.snapshot()
+                self._verify_script(m, result)
+                if m.down is not None:
+                    self._down_and_up(m, result, after_up)
+                self.before = after_up
+        except _Restore:  # the up failed: nothing of this migration stays
+            pass
+
+    def _down_and_up(self, m: Migration, result: Result, after_up: Catalog) -> None:
+        assert m.down is not None
+        down = m.down
+        try:
+            with self.conn.transaction():
+                if not self._step(result, "down", lambda: run_in_transaction(self.conn, down)):
+                    raise _Restore
+                result.differences += self.compare(self.before, self.snapshot())
+                if not self._step(result, "up again", lambda: run_in_transaction(self.conn, m.up)):
+                    raise _Restore
+                if result.differences or self.options.thorough:
+                    result.differences += self.compare(after_up, self.snapshot(), AGAIN)
+                if result.differences:
+                    raise _Restore
+        except _Restore:
+            pass  # back to the 'after up' state S1, exactly
+
+    def _step(self, result: Result, what: str, action: Callable[[], None]) -> bool:
+        """Run one script; record its failure in `result`. False when it failed."""
+        try:
+            action()
+            return True
+        except MigrationFailed as exc:
+            if sqlstate(exc) in TRANSACTION_ONLY_SQLSTATES and result.mode == "transaction":
+                raise _Retry from exc
+            if what == "up":
+                result.verdict, result.error = UP_FAILED, str(exc)
+            elif what == "down":
+                result.verdict, result.error = FAILED, str(exc)
+            else:
+                result.differences.append(f"up failed after the rollback: {exc}")
+            return False
+
+    def _verify_script(self, m: Migration, result: Result) -> None:
+        if m.verify is None:
+            return
+        check = m.verify
+        try:
+            with self.conn.transaction(force_rollback=True):  # a verify script changes nothing
+                run_in_transaction(self.conn, check)
+        except MigrationFailed as exc:
+            result.verdict, result.error = VERIFY_FAILED, str(exc)
+
+    # -- step by step, committed -----------------------------------------------------------
+
+    def _committed(self, migrations: Sequence[Migration], index: int, result: Result) -> None:
+        m = migrations[index]
+        if not self._step(result, "up", lambda: run_committed(self.conn, m.up)):
+            return  # the run stops here
+        after_up = self.snapshot()
+        self._verify_script(m, result)
+        broken = m.down is not None and not self._committed_round(m, result, after_up)
+        if broken:
+            self._rebuild(migrations[: index + 1])
+        self.before = after_up
+
+    def _committed_round(self, m: Migration, result: Result, after_up: Catalog) -> bool:
+        """down, compare, up, compare; False when the database is not back in state S1."""
+        down = m.down
+        assert down is not None
+        if not self._step(result, "down", lambda: run_committed(self.conn, down)):
+            return False
+        result.differences += self.compare(self.before, self.snapshot())
+        if not self._step(result, "up again", lambda: run_committed(self.conn, m.up)):
+            return False
+        if not result.differences and not self.options.thorough:
+            return True
+        again = self.compare(after_up, self.snapshot(), AGAIN)
+        result.differences += again
+        return not again
+
+    def _rebuild(self, migrations: Sequence[Migration]) -> None:
+        """Empty the scratch database and replay these ups (after a broken committed step)."""
+        self.conn.close()
+        self.scratch.reset()
+        self.conn = self._connect()
+        for m in migrations:
+            run_committed(self.conn, m.up)
+
+
+def _decide(result: Result, migration: Migration) -> Result:
+    """The one-word verdict: the worst thing that happened."""
+    if result.verdict in (UP_FAILED, FAILED):
+        return result
+    if migration.down is None and result.verdict == OK:
+        result.verdict = NO_ROLLBACK
+    if result.differences:
+        if result.verdict == VERIFY_FAILED:
+            result.differences.append(f"verify script failed: {result.error}")
+        result.verdict = INCOMPLETE
+        result.error = None
+    return result
+
+
+def verify_migrations(scratch: Scratch, migrations: Sequence[Migration],
+                      options: Options = Options(),
+                      on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    """Verify `migrations` (in order) on an empty scratch database."""
+    verifier = Verifier(scratch, options)
+    try:
+        return verifier.run(migrations, on_result)
+    finally:
+        verifier.close()
