@@ -53,6 +53,9 @@ def lint_command(
     docs: Annotated[
         bool, typer.Option("--docs", help="Print docs/rules.md (Markdown for every rule) and exit.")
     ] = False,
+    no_cache: Annotated[
+        bool, typer.Option("--no-cache", help="Lint even if an unchanged result is cached.")
+    ] = False,
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -67,7 +70,8 @@ def lint_command(
         fmt.value,
         fail_on.value,
         settings(ctx, None, migrations),
-        is_quiet(ctx, quiet),
+        quiet=is_quiet(ctx, quiet),
+        use_cache=not no_cache,
     )
     raise typer.Exit(code)
 

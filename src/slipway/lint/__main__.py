@@ -1,7 +1,7 @@
 """`python -m slipway.lint [PATHS] [options]`: `slipway lint` without the typer CLI shell.
 
 Options: -f/--format text|json|sarif|github, --fail-on error|warning, -m/--migrations DIR,
--q/--quiet, --explain RULE, --list, --docs. For CI steps, editors and a launcher fast path,
+-q/--quiet, --no-cache, --explain RULE, --list, --docs. For CI steps, editors and a launcher fast path,
 where start-up time matters: typer (with pydantic) costs more to import than the lint itself,
 and so would argparse, hence the small hand-written parser.
 """
@@ -16,7 +16,7 @@ from slipway.errors import ConfigError, SlipwayError
 _CHOICES = {"--format": ("text", "json", "sarif", "github"), "--fail-on": ("error", "warning")}
 _ALIASES = {"-f": "--format", "-m": "--migrations", "-q": "--quiet"}
 _VALUED = {"--format", "--fail-on", "--migrations", "--explain"}
-_FLAGS = {"--quiet", "--list", "--docs"}
+_FLAGS = {"--quiet", "--list", "--docs", "--no-cache"}
 
 
 def parse_args(argv: list[str]) -> tuple[list[Path], dict[str, str]]:
@@ -58,7 +58,14 @@ def main(argv: list[str] | None = None) -> int:
         from slipway.lint.run import run
 
         settings = load_settings(migrations=opts.get("--migrations"))
-        return run(paths, opts["--format"], opts["--fail-on"], settings, "--quiet" in opts)
+        return run(
+            paths,
+            opts["--format"],
+            opts["--fail-on"],
+            settings,
+            quiet="--quiet" in opts,
+            use_cache="--no-cache" not in opts,
+        )
     except SlipwayError as exc:
         from slipway.cli.output import print_error
 

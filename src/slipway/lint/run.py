@@ -1,6 +1,8 @@
 """One lint run as the command line does it: collect, lint, print, exit code.
 
 Shared by `slipway lint` (typer) and `python -m slipway.lint` (no typer: starts faster).
+The engine, the rules and the migration loader are imported only when the result is not in
+the cache (slipway.lint.cache), so an unchanged folder is linted by a lookup.
 """
 
 from __future__ import annotations
@@ -9,19 +11,43 @@ import sys
 from pathlib import Path
 
 from slipway.config import Settings
-from slipway.lint.config import LintConfig
-from slipway.lint.engine import lint
 from slipway.lint.findings import LintResult
 from slipway.lint.render import renderer
-from slipway.lint.sources import collect
 
 
-def run(paths: list[Path], fmt: str, fail_on: str, settings: Settings, quiet: bool = False) -> int:
+def run(
+    paths: list[Path],
+    fmt: str,
+    fail_on: str,
+    settings: Settings,
+    quiet: bool = False,
+    use_cache: bool = True,
+) -> int:
     """Lint `paths` (default: the settings' migrations folder); return the exit code."""
     targets = paths or [_relative(settings.migrations_dir)]
-    result = lint(collect(targets), LintConfig.from_settings(settings))
+    result = _cached(targets, settings) if use_cache else _lint(targets, settings)
     _print(result, fmt, quiet)
     return 1 if result.fails(fail_on) else 0
+
+
+def _lint(targets: list[Path], settings: Settings) -> LintResult:
+    from slipway.lint.config import LintConfig
+    from slipway.lint.engine import lint
+    from slipway.lint.sources import collect
+
+    return lint(collect(targets), LintConfig.from_settings(settings))
+
+
+def _cached(targets: list[Path], settings: Settings) -> LintResult:
+    from slipway.lint import cache
+
+    config = {"lint": settings.section("lint"), "tenant": settings.tenant_column}
+    key = cache.fingerprint(targets, config)
+    result = cache.load(key)
+    if result is None:
+        result = _lint(targets, settings)
+        cache.store(key, result)
+    return result
 
 
 def _relative(path: Path) -> Path:
