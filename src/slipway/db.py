@@ -53,7 +53,7 @@ def start_embedded(project_dir: Path, database: str = EMBEDDED_DATABASE) -> str:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            server = pgserver.get_server(pgdata, cleanup_mode=None)
+            server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
     except Exception as exc:  # pgserver raises plain exceptions from subprocess/psutil
         raise ConnectionFailed(
             f"could not start the embedded PostgreSQL in {pgdata}: {exc}",
@@ -89,7 +89,7 @@ def stop_embedded(project_dir: Path) -> bool:
 
     with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
         warnings.simplefilter("ignore")
-        from pgserver._commands import pg_ctl
+        from pgserver._commands import pg_ctl  # type: ignore[attr-defined]
 
     user = "pgserver" if hasattr(os, "geteuid") and os.geteuid() == 0 else None
     try:

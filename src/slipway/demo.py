@@ -130,8 +130,8 @@ class Demo:
                              "AND tablename NOT LIKE 'slipway%'")
         rls = self.scalar("SELECT count(*) FROM pg_class WHERE relrowsecurity AND relforcerowsecurity "
                           "AND relnamespace = 'public'::regnamespace")
-        return [f"applied {len(report.results)} migrations: {tables} tables, "
-                f"{rls} with row level security enabled and forced"]
+        return [(f"applied {len(report.results)} migrations: {tables} tables, "
+                f"{rls} with row level security enabled and forced")]
 
     def scalar(self, query: str, params: tuple[Any, ...] = ()) -> Any:
         with self.connect() as conn:
@@ -151,8 +151,8 @@ class Demo:
                 "(SELECT count(DISTINCT tableoid) FROM messages)"
             ).fetchone()
         assert counts is not None
-        return [f"{counts[0]} dealerships, {counts[1]} users, {counts[2]} conversations, "
-                f"{counts[3]} messages across {counts[4]} message partitions"]
+        return [(f"{counts[0]} dealerships, {counts[1]} users, {counts[2]} conversations, "
+                f"{counts[3]} messages across {counts[4]} message partitions")]
 
     def feed(self) -> list[str]:
         from slipway.feeds.importer import import_feed
@@ -224,5 +224,5 @@ class Demo:
             result = run_maintenance(conn, cfg, only_due=False)
         lines = [f"{len(result.rules)} rules from [maintain], {len(result.actions)} actions"
                  + ("" if result.ok else " (some failed)")]
-        lines += [f"  {action.summary()}" for action in result.actions[:12]]
+        lines += [f"  {action.summary}" for action in result.actions[:12]]
         return lines

@@ -9,9 +9,10 @@ to the session, so a killed run releases it when its connection goes away.
 
 from __future__ import annotations
 
+import contextlib
 import time
 import zlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from slipway.config import Settings
 from slipway.errors import LockBusy
@@ -92,12 +93,12 @@ class MigrationLock:
             self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", lock_key(self.table))
         self.held = False
 
-    def __enter__(self) -> MigrationLock:
+    def __enter__(self) -> Self:
         self.acquire()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        try:
+        import psycopg
+
+        with contextlib.suppress(psycopg.Error):  # a broken connection releases the lock itself
             self.release()
-        except Exception:  # a broken connection releases the lock by itself
-            pass

@@ -9,8 +9,7 @@ from pathlib import Path
 
 def normalize_sql(text: str) -> str:
     """Text as checksummed: no BOM, LF line endings (a CRLF checkout is not drift)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 

@@ -4,7 +4,7 @@ layout and version scheme."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from slipway.errors import ConfigError
@@ -56,7 +56,7 @@ def slugify(description: str) -> str:
 
 def next_version(mset: MigrationSet, now: datetime | None = None) -> str:
     """The next version in the scheme the folder already uses (0001 for an empty folder)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     if not mset.migrations:
         return "0001"
     last = mset.migrations[-1].version

@@ -41,8 +41,8 @@ def test_lock_waiter_does_not_deadlock_create_index_concurrently(cli: Cli, db_co
     wait_for(lambda: bool(query(db_conn, "SELECT 1 FROM pg_stat_activity WHERE query LIKE '%pg_sleep(1.5)%' AND pid <> pg_backend_pid()")))
     second = cli.spawn("up")
     started = time.monotonic()
-    out1, err1 = first.communicate(timeout=60)
-    out2, err2 = second.communicate(timeout=60)
+    _out1, err1 = first.communicate(timeout=60)
+    _out2, err2 = second.communicate(timeout=60)
     assert first.returncode == 0, err1
     assert second.returncode == 0, err2
     assert time.monotonic() - started < 20

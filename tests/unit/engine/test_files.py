@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -178,7 +178,7 @@ def test_mask_url_hides_passwords() -> None:
 
 
 def test_next_version_follows_the_folders_scheme(tmp_path: Path) -> None:
-    now = datetime(2026, 11, 22, 9, 30, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 22, 9, 30, 0, tzinfo=UTC)
     assert next_version(load_folder(tmp_path), now) == "0001"
     write(tmp_path, "0009_a.sql")
     assert next_version(load_folder(tmp_path), now) == "0010"
