@@ -21,7 +21,7 @@ _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, None: 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 
 
-def parse_duration(text: str | float | int, what: str = "duration") -> float:
+def parse_duration(text: str | float, what: str = "duration") -> float:
     """'2s', '500ms', '1m', '1.5' (seconds) -> seconds as a float."""
     if isinstance(text, (int, float)):
         return float(text)
