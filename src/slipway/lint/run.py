@@ -59,13 +59,15 @@ def _relative(path: Path) -> Path:
 
 
 def _print(result: LintResult, fmt: str, quiet: bool) -> None:
+    if fmt == "text" and quiet:  # -q: only error findings, no summary
+        errors = [f for f in result.findings if f.severity == "error"]
+        text = renderer("text")(LintResult(errors, result.files, result.migrations))
+        sys.stdout.write("".join(text.splitlines(keepends=True)[:-1]))
+        return
     if fmt == "text" and sys.stdout.isatty():
         from slipway.cli.output import console
         from slipway.lint.render.text import render
 
         console().print(render(result, color=True), end="")
         return
-    text = renderer(fmt)(result)
-    if fmt == "text" and quiet:
-        text = "".join(text.splitlines(keepends=True)[:-1])
-    sys.stdout.write(text)
+    sys.stdout.write(renderer(fmt)(result))

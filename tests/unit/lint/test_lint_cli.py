@@ -164,3 +164,16 @@ def test_fast_entry_point_arguments() -> None:
     for bad in (["--format", "xml"], ["--nope"], ["--fail-on"], ["--explain"]):
         with pytest.raises(ConfigError):
             parse_args(bad)
+
+
+def test_quiet_prints_only_errors(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {"0001_a.sql": "CREATE INDEX i ON leads (s);\nDROP DATABASE x;"}
+    monkeypatch.chdir(_project(tmp_path, files))
+    result = CliRunner().invoke(app, ["lint", "-q"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "migrations/0001_a.sql:2:1 error ban-drop-database DROP DATABASE x in a migration",
+        "  help: Drop databases by hand, not in a migration.",
+    ]
