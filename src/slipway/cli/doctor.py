@@ -41,6 +41,9 @@ def doctor(
     no_crud: Annotated[bool, typer.Option("--no-crud", help="Skip the CRUD and cascade "
                                           "validation (which writes in a rolled-back "
                                           "transaction).")] = False,
+    crud_tables: Annotated[int, typer.Option("--crud-tables", min=0, help="Validate CRUD on at "
+                                             "most this many tables below the tenant root "
+                                             "(0: all).")] = 100,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
@@ -52,7 +55,8 @@ def doctor(
 
     conf = settings(ctx, database_url, migrations)
     url = server_url(conf)
-    options = DoctorOptions(crud=not no_crud, load_clients=load, load_seconds=load_seconds,
+    options = DoctorOptions(crud=not no_crud, crud_tables=crud_tables,
+                            load_clients=load, load_seconds=load_seconds,
                             database_label=mask_url(url), url=url)
     with connect(conf) as conn:
         report = run_doctor(conn, conf, options)

@@ -22,6 +22,7 @@ from slipway.report.model import CheckResult, Finding, Report
 @dataclass(frozen=True)
 class DoctorOptions:
     crud: bool = True
+    crud_tables: int = 100  # tables below the tenant root the CRUD check validates; 0 = all
     load_clients: int = 0
     load_seconds: float = 5.0
     database_label: str = ""  # masked URL for the report header
@@ -65,7 +66,7 @@ def collect(conn: Any, settings: Settings, checks: list[Check],
     if options.crud:
         from slipway.health.crud import run_crud
 
-        facts.extra["crud"] = run_crud(conn, facts)
+        facts.extra["crud"] = run_crud(conn, facts, options.crud_tables)
     if options.load_clients > 0:
         from slipway.health.loadtest import run_load
 

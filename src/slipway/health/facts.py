@@ -121,3 +121,15 @@ def gather(conn: Any, facts: Facts, names: set[str]) -> None:
         from slipway.health.derived import gather_derived
 
         gather_derived(conn, facts, names)
+    add_index_sizes(facts)
+
+
+def add_index_sizes(facts: Facts) -> None:
+    """index_bytes and total_bytes per table, summed from the indexes fact (sizing each index
+    once is much cheaper than pg_indexes_size + pg_total_relation_size per table)."""
+    per: dict[int, int] = {}
+    for ix in facts.get("indexes"):
+        per[int(ix["table_oid"])] = per.get(int(ix["table_oid"]), 0) + int(ix["bytes"] or 0)
+    for t in facts.get("tables"):
+        t["index_bytes"] = per.get(int(t["oid"]), 0)
+        t["total_bytes"] = int(t["table_bytes"] or 0) + t["index_bytes"]

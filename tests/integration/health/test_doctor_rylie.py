@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import pglast
 import psycopg
 import pytest
 from conftest import Built, create_database, doctor, drop_database, url_for
@@ -34,7 +35,9 @@ def rylie(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             for script in _up_scripts():
-                conn.execute(script.read_text(encoding="utf-8"))
+                # statement by statement: CREATE INDEX CONCURRENTLY refuses a transaction block
+                for statement in pglast.split(script.read_text(encoding="utf-8")):
+                    conn.execute(statement)
             conn.execute("ANALYZE")
         yield Built(url=url, project=project, report=doctor(url, project))
     finally:

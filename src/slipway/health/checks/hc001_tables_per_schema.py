@@ -6,7 +6,7 @@ from slipway.health.checks import Outcome, check, info, size
 from slipway.health.facts import Facts
 
 
-@check("HC001", "tables-per-schema", "schema", facts=("tables",), informational=True)
+@check("HC001", "tables-per-schema", "schema", facts=("tables", "indexes"), informational=True)
 def tables_per_schema(facts: Facts) -> Outcome:
     """How many tables each schema holds, and how big they are.
 

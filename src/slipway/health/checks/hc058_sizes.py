@@ -13,7 +13,7 @@ def _rows(t: Row) -> int:
     return max(int(t["reltuples"] or 0), int(t["n_live_tup"] or 0), 0)
 
 
-@check("HC058", "sizes", "performance", facts=("tables", "database"), informational=True)
+@check("HC058", "sizes", "performance", facts=("tables", "indexes", "database"), informational=True)
 def sizes(facts: Facts) -> Outcome:
     """The database size and the largest tables with their indexes.
 

@@ -8,18 +8,21 @@ SELECT i.indexrelid AS oid, i.indrelid AS table_oid, n.nspname AS schema,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        i.indisunique AS is_unique, i.indisprimary AS is_primary,
        i.indisvalid AS is_valid, i.indisready AS is_ready,
-       (SELECT k.conname FROM pg_constraint k WHERE k.conindid = i.indexrelid
-          AND k.conrelid = i.indrelid AND k.contype IN ('p', 'u', 'x') LIMIT 1) AS constraint_name,
+       k.conname AS constraint_name,
        ARRAY(SELECT coalesce(a.attname, 'expr') FROM unnest(i.indkey) WITH ORDINALITY u(num, o)
                LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = u.num
               ORDER BY u.o)::text[] AS column_names,
-       s.idx_scan, pg_relation_size(i.indexrelid) AS bytes
+       -- pages as of the last build, VACUUM or ANALYZE: sizing 10,000 indexes exactly costs
+       -- 10,000 stat calls
+       s.idx_scan, x.relpages::bigint * current_setting('block_size')::bigint AS bytes
   FROM pg_index i
   JOIN pg_class x ON x.oid = i.indexrelid
   JOIN pg_class t ON t.oid = i.indrelid
   JOIN pg_namespace n ON n.oid = t.relnamespace
   JOIN pg_am am ON am.oid = x.relam
   LEFT JOIN pg_stat_user_indexes s ON s.indexrelid = i.indexrelid
+  LEFT JOIN pg_constraint k ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid
+                           AND k.contype IN ('p', 'u', 'x')
  WHERE t.relkind IN ('r', 'p', 'm')
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname NOT LIKE 'pg\_toast%%'
