@@ -9,7 +9,6 @@ counting the script's `line_offset`).
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,26 +80,19 @@ class ParsedScript:
 
 
 class _Lines:
-    """Byte offset -> (line, column) for one UTF-8 text."""
+    """Byte offset -> (line, column) for one UTF-8 text (counting in C: bytes.count/rfind)."""
 
     def __init__(self, data: bytes, line_offset: int) -> None:
         self.data = data
         self.offset = line_offset
-        self.starts = [0]
-        find = data.find
-        pos = find(b"\n")
-        while pos != -1:
-            self.starts.append(pos + 1)
-            pos = find(b"\n", pos + 1)
 
     def line_index(self, byte: int) -> int:
-        return bisect_right(self.starts, byte) - 1
+        return self.data.count(b"\n", 0, byte)
 
     def locate(self, byte: int) -> tuple[int, int]:
-        index = self.line_index(byte)
-        start = self.starts[index]
+        start = self.data.rfind(b"\n", 0, byte) + 1
         column = len(self.data[start:byte].decode("utf-8", "replace")) + 1
-        return index + 1 + self.offset, column
+        return self.data.count(b"\n", 0, byte) + 1 + self.offset, column
 
 
 def _skip_trivia(data: bytes, pos: int, end: int) -> int:

@@ -14,6 +14,8 @@ class RequireConcurrentIndexCreation(Rule):
     build. Tables created earlier in the same migration are empty and not reported; a table
     created by an earlier migration is. slipway runs a migration that contains CONCURRENTLY
     outside a transaction, and cleans up an INVALID index left by a failed attempt on retry.
+    A partitioned table cannot be indexed CONCURRENTLY: the help then says how to build the
+    index partition by partition.
 
     **Anti-pattern**
 
@@ -40,7 +42,17 @@ class RequireConcurrentIndexCreation(Rule):
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         node = ctx.stmt.node
         table = n.relation(node.get("relation"))
-        if not node.get("concurrent") and ctx.existed_before(table):
+        if node.get("concurrent") or not ctx.existed_before(table):
+            return
+        known = ctx.state.tables.get(table)
+        if known is not None and known.partition_key:
+            yield Hit(
+                f"creating an index on existing partitioned table {table} blocks writes to "
+                "every partition for the whole build",
+                help="CREATE INDEX ON ONLY the parent, CREATE INDEX CONCURRENTLY on each "
+                "partition, then ALTER INDEX ... ATTACH PARTITION each one.",
+            )
+        else:
             yield Hit(
                 f"creating an index on existing table {table} without CONCURRENTLY "
                 "blocks writes for the whole build"
