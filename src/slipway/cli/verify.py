@@ -114,9 +114,11 @@ def _tenancy(cfg: Any, fmt: OutputFormat) -> None:
     from slipway.db import connect
     from slipway.verify.tenancy import check_tenancy, default_setting
 
-    setting = str(cfg.section("tenancy").get("setting") or default_setting(cfg.tenant_column))
+    section = cfg.section("tenancy")
+    setting = str(section.get("setting") or default_setting(cfg.tenant_column))
+    role = section.get("role")
     with connect(cfg) as conn:
-        report = check_tenancy(conn, cfg.tenant_column, setting)
+        report = check_tenancy(conn, cfg.tenant_column, setting, str(role) if role else None)
     if fmt is OutputFormat.json:
         from slipway.cli.output import print_json
 

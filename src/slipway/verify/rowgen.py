@@ -9,6 +9,7 @@ Unpopulatable with PostgreSQL's reason, so the caller can say so instead of pass
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import uuid
@@ -46,7 +47,7 @@ SELECT con.conrelid, con.contype, con.conname, con.confrelid,
              JOIN pg_attribute ON attrelid = con.confrelid AND attnum = k.n ORDER BY k.i),
        pg_get_constraintdef(con.oid)
   FROM pg_constraint con
- WHERE con.contype IN ('f', 'c') AND con.conrelid <> 0
+ WHERE con.contype IN ('f', 'c', 'p') AND con.conrelid <> 0
 """
 _ENUMS = "SELECT enumtypid, enumlabel FROM pg_enum ORDER BY enumtypid, enumsortorder"
 _LITERAL = re.compile(r"'((?:[^']|'')*)'|(?<![\w.])(-?\d+(?:\.\d+)?)")
@@ -92,6 +93,7 @@ class Table:
     options: str
     columns: list[Column] = field(default_factory=list)
     fks: list[ForeignKey] = field(default_factory=list)
+    key: tuple[str, ...] = ()  # primary key columns
     # constraint name -> (its columns, candidate literals written in it)
     checks: dict[str, tuple[tuple[str, ...], list[str]]] = field(default_factory=dict)
 
@@ -105,6 +107,15 @@ class Table:
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    def where(self, row: Row) -> tuple[sql.Composable, tuple[Any, ...]]:
+        """A condition matching exactly `row`: by primary key (a trigger may have updated
+        the row since, moving it), else by its physical position."""
+        if self.key and all(row.values.get(k) is not None for k in self.key):
+            parts = [sql.SQL("{} = %s::{}").format(sql.Identifier(k), sql.SQL(col.type))
+                     for k in self.key if (col := self.column(k)) is not None]
+            return sql.SQL(" AND ").join(parts), tuple(row.values[k] for k in self.key)
+        return sql.SQL("tableoid = %s AND ctid = %s::tid"), (row.tableoid, row.ctid)
 
 
 @dataclass(frozen=True)
@@ -126,7 +137,9 @@ def load_tables(conn: Conn) -> tuple[dict[int, Table], dict[int, list[str]]]:
     for oid, kind, name, ref, cols, ref_cols, definition in conn.execute(_CONSTRAINTS).fetchall():
         if oid not in tables:
             continue
-        if kind == "f":
+        if kind == "p":
+            tables[oid].key = tuple(cols)
+        elif kind == "f":
             tables[oid].fks.append(ForeignKey(name, tuple(cols), ref, tuple(ref_cols)))
         else:
             literals = [m.group(1) if m.group(1) is not None else m.group(2)
@@ -148,7 +161,7 @@ def plain_value(col: Column, n: int, enums: dict[int, list[str]]) -> str:
     if cat == "B":
         return "true"
     if cat == "N":
-        return str(n)
+        return str(n % 30000 + 1) if name == "int2" else str(n)
     if cat == "I":
         return f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}"
     if cat == "T":
@@ -193,26 +206,57 @@ class RowMaker:
         for fk in table.fks:
             required = any((c := table.column(name)) is not None and c.not_null
                            for name in fk.columns)
-            if not required or fk.columns == (self.tenant_column,):
+            if fk.columns == (self.tenant_column,):
                 continue
+            cached = self.rows.get((fk.ref_oid, tenant or ""))
+            if not required and cached is None:
+                continue  # NULL will do; but link to a parent we already have (triggers
+                # often check that siblings agree, e.g. a message and its conversation)
             parent_table = self.tables.get(fk.ref_oid)
             if parent_table is None:
                 raise Unpopulatable(f"foreign key {fk.name} points outside the user schemas")
-            parent = self.ensure(parent_table, tenant)
+            parent = cached or self.ensure(parent_table, tenant)
             for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
                 values[col] = parent.values.get(ref)
+        self._implied(table, tenant, values)
         if tenant is not None and table.column(self.tenant_column) is not None:
             values[self.tenant_column] = tenant
         return values
 
+    def _implied(self, table: Table, tenant: str | None, values: dict[str, str | None]) -> None:
+        """References by naming convention, without a foreign key (partitioned parents can't
+        have one): NOT NULL `message_id` + `message_created_at` -> a row of `messages`."""
+        by_name = {(t.schema, t.name): t for t in self.tables.values() if t.kind in "rp"}
+        for col in table.columns:
+            if col.name in values or not col.not_null or col.has_default:
+                continue
+            if not col.name.endswith("_id") or col.name == self.tenant_column:
+                continue
+            base = col.name[:-3]
+            parent_table = next((by_name[(table.schema, n)] for n in (base + "s", base + "es", base)
+                                 if (table.schema, n) in by_name), None)
+            if parent_table is None or parent_table.column("id") is None or parent_table is table:
+                continue
+            parent = self.rows.get((parent_table.oid, tenant or "")) or self.ensure(
+                parent_table, tenant)
+            values[col.name] = parent.values.get("id")
+            for other in table.columns:
+                rest = other.name[len(base) + 1:]
+                if other.name.startswith(base + "_") and other.name not in values and rest != "id":
+                    if parent_table.column(rest) is not None:
+                        values[other.name] = parent.values.get(rest)
+
     def insert(self, table: Table, given: dict[str, str | None]) -> Row:
-        """Insert a row with `given` plus generated NOT NULL values, retrying on CHECKs."""
+        """Insert a row with `given` plus generated NOT NULL values, retrying on CHECKs:
+        a CHECK that fails gets its NULL columns filled, then the values written in it."""
         tries: dict[str, int] = {}
+        fill: set[str] = set()
         error: Exception | None = None
         for _ in range(MAX_ATTEMPTS):
             values = dict(given)
             for col in table.columns:
-                if col.name not in values and col.not_null and not col.has_default:
+                wanted = (col.not_null and not col.has_default) or col.name in fill
+                if col.name not in values and wanted:
                     values[col.name] = self.value(table, col, tries.get(col.name, 0))
             try:
                 with self.conn.transaction():
@@ -220,9 +264,12 @@ class RowMaker:
             except psycopg.errors.CheckViolation as exc:
                 error = exc
                 cols = table.checks.get(exc.diag.constraint_name or "", ((), []))[0]
+                empty = {c for c in cols if c not in values
+                         and not getattr(table.column(c), "has_default", True)}
                 if not cols:
                     break
-                for col_name in cols:
+                fill |= empty
+                for col_name in set(cols) - empty - set(given):
                     tries[col_name] = tries.get(col_name, 0) + 1
             except psycopg.errors.UniqueViolation as exc:
                 error = exc
@@ -237,13 +284,7 @@ class RowMaker:
     def value(self, table: Table, col: Column, attempt: int = 0) -> str:
         self._n += 1
         if attempt:
-            literals = [lit for cols, lits in table.checks.values() if col.name in cols
-                        for lit in lits]
-            numbers = [x for x in literals if re.fullmatch(r"-?\d+(\.\d+)?", x)]
-            if col.category == "N":  # a bound, then just inside it
-                candidates = numbers + [str(int(float(x)) + 1) for x in numbers]
-            else:
-                candidates = [x for x in literals if x not in numbers] + numbers
+            candidates = _candidates(table, col, self._n)
             if attempt <= len(candidates):
                 return candidates[attempt - 1]
         return plain_value(col, self._n, self.enums)
@@ -271,3 +312,21 @@ class RowMaker:
         assert row is not None  # INSERT ... RETURNING of one row returns one row
         names = [c.name for c in table.columns]
         return Row(int(row[0]), str(row[1]), dict(zip(names, row[2:], strict=True)))
+
+
+def _candidates(table: Table, col: Column, n: int) -> list[str]:
+    """Values to try when a CHECK rejected the plain one: what the constraints spell out,
+    then shapes that CHECKs often demand (a future time, a sha256 hex digest, an email)."""
+    literals = [lit for cols, lits in table.checks.values() if col.name in cols for lit in lits]
+    numbers = [x for x in literals if re.fullmatch(r"-?\d+(\.\d+)?", x)]
+    if col.category == "N":  # a bound, then just inside it
+        return numbers + [str(int(float(x)) + 1) for x in numbers]
+    if col.base_type == "bytea":
+        return [f"\\x{int(float(x)):02x}" for x in numbers if 0 <= float(x) < 256]
+    if col.category == "D":
+        return ["2099-01-01 00:00:00+00", "2000-01-01 00:00:00+00"]
+    words = [x for x in literals if x not in numbers]
+    sized = [f"s{n}".ljust(int(float(x)), "x")[: int(float(x))] for x in numbers
+             if 0 < float(x) <= 1000]  # char_length(c) = 17, BETWEEN 4 AND 12, ...
+    return words + sized + numbers + [hashlib.sha256(f"s{n}".encode()).hexdigest(),
+                                      f"s{n}@example.com", "https://example.com", "+15555550100"]

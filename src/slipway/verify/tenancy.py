@@ -70,11 +70,15 @@ def default_setting(tenant_column: str) -> str:
 
 
 def check_tenancy(conn: Conn, tenant_column: str = "dealership_id",
-                  setting: str | None = None) -> TenancyReport:
-    """Test every table with `tenant_column`; `conn` must be autocommit and idle."""
+                  setting: str | None = None, app_role: str | None = None) -> TenancyReport:
+    """Test every table with `tenant_column`; `conn` must be autocommit and idle.
+
+    With `app_role` (the application's role, `[tenancy] role`) the test role is a member of
+    it and has exactly its privileges; without, it gets DML on every table but partitions.
+    """
     run = _Run(conn, tenant_column, setting or default_setting(tenant_column))
     with conn.transaction(force_rollback=True):
-        run.prepare()
+        run.prepare(app_role)
         run.check()
     return run.report
 
@@ -85,10 +89,11 @@ class _Run:
         self.report = TenancyReport(column, setting)
         self.role = f"slipway_tenancy_{secrets.token_hex(5)}"
         self.rows: dict[int, tuple[Row, Row]] = {}  # table oid -> (A's row, B's row)
-        self.tenants: tuple[str, str] = ("", "")
+        self.tenants: tuple[str, ...] = ()  # A, B and C (C has no rows: a clean insert target)
         self.tenant_type = "text"
+        self.privileges: dict[int, set[str]] = {}
 
-    def prepare(self) -> None:
+    def prepare(self, app_role: str | None) -> None:
         tables, enums = load_tables(self.conn)
         self.tables = [t for t in tables.values() if t.column(self.column) is not None]
         tenant_tables = [t for t in self.tables if t.kind in "rp" and not t.is_partition]
@@ -96,7 +101,8 @@ class _Run:
             raise ConfigError(f"no table has the tenant column {self.column}: "
                               "set [tenancy] column in slipway.toml")
         self.maker = RowMaker(self.conn, tables, enums, self.column)
-        self._create_role()
+        self._create_role(app_role)
+        self._read_privileges()
         self._make_tenants(tables, tenant_tables)
         for table in tenant_tables:
             self.report.tables.append(table.display)
@@ -106,18 +112,19 @@ class _Run:
             except Unpopulatable as exc:
                 self._find(table, "populate", "untested", f"{exc}; not tested")
 
-    def _create_role(self) -> None:
+    def _create_role(self, app_role: str | None) -> None:
         role = sql.Identifier(self.role)
         self.conn.execute(sql.SQL(
-            "CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE NOINHERIT"
+            "CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE INHERIT"
         ).format(role))
-        if not self.conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
-                                 ).fetchone()[0]:  # type: ignore[index]
+        if not _scalar(self.conn, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
             self.conn.execute(sql.SQL("GRANT {} TO current_user").format(role))
-        schemas = {t.schema for t in self.tables} | {
-            str(r[0]) for r in self.conn.execute(
-                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%'"
-                " AND nspname <> 'information_schema'").fetchall()}
+        if app_role:
+            self._join(app_role)
+            return
+        schemas = {str(r[0]) for r in self.conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%'"
+            " AND nspname <> 'information_schema'").fetchall()}
         for schema in sorted(schemas):
             ident = sql.Identifier(schema)
             for grant in ("GRANT USAGE ON SCHEMA {} TO {}",
@@ -125,6 +132,34 @@ class _Run:
                           "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}",
                           "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {} TO {}"):
                 self.conn.execute(sql.SQL(grant).format(ident, role))
+        for table in self.tables:  # applications go through the partitioned parent
+            if table.is_partition:
+                self.conn.execute(sql.SQL("REVOKE ALL ON {} FROM {}").format(table.ident, role))
+
+    def _join(self, app_role: str) -> None:
+        """Become a member of the application's role (its privileges, not its attributes)."""
+        row = self.conn.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s",
+                                (app_role,)).fetchone()
+        if row is None:
+            raise ConfigError(f"[tenancy] role {app_role} does not exist in this database: "
+                              "create it or fix slipway.toml")
+        if row[0] or row[1]:
+            self.report.findings.append(Finding(
+                f"role {app_role}", "role", "leak",
+                "the application role is SUPERUSER or BYPASSRLS: no policy applies to it"))
+        self.conn.execute(sql.SQL("GRANT {} TO {}").format(
+            sql.Identifier(app_role), sql.Identifier(self.role)))
+
+    def _read_privileges(self) -> None:
+        rows = self.conn.execute(
+            """SELECT t.oid, ARRAY(SELECT p FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE']) p
+                                  WHERE has_table_privilege(%s, t.oid, p))
+                 FROM unnest(%s::oid[]) AS t(oid)""",
+            (self.role, [t.oid for t in self.tables])).fetchall()
+        self.privileges = {int(oid): set(privs) for oid, privs in rows}
+
+    def _may(self, table: Table, privilege: str) -> bool:
+        return privilege in self.privileges.get(table.oid, set())
 
     def _make_tenants(self, tables: dict[int, Table], tenant_tables: list[Table]) -> None:
         """Two tenants: two rows of the table the tenant column points at (the tenant root)."""
@@ -135,25 +170,24 @@ class _Run:
         column = tenant_tables[0].column(self.column)
         assert column is not None
         self.tenant_type = column.type
-        if not refs:  # no tenant root: any two distinct values of the column's type
-            self.tenants = (self.maker.value(tenant_tables[0], column),
-                            self.maker.value(tenant_tables[0], column))
+        if not refs:  # no tenant root: distinct values of the column's type
+            self.tenants = tuple(self.maker.value(tenant_tables[0], column) for _ in range(3))
             return
         (root_oid, key), _ = refs.most_common(1)[0]
         root = tables[root_oid]
         try:
-            a, b = (self.maker.insert(root, self.maker.values_for(root, None)) for _ in range(2))
+            rows = [self.maker.insert(root, self.maker.values_for(root, None)) for _ in range(3)]
         except Unpopulatable as exc:
             raise ConfigError(f"cannot create test tenants in {root.display}: {exc}") from exc
-        self.tenants = (str(a.values[key]), str(b.values[key]))
+        self.tenants = tuple(str(row.values[key]) for row in rows)
 
     def check(self) -> None:
         for table in self.tables:
-            if table.kind == "m":
-                self._find(table, "read other", "warning", "a materialized view has no row "
-                           "level security: grant it to no application role")
-        readable = [t for t in self.tables if t.oid in self.rows or t.kind == "v"
-                    or (t.is_partition and t.kind in "rp")]
+            if table.kind == "m" and self._may(table, "SELECT"):
+                self._find(table, "read other", "warning", "the role can read this materialized "
+                           "view, which has no row level security: revoke it")
+        readable = [t for t in self.tables if self._may(t, "SELECT") and (
+            t.oid in self.rows or t.kind == "v" or (t.is_partition and t.kind in "rp"))]
         for table in readable:  # before the setting ever exists in this session
             self._sees_nothing(table, None, "read without tenant")
         for table in readable:
@@ -196,7 +230,7 @@ class _Run:
             self._find(table, operation, "leak", f"{seen} row(s) visible {state}")
 
     def _tenant_a(self, table: Table) -> None:
-        a, b = self.tenants
+        a = self.tenants[0]
         col = sql.Identifier(self.column)
         cast = sql.SQL(self.tenant_type)
         query = sql.SQL("SELECT count(*) FROM {} WHERE {} IS DISTINCT FROM %s::{}")
@@ -218,35 +252,44 @@ class _Run:
                        "isolation is unproven; create it WITH (security_invoker = true)")
 
     def _writes(self, table: Table, row_a: Row, row_b: Row) -> None:
-        a, b = self.tenants
-        where = sql.SQL("tableoid = %s AND ctid = %s::tid")
+        a, b = self.tenants[:2]
         col = sql.Identifier(self.column)
-        select = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(table.ident, where)
-        update = sql.SQL("UPDATE {} SET {} = {} WHERE {}").format(table.ident, col, col, where)
+        (where_a, key_a), (where_b, key_b) = table.where(row_a), table.where(row_b)
+        def select(w: sql.Composable) -> sql.Composable:
+            return sql.SQL("SELECT count(*) FROM {} WHERE {}").format(table.ident, w)
+        def update(w: sql.Composable) -> sql.Composable:
+            return sql.SQL("UPDATE {} SET {} = {} WHERE {}").format(table.ident, col, col, w)
+        def delete(w: sql.Composable) -> sql.Composable:
+            return sql.SQL("DELETE FROM {} WHERE {}").format(table.ident, w)
         move = sql.SQL("UPDATE {} SET {} = %s::{} WHERE {}").format(
-            table.ident, col, sql.SQL(self.tenant_type), where)
-        delete = sql.SQL("DELETE FROM {} WHERE {}").format(table.ident, where)
-        key_a, key_b = (row_a.tableoid, row_a.ctid), (row_b.tableoid, row_b.ctid)
-        own = {"read own": (select, key_a), "update own": (update, key_a),
-               "delete own": (delete, key_a)}
-        for operation, (query, key) in own.items():
-            try:
-                done = self._as_role(a, query, key)
-            except psycopg.errors.ForeignKeyViolation:
-                continue  # RLS let it through; a child row (ours) blocked it
-            except psycopg.Error as exc:
-                self._find(table, operation, "error", _reason(exc))
-                continue
-            if done == 0:
-                self._find(table, operation, "denied", "tenant A cannot do this to its own row")
-        other = {"update other": (update, key_b), "delete other": (delete, key_b),
-                 "move to other": (move, (b, *key_a))}
-        for operation, (query, params) in other.items():
-            if self._blocked_quietly(a, query, params) is False:
+            table.ident, col, sql.SQL(self.tenant_type), where_a)
+        own = {"read own": ("SELECT", select(where_a)), "update own": ("UPDATE", update(where_a)),
+               "delete own": ("DELETE", delete(where_a))}
+        for operation, (privilege, query) in own.items():
+            if self._may(table, privilege):
+                self._own(table, operation, query, key_a)
+        other = {"update other": ("UPDATE", update(where_b), key_b),
+                 "delete other": ("DELETE", delete(where_b), key_b),
+                 "move to other": ("UPDATE", move, (b, *key_a))}
+        for operation, (privilege, query, params) in other.items():
+            if self._may(table, privilege) and self._blocked_quietly(a, query, params) is False:
                 self._find(table, operation, "leak", f"tenant A can {operation.split()[0]} a "
                            f"row of tenant B" if operation != "move to other" else
                            "tenant A can move its row to tenant B")
-        self._inserts(table)
+        if self._may(table, "INSERT"):
+            self._inserts(table, row_a)
+
+    def _own(self, table: Table, operation: str, query: sql.Composable,
+             params: tuple[Any, ...]) -> None:
+        try:
+            done = self._as_role(self.tenants[0], query, params)
+        except psycopg.errors.ForeignKeyViolation:
+            return  # RLS let it through; a child row (ours) blocked it
+        except psycopg.Error as exc:
+            self._find(table, operation, "error", _reason(exc))
+            return
+        if done == 0:
+            self._find(table, operation, "denied", "tenant A cannot do this to its own row")
 
     def _blocked_quietly(self, tenant: str, query: sql.Composable,
                          params: tuple[Any, ...]) -> bool:
@@ -256,12 +299,19 @@ class _Run:
         except psycopg.Error:
             return True
 
-    def _inserts(self, table: Table) -> None:
-        a, b = self.tenants
-        for tenant, operation in ((a, "insert own"), (b, "insert other")):
+    def _inserts(self, table: Table, row_a: Row) -> None:
+        """A row for A must go in, one for another tenant must not. The other tenant is C,
+        which has no rows, and A's own row is deleted (as owner) first, so a per-tenant
+        UNIQUE constraint cannot decide the outcome instead of the policies."""
+        a, c = self.tenants[0], self.tenants[2]
+        where, key = table.where(row_a)
+        delete = sql.SQL("DELETE FROM {} WHERE {}").format(table.ident, where)
+        for tenant, operation in ((a, "insert own"), (c, "insert other")):
             values = self.maker.values_for(table, tenant)
             try:
                 with self.conn.transaction(force_rollback=True):
+                    if tenant == a:
+                        self._quietly(delete, key)
                     self.conn.execute("SELECT set_config(%s, %s, true)", (self.setting, a))
                     self.conn.execute(sql.SQL("SET LOCAL ROLE {}").format(
                         sql.Identifier(self.role)))
@@ -273,7 +323,14 @@ class _Run:
                     kind = "untested" if exc.sqlstate == "23505" else "denied"
                     self._find(table, operation, kind, str(exc))
             if inserted and operation == "insert other":
-                self._find(table, operation, "leak", "tenant A can insert a row for tenant B")
+                self._find(table, operation, "leak", "tenant A can insert a row for another tenant")
+
+    def _quietly(self, query: sql.Composable, params: tuple[Any, ...]) -> None:
+        try:
+            with self.conn.transaction():
+                self.conn.execute(query, params)
+        except psycopg.Error:
+            pass  # e.g. a child row refers to it: the insert is tried anyway
 
 
 def _reason(exc: psycopg.Error) -> str:
@@ -296,3 +353,8 @@ def _invoker(view: Table) -> bool:
     options = view.options.lower().split(",")
     return any(o in options for o in ("security_invoker=true", "security_invoker=on",
                                      "security_invoker=1", "security_invoker=yes"))
+
+
+def _scalar(conn: Conn, query: str) -> Any:
+    row = conn.execute(query).fetchone()
+    return row[0] if row else None

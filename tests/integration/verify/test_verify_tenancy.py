@@ -1,0 +1,147 @@
+"""`slipway verify --tenancy`: planted leaks are found, sound isolation passes, no trace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from verify_helpers import slipway
+
+from slipway.errors import ConfigError
+from slipway.migrations.execute import run_script
+from slipway.migrations.layouts import load_folder
+from slipway.verify.tenancy import check_tenancy
+
+Conn = psycopg.Connection[Any]
+TENANT = "NULLIF(current_setting('app.current_dealership_id', true), '')::uuid"
+SOUND = f"""
+CREATE TABLE dealerships (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), name text NOT NULL);
+CREATE TABLE customers (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  dealership_id uuid NOT NULL REFERENCES dealerships (id),
+  email varchar(40) NOT NULL UNIQUE,
+  status text NOT NULL CHECK (status IN ('new', 'active')),
+  score int NOT NULL CHECK (score BETWEEN 90 AND 95),
+  phone text CHECK (phone IS NULL OR char_length(phone) = 12),
+  CONSTRAINT reachable CHECK (phone IS NOT NULL OR status = 'new')
+);
+CREATE TABLE leads (
+  id serial PRIMARY KEY,
+  dealership_id uuid NOT NULL REFERENCES dealerships (id),
+  customer_id bigint NOT NULL REFERENCES customers (id),
+  touched_at timestamptz
+);
+CREATE FUNCTION touch_customer() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN UPDATE customers SET score = score WHERE id = NEW.customer_id; RETURN NEW; END $$;
+CREATE TRIGGER leads_touch AFTER INSERT ON leads FOR EACH ROW EXECUTE FUNCTION touch_customer();
+ALTER TABLE customers ENABLE ROW LEVEL SECURITY;
+ALTER TABLE customers FORCE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON customers USING (dealership_id = {TENANT});
+ALTER TABLE leads ENABLE ROW LEVEL SECURITY;
+CREATE POLICY tenant ON leads USING (dealership_id = {TENANT});
+CREATE VIEW lead_list WITH (security_invoker = true) AS SELECT id, dealership_id FROM leads;
+"""
+LEAKY = """
+CREATE TABLE notes (id serial PRIMARY KEY, dealership_id uuid NOT NULL REFERENCES dealerships,
+                    body text NOT NULL);
+CREATE TABLE wide (id serial PRIMARY KEY, dealership_id uuid NOT NULL REFERENCES dealerships);
+ALTER TABLE wide ENABLE ROW LEVEL SECURITY;
+CREATE POLICY everything ON wide USING (true);
+CREATE VIEW customer_list AS SELECT id, dealership_id, email FROM customers;
+"""
+
+
+def _trace(conn: Conn) -> tuple[Any, ...]:
+    """Everything the check could leave behind: rows, roles, grants."""
+    rows = conn.execute(
+        "SELECT (SELECT count(*) FROM dealerships), (SELECT count(*) FROM customers),"
+        " (SELECT count(*) FROM leads),"
+        " (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'slipway_tenancy%'),"
+        " (SELECT string_agg(relname || coalesce(relacl::text, ''), ',' ORDER BY relname)"
+        "    FROM pg_class WHERE relnamespace = 'public'::regnamespace)").fetchone()
+    assert rows is not None
+    return tuple(rows)
+
+
+def test_sound_isolation_passes_and_leaves_no_trace(db_conn: Conn) -> None:
+    db_conn.execute(SOUND)
+    db_conn.execute("INSERT INTO dealerships (name) VALUES ('real')")
+    before = _trace(db_conn)
+    report = check_tenancy(db_conn)
+    assert report.tables == ["customers", "leads"]
+    assert report.findings == [] and not report.failed
+    assert _trace(db_conn) == before
+
+
+def test_planted_leaks_are_reported_with_table_and_operation(db_conn: Conn) -> None:
+    db_conn.execute(SOUND + LEAKY)
+    report = check_tenancy(db_conn)
+    found = {(f.table, f.operation) for f in report.findings if f.kind == "leak"}
+    for table in ("notes", "wide"):
+        for operation in ("read without tenant", "read other", "update other", "delete other",
+                          "move to other", "insert other", "read with empty tenant"):
+            assert (table, operation) in found, (table, operation)
+    assert ("customer_list", "read other") in found
+    assert not any(f.table in ("customers", "leads", "lead_list") for f in report.findings)
+    by_table = {f.table: f.message for f in report.findings if f.operation == "read other"}
+    assert "row level security is not enabled" in by_table["notes"]
+    assert "a policy is too wide" in by_table["wide"]
+    assert "security_invoker" in by_table["customer_list"]
+    assert report.failed
+
+
+def test_unset_setting_that_errors_and_untestable_tables_are_reported(db_conn: Conn) -> None:
+    db_conn.execute(SOUND + """
+CREATE TABLE strict (id serial PRIMARY KEY, dealership_id uuid NOT NULL REFERENCES dealerships);
+ALTER TABLE strict ENABLE ROW LEVEL SECURITY;
+CREATE POLICY p ON strict USING (dealership_id = current_setting('app.current_dealership_id')::uuid);
+CREATE TABLE coded (id serial PRIMARY KEY, dealership_id uuid NOT NULL REFERENCES dealerships,
+                    code text NOT NULL CHECK (code ~ '^[0-9]{3}$'));
+""")
+    report = check_tenancy(db_conn)
+    kinds = {(f.table, f.operation): f for f in report.findings}
+    assert kinds[("strict", "read without tenant")].kind == "error"
+    assert "unrecognized configuration parameter" in kinds[("strict", "read without tenant")].message
+    assert kinds[("strict", "read with empty tenant")].kind == "error"
+    assert kinds[("coded", "populate")].kind == "untested"
+    assert "coded_code_check" in kinds[("coded", "populate")].message
+    assert report.failed
+
+
+def test_app_role_and_missing_column(db_conn: Conn) -> None:
+    db_conn.execute(SOUND)
+    with pytest.raises(ConfigError, match="no table has the tenant column tenant_id"):
+        check_tenancy(db_conn, "tenant_id")
+    with pytest.raises(ConfigError, match="role nobody_here_x does not exist"):
+        check_tenancy(db_conn, app_role="nobody_here_x")
+    report = check_tenancy(db_conn, app_role="pg_read_all_data")  # reads, cannot write
+    assert not report.failed, report.findings
+
+
+def test_rylie_passes(db_conn: Conn) -> None:
+    folder = Path(__file__).resolve().parents[3] / "src/slipway/examples/rylie/migrations"
+    for migration in load_folder(folder).migrations:
+        run_script(db_conn, migration.up)
+    report = check_tenancy(db_conn, "dealership_id", "app.current_dealership_id", "rylie_app")
+    assert len(report.tables) >= 20
+    assert report.findings == [], [str(f) for f in report.findings]
+
+
+def test_cli_reads_tenancy_settings_and_exits_1_on_leak(project: Path, db_url: str,
+                                                        db_conn: Conn) -> None:
+    db_conn.execute(SOUND.replace("app.current_dealership_id", "app.dealer"))
+    (project / "slipway.toml").write_text('[tenancy]\nsetting = "app.dealer"\n')
+    run = slipway(project, db_url, "verify", "--tenancy")
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "ok: every tenant sees and changes only its own rows" in run.stdout
+    db_conn.execute(LEAKY)
+    run = slipway(project, db_url, "verify", "--tenancy", "--format", "json")
+    assert run.returncode == 1
+    data = json.loads(run.stdout)
+    assert data["ok"] is False and data["setting"] == "app.dealer"
+    assert {"table": "wide", "operation": "read other", "kind": "leak"}.items() <= next(
+        f for f in data["findings"] if f["table"] == "wide" and f["operation"] == "read other"
+    ).items()
