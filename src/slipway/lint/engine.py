@@ -170,6 +170,9 @@ def _resolve_ignores(run: _Run) -> None:
     for parsed in run.scripts:
         for comment in parsed.ignores:
             names = set()
+            if not comment.names and not comment.squawk and unknown is not None:
+                hit = Hit("slipway-ignore names no rule: it suppresses nothing")
+                run.emit(*unknown, hit, parsed.origin(-1, comment.line, comment.column))
             for raw_name in comment.names:
                 name = known.get(raw_name.lower())
                 if name:

@@ -16,7 +16,10 @@ from slipway.lint.parse import SqlSyntaxError, parse_statements
 from slipway.lint.state import Origin
 from slipway.migrations.model import Script
 
-_IGNORE = re.compile(rb"--[ \t]*(slipway|squawk)-ignore(-file)?\b[ \t]*([^\r\n]*)")
+# `-- slipway-ignore[-file][:] rule[, rule...] [-- why]`; a reason after `--` or `:` is kept out.
+_IGNORE = re.compile(
+    rb"--[ \t]*(slipway|squawk)-ignore(-file)?\b[ \t]*:?[ \t]*((?:(?!--)[^\r\n:#])*)"
+)
 _WS = b" \t\r\n\f\v"
 
 

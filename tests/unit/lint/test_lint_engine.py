@@ -209,3 +209,13 @@ def test_rylie_reference_migrations_lint_cleanly_enough() -> None:
     assert result.migrations >= 10
     rules = {f.rule for f in result.findings}
     assert not rules & {"syntax-error", "tenant-table-without-rls", "duplicate-version"}
+
+
+def test_ignore_comment_may_carry_a_reason() -> None:
+    for comment in (
+        "-- slipway-ignore require-concurrent-index-creation -- table is tiny",
+        "-- slipway-ignore: require-concurrent-index-creation: table is tiny",
+    ):
+        rules = lint_one(f"{comment}\n{INDEX}")
+        assert "require-concurrent-index-creation" not in rules
+        assert "unknown-ignore" not in rules
