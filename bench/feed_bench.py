@@ -75,7 +75,14 @@ def build_database() -> str:
     up = re.compile(r"^\d+_[\w-]+\.sql$")
     with psycopg.connect(url_for(name), autocommit=True) as conn:
         for script in sorted(p for p in (RYLIE / "migrations").iterdir() if up.match(p.name)):
-            conn.execute(script.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+            text = script.read_text(encoding="utf-8")
+            if "CONCURRENTLY" in text:  # cannot run in a transaction block: one by one
+                import pglast
+
+                for statement in pglast.split(text):
+                    conn.execute(statement.encode())
+            else:
+                conn.execute(text.encode())
         if not conn.execute("SELECT 1 FROM dealerships WHERE id = %s", (TENANT,)).fetchone():
             conn.execute("INSERT INTO dealerships (name) VALUES ('Sunset Motors')")
         for table in ("vehicles", "inventory_imports", "dealerships"):

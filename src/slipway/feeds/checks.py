@@ -78,10 +78,12 @@ def _vin(value: str) -> str:
 
 def _int_check(low: float | None, high: float | None, limit: int) -> Check:
     def check(value: str) -> str:
-        text = value.replace(",", "") if "," in value else value
-        digits = text[1:] if text[:1] == "-" else text
-        if not (digits.isascii() and digits.isdigit()):
-            raise _Bad("not a whole number")
+        text = value
+        if not (text.isdigit() and text.isascii()):  # the common case is plain digits
+            text = text.replace(",", "")
+            digits = text[1:] if text[:1] == "-" else text
+            if not (digits.isdigit() and digits.isascii()):
+                raise _Bad("not a whole number")
         number = int(text)
         if (low is not None and number < low) or (high is not None and number > high):
             raise _Bad(f"out of range {_fmt(low)}..{_fmt(high)}")
@@ -115,10 +117,13 @@ def _list_check(separator: str) -> Check:
     """Lists stay text here; SQL turns `a, b,c` into ["a","b","c"] (see sql.list_expr).
 
     Only odd spacing, empty items or JSON-special characters need work in Python."""
-    odd = (separator * 2, "  ", separator + " " + separator)
+    double, spaced = separator * 2, separator + " " + separator
 
     def check(value: str) -> str:
-        if any(o in value for o in odd) or value[0] == separator or value[-1] == separator:
+        if (
+            double in value or "  " in value or spaced in value
+            or value[0] == separator or value[-1] == separator
+        ):  # fmt: skip
             items = (i.strip() for i in value.split(separator))
             value = separator.join(i for i in items if i)
         if '"' in value or "\\" in value or not value.isprintable():

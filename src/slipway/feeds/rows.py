@@ -87,7 +87,7 @@ class RowConverter:
                 if canonical is not value:
                     row[pos], text = canonical, None
         for sources, header in self._required:
-            if not any(row[p] for p in sources):
+            if not row[sources[0]] and not any(row[p] for p in sources[1:]):
                 problems.append(RowError(line, header, "", "required value is empty"))
         return self._finish(line, row, text, problems)
 

@@ -24,6 +24,7 @@ MIGRATIONS = Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie
 MAPPING = MIGRATIONS.parent / "feeds" / "vehicles.toml"
 OWNER = "slipway_feed_owner"
 _UP = re.compile(r"^\d+_[\w-]+\.sql$")
+_CONCURRENTLY = re.compile(r"^\s*(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY", re.I | re.M)
 
 
 def up_scripts() -> list[Path]:
@@ -32,12 +33,25 @@ def up_scripts() -> list[Path]:
     return sorted(p for p in MIGRATIONS.iterdir() if _UP.match(p.name))
 
 
+def apply_script(conn: psycopg.Connection[Any], path: Path) -> None:
+    """One up script: in one go, or statement by statement when it builds indexes
+    CONCURRENTLY (which cannot run in a transaction block)."""
+    text = path.read_text(encoding="utf-8")
+    if not _CONCURRENTLY.search(text):
+        conn.execute(text.encode())
+        return
+    import pglast
+
+    for statement in pglast.split(text):
+        conn.execute(statement.encode())
+
+
 def build_schema(conn: psycopg.Connection[Any]) -> None:
     """Apply the Rylie schema (or the contract fixture) and hand the tables to OWNER."""
     scripts = up_scripts()
     if scripts:
         for script in scripts:
-            conn.execute(script.read_text(encoding="utf-8"))  # type: ignore[arg-type]
+            apply_script(conn, script)
         conn.execute((HERE / "contract_supplement.sql").read_text())  # type: ignore[arg-type]
     else:
         conn.execute((HERE / "contract_schema.sql").read_text())  # type: ignore[arg-type]
