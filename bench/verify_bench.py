@@ -92,11 +92,11 @@ def section(count: int, rows: list[tuple[float, int, float, int]], load: str) ->
     lines = [
         "## verify",
         "",
-        f"Round-trip verification of a {count}-migration corpus (`bench/corpus.py`, seed 7; "
+        (f"Round-trip verification of a {count}-migration corpus (`bench/corpus.py`, seed 7; "
         "every migration has an exact rollback): `slipway verify` against the hand-rolled "
         "method (per migration: up, `pg_dump --schema-only`, down, `pg_dump`, diff, up again). "
         f"`python bench/verify_bench.py`; {len(rows)} round(s), best of each; "
-        f"load average at start: {load}.",
+        f"load average at start: {load}."),
         "",
         "| method | seconds | rollbacks reported broken |",
         "|---|---:|---:|",

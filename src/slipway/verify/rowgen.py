@@ -108,14 +108,14 @@ class Table:
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
 
-    def where(self, row: Row) -> tuple[sql.Composable, tuple[Any, ...]]:
+    def where(self, row: Row) -> tuple[sql.Composed, tuple[Any, ...]]:
         """A condition matching exactly `row`: by primary key (a trigger may have updated
         the row since, moving it), else by its physical position."""
         if self.key and all(row.values.get(k) is not None for k in self.key):
             parts = [sql.SQL("{} = %s::{}").format(sql.Identifier(k), sql.SQL(col.type))
                      for k in self.key if (col := self.column(k)) is not None]
             return sql.SQL(" AND ").join(parts), tuple(row.values[k] for k in self.key)
-        return sql.SQL("tableoid = %s AND ctid = %s::tid"), (row.tableoid, row.ctid)
+        return sql.Composed([sql.SQL("tableoid = %s AND ctid = %s::tid")]), (row.tableoid, row.ctid)
 
 
 @dataclass(frozen=True)
@@ -242,9 +242,9 @@ class RowMaker:
             values[col.name] = parent.values.get("id")
             for other in table.columns:
                 rest = other.name[len(base) + 1:]
-                if other.name.startswith(base + "_") and other.name not in values and rest != "id":
-                    if parent_table.column(rest) is not None:
-                        values[other.name] = parent.values.get(rest)
+                if (other.name.startswith(base + "_") and other.name not in values
+                        and rest != "id" and parent_table.column(rest) is not None):
+                    values[other.name] = parent.values.get(rest)
 
     def insert(self, table: Table, given: dict[str, str | None]) -> Row:
         """Insert a row with `given` plus generated NOT NULL values, retrying on CHECKs:
@@ -295,9 +295,11 @@ class RowMaker:
         returning = sql.SQL(", ").join(
             sql.SQL("{}::text").format(sql.Identifier(c.name)) for c in table.columns
         )
+        query: sql.Composed
         if values:
-            query = sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING tableoid::oid, ctid::text, {}")
-            query = query.format(
+            query = sql.SQL(
+                "INSERT INTO {} ({}) VALUES ({}) RETURNING tableoid::oid, ctid::text, {}"
+            ).format(
                 table.ident,
                 sql.SQL(", ").join(sql.Identifier(name) for name in values),
                 sql.SQL(", ").join(
@@ -306,8 +308,9 @@ class RowMaker:
                 returning,
             )
         else:
-            query = sql.SQL("INSERT INTO {} DEFAULT VALUES RETURNING tableoid::oid, ctid::text, {}")
-            query = query.format(table.ident, returning)
+            query = sql.SQL(
+                "INSERT INTO {} DEFAULT VALUES RETURNING tableoid::oid, ctid::text, {}"
+            ).format(table.ident, returning)
         row = self.conn.execute(query, list(values.values())).fetchone()
         assert row is not None  # INSERT ... RETURNING of one row returns one row
         names = [c.name for c in table.columns]

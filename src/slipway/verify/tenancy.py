@@ -28,7 +28,7 @@ import psycopg
 from psycopg import sql
 
 from slipway.errors import ConfigError
-from slipway.verify.rowgen import Conn, RowMaker, Row, Table, Unpopulatable, load_tables
+from slipway.verify.rowgen import Conn, Row, RowMaker, Table, Unpopulatable, load_tables
 
 FAILING = ("leak", "denied", "error", "untested")
 
@@ -200,7 +200,7 @@ class _Run:
             message += _why(table)
         self.report.findings.append(Finding(table.display, operation, kind, message))
 
-    def _as_role(self, tenant: str | None, query: sql.Composable,
+    def _as_role(self, tenant: str | None, query: sql.Composed,
                  params: tuple[Any, ...] = ()) -> int:
         """Row count (or the count(*) selected) of one statement run as the test role."""
         with self.conn.transaction(force_rollback=True):
@@ -211,9 +211,9 @@ class _Run:
             if cur.description:
                 row = cur.fetchone()
                 return int(row[0]) if row else 0
-            return cur.rowcount
+            return int(cur.rowcount)
 
-    def _try(self, table: Table, operation: str, tenant: str | None, query: sql.Composable,
+    def _try(self, table: Table, operation: str, tenant: str | None, query: sql.Composed,
              params: tuple[Any, ...] = ()) -> int | None:
         """_as_role, turning an error into a finding (None)."""
         try:
@@ -255,11 +255,11 @@ class _Run:
         a, b = self.tenants[:2]
         col = sql.Identifier(self.column)
         (where_a, key_a), (where_b, key_b) = table.where(row_a), table.where(row_b)
-        def select(w: sql.Composable) -> sql.Composable:
+        def select(w: sql.Composable) -> sql.Composed:
             return sql.SQL("SELECT count(*) FROM {} WHERE {}").format(table.ident, w)
-        def update(w: sql.Composable) -> sql.Composable:
+        def update(w: sql.Composable) -> sql.Composed:
             return sql.SQL("UPDATE {} SET {} = {} WHERE {}").format(table.ident, col, col, w)
-        def delete(w: sql.Composable) -> sql.Composable:
+        def delete(w: sql.Composable) -> sql.Composed:
             return sql.SQL("DELETE FROM {} WHERE {}").format(table.ident, w)
         move = sql.SQL("UPDATE {} SET {} = %s::{} WHERE {}").format(
             table.ident, col, sql.SQL(self.tenant_type), where_a)
@@ -279,7 +279,7 @@ class _Run:
         if self._may(table, "INSERT"):
             self._inserts(table, row_a)
 
-    def _own(self, table: Table, operation: str, query: sql.Composable,
+    def _own(self, table: Table, operation: str, query: sql.Composed,
              params: tuple[Any, ...]) -> None:
         try:
             done = self._as_role(self.tenants[0], query, params)
@@ -291,7 +291,7 @@ class _Run:
         if done == 0:
             self._find(table, operation, "denied", "tenant A cannot do this to its own row")
 
-    def _blocked_quietly(self, tenant: str, query: sql.Composable,
+    def _blocked_quietly(self, tenant: str, query: sql.Composed,
                          params: tuple[Any, ...]) -> bool:
         """True when the statement changed nothing or failed (any error blocks the write)."""
         try:
@@ -325,7 +325,7 @@ class _Run:
             if inserted and operation == "insert other":
                 self._find(table, operation, "leak", "tenant A can insert a row for another tenant")
 
-    def _quietly(self, query: sql.Composable, params: tuple[Any, ...]) -> None:
+    def _quietly(self, query: sql.Composed, params: tuple[Any, ...]) -> None:
         try:
             with self.conn.transaction():
                 self.conn.execute(query, params)

@@ -18,8 +18,8 @@ from slipway.verify.scratch import scratch_database
 Conn = psycopg.Connection[Any]
 CORPUS: Corpus = {
     **BASE,
-    "0002_leads": ("CREATE TABLE leads (id int PRIMARY KEY, customer_id bigint REFERENCES customers,"
-                   " source text NOT NULL DEFAULT 'web');\n", "DROP TABLE leads;\n", None),
+    "0002_leads": (("CREATE TABLE leads (id int PRIMARY KEY, customer_id bigint REFERENCES customers,"
+                   " source text NOT NULL DEFAULT 'web');\n"), "DROP TABLE leads;\n", None),
     "0003_pending": ("CREATE TABLE later (id int);\n", "DROP TABLE later;\n", None),
 }
 
@@ -73,6 +73,6 @@ def test_edited_file_is_noted_and_missing_file_refused(project: Path, db_url: st
             "table leads comment changed from 'edited' to none"]
         up.unlink()
         (folder / "0002_leads.down.sql").unlink()
-        with scratch_database(pg_server, prefix="slipway_vdrift") as scratch:
-            with pytest.raises(Refused, match="0002 have no file"):
-                detect_drift(target, scratch, load_folder(folder), "slipway_migrations")
+        with (scratch_database(pg_server, prefix="slipway_vdrift") as scratch,
+              pytest.raises(Refused, match="0002 have no file")):
+            detect_drift(target, scratch, load_folder(folder), "slipway_migrations")

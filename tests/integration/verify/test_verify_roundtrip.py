@@ -22,39 +22,39 @@ BROKEN: Corpus = {
                      "ALTER TABLE customers ALTER COLUMN opted_out_at SET DEFAULT '-infinity';\n",
                      None),
     "0004_function": (
-        "CREATE OR REPLACE FUNCTION increment_usage_metrics(p_id uuid, p_count int) RETURNS int\n"
-        "LANGUAGE sql AS $$ SELECT p_count + 2 $$;\n",
-        "CREATE OR REPLACE FUNCTION increment_usage_metrics(p_id uuid, p_count int) RETURNS int\n"
-        "LANGUAGE sql AS $$ SELECT p_count + 100 $$;\n", None),
+        ("CREATE OR REPLACE FUNCTION increment_usage_metrics(p_id uuid, p_count int) RETURNS int\n"
+        "LANGUAGE sql AS $$ SELECT p_count + 2 $$;\n"),
+        ("CREATE OR REPLACE FUNCTION increment_usage_metrics(p_id uuid, p_count int) RETURNS int\n"
+        "LANGUAGE sql AS $$ SELECT p_count + 100 $$;\n"), None),
     "0005_policy": ("CREATE POLICY tenant_only ON customers USING (dealership_id = 1);\n",
                     "SELECT 1;\n", None),
     "0006_rls": ("ALTER TABLE customers ENABLE ROW LEVEL SECURITY;\n", "SELECT 1;\n", None),
     "0007_enum": ("ALTER TYPE lead_status ADD VALUE 'archived';\n", "SELECT 1;\n", None),
     "0008_trigger": (
+        ("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
+        "CREATE TRIGGER customers_touch BEFORE UPDATE ON customers\n"
+        "  FOR EACH ROW EXECUTE FUNCTION touch();\n"),
+        ("DROP FUNCTION touch() CASCADE;\n"
         "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
         "CREATE TRIGGER customers_touch BEFORE UPDATE ON customers\n"
-        "  FOR EACH ROW EXECUTE FUNCTION touch();\n",
-        "DROP FUNCTION touch() CASCADE;\n"
-        "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
-        "CREATE TRIGGER customers_touch BEFORE UPDATE ON customers\n"
-        "  FOR EACH ROW EXECUTE FUNCTION touch();\n", None),
-    "0009_view": ("CREATE OR REPLACE VIEW customer_emails AS SELECT id, email, opted_out_at "
-                  "FROM customers;\n",
-                  "DROP VIEW customer_emails;\n"
-                  "CREATE VIEW customer_emails AS SELECT id, lower(email) AS email FROM customers;\n",
+        "  FOR EACH ROW EXECUTE FUNCTION touch();\n"), None),
+    "0009_view": (("CREATE OR REPLACE VIEW customer_emails AS SELECT id, email, opted_out_at "
+                  "FROM customers;\n"),
+                  ("DROP VIEW customer_emails;\n"
+                  "CREATE VIEW customer_emails AS SELECT id, lower(email) AS email FROM customers;\n"),
                   None),
     "0010_grant": ("GRANT SELECT ON customers TO pg_monitor;\n", "SELECT 1;\n", None),
     "0011_comment": ("COMMENT ON TABLE customers IS 'people who buy cars';\n", "SELECT 1;\n", None),
     "0012_sequence": ("CREATE SEQUENCE invoice_numbers;\n", "SELECT 1;\n", None),
     "0013_down_errors": ("ALTER TABLE customers ADD COLUMN phone text;\n",
-                         "-- undo\nALTER TABLE customers DROP COLUMN phone;\n"
-                         "ALTER TABLE customers DROP COLUMN fax;\n", None),
+                         ("-- undo\nALTER TABLE customers DROP COLUMN phone;\n"
+                         "ALTER TABLE customers DROP COLUMN fax;\n"), None),
     "0014_verify_fails": ("ALTER TABLE customers ADD COLUMN notes text;\n",
                           "ALTER TABLE customers DROP COLUMN notes;\n",
                           "SELECT 1;\nSELECT note FROM customers;\n"),
     "0015_archive": ("CREATE TABLE archive (id int PRIMARY KEY);\n", None, None),
-    "0016_concurrently": ("CREATE INDEX CONCURRENTLY customers_dealer_idx ON customers "
-                          "(dealership_id);\n",
+    "0016_concurrently": (("CREATE INDEX CONCURRENTLY customers_dealer_idx ON customers "
+                          "(dealership_id);\n"),
                           "DROP INDEX CONCURRENTLY customers_dealer_idx;\n", None),
     "0017_after_all_that": ("ALTER TABLE archive ADD COLUMN at date;\n",
                             "ALTER TABLE archive DROP COLUMN at;\n",
@@ -82,9 +82,9 @@ EXPECTED = {  # version -> (verdict, text that must appear in a difference or th
 }
 
 
-def _verify(pg_server: str, folder: Path, options: Options = Options()) -> list[Result]:
+def _verify(pg_server: str, folder: Path, options: Options | None = None) -> list[Result]:
     with scratch_database(pg_server, prefix="slipway_vtest") as scratch:
-        return verify_migrations(scratch, load_folder(folder).migrations, options)
+        return verify_migrations(scratch, load_folder(folder).migrations, options or Options())
 
 
 def test_every_planted_broken_rollback_is_reported_and_named(pg_server: str, tmp_path: Path) -> None:
@@ -106,9 +106,9 @@ def test_every_planted_broken_rollback_is_reported_and_named(pg_server: str, tmp
 
 def test_trigger_left_behind_is_named(pg_server: str, tmp_path: Path) -> None:
     corpus: Corpus = {**BASE, "0002_trigger": (
-        "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
+        ("CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
         "CREATE TRIGGER customers_touch BEFORE UPDATE ON customers\n"
-        "  FOR EACH ROW EXECUTE FUNCTION touch();\n",
+        "  FOR EACH ROW EXECUTE FUNCTION touch();\n"),
         "DROP TRIGGER customers_touch ON customers;\n", None)}
     results = _verify(pg_server, write_corpus(tmp_path / "m", corpus))
     assert results[1].verdict == "rollback-incomplete"
@@ -135,8 +135,8 @@ def test_broken_rollback_of_a_concurrent_migration_rebuilds_and_goes_on(
     corpus: Corpus = {**BASE,
                       "0002_cic": ("CREATE INDEX CONCURRENTLY c_email ON customers (email);\n",
                                    "DROP INDEX CONCURRENTLY c_email;\nDROP INDEX nope;\n", None),
-                      "0003_cic_left": ("CREATE INDEX CONCURRENTLY c_dealer ON customers "
-                                        "(dealership_id);\n", "SELECT 1;\n", None),
+                      "0003_cic_left": (("CREATE INDEX CONCURRENTLY c_dealer ON customers "
+                                        "(dealership_id);\n"), "SELECT 1;\n", None),
                       "0004_next": ("DROP INDEX c_email;\n",
                                     "CREATE INDEX c_email ON customers (email);\n", None)}
     results = _verify(pg_server, write_corpus(tmp_path / "m", corpus))
@@ -177,10 +177,9 @@ def test_scratch_database_is_dropped_even_on_interrupt(pg_server: str) -> None:
             rows = conn.execute("SELECT datname FROM pg_database WHERE datname LIKE 'slipway_vint%'")
             return {str(r[0]) for r in rows}
 
-    with pytest.raises(KeyboardInterrupt):
-        with scratch_database(pg_server, prefix="slipway_vint") as scratch:
-            assert scratch_dbs() == {scratch.name}
-            with scratch.connect() as conn:
-                conn.execute("CREATE TABLE t (id int)")
-            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt), scratch_database(pg_server, prefix="slipway_vint") as s:
+        assert scratch_dbs() == {s.name}
+        with s.connect() as conn:
+            conn.execute("CREATE TABLE t (id int)")
+        raise KeyboardInterrupt
     assert scratch_dbs() == set()
