@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from typing import Any
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -74,30 +75,37 @@ def url_for(dbname: str, admin_url: str = ADMIN_URL) -> str:
     return f"{base}/{dbname}"
 
 
-def _admin(admin_url: str) -> Any:
+def connect(url: str, tries: int = 5) -> Any:
+    """An autocommit connection; retried, since a busy shared server can refuse one
+    for a moment ("out of shared memory", "too many clients")."""
     import psycopg
 
-    return psycopg.connect(admin_url, autocommit=True)
+    for attempt in range(1, tries + 1):
+        try:
+            return psycopg.connect(url, autocommit=True)
+        except psycopg.OperationalError:
+            if attempt == tries:
+                raise
+            time.sleep(attempt)
+    raise AssertionError("unreachable")
 
 
 def recreate_database(name: str, admin_url: str = ADMIN_URL) -> str:
     """Drop `name` if it exists, create it empty from template0, return its URL."""
-    with _admin(admin_url) as conn:
+    with connect(admin_url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
     return url_for(name, admin_url)
 
 
 def drop_database(name: str, admin_url: str = ADMIN_URL) -> None:
-    with _admin(admin_url) as conn:
+    with connect(admin_url) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def snapshot(url: str) -> list[str]:
     """Every corpus object in `public` as a sorted list of text lines (tool tables left out)."""
-    import psycopg
-
-    with psycopg.connect(url, autocommit=True) as conn:
+    with connect(url) as conn:
         rows = conn.execute(SNAPSHOT_SQL).fetchall()
     return sorted(str(r[0]) for r in rows if not TOOL_OBJECTS.search(str(r[0])))
 
@@ -107,6 +115,6 @@ def fingerprint(url: str) -> str:
 
 
 def server_version(admin_url: str = ADMIN_URL) -> str:
-    with _admin(admin_url) as conn:
+    with connect(admin_url) as conn:
         row = conn.execute("SHOW server_version").fetchone()
     return str(row[0]).split()[0] if row else "?"

@@ -130,7 +130,7 @@ def bench_up(tools: list[str], dirs: dict[str, Path], rounds: int, work: Path,
         for tool in order:
             if results[tool].error:
                 continue
-            name = f"slipway_bench_{tool}_{r}"
+            name = f"slipway_engine_bench_{tool}_{r}"
             url = bench_db.recreate_database(name)
             ran = timed(tool_command(tool, url, dirs), work)
             if ran.proc.returncode != 0:
@@ -147,12 +147,12 @@ def bench_up(tools: list[str], dirs: dict[str, Path], rounds: int, work: Path,
 
 
 def reference_fingerprint(dirs: dict[str, Path], work: Path) -> str:
-    url = bench_db.recreate_database("slipway_bench_reference")
+    url = bench_db.recreate_database("slipway_engine_bench_reference")
     try:
         floor(url, dirs["slipway"])
         return bench_db.fingerprint(url)
     finally:
-        bench_db.drop_database("slipway_bench_reference")
+        bench_db.drop_database("slipway_engine_bench_reference")
 
 
 def repeat(argv: list[str], work: Path, times: int) -> Timing:
@@ -176,7 +176,7 @@ def bench_status(count: int, work: Path, with_dbmate: bool) -> dict[str, Timing]
     tools = ["slipway", "dbmate"] if with_dbmate else ["slipway"]
     for tool in tools:
         folder = corpus.write(steps, work / f"status_{tool}", tool)
-        name = f"slipway_bench_status_{tool}"
+        name = f"slipway_engine_bench_status_{tool}"
         url = bench_db.recreate_database(name)
         try:
             ran = timed(tool_command(tool, url, {tool: folder}), work)
