@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from slipway.feeds.errors import FeedRejected
 from slipway.feeds.mapping import ColumnSpec, FeedMapping, normalize
 
-_LOOKS_LIKE_DATA = re.compile(r"^(?:[A-HJ-NPR-Z0-9]{17}|\d+(?:\.\d+)?|https?://.*)$", re.I)
+_LOOKS_LIKE_DATA = re.compile(r"^(?:[A-HJ-NPR-Z0-9]{17}|\d+(?:\.\d+)?|https?://.*)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

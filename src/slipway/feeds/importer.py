@@ -8,9 +8,9 @@ the whole import back, so a crash never leaves a half-imported feed.
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +18,11 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from slipway.feeds import sql as q
+from slipway.feeds.checks import DbType, RowError
 from slipway.feeds.errors import FeedRejected
 from slipway.feeds.header import HeaderPlan, plan_header
 from slipway.feeds.mapping import FeedMapping
 from slipway.feeds.reader import FeedFile, open_feed, open_rows
-from slipway.feeds.checks import DbType, RowError
 from slipway.feeds.rows import RowConverter
 
 BATCH_LINES = 4000
@@ -187,4 +187,4 @@ def _log(conn: Conn, mapping: FeedMapping, result: ImportResult) -> None:
 
 
 def _utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)

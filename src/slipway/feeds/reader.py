@@ -14,11 +14,11 @@ import email.policy
 import io
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from operator import methodcaller
 from dataclasses import dataclass
 from email.message import EmailMessage
+from operator import methodcaller
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from slipway.feeds.errors import FeedRejected
 
@@ -45,11 +45,11 @@ def open_feed(path: Path) -> FeedFile:
     if not path.is_file():
         raise FeedRejected(f"feed file {path} does not exist")
     name = str(path)
-    opener: Callable[[], BinaryIO] = lambda: path.open("rb")  # noqa: E731
+    opener: Callable[[], BinaryIO] = lambda: path.open("rb")
     if path.suffix.lower() == ".eml":
         filename, payload = _attachment(path)
         name = f"{path}: {filename}"
-        opener = lambda: io.BytesIO(payload)  # noqa: E731
+        opener = lambda: io.BytesIO(payload)
     with opener() as stream:
         encoding, has_nul, has_quotes = sniff_encoding(stream)
     return FeedFile(name, opener, encoding, has_nul, has_quotes)

@@ -65,15 +65,18 @@ class RowConverter:
         self.staged = [StagedColumn(b.spec.name, b.spec.kind, b.sources, b.spec.separator)
                        for b in plan.bound]  # fmt: skip
         if extra_column and plan.unknown:
-            pos, names = zip(*plan.unknown)
-            self.staged.append(StagedColumn(extra_column, "extra", pos, headers=names))
+            positions = tuple(p for p, _ in plan.unknown)
+            names = tuple(h for _, h in plan.unknown)
+            self.staged.append(StagedColumn(extra_column, "extra", positions, headers=names))
 
     def convert(self, line: int, row: list[str]) -> str | None:
         """The COPY line for a good row; None (and errors recorded) for a bad one."""
         if len(row) != self.width:
-            return self._wrong_width(line, row)
-        text: str | None = "\t".join(row)
-        if text[:1] == " " or text[-1:] == " " or " \t" in text or "\t " in text:  # type: ignore[index]
+            self._wrong_width(line, row)
+            return None
+        joined = "\t".join(row)
+        text: str | None = joined
+        if joined[:1] == " " or joined[-1:] == " " or " \t" in joined or "\t " in joined:
             row, text = [v.strip() for v in row], None
         problems: list[RowError] = []
         for pos, check, header in self._checks:
@@ -136,4 +139,3 @@ class RowConverter:
             reason = f"row has {len(row)} fields, the header has {self.width}"
             self.errors.append(RowError(line, None, f"{len(row)} fields", reason))
             self.bad_rows += 1
-        return None

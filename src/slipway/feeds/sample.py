@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
-from datetime import datetime, timezone
 from pathlib import Path
 
 from slipway.feeds.vin import VALUES, with_check_digit
@@ -196,7 +196,7 @@ def main() -> None:
     data = Path(__file__).resolve().parents[1] / "examples" / "rylie" / "data"
     tsv = data / "inventory_feed.tsv"
     write_tsv(tsv, sample_rows())
-    write_email(data / "inventory_feed.eml", tsv, datetime(2026, 11, 2, 6, 15, tzinfo=timezone.utc))
+    write_email(data / "inventory_feed.eml", tsv, datetime(2026, 11, 2, 6, 15, tzinfo=UTC))
     print(f"wrote {tsv} and {tsv.with_suffix('.eml')}")
 
 

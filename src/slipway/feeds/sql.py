@@ -38,7 +38,7 @@ def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) 
     """A temporary, unindexed staging table, dropped at commit: one raw text column per file
     column (`_c0` ...), and the target's columns generated from them (typed on the server,
     during COPY, while Python checks the next rows)."""
-    defs = [sql.SQL("_key smallint"), sql.SQL("_ok boolean")]
+    defs: list[sql.Composable] = [sql.SQL("_key smallint"), sql.SQL("_ok boolean")]
     defs += [sql.SQL("{} text").format(_raw(i)) for i in range(width)]
     for col in staged:
         defs.append(

@@ -16,15 +16,16 @@ from typing import Any
 
 import psycopg
 import pytest
-from conftest import ADMIN_URL, TEMPLATE, drop_database, url_for
 from psycopg import sql
+
+from conftest import ADMIN_URL, TEMPLATE, drop_database, url_for
 
 HERE = Path(__file__).parent
 MIGRATIONS = Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie" / "migrations"
 MAPPING = MIGRATIONS.parent / "feeds" / "vehicles.toml"
 OWNER = "slipway_feed_owner"
 _UP = re.compile(r"^\d+_[\w-]+\.sql$")
-_CONCURRENTLY = re.compile(r"^\s*(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY", re.I | re.M)
+_CONCURRENTLY = re.compile(r"^\s*(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY", re.IGNORECASE | re.MULTILINE)
 
 
 def up_scripts() -> list[Path]:

@@ -19,7 +19,7 @@ def slipway(project: Path, url: str, *args: str) -> subprocess.CompletedProcess[
     as_owner = f"{url} options='-c role={OWNER}'"  # RLS applies: not a superuser session
     return subprocess.run(
         [sys.executable, "-m", "slipway", "feed", "import", *args, "-d", as_owner],
-        cwd=project, capture_output=True, text=True, timeout=120,
+        cwd=project, capture_output=True, text=True, timeout=120, check=False,
     )
 
 
