@@ -54,6 +54,7 @@ class _Run:
     dispatch: dict[str, list[tuple[Rule, str]]] = field(default_factory=dict)
     migration_rules: list[tuple[Rule, str]] = field(default_factory=list)
     set_rules: list[tuple[Rule, str]] = field(default_factory=list)
+    specials: dict[str, tuple[Rule, str] | None] = field(default_factory=dict)
     state: ReplayState = field(default_factory=ReplayState)
     scripts: list[ParsedScript] = field(default_factory=list)
     raw: list[tuple[Finding, int, int | None]] = field(default_factory=list)
@@ -76,7 +77,10 @@ class _Run:
         self.raw.append((finding, at.script, at.statement if at.statement >= 0 else None))
 
     def special(self, name: str) -> tuple[Rule, str] | None:
-        return next(((r, s) for r, s in self.rules if r.name == name), None)
+        """An active rule the engine reports itself (syntax-error, unknown-ignore)."""
+        if name not in self.specials:
+            self.specials[name] = next(((r, s) for r, s in self.rules if r.name == name), None)
+        return self.specials[name]
 
 
 def lint(migrations: list[Migration], config: LintConfig | None = None) -> LintResult:

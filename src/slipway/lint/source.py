@@ -61,6 +61,11 @@ class ParsedScript:
     statement_ignores: dict[int, set[str]] = field(default_factory=dict)
     lines: _Lines | None = None
 
+    @property
+    def data(self) -> bytes:
+        """The script as UTF-8 bytes (the offsets in the parse tree count these)."""
+        return self.lines.data if self.lines is not None else self.script.sql.encode("utf-8")
+
     def locate(self, byte: int) -> tuple[int, int]:
         """File line and column of a byte offset in this script."""
         if self.lines is None:

@@ -11,6 +11,7 @@ MAX_BYTES = 63
 # PostgreSQL's scanner truncates identifiers before the tree is built, so a name in the tree
 # that is (nearly) 63 bytes long may have been longer in the file: look there.
 _SUSPECT = MAX_BYTES - 3
+_LONG_TOKEN = re.compile(rb'[\w$\x80-\xff]{%d,}|"[^"]{%d,}"' % (_SUSPECT, _SUSPECT))
 
 
 @register
@@ -54,6 +55,9 @@ class IdentifierTooLong(Rule):
     help = "Shorten the name to at most 63 bytes."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
+        data = ctx.script.data
+        if not _LONG_TOKEN.search(data, ctx.stmt.start, ctx.stmt.end):
+            return  # no long word in the statement's text: nothing can have been truncated
         suspects = [
             name
             for name in dict.fromkeys(_names(ctx.stmt.kind, ctx.stmt.node))
@@ -61,7 +65,7 @@ class IdentifierTooLong(Rule):
         ]
         if not suspects:
             return
-        text = ctx.script.script.sql.encode("utf-8")[ctx.stmt.start : ctx.stmt.end]
+        text = data[ctx.stmt.start : ctx.stmt.end]
         for name in suspects:
             pattern = re.escape(name.encode("utf-8")) + rb"[\w$\x80-\xff]+"
             match = re.search(pattern, text, re.IGNORECASE)
