@@ -7,11 +7,13 @@ transaction that is rolled back, so tests never see each other's changes.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pglast
 import psycopg
 import pytest
 
@@ -21,6 +23,7 @@ RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "
 MIGRATIONS = RYLIE / "migrations"
 SEED = RYLIE / "data" / "seed.sql"
 TENANT_SETTING = "app.current_dealership_id"
+_CONCURRENTLY = re.compile(r"^\s*(CREATE|DROP)\b.*\bINDEX\s+CONCURRENTLY\b", re.IGNORECASE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -42,10 +45,22 @@ def migration_files() -> list[Files]:
     return out
 
 
+def is_transactional(text: str) -> bool:
+    """False for scripts with CREATE/DROP INDEX CONCURRENTLY (0021), which cannot run in a
+    transaction block."""
+    return not any(_CONCURRENTLY.search(stmt) for stmt in pglast.split(text))
+
+
 def run_file(conn: psycopg.Connection[tuple[object, ...]], path: Path) -> None:
-    """Run one script in its own transaction (all Rylie migrations are transactional)."""
-    with conn.transaction():
-        conn.execute(path.read_text(encoding="utf-8").encode())
+    """Run one script in its own transaction, or statement by statement (autocommit) when it
+    cannot run in a transaction. `conn` must be in autocommit mode."""
+    text = path.read_text(encoding="utf-8")
+    if is_transactional(text):
+        with conn.transaction():
+            conn.execute(text.encode())
+        return
+    for stmt in pglast.split(text):
+        conn.execute(stmt.encode())
 
 
 def apply_all(url: str, seed: bool = False) -> None:

@@ -43,7 +43,18 @@ def conversation_of(conn: Conn, dealership: int = 1) -> int:
 # --- cascades -------------------------------------------------------------------------------
 
 
-def test_deleting_a_dealership_cascades_to_every_tenant_table(conn: Conn) -> None:
+@pytest.mark.parametrize("dealership", [1, 3])
+def test_deleting_a_dealership_cascades_to_every_tenant_table(conn: Conn, dealership: int) -> None:
+    # rows written in the same transaction are re-checked by foreign keys even when their keys
+    # do not change: the BEFORE DELETE triggers on users must not touch them mid-cascade
+    agent = one(conn, "SELECT min(id) FROM users WHERE dealership_id = %s AND role = 'user'", (dealership,))
+    as_tenant(conn, dealership)
+    conn.execute("""INSERT INTO messages (dealership_id, conversation_id, content, role, sender_user_id)
+                    SELECT %s, min(id), 'x', 'agent', %s FROM conversations WHERE dealership_id = %s""",
+                 (dealership, agent, dealership))
+    conn.execute("SELECT increment_usage_metrics(%s, %s::bigint, current_date, 1, 1, 1, 0)", (dealership, agent))
+    conn.execute("SELECT increment_usage_metrics(%s, NULL, current_date, 1, 1, 1, 0)", (dealership,))
+    as_tenant(conn, None)
     tables = [
         str(r[0])
         for r in conn.execute(
@@ -54,10 +65,10 @@ def test_deleting_a_dealership_cascades_to_every_tenant_table(conn: Conn) -> Non
         ).fetchall()
     ]
     others = one(conn, "SELECT count(*) FROM vehicles WHERE dealership_id = 2")
-    assert one(conn, "SELECT count(*) FROM vehicles WHERE dealership_id = 1") == 3
-    conn.execute("DELETE FROM dealerships WHERE id = 1")
+    assert one(conn, "SELECT count(*) FROM vehicles WHERE dealership_id = %s", (dealership,)) == 3
+    conn.execute("DELETE FROM dealerships WHERE id = %s", (dealership,))
     for table in tables:
-        assert one(conn, f"SELECT count(*) FROM {table} WHERE dealership_id = 1") == 0, table
+        assert one(conn, f"SELECT count(*) FROM {table} WHERE dealership_id = %s", (dealership,)) == 0, table
     assert one(conn, "SELECT count(*) FROM vehicles WHERE dealership_id = 2") == others
 
 
@@ -123,6 +134,28 @@ def test_deleting_a_user_sets_references_null_and_keeps_usage(conn: Conn) -> Non
         "AND dealership_id = 1 GROUP BY 1"
     ).fetchall()
     assert actions == [("DELETE", 2)]
+
+
+def test_deleting_an_agent_clears_their_messages_sender(conn: Conn) -> None:
+    agent = one(conn, "SELECT DISTINCT sender_user_id FROM messages WHERE dealership_id = 3 AND sender_user_id IS NOT NULL")
+    sent = one(conn, "SELECT count(*) FROM messages WHERE sender_user_id = %s", (agent,))
+    assert sent == 18
+    as_app(conn, 3)
+    conn.execute("DELETE FROM users WHERE id = %s", (agent,))
+    assert one(conn, "SELECT count(*) FROM messages WHERE role = 'agent' AND sender_user_id IS NULL") == sent
+
+
+def test_constraint_definitions_survive_partitions_with_other_column_numbers(conn: Conn) -> None:
+    """After a column drop, new partitions number their columns differently from the parent;
+    no cloned constraint may then break pg_get_constraintdef (and so pg_dump)."""
+    conn.execute("ALTER TABLE messages ADD COLUMN scratch integer")
+    conn.execute("ALTER TABLE messages DROP COLUMN scratch")
+    conn.execute("SELECT create_messages_partition('2031-01-01')")
+    conn.execute("""INSERT INTO messages (dealership_id, conversation_id, content, role, created_at)
+                    SELECT 1, min(id), 'x', 'customer', '2031-02-03' FROM conversations WHERE dealership_id = 1""")
+    conn.execute("SELECT create_messages_partition('2031-02-01')")  # the split path (LIKE + ATTACH)
+    defs = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace")
+    assert len(defs.fetchall()) > 100
 
 
 # --- partitions -----------------------------------------------------------------------------

@@ -28,7 +28,8 @@ CREATE TYPE conversation_status AS ENUM ('active', 'waiting', 'escalated', 'comp
 -- The tenant root. RLS is enabled (rylie_app sees only its own dealership) but not forced:
 -- the owner administers the tenant registry and maintenance jobs enumerate tenants from it.
 CREATE TABLE dealerships (
-    id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    -- integer by contract: every tenant table's dealership_id and the RLS setting cast to int
+    id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY,  -- slipway-ignore prefer-bigint-over-int
     name text NOT NULL,
     location text,
     contact_email text,

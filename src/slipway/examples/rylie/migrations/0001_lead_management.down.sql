@@ -1,6 +1,4 @@
 -- Roll back 0001_lead_management: lead management: lead sources, customers, vehicle interests, leads, lead activities and notes; conversations linked to leads and customers
-DROP INDEX conversations_customer_idx;
-DROP INDEX conversations_lead_idx;
 ALTER TABLE conversations
     DROP CONSTRAINT conversations_customer_fkey,
     DROP CONSTRAINT conversations_lead_fkey,

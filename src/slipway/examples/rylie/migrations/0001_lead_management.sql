@@ -220,8 +220,8 @@ ALTER TABLE conversations
     ADD COLUMN lead_id bigint,
     ADD COLUMN customer_id bigint,
     ADD CONSTRAINT conversations_lead_fkey FOREIGN KEY (dealership_id, lead_id)
-        REFERENCES leads (dealership_id, id) ON DELETE CASCADE,
+        REFERENCES leads (dealership_id, id) ON DELETE CASCADE NOT VALID,
     ADD CONSTRAINT conversations_customer_fkey FOREIGN KEY (dealership_id, customer_id)
-        REFERENCES customers (dealership_id, id) ON DELETE CASCADE;
-CREATE INDEX conversations_lead_idx ON conversations (dealership_id, lead_id) WHERE lead_id IS NOT NULL;
-CREATE INDEX conversations_customer_idx ON conversations (dealership_id, customer_id) WHERE customer_id IS NOT NULL;
+        REFERENCES customers (dealership_id, id) ON DELETE CASCADE NOT VALID;
+-- NOT VALID: new rows are checked at once, existing rows by 0020 without blocking writes;
+-- their indexes are built CONCURRENTLY by 0021.

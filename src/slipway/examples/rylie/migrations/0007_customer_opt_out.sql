@@ -6,6 +6,7 @@ ALTER TABLE customers
     ADD COLUMN opted_out_at timestamptz,
     ADD COLUMN opt_out_reason text,
     ADD COLUMN opt_out_channel text,
-    ADD CONSTRAINT customers_opt_out_channel_check CHECK (opt_out_channel IN ('sms', 'email', 'phone', 'all')),
-    ADD CONSTRAINT customers_opt_out_consistent CHECK (NOT opted_out OR opted_out_at IS NOT NULL);
+    ADD CONSTRAINT customers_opt_out_channel_check CHECK (opt_out_channel IN ('sms', 'email', 'phone', 'all')) NOT VALID,
+    ADD CONSTRAINT customers_opt_out_consistent CHECK (NOT opted_out OR opted_out_at IS NOT NULL) NOT VALID;
+-- NOT VALID: checked for new and updated rows now, for existing rows by 0020.
 COMMENT ON COLUMN customers.opted_out IS 'True once the customer asked not to be contacted (STOP, unsubscribe).';

@@ -11,5 +11,10 @@ BEGIN
             RAISE EXCEPTION 'column % is missing', item;
         END IF;
     END LOOP;
+    FOREACH item IN ARRAY ARRAY['clear_message_sender()']::text[] LOOP
+        IF to_regprocedure('public.' || item) IS NULL THEN
+            RAISE EXCEPTION 'function % is missing', item;
+        END IF;
+    END LOOP;
 END
 $verify$;

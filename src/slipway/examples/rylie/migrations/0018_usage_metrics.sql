@@ -44,6 +44,10 @@ CREATE FUNCTION fold_usage_metrics_of_deleted_user() RETURNS trigger
     SET search_path = pg_catalog, public
 AS $$
 BEGIN
+    -- the whole tenant is being deleted (cascade): its usage goes too
+    IF NOT EXISTS (SELECT 1 FROM dealerships d WHERE d.id = OLD.dealership_id) THEN
+        RETURN OLD;
+    END IF;
     UPDATE usage_metrics keep
     SET message_count = keep.message_count + gone.message_count,
         conversation_count = keep.conversation_count + gone.conversation_count,
