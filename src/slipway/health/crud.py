@@ -21,6 +21,7 @@ SYNTHETIC = {"23514", "23505", "23502", "22P02", "22001", "23503", "22003", "220
              "23P01"}
 DEFAULT_SETTING = "app.current_dealership_id"
 BATCH = 100  # tables per transaction
+FANOUT_LIMIT = 200  # delete a parent row only when at most this many FKs point at its table
 
 
 @dataclass
@@ -166,13 +167,27 @@ def _edges_by_parent(plan: Plan) -> dict[int, list[Row]]:
     return groups
 
 
-def _cascades(conn: Any, plan: Plan, out: CrudOutcome) -> None:
-    """Delete each parent test row once (undone) and judge every foreign key pointing at it."""
+def _cascades(conn: Any, plan: Plan, out: CrudOutcome, fanout: dict[int, int],
+              fanout_limit: int) -> None:
+    """Delete each parent test row once (undone) and judge every foreign key pointing at it.
+
+    A parent that more than `fanout_limit` foreign keys point at is not deleted (0: no limit):
+    the first such delete in a session prepares one cascade plan per foreign key, seconds for
+    thousands of them.
+    """
     import psycopg
     from psycopg import sql
 
     for parent, edges in _edges_by_parent(plan).items():
         table = plan.tables[parent]
+        if fanout_limit and fanout.get(parent, 0) > fanout_limit:
+            for fk in edges:
+                out.findings.append(Finding(
+                    f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",
+                    f"ON DELETE {RULES.get(fk['on_delete'], fk['on_delete'])} not exercised: "
+                    f"{fanout[parent]} foreign keys point at {_name(table)} "
+                    "(--crud-tables 0 exercises it)", level="info"))
+            continue
         before = _edge_states(conn, plan, edges)
         after: dict[int, list[str | None] | None] = {}
         error = None
@@ -207,7 +222,7 @@ def _with_ancestors(facts: Facts, chunk: list[int], below: set[int]) -> list[int
 
 
 def _batch(conn: Any, facts: Facts, root: Row, oids: list[int], out: CrudOutcome,
-           counts: dict[str, set[int]]) -> None:
+           counts: dict[str, set[int]], fanout_limit: int) -> None:
     """One rolled-back transaction validating the root and `oids`; findings deduplicated."""
     part = CrudOutcome()
     with conn.transaction(force_rollback=True):
@@ -216,7 +231,10 @@ def _batch(conn: Any, facts: Facts, root: Row, oids: list[int], out: CrudOutcome
         plan = make_plan(conn, facts, root, oids)
         _insert_all(conn, plan, facts, part)
         _read_update(conn, plan, facts, part)
-        _cascades(conn, plan, part)
+        fanout: dict[int, int] = {}
+        for fk in facts.get("foreign_keys"):
+            fanout[int(fk["parent_oid"])] = fanout.get(int(fk["parent_oid"]), 0) + 1
+        _cascades(conn, plan, part, fanout, fanout_limit)
     counts["planned"].update(plan.order)
     counts["inserted"].update(plan.inserted)
     known = {(f.target, f.message) for f in out.findings}
@@ -242,7 +260,8 @@ def run_crud(conn: Any, facts: Facts, limit: int = 100) -> CrudOutcome:
     for start in range(0, max(len(chosen), 1), BATCH):
         chunk = _with_ancestors(facts, chosen[start:start + BATCH], set(below))
         try:
-            _batch(conn, facts, root, chunk, out, counts)
+            _batch(conn, facts, root, chunk, out, counts,
+                   max(limit, FANOUT_LIMIT) if limit else 0)
         except psycopg.Error as exc:
             out.findings.append(Finding(_name(root), f"CRUD validation stopped: "
                                         f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",

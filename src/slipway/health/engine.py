@@ -58,7 +58,7 @@ def collect(conn: Any, settings: Settings, checks: list[Check],
     """Everything the checks need: catalog facts, migrations, CRUD and load results."""
     facts = Facts(settings=settings, thresholds=Thresholds.from_settings(settings))
     names = {f for c in checks for f in c.facts}
-    gather(conn, facts, names)
+    gather(conn, facts, names, options.url)
     if any(c.category == "migrations" for c in checks):
         from slipway.health.derived import gather_migrations
 

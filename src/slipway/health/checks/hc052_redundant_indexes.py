@@ -12,13 +12,17 @@ def _plain_btree(ix: Row) -> bool:
             and ix["is_valid"] and 0 not in ix["keys"])
 
 
-def _prefix(short: Row, long: Row) -> bool:
-    n = len(short["keys"])
-    if n >= len(long["keys"]) or list(long["keys"][:n]) != list(short["keys"]):
-        return False
-    # opclasses/collations/options are space-separated vectors: compare the leading n
-    return all(short[k].split()[:n] == long[k].split()[:n]
-               for k in ("opclasses", "collations", "options"))
+Shape = tuple[tuple[int, str, str, str], ...]
+
+
+def _shape(ix: Row) -> Shape:
+    """Per key column: (attnum, opclass, collation, option); vectors come space-separated."""
+    return tuple(zip(ix["keys"], ix["opclasses"].split(), ix["collations"].split(),
+                     ix["options"].split(), strict=False))
+
+
+def _prefix(short: Shape, long: Shape) -> bool:
+    return len(short) < len(long) and long[: len(short)] == short
 
 
 @check("HC052", "redundant-indexes", "performance", facts=("indexes",))
@@ -36,11 +40,11 @@ def redundant_indexes(facts: Facts) -> Outcome:
             by_table.setdefault(int(ix["table_oid"]), []).append(ix)
     out = Outcome()
     for same_table in by_table.values():
-        for short in same_table:
+        shapes = [(ix, _shape(ix)) for ix in same_table]
+        for short, short_shape in shapes:
             if not droppable(short):
                 continue
-            cover = next((ix for ix in same_table if ix is not short and _prefix(short, ix)),
-                         None)
+            cover = next((ix for ix, shape in shapes if _prefix(short_shape, shape)), None)
             if cover is not None:
                 out.findings.append(warn(
                     index_name(short), f"({', '.join(short['column_names'])}) is a prefix of "

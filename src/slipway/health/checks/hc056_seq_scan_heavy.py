@@ -6,7 +6,7 @@ from slipway.health.checks import Outcome, check, warn
 from slipway.health.facts import Facts, qualified
 
 
-@check("HC056", "seq-scan-heavy", "performance", facts=("tables",))
+@check("HC056", "seq-scan-heavy", "performance", facts=("tables", "indexes"))
 def seq_scan_heavy(facts: Facts) -> Outcome:
     """Tables of some size that are read mostly by sequential scans.
 

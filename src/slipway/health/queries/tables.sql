@@ -1,4 +1,6 @@
 -- Every user table (ordinary and partitioned), with its stats, sizes, RLS flags and tenancy.
+-- Statistics come from the pg_stat_get_* functions directly (cheaper than joining the
+-- pg_stat_user_tables view); a table's index scans are summed from the indexes fact.
 SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
        c.relispartition AS is_partition,
        c.relrowsecurity AS rls, c.relforcerowsecurity AS rls_forced,
@@ -11,16 +13,26 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
        CASE WHEN c.relkind = 'r' THEN age(c.relfrozenxid) END AS xid_age,
        -- the heap's main fork, exactly (one stat call); index bytes come from the indexes fact
        pg_relation_size(c.oid) AS table_bytes,
-       s.seq_scan, s.seq_tup_read, s.idx_scan, s.n_live_tup, s.n_dead_tup,
-       s.n_tup_ins, s.n_tup_upd, s.n_tup_del, s.n_mod_since_analyze,
-       s.last_vacuum, s.last_autovacuum, s.last_analyze, s.last_autoanalyze,
+       pg_stat_get_numscans(c.oid) AS seq_scan,
+       pg_stat_get_tuples_returned(c.oid) AS seq_tup_read,
+       pg_stat_get_live_tuples(c.oid) AS n_live_tup,
+       pg_stat_get_dead_tuples(c.oid) AS n_dead_tup,
+       pg_stat_get_tuples_inserted(c.oid) AS n_tup_ins,
+       pg_stat_get_tuples_updated(c.oid) AS n_tup_upd,
+       pg_stat_get_tuples_deleted(c.oid) AS n_tup_del,
+       pg_stat_get_mod_since_analyze(c.oid) AS n_mod_since_analyze,
+       pg_stat_get_last_vacuum_time(c.oid) AS last_vacuum,
+       pg_stat_get_last_autovacuum_time(c.oid) AS last_autovacuum,
+       pg_stat_get_last_analyze_time(c.oid) AS last_analyze,
+       pg_stat_get_last_autoanalyze_time(c.oid) AS last_autoanalyze,
        w.row_width
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
-  LEFT JOIN pg_stat_user_tables s ON s.relid = c.oid
-  LEFT JOIN (SELECT schemaname, tablename, sum(avg_width)::int AS row_width
-               FROM pg_stats GROUP BY schemaname, tablename) w
-         ON w.schemaname = n.nspname AND w.tablename = c.relname
+  -- average row width for the bloat estimate, only for tables of 1 MB and more (pg_stats is
+  -- an expensive view; small tables' bloat does not matter)
+  LEFT JOIN LATERAL (SELECT sum(st.avg_width)::int AS row_width FROM pg_stats st
+                      WHERE st.schemaname = n.nspname AND st.tablename = c.relname) w
+         ON c.relpages >= 128
  WHERE c.relkind IN ('r', 'p')
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname NOT LIKE 'pg\_toast%%' AND n.nspname NOT LIKE 'pg\_temp%%'
