@@ -32,7 +32,8 @@ migrations folder) with PostgreSQL's own parser and replays them in version orde
 knows which tables existed before the migration (a lock on a table that holds data is a hazard,
 on a table created a statement earlier it is not). Set-level rules (tenancy, keys, indexes)
 judge the schema after the last migration. Down scripts are parsed for syntax and for
-rollback-incomplete; only up scripts get the statement rules.
+rollback-incomplete; only up scripts get the statement rules. A file named on the command line
+is linted with its folder's history replayed first, and only its own findings are shown.
 
     slipway lint                          # text; exit 1 on any error finding
     slipway lint --format json|sarif|github --fail-on warning

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from slipway.lint import replay
 from slipway.lint.config import LintConfig
@@ -83,8 +84,16 @@ class _Run:
         return self.specials[name]
 
 
-def lint(migrations: list[Migration], config: LintConfig | None = None) -> LintResult:
-    """Lint `migrations` (in the order given: version order) and return the findings."""
+def lint(
+    migrations: list[Migration],
+    config: LintConfig | None = None,
+    focus: set[Path] | None = None,
+) -> LintResult:
+    """Lint `migrations` (in the order given: version order) and return the findings.
+
+    With `focus` (resolved script paths), every migration is replayed but findings are kept
+    only for those scripts: earlier history informs the rules without being re-reported.
+    """
     config = config or LintConfig()
     run = _Run(config, [(cls(), sev) for cls, sev in config.active()])
     for rule, sev in run.rules:
@@ -111,7 +120,7 @@ def lint(migrations: list[Migration], config: LintConfig | None = None) -> LintR
     for rule, sev in run.set_rules:
         for hit in rule.check_set(sctx):
             run.emit(rule, sev, hit, hit.at or Origin(0, "", 1, 1, -1, 0))
-    return _finish(run, len(migrations))
+    return _finish(run, len(migrations), focus)
 
 
 def _parse(run: _Run, script: Script, position: int) -> ParsedScript:
@@ -190,11 +199,14 @@ def _resolve_ignores(run: _Run) -> None:
                 parsed.statement_ignores.setdefault(comment.statement, set()).update(names)
 
 
-def _finish(run: _Run, migrations: int) -> LintResult:
+def _finish(run: _Run, migrations: int, focus: set[Path] | None) -> LintResult:
     _resolve_ignores(run)
-    result = LintResult(files=len(run.scripts), migrations=migrations, state=run.state)
+    shown = [focus is None or s.script.path.resolve() in focus for s in run.scripts]
+    result = LintResult(files=sum(shown), migrations=migrations, state=run.state)
     for finding, sid, statement in run.raw:
         parsed = run.scripts[sid] if 0 <= sid < len(run.scripts) else None
+        if parsed is not None and not shown[sid]:
+            continue
         if parsed is not None and _suppressed(parsed, finding.rule, statement):
             result.suppressed += 1
         else:

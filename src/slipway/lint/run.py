@@ -33,9 +33,10 @@ def run(
 def _lint(targets: list[Path], settings: Settings) -> LintResult:
     from slipway.lint.config import LintConfig
     from slipway.lint.engine import lint
-    from slipway.lint.sources import collect
+    from slipway.lint.sources import select
 
-    return lint(collect(targets), LintConfig.from_settings(settings))
+    migrations, focus = select(targets)
+    return lint(migrations, LintConfig.from_settings(settings), focus)
 
 
 def _cached(targets: list[Path], settings: Settings) -> LintResult:

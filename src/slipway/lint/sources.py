@@ -26,6 +26,35 @@ _ROLES = {"down": (".down", ".rollback", "_rollback"), "verify": (".verify", "_v
 
 def collect(paths: list[Path]) -> list[Migration]:
     """Migrations named by `paths` (files or folders), folders in version order."""
+    return select(paths)[0]
+
+
+def select(paths: list[Path]) -> tuple[list[Migration], set[Path] | None]:
+    """(migrations to replay, resolved paths of the scripts to report on; None: all).
+
+    A named file brings its folder's whole history into the replay, so the rules know what
+    earlier migrations created, but findings are reported for the named migrations only.
+    """
+    folders = _group(paths)
+    replay: list[Migration] = []
+    focus: set[Path] = set()
+    for folder, selected in folders.items():
+        migrations = _load(folder)
+        replay.extend(migrations)
+        if selected is None:
+            focus |= {p for m in migrations for p in _paths(m)}
+            continue
+        focus |= {p for m in migrations if _paths(m) & selected for p in _paths(m)}
+        claimed = {p for m in migrations for p in _paths(m)}
+        for path in sorted(selected - claimed):
+            replay.append(_lone(path))
+            focus.add(path)
+    every_folder_whole = all(s is None for s in folders.values())
+    return replay, None if every_folder_whole else focus
+
+
+def _group(paths: list[Path]) -> dict[Path, set[Path] | None]:
+    """Folder -> the files named in it (None: the whole folder)."""
     folders: dict[Path, set[Path] | None] = {}
     for path in paths:
         if path.is_dir():
@@ -36,17 +65,7 @@ def collect(paths: list[Path]) -> list[Migration]:
                 selected.add(path.resolve())
         else:
             raise ConfigError(f"{path}: no such file or folder")
-    result: list[Migration] = []
-    for folder, selected in folders.items():
-        migrations = _load(folder)
-        if selected is None:
-            result.extend(migrations)
-            continue
-        result.extend(m for m in migrations if _paths(m) & selected)
-        claimed = {p for m in migrations for p in _paths(m)}
-        for path in sorted(selected - claimed):
-            result.append(_lone(path))
-    return result
+    return folders
 
 
 def _paths(migration: Migration) -> set[Path]:

@@ -177,3 +177,21 @@ def test_quiet_prints_only_errors(
         "migrations/0001_a.sql:2:1 error ban-drop-database DROP DATABASE x in a migration",
         "  help: Drop databases by hand, not in a migration.",
     ]
+
+
+def test_named_file_is_linted_with_its_history(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = {
+        "0001_a.sql": "CREATE TABLE t (id bigint PRIMARY KEY, s varchar(10));\nDROP DATABASE x;",
+        "0002_b.sql": "CREATE INDEX t_s ON t (s);\nALTER TABLE t ALTER COLUMN s TYPE varchar(20);",
+        "0003_c.sql": "CREATE TABLE u (id bigint PRIMARY KEY, s text);\nCREATE INDEX u_s ON u (s);",
+    }
+    monkeypatch.chdir(_project(tmp_path, files))
+    runner = CliRunner()
+    rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0002_b.sql"]).output)
+    assert {r["file"] for r in rows} == {"migrations/0002_b.sql"}  # 0001's DROP DATABASE not shown
+    assert "require-concurrent-index-creation" in {r["rule"] for r in rows}
+    assert "changing-column-type" not in {r["rule"] for r in rows}  # 0001 said varchar(10)
+    rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0003_c.sql"]).output)
+    assert "require-concurrent-index-creation" not in {r["rule"] for r in rows}  # u is new
