@@ -150,6 +150,31 @@ def test_dbmate_yoyo_and_floor_build_the_same_schema(pg_server: str, tmp_path: P
     assert prints["floor"] == prints["dbmate"] == prints["yoyo"]
 
 
+@pytest.mark.slow
+def test_slipway_applies_and_rolls_back_the_corpus(bench_url: str, tmp_path: Path) -> None:
+    if not engine_bench.slipway_has_up():
+        pytest.skip("slipway has no up command")
+    steps = corpus.generate(60, seed=7)
+    assert any(not s.transactional for s in steps) and any("ADD VALUE" in s.up for s in steps)
+    folder = corpus.write(steps, tmp_path / "m", "slipway")
+    reference = create_database("bench")
+    try:
+        engine_bench.floor(bench_db.url_for(reference, ADMIN_URL), folder)
+        expected = bench_db.fingerprint(bench_db.url_for(reference, ADMIN_URL))
+    finally:
+        drop_database(reference)
+    empty = bench_db.snapshot(bench_url)
+    up = engine_bench.timed(engine_bench.tool_command("slipway", bench_url, {"slipway": folder}),
+                            tmp_path)
+    assert up.proc.returncode == 0, engine_bench.failure(up.proc)
+    assert bench_db.fingerprint(bench_url) == expected
+    down = engine_bench.timed([engine_bench.exe("slipway"), "down", "--steps", "60",
+                               "--database-url", bench_url, "--migrations", str(folder)],
+                              tmp_path)
+    assert down.proc.returncode == 0, engine_bench.failure(down.proc)
+    assert bench_db.snapshot(bench_url) == empty
+
+
 def test_results_section_replaces_only_its_own(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# Benchmark results\n\n## catalog\n\nkeep me\n")
