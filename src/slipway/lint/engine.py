@@ -202,7 +202,8 @@ def _resolve_ignores(run: _Run) -> None:
 def _finish(run: _Run, migrations: int, focus: set[Path] | None) -> LintResult:
     _resolve_ignores(run)
     shown = [focus is None or s.script.path.resolve() in focus for s in run.scripts]
-    result = LintResult(files=sum(shown), migrations=migrations, state=run.state)
+    files = len({s.path for s, show in zip(run.scripts, shown, strict=True) if show})
+    result = LintResult(files=files, migrations=migrations, state=run.state)
     for finding, sid, statement in run.raw:
         parsed = run.scripts[sid] if 0 <= sid < len(run.scripts) else None
         if parsed is not None and not shown[sid]:
