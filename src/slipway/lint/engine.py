@@ -106,14 +106,16 @@ def lint(
             run.set_rules.append((rule, sev))
     ups: list[ParsedScript] = []
     for position, migration in enumerate(migrations):
+        # History outside the focus is only replayed: no down/verify parsing, no rules.
+        shown = focus is None or migration.up.path.resolve() in focus
         up = _parse(run, migration.up, position)
-        down = _parse(run, migration.down, position) if migration.down else None
-        if migration.verify:
+        down = _parse(run, migration.down, position) if migration.down and shown else None
+        if migration.verify and shown:
             _parse(run, migration.verify, position)
         ups.append(up)
-        _lint_statements(run, migration, position, up)
+        _lint_statements(run, migration, position, up, shown)
         mctx = MigrationContext(migration, position, up, down, config.options)
-        for rule, sev in run.migration_rules:
+        for rule, sev in run.migration_rules if shown else ():
             for hit in rule.check_migration(mctx):
                 run.emit(rule, sev, hit, up.origin(position))
     sctx = SetContext(run.state, migrations, ups, config.options)
@@ -156,12 +158,15 @@ def runs_outside_transaction(script: Script, statements: list[Statement]) -> boo
     return not wrapped
 
 
-def _lint_statements(run: _Run, migration: Migration, position: int, up: ParsedScript) -> None:
+def _lint_statements(
+    run: _Run, migration: Migration, position: int, up: ParsedScript, check: bool
+) -> None:
+    """Run the statement rules (when `check`) and replay each statement into the state."""
     non_txn = runs_outside_transaction(migration.up, up.statements)
     in_block = False
     for stmt in up.statements:
         origin = up.statement_origin(position, stmt)
-        rules = run.dispatch.get(stmt.kind)
+        rules = run.dispatch.get(stmt.kind) if check else None
         if rules:
             ctx = StatementContext(
                 stmt, run.state, migration, position, up, in_block, non_txn, run.config.options
