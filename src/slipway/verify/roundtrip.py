@@ -36,11 +36,10 @@ from typing import Any
 import psycopg
 
 from slipway.catalog.diff import ROLLBACK, Change, Wording, diff
-from slipway.catalog.introspect import introspect
-from slipway.catalog.model import Catalog
 from slipway.errors import MigrationFailed
 from slipway.migrations.model import Migration
 from slipway.verify.scratch import Scratch
+from slipway.verify.snapshots import Snapshot, Snapshots
 from slipway.verify.scripts import (
     TRANSACTION_ONLY_SQLSTATES,
     is_transactional,
@@ -74,7 +73,8 @@ class Result:
 @dataclass(frozen=True)
 class Options:
     privileges: bool = True  # compare grants and ownership
-    thorough: bool = False  # snapshot after the second up even when the down was exact
+    thorough: bool = False  # full snapshots, and one after the second up even when exact
+    check_snapshots: bool = False  # tests: cross-check every incremental snapshot
 
 
 class _Restore(Exception):
@@ -96,16 +96,19 @@ class Verifier:
     def _connect(self) -> Conn:
         conn = self.scratch.connect()
         conn.execute("SET jit = off")  # catalog queries are short; JIT compiles for seconds
+        self.snaps = Snapshots(conn, self.options.privileges, not self.options.thorough,
+                               self.options.check_snapshots)
         return conn
 
     def close(self) -> None:
         self.conn.close()
 
-    def snapshot(self) -> Catalog:
-        return introspect(self.conn, include_privileges=self.options.privileges)
+    def snapshot(self, base: Snapshot | None = None) -> Snapshot:
+        return self.snaps.take(base)
 
-    def compare(self, before: Catalog, after: Catalog, wording: Wording = ROLLBACK) -> list[str]:
-        changes: list[Change] = diff(before, after, compare_privileges=self.options.privileges,
+    def compare(self, before: Snapshot, after: Snapshot, wording: Wording = ROLLBACK) -> list[str]:
+        changes: list[Change] = diff(before.catalog, after.catalog,
+                                     compare_privileges=self.options.privileges,
                                      compare_owner=self.options.privileges, wording=wording)
         return [str(c) for c in changes]
 
@@ -144,7 +147,7 @@ class Verifier:
             with self.conn.transaction():
                 if not self._step(result, "up", lambda: run_in_transaction(self.conn, m.up)):
                     raise _Restore
-                after_up = self.snapshot()
+                after_up = self.snapshot(self.before)
                 self._verify_script(m, result)
                 if m.down is not None:
                     self._down_and_up(m, result, after_up)
@@ -152,18 +155,18 @@ class Verifier:
         except _Restore:  # the up failed: nothing of this migration stays
             pass
 
-    def _down_and_up(self, m: Migration, result: Result, after_up: Catalog) -> None:
+    def _down_and_up(self, m: Migration, result: Result, after_up: Snapshot) -> None:
         assert m.down is not None
         down = m.down
         try:
             with self.conn.transaction():
                 if not self._step(result, "down", lambda: run_in_transaction(self.conn, down)):
                     raise _Restore
-                result.differences += self.compare(self.before, self.snapshot())
+                result.differences += self.compare(self.before, self.snapshot(self.before))
                 if not self._step(result, "up again", lambda: run_in_transaction(self.conn, m.up)):
                     raise _Restore
                 if result.differences or self.options.thorough:
-                    result.differences += self.compare(after_up, self.snapshot(), AGAIN)
+                    result.differences += self.compare(after_up, self.snapshot(after_up), AGAIN)
                 if result.differences:
                     raise _Restore
         except _Restore:
@@ -208,7 +211,7 @@ class Verifier:
             self._rebuild(migrations[: index + 1])
         self.before = after_up
 
-    def _committed_round(self, m: Migration, result: Result, after_up: Catalog) -> bool:
+    def _committed_round(self, m: Migration, result: Result, after_up: Snapshot) -> bool:
         """down, compare, up, compare; False when the database is not back in state S1."""
         down = m.down
         assert down is not None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import psycopg
@@ -11,7 +13,8 @@ from verify_helpers import BASE, Corpus, slipway, write_corpus
 
 from slipway.migrations.layouts import load_folder
 from slipway.verify.roundtrip import Options, Result, verify_migrations
-from slipway.verify.scratch import scratch_database
+from slipway.errors import ConfigError
+from slipway.verify.scratch import scratch_database, user_objects
 
 # Each planted migration: (up, down, verify); the test below says what must be reported.
 BROKEN: Corpus = {
@@ -89,7 +92,7 @@ def _verify(pg_server: str, folder: Path, options: Options | None = None) -> lis
 
 def test_every_planted_broken_rollback_is_reported_and_named(pg_server: str, tmp_path: Path) -> None:
     folder = write_corpus(tmp_path / "migrations", BROKEN)
-    results = {r.version: r for r in _verify(pg_server, folder)}
+    results = {r.version: r for r in _verify(pg_server, folder, Options(check_snapshots=True))}
     assert sorted(results) == sorted(EXPECTED)
     for version, (verdict, needle) in EXPECTED.items():
         result = results[version]
@@ -183,3 +186,28 @@ def test_scratch_database_is_dropped_even_on_interrupt(pg_server: str) -> None:
             conn.execute("CREATE TABLE t (id int)")
         raise KeyboardInterrupt
     assert scratch_dbs() == set()
+
+
+def test_scratch_url_must_be_empty_and_is_emptied_afterwards(pg_server: str, db_url: str,
+                                                            tmp_path: Path) -> None:
+    folder = write_corpus(tmp_path / "m", BASE)
+    with scratch_database(None, db_url) as scratch:
+        assert not scratch.owned
+        results = verify_migrations(scratch, load_folder(folder).migrations)
+    assert [r.verdict for r in results] == ["ok"]
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        assert user_objects(conn) == []
+        conn.execute("CREATE TABLE leftover (id int)")
+    with pytest.raises(ConfigError, match="is not empty"), scratch_database(None, db_url):
+        pass
+
+
+def test_incremental_snapshots_match_full_ones_on_the_bench_corpus(pg_server: str,
+                                                                   tmp_path: Path) -> None:
+    """Every snapshot taken while verifying 80 real-world-shaped migrations is cross-checked
+    against a full introspection (SnapshotMismatch otherwise)."""
+    corpus = Path(__file__).resolve().parents[3] / "bench" / "corpus.py"
+    subprocess.run([sys.executable, str(corpus), str(tmp_path / "c"), "--count", "80"],
+                   check=True, capture_output=True)
+    results = _verify(pg_server, tmp_path / "c", Options(check_snapshots=True))
+    assert [r.verdict for r in results] == ["ok"] * 80, [r for r in results if r.verdict != "ok"]
