@@ -23,7 +23,9 @@ RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "
 MIGRATIONS = RYLIE / "migrations"
 SEED = RYLIE / "data" / "seed.sql"
 TENANT_SETTING = "app.current_dealership_id"
-_CONCURRENTLY = re.compile(r"^\s*(CREATE|DROP)\b.*\bINDEX\s+CONCURRENTLY\b", re.IGNORECASE | re.DOTALL)
+_CONCURRENTLY = re.compile(
+    r"^\s*(CREATE|DROP)\b.*\bINDEX\s+CONCURRENTLY\b", re.IGNORECASE | re.DOTALL
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,15 @@ def migration_files() -> list[Files]:
     out = []
     for up in ups:
         stem = up.name[:-4]
-        out.append(Files(stem.split("_", 1)[0], stem, up,
-                         MIGRATIONS / f"{stem}.down.sql", MIGRATIONS / f"{stem}.verify.sql"))
+        out.append(
+            Files(
+                stem.split("_", 1)[0],
+                stem,
+                up,
+                MIGRATIONS / f"{stem}.down.sql",
+                MIGRATIONS / f"{stem}.verify.sql",
+            )
+        )
     return out
 
 
@@ -74,8 +83,9 @@ def apply_all(url: str, seed: bool = False) -> None:
 def schema_dump(url: str) -> str:
     """`pg_dump --schema-only`, minus lines that differ between runs (version header, the
     random \\restrict key of newer pg_dump releases)."""
-    out = subprocess.run(["pg_dump", "--schema-only", "-d", url],
-                         check=True, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        ["pg_dump", "--schema-only", "-d", url], check=True, capture_output=True, text=True
+    ).stdout
     return "\n".join(line for line in out.splitlines() if not line.startswith(_VOLATILE))
 
 

@@ -24,9 +24,14 @@ def owner_url(pg_server: str) -> Iterator[str]:
         # creates it when missing, which would need CREATEROLE
         admin.execute("""DO $$ BEGIN CREATE ROLE rylie_app NOLOGIN;
                          EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$""")
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(sql.Identifier(role)))
-        admin.execute(sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0").format(
-            sql.Identifier(dbname), sql.Identifier(role)))
+        admin.execute(
+            sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS").format(sql.Identifier(role))
+        )
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} OWNER {} TEMPLATE template0").format(
+                sql.Identifier(dbname), sql.Identifier(role)
+            )
+        )
     url = psycopg.conninfo.make_conninfo(url_for(dbname), user=role)
     try:
         apply_all(url, seed=True)
@@ -39,9 +44,13 @@ def owner_url(pg_server: str) -> Iterator[str]:
 
 def test_forced_rls_binds_the_owner(owner_url: str) -> None:
     with psycopg.connect(owner_url) as conn:
-        assert conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone() == (False,)
+        assert conn.execute(
+            "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"
+        ).fetchone() == (False,)
         assert conn.execute("SELECT count(*) FROM conversations").fetchone() == (0,)
-        assert conn.execute("SELECT count(*) FROM dealerships").fetchone() == (3,)  # registry: not forced
+        assert conn.execute("SELECT count(*) FROM dealerships").fetchone() == (
+            3,
+        )  # registry: not forced
         conn.execute("SELECT set_config('app.current_dealership_id', '2', true)")
         rows = conn.execute("SELECT DISTINCT dealership_id FROM conversations").fetchall()
         assert rows == [(2,)]
@@ -51,7 +60,9 @@ def test_cleanup_reaches_every_tenant_without_bypassrls(owner_url: str) -> None:
     with psycopg.connect(owner_url) as conn:
         assert conn.execute("SELECT cleanup_expired_jwt_tokens()").fetchone() == (6,)
         conn.execute("SELECT set_config('app.current_dealership_id', '1', true)")
-        assert conn.execute("SELECT count(*) FROM jwt_tokens WHERE expires_at < now()").fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM jwt_tokens WHERE expires_at < now()"
+        ).fetchone() == (0,)
         conn.rollback()
 
 

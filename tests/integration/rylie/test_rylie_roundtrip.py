@@ -16,7 +16,9 @@ from .conftest import migration_files, run_file, schema_dump
 
 
 def _diff(before: str, after: str) -> str:
-    lines = difflib.unified_diff(before.splitlines(), after.splitlines(), "before", "after", lineterm="")
+    lines = difflib.unified_diff(
+        before.splitlines(), after.splitlines(), "before", "after", lineterm=""
+    )
     return "\n".join(list(lines)[:60])
 
 
@@ -78,7 +80,9 @@ def test_up_down_up_restores_schema(db_url: str, second_db_url: str) -> None:
     files = migration_files()
     for i, f in enumerate(files):
         assert after_up[i + 1] != after_up[i], f"{f.stem} changed nothing"
-        assert after_down[i] == after_up[i], f"{f.stem} down did not restore:\n{_diff(after_up[i], after_down[i])}"
+        assert after_down[i] == after_up[i], (
+            f"{f.stem} down did not restore:\n{_diff(after_up[i], after_down[i])}"
+        )
     # and all the way back: every down in reverse order leaves the empty database
     with psycopg.connect(db_url, autocommit=True) as conn:
         for f in reversed(files):

@@ -19,6 +19,10 @@ def one(conn: Conn, query: str, params: tuple[object, ...] = ()) -> object:
     return row[0]
 
 
+def num(conn: Conn, query: str, params: tuple[object, ...] = ()) -> int:
+    return int(str(one(conn, query, params)))
+
+
 def partition_of(conn: Conn, message_id: object) -> str:
     return str(
         one(conn, "SELECT tableoid::regclass::text FROM messages WHERE id = %s", (message_id,))
@@ -47,13 +51,22 @@ def conversation_of(conn: Conn, dealership: int = 1) -> int:
 def test_deleting_a_dealership_cascades_to_every_tenant_table(conn: Conn, dealership: int) -> None:
     # rows written in the same transaction are re-checked by foreign keys even when their keys
     # do not change: the BEFORE DELETE triggers on users must not touch them mid-cascade
-    agent = one(conn, "SELECT min(id) FROM users WHERE dealership_id = %s AND role = 'user'", (dealership,))
+    agent = one(
+        conn, "SELECT min(id) FROM users WHERE dealership_id = %s AND role = 'user'", (dealership,)
+    )
     as_tenant(conn, dealership)
-    conn.execute("""INSERT INTO messages (dealership_id, conversation_id, content, role, sender_user_id)
+    conn.execute(
+        """INSERT INTO messages (dealership_id, conversation_id, content, role, sender_user_id)
                     SELECT %s, min(id), 'x', 'agent', %s FROM conversations WHERE dealership_id = %s""",
-                 (dealership, agent, dealership))
-    conn.execute("SELECT increment_usage_metrics(%s, %s::bigint, current_date, 1, 1, 1, 0)", (dealership, agent))
-    conn.execute("SELECT increment_usage_metrics(%s, NULL, current_date, 1, 1, 1, 0)", (dealership,))
+        (dealership, agent, dealership),
+    )
+    conn.execute(
+        "SELECT increment_usage_metrics(%s, %s::bigint, current_date, 1, 1, 1, 0)",
+        (dealership, agent),
+    )
+    conn.execute(
+        "SELECT increment_usage_metrics(%s, NULL, current_date, 1, 1, 1, 0)", (dealership,)
+    )
     as_tenant(conn, None)
     tables = [
         str(r[0])
@@ -68,7 +81,9 @@ def test_deleting_a_dealership_cascades_to_every_tenant_table(conn: Conn, dealer
     assert one(conn, "SELECT count(*) FROM vehicles WHERE dealership_id = %s", (dealership,)) == 3
     conn.execute("DELETE FROM dealerships WHERE id = %s", (dealership,))
     for table in tables:
-        assert one(conn, f"SELECT count(*) FROM {table} WHERE dealership_id = %s", (dealership,)) == 0, table
+        assert (
+            one(conn, f"SELECT count(*) FROM {table} WHERE dealership_id = %s", (dealership,)) == 0
+        ), table
     assert one(conn, "SELECT count(*) FROM vehicles WHERE dealership_id = 2") == others
 
 
@@ -118,14 +133,14 @@ def test_deleting_a_user_sets_references_null_and_keeps_usage(conn: Conn) -> Non
         == 0
     )
     assert (
-        one(
+        num(
             conn,
             "SELECT count(*) FROM message_feedback WHERE dealership_id = 1 AND user_id IS NULL",
         )
         > 0
     )
     assert (
-        one(conn, "SELECT count(*) FROM handovers WHERE dealership_id = 1 AND to_user_id IS NULL")
+        num(conn, "SELECT count(*) FROM handovers WHERE dealership_id = 1 AND to_user_id IS NULL")
         > 0
     )
     assert conn.execute(usage).fetchone() == before
@@ -137,12 +152,18 @@ def test_deleting_a_user_sets_references_null_and_keeps_usage(conn: Conn) -> Non
 
 
 def test_deleting_an_agent_clears_their_messages_sender(conn: Conn) -> None:
-    agent = one(conn, "SELECT DISTINCT sender_user_id FROM messages WHERE dealership_id = 3 AND sender_user_id IS NOT NULL")
+    agent = one(
+        conn,
+        "SELECT DISTINCT sender_user_id FROM messages WHERE dealership_id = 3 AND sender_user_id IS NOT NULL",
+    )
     sent = one(conn, "SELECT count(*) FROM messages WHERE sender_user_id = %s", (agent,))
     assert sent == 18
     as_app(conn, 3)
     conn.execute("DELETE FROM users WHERE id = %s", (agent,))
-    assert one(conn, "SELECT count(*) FROM messages WHERE role = 'agent' AND sender_user_id IS NULL") == sent
+    assert (
+        one(conn, "SELECT count(*) FROM messages WHERE role = 'agent' AND sender_user_id IS NULL")
+        == sent
+    )
 
 
 def test_constraint_definitions_survive_partitions_with_other_column_numbers(conn: Conn) -> None:
@@ -154,7 +175,9 @@ def test_constraint_definitions_survive_partitions_with_other_column_numbers(con
     conn.execute("""INSERT INTO messages (dealership_id, conversation_id, content, role, created_at)
                     SELECT 1, min(id), 'x', 'customer', '2031-02-03' FROM conversations WHERE dealership_id = 1""")
     conn.execute("SELECT create_messages_partition('2031-02-01')")  # the split path (LIKE + ATTACH)
-    defs = conn.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace")
+    defs = conn.execute(
+        "SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace"
+    )
     assert len(defs.fetchall()) > 100
 
 
@@ -277,11 +300,12 @@ def test_new_messages_bump_their_conversations(conn: Conn) -> None:
         (convs[:2],),
     )
     now = one(conn, "SELECT now()")
-    rows = dict(
-        conn.execute(
+    rows = {
+        r[0]: r[1]
+        for r in conn.execute(
             "SELECT id, updated_at = %s FROM conversations WHERE id = ANY(%s)", (now, convs)
-        ).fetchall()
-    )
+        )
+    }
     assert rows == {convs[0]: True, convs[1]: True, convs[2]: False}
 
 
@@ -401,7 +425,7 @@ def test_database_stats_cover_every_table(conn: Conn) -> None:
         "monthly_usage_summary",
     } <= rows.keys()
     assert not any(
-        name.startswith("messages_") for name in rows
+        str(name).startswith("messages_") for name in rows
     )  # partitions roll up into messages
     partitions = one(conn, "SELECT sum(total_bytes) FROM get_messages_stats()")
     assert rows["messages"][1] == "partitioned table" and rows["messages"][3] == partitions
@@ -420,7 +444,7 @@ def test_recent_messages_are_tenant_scoped(conn: Conn) -> None:
     assert (
         conn.execute("SELECT * FROM get_recent_messages(1, %s)", (phone,)).fetchall() == []
     )  # seed is old
-    new = add_message(conn, conv, datetime.now(UTC).isoformat())
+    new = add_message(conn, int(str(conv)), datetime.now(UTC).isoformat())
     recent = conn.execute(
         "SELECT message_id, conversation_id FROM get_recent_messages(1, %s, 5)", (phone,)
     ).fetchall()
@@ -511,6 +535,7 @@ def test_credentials_are_encrypted_at_rest(conn: Conn) -> None:
 
 # --- structure --------------------------------------------------------------------------------
 
+
 def test_every_foreign_key_has_a_covering_index(conn: Conn) -> None:
     """An index whose leading columns are the FK columns (in any order); a partial index
     is accepted when its predicate only excludes NULL FK values."""
@@ -526,29 +551,71 @@ def test_every_foreign_key_has_a_covering_index(conn: Conn) -> None:
                    AND (i.indpred IS NULL OR pg_get_expr(i.indpred, i.indrelid) ~ '^\\(\\w+ IS NOT NULL\\)$'))"""
     ).fetchall()
     assert missing == []
-    assert one(conn, "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace") > 60
+    assert (
+        num(
+            conn,
+            "SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace",
+        )
+        > 60
+    )
 
 
 def test_vehicles_match_the_feed_importer_contract(conn: Conn) -> None:
     expected = {
-        "id": "bigint", "dealership_id": "integer", "vin": "text", "stock_number": "text", "make": "text",
-        "model": "text", "year": "integer", "trim": "text", "exterior_color": "text", "interior_color": "text",
-        "mileage": "integer", "price": "numeric(12,2)", "msrp": "numeric(12,2)", "body_style": "text",
-        "transmission": "text", "engine": "text", "fuel_type": "text", "drivetrain": "text",
-        "features": "jsonb", "description": "text", "images": "jsonb", "status": "text", "is_active": "boolean",
-        "extra_attributes": "jsonb", "created_at": "timestamp with time zone",
-        "updated_at": "timestamp with time zone", "first_seen_at": "timestamp with time zone",
-        "last_seen_at": "timestamp with time zone", "deactivated_at": "timestamp with time zone",
+        "id": "bigint",
+        "dealership_id": "integer",
+        "vin": "text",
+        "stock_number": "text",
+        "make": "text",
+        "model": "text",
+        "year": "integer",
+        "trim": "text",
+        "exterior_color": "text",
+        "interior_color": "text",
+        "mileage": "integer",
+        "price": "numeric(12,2)",
+        "msrp": "numeric(12,2)",
+        "body_style": "text",
+        "transmission": "text",
+        "engine": "text",
+        "fuel_type": "text",
+        "drivetrain": "text",
+        "features": "jsonb",
+        "description": "text",
+        "images": "jsonb",
+        "status": "text",
+        "is_active": "boolean",
+        "extra_attributes": "jsonb",
+        "created_at": "timestamp with time zone",
+        "updated_at": "timestamp with time zone",
+        "first_seen_at": "timestamp with time zone",
+        "last_seen_at": "timestamp with time zone",
+        "deactivated_at": "timestamp with time zone",
         "sold_at": "timestamp with time zone",
     }
-    actual = dict(conn.execute(
-        """SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
-           WHERE a.attrelid = 'public.vehicles'::regclass AND a.attnum > 0 AND NOT a.attisdropped""").fetchall())
+    actual = {
+        r[0]: r[1]
+        for r in conn.execute(
+            """SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+           WHERE a.attrelid = 'public.vehicles'::regclass AND a.attnum > 0 AND NOT a.attisdropped"""
+        )
+    }
     assert actual == expected
-    indexes = {str(r[0]) for r in conn.execute(
-        "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'public.vehicles'::regclass AND indisunique")}
-    assert "CREATE UNIQUE INDEX vehicles_dealership_vin_key ON public.vehicles USING btree (dealership_id, vin) " \
-           "WHERE (vin IS NOT NULL)" in indexes
-    assert any("(dealership_id, stock_number) WHERE ((vin IS NULL) AND (stock_number IS NOT NULL))" in i for i in indexes)
+    indexes = {
+        str(r[0])
+        for r in conn.execute(
+            "SELECT pg_get_indexdef(indexrelid) FROM pg_index WHERE indrelid = 'public.vehicles'::regclass AND indisunique"
+        )
+    }
+    assert (
+        "CREATE UNIQUE INDEX vehicles_dealership_vin_key ON public.vehicles USING btree (dealership_id, vin) "
+        "WHERE (vin IS NOT NULL)" in indexes
+    )
+    assert any(
+        "(dealership_id, stock_number) WHERE ((vin IS NULL) AND (stock_number IS NOT NULL))" in i
+        for i in indexes
+    )
     with pytest.raises(psycopg.errors.CheckViolation):
-        conn.execute("INSERT INTO vehicles (dealership_id, vin, status) VALUES (1, 'SHORTVIN', 'active')")
+        conn.execute(
+            "INSERT INTO vehicles (dealership_id, vin, status) VALUES (1, 'SHORTVIN', 'active')"
+        )

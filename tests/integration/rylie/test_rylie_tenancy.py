@@ -51,7 +51,9 @@ def counts(conn: Conn, dealership: int) -> dict[str, int]:
 
 
 def can(conn: Conn, table: str, privilege: str) -> bool:
-    row = conn.execute("SELECT has_table_privilege('rylie_app', %s, %s)", (f"public.{table}", privilege)).fetchone()
+    row = conn.execute(
+        "SELECT has_table_privilege('rylie_app', %s, %s)", (f"public.{table}", privilege)
+    ).fetchone()
     return bool(row and row[0])
 
 
@@ -72,7 +74,10 @@ def test_every_tenant_table_is_protected(conn: Conn) -> None:
     for table, policy, expr in conn.execute(
         "SELECT tablename, policyname, coalesce(qual, with_check) FROM pg_policies WHERE schemaname = 'public'"
     ).fetchall():
-        assert "NULLIF(current_setting('app.current_dealership_id'::text, true)" in str(expr), (table, policy)
+        assert "NULLIF(current_setting('app.current_dealership_id'::text, true)" in str(expr), (
+            table,
+            policy,
+        )
 
 
 def test_app_role_is_unprivileged_and_owns_nothing(conn: Conn) -> None:
@@ -118,13 +123,17 @@ def test_tenant_cannot_update_or_delete_other_tenant(conn: Conn) -> None:
     as_app(conn, A)
     for table, (may_update, may_delete) in writable.items():
         ident = sql.Identifier(table)
-        for allowed, query in ((may_update, "UPDATE {} SET dealership_id = dealership_id WHERE dealership_id = %s"),
-                               (may_delete, "DELETE FROM {} WHERE dealership_id = %s")):
+        for allowed, query in (
+            (may_update, "UPDATE {} SET dealership_id = dealership_id WHERE dealership_id = %s"),
+            (may_delete, "DELETE FROM {} WHERE dealership_id = %s"),
+        ):
             if not allowed:  # append-only tables (audit_logs) refuse outright
                 with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
                     conn.execute(sql.SQL(query).format(ident), (B,))
                 continue
-            assert conn.execute(sql.SQL(query).format(ident), (B,)).rowcount == 0, f"{table}: {query}"
+            assert conn.execute(sql.SQL(query).format(ident), (B,)).rowcount == 0, (
+                f"{table}: {query}"
+            )
     as_owner(conn)
     assert counts(conn, B) == before
 
@@ -136,8 +145,10 @@ def test_tenant_cannot_insert_or_move_rows_into_other_tenant(conn: Conn) -> None
     for table, (cols, may_update) in plans.items():
         values = [sql.Literal(B) if c == "dealership_id" else sql.Identifier(c) for c in cols]
         insert = sql.SQL("INSERT INTO {t} ({cols}) SELECT {vals} FROM {t} LIMIT 1").format(
-            t=sql.Identifier(table), cols=sql.SQL(", ").join(map(sql.Identifier, cols)),
-            vals=sql.SQL(", ").join(values))
+            t=sql.Identifier(table),
+            cols=sql.SQL(", ").join(map(sql.Identifier, cols)),
+            vals=sql.SQL(", ").join(values),
+        )
         # RLS refuses the row; message_feedback's BEFORE trigger refuses it even earlier
         # (the tenant cannot see the other tenant's message it would point at)
         with pytest.raises(REFUSED), conn.transaction():
@@ -157,16 +168,22 @@ def test_plain_insert_into_other_tenant_is_refused_by_rls(conn: Conn) -> None:
 
 
 def test_foreign_keys_cannot_point_into_another_tenant(conn: Conn) -> None:
-    other = conn.execute("SELECT id FROM conversations WHERE dealership_id = %s LIMIT 1", (B,)).fetchone()
+    other = conn.execute(
+        "SELECT id FROM conversations WHERE dealership_id = %s LIMIT 1", (B,)
+    ).fetchone()
     assert other is not None
     as_app(conn, A)
     with pytest.raises(psycopg.errors.ForeignKeyViolation):
-        conn.execute("INSERT INTO messages (dealership_id, conversation_id, content, role) VALUES (%s, %s, 'x', 'customer')",
-                     (A, other[0]))
+        conn.execute(
+            "INSERT INTO messages (dealership_id, conversation_id, content, role) VALUES (%s, %s, 'x', 'customer')",
+            (A, other[0]),
+        )
 
 
-@pytest.mark.parametrize("relation", ["messages_default", "messages_2025_01", "message_feedback_summary",
-                                      "monthly_usage_summary"])
+@pytest.mark.parametrize(
+    "relation",
+    ["messages_default", "messages_2025_01", "message_feedback_summary", "monthly_usage_summary"],
+)
 def test_app_cannot_bypass_through_partitions_or_summaries(conn: Conn, relation: str) -> None:
     as_app(conn, A)
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -183,10 +200,16 @@ def test_dealerships_shows_only_own_and_is_read_only(conn: Conn) -> None:
 def test_current_day_usage_view_respects_rls(conn: Conn) -> None:
     for dealership in (A, B):
         as_tenant(conn, dealership)
-        conn.execute("SELECT increment_usage_metrics(%s, NULL, current_date, 1, 10, 10, 0.01)", (dealership,))
-    assert conn.execute("SELECT count(*) FROM current_day_usage").fetchone() == (2,)  # owner, superuser
+        conn.execute(
+            "SELECT increment_usage_metrics(%s, NULL, current_date, 1, 10, 10, 0.01)", (dealership,)
+        )
+    assert conn.execute("SELECT count(*) FROM current_day_usage").fetchone() == (
+        2,
+    )  # owner, superuser
     as_app(conn, A)
-    assert conn.execute("SELECT dealership_id, message_count FROM current_day_usage").fetchall() == [(A, 1)]
+    assert conn.execute(
+        "SELECT dealership_id, message_count FROM current_day_usage"
+    ).fetchall() == [(A, 1)]
     as_tenant(conn, None)
     assert conn.execute("SELECT count(*) FROM current_day_usage").fetchone() == (0,)
 
@@ -201,4 +224,6 @@ def test_tenant_switch_on_pooled_connection(rylie_url: str) -> None:
         session.execute("RESET app.current_dealership_id")
         assert session.execute("SELECT count(*) FROM conversations").fetchone() == (0,)
         session.execute("SELECT set_config('app.current_dealership_id', '2', false)")
-        assert session.execute("SELECT count(*) FROM conversations WHERE dealership_id <> 2").fetchone() == (0,)
+        assert session.execute(
+            "SELECT count(*) FROM conversations WHERE dealership_id <> 2"
+        ).fetchone() == (0,)
