@@ -74,6 +74,7 @@ def render(result: LintResult) -> str:
                 "tool": {
                     "driver": {"name": "slipway", "version": _version(), "rules": descriptors}
                 },
+                "columnKind": "unicodeCodePoints",  # our columns count characters
                 "results": results,
             }
         ],
