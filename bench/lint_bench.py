@@ -72,7 +72,9 @@ def timed(argv: list[str]) -> tuple[float, float]:
 
 
 def measure(cmds: dict[str, list[str]], rounds: int) -> Runs:
-    src = Path(__import__("slipway").__file__).parent
+    import slipway
+
+    src = Path(slipway.__file__ or ".").parent
     subprocess.run(
         [sys.executable, "-m", "compileall", "-q", str(src)],
         env=ENV,

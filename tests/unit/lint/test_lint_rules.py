@@ -37,7 +37,7 @@ def _run(case: dict[str, Any]) -> list[Any]:
     setup = [migration(f"{i:04d}", sql) for i, sql in enumerate(case.get("setup", []), 1)]
     version = case.get("version", f"{len(setup) + 1:04d}")
     down = None if case.get("no_down") else case.get("down", "SELECT 1;")
-    sql = case.get("fail_str", case.get("pass_str"))
+    sql = str(case["fail_str"] if "fail_str" in case else case["pass_str"])
     tested = migration(version, sql, down, case.get("transactional"), name="tested")
     config = LintConfig(options=Options(case.get("tenant_column", "dealership_id")))
     return lint([*setup, tested], config).findings
