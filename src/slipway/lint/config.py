@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from slipway.config import Settings
 
 
-@dataclass(frozen=True)
+@dataclass(repr=False, eq=False, frozen=True)
 class LintConfig:
     disable: frozenset[str] = frozenset()
     enable: frozenset[str] = frozenset()

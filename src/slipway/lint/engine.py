@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from slipway.lint import replay
 from slipway.lint.config import LintConfig
@@ -48,7 +48,7 @@ def needs_no_transaction(stmt: Statement) -> bool:
     return False
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class _Run:
     config: LintConfig
     rules: list[tuple[Rule, str]]
@@ -87,11 +87,11 @@ class _Run:
 def lint(
     migrations: list[Migration],
     config: LintConfig | None = None,
-    focus: set[Path] | None = None,
+    focus: set[str] | None = None,
 ) -> LintResult:
     """Lint `migrations` (in the order given: version order) and return the findings.
 
-    With `focus` (resolved script paths), every migration is replayed but findings are kept
+    With `focus` (absolute script paths), every migration is replayed but findings are kept
     only for those scripts: earlier history informs the rules without being re-reported.
     """
     config = config or LintConfig()
@@ -107,7 +107,7 @@ def lint(
     ups: list[ParsedScript] = []
     for position, migration in enumerate(migrations):
         # History outside the focus is only replayed: no down/verify parsing, no rules.
-        shown = focus is None or migration.up.path.resolve() in focus
+        shown = focus is None or os.path.abspath(migration.up.path) in focus
         up = _parse(run, migration.up, position)
         down = _parse(run, migration.down, position) if migration.down and shown else None
         if migration.verify and shown:
@@ -204,9 +204,9 @@ def _resolve_ignores(run: _Run) -> None:
                 parsed.statement_ignores.setdefault(comment.statement, set()).update(names)
 
 
-def _finish(run: _Run, migrations: int, focus: set[Path] | None) -> LintResult:
+def _finish(run: _Run, migrations: int, focus: set[str] | None) -> LintResult:
     _resolve_ignores(run)
-    shown = [focus is None or s.script.path.resolve() in focus for s in run.scripts]
+    shown = [focus is None or os.path.abspath(s.script.path) in focus for s in run.scripts]
     files = len({s.path for s, show in zip(run.scripts, shown, strict=True) if show})
     result = LintResult(files=files, migrations=migrations, state=run.state)
     for finding, sid, statement in run.raw:

@@ -34,7 +34,7 @@ class Finding:
         }
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class LintResult:
     findings: list[Finding] = field(default_factory=list)
     files: int = 0

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from slipway.migrations.model import Migration
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(repr=False, eq=False, frozen=True, slots=True)
 class Hit:
     message: str
     help: str | None = None
@@ -29,12 +29,12 @@ class Hit:
     offset: int | None = None  # byte offset in the statement's script (a column, say)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(repr=False, eq=False, frozen=True, slots=True)
 class Options:
     tenant_column: str = "dealership_id"
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class StatementContext:
     stmt: Statement
     state: ReplayState  # as it was before this statement
@@ -51,7 +51,7 @@ class StatementContext:
         return self.state.existed_before(table, self.position)
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class MigrationContext:
     migration: Migration
     position: int
@@ -60,7 +60,7 @@ class MigrationContext:
     options: Options
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class SetContext:
     state: ReplayState  # after the last migration
     migrations: list[Migration]

@@ -23,7 +23,7 @@ _IGNORE = re.compile(
 _WS = b" \t\r\n\f\v"
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class Statement:
     """One parsed statement: its node type (`kind`), node, and where it starts in the file."""
 
@@ -36,7 +36,7 @@ class Statement:
     end: int  # byte offset just past the statement (before its semicolon)
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class IgnoreComment:
     """A `-- slipway-ignore` / `-- squawk-ignore` comment and the rule names it lists."""
 
@@ -48,7 +48,7 @@ class IgnoreComment:
     statement: int | None  # index of the statement it applies to (None: per file or dangling)
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ParsedScript:
     script: Script
     sid: int = -1  # position in the engine's list of scripts

@@ -9,6 +9,7 @@ migration there is linted as a lone up script.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -29,48 +30,50 @@ def collect(paths: list[Path]) -> list[Migration]:
     return select(paths)[0]
 
 
-def select(paths: list[Path]) -> tuple[list[Migration], set[Path] | None]:
-    """(migrations to replay, resolved paths of the scripts to report on; None: all).
+def select(paths: list[Path]) -> tuple[list[Migration], set[str] | None]:
+    """(migrations to replay, absolute paths of the scripts to report on; None: all).
 
     A named file brings its folder's whole history into the replay, so the rules know what
     earlier migrations created, but findings are reported for the named migrations only.
     """
     folders = _group(paths)
     replay: list[Migration] = []
-    focus: set[Path] = set()
+    focus: set[str] = set()
     for folder, selected in folders.items():
         migrations = _load(folder)
         replay.extend(migrations)
         if selected is None:
-            focus |= {p for m in migrations for p in _paths(m)}
+            focus |= {p for m in migrations for p in script_paths(m)}
             continue
-        focus |= {p for m in migrations if _paths(m) & selected for p in _paths(m)}
-        claimed = {p for m in migrations for p in _paths(m)}
+        chosen = [m for m in migrations if script_paths(m) & selected]
+        focus |= {p for m in chosen for p in script_paths(m)}
+        claimed = {p for m in migrations for p in script_paths(m)}
         for path in sorted(selected - claimed):
-            replay.append(_lone(path))
+            replay.append(_lone(Path(path)))
             focus.add(path)
     every_folder_whole = all(s is None for s in folders.values())
     return replay, None if every_folder_whole else focus
 
 
-def _group(paths: list[Path]) -> dict[Path, set[Path] | None]:
-    """Folder -> the files named in it (None: the whole folder)."""
-    folders: dict[Path, set[Path] | None] = {}
+def _group(paths: list[Path]) -> dict[Path, set[str] | None]:
+    """Folder -> the absolute paths of the files named in it (None: the whole folder)."""
+    folders: dict[Path, set[str] | None] = {}
     for path in paths:
         if path.is_dir():
             folders[path] = None
         elif path.is_file():
             selected = folders.setdefault(path.parent, set())
             if selected is not None:
-                selected.add(path.resolve())
+                selected.add(os.path.abspath(path))
         else:
             raise ConfigError(f"{path}: no such file or folder")
     return folders
 
 
-def _paths(migration: Migration) -> set[Path]:
+def script_paths(migration: Migration) -> set[str]:
+    """Absolute paths of a migration's scripts (abspath: no file system calls, unlike resolve)."""
     scripts = (migration.up, migration.down, migration.verify)
-    return {s.path.resolve() for s in scripts if s is not None}
+    return {os.path.abspath(s.path) for s in scripts if s is not None}
 
 
 def _load(folder: Path) -> list[Migration]:

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# repr=False, eq=False on the internal classes: generating __repr__/__eq__ costs about a
+# millisecond per class at import, and lint runs as a short-lived process.
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(repr=False, eq=False, frozen=True, slots=True)
 class Origin:
     """Where an object was created: migration position in the linted set, file and line."""
 
@@ -23,7 +26,7 @@ class Origin:
     script: int  # id of the ParsedScript (for its suppressions)
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class Column:
     name: str
     type: str
@@ -32,7 +35,7 @@ class Column:
     has_default: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class ForeignKey:
     name: str | None
     columns: tuple[str, ...]
@@ -41,7 +44,7 @@ class ForeignKey:
     not_valid: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class Index:
     name: str
     table: str
@@ -50,7 +53,7 @@ class Index:
     origin: Origin | None
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class Table:
     key: str
     origin: Origin | None = None
@@ -75,7 +78,7 @@ class Table:
         return self.origin is not None and self.origin.migration == migration
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class View:
     key: str
     tables: tuple[str, ...]
@@ -84,7 +87,7 @@ class View:
     materialized: bool = False
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class ReplayState:
     tables: dict[str, Table] = field(default_factory=dict)
     indexes: dict[str, Index] = field(default_factory=dict)

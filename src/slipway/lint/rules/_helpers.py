@@ -13,7 +13,7 @@ from slipway.lint.state import ReplayState, Table
 COLUMN_KINDS = ("CreateStmt", "AlterTableStmt")
 
 
-@dataclass(slots=True)
+@dataclass(repr=False, eq=False, slots=True)
 class ColumnSite:
     """A column a statement defines or retypes."""
 
