@@ -141,8 +141,8 @@ def _judge(fk: Row, error: Any, before: list[str | None] | None,
         blocker = error.diag.constraint_name
         if fk["on_delete"] in ("a", "r") and blocker == fk["name"]:
             return "info", f"ON DELETE {rule}: deleting the parent is refused, as declared"
-        return "info", f"ON DELETE {rule} not verified: deleting the parent fails on " \
-                       f"{blocker or error.sqlstate}"
+        return "info", (f"ON DELETE {rule} not verified: deleting the parent fails on "
+                        f"{blocker or error.sqlstate}")
     if after is None:
         if fk["on_delete"] == "c":
             return "info", "ON DELETE CASCADE: the child row was deleted, as declared"
@@ -153,8 +153,8 @@ def _judge(fk: Row, error: Any, before: list[str | None] | None,
         return "info", "ON DELETE SET NULL: the child row now has NULL, as declared"
     if fk["on_delete"] == "d" and after != before:
         return "info", "ON DELETE SET DEFAULT: the child row now has the default, as declared"
-    return "fail", f"ON DELETE {rule} declared but the child row still references the " \
-                   "deleted parent"
+    return "fail", (f"ON DELETE {rule} declared but the child row still references the "
+                    "deleted parent")
 
 
 def _edges_by_parent(plan: Plan) -> dict[int, list[Row]]:

@@ -114,6 +114,8 @@ def gather_migrations(conn: Any, facts: Facts) -> None:
     Sets extra["migrations"] (a list of MigrationState), extra["migrations_error"] (a string)
     and extra["migration_layout_error"] (duplicate versions and other layout problems).
     """
+    import psycopg
+
     from slipway.errors import MigrationLayoutError, SlipwayError
 
     try:
@@ -127,3 +129,6 @@ def gather_migrations(conn: Any, facts: Facts) -> None:
         facts.extra["migration_layout_error"] = exc.message
     except SlipwayError as exc:
         facts.extra["migrations_error"] = exc.message
+    except psycopg.Error as exc:  # e.g. no SELECT on the history table for this role
+        facts.extra["migrations_error"] = f"cannot read the migration history: " \
+                                          f"{exc.diag.message_primary}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from slipway.config import Settings
@@ -41,7 +41,7 @@ def evaluate(check: Check, facts: Facts) -> CheckResult:
                          informational=check.informational)
     try:
         outcome = check.func(facts)
-    except Exception as exc:  # a bug in one check must not hide the others
+    except Exception as exc:  # noqa: BLE001 - a bug in one check must not hide the others
         result.findings.append(Finding(check.code, f"check crashed: {type(exc).__name__}: {exc}",
                                        "report this as a slipway bug", "fail"))
         return result
@@ -92,7 +92,7 @@ def run_doctor(conn: Any, settings: Settings, options: DoctorOptions | None = No
     return Report(
         title="slipway doctor",
         database=options.database_label or str(db.get("database", "")),
-        generated_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         checks=results,
         checklist=checklist(results),
         notes=notes,

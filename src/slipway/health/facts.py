@@ -146,11 +146,10 @@ class _Side(threading.Thread):
 
         try:
             with psycopg.connect(self.url, autocommit=True, connect_timeout=10,
-                                 application_name="slipway-doctor") as conn:
-                with conn.transaction():
-                    _begin(conn, self.snapshot)
-                    _run(conn, self.facts, self.names)
-        except BaseException as exc:  # reported to and handled by the main thread
+                                 application_name="slipway-doctor") as conn, conn.transaction():
+                _begin(conn, self.snapshot)
+                _run(conn, self.facts, self.names)
+        except Exception as exc:  # noqa: BLE001 - handed to the main thread, which falls back
             self.error = exc
 
 

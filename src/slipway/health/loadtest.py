@@ -39,7 +39,7 @@ class LoadResult:
         if not values:
             return 0.0
         ordered = sorted(values)
-        return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+        return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
     def summary(self) -> dict[str, Any]:
         lat, wait = self.latencies_ms, self.waits_ms
@@ -156,7 +156,7 @@ def _worker(pool: Any, result: LoadResult, plan: Plan | None, existing: list[Any
                     result.waits_ms.append((got - asked) * 1000)
                     result.latencies_ms.append((done - got) * 1000)
                 break
-            except (psycopg.Error, Exception) as exc:  # pool timeouts are not psycopg errors
+            except psycopg.Error as exc:  # PoolTimeout is an OperationalError too
                 state = getattr(exc, "sqlstate", None)
                 retry = (state in RETRYABLE or isinstance(exc, psycopg.OperationalError)) \
                     and attempt < MAX_RETRIES

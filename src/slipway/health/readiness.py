@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slipway.report.model import STATUS_ORDER, CheckResult, ChecklistItem, worst
+from slipway.report.model import STATUS_ORDER, ChecklistItem, CheckResult, worst
 
 TITLES = {
     "schema": "Schema and tenant root",

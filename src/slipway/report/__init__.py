@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slipway.report.model import CheckResult, ChecklistItem, Finding, Report, worst
+from slipway.report.model import ChecklistItem, CheckResult, Finding, Report, worst
 
 FORMATS = ("text", "md", "html", "json")
 

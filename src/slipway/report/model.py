@@ -20,8 +20,8 @@ VERDICTS = {"pass": "ready", "warn": "ready with warnings", "fail": "not ready"}
 def worst(statuses: list[str]) -> Status:
     """The most severe of pass/warn/fail (an `info` level counts as pass)."""
     rank = max((STATUS_ORDER[s] for s in statuses), default=0)
-    result: Status = ("pass", "warn", "fail")[rank]  # type: ignore[assignment]
-    return result
+    order: tuple[Status, ...] = ("pass", "warn", "fail")
+    return order[rank]
 
 
 @dataclass(frozen=True)

@@ -49,7 +49,8 @@ def render_md(report: Report) -> str:
         lines.append(f"| {_ICON[item.status]} | {item.title} | {_cell(item.reason)} | "
                      f"{_cell(item.fix)} |")
     lines.append("")
-    lines += [f"> note: {n}" for n in report.notes]
+    if report.notes:
+        lines += [f"> note: {n}" for n in report.notes] + [""]
     category = None
     for check in report.checks:
         if check.category != category:

@@ -7,6 +7,7 @@ import io
 from slipway.report.model import CheckResult, Report
 
 MAX_FINDINGS = 20
+MAX_QUIET = 3  # a passing check shows its informational findings only when this few
 _STYLE = {"pass": "green", "warn": "yellow", "fail": "bold red", "info": "blue"}
 
 
@@ -17,10 +18,11 @@ def _badge(status: str) -> str:
 def _check_block(check: CheckResult, verbose: bool) -> list[str]:
     label = "info" if check.informational and check.status == "pass" else check.status
     lines = [f"{_badge(label)} [bold]{check.code}[/] {check.name}: {_esc(check.summary)}"]
-    if check.status == "pass" and not verbose and not check.informational:
-        return lines
     lines += [f"       [dim]note: {_esc(n)}[/]" for n in check.notes]
     lines += [f"       {_esc(d)}" for d in check.details]
+    quiet = check.status == "pass" and not verbose and not check.informational
+    if quiet and len(check.findings) > MAX_QUIET:
+        return lines  # a passing check's long list of facts stays in md/html/json
     shown = check.findings[:MAX_FINDINGS]
     for f in shown:
         lines.append(f"       {_badge(f.level)} {_esc(f.target)}: {_esc(f.message)}")

@@ -11,13 +11,14 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from conftest import Built, doctor, write
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     return subprocess.run([sys.executable, "-m", "slipway", "doctor", *args], cwd=project,
-                          env=env, capture_output=True, text=True, timeout=120)
+                          env=env, capture_output=True, text=True, timeout=120, check=False)
 
 
 def test_json_shape_and_exit_code(planted: Built) -> None:

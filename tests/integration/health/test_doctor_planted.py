@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from conftest import Built
 from hc_planted import EXPECTED
 
+from conftest import Built
 from slipway.report.model import Finding
 
 

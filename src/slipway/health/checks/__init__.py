@@ -51,7 +51,7 @@ class Check:
         return (self.func.__doc__ or "").strip()
 
     def _section(self, label: str) -> str:
-        match = re.search(rf"^\s*{label}:\s*(.+?)(?:\n\s*\n|\Z)", self.doc, re.S | re.M)
+        match = re.search(rf"^\s*{label}:\s*(.+?)(?:\n\s*\n|\Z)", self.doc, re.DOTALL | re.MULTILINE)
         return " ".join(match.group(1).split()) if match else ""
 
     @property
@@ -68,6 +68,7 @@ class Check:
 
 
 REGISTRY: dict[str, Check] = {}
+_LOADED: list[bool] = []  # set once every check module has been imported
 
 
 def check(code: str, name: str, category: str, facts: tuple[str, ...] = (),
@@ -87,10 +88,11 @@ def check(code: str, name: str, category: str, facts: tuple[str, ...] = (),
 
 def all_checks() -> list[Check]:
     """Every check, in code order (importing the check modules on first use)."""
-    if not REGISTRY:
+    if not _LOADED:  # importing one check module directly must not hide the others
         for mod in pkgutil.iter_modules(__path__):
             if mod.name.startswith("hc"):
                 importlib.import_module(f"{__name__}.{mod.name}")
+        _LOADED.append(True)
     return [REGISTRY[c] for c in sorted(REGISTRY)]
 
 
@@ -106,7 +108,7 @@ def fail(target: str, message: str, fix: str) -> Finding:
     return Finding(target=target, message=message, fix=fix, level="fail")
 
 
-def size(n: float | int | None) -> str:
+def size(n: float | None) -> str:
     """Bytes as a short human string."""
     value = float(n or 0)
     for unit in ("B", "kB", "MB", "GB", "TB"):

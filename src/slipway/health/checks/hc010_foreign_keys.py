@@ -20,7 +20,7 @@ def foreign_keys(facts: Facts) -> Outcome:
     rules: dict[str, int] = {}
     out = Outcome()
     for fk in fks:
-        rule = RULES.get(fk["on_delete"], fk["on_delete"])
+        rule = str(RULES.get(fk["on_delete"], fk["on_delete"]))
         rules[rule] = rules.get(rule, 0) + 1
         out.findings.append(info(
             f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",

@@ -20,7 +20,7 @@ def migrations_without_rollback(facts: Facts) -> Outcome:
     out = Outcome()
     states: list[Any] | None = facts.extra.get("migrations")
     if states is None:
-        out.notes.append("migration files could not be read")
+        out.notes.append("migration status unknown (see HC020)")
         return out
     for s in states:
         if s.state != "missing" and not s.has_rollback:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from slipway.health.checks import Outcome, check, fail, info, warn
 from slipway.health.facts import Facts, Row
@@ -25,7 +25,7 @@ def parse_bound(bound: str | None) -> tuple[datetime, datetime] | None:
 
 
 def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def _judge(name: str, parts: list[Row], now: datetime, wanted: int) -> tuple[str, str]:
@@ -48,7 +48,7 @@ def partitions_ahead(facts: Facts) -> Outcome:
 
     Fix: create the next partitions now, and schedule `slipway maintain partitions`.
     """
-    now = _aware(facts.one("database").get("now") or datetime.now(timezone.utc))
+    now = _aware(facts.one("database").get("now") or datetime.now(UTC))
     wanted = facts.thresholds.partitions_ahead
     tables: dict[str, list[Row]] = {}
     for p in facts.get("partitions"):

@@ -1,0 +1,192 @@
+"""Health checks as pure functions of hand-made facts (no database)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from slipway.config import Settings
+from slipway.errors import ConfigError
+from slipway.health.checks import CATEGORIES, all_checks
+from slipway.health.checks.hc011_fk_without_index import covers
+from slipway.health.checks.hc062_sequence_exhaustion import used_fraction
+from slipway.health.checks.hc064_partitions_ahead import parse_bound
+from slipway.health.engine import DoctorOptions, evaluate, selected_checks
+from slipway.health.facts import Facts, Thresholds
+from slipway.health.readiness import checklist
+from slipway.report.model import CheckResult, Finding
+
+CHECKS = {c.code: c for c in all_checks()}
+
+
+def settings(raw: dict[str, Any] | None = None) -> Settings:
+    return Settings(project_dir=Path("."), migrations_dir=Path("migrations"), database_url=None,
+                    database_source="flag", raw=raw or {})
+
+
+def facts(**rows: list[dict[str, Any]]) -> Facts:
+    return Facts(settings=settings(), rows=dict(rows))
+
+
+def run(code: str, f: Facts) -> CheckResult:
+    return evaluate(CHECKS[code], f)
+
+
+def db(**extra: Any) -> dict[str, Any]:
+    base = {"database": "app", "server_version": "15.4", "server_version_num": 150004,
+            "ssl": False, "server_addr": None, "max_connections": 100,
+            "reserved_connections": 3, "connections": 5, "db_connections": 2,
+            "blks_hit": 0, "blks_read": 0, "db_xid_age": 1000,
+            "now": datetime(2026, 11, 22, tzinfo=UTC)}
+    return base | extra
+
+
+def test_registry_is_complete_and_documented() -> None:
+    files = sorted(p.stem for p in Path(CHECKS["HC001"].func.__code__.co_filename).parent
+                   .glob("hc*.py"))
+    assert len(files) == len(CHECKS) >= 33
+    for check in CHECKS.values():
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", check.name)
+        assert check.category in CATEGORIES
+        assert f"{check.code.lower()}_{check.name.replace('-', '_')}" in files
+        assert check.summary.endswith("."), check.code
+        assert len(check.why) > 30 and len(check.fix) > 10, check.code
+    assert {c.category for c in CHECKS.values()} == set(CATEGORIES)
+
+
+def test_selected_checks_follow_options() -> None:
+    codes = {c.code for c in selected_checks(DoctorOptions(crud=False))}
+    assert "HC080" not in codes and "HC090" not in codes
+    codes = {c.code for c in selected_checks(DoctorOptions(load_clients=2))}
+    assert {"HC080", "HC090"} <= codes
+
+
+@pytest.mark.parametrize(("row", "level"), [
+    (db(server_version_num=120010, server_version="12.10"), "warn"),
+    (db(), "info"),
+])
+def test_server_version(row: dict[str, Any], level: str) -> None:
+    assert run("HC030", facts(database=[row])).findings[0].level == level
+
+
+@pytest.mark.parametrize(("row", "level", "words"), [
+    (db(ssl=True, ssl_version="TLSv1.3"), "info", "in use (TLSv1.3)"),
+    (db(server_addr="127.0.0.1/32"), "info", "local"),
+    (db(server_addr="::1/128"), "info", "local"),
+    (db(server_addr="10.0.0.5/32"), "fail", "not in use on a network connection"),
+])
+def test_ssl(row: dict[str, Any], level: str, words: str) -> None:
+    finding = run("HC031", facts(database=[row])).findings[0]
+    assert finding.level == level and words in finding.message
+
+
+@pytest.mark.parametrize(("used", "level"), [(10, "info"), (80, "warn"), (95, "fail")])
+def test_connection_usage(used: int, level: str) -> None:
+    assert run("HC032", facts(database=[db(connections=used)])).findings[0].level == level
+
+
+@pytest.mark.parametrize(("age", "level"), [(10, "info"), (600_000_000, "warn"),
+                                            (1_600_000_000, "fail")])
+def test_xid_wraparound(age: int, level: str) -> None:
+    result = run("HC061", facts(database=[db(db_xid_age=age)], tables=[]))
+    assert result.findings[0].level == level
+    assert result.metrics["xid_age"] == age
+
+
+@pytest.mark.parametrize(("hit", "read", "level"), [(10, 10, "info"), (96_000, 4_000, "info"),
+                                                    (90_000, 10_000, "warn"),
+                                                    (50_000, 50_000, "fail")])
+def test_cache_hit_ratio(hit: int, read: int, level: str) -> None:
+    result = run("HC055", facts(database=[db(blks_hit=hit, blks_read=read)]))
+    assert result.findings[0].level == level
+
+
+def seq(**extra: Any) -> dict[str, Any]:
+    return {"schema": "public", "name": "s", "min_value": 1, "max_value": 100,
+            "increment_by": 1, "cycle": False, "last_value": 50, "column_type": None,
+            "table_name": None, "column_name": None} | extra
+
+
+@pytest.mark.parametrize(("row", "fraction"), [
+    (seq(), 49 / 99),
+    (seq(last_value=None), None),
+    (seq(cycle=True, last_value=99), None),
+    (seq(max_value=2**63 - 1, last_value=2_000_000_000, column_type="integer"),
+     (2_000_000_000 - 1) / (2**31 - 2)),
+    (seq(increment_by=-1, min_value=-100, max_value=-1, last_value=-91), 90 / 99),
+])
+def test_sequence_fraction(row: dict[str, Any], fraction: float | None) -> None:
+    assert used_fraction(row) == pytest.approx(fraction) if fraction else used_fraction(row) is None
+
+
+def test_sequence_levels() -> None:
+    result = run("HC062", facts(sequences=[seq(name="a", last_value=80),
+                                           seq(name="b", last_value=95), seq(name="c")]))
+    assert [(f.target, f.level) for f in result.findings] == [("public.a", "warn"),
+                                                               ("public.b", "fail")]
+
+
+def test_parse_bound() -> None:
+    low, high = parse_bound("FOR VALUES FROM ('2026-01-01 00:00:00+00') TO "
+                            "('2026-02-01 00:00:00+00')") or (None, None)
+    assert low == datetime(2026, 1, 1, tzinfo=UTC) and high and high.month == 2
+    assert parse_bound("FOR VALUES FROM (MINVALUE) TO ('2026-01-01')") is None
+    assert parse_bound("FOR VALUES FROM (1) TO (100)") is None
+    assert parse_bound("DEFAULT") is None and parse_bound(None) is None
+
+
+def ix(names: list[str], predicate: str | None = None, valid: bool = True) -> dict[str, Any]:
+    return {"column_names": names, "predicate": predicate, "is_valid": valid}
+
+
+@pytest.mark.parametrize(("index", "columns", "expected"), [
+    (ix(["a"]), ["a"], True),
+    (ix(["b", "a", "c"]), ["a", "b"], True),
+    (ix(["a", "c"]), ["a", "b"], False),
+    (ix(["c", "a"]), ["a"], False),
+    (ix(["a"], valid=False), ["a"], False),
+    (ix(["a"], "(a IS NOT NULL)"), ["a"], True),
+    (ix(["a"], "(a > 10)"), ["a"], False),
+    (ix(["a"], "(b IS NOT NULL)"), ["a"], False),
+])
+def test_index_covers_foreign_key(index: dict[str, Any], columns: list[str],
+                                  expected: bool) -> None:
+    assert covers(index, columns) is expected
+
+
+def test_thresholds_from_config() -> None:
+    th = Thresholds.from_settings(settings({"doctor": {"xid_age_warn": 5, "other": "x"}}))
+    assert th.xid_age_warn == 5 and th.cache_hit_warn == 0.95
+    with pytest.raises(ConfigError, match="cache_hit_warn"):
+        Thresholds.from_settings(settings({"doctor": {"cache_hit_warn": "high"}}))
+
+
+def test_crashing_check_becomes_a_failure() -> None:
+    result = run("HC050", facts(tables=[{"schema": "public"}]))  # a row missing keys
+    assert result.status == "fail"
+    assert result.findings[0].message.startswith("check crashed: KeyError")
+
+
+def test_missing_fact_note_is_attached() -> None:
+    f = facts(sequences=[])
+    f.notes["sequences"] = "could not read sequences: permission denied"
+    result = run("HC062", f)
+    assert result.status == "pass"
+    assert result.notes == ["could not read sequences: permission denied"]
+
+
+def test_checklist_reason_and_fix() -> None:
+    ok = CheckResult("HC001", "a", "schema", "s")
+    bad = CheckResult("HC040", "b", "security", "s", findings=[
+        Finding("public.x", "m", "do this", "warn"), Finding("public.y", "m", "do that", "fail")])
+    warn_only = CheckResult("HC041", "c", "security", "s",
+                            findings=[Finding("public.z", "m", "w", "warn")])
+    items = checklist([ok, bad, warn_only])
+    assert [(i.category, i.status) for i in items] == [("schema", "pass"), ("security", "fail")]
+    assert items[0].reason == "1 check passes"
+    assert items[1].reason == "HC040 b: 1 problem; HC041 c: 1 problem"
+    assert items[1].fix == "HC040 (public.y): do that"
