@@ -60,13 +60,13 @@ def names(attnums: Iterable[int] | None, columns: dict[int, str]) -> tuple[str, 
     return tuple(columns.get(n, str(n)) for n in attnums or ())
 
 
-def constraint(row: Row, columns: dict[int, str]) -> Constraint:
+def constraint(row: Row) -> Constraint:
     fk = row["type"] == "f"
     return Constraint(
         name=row["name"],
         type=row["type"],
         definition=row["definition"],
-        columns=names(row["attnums"], columns),
+        columns=texts(row["columns"]),
         ref_schema=row["ref_schema"] if fk else None,
         ref_table=row["ref_table"] if fk else None,
         ref_columns=texts(row["ref_columns"]),

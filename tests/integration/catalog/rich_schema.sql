@@ -101,4 +101,20 @@ CREATE INDEX zoo_nulls_first ON index_zoo (c NULLS FIRST);
 CREATE INDEX zoo_include ON index_zoo (c) INCLUDE ("Col A", b) WHERE c > 0 AND b <> 'x';
 CREATE INDEX zoo_mixed ON index_zoo (c, lower("Col A"), b);
 
+-- Constraints of every shape, for the same reason.
+CREATE TABLE constraint_zoo (
+    "Key" int, k2 int, event_id bigint, dealer_id bigint, slug text, note text,
+    CONSTRAINT zoo_pk PRIMARY KEY ("Key", k2),
+    CONSTRAINT zoo_deferred UNIQUE (k2, "Key") DEFERRABLE INITIALLY DEFERRED,
+    CONSTRAINT zoo_slug UNIQUE (slug) INCLUDE (note),
+    CONSTRAINT zoo_note UNIQUE NULLS NOT DISTINCT (note),
+    CONSTRAINT zoo_event FOREIGN KEY (event_id) REFERENCES audit.events (id)
+        MATCH FULL ON UPDATE CASCADE ON DELETE RESTRICT,
+    CONSTRAINT zoo_dealer FOREIGN KEY (dealer_id) REFERENCES dealerships (id)
+        ON DELETE SET NULL (dealer_id) DEFERRABLE,
+    CONSTRAINT zoo_self FOREIGN KEY ("Key", k2) REFERENCES constraint_zoo ("Key", k2)
+        ON DELETE SET DEFAULT,
+    CONSTRAINT zoo_excl EXCLUDE USING btree (slug WITH =)
+);
+
 CREATE TABLE slipway_history (id serial PRIMARY KEY, version text);

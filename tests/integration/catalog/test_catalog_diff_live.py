@@ -255,6 +255,7 @@ CASES: list[tuple[str, str, list[str]]] = [
         [
             "schema audit missing",
             "table audit.events missing",
+            "constraint zoo_event on constraint_zoo missing",  # the FK into audit went too
             "procedure audit.purge(integer) missing",
         ],
     ),

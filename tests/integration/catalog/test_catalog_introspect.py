@@ -107,6 +107,28 @@ def test_every_index_definition_reads_like_pg_get_indexdef(rich_conn: Conn, cat:
         assert definition == real[name], name
 
 
+def test_every_constraint_definition_reads_like_pg_get_constraintdef(
+    rich_conn: Conn, cat: Catalog
+) -> None:
+    rows = rich_conn.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid <> 0"
+    ).fetchall()
+    real = {(str(rel).replace("public.", ""), str(name)): str(defn) for rel, name, defn in rows}
+    ours = {(t.display, c.name): c.definition for t in cat.tables for c in t.constraints}
+    assert len(ours) >= 20
+    for key, definition in ours.items():
+        assert definition == real[key], key
+    zoo = cat.table("constraint_zoo")
+    assert zoo is not None
+    assert zoo.constraint("zoo_event").definition == (  # type: ignore[union-attr]
+        "FOREIGN KEY (event_id) REFERENCES audit.events(id) MATCH FULL ON UPDATE CASCADE "
+        "ON DELETE RESTRICT"
+    )
+    assert zoo.primary_key_columns == ("Key", "k2")
+    assert zoo.constraint("zoo_self").ref_columns == ("Key", "k2")  # type: ignore[union-attr]
+
+
 def test_rls_policies_and_triggers(cat: Catalog) -> None:
     customers = cat.table("customers")
     assert customers is not None and customers.rls_enabled and customers.rls_forced

@@ -4,7 +4,7 @@ SELECT a.attrelid AS rel, a.attname AS name, a.attnum AS ordinal,
        pg_get_expr(ad.adbin, ad.adrelid) AS expr, a.attgenerated::text AS generated,
        a.attidentity::text AS identity, d.description AS comment, a.attacl::text[] AS acl,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation
-FROM unnest(%(oids)s::oid[]) AS r(oid)
+FROM (/*USER_RELATIONS*/) AS r(oid)
 JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type t ON t.oid = a.atttypid
 LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum

@@ -7,7 +7,7 @@
 -- indexes ask the deparser for their columns.
 WITH idx AS (
     SELECT i.*
-    FROM unnest(%(oids)s::oid[]) AS r(oid)
+    FROM (/*USER_RELATIONS*/) AS r(oid)
     JOIN pg_index i ON i.indrelid = r.oid
 ), simple AS (
     SELECT x.indexrelid,
@@ -55,4 +55,3 @@ LEFT JOIN pg_constraint co
        ON co.conindid = i.indexrelid AND co.conrelid = i.indrelid AND co.contype IN ('p', 'u', 'x')
 LEFT JOIN pg_description d
        ON d.objoid = i.indexrelid AND d.classoid = 'pg_class'::regclass AND d.objsubid = 0
-ORDER BY i.indrelid, ic.relname

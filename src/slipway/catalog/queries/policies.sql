@@ -5,6 +5,5 @@ SELECT p.polrelid AS rel, p.polname AS name, p.polcmd::text AS cmd,
              FROM unnest(p.polroles) AS o ORDER BY 1) AS roles,
        pg_get_expr(p.polqual, p.polrelid) AS using,
        pg_get_expr(p.polwithcheck, p.polrelid) AS with_check
-FROM unnest(%(oids)s::oid[]) AS r(oid)
+FROM (/*USER_RELATIONS*/) AS r(oid)
 JOIN pg_policy p ON p.polrelid = r.oid
-ORDER BY p.polrelid, p.polname
