@@ -316,9 +316,10 @@ def _rescue(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: A
             f"{table.name}: rows in DEFAULT cannot be moved while foreign keys"
             " reference the table; move them by hand, then rerun"
         )
-    conn.execute(
-        sql.SQL("LOCK TABLE ONLY {} IN SHARE UPDATE EXCLUSIVE MODE").format(table.qualified)
-    )
+    # Writers wait at the parent (reads go on) and route afterwards with the new partition
+    # in place; a writer already waiting on DEFAULT alone would fail with "violates partition
+    # constraint" once the range is attached.
+    conn.execute(sql.SQL("LOCK TABLE ONLY {} IN SHARE ROW EXCLUSIVE MODE").format(table.qualified))
     conn.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(default.qualified))
     conn.execute(
         sql.SQL(

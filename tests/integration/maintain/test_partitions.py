@@ -214,3 +214,63 @@ def test_lock_timeout_gives_up_and_reports(db_url: str, db_conn: Conn, make_cfg:
         "SELECT action, outcome FROM slipway_maintenance_runs ORDER BY id"
     ).fetchall()
     assert recorded == [("create", "failed"), ("run", "failed")]
+
+
+def wait_for(condition: Any, seconds: float = 30) -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_rescue_while_writers_insert_loses_nothing(
+    db_url: str, db_conn: Conn, make_cfg: Any
+) -> None:
+    """Writers keep inserting into the month being rescued; every row ends up exactly once."""
+    import threading
+
+    db_conn.execute(MESSAGES)
+    db_conn.execute("CREATE TABLE messages_default PARTITION OF messages DEFAULT")
+    db_conn.execute(
+        "INSERT INTO messages (conversation_id, body, created_at) SELECT g, 'old',"
+        " timestamptz '2025-12-10 00:00:00+00' FROM generate_series(1, 20000) g"
+    )
+    stop = threading.Event()
+    written = [0, 0]
+    errors: list[BaseException] = []
+
+    def writer(i: int) -> None:
+        try:
+            with psycopg.connect(db_url, autocommit=True) as conn:
+                while not stop.is_set():
+                    conn.execute(
+                        "INSERT INTO messages (conversation_id, body, created_at)"
+                        " VALUES (0, 'live', '2025-12-15 00:00:00+00')"
+                    )
+                    written[i] += 1
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    try:
+        wait_for(lambda: sum(written) >= 50 or bool(errors))
+        cfg = make_cfg(lock_timeout="2s", partitions=[rule(ahead=1)])
+        result = run(db_conn, cfg, "2025-11-20 00:00:00")
+        before_stop = sum(written)
+        # Writers carry on after the attach.
+        wait_for(lambda: sum(written) >= before_stop + 50 or bool(errors))
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(30)
+    assert not errors and result.ok, (errors, result.to_dict())
+    counts = dict(
+        db_conn.execute(
+            "SELECT tableoid::regclass::text, count(*) FROM messages GROUP BY 1"
+        ).fetchall()
+    )
+    assert counts == {"messages_p2025_12": 20000 + sum(written)}

@@ -143,3 +143,13 @@ def test_host_schedule_has_crontab_and_systemd(tmp_path: Path) -> None:
     assert "--schedule weekly" in text and "--schedule monthly" not in text
     assert "OnCalendar=*-*-* 03:17:00" in text and "Unit=slipway-maintain@weekly.service" in text
     assert "secret" not in text and "u:" not in text and "@h/db" not in text
+
+
+def test_name_patterns() -> None:
+    jan = datetime(2026, 1, 1)
+    assert b.partition_name("messages", jan, "month", "{table}_%Y_%m") == "messages_2026_01"
+    assert b.partition_name("ev", 3000, 1000, "{table}_from_{lo}") == "ev_from_3000"
+    long = b.partition_name("m" * 70, jan, "month", "{table}_%Y_%m")
+    assert len(long) == 63 and long.endswith("_2026_01")
+    with pytest.raises(ConfigError, match="name must contain"):
+        parse_maintain({"partitions": [{"table": "m", "name": "fixed_name"}]})
