@@ -147,6 +147,12 @@ def render(runs: Runs, files: int, counts: dict[str, int], meta: str) -> str:
             lines.append(
                 f"- {name} / squawk: wall **{wall:.2f}x** (bar {BAR}x: {verdict}), CPU {cpu:.2f}x"
             )
+        shell = _median(runs["slipway-cold"], 1) - _median(runs["core-cold"], 1)
+        lines.append(
+            f"- The CLI shell (typer, which imports pydantic to coerce options) costs "
+            f"{shell:.3f} s CPU per run: slipway-cold minus core-cold. A launcher that sends "
+            "`slipway lint` straight to `slipway.lint.__main__` would make slipway-* = core-*."
+        )
     else:
         lines.append("- squawk is not installed (`pip install squawk-cli`): no ratio")
     lines.append(
