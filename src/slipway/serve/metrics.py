@@ -133,6 +133,14 @@ def _matviews(snap: Snapshot) -> Iterator[Metric]:
             refreshed.add_metric([v.schema, v.name], v.refreshed_at.timestamp())
             age.add_metric([v.schema, v.name], max(0.0, now - v.refreshed_at.timestamp()))
     yield from (populated, refreshed, age)
+    runs = _gauge(
+        "slipway_maintenance_last_success_timestamp_seconds",
+        "When each [maintain] rule last ran without failure",
+        ["task", "target"],
+    )
+    for (task, target), when in sorted(snap.last_runs.items()):
+        runs.add_metric([task, target], when.timestamp())
+    yield runs
 
 
 def _activity(snap: Snapshot) -> Iterator[Metric]:

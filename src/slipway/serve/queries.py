@@ -97,6 +97,7 @@ class Snapshot:
     blocked: int = 0
     cache_hit_ratio: float | None = None
     runs: list[dict[str, Any]] = field(default_factory=list)
+    last_runs: dict[tuple[str, str], datetime] = field(default_factory=dict)
     collect_seconds: float = 0.0
 
     @property
@@ -125,9 +126,10 @@ def collect(conn: Conn, settings: Settings, runs_table: str, max_tables: int = 1
     _activity(conn, snap)
     row = conn.execute(CACHE_SQL).fetchone()
     snap.cache_hit_ratio = row[0] if row else None
-    from slipway.maintain.runs import recent_runs
+    from slipway.maintain.runs import last_runs, recent_runs
 
     snap.runs = recent_runs(conn, runs_table, limit=15)
+    snap.last_runs = last_runs(conn, runs_table)
     snap.collect_seconds = time.perf_counter() - started
     return snap
 

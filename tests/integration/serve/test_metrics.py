@@ -87,6 +87,13 @@ def test_metrics_value_by_value(
     )
     assert abs(refreshed - time.time()) < 60
     assert 0 <= value(got, "slipway_matview_age_seconds", schema="public", view="fb") < 60
+    ran = value(
+        got,
+        "slipway_maintenance_last_success_timestamp_seconds",
+        task="partitions",
+        target="messages",
+    )
+    assert refreshed - 60 < ran <= refreshed
     assert value(got, "slipway_connections", state="idle") >= 1  # the lock holder
     assert 0 < value(got, "slipway_cache_hit_ratio") <= 1
     assert value(got, "slipway_blocked_queries") == 0

@@ -92,3 +92,26 @@ def test_no_password_or_url_shown(project: Path, db_url: str) -> None:
         assert "hunter2" not in reply.text and "password" not in reply.text.lower()
         assert "postgresql://" not in reply.text and "user=" not in reply.text
     assert f"{info['dbname']} on 127.0.0.1:5432" in replies[0].text
+
+
+def test_guide_and_docs_pages_when_the_guide_offers_them(
+    serve_settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import slipway.guide
+
+    with running(build_app(serve_settings, ttl=5)) as base:
+        without = fetch(base + "/")
+        missing = fetch(base + "/guide")
+    assert 'href="/guide"' not in without.text and missing.status == 404
+
+    def guide(conn: object, settings: Settings) -> str:
+        return "<h1>Migration guide</h1>"
+
+    monkeypatch.setattr(slipway.guide, "render_guide_html", guide, raising=False)
+    with running(build_app(serve_settings, ttl=5)) as base:
+        page = fetch(base + "/")
+        served = fetch(base + "/guide")
+        docs = fetch(base + "/docs")
+    assert 'href="/guide"' in page.text and 'href="/docs"' not in page.text
+    assert served.status == 200 and served.text == "<h1>Migration guide</h1>"
+    assert docs.status == 404
