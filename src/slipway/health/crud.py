@@ -153,6 +153,12 @@ def _judge(fk: Row, error: Any, before: list[str | None] | None,
         return "info", "ON DELETE SET NULL: the child row now has NULL, as declared"
     if fk["on_delete"] == "d" and after != before:
         return "info", "ON DELETE SET DEFAULT: the child row now has the default, as declared"
+    detached = after != before or any(v is None for v in after)
+    if fk["on_delete"] in ("a", "r") and detached:
+        return "info", (f"ON DELETE {rule}: the child row was detached first (e.g. by a "
+                        "trigger), so deleting the parent succeeded")
+    if fk["on_delete"] == "c":
+        return "fail", "ON DELETE CASCADE declared but the child row survived the delete"
     return "fail", (f"ON DELETE {rule} declared but the child row still references the "
                     "deleted parent")
 

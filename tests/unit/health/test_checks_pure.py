@@ -190,3 +190,33 @@ def test_checklist_reason_and_fix() -> None:
     assert items[0].reason == "1 check passes"
     assert items[1].reason == "HC040 b: 1 problem; HC041 c: 1 problem"
     assert items[1].fix == "HC040 (public.y): do that"
+
+
+class _Diag:
+    constraint_name = "child_parent_fkey"
+
+
+class _Error:
+    diag = _Diag()
+    sqlstate = "23503"
+
+
+@pytest.mark.parametrize(("rule", "error", "before", "after", "level", "words"), [
+    ("c", None, ["1"], None, "info", "deleted, as declared"),
+    ("c", None, ["1"], ["1"], "fail", "survived"),
+    ("n", None, ["1"], [None], "info", "now has NULL"),
+    ("n", None, ["1"], ["1"], "fail", "still references"),
+    ("d", None, ["1"], ["0"], "info", "default"),
+    ("a", _Error(), ["1"], None, "info", "refused, as declared"),
+    ("a", None, ["1", "2"], ["1", None], "info", "detached first"),
+    ("a", None, ["1"], None, "info", "another cascade path"),
+    ("r", None, ["1"], ["1"], "fail", "still references"),
+    ("n", None, None, None, "info", "not visible"),
+])
+def test_cascade_judgement(rule: str, error: Any, before: list[str | None] | None,
+                           after: list[str | None] | None, level: str, words: str) -> None:
+    from slipway.health.crud import _judge
+
+    fk = {"name": "child_parent_fkey", "on_delete": rule}
+    got_level, message = _judge(fk, error, before, after)
+    assert got_level == level and words in message
