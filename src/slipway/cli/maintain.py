@@ -116,6 +116,8 @@ def _render(result: MaintenanceResult, fmt: OutputFormat) -> None:
     for rule in result.rules:
         if rule.error:
             out.print(f"[red]{escape(f'{rule.task} {rule.target}: {rule.error}')}[/red]")
+    if not result.rules and not result.skipped:
+        out.print("[dim]no rules: declare them under \\[maintain] in slipway.toml[/dim]")
     for line in result.skipped:
         out.print(f"[dim]skipped {escape(line)}[/dim]")
     out.print(escape(result.summary_line()))

@@ -191,3 +191,39 @@ def test_cleanup_refuses_when_rls_hides_rows(db_url: str, db_conn: Conn, make_cf
         db_conn.execute("DROP TABLE IF EXISTS tokens, slipway_maintenance_runs")
         db_conn.execute(f"REVOKE ALL ON SCHEMA public FROM {role}")
         db_conn.execute(f"DROP ROLE {role}")
+
+
+def test_cleanup_on_a_partitioned_table_deletes_only_matching_rows(
+    db_conn: Conn, make_cfg: Any
+) -> None:
+    # Both partitions hold rows at the same ctids: (0,1), (0,2), ... A ctid-only batch
+    # would delete the twins in the other partition too.
+    db_conn.execute(
+        "CREATE TABLE ev (n int NOT NULL, old bool NOT NULL) PARTITION BY RANGE (n);"
+        "CREATE TABLE ev_a PARTITION OF ev FOR VALUES FROM (0) TO (100);"
+        "CREATE TABLE ev_b PARTITION OF ev FOR VALUES FROM (100) TO (200);"
+        "INSERT INTO ev SELECT g, false FROM generate_series(0, 49) g;"
+        "INSERT INTO ev SELECT g, true FROM generate_series(100, 149) g;"
+    )
+    cfg = make_cfg(cleanup=[{"table": "ev", "where": "old", "batch": 20}])
+    result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW)
+    assert result.actions[0].details["deleted"] == 50
+    assert db_conn.execute("SELECT count(*), bool_or(old) FROM ev").fetchone() == (50, False)
+
+
+def test_maintenance_waits_for_a_running_migration(
+    db_url: str, db_conn: Conn, project: Any
+) -> None:
+    from slipway.config import load_settings
+    from slipway.errors import Refused
+    from slipway.maintain import run_once
+    from slipway.migrations.lock import MigrationLock
+
+    settings = load_settings(database_url=db_url, project_dir=project)
+    with (
+        MigrationLock(db_conn, settings.table, wait=1),
+        pytest.raises(Refused, match="a migration is running"),
+    ):
+        run_once(settings)
+    assert run_once(settings, dry_run=True).ok  # a dry run only reads: allowed
+    assert run_once(settings).summary_line() == "maintenance did: nothing"
