@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt, settings
+from slipway.errors import ConfigError
 
 
 class ReportFormat(str, Enum):
@@ -63,7 +64,11 @@ def doctor(
     color = output is None and fmt is ReportFormat.text and sys.stdout.isatty()
     text = render(report, fmt.value, color=color)
     if output is not None:
-        output.write_text(text, encoding="utf-8")
+        try:
+            output.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"cannot write the report to {output}: {exc.strerror}",
+                              hint="pick a writable path for --output") from exc
         print(f"{report.verdict}: report written to {output}", file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -14,6 +14,7 @@ from slipway.health.facts import Facts, Row
 # Candidate column names in slipway_maintenance_runs (written by `slipway maintain`).
 _RUN_TARGET = ("target", "object_name", "object", "relation", "name")
 _RUN_TIME = ("finished_at", "completed_at", "ended_at", "ran_at", "started_at", "created_at")
+_RUN_FILTER = (("task", "views"), ("action", "refresh"), ("outcome", "ok"))
 _DEFAULT_ROWS_CAP = 1_000_000
 
 
@@ -53,16 +54,20 @@ def _default_rows_statement(defaults: list[Row]) -> Any:
     return sql.SQL(" UNION ALL ").join(parts)
 
 
-def _runs_statement(conn: Any) -> Any:
-    """SELECT target, max(time) from slipway_maintenance_runs, if it exists with usable columns."""
+def _runs_statement(conn: Any, table: str) -> Any:
+    """Last successful refresh per target from `slipway maintain`'s runs table, if it exists.
+
+    Its columns are (task, target, action, started_at, finished_at, outcome, ...); the filters
+    apply when those columns are there, so an older layout still gives an answer.
+    """
     from psycopg import sql
 
     found = conn.execute(
         "SELECT n.nspname, c.relname, array_agg(a.attname::text) FROM pg_class c "
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-        "WHERE c.relname = 'slipway_maintenance_runs' AND c.relkind IN ('r', 'p') "
-        "GROUP BY 1, 2 LIMIT 1").fetchone()
+        "WHERE c.oid = to_regclass(%s) AND c.relkind IN ('r', 'p') GROUP BY 1, 2",
+        (table,)).fetchone()
     if not found:
         return None
     columns = set(found[2])
@@ -70,9 +75,12 @@ def _runs_statement(conn: Any) -> Any:
     when = next((c for c in _RUN_TIME if c in columns), None)
     if target is None or when is None:
         return None
-    return sql.SQL("SELECT {t}::text AS target, max({w}) AS last_run FROM {rel} GROUP BY 1").format(
-        t=sql.Identifier(target), w=sql.Identifier(when),
-        rel=sql.Identifier(found[0], found[1]))
+    wanted = [sql.SQL("{} = {}").format(sql.Identifier(col), sql.Literal(value))
+              for col, value in _RUN_FILTER if col in columns]
+    where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(wanted) if wanted else sql.SQL("")
+    return sql.SQL("SELECT {t}::text AS target, max({w}) AS last_run FROM {rel}{where} "
+                   "GROUP BY 1").format(t=sql.Identifier(target), w=sql.Identifier(when),
+                                        rel=sql.Identifier(found[0], found[1]), where=where)
 
 
 def _fetch(conn: Any, facts: Facts, name: str, statement: Any) -> None:
@@ -102,7 +110,9 @@ def gather_derived(conn: Any, facts: Facts, names: set[str]) -> None:
             _fetch(conn, facts, "default_rows", _default_rows_statement(defaults))
     if "maintenance_runs" in names:
         facts.rows["maintenance_runs"] = []
-        statement = _runs_statement(conn)
+        table = str(facts.settings.section("maintain").get("runs_table",
+                                                           "slipway_maintenance_runs"))
+        statement = _runs_statement(conn, table)
         facts.extra["maintenance_runs_table"] = statement is not None
         if statement is not None:
             _fetch(conn, facts, "maintenance_runs", statement)

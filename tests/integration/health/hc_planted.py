@@ -81,9 +81,12 @@ CREATE MATERIALIZED VIEW customer_counts AS SELECT dealership_id, count(*) FROM 
 GRANT SELECT ON customer_counts TO PUBLIC;
 CREATE MATERIALIZED VIEW lead_stats AS SELECT count(*) AS n FROM dealerships WITH NO DATA;
 CREATE MATERIALIZED VIEW daily_stats AS SELECT 1 AS one;
-CREATE TABLE slipway_maintenance_runs (id serial PRIMARY KEY, target text, finished_at timestamptz);
-INSERT INTO slipway_maintenance_runs (target, finished_at)
-    VALUES ('public.daily_stats', now() - interval '5 days');
+CREATE TABLE slipway_maintenance_runs (id serial PRIMARY KEY, task text, target text,
+    action text, started_at timestamptz, finished_at timestamptz, outcome text);
+INSERT INTO slipway_maintenance_runs (task, target, action, finished_at, outcome) VALUES
+    ('views', 'public.daily_stats', 'refresh', now() - interval '5 days', 'ok'),
+    ('views', 'public.daily_stats', 'refresh', now() - interval '1 hour', 'error'),
+    ('views', 'public.customer_counts', 'refresh', now() - interval '1 hour', 'ok');
 CREATE TABLE audit_log (at timestamptz, msg text);              -- no primary key
 INSERT INTO audit_log VALUES (now(), 'same'), (now(), 'same');
 CREATE TABLE events (id int PRIMARY KEY, kind text) WITH (autovacuum_enabled = false);

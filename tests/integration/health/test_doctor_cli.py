@@ -86,6 +86,14 @@ def test_bad_options_are_usage_errors(planted: Built, args: list[str]) -> None:
     assert "Traceback" not in result.stderr
 
 
+def test_unwritable_output_is_a_usage_error(planted: Built, tmp_path: Path) -> None:
+    result = run(planted.project, "--no-crud", "-o", str(tmp_path / "no" / "such" / "r.md"),
+                 "-d", planted.url)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: cannot write the report to ")
+    assert "Traceback" not in result.stderr
+
+
 def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
     result = run(tmp_path, "-d", "postgresql://nobody:secret@127.0.0.1:1/none")
     assert result.returncode == 2

@@ -47,6 +47,10 @@ def test_healthy_objects_are_not_flagged(planted: Built) -> None:
     assert "public.customers.customers_dealership_id_fkey" not in unindexed
     assert "public.lead_notes.lead_notes_lead_id_fkey" not in unindexed  # partial IS NOT NULL
     assert "public.vehicles_year_a" not in {f.target for f in _findings(planted, "HC051")}
+    refreshed = {f.target: f for f in _findings(planted, "HC063")}
+    assert refreshed["public.customer_counts"].level == "info"
+    assert refreshed["public.customer_counts"].message.startswith("refreshed 1.0 hours ago")
+    assert "120 hours ago" in refreshed["public.daily_stats"].message  # the failed run is not one
 
 
 def test_crud_left_no_trace(planted: Built) -> None:
