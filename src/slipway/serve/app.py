@@ -109,12 +109,37 @@ def readiness(source: DataSource) -> tuple[bool, dict[str, Any]]:
     return not reasons, body
 
 
-def create_app(settings: Settings, source: DataSource, token: str | None = None) -> Starlette:
+def _dashboard_view(source: DataSource, pages: dict[str, Any]) -> Callable[[Request], Response]:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
     env.filters["bytes"] = human_bytes
     env.filters["ago"] = ago
+    rank = {"fail": 0, "warn": 1, "pass": 2}
+
+    def dashboard(request: Request) -> Response:
+        ready, why = readiness(source)
+        health = source.health.get()
+        checks = sorted(health.report.checks, key=lambda c: rank[c.status]) if health.report else []
+        html = env.get_template("dashboard.html.j2").render(
+            snap=source.snapshot.get(),
+            health=health,
+            checks=checks,
+            ready=ready,
+            why=why,
+            label=source.label,
+            pages=pages,
+            refresh=max(5, int(source.snapshot.ttl * 2)),
+            pool=source.pool_stats(),
+        )
+        headers = {"Content-Security-Policy": CSP, "Cache-Control": "no-store"}
+        return HTMLResponse(html, headers=headers)
+
+    return dashboard
+
+
+def create_app(settings: Settings, source: DataSource, token: str | None = None) -> Starlette:
+    """Routes, auth and the pool's lifetime; sync views run in Starlette's thread pool."""
     pages = optional_pages()
 
     def metrics_view(request: Request) -> Response:
@@ -127,38 +152,16 @@ def create_app(settings: Settings, source: DataSource, token: str | None = None)
         ready, body = readiness(source)
         return JSONResponse(body, status_code=200 if ready else 503)
 
-    def dashboard(request: Request) -> Response:
-        ready, why = readiness(source)
-        health = source.health.get()
-        rank = {"fail": 0, "warn": 1, "pass": 2}
-        checks = sorted(health.report.checks, key=lambda c: rank[c.status]) if health.report else []
-        html = env.get_template("dashboard.html.j2").render(
-            snap=source.snapshot.get(),
-            health=health,
-            checks=checks,
-            ready=ready,
-            why=why,
-            label=source.label,
-            pages=pages,
-            refresh=max(5, int(source.snapshot.ttl * 2)),
-            now=time.time(),
-            pool=source.pool_stats(),
-        )
-        return HTMLResponse(
-            html, headers={"Content-Security-Policy": CSP, "Cache-Control": "no-store"}
-        )
-
     async def healthz(request: Request) -> Response:
         return JSONResponse({"status": "up"})
 
     routes = [
-        Route("/", dashboard),
+        Route("/", _dashboard_view(source, pages)),
         Route("/metrics", metrics_view),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
-    for path, render_page in pages.items():
-        routes.append(Route(path, _page_view(settings, source, render_page)))
+    routes += [Route(path, _page_view(settings, source, page)) for path, page in pages.items()]
     middleware = [Middleware(TokenAuth, token=token)] if token else []
 
     @contextlib.asynccontextmanager
