@@ -68,15 +68,19 @@ class Plan:
 def topo_order(oids: list[int], fks: list[Row]) -> list[int]:
     """Parents before children among `oids` (a cycle is broken in the given order)."""
     members = set(oids)
-    deps = {o: {int(fk["parent_oid"]) for fk in fks if int(fk["child_oid"]) == o
-                and int(fk["parent_oid"]) in members and int(fk["parent_oid"]) != o}
-            for o in oids}
+    deps: dict[int, set[int]] = {o: set() for o in oids}
+    for fk in fks:
+        child, parent = int(fk["child_oid"]), int(fk["parent_oid"])
+        if child in members and parent in members and parent != child:
+            deps[child].add(parent)
     order: list[int] = []
-    while deps:
-        ready = [o for o in oids if o in deps and not deps[o] - set(order)]
-        pick = ready[0] if ready else next(o for o in oids if o in deps)
+    done: set[int] = set()
+    while len(order) < len(oids):
+        pick = next((o for o in oids if o not in done and deps[o] <= done), None)
+        if pick is None:  # a cycle: take the first remaining table, its FK columns get NULL
+            pick = next(o for o in oids if o not in done)
         order.append(pick)
-        del deps[pick]
+        done.add(pick)
     return order
 
 

@@ -220,3 +220,17 @@ def test_cascade_judgement(rule: str, error: Any, before: list[str | None] | Non
     fk = {"name": "child_parent_fkey", "on_delete": rule}
     got_level, message = _judge(fk, error, before, after)
     assert got_level == level and words in message
+
+
+def test_topological_order_puts_parents_first() -> None:
+    from slipway.health.rows import topo_order
+
+    def fk(child: int, parent: int) -> dict[str, int]:
+        return {"child_oid": child, "parent_oid": parent}
+
+    # 3 -> 2 -> 1, 4 -> 1, 5 <-> 6 (a cycle), 7 -> 99 (outside the set), 8 -> 8 (self)
+    fks = [fk(3, 2), fk(2, 1), fk(4, 1), fk(5, 6), fk(6, 5), fk(7, 99), fk(8, 8)]
+    order = topo_order([3, 4, 2, 1, 5, 6, 7, 8], fks)
+    assert sorted(order) == [1, 2, 3, 4, 5, 6, 7, 8]
+    assert order.index(1) < order.index(2) < order.index(3)
+    assert order.index(1) < order.index(4)
