@@ -1,42 +1,87 @@
-"""The `slipway` command: a thin shell that registers each command group and maps errors.
+"""The `slipway` command: a thin shell that loads each command group on demand and maps errors.
 
-Command modules import their heavy dependencies (psycopg, pglast) inside the command
-functions, so `slipway --help` stays fast.
+Building typer commands is the slow part of starting (typer inspects every signature), so the
+root lists commands from the table below and builds only the module a command lives in.
+`tests/unit/test_cli_table.py` keeps the table in step with the modules.
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt
 from slipway.errors import SlipwayError
 
+# name -> (module in slipway.cli, one-line help shown by `slipway --help`)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("inspect", "Create the migrations folder and a commented slipway.toml in this folder."),
+    "new": ("inspect", "Create up, down and verify stubs, numbered in the folder's own scheme."),
+    "status": ("inspect", "Show every migration: applied, pending, modified or missing."),
+    "up": ("migrate", "Apply pending migrations, each in its own transaction with its history row."),
+    "down": ("migrate", "Roll back the newest applied migration (or --steps N, or --to V)."),
+    "redo": ("migrate", "Roll back the newest applied migration and apply it again."),
+    "plan": ("migrate", "Show what `up` or `down` would run, in order, with the SQL."),
+    "validate": ("inspect", "Check migrations without changing anything; exit 1 on errors."),
+    "baseline": ("migrate", "Adopt an existing database: record migrations up to VERSION as applied."),
+    "accept": ("migrate", "Accept an intentional edit of an applied migration (audited)."),
+    "history": ("inspect", "Every run: what, who, when, how long, outcome (newest first)."),
+    "lint": ("lint", "Lint migrations for locking hazards, tenancy gaps and broken rollbacks."),
+    "verify": ("verify", "Prove every rollback on a scratch database; --tenancy tests RLS isolation."),
+    "diff": ("verify", "Compare the live database with the schema its migrations produce (drift)."),
+    "doctor": ("doctor", "Check the live database's health and integrity; one verdict."),
+    "maintain": ("maintain", "Partitions ahead, view refreshes, ANALYZE/VACUUM and cleanup."),
+    "serve": ("serve", "Serve /metrics, /healthz, /readyz and a dashboard (read-only)."),
+    "feed": ("feed", "Import data feeds (TSV, CSV or an email with one attached)."),
+    "demo": ("demo", "Run the Rylie reference platform end to end on a fresh database."),
+    "db": ("db", "The database slipway uses; start, stop and locate the embedded one."),
+}
+OPTIONAL_MODULES = ("guide",)  # modules that may add commands not in the table yet
+
+
+def build_module(module_name: str) -> dict[str, Any]:
+    """Every click command a module registers, by name."""
+    module = importlib.import_module(f"slipway.cli.{module_name}")
+    sub = typer.Typer(rich_markup_mode=None)
+    sub.callback()(lambda: None)  # forces a group, even for a module with one command
+    module.register(sub)
+    group = typer.main.get_command(sub)
+    return dict(getattr(group, "commands", {}))
+
+
+class LazyGroup(TyperGroup):
+    """The root group: commands are built the first time they are asked for."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            try:
+                self.commands.update(build_module(COMMANDS[cmd_name][0]))
+            except ModuleNotFoundError as exc:
+                if exc.name != f"slipway.cli.{COMMANDS[cmd_name][0]}":
+                    raise
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        with formatter.section("Commands"):
+            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
+
+
 app = typer.Typer(
     name="slipway",
     help="Take a PostgreSQL schema from migration files to production safely.",
+    cls=LazyGroup,
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-# Each module exposes register(app); a module not written yet is simply absent.
-COMMAND_MODULES = (
-    "migrate",
-    "db",
-    "demo",
-    "feed",
-    "lint",
-    "docs",
-    "verify",
-    "doctor",
-    "maintain",
-    "serve",
 )
 
 
@@ -50,26 +95,7 @@ def root(
     ctx.obj = {"database_url": database_url, "migrations": migrations, "quiet": quiet}
 
 
-_registered = False
-
-
-def _register_all() -> None:
-    global _registered
-    if _registered:
-        return
-    _registered = True
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"slipway.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"slipway.cli.{name}":
-                continue
-            raise
-        module.register(app)
-
-
 def main(argv: list[str] | None = None) -> None:
-    _register_all()
     try:
         code = app(args=argv, prog_name="slipway", standalone_mode=False)
         if isinstance(code, int) and code:

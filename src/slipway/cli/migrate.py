@@ -205,9 +205,6 @@ def accept(
 
 
 def register(app: typer.Typer) -> None:
-    from slipway.cli import inspect as inspect_cmds
-
     for command in (up, down, redo, plan, baseline, accept):
-        app.command(rich_help_panel="Migrate")(command)
-    inspect_cmds.register(app)
+        app.command()(command)
 
