@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-import pytest
 
 from slipway.maintain.config import parse_maintain
 from slipway.maintain.runner import run_maintenance
@@ -18,22 +17,24 @@ RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "
 Conn = psycopg.Connection[Any]
 
 
-def _apply_rylie(conn: Conn) -> None:
-    ups = sorted(
-        p
-        for p in (RYLIE / "migrations").glob("*.sql")
-        if not p.name.endswith((".down.sql", ".verify.sql"))
-    )
-    if not ups:
-        pytest.skip("the Rylie migrations are not there yet")
-    for path in [*ups, RYLIE / "data" / "seed.sql"]:
-        if path.exists():
+def _apply_rylie(url: str) -> None:
+    """The Rylie migrations through slipway's own engine, then the seed data."""
+    from slipway.config import load_settings
+    from slipway.db import connect
+    from slipway.migrations.layouts import load_folder
+    from slipway.migrations.runner import Engine
+
+    settings = load_settings(database_url=url, project_dir=RYLIE)
+    with connect(settings) as conn:
+        Engine(conn, settings, load_folder(settings.migrations_dir)).up()
+        seed = RYLIE / "data" / "seed.sql"
+        if seed.exists():
             with conn.transaction():
-                conn.execute(path.read_text(encoding="utf-8").encode())
+                conn.execute(seed.read_text(encoding="utf-8").encode())
 
 
-def test_rylie_maintenance_end_to_end(db_conn: Conn) -> None:
-    _apply_rylie(db_conn)
+def test_rylie_maintenance_end_to_end(db_url: str, db_conn: Conn) -> None:
+    _apply_rylie(db_url)
     raw = tomllib.loads((RYLIE / "maintain.toml").read_text(encoding="utf-8"))["maintain"]
     cfg = parse_maintain(raw)
     now = datetime.now(UTC)
