@@ -211,3 +211,10 @@ def test_incremental_snapshots_match_full_ones_on_the_bench_corpus(pg_server: st
                    check=True, capture_output=True)
     results = _verify(pg_server, tmp_path / "c", Options(check_snapshots=True))
     assert [r.verdict for r in results] == ["ok"] * 80, [r for r in results if r.verdict != "ok"]
+
+
+def test_rylie_rollbacks_are_exact(pg_server: str) -> None:
+    folder = Path(__file__).resolve().parents[3] / "src/slipway/examples/rylie/migrations"
+    results = _verify(pg_server, folder, Options(check_snapshots=True))
+    assert len(results) >= 20
+    assert [r for r in results if r.verdict != "ok"] == []
