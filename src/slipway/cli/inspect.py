@@ -61,7 +61,7 @@ def status(
     migrations: MigrationsOpt = None,
 ) -> None:
     """Show every migration: applied, pending, modified (file changed) or missing (file gone)."""
-    from slipway.cli.output import console, print_json
+    from slipway.cli.output import print_json
     from slipway.db import connect
     from slipway.migrations.status import migration_status
 
@@ -71,23 +71,35 @@ def status(
     if fmt is OutputFormat.json:
         print_json({"migrations": [s.to_json() for s in states]})
         return
-    out = console()
     if not states:
-        out.print(f"No migrations in {cfg.migrations_dir}.")
+        print(f"No migrations in {cfg.migrations_dir}.")
         return
-    from rich.table import Table
+    print_states(states)
 
-    table = Table(box=None, pad_edge=False)
-    for column in ("version", "state", "applied at", "rollback", "description"):
-        table.add_column(column)
-    for s in states:
-        style = _STATE_STYLE[s.state]
-        when = s.applied_at.strftime("%Y-%m-%d %H:%M:%S") if s.applied_at else ""
-        table.add_row(s.version, f"[{style}]{s.state}[/]", when, "yes" if s.has_rollback else "no",
-                      s.description)
-    out.print(table)
+
+def print_states(states: list[Any]) -> None:
+    """Aligned plain columns; colour only the state, and only on a terminal. (A rich Table
+    takes seconds for a thousand rows.)"""
+    from slipway.cli.output import _plain
+
+    colour = not _plain()
+    codes = {"green": "\033[32m", "yellow": "\033[33m", "red": "\033[31m"}
+    rows = [
+        (s.version, s.state, s.applied_at.strftime("%Y-%m-%d %H:%M:%S") if s.applied_at else "",
+         "yes" if s.has_rollback else "no", s.description)
+        for s in states
+    ]
+    header = ("version", "state", "applied at", "rollback", "description")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[4]]
+    for row in rows:
+        cells = [c.ljust(w) for c, w in zip(row, widths)]
+        if colour:
+            cells[1] = f"{codes[_STATE_STYLE[row[1]]]}{cells[1]}\033[0m"
+        lines.append("  ".join(cells) + "  " + row[4])
     counts = {state: sum(1 for s in states if s.state == state) for state in _STATE_STYLE}
-    out.print(", ".join(f"{n} {state}" for state, n in counts.items() if n))
+    lines.append(", ".join(f"{n} {state}" for state, n in counts.items() if n))
+    print("\n".join(lines))
 
 
 def validate(

@@ -104,14 +104,14 @@ def run_transaction(
     script = parsed.script
     body, body_offset = parsed.body_sql()
     prelude = "BEGIN;\n" + _session_settings(conn, policy.lock_timeout, local=True)
-    tail = _sql.SQL("\n;\n") + (epilogue or _sql.SQL("")) + _sql.SQL(";\nCOMMIT")
+    # RESET ALL undoes any plain SET the script made, so it cannot leak into the next one.
+    tail = _sql.SQL("\n;\n") + (epilogue or _sql.SQL("")) + _sql.SQL(";\nCOMMIT;\nRESET ALL")
     query = _sql.SQL(prelude) + _sql.SQL(body) + tail
     outcome = RunOutcome(mode=parsed.mode)
     attempt = 0
     while True:
         try:
             conn.execute(query.as_string(conn).encode("utf-8"), prepare=False)
-            conn.execute("RESET ALL")
             return outcome
         except psycopg.Error as exc:
             _rollback(conn)

@@ -70,6 +70,8 @@ def read_sql(path: Path) -> str:
 def apply_directives(script: Script, header: str = "") -> Script:
     """Per-file options written as comments: `-- slipway: no-transaction`,
     `-- slipway: lock-timeout 10s` (dbmate's `transaction:false` comes in via `header`)."""
+    if "slipway:" not in script.sql.lower() and "transaction" not in header:
+        return script  # the common case: no directive
     transactional = script.transactional
     lock_timeout = script.lock_timeout
     if re.search(r"transaction\s*:\s*false", header):
@@ -173,8 +175,8 @@ class _Collector:
             )
         if role == "up":
             parts.version, parts.name, parts.layout = version, name, layout
+            self.result.layouts.add(layout)
         setattr(parts, role, script)
-        self.result.layouts.add(layout)
 
     def ignore(self, path: Path, reason: str) -> None:
         self.result.ignored.append(Ignored(path=path, reason=reason))
@@ -243,7 +245,7 @@ def load_folder(directory: Path | str) -> MigrationSet:
         )
     collector = _Collector(directory)
     try:
-        entries = sorted(directory.iterdir())
+        entries = sorted(directory.iterdir(), key=lambda p: p.name)
     except OSError as exc:
         raise MigrationLayoutError(f"{directory}: cannot list ({exc.strerror})") from exc
     for entry in entries:

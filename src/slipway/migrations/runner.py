@@ -24,7 +24,7 @@ from slipway.migrations.execute import (
 from slipway.migrations.history import History
 from slipway.migrations.lock import MigrationLock
 from slipway.migrations.model import Migration, MigrationSet, Script, version_key
-from slipway.migrations.statements import ParsedScript
+from slipway.migrations.statements import ParsedScript, parse_script
 from slipway.migrations.status import MigrationState, combine
 
 if TYPE_CHECKING:
@@ -58,7 +58,7 @@ class Step:
 
     @property
     def mode(self) -> str:
-        return ParsedScript(self.script).mode
+        return parse_script(self.script).mode
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -218,7 +218,7 @@ class Engine:
     def _check_syntax(self, plan: list[Step]) -> None:
         """Parse everything first, so a syntax error is reported before anything changes."""
         for step in plan:
-            ParsedScript(step.script).check_syntax()
+            parse_script(step.script).check_syntax()
 
     def _policy(self, step: Step) -> RetryPolicy:
         def on_retry(attempt: int, message: str) -> None:
@@ -233,7 +233,7 @@ class Engine:
     def _run_step(self, step: Step, index: int, total: int, restart: bool) -> StepResult:
         self.events.start(step, index, total)
         started = time.monotonic()
-        parsed = ParsedScript(step.script)
+        parsed = parse_script(step.script)
         mig = step.migration
         if parsed.mode == "statements":
             outcome = self._run_statements(step, parsed, restart)

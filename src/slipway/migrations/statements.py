@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from slipway.errors import MigrationFailed
@@ -165,3 +165,9 @@ class ParsedScript:
     def statement_texts(self) -> list[tuple[Statement, str]]:
         sql = self.script.sql
         return [(s, s.text(sql)) for s in self.statements if s.text(sql)]
+
+
+@lru_cache(maxsize=4096)
+def parse_script(script: Script) -> ParsedScript:
+    """One ParsedScript per script, so checking syntax and running it parse only once."""
+    return ParsedScript(script)
