@@ -55,11 +55,6 @@ def column(row: Row, privileges: bool) -> Column:
     )
 
 
-def names(attnums: Iterable[int] | None, columns: dict[int, str]) -> tuple[str, ...]:
-    """Column names for attnums of one relation (unknown numbers kept as text)."""
-    return tuple(columns.get(n, str(n)) for n in attnums or ())
-
-
 def constraint(row: Row) -> Constraint:
     fk = row["type"] == "f"
     return Constraint(

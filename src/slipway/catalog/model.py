@@ -15,23 +15,25 @@ from typing import TypeAlias, TypeVar
 
 from slipway.catalog.objects import (
     Column,
-    CompositeType,
     Constraint,
-    Domain,
-    EnumType,
-    Extension,
-    Function,
     Index,
     Key,
     MatView,
     Policy,
     Relation,
-    Schema,
-    Sequence,
     Table,
     Trigger,
     View,
     display_name,
+)
+from slipway.catalog.objects_schema import (
+    CompositeType,
+    Domain,
+    EnumType,
+    Extension,
+    Function,
+    Schema,
+    Sequence,
 )
 
 CatalogObject: TypeAlias = (

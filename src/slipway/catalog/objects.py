@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import ClassVar, Protocol, TypeVar
 
 Key = tuple[str, ...]
 
@@ -35,6 +35,31 @@ def by_name(items: tuple[_N, ...]) -> tuple[_N, ...]:
 def display_name(schema: str, name: str) -> str:
     """`users` for public.users, `audit.events` elsewhere."""
     return name if schema == "public" else f"{schema}.{name}"
+
+
+class Named:
+    """Base of the schema-qualified objects: their `key` and `label` from two class words.
+
+    A plain class with empty slots, so the frozen slotted dataclasses below stay slotted.
+    """
+
+    __slots__ = ()
+    _KIND: ClassVar[str] = ""  # first element of the key: "table", "type"...
+    _WORD: ClassVar[str] = ""  # first word of the label: "table", "enum"...
+    schema: str
+    name: str
+
+    @property
+    def key(self) -> Key:
+        return (self._KIND, self.schema, self.name)
+
+    @property
+    def display(self) -> str:
+        return display_name(self.schema, self.name)
+
+    @property
+    def label(self) -> str:
+        return f"{self._WORD} {self.display}"
 
 
 class Relation(Protocol):
@@ -150,7 +175,9 @@ class Trigger:
 
 
 @dataclass(frozen=True, slots=True)
-class Table:
+class Table(Named):
+    _KIND: ClassVar[str] = "table"
+    _WORD: ClassVar[str] = "table"
     schema: str
     name: str
     kind: str = "ordinary"  # ordinary, partitioned, foreign
@@ -179,20 +206,8 @@ class Table:
             object.__setattr__(self, attr, by_name(getattr(self, attr)))
 
     @property
-    def key(self) -> Key:
-        return ("table", self.schema, self.name)
-
-    @property
     def qualified(self) -> str:
         return f"{self.schema}.{self.name}"
-
-    @property
-    def display(self) -> str:
-        return display_name(self.schema, self.name)
-
-    @property
-    def label(self) -> str:
-        return f"table {self.display}"
 
     @property
     def is_partitioned(self) -> bool:
@@ -252,7 +267,9 @@ class Table:
 
 
 @dataclass(frozen=True, slots=True)
-class View:
+class View(Named):
+    _KIND: ClassVar[str] = "view"
+    _WORD: ClassVar[str] = "view"
     schema: str
     name: str
     definition: str  # pg_get_viewdef
@@ -267,24 +284,14 @@ class View:
         object.__setattr__(self, "triggers", by_name(self.triggers))
 
     @property
-    def key(self) -> Key:
-        return ("view", self.schema, self.name)
-
-    @property
-    def display(self) -> str:
-        return display_name(self.schema, self.name)
-
-    @property
-    def label(self) -> str:
-        return f"view {self.display}"
-
-    @property
     def security_invoker(self) -> bool:
         return _option_true(self.options, "security_invoker")
 
 
 @dataclass(frozen=True, slots=True)
-class MatView:
+class MatView(Named):
+    _KIND: ClassVar[str] = "matview"
+    _WORD: ClassVar[str] = "materialized view"
     schema: str
     name: str
     definition: str
@@ -299,170 +306,8 @@ class MatView:
     def __post_init__(self) -> None:
         object.__setattr__(self, "indexes", by_name(self.indexes))
 
-    @property
-    def key(self) -> Key:
-        return ("matview", self.schema, self.name)
-
-    @property
-    def display(self) -> str:
-        return display_name(self.schema, self.name)
-
-    @property
-    def label(self) -> str:
-        return f"materialized view {self.display}"
-
     def index(self, name: str) -> Index | None:
         return next((i for i in self.indexes if i.name == name), None)
-
-
-@dataclass(frozen=True, slots=True)
-class Function:
-    schema: str
-    name: str
-    arg_types: str  # oidvectortypes(proargtypes): "uuid, uuid, date, integer" — the identity
-    identity_args: str = ""  # pg_get_function_identity_arguments (with argument names)
-    result: str | None = None  # pg_get_function_result; None for procedures
-    kind: str = "function"  # function, procedure, aggregate, window
-    language: str = "sql"
-    definition: str | None = None  # pg_get_functiondef (None for aggregates)
-    security_definer: bool = False
-    config: tuple[str, ...] = ()  # proconfig: "search_path=public, pg_temp"
-    volatility: str = "volatile"  # immutable, stable, volatile
-    strict: bool = False
-    owner: str | None = None
-    grants: tuple[str, ...] = ()
-    comment: str | None = None
-    source: str | None = None  # the body alone: prosrc, or the SQL-standard BEGIN ATOMIC body
-
-    @property
-    def key(self) -> Key:
-        return ("function", self.schema, self.name, self.arg_types)
-
-    @property
-    def signature(self) -> str:
-        return f"{display_name(self.schema, self.name)}({self.arg_types})"
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind} {self.signature}"
-
-    @property
-    def search_path(self) -> str | None:
-        """The fixed search_path from `SET search_path = ...`, None when not set."""
-        for item in self.config:
-            if item.startswith("search_path="):
-                return item.split("=", 1)[1]
-        return None
-
-
-@dataclass(frozen=True, slots=True)
-class Sequence:
-    schema: str
-    name: str
-    type: str = "bigint"
-    start: int = 1
-    increment: int = 1
-    min_value: int = 1
-    max_value: int = 9223372036854775807
-    cache: int = 1
-    cycle: bool = False
-    owned_by: str | None = None  # "schema.table.column" for serial/identity sequences
-    owner: str | None = None
-    grants: tuple[str, ...] = ()
-    comment: str | None = None
-
-    @property
-    def key(self) -> Key:
-        return ("sequence", self.schema, self.name)
-
-    @property
-    def label(self) -> str:
-        return f"sequence {display_name(self.schema, self.name)}"
-
-
-@dataclass(frozen=True, slots=True)
-class EnumType:
-    schema: str
-    name: str
-    labels: tuple[str, ...] = ()  # in sort order (enumsortorder)
-    owner: str | None = None
-    comment: str | None = None
-
-    @property
-    def key(self) -> Key:
-        return ("type", self.schema, self.name)
-
-    @property
-    def label(self) -> str:
-        return f"enum {display_name(self.schema, self.name)}"
-
-
-@dataclass(frozen=True, slots=True)
-class Domain:
-    schema: str
-    name: str
-    base_type: str
-    nullable: bool = True
-    default: str | None = None
-    checks: tuple[str, ...] = ()  # "name: CHECK (VALUE > 0)"
-    owner: str | None = None
-    comment: str | None = None
-
-    @property
-    def key(self) -> Key:
-        return ("type", self.schema, self.name)
-
-    @property
-    def label(self) -> str:
-        return f"domain {display_name(self.schema, self.name)}"
-
-
-@dataclass(frozen=True, slots=True)
-class CompositeType:
-    schema: str
-    name: str
-    attributes: tuple[Column, ...] = ()
-    owner: str | None = None
-    comment: str | None = None
-
-    @property
-    def key(self) -> Key:
-        return ("type", self.schema, self.name)
-
-    @property
-    def label(self) -> str:
-        return f"type {display_name(self.schema, self.name)}"
-
-
-@dataclass(frozen=True, slots=True)
-class Extension:
-    name: str
-    version: str = ""
-    schema: str = "public"
-
-    @property
-    def key(self) -> Key:
-        return ("extension", self.name)
-
-    @property
-    def label(self) -> str:
-        return f"extension {self.name}"
-
-
-@dataclass(frozen=True, slots=True)
-class Schema:
-    name: str
-    owner: str | None = None
-    grants: tuple[str, ...] = ()
-    comment: str | None = None
-
-    @property
-    def key(self) -> Key:
-        return ("schema", self.name)
-
-    @property
-    def label(self) -> str:
-        return f"schema {self.name}"
 
 
 def _option_true(options: Iterable[str], name: str) -> bool:

@@ -15,7 +15,7 @@ import typing
 from pathlib import Path
 from typing import Any
 
-from slipway.catalog import objects
+from slipway.catalog import objects, objects_schema
 from slipway.catalog.model import Catalog
 from slipway.errors import ConfigError
 
@@ -97,7 +97,9 @@ _HINTS: dict[str, dict[str, Any]] = {}
 def _hints(cls: type[Any]) -> dict[str, Any]:
     found = _HINTS.get(cls.__name__)
     if found is None:
-        found = _HINTS[cls.__name__] = typing.get_type_hints(cls, vars(objects))
+        found = _HINTS[cls.__name__] = typing.get_type_hints(
+            cls, {**vars(objects), **vars(objects_schema)}
+        )
     return found
 
 
