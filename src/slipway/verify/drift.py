@@ -48,7 +48,13 @@ class DriftReport:
 def detect_drift(target: Conn, scratch: Scratch, migrations: MigrationSet, history_table: str,
                  *, privileges: bool = True) -> DriftReport:
     """Compare `target` with its applied migrations replayed on `scratch` (empty)."""
-    applied = History(history_table).applied(target)
+    history = History(history_table)
+    if not history.exists(target):
+        raise Refused(
+            f"the database has no {history_table} table, so no migration is recorded as applied: "
+            "run `slipway up`, or `slipway baseline` to adopt an existing schema"
+        )
+    applied = history.applied(target)
     files = migrations.by_version()
     missing = [row.version for row in applied if row.version not in files]
     if missing:

@@ -24,6 +24,16 @@ A transactional migration that PostgreSQL refuses to run in one transaction with
 (e.g. ALTER TYPE ... ADD VALUE followed by a use of the value) is retried the committed way.
 If an up itself fails, later migrations cannot be verified: the run stops there (verdict
 up-failed).
+
+Verdicts: ok; rollback-incomplete (each difference named; a second up that fails is one of
+them); rollback-failed (file:line:column and PostgreSQL's error); verify-failed; no-rollback
+(a failure for the CLI unless --allow-no-rollback: an irreversible migration should be a
+decision, not an accident); up-failed. When several apply, the worst wins and the others
+are kept in `differences`.
+
+Caveat: roles and tablespaces are cluster-wide. A migration that creates or drops a role
+does so on the target's server; write such migrations with IF [NOT] EXISTS guards, or use
+--scratch-url on another server.
 """
 
 from __future__ import annotations

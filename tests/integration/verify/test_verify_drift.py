@@ -31,6 +31,9 @@ def _apply_two(project: Path, db_url: str) -> None:
 
 
 def test_clean_database_has_no_drift(project: Path, db_url: str) -> None:
+    write_corpus(project / "migrations", CORPUS)
+    run = slipway(project, db_url, "diff")
+    assert run.returncode == 1 and "has no slipway_migrations table" in run.stderr
     _apply_two(project, db_url)
     run = slipway(project, db_url, "diff")
     assert run.returncode == 0, run.stdout + run.stderr
