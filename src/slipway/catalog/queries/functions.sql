@@ -9,12 +9,14 @@ SELECT n.nspname AS schema, p.proname AS name, oidvectortypes(p.proargtypes) AS 
        p.prosecdef AS security_definer, p.proconfig AS config,
        p.provolatile::text AS volatility, p.proisstrict AS strict,
        pg_get_userbyid(p.proowner) AS owner,
-       COALESCE(p.proacl, acldefault('f', p.proowner))::text[] AS acl, d.description AS comment
+       COALESCE(p.proacl, acldefault('f', p.proowner))::text[] AS acl,
+       -- Looked up by index: the built-in objects have thousands of descriptions.
+       (SELECT d.description FROM pg_description d
+        WHERE d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0)
+           AS comment
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
-LEFT JOIN pg_description d
-       ON d.objoid = p.oid AND d.classoid = 'pg_proc'::regclass AND d.objsubid = 0
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_)'
   AND (%(schemas)s::text[] IS NULL OR n.nspname = ANY(%(schemas)s::text[]))

@@ -6,12 +6,14 @@ SELECT t.oid, n.nspname AS schema, t.typname AS name, t.typtype::text AS typtype
        NOT t.typnotnull AS nullable, t.typdefault AS "default",
        ARRAY(SELECT c.conname || ': ' || pg_get_constraintdef(c.oid) FROM pg_constraint c
              WHERE c.contypid = t.oid ORDER BY c.conname) AS checks,
-       t.typrelid AS rel, pg_get_userbyid(t.typowner) AS owner, d.description AS comment
+       t.typrelid AS rel, pg_get_userbyid(t.typowner) AS owner,
+       -- Looked up by index: the built-in objects have thousands of descriptions.
+       (SELECT d.description FROM pg_description d
+        WHERE d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0)
+           AS comment
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace
 LEFT JOIN pg_class rc ON rc.oid = t.typrelid
-LEFT JOIN pg_description d
-       ON d.objoid = t.oid AND d.classoid = 'pg_type'::regclass AND d.objsubid = 0
 WHERE (t.typtype IN ('e', 'd') OR (t.typtype = 'c' AND rc.relkind = 'c'))
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_)'
