@@ -205,6 +205,12 @@ def schedule_command(
                 for job in jobs:
                     out.print(escape(f"pg_cron job {job.name}: {job.cron}  {job.command}"))
                 out.print(f"installed {len(jobs)} pg_cron job(s)")
+                rest = sched.host_only_crontab(cfg, conf, slipway_bin)
+                if rest:
+                    out.print(
+                        "[dim]partitions and stats need slipway itself; add to crontab:[/dim]"
+                    )
+                    print(rest)
                 return
             out.print("[dim]pg_cron is not installed in this database; paste one of these:[/dim]")
     print(sched.render_host_schedule(cfg, conf, slipway_bin))

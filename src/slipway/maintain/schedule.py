@@ -133,6 +133,20 @@ def _schedules(cfg: MaintainConfig) -> list[str]:
     return [s for s in CRON if s in used]
 
 
+def host_only_crontab(cfg: MaintainConfig, settings: Settings, slipway_bin: str = "slipway") -> str:
+    """With pg_cron holding views and cleanup: the crontab lines for partitions and stats."""
+    project = shlex.quote(str(settings.project_dir))
+    pairs = sorted(
+        {("partitions", r.schedule) for r in cfg.partitions}
+        | ({("stats", cfg.stats.schedule)} if cfg.stats is not None else set())
+    )
+    return "\n".join(
+        f"{CRON[s]}  cd {project} && {slipway_bin} -q maintain {task} --schedule {s}"
+        " >> /var/log/slipway-maintain.log 2>&1"
+        for task, s in pairs
+    )
+
+
 def render_host_schedule(
     cfg: MaintainConfig, settings: Settings, slipway_bin: str = "slipway"
 ) -> str:

@@ -11,7 +11,7 @@ from slipway.config import Settings
 from slipway.errors import ConfigError
 from slipway.maintain import bounds as b
 from slipway.maintain.config import Retention, StatsRule, parse_maintain
-from slipway.maintain.schedule import render_host_schedule
+from slipway.maintain.schedule import host_only_crontab, render_host_schedule
 from slipway.maintain.stats import TableStats, decide
 
 
@@ -153,3 +153,23 @@ def test_name_patterns() -> None:
     assert len(long) == 63 and long.endswith("_2026_01")
     with pytest.raises(ConfigError, match="name must contain"):
         parse_maintain({"partitions": [{"table": "m", "name": "fixed_name"}]})
+
+
+def test_crontab_for_what_pg_cron_cannot_run(tmp_path: Path) -> None:
+    cfg = parse_maintain(
+        {"partitions": [{"table": "m"}], "views": [{"name": "v"}], "stats": {"schedule": "weekly"}}
+    )
+    settings = Settings(
+        project_dir=tmp_path, migrations_dir=tmp_path, database_url=None, database_source="embedded"
+    )
+    assert host_only_crontab(cfg, settings).splitlines() == [
+        (
+            f"17 3 * * *  cd {tmp_path} && slipway -q maintain partitions --schedule daily"
+            " >> /var/log/slipway-maintain.log 2>&1"
+        ),
+        (
+            f"17 4 * * 0  cd {tmp_path} && slipway -q maintain stats --schedule weekly"
+            " >> /var/log/slipway-maintain.log 2>&1"
+        ),
+    ]
+    assert host_only_crontab(parse_maintain({"views": [{"name": "v"}]}), settings) == ""
