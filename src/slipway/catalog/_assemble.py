@@ -6,9 +6,10 @@ turned into objects while the server is still computing the next.
 
 from __future__ import annotations
 
+import fnmatch
+import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
-from fnmatch import fnmatchcase
 from typing import TypeVar
 
 from slipway.catalog import _rows
@@ -48,12 +49,34 @@ QUERIES = (
 )
 
 
-def excluded(row: Row, patterns: Collection[str]) -> bool:
-    """Whether a relation row is a table matching one of the shell-style patterns."""
-    if row["relkind"] not in "rpf":
-        return False
-    qualified = f"{row['schema']}.{row['name']}"
-    return any(fnmatchcase(row["name"], p) or fnmatchcase(qualified, p) for p in patterns)
+_LITERAL = re.compile(r"(?:[^*?\[]|\[[*?\[]\])*")
+
+
+class TableFilter:
+    """Which tables `exclude_tables` leaves out: shell patterns on `name` or `schema.name`.
+
+    Callers may pass thousands of literal names (verify excludes every unchanged table), so
+    literal patterns (also `[*]`-escaped ones) go to a set; only real globs are matched.
+    """
+
+    def __init__(self, patterns: Collection[str]) -> None:
+        self.literal: set[str] = set()
+        globs: list[str] = []
+        for pattern in patterns:
+            if _LITERAL.fullmatch(pattern):
+                self.literal.add(re.sub(r"\[([*?\[])\]", r"\1", pattern))
+            else:
+                globs.append(fnmatch.translate(pattern))
+        self.glob = re.compile("|".join(globs)) if globs else None
+
+    def __call__(self, row: Row) -> bool:
+        """Whether a relation row is a table to leave out."""
+        if row["relkind"] not in "rpf":
+            return False
+        name, qualified = row["name"], f"{row['schema']}.{row['name']}"
+        if name in self.literal or qualified in self.literal:
+            return True
+        return bool(self.glob and (self.glob.match(name) or self.glob.match(qualified)))
 
 
 def _group(rows: Iterable[Row], make: Callable[[Row], T]) -> dict[int, list[T]]:
@@ -65,7 +88,7 @@ def _group(rows: Iterable[Row], make: Callable[[Row], T]) -> dict[int, list[T]]:
 
 class Assembler:
     def __init__(self, exclude_tables: Collection[str], privileges: bool) -> None:
-        self.exclude = exclude_tables
+        self.exclude = TableFilter(exclude_tables)
         self.privs = privileges
         self.rels: list[Row] = []
         self.excluded: set[tuple[str, str]] = set()
@@ -83,7 +106,7 @@ class Assembler:
 
     def _add_relations(self, rows: list[Row]) -> None:
         for row in rows:
-            if excluded(row, self.exclude):
+            if self.exclude(row):
                 self.excluded.add((row["schema"], row["name"]))
             else:
                 self.rels.append(row)
