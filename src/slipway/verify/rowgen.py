@@ -324,8 +324,10 @@ def _candidates(table: Table, col: Column, n: int) -> list[str]:
     numbers = [x for x in literals if re.fullmatch(r"-?\d+(\.\d+)?", x)]
     if col.category == "N":  # a bound, then just inside it
         return numbers + [str(int(float(x)) + 1) for x in numbers]
-    if col.base_type == "bytea":
-        return [f"\\x{int(float(x)):02x}" for x in numbers if 0 <= float(x) < 256]
+    if col.base_type == "bytea":  # get_byte(c, 0) = 195; octet_length(c) = 12 or > 16
+        ints = [int(float(x)) for x in numbers]
+        return ([f"\\x{k:02x}" for k in ints if 0 <= k < 256]
+                + ["\\x" + "ab" * k for k in ints + [k + 1 for k in ints] if 0 < k <= 1000])
     if col.category == "D":
         return ["2099-01-01 00:00:00+00", "2000-01-01 00:00:00+00"]
     words = [x for x in literals if x not in numbers]

@@ -55,7 +55,7 @@ def test_check_literals_become_candidates() -> None:
     assert _candidates(table, _col("status", "text", "S"), 1)[:2] == ["new", "active"]
     assert _candidates(table, _col("score", "int4", "N"), 1) == ["90", "95", "91", "96"]
     assert len(_candidates(table, _col("code", "text", "S"), 5)[0]) == 17
-    assert _candidates(table, _col("blob", "bytea", "U"), 1) == ["\\xc3"]
+    assert _candidates(table, _col("blob", "bytea", "U"), 1)[0] == "\\xc3"
     assert _candidates(table, _col("at", "timestamptz", "D"), 1)[0].startswith("2099")
 
 
