@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 
@@ -69,6 +70,7 @@ class Migration:
         return f"{self.version} {self.name}"
 
 
+@lru_cache(maxsize=65536)
 def version_key(version: str) -> tuple[int, ...]:
     """Versions compare as numbers after removing '-': 0001 < 0002 < 20251109.
 
