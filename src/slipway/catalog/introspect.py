@@ -92,9 +92,9 @@ def _introspect(
     from psycopg import Pipeline
     from psycopg.rows import dict_row
 
-    params: dict[str, Any] = {"schemas": schemas}
-    version = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
     assembler = Assembler(exclude_tables, include_privileges)
+    params: dict[str, Any] = {"schemas": schemas, "skip": sorted(assembler.exclude.literal)}
+    version = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
     # Send every query at once: the server computes the next result while Python turns the
     # previous one into objects.
     with conn.pipeline() if Pipeline.is_supported() else nullcontext():

@@ -235,6 +235,11 @@ def test_parameters(rich_conn: Conn) -> None:
     custom = introspect(rich_conn, exclude_tables={"audit.*", "scratch*"})
     assert custom.table("audit.events") is None and custom.table("scratchpad") is None
     assert custom.table("slipway_history") is not None
+    literal = introspect(rich_conn, exclude_tables={"customers", "audit.events", "slipway_*"})
+    assert literal.table("customers") is None and literal.table("audit.events") is None
+    assert literal.sequence("customers_id_seq") is None  # owned by an excluded table
+    assert literal.table("dealerships") == introspect(rich_conn).table("dealerships")
+    assert literal.view("active_customers") is not None  # views are never excluded
     bare = introspect(rich_conn, include_privileges=False)
     assert all(t.grants == () for t in bare.tables)
     assert all(f.grants == () for f in bare.functions)

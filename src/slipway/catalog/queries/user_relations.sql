@@ -1,5 +1,7 @@
 -- The oids of the user's relations (tables, views, materialized views, composite types):
--- spliced into the per-relation queries so all queries can be sent at once.
+-- spliced into the per-relation queries so all queries can be sent at once. Tables named
+-- literally in exclude_tables (the skip parameter) are left out here already, so their columns, indexes
+-- and constraints are never read (verify excludes every table it already knows).
 SELECT c.oid
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -9,3 +11,6 @@ WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c')
   AND (%(schemas)s::text[] IS NULL OR n.nspname = ANY(%(schemas)s::text[]))
   AND NOT EXISTS (SELECT 1 FROM pg_depend e
                   WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
+  AND NOT (c.relkind IN ('r', 'p', 'f')
+           AND (c.relname = ANY(%(skip)s::text[])
+                OR n.nspname || '.' || c.relname = ANY(%(skip)s::text[])))
