@@ -14,6 +14,10 @@ def demo(
     database_name: Annotated[
         str, typer.Option("--database-name", help="Name of the fresh database the demo creates.")
     ] = "rylie_demo",
+    serve: Annotated[
+        bool, typer.Option("--serve", help="Afterwards, serve the dashboard until Ctrl-C.")
+    ] = False,
+    port: Annotated[int, typer.Option("--port", help="Dashboard port for --serve.")] = 8077,
     database_url: DatabaseUrlOpt = None,
 ) -> None:
     """Create a fresh database on the embedded PostgreSQL (or DATABASE_URL's server), apply the
@@ -47,12 +51,19 @@ def demo(
         f"slipway lint {project / 'migrations'}",
         f"slipway doctor --database-url '{url}' --format html --output rylie-health.html",
         f"slipway feed import {project / 'feeds' / 'vehicles.toml'} {project / 'data' / 'inventory_feed.tsv'} --tenant 2 --database-url '{url}'",
+        f"slipway serve --database-url '{url}' --migrations {project / 'migrations'}"
+        f"   # dashboard at http://127.0.0.1:{port}/",
         f"psql '{url}'",
     ):
         out.print(f"  {line}", markup=False, highlight=False)
     if failed:
         out.print(f"[red]{len(failed)} step(s) failed: {', '.join(failed)}[/]")
         raise typer.Exit(1)
+    if serve and demo_run.settings is not None:
+        from slipway.serve import serve as run_server
+
+        out.print(f"\nServing the dashboard at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+        run_server(demo_run.settings, host="127.0.0.1", port=port)
 
 
 def register(app: typer.Typer) -> None:
