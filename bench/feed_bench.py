@@ -200,8 +200,16 @@ def staged_rows(db: str, table: str) -> int:
         return int(row[0]) if row else 0
 
 
+class Results(list[tuple[str, str, str]]):
+    """Rows of the result table, each also printed as soon as it is measured."""
+
+    def append(self, item: tuple[str, str, str]) -> None:
+        print(" | ".join(item), file=sys.stderr, flush=True)
+        super().append(item)
+
+
 def bench(rows: int, feed: Path, em_rows: int | None, skip_pgloader: bool) -> list[tuple[str, str, str]]:
-    out: list[tuple[str, str, str]] = []
+    out = Results()
     db = build_database()
     try:
         reset(db)

@@ -12,6 +12,7 @@ import argparse
 import random
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from slipway.feeds.sample import HEADER, vehicles, write_tsv
@@ -21,7 +22,7 @@ def generate(count: int, path: Path, seed: int = 7, changed: float = 0.0) -> Pat
     rng = random.Random(seed + 99)
     price = HEADER.index("Price")
 
-    def rows():  # type: ignore[no-untyped-def]
+    def rows() -> Iterator[list[str]]:
         for row in vehicles(count, seed):
             if changed and rng.random() < changed:
                 row[price] = f"{float(row[price]) - 500:.2f}"

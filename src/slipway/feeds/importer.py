@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +20,10 @@ from psycopg.types.json import Jsonb
 from slipway.feeds import sql as q
 from slipway.feeds.checks import DbType, RowError
 from slipway.feeds.errors import FeedRejected
+from slipway.feeds.fastpath import BlockConverter
 from slipway.feeds.header import HeaderPlan, plan_header
 from slipway.feeds.mapping import FeedMapping
-from slipway.feeds.reader import FeedFile, open_feed, open_rows
+from slipway.feeds.reader import FeedFile, Rows, open_feed, open_rows
 from slipway.feeds.rows import RowConverter
 
 BATCH_LINES = 4000
@@ -77,7 +78,7 @@ def import_feed(
         plan = plan_header(mapping, rows.header, feed.name)
         try:
             with conn.transaction():
-                _run(conn, mapping, feed, plan, rows.numbered, result)
+                _run(conn, mapping, feed, plan, rows, result)
         except psycopg.Error as exc:
             diag = exc.diag
             detail = diag.message_detail or diag.message_primary or str(exc).splitlines()[0]
@@ -90,8 +91,8 @@ def import_feed(
 
 
 def _run(
-    conn: Conn, mapping: FeedMapping, feed: FeedFile, plan: HeaderPlan,
-    rows: Iterator[tuple[int, list[str]]], result: ImportResult,
+    conn: Conn, mapping: FeedMapping, feed: FeedFile, plan: HeaderPlan, rows: Rows,
+    result: ImportResult,
 ) -> None:  # fmt: skip
     params = {"tenant": result.tenant}
     if mapping.tenant_setting:  # FORCED row-level security: act as the tenant
@@ -99,16 +100,13 @@ def _run(
     lock_key = f"slipway.feed:{mapping.table}:{result.tenant}"
     conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock_key,))
     types = _target_types(conn, mapping)
-    converter = RowConverter(
-        plan,
-        types,
-        mapping.extra_column,
-        keep_seen=result.full,
-    )
+    year = date.today().year
+    converter = RowConverter(plan, types, mapping.extra_column, year, keep_seen=result.full)
+    blocks = BlockConverter(converter, plan, types, year)
     staged = [c.name for c in converter.staged]
     conn.execute(q.create_stage(plan.width, converter.staged, {n: types[n].name for n in staged}))
     with conn.cursor().copy(q.copy_stage(plan.width)) as copy:
-        for chunk in _copy_lines(converter, rows):
+        for chunk in _copy_chunks(converter, blocks, rows):
             copy.write(chunk)
     result.rows = converter.good_rows + converter.bad_rows
     result.errors, result.error_rows = converter.errors, converter.bad_rows
@@ -121,7 +119,20 @@ def _run(
         _log(conn, mapping, result)
 
 
-def _copy_lines(converter: RowConverter, rows: Iterator[tuple[int, list[str]]]) -> Iterator[str]:
+def _copy_chunks(converter: RowConverter, blocks: BlockConverter, rows: Rows) -> Iterator[str]:
+    """COPY text in chunks: whole clean blocks at once, everything else row by row."""
+    if rows.blocks is None:
+        yield from _row_by_row(converter, rows.numbered)
+        return
+    for start, lines, split in rows.blocks:
+        text = blocks.convert(start, lines, split)
+        if text is not None:
+            yield text
+        else:
+            yield from _row_by_row(converter, enumerate(split, start))
+
+
+def _row_by_row(converter: RowConverter, rows: Iterator[tuple[int, list[str]]]) -> Iterator[str]:
     convert = converter.convert
     batch: list[str] = []
     for line, row in rows:

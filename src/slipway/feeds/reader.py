@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
+from itertools import chain
 from operator import methodcaller
 from pathlib import Path
 from typing import BinaryIO
@@ -115,10 +116,17 @@ def sniff_delimiter(header_line: str) -> str:
 
 @dataclass
 class Rows:
-    """The header (None when the file is empty) and (first line number, fields) after it."""
+    """The header (None when the file is empty) and (first line number, fields) after it.
+
+    Files without quotes also offer `blocks` (first line number, raw lines, split rows) over
+    the same records, for the bulk fast path; a reader uses one of the two, never both."""
 
     header: list[str] | None
     numbered: Iterator[tuple[int, list[str]]]
+    blocks: Iterator[Block] | None = None
+
+
+Block = tuple[int, list[str], list[list[str]]]
 
 
 def is_blank(row: list[str]) -> bool:
@@ -143,29 +151,36 @@ def open_rows(feed: FeedFile) -> Iterator[Rows]:
 
 def _split_rows(first: str, text: io.TextIOWrapper, delimiter: str, nul: bool) -> Rows:
     """No quote anywhere: one record per line, fields split on the delimiter."""
-    numbered = enumerate(_split_blocks(first, text, delimiter, nul), 1)
-    for _, row in numbered:
-        if not is_blank(row):
-            return Rows(row, numbered)
-    return Rows(None, numbered)
+    blocks = _split_blocks(first, text, delimiter, nul)
+    for start, lines, rows in blocks:
+        for i, row in enumerate(rows):
+            if not is_blank(row):
+                rest = chain([(start + i + 1, lines[i + 1 :], rows[i + 1 :])], blocks)
+                return Rows(row, _numbered(rest), rest)
+    return Rows(None, iter(()), iter(()))
 
 
-def _split_blocks(first: str, text: io.TextIOWrapper, delimiter: str, nul: bool) -> Iterator[list[str]]:
+def _numbered(blocks: Iterator[Block]) -> Iterator[tuple[int, list[str]]]:
+    for start, _, rows in blocks:
+        yield from enumerate(rows, start)
+
+
+def _split_blocks(first: str, text: io.TextIOWrapper, delimiter: str, nul: bool) -> Iterator[Block]:
     """Read big blocks and split them in C: no Python call per line (universal newlines
     already turned CRLF and CR into LF)."""
     split = methodcaller("split", delimiter)
-    carry = first
+    carry, start = first, 1
     while True:
         block = text.read(_CHUNK)
         if nul:
             block = block.replace("\x00", "")
         lines = (carry + block).split("\n")
-        carry = lines.pop()
-        yield from map(split, lines)
+        carry = lines.pop() if block else ""
+        if lines and lines != [""]:
+            yield start, lines, list(map(split, lines))
+            start += len(lines)
         if not block:
             break
-    if carry:
-        yield split(carry)
 
 
 def _csv_rows(lines: Iterator[str], delimiter: str) -> Rows:
