@@ -486,53 +486,6 @@ def test_api_keys_store_no_plaintext(conn: Conn) -> None:
         )
 
 
-def test_credentials_are_encrypted_at_rest(conn: Conn) -> None:
-    key = "a-key-from-the-environment"
-    as_app(conn, 1)
-    conn.execute(
-        "SELECT set_dealership_credential(1, 'twilio', 'api_secret', 'twilio-s3cret-value', %s)",
-        (key,),
-    )
-    stored = one(
-        conn,
-        "SELECT encrypted_value FROM dealership_credentials WHERE credential_name = 'api_secret'",
-    )
-    assert isinstance(stored, bytes) and b"twilio-s3cret-value" not in stored
-    assert (
-        one(conn, "SELECT get_dealership_credential(1, 'twilio', 'api_secret', %s)", (key,))
-        == "twilio-s3cret-value"
-    )
-    assert (
-        one(
-            conn,
-            "SELECT get_dealership_credential(1, 'twilio', 'auth_token', 'rylie-demo-credentials-key')",
-        )
-        == "twilio-secret-1"
-    )
-    with (
-        pytest.raises(psycopg.errors.ExternalRoutineInvocationException, match="Wrong key"),
-        conn.transaction(),
-    ):
-        conn.execute(
-            "SELECT get_dealership_credential(1, 'twilio', 'api_secret', 'the-wrong-key-123')"
-        )
-    with pytest.raises(psycopg.errors.InvalidParameterValue), conn.transaction():
-        conn.execute("SELECT set_dealership_credential(1, 'twilio', 'x', 'y', 'short')")
-    with pytest.raises(psycopg.errors.CheckViolation), conn.transaction():
-        conn.execute(
-            "INSERT INTO dealership_credentials (dealership_id, provider, credential_name, encrypted_value) "
-            "VALUES (1, 'sendgrid', 'plain', convert_to('SG.plaintext', 'UTF8'))"
-        )
-    # other tenants' credentials are invisible, even with the right key
-    assert (
-        one(
-            conn,
-            "SELECT get_dealership_credential(2, 'twilio', 'auth_token', 'rylie-demo-credentials-key')",
-        )
-        is None
-    )
-
-
 # --- structure --------------------------------------------------------------------------------
 
 

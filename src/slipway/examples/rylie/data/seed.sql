@@ -6,8 +6,9 @@
 -- FORCE ROW LEVEL SECURITY applies to the owner too, so every tenant's rows are written with
 -- app.current_dealership_id set to that tenant. The setting is session-level (not LOCAL) so the
 -- file works both inside one transaction and statement by statement; it is cleared at the end.
--- The demo credentials key below is for this sample data only: real deployments pass the key
--- from the application's environment (see README.md, "Secrets").
+-- The credentials are AES-256-GCM ciphertext sealed beforehand by the application side with the
+-- demo key (base64 of "rylie demo key: not for real use", key id 'demo'; sample data only) and
+-- fixed nonces, so the file is deterministic and needs no crypto in SQL (README.md, "Secrets").
 
 INSERT INTO dealerships (id, name, location, contact_email, contact_phone, domain, handover_email, operation_mode)
 OVERRIDING SYSTEM VALUE VALUES
@@ -24,7 +25,6 @@ FROM generate_series(date '2025-01-01', date '2025-03-01', interval '1 month') A
 DO $seed$
 DECLARE
     d integer;
-    v_key constant text := 'rylie-demo-credentials-key';  -- sample data only
     v_cities constant text[] := ARRAY['Austin', 'Madison', 'Denver'];
     v_first constant text[] := ARRAY['Maria', 'James', 'Aisha', 'Tom', 'Priya', 'Luis'];
     v_last constant text[] := ARRAY['Garcia', 'Miller', 'Khan', 'Nguyen', 'Patel', 'Rossi'];
@@ -68,8 +68,17 @@ BEGIN
         VALUES (d, encode(sha256(convert_to(format('ryl_seed_key_%s_do_not_use', d), 'UTF8')), 'hex'),
                 format('ryl_%s', d), 'Website chat widget', timestamptz '2025-04-01 12:00+00');
 
-        PERFORM set_dealership_credential(d, 'twilio', 'auth_token', format('twilio-secret-%s', d), v_key);
-        PERFORM set_dealership_credential(d, 'sendgrid', 'api_key', format('SG.sendgrid-secret-%s', d), v_key);
+        -- plaintexts 'twilio-secret-<d>' and 'SG.sendgrid-secret-<d>'
+        PERFORM set_dealership_credential(d, c.provider, c.name, decode(c.ciphertext, 'hex'),
+                                          decode(c.nonce, 'hex'), 'demo')
+        FROM (VALUES (1, 'twilio', 'auth_token', '4566013d0f8902183653212ac013552ba5eeaafe1d78c0ec737e10510f40da', '9f4cd46c7a976c979bc95731'),
+                     (1, 'sendgrid', 'api_key', '6ff1523d1e1a5fff5741134aa481fc3496dbcbf513124ecdb4c67524199b646f1d848f0c', '407b2825723c61a545a52fdb'),
+                     (2, 'twilio', 'auth_token', '628e176f8d87dd391aff1cc2ef008b8119933951ee4d3dbf707fabac67e16d', 'c4ceab015a184d87662d21fa'),
+                     (2, 'sendgrid', 'api_key', '975ae8e2460bf763d23cbbd34faa00294642b98a2b013dbc9fc54ebf2b5236b1fdd4fe29', '956bb36460c5b93897d082f1'),
+                     (3, 'twilio', 'auth_token', '53cbf156e1eff6266022e10a6a5ea6083b80f9d1b3acd1bc42e275d2a6d3bf', '6ac492d432a6ad55c8a78fc6'),
+                     (3, 'sendgrid', 'api_key', 'e4a87ed5a4730e49b499cab3d4e28cf8704f6e9edd4441c75e3d675ec435eef5f2a78a40', 'c9d05cc36adb26c6c414a200'))
+             AS c (dealership, provider, name, ciphertext, nonce)
+        WHERE c.dealership = d;
 
         INSERT INTO agent_squad_config (dealership_id, enabled, default_agent, agents)
         VALUES (d, d <> 3, 'general', '["general", "inventory", "finance", "service"]');

@@ -1,7 +1,4 @@
--- Roll back 0003_secure_credentials: secure credentials: Twilio, SendGrid and other provider secrets encrypted at rest with pgcrypto
-DROP FUNCTION get_dealership_credential(integer, text, text, text);
-DROP FUNCTION set_dealership_credential(integer, text, text, text, text);
+-- Roll back 0003_secure_credentials: secure credentials: Twilio, SendGrid and other provider secrets, stored only as AES-256-GCM ciphertext
+DROP FUNCTION get_dealership_credential(integer, text, text);
+DROP FUNCTION set_dealership_credential(integer, text, text, bytea, bytea, text);
 DROP TABLE dealership_credentials;
--- Created by the up script (IF NOT EXISTS): if pgcrypto was installed before 0003 and other
--- objects use it, keep it by removing this line before rolling back.
-DROP EXTENSION pgcrypto;
