@@ -77,7 +77,7 @@ def _markdown_it() -> Any:
     md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
     default_fence = md.renderer.rules["fence"]
 
-    def fence(tokens: Any, idx: int, options: Any, env: Any) -> str:
+    def fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
         if token.info.strip() == "mermaid":
             return f'<pre class="mermaid">{html.escape(token.content)}</pre>\n'
