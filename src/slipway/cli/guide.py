@@ -106,7 +106,7 @@ def docs_command(
     fmt: DocFormatOpt = DocFormat.md,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="A file, or a folder for schema.md / schema.html.", show_default=False),
+        typer.Option("--output", "-o", help="A file, or a folder (no extension) for schema.md or schema.html.", show_default=False),
     ] = None,
     snapshot: Annotated[
         Path | None,
@@ -141,7 +141,7 @@ def docs_command(
             print(f"wrote {save_snapshot}", file=sys.stderr)
         if output is None:
             return
-    if output is not None and (output.is_dir() or str(output).endswith(("/", "\\"))):
+    if output is not None and (output.is_dir() or not output.suffix):  # a folder
         output = output / f"schema.{fmt.value}"
     text = docs_text(catalog, fmt.value, title or f"{cfg.project_dir.name} schema", _now(no_timestamp))
     _emit(text, output, quiet)
