@@ -100,10 +100,11 @@ def make_plan(conn: Any, facts: Facts, root: Row, below: list[int]) -> Plan:
     by_child: dict[int, list[Row]] = {}
     for fk in fks:
         by_child.setdefault(int(fk["child_oid"]), []).append(fk)
+    names = {(oid, int(c["num"])): c["name"] for oid, cols in columns.items() for c in cols}
     pk: dict[int, list[str]] = {}
     for ix in facts.get("indexes"):
-        if ix["is_primary"]:
-            pk[int(ix["table_oid"])] = list(ix["column_names"])
+        if ix["is_primary"] and int(ix["table_oid"]) in columns:
+            pk[int(ix["table_oid"])] = [names[(int(ix["table_oid"]), k)] for k in ix["keys"]]
     tables = facts.tables_by_oid()
     return Plan(root=root, order=[int(root["oid"])] + topo_order(below, fks),
                 tables={o: tables[o] for o in oids if o in tables},

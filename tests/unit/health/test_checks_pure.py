@@ -139,8 +139,11 @@ def test_parse_bound() -> None:
     assert parse_bound("DEFAULT") is None and parse_bound(None) is None
 
 
+NUM = {"a": 1, "b": 2, "c": 3}
+
+
 def ix(names: list[str], predicate: str | None = None, valid: bool = True) -> dict[str, Any]:
-    return {"column_names": names, "predicate": predicate, "is_valid": valid}
+    return {"keys": [NUM[n] for n in names], "predicate": predicate, "is_valid": valid}
 
 
 @pytest.mark.parametrize(("index", "columns", "expected"), [
@@ -155,7 +158,8 @@ def ix(names: list[str], predicate: str | None = None, valid: bool = True) -> di
 ])
 def test_index_covers_foreign_key(index: dict[str, Any], columns: list[str],
                                   expected: bool) -> None:
-    assert covers(index, columns) is expected
+    fk = {"child_columns": columns, "child_keys": [NUM[c] for c in columns]}
+    assert covers(index, fk) is expected
 
 
 def test_thresholds_from_config() -> None:

@@ -10,18 +10,19 @@ from slipway.health.facts import Facts, Row
 _NOT_NULL = re.compile(r'^\(*"?([^"() ]+)"? IS NOT NULL\)*$')
 
 
-def covers(ix: Row, columns: list[str]) -> bool:
-    """Whether an index serves lookups on `columns` (its leading columns, in any order).
+def covers(ix: Row, fk: Row) -> bool:
+    """Whether an index serves lookups on the FK's columns (its leading columns, any order).
 
     A partial index `WHERE col IS NOT NULL` on one of those columns still serves them: an
     equality lookup implies the column is not null.
     """
-    if not ix["is_valid"] or set(ix["column_names"][: len(columns)]) != set(columns):
+    keys = list(fk["child_keys"])
+    if not ix["is_valid"] or set(ix["keys"][: len(keys)]) != set(keys):
         return False
     if ix["predicate"] is None:
         return True
     match = _NOT_NULL.match(ix["predicate"])
-    return bool(match and match.group(1) in columns)
+    return bool(match and match.group(1) in fk["child_columns"])
 
 
 @check("HC011", "fk-without-index", "relationships", facts=("foreign_keys", "indexes"))
@@ -38,11 +39,10 @@ def fk_without_index(facts: Facts) -> Outcome:
         by_table.setdefault(int(ix["table_oid"]), []).append(ix)
     out = Outcome()
     for fk in facts.get("foreign_keys"):
-        columns = list(fk["child_columns"])
-        if any(covers(ix, columns) for ix in by_table.get(int(fk["child_oid"]), [])):
+        if any(covers(ix, fk) for ix in by_table.get(int(fk["child_oid"]), [])):
             continue
         table = f"{fk['child_schema']}.{fk['child_table']}"
-        cols = ", ".join(columns)
+        cols = ", ".join(fk["child_columns"])
         out.findings.append(warn(
             f"{table}.{fk['name']}",
             f"no index on {table} ({cols}) for the foreign key to {fk['parent_table']}",

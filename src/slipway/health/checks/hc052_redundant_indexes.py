@@ -47,7 +47,7 @@ def redundant_indexes(facts: Facts) -> Outcome:
             cover = next((ix for ix, shape in shapes if _prefix(short_shape, shape)), None)
             if cover is not None:
                 out.findings.append(warn(
-                    index_name(short), f"({', '.join(short['column_names'])}) is a prefix of "
-                    f"{index_name(cover)} ({', '.join(cover['column_names'])})",
+                    index_name(short), f"its columns lead {index_name(cover)}, which serves "
+                    "the same lookups",
                     f"DROP INDEX CONCURRENTLY {index_name(short)};"))
     return out

@@ -3,6 +3,7 @@ SELECT k.oid, k.conname AS name, k.convalidated AS validated,
        k.conrelid AS child_oid, cn.nspname AS child_schema, cc.relname AS child_table,
        k.confrelid AS parent_oid, pn.nspname AS parent_schema, pc.relname AS parent_table,
        k.confdeltype::text AS on_delete, k.confupdtype::text AS on_update,
+       k.conkey::int[] AS child_keys,
        ARRAY(SELECT a.attname FROM unnest(k.conkey) WITH ORDINALITY u(num, i)
                JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = u.num
               ORDER BY u.i)::text[] AS child_columns,

@@ -1,13 +1,23 @@
 -- Sequences with how far they have come, capped by the type of the column they feed.
-SELECT s.schemaname AS schema, s.sequencename AS name, s.data_type::text AS data_type,
-       s.min_value, s.max_value, s.increment_by, s.cycle, s.last_value,
+-- last_value is read (which opens the sequence) only where running out is possible in
+-- practice: fewer than 2^53 steps of range, e.g. int columns or a small MAXVALUE; a bigint
+-- sequence on a bigint column is skipped, so thousands of identity columns cost nothing.
+SELECT n.nspname AS schema, c.relname AS name, format_type(s.seqtypid, NULL) AS data_type,
+       s.seqmin AS min_value, s.seqmax AS max_value, s.seqincrement AS increment_by,
+       s.seqcycle AS cycle,
+       CASE WHEN has_sequence_privilege(c.oid, 'SELECT,USAGE')
+             AND (least(s.seqmax, coalesce(col.type_max, s.seqmax))::numeric - s.seqmin)
+                 / abs(s.seqincrement) < 2::numeric ^ 53
+            THEN pg_sequence_last_value(c.oid) END AS last_value,
        col.table_name, col.column_name, col.column_type
-  FROM pg_sequences s
-  JOIN pg_namespace n ON n.nspname = s.schemaname
-  JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = s.sequencename
+  FROM pg_sequence s
+  JOIN pg_class c ON c.oid = s.seqrelid
+  JOIN pg_namespace n ON n.oid = c.relnamespace
   LEFT JOIN LATERAL (
         SELECT tn.nspname || '.' || t.relname AS table_name, a.attname AS column_name,
-               format_type(a.atttypid, NULL) AS column_type
+               format_type(a.atttypid, NULL) AS column_type,
+               CASE a.atttypid WHEN 'int2'::regtype THEN 32767
+                               WHEN 'int4'::regtype THEN 2147483647 END AS type_max
           FROM pg_depend d
           JOIN pg_class t ON t.oid = d.refobjid
           JOIN pg_namespace tn ON tn.oid = t.relnamespace
@@ -15,4 +25,4 @@ SELECT s.schemaname AS schema, s.sequencename AS name, s.data_type::text AS data
          WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid
            AND d.refclassid = 'pg_class'::regclass AND d.deptype IN ('a', 'i')
          LIMIT 1) col ON true
- WHERE s.schemaname NOT IN ('pg_catalog', 'information_schema')
+ WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')

@@ -11,8 +11,13 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
        c.reltuples::bigint AS reltuples, c.relpages,
        coalesce(c.reloptions::text[] @> ARRAY['autovacuum_enabled=false'], false) AS autovacuum_off,
        CASE WHEN c.relkind = 'r' THEN age(c.relfrozenxid) END AS xid_age,
-       -- the heap's main fork, exactly (one stat call); index bytes come from the indexes fact
-       pg_relation_size(c.oid) AS table_bytes,
+       -- heap pages as of the last VACUUM/ANALYZE (pg_relation_size opens the relation: a
+       -- relcache build and a lock per table); exact only for tables never vacuumed or
+       -- analyzed that hold rows. Index bytes come from the indexes fact.
+       CASE WHEN c.relpages > 0 OR pg_stat_get_live_tuples(c.oid)
+                                   + pg_stat_get_dead_tuples(c.oid) = 0
+            THEN c.relpages::bigint * current_setting('block_size')::bigint
+            ELSE pg_relation_size(c.oid) END AS table_bytes,
        pg_stat_get_numscans(c.oid) AS seq_scan,
        pg_stat_get_tuples_returned(c.oid) AS seq_tup_read,
        pg_stat_get_live_tuples(c.oid) AS n_live_tup,
@@ -31,8 +36,8 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
   -- average row width for the bloat estimate, only for tables of 1 MB and more (pg_stats is
   -- an expensive view; small tables' bloat does not matter)
   LEFT JOIN LATERAL (SELECT sum(st.avg_width)::int AS row_width FROM pg_stats st
-                      WHERE st.schemaname = n.nspname AND st.tablename = c.relname) w
-         ON c.relpages >= 128
+                      WHERE c.relpages >= 128  -- a one-time filter: small tables skip the view
+                        AND st.schemaname = n.nspname AND st.tablename = c.relname) w ON true
  WHERE c.relkind IN ('r', 'p')
    AND n.nspname NOT IN ('pg_catalog', 'information_schema')
    AND n.nspname NOT LIKE 'pg\_toast%%' AND n.nspname NOT LIKE 'pg\_temp%%'
