@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC
 from enum import Enum
 from pathlib import Path
 from typing import Annotated
@@ -28,10 +29,13 @@ DocFormatOpt = Annotated[
 ]
 OutputOpt = Annotated[
     Path | None,
-    typer.Option("--output", "-o", help="Write to this file (default: standard output).", show_default=False),
+    typer.Option(
+        "--output", "-o", help="Write to this file (default: standard output).", show_default=False
+    ),
 ]
 NoTimestampOpt = Annotated[
-    bool, typer.Option("--no-timestamp", help="Leave the generation time out (reproducible output).")
+    bool,
+    typer.Option("--no-timestamp", help="Leave the generation time out (reproducible output)."),
 ]
 
 
@@ -51,7 +55,9 @@ def _emit(text: str, output: Path | None, quiet: bool) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot write {output}: {exc.strerror}; choose another --output") from exc
+        raise ConfigError(
+            f"cannot write {output}: {exc.strerror}; choose another --output"
+        ) from exc
     if not quiet:
         print(f"wrote {output}", file=sys.stderr)
 
@@ -59,9 +65,9 @@ def _emit(text: str, output: Path | None, quiet: bool) -> None:
 def _now(no_timestamp: bool) -> str:
     if no_timestamp:
         return ""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def deps_command(
@@ -106,23 +112,39 @@ def docs_command(
     fmt: DocFormatOpt = DocFormat.md,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="A file, or a folder (no extension) for schema.md or schema.html.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            help="A file, or a folder (no extension) for schema.md or schema.html.",
+            show_default=False,
+        ),
     ] = None,
     snapshot: Annotated[
         Path | None,
-        typer.Option("--snapshot", help="Document a saved catalog snapshot instead of the database.", show_default=False),
+        typer.Option(
+            "--snapshot",
+            help="Document a saved catalog snapshot instead of the database.",
+            show_default=False,
+        ),
     ] = None,
     save_snapshot: Annotated[
         Path | None,
-        typer.Option("--save-snapshot", help="Save the database's catalog as JSON to this file.", show_default=False),
+        typer.Option(
+            "--save-snapshot",
+            help="Save the database's catalog as JSON to this file.",
+            show_default=False,
+        ),
     ] = None,
-    title: Annotated[str | None, typer.Option("--title", help="Document title.", show_default=False)] = None,
+    title: Annotated[
+        str | None, typer.Option("--title", help="Document title.", show_default=False)
+    ] = None,
     no_timestamp: NoTimestampOpt = False,
     database_url: DatabaseUrlOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Write schema documentation from the live database or a saved snapshot."""
-    from slipway.catalog.serialize import load_snapshot, save_snapshot as save
+    from slipway.catalog.serialize import load_snapshot
+    from slipway.catalog.serialize import save_snapshot as save
     from slipway.guide import docs_text
 
     cfg = settings(ctx, database_url, None)
@@ -143,5 +165,7 @@ def docs_command(
             return
     if output is not None and (output.is_dir() or not output.suffix):  # a folder
         output = output / f"schema.{fmt.value}"
-    text = docs_text(catalog, fmt.value, title or f"{cfg.project_dir.name} schema", _now(no_timestamp))
+    text = docs_text(
+        catalog, fmt.value, title or f"{cfg.project_dir.name} schema", _now(no_timestamp)
+    )
     _emit(text, output, quiet)

@@ -52,8 +52,14 @@ def _create_index(node: Node) -> list[Change]:
     name = node.get("idxname") or f"{table.split('.')[-1]}_{'_'.join(columns)}_idx"
     schema = table.rpartition(".")[0]
     key = f"{schema}.{name}" if schema else str(name)
-    words = ("unique " if node.get("unique") else "") + ("concurrently " if node.get("concurrent") else "")
-    return [Change("creates", Obj("relation", key, "index"), f"{words}on {table} ({', '.join(columns)})")]
+    words = ("unique " if node.get("unique") else "") + (
+        "concurrently " if node.get("concurrent") else ""
+    )
+    return [
+        Change(
+            "creates", Obj("relation", key, "index"), f"{words}on {table} ({', '.join(columns)})"
+        )
+    ]
 
 
 def _alter_table(node: Node) -> list[Change]:
@@ -105,7 +111,9 @@ def _create_policy(node: Node) -> list[Change]:
 
 def _view(node: Node) -> list[Change]:
     key = n.relation(node.get("view"))
-    return [Change("creates", Obj("relation", key, "view"), "or replace" if node.get("replace") else "")]
+    return [
+        Change("creates", Obj("relation", key, "view"), "or replace" if node.get("replace") else "")
+    ]
 
 
 def _table_as(node: Node) -> list[Change]:
@@ -148,8 +156,13 @@ def _rename(node: Node) -> list[Change]:
     if node.get("relation"):
         key = n.relation(node.get("relation"))
         sub = f"{node['subname']} " if node.get("subname") else ""
-        return [Change("alters", Obj("relation", key, "table" if kind == "column" else kind),
-                       f"rename {kind} {sub}to {node.get('newname', '')}")]
+        return [
+            Change(
+                "alters",
+                Obj("relation", key, "table" if kind == "column" else kind),
+                f"rename {kind} {sub}to {node.get('newname', '')}",
+            )
+        ]
     return []
 
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
     import psycopg
 
 UNREACHABLE = "database not reachable: status unknown"
-OFFLINE = "offline: no database configured, status unknown (pass --database-url or set DATABASE_URL)"
+OFFLINE = (
+    "offline: no database configured, status unknown (pass --database-url or set DATABASE_URL)"
+)
 
 
 def read_status(

@@ -16,8 +16,8 @@ from slipway.guide import locks as lk
 from slipway.guide.changes import changes
 from slipway.guide.statements import Change, Obj, Ref, references
 from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
 from slipway.lint.engine import runs_outside_transaction
+from slipway.lint.nodes import Node
 from slipway.lint.source import Statement, parse_script
 from slipway.migrations.model import Migration
 
@@ -122,7 +122,9 @@ def _migration(run: _Pass, migration: Migration, position: int) -> MigrationFact
             facts.changes.append((change, stmt.line))
         _track_foreign_keys(run, position, stmt)
         for lock in lk.statement_locks(stmt.kind, stmt.node):
-            use = LockUse(lock.mode, lock.relation, stmt.line, stmt.kind, lock.relation not in created)
+            use = LockUse(
+                lock.mode, lock.relation, stmt.line, stmt.kind, lock.relation not in created
+            )
             facts.locks.append(use)
     for on in sorted(reasons):
         firm = {r.obj.key for r in reasons[on].values() if not r.best_effort}
@@ -142,7 +144,11 @@ def transaction_mode(migration: Migration, statements: list[Statement]) -> str:
 
 
 def _depend(
-    run: _Pass, position: int, ref: Ref, line: int, reasons: dict[int, dict[tuple[str, str], Reason]]
+    run: _Pass,
+    position: int,
+    ref: Ref,
+    line: int,
+    reasons: dict[int, dict[tuple[str, str], Reason]],
 ) -> None:
     owner = run.owners.get((ref.namespace, ref.key))
     if owner is None or owner.position >= position:
@@ -202,9 +208,9 @@ def _track_foreign_keys(run: _Pass, position: int, stmt: Statement) -> None:
     elif stmt.kind == "AlterTableStmt":
         table = n.relation(stmt.node.get("relation"))
         for cmd in n.alter_cmds(stmt.node):
-            con = (cmd.get("def") or {}).get("Constraint")
-            if cmd.get("subtype") == "AT_AddConstraint" and con:
-                _add_fk(run, position, table, con, n.key_columns(con, "fk_attrs"))
+            added: Node = (cmd.get("def") or {}).get("Constraint") or {}
+            if cmd.get("subtype") == "AT_AddConstraint" and added:
+                _add_fk(run, position, table, added, n.key_columns(added, "fk_attrs"))
             elif cmd.get("subtype") == "AT_DropConstraint":
                 run.fks.pop((table, str(cmd.get("name", ""))), None)
 

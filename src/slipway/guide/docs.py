@@ -90,7 +90,7 @@ def build_docs(catalog: Catalog, title: str = "Schema", generated: str = "") -> 
     tables = [
         TableDoc(t, list(catalog.partitions(t)), _referenced_by(catalog, t))
         for t in catalog.tables
-        if not t.is_partition or catalog.table(f"{t.parent[0]}.{t.parent[1]}") is None
+        if t.parent is None or catalog.table(".".join(t.parent)) is None
     ]
     counts = [
         ("Schemas", len(catalog.schemas)),

@@ -75,9 +75,10 @@ def _markdown_it() -> Any:
     from markdown_it import MarkdownIt
 
     md = MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
-    default_fence = md.renderer.rules["fence"]
+    renderer: Any = md.renderer  # RendererHTML; its protocol type does not declare `rules`
+    default_fence = renderer.rules["fence"]
 
-    def fence(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    def fence(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
         token = tokens[idx]
         if token.info.strip() == "mermaid":
             return f'<pre class="mermaid">{html.escape(token.content)}</pre>\n'

@@ -92,19 +92,20 @@ def type_key(type_node: Node) -> str:
     return n.qualified(n.strings(type_node.get("names")))
 
 
+_OWN_FIELD = {
+    "CreateStmt": "relation",
+    "ViewStmt": "view",
+    "CreateSeqStmt": "sequence",
+    "CompositeTypeStmt": "typevar",
+}
+
+
 def own_relation(kind: str, node: Node) -> Node | None:
     """The RangeVar of the relation a CREATE statement makes (not a reference)."""
-    if kind == "CreateStmt":
-        return node.get("relation")
-    if kind == "ViewStmt":
-        return node.get("view")
-    if kind == "CreateTableAsStmt":
-        return node.get("into", {}).get("rel")
-    if kind == "CreateSeqStmt":
-        return node.get("sequence")
-    if kind == "CompositeTypeStmt":
-        return node.get("typevar")
-    return None
+    found = node.get("into", {}).get("rel") if kind == "CreateTableAsStmt" else None
+    if kind in _OWN_FIELD:
+        found = node.get(_OWN_FIELD[kind])
+    return found if isinstance(found, dict) else None
 
 
 def references(kind: str, node: Node) -> Iterator[Ref]:
@@ -160,7 +161,9 @@ def bodies(kind: str, node: Node) -> list[str]:
 
 
 _STRIP = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'", re.DOTALL)
-_IDENT = re.compile(r'(?:"([^"]+)"|([A-Za-z_][A-Za-z0-9_$]*))(?:\s*\.\s*(?:"([^"]+)"|([A-Za-z_][A-Za-z0-9_$]*)))?')
+_IDENT = re.compile(
+    r'(?:"([^"]+)"|([A-Za-z_][A-Za-z0-9_$]*))(?:\s*\.\s*(?:"([^"]+)"|([A-Za-z_][A-Za-z0-9_$]*)))?'
+)
 
 
 def body_identifiers(body: str) -> set[str]:

@@ -27,9 +27,18 @@ def test_guide_with_the_live_database(rylie_url: str) -> None:
     rows = [line for line in text.splitlines() if line.startswith("| 00")]
     assert len(rows) == 22
     assert all("| Forward+Rollback | ✅ Complete |" in row for row in rows)
-    for heading in ("## Architecture summary", "## Migrations", "## Commands", "## Dependencies",
-                    "## Entity-relationship model", "## Checklists", "## Troubleshooting",
-                    "```mermaid\nflowchart TD", "```mermaid\nerDiagram", "pg_blocking_pids"):
+    for heading in (
+        "## Architecture summary",
+        "## Migrations",
+        "## Commands",
+        "## Dependencies",
+        "## Entity-relationship model",
+        "## Checklists",
+        "## Troubleshooting",
+        "```mermaid\nflowchart TD",
+        "```mermaid\nerDiagram",
+        "pg_blocking_pids",
+    ):
         assert heading in text
     facts = analyze(load_folder(RYLIE / "migrations").migrations)
     for f in facts:
@@ -50,7 +59,7 @@ def test_generated_verification_sql_runs_and_returns_the_expected_rows(rylie_url
     with psycopg.connect(rylie_url, autocommit=True) as conn:
         for f in facts:
             for check in checks_for(f):
-                rows = conn.execute(check.sql).fetchall()  # type: ignore[arg-type]
+                rows = conn.execute(check.sql).fetchall()
                 where = f"{f.migration.version} {check.title}"
                 assert len(rows) == check.expected_rows, (where, rows, check.expected)
                 found = {str(v) for row in rows for v in row}
@@ -99,9 +108,10 @@ def test_docs_from_the_database_and_from_a_snapshot_match(rylie_url: str, tmp_pa
     assert docs_text(load_snapshot(tmp_path / "catalog.json"), "md", "Rylie") == live
     assert "## partitioned table messages" in live
     assert "### Partitions" in live and "messages_default | `DEFAULT`" in live
-    assert "| message_feedback | message_feedback_conversation_fkey |" in live.split(
-        "## table conversations", 1
-    )[1]
+    assert (
+        "| message_feedback | message_feedback_conversation_fkey |"
+        in live.split("## table conversations", 1)[1]
+    )
     assert "| dealerships | table | 10 | enabled |" in live
 
 
@@ -115,12 +125,36 @@ def test_cli_commands(rylie_url: str, tmp_path: Path, capsys: pytest.CaptureFixt
     assert capsys.readouterr().out.startswith("flowchart TD\n")
 
     out = tmp_path / "site"
-    app.main(["docs", "-d", rylie_url, "-o", f"{out}/", "--save-snapshot", str(tmp_path / "s.json"),
-              "--no-timestamp", "-q"])
-    app.main(["docs", "--snapshot", str(tmp_path / "s.json"), "-o", str(tmp_path / "again.md"),
-              "--no-timestamp", "--title", "rylie schema", "-q"])
+    app.main(
+        [
+            "docs",
+            "-d",
+            rylie_url,
+            "-o",
+            f"{out}/",
+            "--save-snapshot",
+            str(tmp_path / "s.json"),
+            "--no-timestamp",
+            "-q",
+        ]
+    )
+    app.main(
+        [
+            "docs",
+            "--snapshot",
+            str(tmp_path / "s.json"),
+            "-o",
+            str(tmp_path / "again.md"),
+            "--no-timestamp",
+            "--title",
+            "rylie schema",
+            "-q",
+        ]
+    )
     first = (out / "schema.md").read_text()
-    assert first == (tmp_path / "again.md").read_text().replace("# rylie schema", f"# {Path.cwd().name} schema", 1)
+    assert first == (tmp_path / "again.md").read_text().replace(
+        "# rylie schema", f"# {Path.cwd().name} schema", 1
+    )
 
     page = tmp_path / "guide.html"
     app.main(["guide", "-f", "html", "-o", str(page), "-d", rylie_url, "-m", migrations, "-q"])

@@ -25,7 +25,10 @@ def test_foreign_key_makes_a_dependency_with_its_line(tmp_path: Path) -> None:
     assert (dep.version, dep.name) == ("0001", "a")
     (reason,) = dep.reasons
     assert (reason.obj.key, reason.obj.kind, reason.how, reason.line) == (
-        "accounts", "table", "foreign key", 3
+        "accounts",
+        "table",
+        "foreign key",
+        3,
     )
     assert not reason.best_effort
 
@@ -156,7 +159,11 @@ def test_changes_locks_and_modes(tmp_path: Path) -> None:
         ("drops", "table gone", 3),
     ]
     lock = second.strongest_lock
-    assert lock is not None and (lock.mode, lock.relation, lock.line) == ("ACCESS EXCLUSIVE", "t", 1)
+    assert lock is not None and (lock.mode, lock.relation, lock.line) == (
+        "ACCESS EXCLUSIVE",
+        "t",
+        1,
+    )
     assert [f.mode for f in facts[:4]] == ["transaction", "transaction", "statements", "wrapped"]
     assert facts[2].strongest_lock is not None
     assert facts[2].strongest_lock.mode == "SHARE UPDATE EXCLUSIVE"
@@ -216,7 +223,13 @@ def test_renderers(tmp_path: Path) -> None:
             "version": "0001",
             "name": "a",
             "reasons": [
-                {"object": "a", "kind": "table", "how": "foreign key", "line": 1, "best_effort": False}
+                {
+                    "object": "a",
+                    "kind": "table",
+                    "how": "foreign key",
+                    "line": 1,
+                    "best_effort": False,
+                }
             ],
         }
     ]

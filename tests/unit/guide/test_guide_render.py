@@ -56,8 +56,13 @@ def small_catalog() -> Catalog:
         ),
         constraints=(Constraint("accounts_pkey", "p", "PRIMARY KEY (id)", ("id",)),),
         indexes=(
-            Index("accounts_pkey", "CREATE UNIQUE INDEX accounts_pkey ON public.accounts USING btree (id)",
-                  ("id",), unique=True, primary=True),
+            Index(
+                "accounts_pkey",
+                "CREATE UNIQUE INDEX accounts_pkey ON public.accounts USING btree (id)",
+                ("id",),
+                unique=True,
+                primary=True,
+            ),
         ),
         comment="One row per customer account.",
     )
@@ -71,22 +76,44 @@ def small_catalog() -> Catalog:
             Column("state", "project_state", default="'open'::project_state", ordinal=3),
         ),
         constraints=(
-            Constraint("projects_account_fkey", "f", "FOREIGN KEY (account_id) REFERENCES accounts(id)",
-                       ("account_id",), "public", "accounts", ("id",), validated=False),
+            Constraint(
+                "projects_account_fkey",
+                "f",
+                "FOREIGN KEY (account_id) REFERENCES accounts(id)",
+                ("account_id",),
+                "public",
+                "accounts",
+                ("id",),
+                validated=False,
+            ),
         ),
         policies=(Policy("by_account", "SELECT", using="(account_id = 1)"),),
-        triggers=(Trigger("projects_touch", "CREATE TRIGGER projects_touch BEFORE UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION touch()"),),
+        triggers=(
+            Trigger(
+                "projects_touch",
+                "CREATE TRIGGER projects_touch BEFORE UPDATE ON public.projects FOR EACH ROW EXECUTE FUNCTION touch()",
+            ),
+        ),
         rls_enabled=True,
         partition_strategy="list",
         partition_key="LIST (account_id)",
     )
-    part = Table("public", "projects_1", columns=projects.columns, parent=("public", "projects"),
-                 partition_bound="FOR VALUES IN ('1')")
+    part = Table(
+        "public",
+        "projects_1",
+        columns=projects.columns,
+        parent=("public", "projects"),
+        partition_bound="FOR VALUES IN ('1')",
+    )
     return Catalog(
         server_version=150004,
         schemas=(Schema("public"),),
         tables=(accounts, projects, part),
-        views=(View("public", "open_projects", " SELECT id FROM projects;", ("security_invoker=true",)),),
+        views=(
+            View(
+                "public", "open_projects", " SELECT id FROM projects;", ("security_invoker=true",)
+            ),
+        ),
         functions=(Function("public", "touch", "", result="trigger", language="plpgsql"),),
         enums=(EnumType("public", "project_state", ("open", "closed")),),
     )
