@@ -15,7 +15,7 @@ def _rows(t: Row) -> int:
 
 @check("HC058", "sizes", "performance", facts=("tables", "indexes", "database"), informational=True)
 def sizes(facts: Facts) -> Outcome:
-    """The database size and the largest tables with their indexes.
+    """The database size and the largest tables with their indexes (pages as of the last VACUUM).
 
     Why: growth is the first thing to watch; the largest tables are where indexes, vacuum and
     partitioning matter most.
@@ -33,7 +33,7 @@ def sizes(facts: Facts) -> Outcome:
                              f"{size(table_bytes)}, indexes {size(index_bytes)}"))
     biggest = sorted(tables, key=lambda t: int(t["total_bytes"] or 0), reverse=True)[:TOP]
     for t in biggest:
-        out.findings.append(info(qualified(t), f"{size(t['total_bytes'])} total "
+        out.findings.append(info(qualified(t), f"about {size(t['total_bytes'])} "
                                  f"({size(t['table_bytes'])} table, {size(t['index_bytes'])} "
                                  f"indexes), about {_rows(t)} rows"))
     return out
