@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection, Iterable
 from typing import TypeVar
 
 from slipway.catalog import _rows
+from slipway.catalog._defs import ColumnInfo
 from slipway.catalog._rows import Row
 from slipway.catalog.model import (
     Catalog,
@@ -98,7 +99,8 @@ class Assembler:
         self.indexes: dict[int, list[Index]] = {}
         self.triggers: dict[int, list[Trigger]] = {}
         self.policies: dict[int, list[Policy]] = {}
-        self.attnames: dict[int, dict[int, str]] = defaultdict(dict)
+        self.attrs: dict[int, dict[int, ColumnInfo]] = defaultdict(dict)
+        self.quoted: dict[int, str] = {}  # relation oid -> quoted schema.name
         self.parts: dict[str, tuple[object, ...]] = {}
 
     def add(self, name: str, rows: list[Row]) -> None:
@@ -106,6 +108,7 @@ class Assembler:
 
     def _add_relations(self, rows: list[Row]) -> None:
         for row in rows:
+            self.quoted[row["oid"]] = row["quoted"]
             if self.exclude(row):
                 self.excluded.add((row["schema"], row["name"]))
             else:
@@ -116,14 +119,17 @@ class Assembler:
 
     def _add_columns(self, rows: list[Row]) -> None:
         for row in rows:
-            self.attnames[row["rel"]][row["ordinal"]] = row["name"]
+            info = (row["name"], row["quoted"], row["collation_oid"])
+            self.attrs[row["rel"]][row["ordinal"]] = info
         self.columns = _group(rows, lambda r: _rows.column(r, self.privs))
 
     def _add_constraints(self, rows: list[Row]) -> None:
-        self.constraints = _group(rows, _rows.constraint)
+        self.constraints = _group(rows, lambda r: _rows.constraint(r, self.attrs[r["rel"]]))
 
     def _add_indexes(self, rows: list[Row]) -> None:
-        self.indexes = _group(rows, lambda r: _rows.index(r, self.attnames.get(r["rel"], {})))
+        self.indexes = _group(
+            rows, lambda r: _rows.index(r, self.quoted.get(r["rel"], ""), self.attrs[r["rel"]])
+        )
 
     def _add_triggers(self, rows: list[Row]) -> None:
         self.triggers = _group(rows, _rows.trigger)

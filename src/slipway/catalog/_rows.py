@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from slipway.catalog._defs import ColumnInfo, constraint_definition, index_definition
 from slipway.catalog.model import (
     Column,
     Constraint,
@@ -55,16 +56,16 @@ def column(row: Row, privileges: bool) -> Column:
     )
 
 
-def constraint(row: Row) -> Constraint:
+def constraint(row: Row, columns: dict[int, ColumnInfo]) -> Constraint:
     fk = row["type"] == "f"
     return Constraint(
         name=row["name"],
         type=row["type"],
-        definition=row["definition"],
-        columns=texts(row["columns"]),
+        definition=row["definition"] or constraint_definition(row, columns),
+        columns=tuple(columns[n][0] if n in columns else str(n) for n in row["attnums"] or ()),
         ref_schema=row["ref_schema"] if fk else None,
         ref_table=row["ref_table"] if fk else None,
-        ref_columns=texts(row["ref_columns"]),
+        ref_columns=tuple(pair[0] for pair in row["ref_names"] or ()),
         on_delete=FK_ACTIONS.get(row["on_delete"]) if fk else None,
         on_update=FK_ACTIONS.get(row["on_update"]) if fk else None,
         validated=row["validated"],
@@ -76,18 +77,18 @@ def constraint(row: Row) -> Constraint:
     )
 
 
-def index(row: Row, columns: dict[int, str]) -> Index:
+def index(row: Row, table: str, columns: dict[int, ColumnInfo]) -> Index:
     attnums = row["attnums"] or ()
     exprs = row["expr_columns"] or ()
     # Expression columns (attnum 0) come deparsed; plain ones by name like everywhere else.
     cols = tuple(
-        exprs[pos] if num == 0 and pos < len(exprs) else columns.get(num, str(num))
+        exprs[pos] if num == 0 and pos < len(exprs) else _name(num, columns)
         for pos, num in enumerate(attnums)
     )
     nkey = row["nkey"]
     return Index(
         name=row["name"],
-        definition=row["definition"],
+        definition=row["definition"] or index_definition(row, table, columns),
         columns=cols[:nkey],
         unique=row["unique"],
         primary=row["primary"],
@@ -98,6 +99,10 @@ def index(row: Row, columns: dict[int, str]) -> Index:
         constraint=row["constraint"],
         comment=row["comment"],
     )
+
+
+def _name(num: int, columns: dict[int, ColumnInfo]) -> str:
+    return columns[num][0] if num in columns else str(num)
 
 
 def trigger(row: Row) -> Trigger:

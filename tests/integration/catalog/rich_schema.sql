@@ -88,6 +88,8 @@ ALTER TABLE index_zoo ADD CONSTRAINT zoo_customer_fk FOREIGN KEY (customer_id)
     REFERENCES customers (id) NOT VALID;
 CREATE INDEX "Weird idx" ON index_zoo ("Col A", c DESC);
 CREATE INDEX zoo_b ON index_zoo (b);
+CREATE INDEX zoo_b_default ON index_zoo (b COLLATE "default");
+CREATE INDEX zoo_partial ON index_zoo (c, d) WHERE d IS NOT NULL;
 CREATE INDEX zoo_collate ON index_zoo ("Col A" COLLATE "C");
 CREATE INDEX zoo_pattern ON index_zoo ("Col A" text_pattern_ops);
 CREATE INDEX zoo_varchar ON index_zoo (d);

@@ -1,9 +1,11 @@
--- Columns of the given relations, in attnum order.
+-- Columns of the given relations, in attnum order. `quoted` and `collation_oid` let the
+-- caller write index and constraint definitions without asking the server per object.
 SELECT a.attrelid AS rel, a.attname AS name, a.attnum AS ordinal,
        format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
        pg_get_expr(ad.adbin, ad.adrelid) AS expr, a.attgenerated::text AS generated,
        a.attidentity::text AS identity, d.description AS comment, a.attacl::text[] AS acl,
-       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation
+       CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
+       quote_ident(a.attname) AS quoted, a.attcollation::int8 AS collation_oid
 FROM (/*USER_RELATIONS*/) AS r(oid)
 JOIN pg_attribute a ON a.attrelid = r.oid AND a.attnum > 0 AND NOT a.attisdropped
 JOIN pg_type t ON t.oid = a.atttypid

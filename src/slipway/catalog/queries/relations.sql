@@ -1,6 +1,7 @@
 -- Tables, partitioned and foreign tables, views and materialized views of the user schemas,
 -- without the ones that belong to an extension.
 SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
+       quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS quoted,
        c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
        c.relpersistence = 'u' AS unlogged, c.reltuples::float8 AS reltuples,
        pg_get_userbyid(c.relowner) AS owner,
