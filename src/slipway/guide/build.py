@@ -153,7 +153,9 @@ def build_guide(inputs: GuideInputs) -> Guide:
     states = {s.version: s for s in inputs.statuses or []}
     entries = [_entry(inputs, f, states.get(f.migration.version)) for f in inputs.facts]
     entries += [_missing(s) for s in inputs.statuses or [] if s.state == "missing"]
-    project = str(settings.raw.get("project", {}).get("name") or settings.project_dir.name)
+    section = settings.raw.get("project")
+    named = section.get("name") if isinstance(section, dict) else None
+    project = str(named or settings.project_dir.name)
     return Guide(
         project=project,
         generated=inputs.generated,

@@ -13,7 +13,7 @@ from slipway.catalog.introspect import introspect
 from slipway.catalog.serialize import load_snapshot, save_snapshot
 from slipway.cli import app
 from slipway.config import load_settings
-from slipway.guide import docs_text, guide_text
+from slipway.guide import docs_text, guide_text, render_docs_html, render_guide_html
 from slipway.guide.deps import analyze
 from slipway.guide.verification import checks_for
 from slipway.migrations.layouts import load_folder
@@ -176,3 +176,19 @@ def test_cli_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         app.main(["deps", "-f", "yaml"])
     assert exc.value.code == 2
+
+
+def test_corpus_verification_and_serve_pages(db_url: str) -> None:
+    """The small golden corpus: applied by `slipway up`, its checks return what they promise."""
+    corpus = Path(__file__).resolve().parents[2] / "unit" / "guide" / "corpus"
+    app.main(["--database-url", db_url, "--migrations", str(corpus / "migrations"), "up", "-q"])
+    facts = analyze(load_folder(corpus / "migrations").migrations)
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for f in facts:
+            for check in checks_for(f):
+                assert len(conn.execute(check.sql).fetchall()) == check.expected_rows, check.title
+        settings = load_settings(database_url=db_url, project_dir=corpus)
+        guide = render_guide_html(conn, settings)
+        docs = render_docs_html(conn, settings)
+    assert "⚠️ No rollback" in guide and guide.count("✅ Complete") >= 3
+    assert "<h2>table accounts</h2>" in docs and "plan" in docs
