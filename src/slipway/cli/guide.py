@@ -6,11 +6,15 @@ import sys
 from datetime import UTC
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt, QuietOpt, is_quiet, settings
+
+if TYPE_CHECKING:
+    from slipway.catalog.model import Catalog
+    from slipway.config import Settings
 
 
 class DepsFormat(str, Enum):
@@ -143,21 +147,14 @@ def docs_command(
     quiet: QuietOpt = False,
 ) -> None:
     """Write schema documentation from the live database or a saved snapshot."""
-    from slipway.catalog.serialize import load_snapshot
-    from slipway.catalog.serialize import save_snapshot as save
     from slipway.guide import docs_text
 
     cfg = settings(ctx, database_url, None)
     quiet = is_quiet(ctx, quiet)
-    if snapshot is not None:
-        catalog = load_snapshot(snapshot)
-    else:
-        from slipway.catalog.introspect import introspect
-        from slipway.db import connect
-
-        with connect(cfg) as conn:
-            catalog = introspect(conn)
+    catalog = _catalog(cfg, snapshot)
     if save_snapshot is not None:
+        from slipway.catalog.serialize import save_snapshot as save
+
         save(catalog, save_snapshot)
         if not quiet:
             print(f"wrote {save_snapshot}", file=sys.stderr)
@@ -165,7 +162,18 @@ def docs_command(
             return
     if output is not None and (output.is_dir() or not output.suffix):  # a folder
         output = output / f"schema.{fmt.value}"
-    text = docs_text(
-        catalog, fmt.value, title or f"{cfg.project_dir.name} schema", _now(no_timestamp)
-    )
-    _emit(text, output, quiet)
+    title = title or f"{cfg.project_dir.name} schema"
+    _emit(docs_text(catalog, fmt.value, title, _now(no_timestamp)), output, quiet)
+
+
+def _catalog(cfg: Settings, snapshot: Path | None) -> Catalog:
+    """The catalog to document: a saved snapshot, else the live database's."""
+    if snapshot is not None:
+        from slipway.catalog.serialize import load_snapshot
+
+        return load_snapshot(snapshot)
+    from slipway.catalog.introspect import introspect
+    from slipway.db import connect
+
+    with connect(cfg) as conn:
+        return introspect(conn)
