@@ -37,6 +37,16 @@ OutputOpt = Annotated[
         "--output", "-o", help="Write to this file (default: standard output).", show_default=False
     ),
 ]
+GuideDatabaseOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        "-d",
+        help="Database for live status. Default: DATABASE_URL, then slipway.toml; never the "
+        "embedded server (without one the status is unknown).",
+        show_default=False,
+    ),
+]
 NoTimestampOpt = Annotated[
     bool,
     typer.Option("--no-timestamp", help="Leave the generation time out (reproducible output)."),
@@ -100,7 +110,7 @@ def guide_command(
     fmt: DocFormatOpt = DocFormat.md,
     output: OutputOpt = None,
     no_timestamp: NoTimestampOpt = False,
-    database_url: DatabaseUrlOpt = None,
+    database_url: GuideDatabaseOpt = None,
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
