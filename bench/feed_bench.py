@@ -106,12 +106,14 @@ def count(db: str) -> int:
         return int(row[0]) if row else 0
 
 
-def run_slipway(db: str, feed: Path) -> tuple[float, dict[str, int]]:
+def run_slipway(db: str, feed: Path) -> tuple[float, dict[str, float]]:
     mapping = load_mapping(RYLIE / "feeds" / "vehicles.toml")
     with psycopg.connect(url_for(db, OWNER), autocommit=True) as conn:
         started = time.perf_counter()
         result = import_feed(conn, mapping, feed, TENANT)
-        return time.perf_counter() - started, result.stats()
+        phases = {k: round(v, 1) for k, v in result.phases.items()}
+        stats: dict[str, float] = {**result.stats(), **phases}
+        return time.perf_counter() - started, stats
 
 
 def psql_script(feed: Path) -> str:

@@ -45,6 +45,7 @@ class ImportResult:
     log_id: int | None = None
     started_at: datetime = field(default_factory=lambda: _utcnow())
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # seconds: stage (COPY), merge
 
     def stats(self) -> dict[str, int]:
         return {
@@ -56,7 +57,8 @@ class ImportResult:
         return {
             "source": self.source, "tenant": self.tenant, "full_feed": self.full,
             "rows": self.rows, **self.stats(), "log_id": self.log_id,
-            "seconds": round(self.seconds, 3), "error_report": [e.as_dict() for e in self.errors],
+            "seconds": round(self.seconds, 3),
+            "phases": {k: round(v, 3) for k, v in self.phases.items()}, "error_report": [e.as_dict() for e in self.errors],
         }  # fmt: skip
 
 
@@ -105,16 +107,20 @@ def _run(
     blocks = BlockConverter(converter, plan, types, year)
     staged = [c.name for c in converter.staged]
     conn.execute(q.create_stage(plan.width, converter.staged, {n: types[n].name for n in staged}))
+    clock = time.perf_counter()
     with conn.cursor().copy(q.copy_stage(plan.width)) as copy:
         for chunk in _copy_chunks(converter, blocks, rows):
             copy.write(chunk)
+    result.phases["stage"] = time.perf_counter() - clock
     result.rows = converter.good_rows + converter.bad_rows
     result.errors, result.error_rows = converter.errors, converter.bad_rows
     if result.full and converter.good_rows == 0:
         raise FeedRejected(f"{feed.name}: a full feed without one good row would deactivate "
                            "every row of the tenant; refusing (nothing changed)")
+    clock = time.perf_counter()
     conn.execute(q.analyze_stage([b.spec.name for b in plan.identity]))  # plans hash joins
     _merge(conn, mapping, plan, staged, params, result)
+    result.phases["merge"] = time.perf_counter() - clock
     if mapping.log:
         _log(conn, mapping, result)
 
