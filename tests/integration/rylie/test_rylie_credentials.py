@@ -191,4 +191,3 @@ def test_no_extension_is_needed(conn: Conn) -> None:
     )
     for path in [*sorted(MIGRATIONS.glob("*.sql")), SEED]:
         assert not contrib.search(path.read_text()), f"{path.name} needs a contrib extension"
-
