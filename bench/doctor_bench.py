@@ -96,6 +96,57 @@ def record(lines: list[str]) -> None:
     RESULTS.write_text(text, encoding="utf-8")
 
 
+Timing = tuple[str, list[float], dict[str, object]]  # label, wall times, last report
+
+
+def measure(url: str, runs: int) -> list[Timing]:
+    results: list[Timing] = []
+    for label, extra in (("default (with CRUD validation)", []), ("--no-crud", ["--no-crud"])):
+        times: list[float] = []
+        report: dict[str, object] = {}
+        for _ in range(runs):
+            elapsed, report = time_doctor(url, extra)
+            times.append(elapsed)
+        print(f"{label}: best {min(times):.2f} s, median {statistics.median(times):.2f} s",
+              file=sys.stderr)
+        results.append((label, times, report))
+    return results
+
+
+def summary(results: list[Timing], build_s: float, runs: int) -> list[str]:
+    """The lines of the "## doctor" section."""
+    rows = [f"| {label} | {min(t):.2f} | {statistics.median(t):.2f} | "
+            f"{float(str(r['duration_s'])):.2f} | {len(r['checks'])} |"  # type: ignore[arg-type]
+            for label, t, r in results]
+    best = min(min(t) for _, t, _ in results)
+    worst = max(statistics.median(t) for _, t, _ in results)
+    built = f"built in {build_s:.0f} s" if build_s else "built earlier"
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    setup = (f"`slipway doctor --format json`, whole process (Python start-up included), on a "
+             f"database of {TABLES:,} tables and {TABLES * 5:,} indexes (1 tenant root, "
+             f"{TABLES - 1:,} tenant tables with FK, RLS forced + policy, 5 indexes, 20 rows "
+             f"each; {built}). {runs} runs each; PostgreSQL 15 on loopback; measured "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
+             f"shared with other sessions (load average {load}). `bench/doctor_bench.py`.")
+    crud = ("The default CRUD validation covers the first 100 tables below the tenant root and "
+            "does not delete the root row when more than 200 foreign keys point at it (the "
+            "first such delete in a session prepares one cascade plan per foreign key: about "
+            "5 s here); `--crud-tables 0` validates everything.")
+    verdict = (f"Bar: under {BAR_SECONDS:.0f} s. Result: best {best:.2f} s, worst median "
+               f"{worst:.2f} s: {'met' if worst < BAR_SECONDS else 'NOT met'}.")
+    return [
+        setup,
+        "",
+        crud,
+        "",
+        "| run | best s | median s | report's own duration s | checks |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+        verdict,
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--admin-url", default=os.environ.get(
@@ -114,45 +165,7 @@ def main() -> None:
     try:
         build_s = 0.0 if args.reuse else build(url)
         print(f"built {TABLES} tables / {TABLES * 5} indexes in {build_s:.1f} s", file=sys.stderr)
-        rows = []
-        for label, extra in (("default (with CRUD validation)", []), ("--no-crud", ["--no-crud"])):
-            times = []
-            for _ in range(args.runs):
-                elapsed, report = time_doctor(url, extra)
-                times.append(elapsed)
-            inner = float(report["duration_s"])  # type: ignore[arg-type]
-            rows.append(f"| {label} | {min(times):.2f} | {statistics.median(times):.2f} | "
-                        f"{inner:.2f} | {len(report['checks'])} |")  # type: ignore[arg-type]
-            print(f"{label}: best {min(times):.2f} s, median {statistics.median(times):.2f} s",
-                  file=sys.stderr)
-        best = min(float(r.split("|")[2]) for r in rows)
-        worst = max(float(r.split("|")[3]) for r in rows)
-        built = f"built in {build_s:.0f} s" if build_s else "built earlier"
-        load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-        setup = (f"`slipway doctor --format json`, whole process (Python start-up included), on a "
-                 f"database of {TABLES:,} tables and {TABLES * 5:,} indexes (1 tenant root, "
-                 f"{TABLES - 1:,} tenant tables with FK, RLS forced + policy, 5 indexes, 20 rows "
-                 f"each; {built}). {args.runs} runs each; PostgreSQL 15 on loopback; measured "
-                 f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} "
-                 f"cores shared with other sessions (load average {load}). "
-                 "`bench/doctor_bench.py`.")
-        crud = ("The default CRUD validation covers the first 100 tables below the tenant root "
-                "and does not delete the root row when more than 200 foreign keys point at it "
-                "(the first such delete in a session prepares one cascade plan per foreign key: "
-                "about 5 s here); `--crud-tables 0` validates everything.")
-        verdict = (f"Bar: under {BAR_SECONDS:.0f} s. Result: best {best:.2f} s, worst median "
-                   f"{worst:.2f} s: {'met' if worst < BAR_SECONDS else 'NOT met'}.")
-        record([
-            setup,
-            "",
-            crud,
-            "",
-            "| run | best s | median s | report's own duration s | checks |",
-            "|---|---|---|---|---|",
-            *rows,
-            "",
-            verdict,
-        ])
+        record(summary(measure(url, args.runs), build_s, args.runs))
     finally:
         if not args.keep and not args.reuse:
             with psycopg.connect(args.admin_url, autocommit=True) as admin:

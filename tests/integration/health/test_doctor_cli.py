@@ -12,7 +12,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from conftest import Built, doctor, write
+from health_support import Built, doctor, write
 
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -133,3 +133,17 @@ def test_load_counts_errors(planted: Built) -> None:
     assert load.status == "fail"
     assert load.metrics["errors"] > 0 and load.metrics["transactions"] == 0
     assert any("writes from the pool are refused" in d for d in load.details)
+
+
+def test_crud_limit_and_fanout(healthy: Built, monkeypatch: pytest.MonkeyPatch) -> None:
+    from slipway.health import crud
+
+    report = doctor(healthy.url, healthy.project, crud_tables=1)
+    details = report.check("HC080").details
+    assert details[1] == ("validated the first 1 of the 3 tables below the root "
+                          "(--crud-tables 0 validates all)")
+    monkeypatch.setattr(crud, "FANOUT_LIMIT", 1)  # the root has 3 FKs pointing at it
+    messages = {f.target: f.message for f in doctor(healthy.url, healthy.project,
+                                                    crud_tables=1).check("HC080").findings}
+    assert "not exercised: 3 foreign keys point at public.dealerships" in messages[
+        "public.customers.customers_dealership_id_fkey"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 
-from conftest import Built
+from health_support import Built
 from slipway.health.checks import all_checks
 
 

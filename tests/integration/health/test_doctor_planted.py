@@ -6,7 +6,7 @@ import psycopg
 import pytest
 from hc_planted import EXPECTED
 
-from conftest import Built
+from health_support import Built
 from slipway.report.model import Finding
 
 

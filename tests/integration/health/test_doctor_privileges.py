@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from conftest import Built, doctor
+from health_support import Built, doctor
 
 
 @pytest.fixture

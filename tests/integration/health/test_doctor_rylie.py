@@ -9,7 +9,7 @@ import pglast
 import psycopg
 import pytest
 
-from conftest import Built, create_database, doctor, drop_database, url_for
+from health_support import Built, create_database, doctor, drop_database, url_for
 from slipway.report import FORMATS, render
 
 RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "rylie"
