@@ -17,7 +17,6 @@ from health_support import (
     create_database,
     doctor,
     drop_database,
-    flush_stats,
     month,
     url_for,
     write,

@@ -6,14 +6,11 @@ dropped afterwards, together with the cluster-wide role the planted one creates.
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from slipway.config import load_settings
 from slipway.health.engine import DoctorOptions, run_doctor

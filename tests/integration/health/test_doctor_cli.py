@@ -11,7 +11,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-
 from health_support import Built, doctor, write
 
 

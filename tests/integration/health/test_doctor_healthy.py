@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import psycopg
-
 from health_support import Built
+
 from slipway.health.checks import all_checks
 
 

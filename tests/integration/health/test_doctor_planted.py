@@ -5,8 +5,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 from hc_planted import EXPECTED
-
 from health_support import Built
+
 from slipway.report.model import Finding
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pglast
 import psycopg
 import pytest
-
 from health_support import Built, create_database, doctor, drop_database, url_for
+
 from slipway.report import FORMATS, render
 
 RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "rylie"

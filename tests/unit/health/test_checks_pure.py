@@ -238,3 +238,23 @@ def test_topological_order_puts_parents_first() -> None:
     assert sorted(order) == [1, 2, 3, 4, 5, 6, 7, 8]
     assert order.index(1) < order.index(2) < order.index(3)
     assert order.index(1) < order.index(4)
+
+
+NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(("row", "level", "words"), [
+    (db(archive_mode="off"), "info", "archiving is off"),
+    (db(archive_mode="on", last_archived_time=None, last_failed_time=None), "info",
+     "nothing archived yet"),
+    (db(archive_mode="on", last_archived_time=datetime(2026, 11, 22, 11, tzinfo=UTC),
+        last_failed_time=datetime(2026, 11, 22, 11, 30, tzinfo=UTC), failed_count=3),
+     "fail", "archiving is failing (3 failures"),
+    (db(archive_mode="on", last_archived_time=datetime(2026, 11, 20, tzinfo=UTC),
+        last_failed_time=None), "warn", "60 hours ago"),
+    (db(archive_mode="always", last_archived_time=datetime(2026, 11, 22, 11, tzinfo=UTC),
+        last_failed_time=datetime(2026, 11, 21, tzinfo=UTC)), "info", "works"),
+])
+def test_wal_archiving(row: dict[str, Any], level: str, words: str) -> None:
+    finding = run("HC066", facts(database=[row | {"now": NOW}])).findings[0]
+    assert finding.level == level and words in finding.message

@@ -17,7 +17,10 @@ SELECT current_setting('server_version') AS server_version, now() AS now,
        d.blks_hit, d.blks_read, d.stats_reset,
        age(db.datfrozenxid) AS db_xid_age,
        mxid_age(db.datminmxid) AS db_mxid_age,
-       current_setting('autovacuum_freeze_max_age')::bigint AS freeze_max_age
+       current_setting('autovacuum_freeze_max_age')::bigint AS freeze_max_age,
+       current_setting('archive_mode') AS archive_mode, pg_is_in_recovery() AS in_recovery,
+       a.archived_count, a.last_archived_time, a.failed_count, a.last_failed_time
   FROM pg_stat_database d
   JOIN pg_database db ON db.oid = d.datid
+  CROSS JOIN pg_stat_archiver a
  WHERE d.datname = current_database()
