@@ -27,6 +27,8 @@ from slipway.feeds.reader import FeedFile, Rows, open_feed, open_rows
 from slipway.feeds.rows import RowConverter
 
 BATCH_LINES = 4000
+WORK_MEM = "256MB"  # hash joins of a million-row feed stay in memory
+TEMP_BUFFERS = "512MB"  # the staging table stays in memory
 MAX_LOGGED_ERRORS = 10_000  # the error report kept in the log table is capped
 
 
@@ -99,6 +101,7 @@ def _run(
     params = {"tenant": result.tenant}
     if mapping.tenant_setting:  # FORCED row-level security: act as the tenant
         conn.execute("SELECT set_config(%s, %s, true)", (mapping.tenant_setting, str(result.tenant)))
+    _tune(conn)
     lock_key = f"slipway.feed:{mapping.table}:{result.tenant}"
     conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock_key,))
     types = _target_types(conn, mapping)
@@ -106,7 +109,9 @@ def _run(
     converter = RowConverter(plan, types, mapping.extra_column, year, keep_seen=result.full)
     blocks = BlockConverter(converter, plan, types, year)
     staged = [c.name for c in converter.staged]
-    conn.execute(q.create_stage(plan.width, converter.staged, {n: types[n].name for n in staged}))
+    conn.execute(q.drop_stage())  # a view left by an earlier import on this connection
+    for statement in q.create_stage(plan.width, converter.staged, {n: types[n].name for n in staged}):
+        conn.execute(statement)
     clock = time.perf_counter()
     with conn.cursor().copy(q.copy_stage(plan.width)) as copy:
         for chunk in _copy_chunks(converter, blocks, rows):
@@ -118,11 +123,24 @@ def _run(
         raise FeedRejected(f"{feed.name}: a full feed without one good row would deactivate "
                            "every row of the tenant; refusing (nothing changed)")
     clock = time.perf_counter()
-    conn.execute(q.analyze_stage([b.spec.name for b in plan.identity]))  # plans hash joins
+    conn.execute(q.analyze_stage([p for b in plan.identity for p in b.sources]))
     _merge(conn, mapping, plan, staged, params, result)
     result.phases["merge"] = time.perf_counter() - clock
     if mapping.log:
         _log(conn, mapping, result)
+    conn.execute(q.drop_stage())
+
+
+def _tune(conn: Conn) -> None:
+    """Memory for the merge's hash joins and for the staging table, for this transaction
+    only. temp_buffers can only change before a session's first temporary table: if this
+    connection already had one, keep its setting."""
+    conn.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+    try:
+        with conn.transaction():
+            conn.execute(f"SET LOCAL temp_buffers = '{TEMP_BUFFERS}'")
+    except psycopg.errors.InvalidParameterValue:
+        pass
 
 
 def _copy_chunks(converter: RowConverter, blocks: BlockConverter, rows: Rows) -> Iterator[str]:

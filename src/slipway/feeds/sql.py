@@ -14,7 +14,8 @@ from psycopg import sql
 from slipway.feeds.mapping import FeedMapping
 from slipway.feeds.rows import StagedColumn
 
-STAGE = "slipway_feed_stage"
+STAGE = "slipway_feed_stage"  # the typed view the merge reads
+RAW = "slipway_feed_raw"  # the table COPY fills
 _CATALOG = """
 SELECT a.attname,
        format_type(a.atttypid, a.atttypmod),
@@ -34,21 +35,24 @@ def _id(name: str) -> sql.Identifier:
     return sql.Identifier(*name.split("."))
 
 
-def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) -> sql.Composed:
-    """A temporary, unindexed staging table, dropped at commit: one raw text column per file
-    column (`_c0` ...), and the target's columns generated from them (typed on the server,
-    during COPY, while Python checks the next rows)."""
-    defs: list[sql.Composable] = [sql.SQL("_key smallint"), sql.SQL("_ok boolean")]
-    defs += [sql.SQL("{} text").format(_raw(i)) for i in range(width)]
-    for col in staged:
-        defs.append(
-            sql.SQL("{} {} GENERATED ALWAYS AS ({}) STORED").format(
-                _id(col.name), sql.SQL(types[col.name]), _staged_expr(col, types[col.name])
-            )
-        )
-    return sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
-        _id(STAGE), sql.SQL(", ").join(defs)
-    )
+def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) -> list[sql.Composed]:
+    """A temporary, unindexed staging table dropped at commit, holding the file's fields as
+    they are (`_c0` ...), and a view over it that types them as the target's columns (casts,
+    JSON arrays, the extra object): the merge reads the view, so the conversions run once,
+    inside the merge, and the staged data is stored only once."""
+    raw: list[sql.Composable] = [sql.SQL("_key smallint"), sql.SQL("_ok boolean")]
+    raw += [sql.SQL("{} text").format(_raw(i)) for i in range(width)]
+    typed: list[sql.Composable] = [sql.SQL("_key"), sql.SQL("_ok")]
+    typed += [
+        sql.SQL("{} AS {}").format(_staged_expr(col, types[col.name]), _id(col.name))
+        for col in staged
+    ]
+    return [
+        sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(_id(RAW), sql.SQL(", ").join(raw)),
+        sql.SQL("CREATE TEMP VIEW {} AS SELECT {} FROM {}").format(
+            _id(STAGE), sql.SQL(", ").join(typed), _id(RAW)
+        ),
+    ]
 
 
 def _raw(pos: int) -> sql.Identifier:
@@ -91,13 +95,18 @@ def _extra_expr(col: StagedColumn, sqltype: str) -> sql.Composable:
 
 def copy_stage(width: int) -> sql.Composed:
     names = sql.SQL(", ").join([sql.SQL("_key"), sql.SQL("_ok")] + [_raw(i) for i in range(width)])
-    return sql.SQL("COPY {} ({}) FROM STDIN (FORMAT text, NULL '')").format(_id(STAGE), names)
+    return sql.SQL("COPY {} ({}) FROM STDIN (FORMAT text, NULL '')").format(_id(RAW), names)
 
 
-def analyze_stage(keys: list[str]) -> sql.Composed:
+def analyze_stage(positions: list[int]) -> sql.Composed:
     """Statistics on the join keys only: enough for the planner, a fraction of a full ANALYZE."""
-    names = sql.SQL(", ").join([sql.SQL("_key"), sql.SQL("_ok"), *(_id(k) for k in keys)])
-    return sql.SQL("ANALYZE {} ({})").format(_id(STAGE), names)
+    names = sql.SQL(", ").join([sql.SQL("_key"), sql.SQL("_ok"), *(_raw(p) for p in positions)])
+    return sql.SQL("ANALYZE {} ({})").format(_id(RAW), names)
+
+
+def drop_stage() -> sql.Composed:
+    """The view is not dropped at commit with its table: drop both explicitly."""
+    return sql.SQL("DROP VIEW IF EXISTS {}; DROP TABLE IF EXISTS {}").format(_id(STAGE), _id(RAW))
 
 
 def _key_match(mapping: FeedMapping, key: int, target: str, stage: str) -> sql.Composed:
