@@ -112,6 +112,13 @@ CREATE TABLE messages_default PARTITION OF messages DEFAULT;
 INSERT INTO messages VALUES (1, now());
 CREATE TABLE visits (id bigint, day date NOT NULL, PRIMARY KEY (id, day)) PARTITION BY RANGE (day);
 CREATE TABLE visits_now PARTITION OF visits FOR VALUES FROM ('{m0}') TO ('{m1}');
+CREATE TABLE chats (id bigint, dealership_id bigint NOT NULL, PRIMARY KEY (id, dealership_id))
+    PARTITION BY LIST (dealership_id);
+ALTER TABLE chats ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;
+CREATE POLICY chats_all ON chats USING (dealership_id = 1);
+CREATE TABLE chats_1 PARTITION OF chats FOR VALUES IN (1);
+CREATE TABLE chats_rest PARTITION OF chats DEFAULT;
+GRANT SELECT ON chats_1 TO PUBLIC;
 CREATE TABLE empty_parted (id int, PRIMARY KEY (id)) PARTITION BY RANGE (id);
 CREATE UNIQUE INDEX CONCURRENTLY audit_msg_uq ON audit_log (msg);
 """
@@ -128,6 +135,7 @@ EXPECTED: list[tuple[str, str, str]] = [
     ("HC032", "{database}", "warn"),
     ("HC033", "pool", "warn"),
     ("HC040", "public.leads", "fail"),
+    ("HC040", "public.chats_1", "fail"),
     ("HC041", "public.customers", "warn"),
     ("HC042", "public.customers", "warn"),
     ("HC043", "{role}", "warn"),

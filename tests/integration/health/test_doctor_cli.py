@@ -34,7 +34,7 @@ def test_json_shape_and_exit_code(planted: Built) -> None:
             assert finding["target"] and finding["level"] in ("info", "warn", "fail")
     rls = next(c for c in data["checks"] if c["code"] == "HC040")
     assert rls["status"] == "fail"
-    assert [f["target"] for f in rls["findings"]] == ["public.leads"]
+    assert [f["target"] for f in rls["findings"]] == ["public.leads", "public.chats_1"]
 
 
 def test_fail_on_levels(planted: Built) -> None:

@@ -35,7 +35,7 @@ def test_plain_role_gets_a_report_with_notes(planted: Built, plain_url: str) -> 
     orphans = report.check("HC012")
     assert any("could not read orphans" in n for n in orphans.notes)
     # catalog-only checks see everything regardless of privileges
-    assert [f.target for f in report.check("HC040").findings] == ["public.leads"]
+    assert [f.target for f in report.check("HC040").findings] == ["public.leads", "public.chats_1"]
     assert "public.customers_view" in {f.target for f in report.check("HC046").findings}
     # the CRUD check reports that this role may not write, table by table
     crud = report.check("HC080")

@@ -8,17 +8,28 @@ from slipway.health.facts import Facts, qualified
 
 @check("HC040", "tenant-rls-enabled", "security", facts=("tables",))
 def tenant_rls_enabled(facts: Facts) -> Outcome:
-    """Tenant tables (with the tenant column) that do not have row-level security enabled.
+    """Tenant tables without row-level security, and shared partitions that skip it.
 
     Why: without RLS, one missing WHERE dealership_id = ... in the application shows every
-    tenant's rows to every other tenant.
+    tenant's rows to every other tenant. A partition read directly does not apply its parent's
+    policies, so a partition granted to other roles needs RLS of its own.
 
-    Fix: ALTER TABLE t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY, and add policies.
+    Fix: ALTER TABLE t ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY, and add policies;
+    for a partition, revoke its grants (access goes through the parent) or give it the same.
     """
+    col = facts.tenant_column
     out = Outcome()
     for t in facts.tenant_tables():
         if not t["rls"]:
             name = qualified(t)
-            out.findings.append(fail(name, f"has {facts.tenant_column} but row-level security "
-                                     "is off", f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;"))
+            out.findings.append(fail(name, f"has {col} but row-level security is off",
+                                     f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;"))
+    for t in facts.get("tables"):
+        if t["is_partition"] and t["has_tenant_column"] and t["shared"] and not t["rls"]:
+            name = qualified(t)
+            out.findings.append(fail(name, "partition granted to other roles without "
+                                     "row-level security: reading it directly skips the "
+                                     "parent's policies",
+                                     f"REVOKE ALL ON {name} FROM PUBLIC (and other roles); "
+                                     "grant access on the parent only"))
     return out

@@ -5,6 +5,7 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
        c.relispartition AS is_partition,
        c.relrowsecurity AS rls, c.relforcerowsecurity AS rls_forced,
        pg_get_userbyid(c.relowner) AS owner,
+       EXISTS (SELECT 1 FROM aclexplode(c.relacl) g WHERE g.grantee <> c.relowner) AS shared,
        EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conrelid = c.oid AND k.contype = 'p') AS has_pk,
        EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0
                  AND NOT a.attisdropped AND a.attname = %(tenant_column)s) AS has_tenant_column,
