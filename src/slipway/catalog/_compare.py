@@ -130,6 +130,10 @@ class Collector:
         for grantee, priv in sorted(old - new):
             self.add(REMOVED, label, f"{label} grant {priv} to {grantee} {words.removed}", key)
 
+    def on(self, label: str, key: Key) -> On:
+        """The same comparisons, bound to one object's label and key."""
+        return On(self, label, key)
+
     def keyed(
         self,
         before: Iterable[T],
@@ -149,6 +153,34 @@ class Collector:
                 self.presence(ADDED, label(o), k)
             else:
                 compare(old[k], o)
+
+
+class On:
+    """Collector methods bound to one object, so each comparison is one short line."""
+
+    def __init__(self, collector: Collector, label: str, key: Key) -> None:
+        self.c, self.label, self.key = collector, label, key
+
+    def changed(self, what: str) -> None:
+        self.c.changed(self.label, self.key, what)
+
+    def differs(self, old: Any, new: Any, what: str) -> None:
+        if old != new:
+            self.changed(what)
+
+    def lists(self, old: Sequence[str], new: Sequence[str], what: str) -> None:
+        """`what changed from [..] to [..]` when the two lists differ."""
+        if list(old) != list(new):
+            self.changed(f"{what} changed from {listing(old)} to {listing(new)}")
+
+    def attrs(self, old: Any, new: Any, spec: Spec) -> None:
+        self.c.attrs(self.label, self.key, old, new, spec)
+
+    def flag(self, old: bool, new: bool, when: tuple[str, str]) -> None:
+        self.c.flag(self.label, self.key, old, new, when)
+
+    def common(self, old: Any, new: Any) -> None:
+        self.c.common(self.label, self.key, old, new)
 
 
 _PRIVILEGES = {

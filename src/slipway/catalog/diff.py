@@ -22,7 +22,9 @@ from slipway.catalog._compare import (
     ROLLBACK,
     Change,
     Collector,
+    On,
     Options,
+    Spec,
     Wording,
     expr,
     listing,
@@ -78,133 +80,95 @@ def _label(obj: CatalogObject) -> str:
 
 
 def _schema(c: Collector, old: Schema, new: Schema) -> None:
-    c.common(old.label, old.key, old, new)
+    c.on(old.label, old.key).common(old, new)
 
 
 def _extension(c: Collector, old: Extension, new: Extension) -> None:
-    c.attrs(old.label, old.key, old, new, [("version", "version", str), ("schema", "schema", str)])
+    c.on(old.label, old.key).attrs(
+        old, new, [("version", "version", str), ("schema", "schema", str)]
+    )
 
 
 def _enum(c: Collector, old: EnumType, new: EnumType) -> None:
-    if old.labels != new.labels:
-        c.changed(
-            old.label,
-            old.key,
-            f"values changed from {listing(old.labels)} to {listing(new.labels)}",
-        )
-    c.common(old.label, old.key, old, new)
+    o = c.on(old.label, old.key)
+    o.lists(old.labels, new.labels, "values")
+    o.common(old, new)
 
 
 def _domain(c: Collector, old: Domain, new: Domain) -> None:
-    c.attrs(
-        old.label,
-        old.key,
-        old,
-        new,
-        [
-            ("base_type", "base type", str),
-            ("default", "default", expr),
-            ("checks", "checks", listing),
-        ],
-    )
-    c.flag(old.label, old.key, old.nullable, new.nullable, ("became nullable", "became NOT NULL"))
-    c.common(old.label, old.key, old, new)
+    o = c.on(old.label, old.key)
+    o.attrs(old, new, [("base_type", "base type", str), ("default", "default", expr)])
+    o.lists(old.checks, new.checks, "checks")
+    o.flag(old.nullable, new.nullable, ("became nullable", "became NOT NULL"))
+    o.common(old, new)
 
 
 def _composite(c: Collector, old: CompositeType, new: CompositeType) -> None:
-    def attrs(t: CompositeType) -> list[str]:
-        return [f"{a.name} {a.type}" for a in t.attributes]
+    o = c.on(old.label, old.key)
+    o.lists(_attributes(old), _attributes(new), "attributes")
+    o.common(old, new)
 
-    if attrs(old) != attrs(new):
-        c.changed(
-            old.label,
-            old.key,
-            f"attributes changed from {listing(attrs(old))} to {listing(attrs(new))}",
-        )
-    c.common(old.label, old.key, old, new)
+
+def _attributes(t: CompositeType) -> list[str]:
+    return [f"{a.name} {a.type}" for a in t.attributes]
+
+
+_SEQUENCE: Spec = [
+    ("type", "type", str),
+    ("start", "start", str),
+    ("increment", "increment", str),
+    ("min_value", "minimum", str),
+    ("max_value", "maximum", str),
+    ("cache", "cache", str),
+    ("owned_by", "owner column", text),
+]
 
 
 def _sequence(c: Collector, old: Sequence, new: Sequence) -> None:
-    c.attrs(
-        old.label,
-        old.key,
-        old,
-        new,
-        [
-            ("type", "type", str),
-            ("start", "start", str),
-            ("increment", "increment", str),
-            ("min_value", "minimum", str),
-            ("max_value", "maximum", str),
-            ("cache", "cache", str),
-            ("owned_by", "owner column", text),
-        ],
-    )
-    c.flag(old.label, old.key, old.cycle, new.cycle, ("now cycles", "no longer cycles"))
-    c.common(old.label, old.key, old, new)
+    o = c.on(old.label, old.key)
+    o.attrs(old, new, _SEQUENCE)
+    o.flag(old.cycle, new.cycle, ("now cycles", "no longer cycles"))
+    o.common(old, new)
+
+
+def _view_like(o: On, old: View | MatView, new: View | MatView) -> None:
+    o.differs(old.definition, new.definition, "definition differs")
+    o.lists(sorted(old.options), sorted(new.options), "options")
+    o.common(old, new)
 
 
 def _view(c: Collector, old: View, new: View) -> None:
-    if old.definition != new.definition:
-        c.changed(old.label, old.key, "definition differs")
-    if sorted(old.options) != sorted(new.options):
-        c.changed(
-            old.label,
-            old.key,
-            f"options changed from {listing(old.options)} to {listing(new.options)}",
-        )
-    c.common(old.label, old.key, old, new)
-    _diff_table.triggers(c, old, old.triggers, new.triggers)
+    _view_like(c.on(old.label, old.key), old, new)
+    _diff_table.members(c, old, old.triggers, new.triggers, _diff_table.trigger)
 
 
 def _matview(c: Collector, old: MatView, new: MatView) -> None:
-    if old.definition != new.definition:
-        c.changed(old.label, old.key, "definition differs")
-    if sorted(old.options) != sorted(new.options):
-        c.changed(
-            old.label,
-            old.key,
-            f"options changed from {listing(old.options)} to {listing(new.options)}",
-        )
-    c.flag(
-        old.label,
-        old.key,
-        old.populated,
-        new.populated,
-        ("became populated", "became unpopulated (WITH NO DATA)"),
-    )
-    c.common(old.label, old.key, old, new)
-    _diff_table.indexes(c, old, old.indexes, new.indexes)
+    o = c.on(old.label, old.key)
+    _view_like(o, old, new)
+    o.flag(old.populated, new.populated, ("became populated", "became unpopulated (WITH NO DATA)"))
+    _diff_table.members(c, old, old.indexes, new.indexes, _diff_table.index)
+
+
+_FUNCTION: Spec = [
+    ("kind", "kind", str),
+    ("identity_args", "arguments", str),
+    ("result", "result type", text),
+    ("language", "language", str),
+    ("volatility", "volatility", str),
+    ("config", "settings", listing),
+]
 
 
 def _function(c: Collector, old: Function, new: Function) -> None:
-    label, key = old.label, old.key
+    o = c.on(old.label, old.key)
     before = len(c.changes)
-    c.attrs(
-        label,
-        key,
-        old,
-        new,
-        [
-            ("kind", "kind", str),
-            ("identity_args", "arguments", str),
-            ("result", "result type", text),
-            ("language", "language", str),
-            ("volatility", "volatility", str),
-            ("config", "settings", listing),
-        ],
-    )
-    c.flag(
-        label,
-        key,
-        old.security_definer,
-        new.security_definer,
-        ("became SECURITY DEFINER", "became SECURITY INVOKER"),
-    )
-    c.flag(label, key, old.strict, new.strict, ("became STRICT", "is no longer STRICT"))
+    o.attrs(old, new, _FUNCTION)
+    o.flag(old.security_definer, new.security_definer,
+           ("became SECURITY DEFINER", "became SECURITY INVOKER"))  # fmt: skip
+    o.flag(old.strict, new.strict, ("became STRICT", "is no longer STRICT"))
     if old.source is not None and new.source is not None and old.source != new.source:
-        c.changed(label, key, "body differs")
+        o.changed("body differs")
     elif old.definition != new.definition and len(c.changes) == before:
         # No named attribute explains it (or no separate body to compare): say so plainly.
-        c.changed(label, key, "body differs" if old.source is None else "definition differs")
-    c.common(label, key, old, new)
+        o.changed("body differs" if old.source is None else "definition differs")
+    o.common(old, new)
