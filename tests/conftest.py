@@ -2,65 +2,34 @@
 
 The server comes from SLIPWAY_TEST_URL (default: the local trust-auth server). Databases are
 cloned from a small template so creating one costs milliseconds, and are dropped afterwards.
+Helpers for tests that make their own databases live in pg_fixtures.py.
 """
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
-
-ADMIN_URL = os.environ.get("SLIPWAY_TEST_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-TEMPLATE = "slipway_test_template"
-
-
-def url_for(dbname: str) -> str:
-    """The admin URL pointed at another database on the same server."""
-    info = psycopg.conninfo.conninfo_to_dict(ADMIN_URL)
-    info["dbname"] = dbname
-    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
-
-
-def _admin() -> psycopg.Connection[tuple[object, ...]]:
-    return psycopg.connect(ADMIN_URL, autocommit=True)
+from pg_fixtures import (  # noqa: F401  (re-exported for older imports)
+    ADMIN_URL,
+    TEMPLATE,
+    create_database,
+    drop_database,
+    ensure_template,
+    url_for,
+)
 
 
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """The admin URL, after making sure the template database exists."""
     try:
-        conn = _admin()
+        ensure_template()
     except psycopg.OperationalError as exc:  # pragma: no cover - depends on the machine
         pytest.skip(f"no PostgreSQL server at {ADMIN_URL}: {exc}")
-    with conn:
-        # Serialise template creation across xdist workers.
-        conn.execute("SELECT pg_advisory_lock(727272)")
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE,)).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
-        conn.execute("SELECT pg_advisory_unlock(727272)")
     yield ADMIN_URL
-
-
-def create_database(prefix: str = "t") -> str:
-    name = f"slipway_{prefix}_{uuid.uuid4().hex[:12]}"
-    with _admin() as conn:
-        conn.execute(
-            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                sql.Identifier(name), sql.Identifier(TEMPLATE)
-            )
-        )
-    return name
-
-
-def drop_database(name: str) -> None:
-    with _admin() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture

@@ -178,7 +178,11 @@ class Demo:
 
         lines = self.app_role_view()
         with self.connect() as conn:
-            report = check_tenancy(conn, "dealership_id")
+            tenancy = self.settings.section("tenancy") if self.settings else {}
+            report = check_tenancy(
+                conn, str(tenancy.get("column", "dealership_id")),
+                tenancy.get("setting"), tenancy.get("role"),
+            )
         verdict = "no leaks" if not report.failed else f"{len(report.findings)} problems"
         lines.append(f"verify --tenancy: {len(report.tables)} tenant tables tested as a temporary "
                      f"non-owner role without BYPASSRLS: {verdict}")

@@ -31,6 +31,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "accept": ("migrate", "Accept an intentional edit of an applied migration (audited)."),
     "history": ("inspect", "Every run: what, who, when, how long, outcome (newest first)."),
     "lint": ("lint", "Lint migrations for locking hazards, tenancy gaps and broken rollbacks."),
+    "deps": ("guide", "Show which earlier migrations each migration depends on, and why."),
+    "guide": ("guide", "Write the migration guide and runbook (Markdown or self-contained HTML)."),
+    "docs": ("guide", "Write schema documentation from the live database or a saved snapshot."),
     "verify": ("verify", "Prove every rollback on a scratch database; --tenancy tests RLS isolation."),
     "diff": ("verify", "Compare the live database with the schema its migrations produce (drift)."),
     "doctor": ("doctor", "Check the live database's health and integrity; one verdict."),
@@ -40,7 +43,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("demo", "Run the Rylie reference platform end to end on a fresh database."),
     "db": ("db", "The database slipway uses; start, stop and locate the embedded one."),
 }
-OPTIONAL_MODULES = ("guide",)  # modules that may add commands not in the table yet
 
 
 def build_module(module_name: str) -> dict[str, Any]:

@@ -29,7 +29,11 @@ def demo(
 
     cfg = settings(ctx, database_url, None)
     out = console()
-    where = "the embedded PostgreSQL in .slipway/" if cfg.database_source == "embedded" else cfg.database_source
+    where = {
+        "embedded": "the embedded PostgreSQL in .slipway/",
+        "flag": "the server given by --database-url",
+        "DATABASE_URL": "the server in DATABASE_URL",
+    }.get(cfg.database_source, f"the server in {cfg.database_source}")
     out.print(f"[bold]slipway demo[/] — the Rylie reference platform, on {where}")
     demo_run = Demo(server_url(cfg), database_name)
     failed = []

@@ -18,7 +18,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from conftest import ADMIN_URL, TEMPLATE, drop_database, url_for
+from pg_fixtures import ADMIN_URL, TEMPLATE, drop_database, url_for
 
 HERE = Path(__file__).parent
 MIGRATIONS = Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie" / "migrations"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import create_database, drop_database, url_for
+from pg_fixtures import create_database, drop_database, url_for
 from slipway.cli import app
 
 RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "rylie"

@@ -17,7 +17,7 @@ import pglast
 import psycopg
 import pytest
 
-from conftest import create_database, drop_database, url_for
+from pg_fixtures import create_database, drop_database, url_for
 
 RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "rylie"
 MIGRATIONS = RYLIE / "migrations"

@@ -111,15 +111,15 @@ def test_a_ciphertext_is_bound_to_its_row(conn: Conn, env_key: Key) -> None:
 @pytest.mark.parametrize(
     ("ciphertext", "nonce", "key_id", "error"),
     [
-        (b"SG.plaintext", os.urandom(12), "k1", psycopg.errors.CheckViolation),  # no room for a tag
-        (b"", os.urandom(12), "k1", psycopg.errors.CheckViolation),
-        (os.urandom(40), os.urandom(16), "k1", psycopg.errors.CheckViolation),
-        (os.urandom(40), b"", "k1", psycopg.errors.CheckViolation),
-        (os.urandom(40), os.urandom(12), "", psycopg.errors.CheckViolation),
-        (os.urandom(40), os.urandom(12), "key id; drop", psycopg.errors.CheckViolation),
-        (os.urandom(40), None, "k1", psycopg.errors.NotNullViolation),
-        (None, os.urandom(12), "k1", psycopg.errors.NotNullViolation),
-        (os.urandom(40), os.urandom(12), None, psycopg.errors.NotNullViolation),
+        (b"SG.plaintext", bytes(12), "k1", psycopg.errors.CheckViolation),  # no room for a tag
+        (b"", bytes(12), "k1", psycopg.errors.CheckViolation),
+        (bytes(range(40)), bytes(16), "k1", psycopg.errors.CheckViolation),
+        (bytes(range(40)), b"", "k1", psycopg.errors.CheckViolation),
+        (bytes(range(40)), bytes(12), "", psycopg.errors.CheckViolation),
+        (bytes(range(40)), bytes(12), "key id; drop", psycopg.errors.CheckViolation),
+        (bytes(range(40)), None, "k1", psycopg.errors.NotNullViolation),
+        (None, bytes(12), "k1", psycopg.errors.NotNullViolation),
+        (bytes(range(40)), bytes(12), None, psycopg.errors.NotNullViolation),
     ],
 )
 def test_the_table_refuses_what_is_not_sealed(

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
-from conftest import ADMIN_URL, drop_database, url_for
+from pg_fixtures import ADMIN_URL, drop_database, url_for
 
 from .conftest import apply_all
 

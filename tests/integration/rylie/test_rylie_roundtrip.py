@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import psycopg
 import pytest
 
-from conftest import create_database, drop_database, url_for
+from pg_fixtures import create_database, drop_database, url_for
 
 from .conftest import migration_files, run_file, schema_dump
 

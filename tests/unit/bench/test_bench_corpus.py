@@ -19,7 +19,7 @@ import bench_db
 import corpus
 import engine_bench
 
-from conftest import ADMIN_URL, create_database, drop_database
+from pg_fixtures import ADMIN_URL, create_database, drop_database
 
 
 @pytest.fixture

@@ -1,0 +1,81 @@
+"""`slipway demo` end to end, on the test server and on the embedded PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+import slipway
+from pg_fixtures import drop_database, url_for
+
+
+def run_demo(
+    cwd: Path, *args: str, env_extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(env_extra or {})
+    return subprocess.run(
+        [sys.executable, "-m", "slipway", "demo", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def test_demo_on_a_server(pg_server: str, tmp_path: Path) -> None:
+    name = f"slipway_demo_{uuid.uuid4().hex[:8]}"
+    try:
+        result = run_demo(tmp_path, "--database-url", pg_server, "--database-name", name)
+        assert result.returncode == 0, result.stdout + result.stderr
+        out = result.stdout
+        for title in (
+            "fresh database",
+            "migrations",
+            "seed data",
+            "inventory feed",
+            "tenant isolation",
+            "health report",
+            "maintenance",
+        ):
+            assert f"✓ {title}" in out, out
+        shipped = len(list((Path(slipway.__file__).parent / "examples/rylie/migrations").glob("*.down.sql")))
+        assert f"applied {shipped} migrations" in out
+        assert "no tenant set: sees 0 vehicles, 0 conversations" in out
+        assert "rejected line" in out
+        assert "nothing changes the second time" in out
+        assert "Traceback" not in result.stderr
+        # A second run recreates the database it made; a foreign database is never dropped.
+        again = run_demo(tmp_path, "--database-url", pg_server, "--database-name", name)
+        assert again.returncode == 0, again.stderr
+    finally:
+        drop_database(name)
+
+
+def test_demo_refuses_a_database_it_did_not_create(
+    db_url: str, pg_server: str, tmp_path: Path
+) -> None:
+    import psycopg
+
+    name = psycopg.conninfo.conninfo_to_dict(db_url)["dbname"]
+    result = run_demo(tmp_path, "--database-url", pg_server, "--database-name", str(name))
+    assert result.returncode == 1
+    assert "was not created by slipway demo" in result.stderr
+
+
+@pytest.mark.slow
+def test_demo_on_the_embedded_server(tmp_path: Path) -> None:
+    pytest.importorskip("pgserver")
+    try:
+        result = run_demo(tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "embedded PostgreSQL" in result.stdout
+        assert "✓ inventory feed" in result.stdout
+    finally:
+        subprocess.run([sys.executable, "-m", "slipway", "db", "stop"], cwd=tmp_path, timeout=60)
