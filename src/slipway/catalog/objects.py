@@ -62,6 +62,20 @@ class Named:
         return f"{self._WORD} {self.display}"
 
 
+class OnTable:
+    """Base of objects named per table (constraints, policies, triggers): "policy p on t"."""
+
+    __slots__ = ()
+    _KIND: ClassVar[str] = ""
+    name: str
+
+    def key_in(self, rel: Relation) -> Key:
+        return (self._KIND, rel.schema, rel.name, self.name)
+
+    def label_in(self, rel: Relation) -> str:
+        return f"{self._KIND} {self.name} on {display_name(rel.schema, rel.name)}"
+
+
 class Relation(Protocol):
     """Anything with a schema and a name (a table, view or materialized view)."""
 
@@ -93,7 +107,8 @@ class Column:
 
 
 @dataclass(frozen=True, slots=True)
-class Constraint:
+class Constraint(OnTable):
+    _KIND: ClassVar[str] = "constraint"
     name: str
     type: str  # p primary key, u unique, f foreign key, c check, x exclusion, t trigger
     definition: str  # pg_get_constraintdef
@@ -113,12 +128,6 @@ class Constraint:
     @property
     def is_foreign_key(self) -> bool:
         return self.type == "f"
-
-    def key_in(self, rel: Relation) -> Key:
-        return ("constraint", rel.schema, rel.name, self.name)
-
-    def label_in(self, rel: Relation) -> str:
-        return f"constraint {self.name} on {display_name(rel.schema, rel.name)}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +153,8 @@ class Index:
 
 
 @dataclass(frozen=True, slots=True)
-class Policy:
+class Policy(OnTable):
+    _KIND: ClassVar[str] = "policy"
     name: str
     command: str = "ALL"  # ALL, SELECT, INSERT, UPDATE, DELETE
     permissive: bool = True
@@ -152,26 +162,15 @@ class Policy:
     using: str | None = None
     with_check: str | None = None
 
-    def key_in(self, rel: Relation) -> Key:
-        return ("policy", rel.schema, rel.name, self.name)
-
-    def label_in(self, rel: Relation) -> str:
-        return f"policy {self.name} on {display_name(rel.schema, rel.name)}"
-
 
 @dataclass(frozen=True, slots=True)
-class Trigger:
+class Trigger(OnTable):
+    _KIND: ClassVar[str] = "trigger"
     name: str
     definition: str  # pg_get_triggerdef
     enabled: bool = True
     enabled_mode: str = "O"  # tgenabled: O origin, D disabled, R replica, A always
     comment: str | None = None
-
-    def key_in(self, rel: Relation) -> Key:
-        return ("trigger", rel.schema, rel.name, self.name)
-
-    def label_in(self, rel: Relation) -> str:
-        return f"trigger {self.name} on {display_name(rel.schema, rel.name)}"
 
 
 @dataclass(frozen=True, slots=True)
