@@ -45,11 +45,18 @@ def doctor(
     crud_tables: Annotated[int, typer.Option("--crud-tables", min=0, help="Validate CRUD on at "
                                              "most this many tables below the tenant root "
                                              "(0: all).")] = 100,
+    list_checks: Annotated[bool, typer.Option("--list", help="List the checks (code, name, "
+                                              "why, fix) and exit.")] = False,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
     """Check the live database's health and integrity: schema, relationships, migrations,
     connection, security (RLS), performance, maintenance, CRUD and cascades, optional load."""
+    if list_checks:
+        from slipway.health.docs import describe_checks
+
+        sys.stdout.write(describe_checks(fmt.value))
+        return
     from slipway.db import connect, mask_url, server_url
     from slipway.health.engine import DoctorOptions, run_doctor
     from slipway.report import render
@@ -62,19 +69,23 @@ def doctor(
     with connect(conf) as conn:
         report = run_doctor(conn, conf, options)
     color = output is None and fmt is ReportFormat.text and sys.stdout.isatty()
-    text = render(report, fmt.value, color=color)
-    if output is not None:
-        try:
-            output.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"cannot write the report to {output}: {exc.strerror}",
-                              hint="pick a writable path for --output") from exc
-        print(f"{report.verdict}: report written to {output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    _emit(render(report, fmt.value, color=color), output, report.verdict)
     bad = {"warn": ("warn", "fail"), "fail": ("fail",), "never": ()}[fail_on.value]
     if report.status in bad:
         raise typer.Exit(1)
+
+
+def _emit(text: str, output: Path | None, verdict: str) -> None:
+    """The report to stdout, or to --output with the verdict on stderr."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot write the report to {output}: {exc.strerror}",
+                          hint="pick a writable path for --output") from exc
+    print(f"{verdict}: report written to {output}", file=sys.stderr)
 
 
 def register(app: typer.Typer) -> None:

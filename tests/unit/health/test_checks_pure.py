@@ -258,3 +258,17 @@ NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 def test_wal_archiving(row: dict[str, Any], level: str, words: str) -> None:
     finding = run("HC066", facts(database=[row | {"now": NOW}])).findings[0]
     assert finding.level == level and words in finding.message
+
+
+def test_check_catalogue_formats() -> None:
+    import json
+
+    from slipway.health.docs import describe_checks
+
+    listed = json.loads(describe_checks("json"))
+    assert [c["code"] for c in listed] == sorted(CHECKS)
+    assert all(c["why"] and c["fix"] for c in listed)
+    md = describe_checks("md")
+    assert md.count("\n## HC") == len(CHECKS) and "**Why:**" in md
+    text = describe_checks("text")
+    assert text.splitlines()[0].startswith("HC001  schema")
