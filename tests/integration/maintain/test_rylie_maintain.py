@@ -35,7 +35,7 @@ def _apply_rylie(url: str) -> None:
 
 def test_rylie_maintenance_end_to_end(db_url: str, db_conn: Conn) -> None:
     _apply_rylie(db_url)
-    raw = tomllib.loads((RYLIE / "maintain.toml").read_text(encoding="utf-8"))["maintain"]
+    raw = tomllib.loads((RYLIE / "slipway.toml").read_text(encoding="utf-8"))["maintain"]
     cfg = parse_maintain(raw)
     now = datetime.now(UTC)
     wanted = [
