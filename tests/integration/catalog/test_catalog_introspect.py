@@ -274,6 +274,21 @@ def test_jit_is_restored(db_conn: Conn) -> None:
     assert db_conn.execute("SHOW jit").fetchone() == ("on",)
 
 
+def test_session_settings_do_not_change_the_catalog(rich_module_url: str, cat: Catalog) -> None:
+    """TimeZone and search_path change how PostgreSQL prints bounds and names: pinned."""
+    with psycopg.connect(rich_module_url, autocommit=True) as conn:
+        conn.execute("SET TimeZone = 'America/New_York'")
+        conn.execute("SET search_path = audit, pg_temp")
+        conn.execute("SET DateStyle = 'German, DMY'")
+        other = introspect(conn)
+        assert conn.execute("SHOW TimeZone").fetchone() == ("America/New_York",)
+        assert conn.execute("SHOW search_path").fetchone() == ("audit, pg_temp",)
+        assert conn.execute("SHOW DateStyle").fetchone() == ("German, DMY",)
+    assert diff(cat, other) == []
+    bound = other.table("leads_2024").partition_bound  # type: ignore[union-attr]
+    assert bound is not None and bound.endswith("+00')")  # printed in UTC
+
+
 def test_without_superuser_the_catalog_is_the_same(rich_conn: Conn, rich_module_url: str) -> None:
     info = psycopg.conninfo.conninfo_to_dict(rich_module_url)
     info["user"] = LOGIN
