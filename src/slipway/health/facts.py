@@ -17,6 +17,7 @@ from slipway.config import Settings
 QUERY_FACTS = (
     "database", "tables", "foreign_keys", "check_constraints", "policies", "indexes", "roles",
     "public_grants", "secdef_functions", "views_rls", "sequences", "matviews", "partitions",
+    "sessions", "replication_slots",
 )
 
 Row = dict[str, Any]
@@ -42,6 +43,9 @@ class Thresholds:
     connections_warn: float = 0.80
     connections_fail: float = 0.95
     partitions_ahead: int = 2
+    idle_in_transaction_seconds: float = 300.0
+    long_transaction_seconds: float = 3600.0
+    slot_retained_bytes: int = 1 << 30
     matview_max_age_hours: float = 48.0
 
     @classmethod
@@ -101,7 +105,7 @@ def qualified(row: Row, schema: str = "schema", name: str = "name") -> str:
 # Run on a second connection sharing the first one's snapshot (pg_export_snapshot), so the
 # two big catalog reads (tables, indexes) proceed in parallel on the server.
 SIDE_FACTS = ("indexes", "sequences", "roles", "public_grants", "secdef_functions", "views_rls",
-              "matviews", "partitions", "check_constraints")
+              "matviews", "partitions", "check_constraints", "replication_slots")
 _REFUSED = ("InsufficientPrivilege", "FeatureNotSupported", "UndefinedColumn", "UndefinedTable")
 
 

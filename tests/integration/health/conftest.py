@@ -33,7 +33,8 @@ def planted(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     project = tmp_path_factory.mktemp("planted")
     write(project / "migrations", PLANTED_MIGRATIONS)
     (project / "slipway.toml").write_text(
-        "[doctor]\nconnections_warn = 0.0\nxid_age_warn = 1\n\n[pool]\nmax_size = 100000\n",
+        "[doctor]\nconnections_warn = 0.0\nxid_age_warn = 1\nidle_in_transaction_seconds = 0\n"
+        "\n[pool]\nmax_size = 100000\n",
         encoding="utf-8")
     try:
         apply_migrations(url, project)
@@ -44,7 +45,11 @@ def planted(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         write(project / "migrations", {"0003_third.sql": "SELECT 1;\n"})
         with psycopg.connect(url, autocommit=True) as conn:
             plant(conn, role)
-        yield Built(url=url, project=project, report=doctor(url, project), role=role)
+        with psycopg.connect(url) as idle:  # not autocommit: left idle in its transaction
+            idle.execute("SELECT 1")
+            report = doctor(url, project)
+            idle_pid = idle.info.backend_pid
+        yield Built(url=url, project=project, report=report, role=role, idle_pid=idle_pid)
     finally:
         drop_database(name)
         with psycopg.connect(pg_server, autocommit=True) as admin:

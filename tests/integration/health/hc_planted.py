@@ -134,6 +134,7 @@ EXPECTED: list[tuple[str, str, str]] = [
     ("HC021", "0002_second", "warn"),
     ("HC032", "{database}", "warn"),
     ("HC033", "pool", "warn"),
+    ("HC034", "pid {idle_pid}", "warn"),
     ("HC040", "public.leads", "fail"),
     ("HC040", "public.chats_1", "fail"),
     ("HC041", "public.customers", "warn"),

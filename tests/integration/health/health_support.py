@@ -28,6 +28,7 @@ class Built:
     project: Path
     report: Report
     role: str = ""
+    idle_pid: int = 0  # a session left idle in transaction while the doctor ran
 
 
 def month(offset: int) -> date:

@@ -18,7 +18,7 @@ def _findings(built: Built, code: str) -> list[Finding]:
                          ids=[f"{c}-{t}" for c, t, _ in EXPECTED])
 def test_planted_problem_is_found(planted: Built, code: str, target: str, level: str) -> None:
     database = psycopg.conninfo.conninfo_to_dict(planted.url)["dbname"]
-    target = target.format(database=database, role=planted.role)
+    target = target.format(database=database, role=planted.role, idle_pid=planted.idle_pid)
     found = [f for f in _findings(planted, code) if f.target == target]
     assert found, f"{code} did not name {target}: {_findings(planted, code)}"
     assert level in {f.level for f in found}, found

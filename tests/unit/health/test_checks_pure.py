@@ -272,3 +272,33 @@ def test_check_catalogue_formats() -> None:
     assert md.count("\n## HC") == len(CHECKS) and "**Why:**" in md
     text = describe_checks("text")
     assert text.splitlines()[0].startswith("HC001  schema")
+
+
+def session(**extra: Any) -> dict[str, Any]:
+    return {"pid": 42, "role": "app", "application_name": "web", "state": "active",
+            "xact_seconds": 1.0, "state_seconds": 1.0, "blocked_by": 0} | extra
+
+
+@pytest.mark.parametrize(("row", "words"), [
+    (session(state="idle in transaction", state_seconds=400.0), "idle in transaction for 400 s"),
+    (session(state="idle in transaction (aborted)", state_seconds=301.0), "idle in transaction"),
+    (session(xact_seconds=4000.0), "has a transaction open for 4000 s (active)"),
+    (session(state="idle in transaction", state_seconds=10.0), None),
+    (session(), None),
+])
+def test_long_transactions(row: dict[str, Any], words: str | None) -> None:
+    result = run("HC034", facts(sessions=[row], database=[db(is_superuser=True)]))
+    if words is None:
+        assert result.findings == []
+    else:
+        assert result.findings[0].target == "pid 42" and words in result.findings[0].message
+
+
+def test_replication_slots() -> None:
+    slots = [{"name": "gone", "type": "physical", "active": False, "retained_bytes": 5 << 30},
+             {"name": "live", "type": "logical", "active": True, "retained_bytes": 5 << 30},
+             {"name": "fresh", "type": "physical", "active": False, "retained_bytes": None}]
+    result = run("HC067", facts(replication_slots=slots))
+    assert [(f.target, f.level) for f in result.findings] == [
+        ("gone", "warn"), ("live", "info"), ("fresh", "info")]
+    assert "holding 5.0 GB of WAL" in result.findings[0].message
