@@ -105,7 +105,6 @@ def _introspect(
 
     assembler = Assembler(exclude_tables, include_privileges)
     params: dict[str, Any] = {"schemas": schemas, "skip": sorted(assembler.exclude.literal)}
-    version = conn.execute("SELECT current_setting('server_version_num')::int").fetchone()
     # Send every query at once: the server computes the next result while Python turns the
     # previous one into objects.
     with conn.pipeline() if Pipeline.is_supported() else nullcontext():
@@ -117,4 +116,4 @@ def _introspect(
         for name, cur in zip(QUERIES, cursors, strict=True):
             assembler.add(name, cur.fetchall())
             cur.close()
-    return assembler.catalog(int(version[0]) if version else 0)
+    return assembler.catalog(conn.info.server_version)
