@@ -210,20 +210,33 @@ class Results(list[tuple[str, str, str]]):
         super().append(item)
 
 
-def bench(rows: int, feed: Path, em_rows: int | None, skip_pgloader: bool) -> list[tuple[str, str, str]]:
+def bench(rows: int, feed: Path, em_rows: int | None, skip_pgloader: bool,
+          rounds: int = 1) -> list[tuple[str, str, str]]:  # fmt: skip
     out = Results()
     db = build_database()
     try:
-        reset(db)
-        first, stats = run_slipway(db, feed)
-        out.append(("slipway feed import (first)", f"{first:.1f} s", f"{stats}"))
-        again, stats2 = run_slipway(db, feed)
-        out.append(("slipway feed import (same file again)", f"{again:.1f} s",
-                    f"{stats2}; {again / first:.2f}x of first (bar <= 0.5)"))
-        reset(db)
-        a = run_psql(db, feed)
-        out.append(("(a) psql \\copy + INSERT ... ON CONFLICT", f"{a:.1f} s",
-                    f"{count(db)} rows; slipway = {first / a:.2f}x (a) (bar <= 1.2)"))
+        firsts: list[float] = []
+        agains: list[float] = []
+        psqls: list[float] = []
+        for n in range(1, rounds + 1):  # alternate slipway and (a): the machine is shared
+            reset(db)
+            first, stats = run_slipway(db, feed)
+            out.append((f"slipway feed import (first), round {n}", f"{first:.1f} s", f"{stats}"))
+            again, stats2 = run_slipway(db, feed)
+            out.append((f"slipway feed import (same file again), round {n}", f"{again:.1f} s",
+                        f"{stats2}; {again / first:.2f}x of first (bar <= 0.5)"))
+            reset(db)
+            a = run_psql(db, feed)
+            out.append((f"(a) psql \\copy + INSERT ... ON CONFLICT, round {n}", f"{a:.1f} s",
+                        f"{count(db)} rows; slipway = {first / a:.2f}x (a) (bar <= 1.2)"))
+            firsts.append(first)
+            agains.append(again)
+            psqls.append(a)
+        first, again, a = min(firsts), min(agains), min(psqls)
+        out.append(("best of rounds: slipway first / (a)", f"{first:.1f} s / {a:.1f} s",
+                    f"{first / a:.2f}x (bar <= 1.2)"))
+        out.append(("best of rounds: slipway again / first", f"{again:.1f} s / {first:.1f} s",
+                    f"{again / first:.2f}x (bar <= 0.5)"))
         reset(db)
         b, loaded = run_executemany(db, feed, em_rows)
         if em_rows is not None and em_rows < rows:
@@ -255,13 +268,14 @@ def main() -> None:
     parser.add_argument("--executemany-rows", type=int, default=None,
                         help="run executemany on this many rows and extrapolate (default: all)")
     parser.add_argument("--skip-pgloader", action="store_true")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of slipway and (a)")
     args = parser.parse_args()
     feed = args.feed or Path(f"/tmp/slipway_feed_{args.rows}.tsv")
     if not feed.exists():
         print(f"generating {feed} ...", file=sys.stderr)
         generate(args.rows, feed)
     started = time.time()
-    results = bench(args.rows, feed, args.executemany_rows, args.skip_pgloader)
+    results = bench(args.rows, feed, args.executemany_rows, args.skip_pgloader, args.rounds)
     size = feed.stat().st_size / 1e6
     print(f"\n{args.rows} rows, {len(HEADER)} columns, {size:.0f} MB, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end, "
