@@ -1,9 +1,9 @@
-"""CRUD and cascade validation, inside one transaction that is always rolled back.
+"""CRUD and cascade validation, inside transactions that are always rolled back.
 
-Insert a tenant root row and one row in every table below it (parents first), read the
-tenant's rows back, update each row, then for every foreign key delete the parent row (in a
-savepoint, undone) and check the child row did what ON DELETE declares. Finally delete the root
-row to show what a tenant's removal does. Nothing survives: the transaction is rolled back.
+Insert a tenant root row and one row in every table below it (parents first), read each row
+back and update it, then delete each parent test row once (in a savepoint, undone) and check
+that every child row did what its foreign key's ON DELETE declares; deleting the root row shows
+what removing a tenant does. Tables go BATCH per transaction; nothing survives any of them.
 """
 
 from __future__ import annotations
