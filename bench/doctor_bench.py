@@ -90,7 +90,7 @@ def record(lines: list[str]) -> None:
     head, sep, rest = text.partition("## doctor\n")
     if sep:
         after = rest.find("\n## ")
-        text = head + section + (rest[after + 1:] if after >= 0 else "")
+        text = head + section + ("\n" + rest[after + 1:] if after >= 0 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text, encoding="utf-8")
