@@ -62,6 +62,32 @@ def import_cmd(
         raise typer.Exit(1)
 
 
+@feed_app.command("check")
+def check_cmd(
+    ctx: typer.Context,
+    mapping: Annotated[str, typer.Argument(help="Mapping name in the feeds folder, or a .toml path.")],
+    file: Annotated[Path, typer.Argument(help="The feed: .tsv, .csv, or .eml with it attached.")],
+    fmt: FormatOpt = OutputFormat.text,
+) -> None:
+    """Check FILE against the mapping without a database; exit 1 if any row is bad."""
+    from slipway.config import load_settings
+    from slipway.feeds.importer import check_feed
+    from slipway.feeds.mapping import find_mapping, load_mapping
+
+    spec = load_mapping(find_mapping(mapping, feeds_dir(load_settings())))
+    result = check_feed(spec, file)
+    if fmt == OutputFormat.json:
+        from slipway.cli.output import print_json
+
+        print_json({k: v for k, v in result.as_dict().items() if k not in ("tenant", "log_id")})
+    else:
+        good = result.rows - result.error_rows
+        print(f"checked {result.source}: {result.rows} rows, {good} good, {result.error_rows} bad")
+        print_errors(result)
+    if result.error_rows:
+        raise typer.Exit(1)
+
+
 def feeds_dir(cfg: Settings) -> Path:
     """[feeds] directory in slipway.toml (relative to it), else ./feeds."""
     base = cfg.config_file.parent if cfg.config_file else cfg.project_dir
@@ -77,6 +103,10 @@ def print_result(result: ImportResult, table: str) -> None:
     stats = "  ".join(f"{k} {v}" for k, v in result.stats().items())
     log = f"  (import log #{result.log_id})" if result.log_id else ""
     print(f"  {stats}{log}")
+    print_errors(result)
+
+
+def print_errors(result: ImportResult) -> None:
     for err in result.errors[:ERRORS_SHOWN]:
         column = err.column or "(row)"
         print(f"  line {err.line}: {column} = {err.value!r}: {err.reason}")

@@ -94,6 +94,27 @@ def import_feed(
     return result
 
 
+def check_feed(mapping: FeedMapping, path: Path) -> ImportResult:
+    """Read and check `path` as an import would, without a database: the row errors and
+    counts (added/updated stay 0). Limits that come from the catalog (numeric precision,
+    varchar length) are not known here, so the import itself can still reject a few rows."""
+    started = time.perf_counter()
+    feed = open_feed(path)
+    result = ImportResult(source=feed.name, tenant=0, full=False)
+    with open_rows(feed) as rows:
+        if rows.header is None:
+            raise FeedRejected(f"{feed.name}: the file is empty")
+        plan = plan_header(mapping, rows.header, feed.name)
+        year = date.today().year
+        converter = RowConverter(plan, {}, mapping.extra_column, year)
+        for _ in _copy_chunks(converter, BlockConverter(converter, plan, {}, year), rows):
+            pass
+    result.rows = converter.good_rows + converter.bad_rows
+    result.errors, result.error_rows = converter.errors, converter.bad_rows
+    result.seconds = time.perf_counter() - started
+    return result
+
+
 def _run(
     conn: Conn, mapping: FeedMapping, feed: FeedFile, plan: HeaderPlan, rows: Rows,
     result: ImportResult,

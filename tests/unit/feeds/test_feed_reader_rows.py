@@ -125,3 +125,13 @@ def test_sample_generator_is_deterministic_with_valid_vins() -> None:
     assert len({r[0] for r in good}) == 500
     assert all(vin_problem(r[0]) is None and len(r) == len(HEADER) for r in good)
     assert len(bad_rows(__import__("random").Random(1), good)) == 6
+
+
+def test_check_feed_reports_the_sample_errors_without_a_database() -> None:
+    from slipway.feeds.importer import check_feed
+
+    data = MAPPING.parents[1] / "data"
+    for name in ("inventory_feed.tsv", "inventory_feed.eml"):
+        result = check_feed(load_mapping(MAPPING), data / name)
+        assert (result.rows, result.error_rows) == (306, 6)
+        assert [e.line for e in result.errors] == [42, 87, 132, 177, 222, 267]
