@@ -17,6 +17,12 @@ def _findings(built: Built, code: str) -> list[Finding]:
 @pytest.mark.parametrize(("code", "target", "level"), EXPECTED,
                          ids=[f"{c}-{t}" for c, t, _ in EXPECTED])
 def test_planted_problem_is_found(planted: Built, code: str, target: str, level: str) -> None:
+    if code == "HC055":
+        with psycopg.connect(planted.url) as conn:
+            buffers = conn.execute("SELECT setting::bigint * 8192 FROM pg_settings "
+                                   "WHERE name = 'shared_buffers'").fetchone()
+        if buffers and int(buffers[0]) > 128 << 20:  # the 43 MB table must exceed a quarter
+            pytest.skip("the poor-cache-hit plant needs shared_buffers <= 128MB")
     database = psycopg.conninfo.conninfo_to_dict(planted.url)["dbname"]
     target = target.format(database=database, role=planted.role, idle_pid=planted.idle_pid)
     found = [f for f in _findings(planted, code) if f.target == target]
