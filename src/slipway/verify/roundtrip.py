@@ -40,12 +40,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import psycopg
 
 from slipway.catalog.diff import ROLLBACK, Change, Wording, diff
+from slipway.catalog.model import Catalog
 from slipway.errors import MigrationFailed
 from slipway.migrations.model import Migration
 from slipway.verify.scratch import Scratch
@@ -117,9 +118,9 @@ class Verifier:
         return self.snaps.take(base)
 
     def compare(self, before: Snapshot, after: Snapshot, wording: Wording = ROLLBACK) -> list[str]:
-        changes: list[Change] = diff(before.catalog, after.catalog,
-                                     compare_privileges=self.options.privileges,
-                                     compare_owner=self.options.privileges, wording=wording)
+        old, new = _without_shared(before.catalog, after.catalog)
+        changes: list[Change] = diff(old, new, compare_privileges=self.options.privileges,
+                                compare_owner=self.options.privileges, wording=wording)
         return [str(c) for c in changes]
 
     def run(self, migrations: Sequence[Migration],
@@ -202,9 +203,12 @@ class Verifier:
         if m.verify is None:
             return
         check = m.verify
-        try:
-            with self.conn.transaction(force_rollback=True):  # a verify script changes nothing
-                run_in_transaction(self.conn, check)
+        try:  # rolled back at once: a verify script changes nothing
+            if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
+                with self.conn.transaction(force_rollback=True):
+                    run_in_transaction(self.conn, check, keep=False)
+            else:
+                run_in_transaction(self.conn, check, keep=False)
         except MigrationFailed as exc:
             result.verdict, result.error = VERIFY_FAILED, str(exc)
 
@@ -243,6 +247,19 @@ class Verifier:
         self.conn = self._connect()
         for m in migrations:
             run_committed(self.conn, m.up)
+
+
+def _without_shared(old: Catalog, new: Catalog) -> tuple[Catalog, Catalog]:
+    """Both catalogs minus the tables and sequences an incremental snapshot took over from
+    the other (the very same objects): diffing them would only cost time."""
+    same_tables = {id(t) for t in old.tables} & {id(t) for t in new.tables}
+    same_sequences = {id(q) for q in old.sequences} & {id(q) for q in new.sequences}
+
+    def strip(c: Catalog) -> Catalog:
+        return replace(c, tables=tuple(t for t in c.tables if id(t) not in same_tables),
+                       sequences=tuple(q for q in c.sequences if id(q) not in same_sequences))
+
+    return strip(old), strip(new)
 
 
 def _decide(result: Result, migration: Migration) -> Result:

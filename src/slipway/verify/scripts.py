@@ -37,24 +37,34 @@ def sqlstate(exc: BaseException) -> str | None:
     return getattr(cause, "sqlstate", None)
 
 
-def run_in_transaction(conn: Conn, script: Script) -> None:
+def run_in_transaction(conn: Conn, script: Script, *, keep: bool = True) -> None:
     """Run a transactional script in a savepoint of the open transaction.
 
-    On failure the savepoint is rolled back (the transaction stays usable) and
-    MigrationFailed says where and why.
+    The savepoint commands travel in the same message as the script (one round trip). With
+    `keep=False` the script's effects are rolled back right away (verify scripts). On failure
+    the savepoint is rolled back (the transaction stays usable) and MigrationFailed says
+    where and why.
     """
     parsed = ParsedScript(script)
     parsed.check_syntax()
     body, base = parsed.body_sql()
     if not body.strip():
         return
+    prefix = f"SAVEPOINT {_SAVEPOINT};\n"
+    end = f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; " if not keep else ""
+    message = f"{prefix}{body}\n;{end}RELEASE SAVEPOINT {_SAVEPOINT}"
     try:
-        with conn.transaction():
-            conn.execute(body.encode("utf-8"), prepare=False)
+        conn.execute(message.encode("utf-8"), prepare=False)
     except psycopg.Error as exc:
+        conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}")
         position = exc.diag.statement_position
-        offset = base + int(position) - 1 if position else _locate(conn, parsed)
+        offset = base + int(position) - 1 - len(prefix) if position else None
+        if offset is None or not 0 <= offset <= len(script.sql):
+            offset = _locate(conn, parsed)
         raise MigrationFailed(describe_error(exc, script, offset)) from exc
+
+
+_SAVEPOINT = "slipway_script"
 
 
 def _locate(conn: Conn, parsed: ParsedScript) -> int | None:

@@ -72,6 +72,7 @@ _VERSIONS = """, v AS (
     FROM part p JOIN pg_attrdef x ON p.cls = 'pg_attrdef'::regclass AND x.oid = p.obj
   UNION ALL SELECT p.rel, x.xmin::text || x.ctid::text
     FROM part p JOIN pg_description x ON x.classoid = p.cls AND x.objoid = p.obj
+                                     AND x.objoid >= 16384
   UNION ALL SELECT x.inhrelid, x.xmin::text || x.ctid::text
     FROM pg_inherits x JOIN rel ON rel.oid = x.inhrelid
   UNION ALL SELECT x.partrelid, x.xmin::text || x.ctid::text
@@ -79,6 +80,7 @@ _VERSIONS = """, v AS (
   UNION ALL SELECT p.rel, concat(rc.xmin, rc.ctid, ra.xmin, ra.ctid, rp.xmin, rp.ctid,
                                  rt.xmin, rt.ctid, rn.xmin, rn.ctid)
     FROM part p JOIN pg_depend d ON d.classid = p.cls AND d.objid = p.obj AND d.deptype = 'n'
+                                AND d.objid >= 16384 AND d.refobjid >= 16384  -- not built-ins
     LEFT JOIN pg_class rc ON d.refclassid = 'pg_class'::regclass AND rc.oid = d.refobjid
     LEFT JOIN pg_attribute ra ON d.refclassid = 'pg_class'::regclass
           AND ra.attrelid = d.refobjid AND d.refobjsubid > 0 AND ra.attnum = d.refobjsubid
