@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from slipway.lint.parse import SqlSyntaxError, parse_statements
+from slipway.pgparse import SqlSyntaxError, parse_statements
 from slipway.lint.state import Origin
 from slipway.migrations.model import Script
 

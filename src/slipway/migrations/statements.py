@@ -6,7 +6,6 @@ skips parsing scripts that cannot need special handling.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -94,21 +93,21 @@ class ParsedScript:
 
     @cached_property
     def statements(self) -> list[Statement]:
-        from pglast import parser
+        from slipway.pgparse import SqlSyntaxError, parse_statements
 
         sql = self.script.sql
         try:
-            tree = json.loads(parser.parse_sql_json(sql))
-        except parser.ParseError as exc:
-            index = exc.args[1] if len(exc.args) > 1 and isinstance(exc.args[1], int) else 0
-            line, col = line_col(sql, index)
+            raw_statements = parse_statements(sql)
+        except SqlSyntaxError as exc:
+            line, col = line_col(sql, exc.position)
             raise MigrationFailed(
-                f"{self.script.location(line, col)}: {exc.args[0]} (SQLSTATE 42601); fix the SQL and retry"
+                f"{self.script.location(line, col)}: {exc.message} (SQLSTATE 42601); "
+                "fix the SQL and retry"
             ) from exc
         to_char = _byte_to_char(sql)
         total = len(sql.encode("utf-8"))
         result = []
-        for raw in tree.get("stmts", []):
+        for raw in raw_statements:
             (kind, node), = raw["stmt"].items()
             start = raw.get("stmt_location", 0)
             length = raw.get("stmt_len", 0) or total - start

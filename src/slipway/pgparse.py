@@ -1,4 +1,4 @@
-"""Parse SQL into pglast's JSON tree, fast.
+"""Parse SQL into pglast's JSON tree, fast (shared by the engine, the linter and the guide).
 
 The lint hot path needs only libpg_query's JSON output. `import pglast` costs 40-80 ms (its
 enum and AST modules), so we call `pg_query_parse` from pglast's own extension library
