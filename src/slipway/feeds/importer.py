@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from queue import Full, Queue
+from threading import Event, Thread
 from typing import Any
 
 import psycopg
@@ -135,7 +137,7 @@ def _run(
         conn.execute(statement)
     clock = time.perf_counter()
     with conn.cursor().copy(q.copy_stage(plan.width)) as copy:
-        for chunk in _copy_chunks(converter, blocks, rows):
+        for chunk in ahead(_copy_chunks(converter, blocks, rows)):
             copy.write(chunk)
     result.phases["stage"] = time.perf_counter() - clock
     result.rows = converter.good_rows + converter.bad_rows
@@ -175,6 +177,46 @@ def _copy_chunks(converter: RowConverter, blocks: BlockConverter, rows: Rows) ->
             yield text
         else:
             yield from _row_by_row(converter, enumerate(split, start))
+
+
+def ahead(chunks: Iterator[str], depth: int = 4) -> Iterator[str]:
+    """Produce `chunks` in a thread while the caller sends the previous ones: checking the
+    next block in Python overlaps with the network and the server's COPY (the GIL is free
+    while psycopg waits on the socket)."""
+    queue: Queue[object] = Queue(maxsize=depth)
+    stop = Event()
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                queue.put(item, timeout=0.1)
+                return True
+            except Full:
+                continue
+        return False  # the consumer gave up
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                if not put(chunk):
+                    return
+            put(_DONE)
+        except Exception as exc:  # noqa: BLE001 - handed to the consumer, which re-raises it
+            put(exc)
+
+    worker = Thread(target=produce, name="slipway-feed-reader", daemon=True)
+    worker.start()
+    try:
+        while (item := queue.get()) is not _DONE:
+            if isinstance(item, Exception):
+                raise item
+            yield item  # type: ignore[misc]
+    finally:
+        stop.set()
+        worker.join()
+
+
+_DONE = object()
 
 
 def _row_by_row(converter: RowConverter, rows: Iterator[tuple[int, list[str]]]) -> Iterator[str]:

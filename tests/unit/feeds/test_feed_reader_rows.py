@@ -135,3 +135,23 @@ def test_check_feed_reports_the_sample_errors_without_a_database() -> None:
         result = check_feed(load_mapping(MAPPING), data / name)
         assert (result.rows, result.error_rows) == (306, 6)
         assert [e.line for e in result.errors] == [42, 87, 132, 177, 222, 267]
+
+
+def test_ahead_keeps_order_forwards_errors_and_stops_cleanly() -> None:
+    import threading
+
+    from slipway.feeds.importer import ahead
+
+    assert list(ahead(iter(str(i) for i in range(100)))) == [str(i) for i in range(100)]
+
+    def broken():  # type: ignore[no-untyped-def]
+        yield "a"
+        raise ValueError("bad block")
+
+    with pytest.raises(ValueError, match="bad block"):
+        list(ahead(broken()))
+    before = threading.active_count()
+    endless = ahead(iter(str(i) for i in range(10**9)), depth=2)
+    assert next(endless) == "0"
+    endless.close()  # the consumer gives up: the producer thread must end
+    assert threading.active_count() == before
