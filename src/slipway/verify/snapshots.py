@@ -28,7 +28,8 @@ from slipway.catalog.diff import diff
 from slipway.catalog.introspect import DEFAULT_EXCLUDE_TABLES, introspect
 from slipway.catalog.model import Catalog
 
-Fingerprints = dict[int, tuple[str, str, str]]  # table oid -> (schema, name, md5)
+# table oid -> (schema, name, md5); oid 0 -> ('', '*', md5 of every user catalog row)
+Fingerprints = dict[int, tuple[str, str, str]]
 
 _PARTS = """
 WITH rel AS (
@@ -93,7 +94,41 @@ SELECT c.oid, n.nspname, c.relname, md5(string_agg(v.v, ',' ORDER BY v.v))
   FROM v JOIN pg_class c ON c.oid = v.rel JOIN pg_namespace n ON n.oid = c.relnamespace
  GROUP BY 1, 2, 3
 """
-FINGERPRINTS = _PARTS + _VERSIONS
+# Everything that is not a table (tables have their own prints above): views, materialized
+# views, composite types and sequences with their columns, rules, indexes and triggers;
+# functions, types, enum labels, domain checks, schemas, extensions, comments and sequence
+# ownership. When every print matches, nothing changed and the earlier snapshot is reused.
+_GLOBAL = """
+UNION ALL
+SELECT 0, '', '*', count(*)::text || ':' || sum(hashtextextended(g.v, 0)::numeric)::text FROM (
+  SELECT x.xmin::text || x.ctid::text AS v FROM pg_class x
+   WHERE x.oid >= 16384 AND x.relkind IN ('v', 'm', 'c', 'S')
+  UNION ALL SELECT a.xmin::text || a.ctid::text FROM pg_attribute a
+    JOIN pg_class x ON x.oid = a.attrelid AND x.oid >= 16384 AND x.relkind IN ('v', 'm', 'c')
+   WHERE a.attnum > 0
+  UNION ALL SELECT i.xmin::text || i.ctid::text FROM pg_index i
+    JOIN pg_class x ON x.oid = i.indrelid AND x.oid >= 16384 AND x.relkind = 'm'
+  UNION ALL SELECT t.xmin::text || t.ctid::text FROM pg_trigger t
+    JOIN pg_class x ON x.oid = t.tgrelid AND x.oid >= 16384 AND x.relkind = 'v'
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_rewrite WHERE oid >= 16384
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_sequence WHERE seqrelid >= 16384
+  UNION ALL SELECT d.xmin::text || d.ctid::text FROM pg_depend d
+   WHERE d.classid = 'pg_class'::regclass AND d.objid >= 16384 AND d.deptype IN ('a', 'i')
+     AND d.refclassid = 'pg_class'::regclass
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_proc WHERE oid >= 16384
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_type WHERE oid >= 16384
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_enum WHERE oid >= 16384
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_constraint WHERE contypid >= 16384
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_description
+   WHERE (objoid >= 16384 AND classoid <> 'pg_class'::regclass)
+      OR classoid = 'pg_namespace'::regclass
+      OR (classoid = 'pg_class'::regclass AND objoid IN (
+          SELECT oid FROM pg_class WHERE oid >= 16384 AND relkind IN ('v', 'm', 'c', 'S')))
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_namespace
+  UNION ALL SELECT xmin::text || ctid::text FROM pg_extension
+) g
+"""
+FINGERPRINTS = _PARTS + _VERSIONS + _GLOBAL
 
 
 @dataclass(frozen=True)
@@ -119,9 +154,13 @@ class Snapshots:
         prints = self.fingerprints()
         if base is None or not self.incremental:
             return Snapshot(self._read(DEFAULT_EXCLUDE_TABLES), prints)
+        if prints == base.prints:  # not one catalog row changed: the same catalog
+            if self.check:
+                self._cross_check(base.catalog)
+            return base
         before = {(t.schema, t.name): t for t in base.catalog.tables}
         keep = {(s, n) for oid, (s, n, h) in prints.items()
-                if base.prints.get(oid) == (s, n, h) and (s, n) in before}
+                if oid and base.prints.get(oid) == (s, n, h) and (s, n) in before}
         patterns = set(DEFAULT_EXCLUDE_TABLES) | {_glob_literal(f"{s}.{n}") for s, n in keep}
         fresh = self._read(patterns)
         owners = {f"{s}.{n}" for s, n in keep}

@@ -11,9 +11,9 @@ import psycopg
 import pytest
 from verify_helpers import BASE, Corpus, slipway, write_corpus
 
+from slipway.errors import ConfigError
 from slipway.migrations.layouts import load_folder
 from slipway.verify.roundtrip import Options, Result, verify_migrations
-from slipway.errors import ConfigError
 from slipway.verify.scratch import scratch_database, user_objects
 
 # Each planted migration: (up, down, verify); the test below says what must be reported.
