@@ -6,6 +6,7 @@ a `schema.table` name is honoured.
 
 from __future__ import annotations
 
+import functools
 import getpass
 import socket
 from dataclasses import dataclass
@@ -55,6 +56,7 @@ class LogRow:
     detail: dict[str, Any] | None
 
 
+@functools.cache
 def who() -> str:
     """The person running slipway: OS user at host (the DB role is recorded separately)."""
     try:

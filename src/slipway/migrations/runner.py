@@ -271,28 +271,40 @@ class Engine:
                 f"{mig.version}: resuming at statement {start_at + 1} of {len(sums)} "
                 f"(1..{start_at} ran in an earlier run)"
             )
-        run_id = self.history.log_run(
-            self.conn, version=mig.version, name=mig.name, action=step.action,
-            outcome="partial", checksum=mig.checksum, statements_done=start_at,
-            statements_total=len(sums), detail={"statement_checksums": sums},
-        )
         started = time.monotonic()
+        run_id: int | None = None
+        done_so_far = start_at
+
+        def record_progress(done: int, error: str | None = None) -> None:
+            """The partial-run row is written only once there is progress (or an error) to
+            keep: a migration that completes in one go costs no extra commits."""
+            nonlocal run_id
+            fields = {"statements_done": done, "error": error,
+                      "duration_ms": int((time.monotonic() - started) * 1000)}
+            if run_id is None:
+                run_id = self.history.log_run(
+                    self.conn, version=mig.version, name=mig.name, action=step.action,
+                    outcome="partial", checksum=mig.checksum, statements_total=len(sums),
+                    detail={"statement_checksums": sums}, **fields,
+                )
+            else:
+                self.history.update_run(self.conn, run_id, **fields)
 
         def progress(done: int, total: int) -> None:
-            self.history.update_run(self.conn, run_id, statements_done=done)
+            nonlocal done_so_far
+            done_so_far = done
+            if done < total:  # after the last statement, the history row says it all
+                record_progress(done)
 
         try:
             outcome = run_statements(self.conn, parsed, self._policy(step), start_at, progress)
         except MigrationFailed as exc:
-            self.history.update_run(
-                self.conn, run_id, error=str(exc),
-                duration_ms=int((time.monotonic() - started) * 1000),
-            )
+            record_progress(done_so_far, str(exc))
             raise
-        self._finish_statements(step, run_id, started)
+        self._finish_statements(step, run_id)
         return outcome
 
-    def _finish_statements(self, step: Step, run_id: int, started: float) -> None:
+    def _finish_statements(self, step: Step, run_id: int | None) -> None:
         from psycopg import sql
 
         mig = step.migration
@@ -305,9 +317,10 @@ class Engine:
         # The history row and the end of the partial log row commit together.
         with self.conn.transaction():
             self.conn.execute(record)
-            self.conn.execute(
-                sql.SQL("DELETE FROM {} WHERE id = %s").format(self.history.log), (run_id,)
-            )
+            if run_id is not None:
+                self.conn.execute(
+                    sql.SQL("DELETE FROM {} WHERE id = %s").format(self.history.log), (run_id,)
+                )
 
     def _resume_point(self, step: Step, sums: list[str]) -> int:
         if step.action != "up":
