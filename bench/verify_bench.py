@@ -84,7 +84,42 @@ def handrolled_run(migrations: list[Migration]) -> tuple[float, int]:
     return time.perf_counter() - started, bad
 
 
-def section(count: int, rows: list[tuple[float, int, float, int]], load: str) -> str:
+def shell_run(migrations: list[Migration]) -> tuple[float, int]:
+    """The same method as a shell script writes it: psql -f per script, diff(1) per dump."""
+    started = time.perf_counter()
+    name = f"bench_shell_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(sql.Identifier(name)))
+    url = with_dbname(ADMIN_URL, name)
+    bad = 0
+
+    def psql(path: Path) -> None:
+        subprocess.run(["psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-f", str(path)],
+                       check=True, capture_output=True)
+
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            before, after_up, after_down = (Path(tmp) / n for n in ("0.sql", "1.sql", "2.sql"))
+            before.write_text(_dump(url))
+            for m in migrations:
+                psql(m.up.path)
+                after_up.write_text(_dump(url))
+                if m.down is not None:
+                    psql(m.down.path)
+                    after_down.write_text(_dump(url))
+                    bad += subprocess.run(["diff", "-q", str(before), str(after_down)],
+                                          capture_output=True, check=False).returncode != 0
+                    psql(m.up.path)
+                before.write_text(after_up.read_text())
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                sql.Identifier(name)))
+    return time.perf_counter() - started, bad
+
+
+def section(count: int, rows: list[tuple[float, int, float, int]], load: str,
+            shell: tuple[float, int] | None = None) -> str:
     best_s = min(r[0] for r in rows)
     best_h = min(r[2] for r in rows)
     ratio = best_h / best_s
@@ -106,6 +141,11 @@ def section(count: int, rows: list[tuple[float, int, float, int]], load: str) ->
         f"Ratio: slipway is {ratio:.1f}x faster (bar: ≥ {BAR:.0f}x) — **{verdict}**.",
         "",
     ]
+    if shell is not None:
+        lines[-3:-3] = [(f"| the same as a shell script (`psql -f`, `diff`), 1 run | "
+                         f"{shell[0]:.1f} | {shell[1]} |")]
+        lines += [(f"Against the shell-script form of the method: {shell[0] / best_s:.1f}x "
+                   "(context only; the verdict uses the faster in-process baseline above)."), ""]
     return "\n".join(lines)
 
 
@@ -129,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--shell", action="store_true",
+                        help="also time the method as a shell script (psql -f, diff), once")
     args = parser.parse_args(argv)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     with tempfile.TemporaryDirectory() as tmp:
@@ -145,11 +187,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"round {round_no + 1}: slipway {s[0]:.1f}s ({s[1]} bad), "
                   f"pg_dump {h[0]:.1f}s ({h[1]} bad)", flush=True)
             rows.append((s[0], s[1], h[0], h[1]))
-    text = section(len(migrations), rows, load)
+        shell = shell_run(migrations) if args.shell else None
+        if shell:
+            print(f"shell script: {shell[0]:.1f}s ({shell[1]} bad)", flush=True)
+    text = section(len(migrations), rows, load, shell)
     print(text)
     if not args.no_write:
         write_section(text)
-    failed = any(r[1] or r[3] for r in rows) or min(r[2] for r in rows) / min(
+    failed = any(r[1] or r[3] for r in rows) or bool(shell and shell[1]) or min(
+        r[2] for r in rows) / min(
         r[0] for r in rows) < BAR
     return 1 if failed else 0
 
