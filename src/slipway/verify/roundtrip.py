@@ -161,30 +161,43 @@ class Verifier:
             with self.conn.transaction():
                 if not self._step(result, "up", lambda: run_in_transaction(self.conn, m.up)):
                     raise _Restore
-                after_up = self.snapshot(self.before)
                 self._verify_script(m, result)
-                if m.down is not None:
-                    self._down_and_up(m, result, after_up)
-                self.before = after_up
+                if m.down is None:
+                    self.before = self.snapshot(self.before)
+                else:
+                    self.before = self._down_and_up(m, result)
         except _Restore:  # the up failed: nothing of this migration stays
             pass
 
-    def _down_and_up(self, m: Migration, result: Result, after_up: Snapshot) -> None:
+    def _down_and_up(self, m: Migration, result: Result) -> Snapshot:
+        """down, S2 (= S0?), up again, S3; returns the snapshot of the state left behind.
+
+        S1 (after the first up) is read only when needed: after ROLLBACK TO the savepoint,
+        which restores it exactly. When the rollback was exact, S3 stands for S1 (the same
+        script on the same catalog) and its fingerprints match the committed state, so the
+        next migration's snapshots reuse everything it does not touch.
+        """
         assert m.down is not None
         down = m.down
+        again: Snapshot | None = None
         try:
             with self.conn.transaction():
                 if not self._step(result, "down", lambda: run_in_transaction(self.conn, down)):
                     raise _Restore
-                result.differences += self.compare(self.before, self.snapshot(self.before))
+                after_down = self.snapshot(self.before)
+                result.differences += self.compare(self.before, after_down)
                 if not self._step(result, "up again", lambda: run_in_transaction(self.conn, m.up)):
                     raise _Restore
-                if result.differences or self.options.thorough:
-                    result.differences += self.compare(after_up, self.snapshot(after_up), AGAIN)
-                if result.differences:
-                    raise _Restore
+                again = self.snapshot(after_down)
+                if not result.differences and not self.options.thorough:
+                    return again  # savepoint released: the second up stays
+                raise _Restore
         except _Restore:
-            pass  # back to the 'after up' state S1, exactly
+            pass
+        after_up = self.snapshot(self.before)  # back in state S1, exactly
+        if again is not None:
+            result.differences += self.compare(after_up, again, AGAIN)
+        return after_up
 
     def _step(self, result: Result, what: str, action: Callable[[], None]) -> bool:
         """Run one script; record its failure in `result`. False when it failed."""
