@@ -47,8 +47,8 @@ def verify(
     allow_no_rollback: Annotated[bool, typer.Option(
         "--allow-no-rollback", help="A migration without a down script is not a failure.")] = False,
     thorough: Annotated[bool, typer.Option(
-        "--thorough", help="Re-read the whole catalog at every snapshot, and snapshot after the "
-        "second up even when the rollback was exact.")] = False,
+        "--thorough", help="Re-read the whole catalog at every snapshot, and compare the second "
+        "up with the first even when the rollback was exact.")] = False,
     tenancy: Annotated[bool, typer.Option(
         "--tenancy", help="Test tenant isolation (RLS) on the database instead, as a temporary "
         "role, in a transaction that is rolled back.")] = False,

@@ -7,14 +7,16 @@ For each migration, in order, on a scratch database:
     down      -> S2;  S2 must equal S0  (else rollback-incomplete, each difference named)
     up again  -> S3;  S3 must equal S1
 
-Speed. A transactional migration runs up, S1, verify, down, S2, up, S3 inside ONE
-transaction: introspection sees the uncommitted DDL, and the down + second up sit in a
-SAVEPOINT. When everything matches, the transaction commits (keeping the second up); when
-the down fails or leaves differences, we ROLLBACK TO the savepoint, which puts the database
-back exactly in the 'after up' state S1 — so later migrations still run on the schema they
-expect, and one run reports every broken rollback. Nothing is rebuilt. S3 is only read when
-S2 differed from S0 (or with `thorough`): an identical catalog plus the same script gives
-the same catalog, so re-reading it would only cost time. The second up always runs.
+Speed. A transactional migration runs up, verify, down, S2, up, S3 inside ONE transaction:
+introspection sees the uncommitted DDL, and the down + second up sit in a SAVEPOINT taken
+right after the first up. When S2 equals S0 the transaction commits, keeping the second up,
+and S3 stands for S1 (an identical catalog plus the same script gives the same catalog), so
+S1 is never read. When the down fails or leaves differences, we ROLLBACK TO the savepoint,
+which puts the database back exactly in the 'after up' state; S1 is read there, compared
+with S3, and kept — so later migrations run on the schema they expect, and one run reports
+every broken rollback. Nothing is rebuilt. Snapshots are incremental (snapshots.py): only
+tables whose catalog rows changed are re-read, and a snapshot whose every row is unchanged
+(a down that exactly removed what the up created) costs one fingerprint query.
 
 Non-transactional migrations (CREATE INDEX CONCURRENTLY, ...) run each step committed, the
 engine's way. After a broken rollback there is no savepoint to return to, so the scratch
@@ -84,7 +86,7 @@ class Result:
 @dataclass(frozen=True)
 class Options:
     privileges: bool = True  # compare grants and ownership
-    thorough: bool = False  # full snapshots, and one after the second up even when exact
+    thorough: bool = False  # full snapshots; read S1 and compare S3 with it even when exact
     check_snapshots: bool = False  # tests: cross-check every incremental snapshot
 
 
