@@ -138,7 +138,9 @@ def section(count: int, rows: list[tuple[float, int, float, int]], load: str,
         f"| slipway verify | {best_s:.1f} | {rows[0][1]} |",
         f"| hand-rolled pg_dump diff | {best_h:.1f} | {rows[0][3]} |",
         "",
-        f"Ratio: slipway is {ratio:.1f}x faster (bar: ≥ {BAR:.0f}x) — **{verdict}**.",
+        f"Ratio: slipway is {ratio:.1f}x faster (bar: ≥ {BAR:.0f}x) — **{verdict}**. Per round "
+        "(slipway / pg_dump, seconds): " + "; ".join(
+            f"{r[0]:.1f} / {r[2]:.1f} = {r[2] / r[0]:.1f}x" for r in rows) + ".",
         "",
     ]
     if shell is not None:
