@@ -181,9 +181,24 @@ class _Collector:
     def ignore(self, path: Path, reason: str) -> None:
         self.result.ignored.append(Ignored(path=path, reason=reason))
 
+    @staticmethod
+    def _promote_lone_suffix(parts: _Parts) -> None:
+        """`0015_no_rollback.sql` alone is a migration whose name ends in a rollback word,
+        not a rollback without a migration."""
+        for role in ("down", "verify"):
+            script: Script | None = getattr(parts, role)
+            match = _PAIRED.match(script.path.name) if script else None
+            if script is not None and match and match.group("role") in ("_rollback", "_verify"):
+                parts.up = script
+                parts.name = f"{match.group('name')}{match.group('role')}"
+                setattr(parts, role, None)
+                return
+
     def finish(self) -> MigrationSet:
         for key in sorted(self.parts):
             parts = self.parts[key]
+            if parts.up is None:
+                self._promote_lone_suffix(parts)
             if parts.up is None:
                 for orphan in (parts.down, parts.verify):
                     if orphan is not None:

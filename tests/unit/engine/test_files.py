@@ -197,3 +197,16 @@ def test_new_migration_in_each_layout(tmp_path: Path) -> None:
     assert len(load_folder(other).migrations) == 2
     with pytest.raises(ConfigError):
         slugify("!!!")
+
+
+def test_a_lone_file_named_like_a_rollback_is_a_migration(tmp_path: Path) -> None:
+    write(tmp_path, "0015_no_rollback.sql", "-- Remove the rollback flag\nSELECT 1;")
+    write(tmp_path, "0016_add.sql", "SELECT 2;")
+    write(tmp_path, "0016_add_rollback.sql", "SELECT 3;")
+    mset = load_folder(tmp_path)
+    assert [(m.version, m.name, m.down is not None) for m in mset.migrations] == [
+        ("0015", "no_rollback", False),
+        ("0016", "add", True),
+    ]
+    assert mset.migrations[0].description == "Remove the rollback flag"
+    assert mset.ignored == []
