@@ -26,9 +26,7 @@ def parse_duration(text: str | float, what: str = "duration") -> float:
         return float(text)
     match = _DURATION.match(text)
     if not match:
-        raise ConfigError(
-            f"{what} {text!r} is not a duration: write it like 2s, 500ms or 1m"
-        )
+        raise ConfigError(f"{what} {text!r} is not a duration: write it like 2s, 500ms or 1m")
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 

@@ -27,7 +27,9 @@ _KV_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.IG
 
 def mask_url(url: str) -> str:
     """The URL with any password replaced by ***, for printing and logging."""
-    masked = _URL_PASSWORD.sub(lambda m: m.group(1) + ("***" if m.group(2) else "") + m.group(3), url)
+    masked = _URL_PASSWORD.sub(
+        lambda m: m.group(1) + ("***" if m.group(2) else "") + m.group(3), url
+    )
     return _KV_PASSWORD.sub(r"\1***", masked)
 
 
@@ -97,6 +99,15 @@ def stop_embedded(project_dir: Path) -> bool:
     except subprocess.CalledProcessError as exc:
         raise ConnectionFailed(f"could not stop the embedded PostgreSQL: {exc}") from exc
     return True
+
+
+def with_database(url: str, dbname: str) -> str:
+    """The same server and credentials, another database (URL or key=value DSN in)."""
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    info = conninfo_to_dict(url)
+    info["dbname"] = dbname
+    return make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
 
 
 def server_url(settings: Settings) -> str:

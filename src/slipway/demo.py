@@ -32,25 +32,11 @@ class DemoStep:
     seconds: float = 0.0
 
 
-def with_database(url: str, dbname: str) -> str:
-    """The same server, another database; a URL stays a URL."""
-    from urllib.parse import quote, urlsplit, urlunsplit
-
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
-    if url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url)
-        return urlunsplit(parts._replace(path="/" + quote(dbname)))
-    info = conninfo_to_dict(url)
-    info["dbname"] = dbname
-    return make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
-
-
 def create_fresh_database(server_url: str, dbname: str) -> str:
     """(Re)create `dbname`; only a database an earlier demo created is ever dropped."""
     from psycopg import sql
 
-    from slipway.db import connect_url
+    from slipway.db import connect_url, with_database
 
     with connect_url(server_url) as conn:
         row = conn.execute(
@@ -66,7 +52,9 @@ def create_fresh_database(server_url: str, dbname: str) -> str:
             conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(dbname)))
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
         conn.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(sql.Identifier(dbname), sql.Literal(MARKER))
+            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
+                sql.Identifier(dbname), sql.Literal(MARKER)
+            )
         )
     return with_database(server_url, dbname)
 
@@ -126,17 +114,20 @@ class Demo:
         mset = load_folder(self.settings.migrations_dir)
         with self.connect() as conn:
             report = Engine(conn, self.settings, mset).up()
-        tables = self.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
-                             "AND tablename NOT LIKE 'slipway%'")
-        rls = self.scalar("SELECT count(*) FROM pg_class WHERE relrowsecurity AND relforcerowsecurity "
-                          "AND relnamespace = 'public'::regnamespace")
-        return [(f"applied {len(report.results)} migrations: {tables} tables, "
-                f"{rls} with row level security enabled and forced")]
-
-    def scalar(self, query: str, params: tuple[Any, ...] = ()) -> Any:
-        with self.connect() as conn:
-            row = conn.execute(query, params or None).fetchone()
-        return row[0] if row else None
+            counts = conn.execute(
+                "SELECT (SELECT count(*) FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename NOT LIKE 'slipway%'), (SELECT count(*) FROM pg_class "
+                "WHERE relrowsecurity AND relforcerowsecurity "
+                "AND relnamespace = 'public'::regnamespace)"
+            ).fetchone()
+        assert counts is not None
+        tables, rls = counts
+        return [
+            (
+                f"applied {len(report.results)} migrations: {tables} tables, "
+                f"{rls} with row level security enabled and forced"
+            )
+        ]
 
     def seed(self) -> list[str]:
         from slipway.migrations.execute import run_script
@@ -151,8 +142,12 @@ class Demo:
                 "(SELECT count(DISTINCT tableoid) FROM messages)"
             ).fetchone()
         assert counts is not None
-        return [(f"{counts[0]} dealerships, {counts[1]} users, {counts[2]} conversations, "
-                f"{counts[3]} messages across {counts[4]} message partitions")]
+        return [
+            (
+                f"{counts[0]} dealerships, {counts[1]} users, {counts[2]} conversations, "
+                f"{counts[3]} messages across {counts[4]} message partitions"
+            )
+        ]
 
     def feed(self) -> list[str]:
         from slipway.feeds.importer import import_feed
@@ -164,13 +159,18 @@ class Demo:
             first = import_feed(conn, mapping, path, self.tenant, full=True)
             again = import_feed(conn, mapping, path, self.tenant, full=True)
         stats = ", ".join(f"{k} {v}" for k, v in first.stats().items())
-        lines = [f"{path.name} (an email with the TSV attached) for dealership {self.tenant}: {stats}"]
+        lines = [
+            f"{path.name} (an email with the TSV attached) for dealership {self.tenant}: {stats}"
+        ]
         lines += [
             f"  rejected line {e.line}, {e.column or 'row'} = {e.value!r}: {e.reason}"
             for e in first.errors[:8]
         ]
-        lines.append("imported again: " + ", ".join(f"{k} {v}" for k, v in again.stats().items())
-                     + " (nothing changes the second time)")
+        lines.append(
+            "imported again: "
+            + ", ".join(f"{k} {v}" for k, v in again.stats().items())
+            + " (nothing changes the second time)"
+        )
         return lines
 
     def tenancy(self) -> list[str]:
@@ -180,12 +180,16 @@ class Demo:
         with self.connect() as conn:
             tenancy = self.settings.section("tenancy") if self.settings else {}
             report = check_tenancy(
-                conn, str(tenancy.get("column", "dealership_id")),
-                tenancy.get("setting"), tenancy.get("role"),
+                conn,
+                str(tenancy.get("column", "dealership_id")),
+                tenancy.get("setting"),
+                tenancy.get("role"),
             )
         verdict = "no leaks" if not report.failed else f"{len(report.findings)} problems"
-        lines.append(f"verify --tenancy: {len(report.tables)} tenant tables tested as a temporary "
-                     f"non-owner role without BYPASSRLS: {verdict}")
+        lines.append(
+            f"verify --tenancy: {len(report.tables)} tenant tables tested as a temporary "
+            f"non-owner role without BYPASSRLS: {verdict}"
+        )
         lines += [f"  {f}" for f in report.findings[:10]]
         return lines
 
@@ -195,10 +199,13 @@ class Demo:
         with self.connect() as conn, conn.transaction(force_rollback=True):
             conn.execute("SET LOCAL ROLE rylie_app")
             for tenant in (self.tenant, 2, None):
-                conn.execute("SELECT set_config('app.current_dealership_id', %s, true)",
-                             (str(tenant) if tenant else "",))
-                row = conn.execute("SELECT (SELECT count(*) FROM vehicles), "
-                                   "(SELECT count(*) FROM conversations)").fetchone()
+                conn.execute(
+                    "SELECT set_config('app.current_dealership_id', %s, true)",
+                    (str(tenant) if tenant else "",),
+                )
+                row = conn.execute(
+                    "SELECT (SELECT count(*) FROM vehicles), (SELECT count(*) FROM conversations)"
+                ).fetchone()
                 assert row is not None
                 who = f"dealership {tenant}" if tenant else "no tenant set"
                 lines.append(f"as rylie_app, {who}: sees {row[0]} vehicles, {row[1]} conversations")
@@ -215,7 +222,9 @@ class Demo:
             counts[check.status] = counts.get(check.status, 0) + 1
         summary = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
         lines = [f"{len(report.checks)} checks: {summary}; verdict: {report.verdict}"]
-        lines += [f"  {c.status}: {c.code} {c.name}" for c in report.checks if c.status != "pass"][:10]
+        lines += [f"  {c.status}: {c.code} {c.name}" for c in report.checks if c.status != "pass"][
+            :10
+        ]
         return lines
 
     def maintain(self) -> list[str]:
@@ -226,7 +235,9 @@ class Demo:
         cfg = load_maintain_config(self.settings)
         with self.connect() as conn:
             result = run_maintenance(conn, cfg, only_due=False)
-        lines = [f"{len(result.rules)} rules from [maintain], {len(result.actions)} actions"
-                 + ("" if result.ok else " (some failed)")]
+        lines = [
+            f"{len(result.rules)} rules from [maintain], {len(result.actions)} actions"
+            + ("" if result.ok else " (some failed)")
+        ]
         lines += [f"  {action.summary}" for action in result.actions[:12]]
         return lines

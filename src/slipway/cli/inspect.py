@@ -34,12 +34,14 @@ def init(
             print(f"created {path}")
         if not created:
             print("Nothing to create: this project is already set up.")
-        print("Next: slipway new \"create users table\"")
+        print('Next: slipway new "create users table"')
 
 
 def new(
     ctx: typer.Context,
-    description: Annotated[str, typer.Argument(help="What the migration does, e.g. 'add users table'.")],
+    description: Annotated[
+        str, typer.Argument(help="What the migration does, e.g. 'add users table'.")
+    ],
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -85,8 +87,13 @@ def print_states(states: list[Any]) -> None:
     colour = not _plain()
     codes = {"green": "\033[32m", "yellow": "\033[33m", "red": "\033[31m"}
     rows = [
-        (s.version, s.state, s.applied_at.strftime("%Y-%m-%d %H:%M:%S") if s.applied_at else "",
-         "yes" if s.has_rollback else "no", s.description)
+        (
+            s.version,
+            s.state,
+            s.applied_at.strftime("%Y-%m-%d %H:%M:%S") if s.applied_at else "",
+            "yes" if s.has_rollback else "no",
+            s.description,
+        )
         for s in states
     ]
     header = ("version", "state", "applied at", "rollback", "description")
@@ -105,7 +112,9 @@ def print_states(states: list[Any]) -> None:
 def validate(
     ctx: typer.Context,
     fmt: FormatOpt = OutputFormat.text,
-    offline: Annotated[bool, typer.Option("--offline", help="Check the files only; do not connect.")] = False,
+    offline: Annotated[
+        bool, typer.Option("--offline", help="Check the files only; do not connect.")
+    ] = False,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
@@ -127,13 +136,20 @@ def validate(
             problems += check_against_database(combine(mset, History(cfg.table).applied(conn)))
     errors = [p for p in problems if p.severity == "error"]
     if fmt is OutputFormat.json:
-        print_json({"ok": not errors, "migrations": len(mset.migrations),
-                    "problems": [p.to_json() for p in problems]})
+        print_json(
+            {
+                "ok": not errors,
+                "migrations": len(mset.migrations),
+                "problems": [p.to_json() for p in problems],
+            }
+        )
     else:
         for p in problems:
             print(f"{p.severity}: {p.message}")
-        print(f"{len(mset.migrations)} migrations checked: {len(errors)} error(s), "
-              f"{len(problems) - len(errors)} warning(s).")
+        print(
+            f"{len(mset.migrations)} migrations checked: {len(errors)} error(s), "
+            f"{len(problems) - len(errors)} warning(s)."
+        )
     if errors:
         raise typer.Exit(1)
 
@@ -170,23 +186,39 @@ def history(
         if r.action == "accept":
             detail = f"checksum {(r.old_checksum or '')[:12]} -> {(r.checksum or '')[:12]}"
         elif r.outcome == "partial":
-            detail = f"stopped after statement {r.statements_done} of {r.statements_total}. {detail}"
+            detail = (
+                f"stopped after statement {r.statements_done} of {r.statements_total}. {detail}"
+            )
         style = "green" if r.outcome == "success" else "red"
-        table.add_row(r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.action, r.version,
-                      f"[{style}]{r.outcome}[/]", str(r.duration_ms or ""),
-                      f"{r.applied_by} ({r.db_user})", detail)
+        table.add_row(
+            r.started_at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.action,
+            r.version,
+            f"[{style}]{r.outcome}[/]",
+            str(r.duration_ms or ""),
+            f"{r.applied_by} ({r.db_user})",
+            detail,
+        )
     out.print(table)
 
 
 def _run_json(r: Any) -> dict[str, Any]:
     return {
-        "id": r.id, "version": r.version, "name": r.name, "action": r.action,
+        "id": r.id,
+        "version": r.version,
+        "name": r.name,
+        "action": r.action,
         "outcome": r.outcome,
         "started_at": r.started_at.isoformat(),
         "finished_at": r.finished_at.isoformat() if r.finished_at else None,
-        "duration_ms": r.duration_ms, "applied_by": r.applied_by, "db_user": r.db_user,
-        "error": r.error, "checksum": r.checksum, "old_checksum": r.old_checksum,
-        "statements_done": r.statements_done, "statements_total": r.statements_total,
+        "duration_ms": r.duration_ms,
+        "applied_by": r.applied_by,
+        "db_user": r.db_user,
+        "error": r.error,
+        "checksum": r.checksum,
+        "old_checksum": r.old_checksum,
+        "statements_done": r.statements_done,
+        "statements_total": r.statements_total,
     }
 
 

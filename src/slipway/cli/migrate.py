@@ -29,7 +29,9 @@ LockTimeoutOpt = Annotated[
         show_default=False,
     ),
 ]
-ToOpt = Annotated[str | None, typer.Option("--to", help="Stop at this version.", show_default=False)]
+ToOpt = Annotated[
+    str | None, typer.Option("--to", help="Stop at this version.", show_default=False)
+]
 DryRunOpt = Annotated[
     bool, typer.Option("--dry-run", help="Show what would run, with the SQL; change nothing.")
 ]
@@ -73,8 +75,14 @@ def _print_plan(steps: list[Any], fmt: OutputFormat, action: str) -> None:
         out.print(f"Nothing to {'apply' if action == 'up' else 'roll back'}.")
         return
     for step in steps:
-        mode = "in a transaction" if step.mode != "statements" else "statement by statement, no transaction"
-        out.print(f"-- {step.action} {step.migration.version} {step.migration.description} ({mode})")
+        mode = (
+            "in a transaction"
+            if step.mode != "statements"
+            else "statement by statement, no transaction"
+        )
+        out.print(
+            f"-- {step.action} {step.migration.version} {step.migration.description} ({mode})"
+        )
         out.print(f"-- {step.script.path}", markup=False)
         out.print(step.script.sql.rstrip() + "\n", markup=False, highlight=False)
 
@@ -84,7 +92,11 @@ def _summary(ctx: typer.Context, quiet: bool, report: Any, verb: str) -> None:
         return
     count = len(report.results)
     if count == 0:
-        print("Nothing to do: the database is up to date." if verb == "applied" else "Nothing to roll back.")
+        print(
+            "Nothing to do: the database is up to date."
+            if verb == "applied"
+            else "Nothing to roll back."
+        )
         return
     seconds = sum(r.seconds for r in report.results)
     print(f"{verb.capitalize()} {count} migration{'s' if count != 1 else ''} in {seconds:.2f}s.")
@@ -95,11 +107,18 @@ def up(
     to: ToOpt = None,
     dry_run: DryRunOpt = False,
     allow_out_of_order: Annotated[
-        bool, typer.Option("--allow-out-of-order", help="Apply pending migrations older than the newest applied one.")
+        bool,
+        typer.Option(
+            "--allow-out-of-order",
+            help="Apply pending migrations older than the newest applied one.",
+        ),
     ] = False,
     restart_partial: Annotated[
         bool,
-        typer.Option("--restart-partial", help="Run a half-applied non-transactional migration from its first statement."),
+        typer.Option(
+            "--restart-partial",
+            help="Run a half-applied non-transactional migration from its first statement.",
+        ),
     ] = False,
     lock_timeout: LockTimeoutOpt = None,
     database_url: DatabaseUrlOpt = None,
@@ -117,9 +136,15 @@ def up(
 
 def down(
     ctx: typer.Context,
-    steps: Annotated[int | None, typer.Option("--steps", "-n", help="How many migrations to roll back (default 1).")] = None,
+    steps: Annotated[
+        int | None,
+        typer.Option("--steps", "-n", help="How many migrations to roll back (default 1)."),
+    ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="Roll back every migration newer than this version.", show_default=False)
+        str | None,
+        typer.Option(
+            "--to", help="Roll back every migration newer than this version.", show_default=False
+        ),
     ] = None,
     dry_run: DryRunOpt = False,
     lock_timeout: LockTimeoutOpt = None,
@@ -177,7 +202,9 @@ def plan(
 
 def baseline(
     ctx: typer.Context,
-    version: Annotated[str, typer.Argument(help="Every migration up to this version is marked applied.")],
+    version: Annotated[
+        str, typer.Argument(help="Every migration up to this version is marked applied.")
+    ],
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
@@ -192,7 +219,9 @@ def baseline(
 def accept(
     ctx: typer.Context,
     version: Annotated[str, typer.Argument(help="The applied migration whose edit to accept.")],
-    reason: Annotated[str | None, typer.Option("--reason", help="Why the edit is safe (kept in the audit log).")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why the edit is safe (kept in the audit log).")
+    ] = None,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
@@ -201,10 +230,11 @@ def accept(
     with engine_for(ctx, database_url, migrations, None, quiet) as engine:
         old, new = engine.accept(version, reason)
     if not is_quiet(ctx, quiet):
-        print(f"Accepted the edit of {version}: checksum {old[:12]} -> {new[:12]} (recorded in history).")
+        print(
+            f"Accepted the edit of {version}: checksum {old[:12]} -> {new[:12]} (recorded in history)."
+        )
 
 
 def register(app: typer.Typer) -> None:
     for command in (up, down, redo, plan, baseline, accept):
         app.command()(command)
-

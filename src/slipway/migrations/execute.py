@@ -125,7 +125,9 @@ def run_transaction(
             offset = _error_offset(exc, body_offset - len(prelude))
             if offset is None or offset < 0 or offset > len(script.sql):
                 offset = _locate_failure(conn, parsed, policy)
-            raise MigrationFailed(_retry_note(describe_error(exc, script, offset), exc, attempt)) from exc
+            raise MigrationFailed(
+                _retry_note(describe_error(exc, script, offset), exc, attempt)
+            ) from exc
 
 
 def _retry_note(text: str, exc: Exception, attempts: int) -> str:
@@ -193,13 +195,8 @@ def run_statements(
     so a caller can record how far it got. A failure raises MigrationFailed naming how many
     statements ran.
     """
-    import psycopg
-
-    script = parsed.script
     statements = parsed.statement_texts()
-    outcome = RunOutcome(
-        mode="statements", statements_total=len(statements), resumed_from=start_at
-    )
+    outcome = RunOutcome(mode="statements", statements_total=len(statements), resumed_from=start_at)
     conn.execute(_session_settings(conn, policy.lock_timeout, local=False))
     try:
         for index in range(start_at, len(statements)):
@@ -208,8 +205,6 @@ def run_statements(
             outcome.statements_done = index + 1
             if on_progress and conn.info.transaction_status == 0:  # IDLE
                 on_progress(index + 1, len(statements))
-    except psycopg.Error as exc:  # pragma: no cover - _run_one converts errors
-        raise MigrationFailed(describe_error(exc, script, None)) from exc
     finally:
         if conn.info.transaction_status != 0:
             _rollback(conn)

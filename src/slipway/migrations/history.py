@@ -56,6 +56,16 @@ class LogRow:
     detail: dict[str, Any] | None
 
 
+_LOG_SELECT = (
+    "SELECT id, version, name, action, outcome, started_at, finished_at, duration_ms, "
+    "applied_by, db_user, error, checksum, old_checksum, statements_done, statements_total, "
+    "detail FROM {}"
+)
+
+
+_ELAPSED_MS = "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::int"
+
+
 @functools.cache
 def who() -> str:
     """The person running slipway: OS user at host (the DB role is recorded separately)."""
@@ -139,11 +149,7 @@ CREATE TABLE IF NOT EXISTS {log} (
 
         if not self.exists(conn):
             return []
-        query = sql.SQL(
-            "SELECT id, version, name, action, outcome, started_at, finished_at, duration_ms, "
-            "applied_by, db_user, error, checksum, old_checksum, statements_done, "
-            "statements_total, detail FROM {} ORDER BY id DESC"
-        ).format(self.log)
+        query = sql.SQL(_LOG_SELECT + " ORDER BY id DESC").format(self.log)
         if limit:
             query = query + sql.SQL(" LIMIT {}").format(sql.Literal(limit))
         return [LogRow(*row) for row in conn.execute(query).fetchall()]
@@ -154,10 +160,7 @@ CREATE TABLE IF NOT EXISTS {log} (
 
         row = conn.execute(
             sql.SQL(
-                "SELECT id, version, name, action, outcome, started_at, finished_at, duration_ms, "
-                "applied_by, db_user, error, checksum, old_checksum, statements_done, "
-                "statements_total, detail FROM {} WHERE version = %s AND action = 'up' "
-                "ORDER BY id DESC LIMIT 1"
+                _LOG_SELECT + " WHERE version = %s AND action = 'up' ORDER BY id DESC LIMIT 1"
             ).format(self.log),
             (version,),
         ).fetchone()
@@ -168,51 +171,58 @@ CREATE TABLE IF NOT EXISTS {log} (
 
     # -- statements composed into the migration's own transaction -------------------------
 
-    def record_applied_sql(
-        self, version: str, name: str, description: str, checksum: str, kind: str = "migration"
+    def _success_log_sql(
+        self, version: str, name: str, action: str, checksum: str | None
     ) -> sql.Composed:
-        """INSERT of the history row plus its log row; duration measured server-side."""
+        """The run-log row of a migration that succeeded; duration measured server-side from
+        the start of the message it is part of."""
         from psycopg import sql
 
-        lit = sql.Literal
-        elapsed = sql.SQL(
-            "(extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::int"
-        )
         return sql.SQL(
-            "INSERT INTO {table} (version, name, description, checksum, applied_by, duration_ms, kind)"
-            " VALUES ({v}, {n}, {d}, {c}, {who}, {elapsed}, {k});\n"
             "INSERT INTO {log} (version, name, action, outcome, started_at, finished_at,"
             " duration_ms, applied_by, checksum)"
             " VALUES ({v}, {n}, {action}, 'success', statement_timestamp(), clock_timestamp(),"
             " {elapsed}, {who}, {c})"
         ).format(
-            table=self.table,
             log=self.log,
+            v=sql.Literal(version),
+            n=sql.Literal(name),
+            action=sql.Literal(action),
+            elapsed=sql.SQL(_ELAPSED_MS),
+            who=sql.Literal(who()),
+            c=sql.Literal(checksum),
+        )
+
+    def record_applied_sql(
+        self, version: str, name: str, description: str, checksum: str, kind: str = "migration"
+    ) -> sql.Composed:
+        """INSERT of the history row plus its log row."""
+        from psycopg import sql
+
+        lit = sql.Literal
+        row = sql.SQL(
+            "INSERT INTO {table} (version, name, description, checksum, applied_by, duration_ms,"
+            " kind) VALUES ({v}, {n}, {d}, {c}, {who}, {elapsed}, {k});\n"
+        ).format(
+            table=self.table,
             v=lit(version),
             n=lit(name),
             d=lit(description),
             c=lit(checksum),
             who=lit(who()),
-            elapsed=elapsed,
+            elapsed=sql.SQL(_ELAPSED_MS),
             k=lit(kind),
-            action=lit("baseline" if kind == "baseline" else "up"),
         )
+        action = "baseline" if kind.startswith("baseline") else "up"
+        return row + self._success_log_sql(version, name, action, checksum)
 
     def record_reverted_sql(self, version: str, name: str, checksum: str | None) -> sql.Composed:
         from psycopg import sql
 
-        lit = sql.Literal
-        return sql.SQL(
-            "DELETE FROM {table} WHERE version = {v};\n"
-            "INSERT INTO {log} (version, name, action, outcome, started_at, finished_at,"
-            " duration_ms, applied_by, checksum)"
-            " VALUES ({v}, {n}, 'down', 'success', statement_timestamp(), clock_timestamp(),"
-            " (extract(epoch FROM clock_timestamp() - statement_timestamp()) * 1000)::int,"
-            " {who}, {c})"
-        ).format(
-            table=self.table, log=self.log, v=lit(version), n=lit(name), who=lit(who()),
-            c=lit(checksum),
+        delete = sql.SQL("DELETE FROM {} WHERE version = {};\n").format(
+            self.table, sql.Literal(version)
         )
+        return delete + self._success_log_sql(version, name, "down", checksum)
 
     def log_run(self, conn: psycopg.Connection[Any], **fields: Any) -> int:
         """Insert a log row outside any migration transaction (failures, partial runs)."""
@@ -258,7 +268,14 @@ CREATE TABLE IF NOT EXISTS {log} (
                 (new, version),
             )
             self.log_run(
-                conn, version=version, action="accept", outcome="success", checksum=new,
-                old_checksum=old, error=None, detail={"reason": reason} if reason else None,
-                finished_at=datetime.now().astimezone(), duration_ms=0,
+                conn,
+                version=version,
+                action="accept",
+                outcome="success",
+                checksum=new,
+                old_checksum=old,
+                error=None,
+                detail={"reason": reason} if reason else None,
+                finished_at=datetime.now().astimezone(),
+                duration_ms=0,
             )

@@ -275,7 +275,9 @@ def load_folder(directory: Path | str) -> MigrationSet:
             assert up is not None
             for role, script in (("up", up), ("down", down), ("verify", verify)):
                 if script is not None:
-                    collector.add(match.group("version"), match.group("name"), "diesel", role, script)
+                    collector.add(
+                        match.group("version"), match.group("name"), "diesel", role, script
+                    )
         else:
             _add_file(collector, entry)
     return collector.finish()

@@ -256,8 +256,13 @@ class Engine:
     def _log_failure(self, step: Step, error: str, seconds: float) -> None:
         mig = step.migration
         self.history.log_run(
-            self.conn, version=mig.version, name=mig.name, action=step.action,
-            outcome="failed", error=error, checksum=mig.checksum,
+            self.conn,
+            version=mig.version,
+            name=mig.name,
+            action=step.action,
+            outcome="failed",
+            error=error,
+            checksum=mig.checksum,
             duration_ms=int(seconds * 1000),
         )
 
@@ -279,13 +284,22 @@ class Engine:
             """The partial-run row is written only once there is progress (or an error) to
             keep: a migration that completes in one go costs no extra commits."""
             nonlocal run_id
-            fields = {"statements_done": done, "error": error,
-                      "duration_ms": int((time.monotonic() - started) * 1000)}
+            fields = {
+                "statements_done": done,
+                "error": error,
+                "duration_ms": int((time.monotonic() - started) * 1000),
+            }
             if run_id is None:
                 run_id = self.history.log_run(
-                    self.conn, version=mig.version, name=mig.name, action=step.action,
-                    outcome="partial", checksum=mig.checksum, statements_total=len(sums),
-                    detail={"statement_checksums": sums}, **fields,
+                    self.conn,
+                    version=mig.version,
+                    name=mig.name,
+                    action=step.action,
+                    outcome="partial",
+                    checksum=mig.checksum,
+                    statements_total=len(sums),
+                    detail={"statement_checksums": sums},
+                    **fields,
                 )
             else:
                 self.history.update_run(self.conn, run_id, **fields)
@@ -362,7 +376,11 @@ class Engine:
                 if not any(m.sort_key == key for m in adopted):
                     self.conn.execute(
                         self.history.record_applied_sql(
-                            version, "baseline", f"baseline at {version}", "", kind="baseline-marker"
+                            version,
+                            "baseline",
+                            f"baseline at {version}",
+                            "",
+                            kind="baseline-marker",
                         )
                     )
         return adopted
@@ -377,5 +395,7 @@ class Engine:
                     f"{mig.version} is {state.state}, not modified: there is no edit to accept"
                 )
             old = state.applied.checksum
-            self.history.accept_checksum(self.conn, state.applied.version, old, mig.checksum, reason)
+            self.history.accept_checksum(
+                self.conn, state.applied.version, old, mig.checksum, reason
+            )
             return old, mig.checksum

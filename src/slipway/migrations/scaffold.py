@@ -102,7 +102,10 @@ def new_migration(mset: MigrationSet, description: str) -> list[Path]:
     elif layout == "flyway":
         files = {folder / f"V{version}__{slug}.sql": up, folder / f"U{version}__{slug}.sql": down}
     elif layout == "golang-migrate":
-        files = {folder / f"{version}_{slug}.up.sql": up, folder / f"{version}_{slug}.down.sql": down}
+        files = {
+            folder / f"{version}_{slug}.up.sql": up,
+            folder / f"{version}_{slug}.down.sql": down,
+        }
     else:
         files = {
             folder / f"{version}_{slug}.sql": up,

@@ -108,7 +108,7 @@ class ParsedScript:
         total = len(sql.encode("utf-8"))
         result = []
         for raw in raw_statements:
-            (kind, node), = raw["stmt"].items()
+            ((kind, node),) = raw["stmt"].items()
             start = raw.get("stmt_location", 0)
             length = raw.get("stmt_len", 0) or total - start
             result.append(Statement(kind, node, to_char(start), to_char(start + length)))

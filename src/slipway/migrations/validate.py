@@ -35,8 +35,12 @@ def check_files(mset: MigrationSet) -> list[Problem]:
     problems: list[Problem] = []
     for ignored in mset.ignored:
         problems.append(
-            Problem("warning", "not-a-migration", f"{ignored.path.name}: {ignored.reason}; never applied",
-                    file=str(ignored.path))
+            Problem(
+                "warning",
+                "not-a-migration",
+                f"{ignored.path.name}: {ignored.reason}; never applied",
+                file=str(ignored.path),
+            )
         )
     for mig in mset.migrations:
         for script in (mig.up, mig.down, mig.verify):
@@ -45,11 +49,18 @@ def check_files(mset: MigrationSet) -> list[Problem]:
             try:
                 ParsedScript(script).check_syntax()
             except MigrationFailed as exc:
-                problems.append(Problem("error", "syntax-error", str(exc), mig.version, str(script.path)))
+                problems.append(
+                    Problem("error", "syntax-error", str(exc), mig.version, str(script.path))
+                )
         if mig.down is None:
             problems.append(
-                Problem("warning", "no-rollback", f"{mig.version} {mig.name} has no rollback script",
-                        mig.version, str(mig.up.path))
+                Problem(
+                    "warning",
+                    "no-rollback",
+                    f"{mig.version} {mig.name} has no rollback script",
+                    mig.version,
+                    str(mig.up.path),
+                )
             )
     return problems
 
@@ -61,20 +72,33 @@ def check_against_database(states: list[MigrationState]) -> list[Problem]:
     for s in states:
         file = str(s.migration.up.path) if s.migration else None
         if s.state == "modified":
-            problems.append(Problem(
-                "error", "modified",
-                f"{file} changed since it was applied; restore it or run `slipway accept {s.version}`",
-                s.version, file,
-            ))
+            problems.append(
+                Problem(
+                    "error",
+                    "modified",
+                    f"{file} changed since it was applied; restore it or run `slipway accept {s.version}`",
+                    s.version,
+                    file,
+                )
+            )
         elif s.state == "missing":
-            problems.append(Problem(
-                "error", "missing", f"{s.version} {s.name} is applied but its file is gone", s.version
-            ))
+            problems.append(
+                Problem(
+                    "error",
+                    "missing",
+                    f"{s.version} {s.name} is applied but its file is gone",
+                    s.version,
+                )
+            )
         elif s.state == "pending" and newest is not None and s.sort_key < newest:
-            problems.append(Problem(
-                "error", "out-of-order",
-                f"{file} is pending but older than the newest applied migration; renumber it "
-                "or apply with --allow-out-of-order",
-                s.version, file,
-            ))
+            problems.append(
+                Problem(
+                    "error",
+                    "out-of-order",
+                    f"{file} is pending but older than the newest applied migration; renumber it "
+                    "or apply with --allow-out-of-order",
+                    s.version,
+                    file,
+                )
+            )
     return problems

@@ -20,7 +20,9 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from slipway.errors import ConfigError, ConnectionFailed
+from slipway.db import connect_url
+from slipway.db import with_database as with_dbname
+from slipway.errors import ConfigError
 
 Conn = psycopg.Connection[tuple[Any, ...]]
 
@@ -28,32 +30,9 @@ Conn = psycopg.Connection[tuple[Any, ...]]
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")
 
 
-def with_dbname(url: str, dbname: str) -> str:
-    """The same server and credentials, another database (URL or key=value DSN)."""
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    info["dbname"] = dbname
-    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
-
-
-def mask(url: str) -> str:
-    """The URL without its password, for messages."""
-    try:
-        from slipway.db import mask_url
-
-        return mask_url(url)
-    except ImportError:  # the lead's db module not written yet
-        info = psycopg.conninfo.conninfo_to_dict(url)
-        info.pop("password", None)
-        return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v})
-
-
 def connect(url: str) -> Conn:
     """An autocommit connection, failing with one line and a masked URL."""
-    try:
-        return psycopg.connect(url, autocommit=True)
-    except psycopg.OperationalError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "connection failed"
-        raise ConnectionFailed(f"cannot connect to {mask(url)}: {first}") from exc
+    return connect_url(url)
 
 
 @dataclass

@@ -186,3 +186,15 @@ def test_quiet_prints_nothing_but_errors(cli: Cli) -> None:
     assert result.code == 1
     assert result.out == ""
     assert "0002_b.sql:1:8" in result.err
+
+
+def test_baseline_at_a_version_without_a_file_and_accept_without_an_edit(cli: Cli, db_conn) -> None:
+    cli.write("0005_new.sql", "CREATE TABLE fresh (id int);")
+    assert cli("baseline", "0004").code == 0  # the old history is gone; 0004 is only a marker
+    states = json.loads(cli("status", "--format", "json").out)["migrations"]
+    assert [(s["version"], s["state"]) for s in states] == [("0005", "pending")]
+    assert cli("up").code == 0 and table_exists(db_conn, "fresh")
+    refused = cli("accept", "0005")
+    assert refused.code == 1 and "not modified" in refused.err
+    marker = query(db_conn, "SELECT action FROM slipway_migrations_log WHERE version = '0004'")
+    assert marker == [("baseline",)]
