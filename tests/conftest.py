@@ -12,6 +12,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from pg_fixtures import (  # noqa: F401  (re-exported for older imports)
     ADMIN_URL,
     TEMPLATE,

@@ -43,6 +43,8 @@ class Settings:
     lock_timeout: float = 5.0
     lock_retries: int = 5
     lock_wait: float = 60.0
+    # Wait for every migration's commit to reach disk, not only the last one's (see runner).
+    flush_each_migration: bool = False
     tenant_column: str = "dealership_id"
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -115,9 +117,17 @@ def load_settings(
         lock_timeout=parse_duration(mig_section.get("lock_timeout", "5s"), "lock_timeout"),
         lock_retries=int(mig_section.get("lock_retries", 5)),
         lock_wait=parse_duration(mig_section.get("lock_wait", "60s"), "lock_wait"),
+        flush_each_migration=_flag(mig_section, "flush_each_migration", config_file),
         tenant_column=str(raw.get("tenancy", {}).get("column", "dealership_id")),
         raw=raw,
     )
+
+
+def _flag(section: dict[str, Any], key: str, config_file: Path | None) -> bool:
+    value = section.get(key, False)
+    if not isinstance(value, bool):
+        raise ConfigError(f"{key} in {config_file} must be true or false, not {value!r}")
+    return value
 
 
 def _expand_env(value: str) -> str:

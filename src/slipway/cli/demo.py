@@ -55,8 +55,10 @@ def demo(
         f"slipway lint {project / 'migrations'}",
         f"slipway doctor --database-url '{url}' --format html --output rylie-health.html",
         f"slipway feed import {project / 'feeds' / 'vehicles.toml'} {project / 'data' / 'inventory_feed.tsv'} --tenant 2 --database-url '{url}'",
-        f"slipway serve --database-url '{url}' --migrations {project / 'migrations'}"
-        f"   # dashboard at http://127.0.0.1:{port}/",
+        (
+            f"slipway serve --database-url '{url}' --migrations {project / 'migrations'}"
+            f"   # dashboard at http://127.0.0.1:{port}/"
+        ),
         f"psql '{url}'",
     ):
         out.print(f"  {line}", markup=False, highlight=False)

@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from slipway.pgparse import SqlSyntaxError, parse_statements
 from slipway.lint.state import Origin
 from slipway.migrations.model import Script
+from slipway.pgparse import SqlSyntaxError, parse_statements
 
 # `-- slipway-ignore[-file][:] rule[, rule...] [-- why]`; a reason after `--` or `:` is kept out.
 _IGNORE = re.compile(

@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 from slipway.errors import MigrationFailed
 from slipway.migrations.model import Script, checksum
 from slipway.migrations.statements import ParsedScript, Statement, line_col
+from slipway.sqltext import quote_literal
 
 if TYPE_CHECKING:
     import psycopg
-    from psycopg import sql
 
 RETRYABLE = {"55P03", "40P01"}  # lock_not_available, deadlock_detected
 MAX_BACKOFF = 5.0
@@ -95,23 +95,30 @@ def run_transaction(
     conn: psycopg.Connection[Any],
     parsed: ParsedScript,
     policy: RetryPolicy,
-    epilogue: sql.Composable | None = None,
+    epilogue: str = "",
+    defer_flush: bool = False,
 ) -> RunOutcome:
-    """BEGIN; settings; script; epilogue (history rows); COMMIT — one simple-query message."""
+    """BEGIN; settings; script; epilogue (history rows); COMMIT — one simple-query message.
+
+    `defer_flush` commits without waiting for the WAL to reach disk (synchronous_commit off
+    for this transaction only). The caller uses it for every migration of a run but the last:
+    the last one's ordinary commit flushes the WAL of all earlier ones, and a crash before it
+    can only lose a suffix of whole migrations, each together with its history row.
+    """
     import psycopg
-    from psycopg import sql as _sql
 
     script = parsed.script
     body, body_offset = parsed.body_sql()
     prelude = "BEGIN;\n" + _session_settings(conn, policy.lock_timeout, local=True)
+    if defer_flush:
+        prelude += "SET LOCAL synchronous_commit = off;\n"
     # RESET ALL undoes any plain SET the script made, so it cannot leak into the next one.
-    tail = _sql.SQL("\n;\n") + (epilogue or _sql.SQL("")) + _sql.SQL(";\nCOMMIT;\nRESET ALL")
-    query = _sql.SQL(prelude) + _sql.SQL(body) + tail
+    query = (prelude + body + "\n;\n" + epilogue + ";\nCOMMIT;\nRESET ALL").encode("utf-8")
     outcome = RunOutcome(mode=parsed.mode)
     attempt = 0
     while True:
         try:
-            conn.execute(query.as_string(conn).encode("utf-8"), prepare=False)
+            conn.execute(query, prepare=False)
             return outcome
         except psycopg.Error as exc:
             _rollback(conn)
@@ -197,11 +204,14 @@ def run_statements(
     """
     statements = parsed.statement_texts()
     outcome = RunOutcome(mode="statements", statements_total=len(statements), resumed_from=start_at)
-    conn.execute(_session_settings(conn, policy.lock_timeout, local=False))
+    # Session settings ride along with the first statement's preparation (one round trip less).
+    settings = _session_settings(conn, policy.lock_timeout, local=False)
     try:
         for index in range(start_at, len(statements)):
             stmt, text = statements[index]
-            _run_one(conn, parsed, stmt, text, policy, outcome, index)
+            following = statements[index + 1][0] if index + 1 < len(statements) else None
+            _run_one(conn, parsed, stmt, text, policy, outcome, index, settings, following)
+            settings = ""
             outcome.statements_done = index + 1
             if on_progress and conn.info.transaction_status == 0:  # IDLE
                 on_progress(index + 1, len(statements))
@@ -213,6 +223,22 @@ def run_statements(
     return outcome
 
 
+def _prepare(conn: psycopg.Connection[Any], stmt: Statement, settings: str) -> list[str]:
+    """Send what must precede `stmt` in one message; return INVALID indexes in its way.
+
+    CONCURRENTLY waits for old snapshots, which blocks no application query: a lock_timeout
+    would only make it fail and leave an INVALID index behind, so it runs without one.
+    """
+    probe = invalid_index_probe(stmt) if stmt.concurrent else None
+    message = settings + ("SET lock_timeout = 0;\n" if stmt.concurrent else "")
+    if probe:
+        message = probe + ";\n" + message  # the probe's rows are the first result
+    if not message:
+        return []
+    cursor = conn.execute(message.encode("utf-8"), prepare=False)
+    return [str(row[0]) for row in cursor.fetchall()] if probe else []
+
+
 def _run_one(
     conn: psycopg.Connection[Any],
     parsed: ParsedScript,
@@ -221,6 +247,8 @@ def _run_one(
     policy: RetryPolicy,
     outcome: RunOutcome,
     index: int,
+    settings: str,
+    following: Statement | None,
 ) -> None:
     import psycopg
 
@@ -228,15 +256,14 @@ def _run_one(
     in_own_transaction = conn.info.transaction_status != 0
     attempt = 0
     while True:
-        if stmt.concurrent and stmt.kind == "IndexStmt":
-            outcome.cleaned.extend(drop_invalid_index(conn, stmt))
+        for qualified in _prepare(conn, stmt, settings if attempt == 0 else ""):
+            # Left by an interrupted CREATE INDEX CONCURRENTLY of the same name: dropped
+            # first, so the retry neither fails nor (with IF NOT EXISTS) silently keeps it.
+            conn.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {qualified}")
+            outcome.cleaned.append(qualified)
         try:
-            if stmt.concurrent:
-                # CONCURRENTLY waits for old snapshots, which blocks no application query:
-                # a lock_timeout would only make it fail and leave an INVALID index behind.
-                conn.execute("SET lock_timeout = 0")
             conn.execute(text.encode("utf-8"), prepare=False)
-            if stmt.concurrent:
+            if stmt.concurrent and following is not None and not following.concurrent:
                 conn.execute(f"SET lock_timeout = '{_ms(policy.lock_timeout)}'")
             return
         except psycopg.Error as exc:
@@ -259,26 +286,23 @@ def _run_one(
             ) from exc
 
 
-def drop_invalid_index(conn: psycopg.Connection[Any], stmt: Statement) -> list[str]:
-    """An INVALID index left by an interrupted CREATE INDEX CONCURRENTLY of the same name is
-    dropped first, so the retry neither fails nor (with IF NOT EXISTS) silently keeps it."""
-    name = stmt.node.get("idxname")
+def invalid_index_probe(stmt: Statement) -> str | None:
+    """SELECT of the INVALID indexes named like the one `stmt` creates concurrently."""
+    name = stmt.node.get("idxname") if stmt.kind == "IndexStmt" else None
     if not name:
-        return []
+        return None
     schema = (stmt.node.get("relation") or {}).get("schemaname")
-    rows = conn.execute(
-        """SELECT format('%%I.%%I', n.nspname, c.relname)
-           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-           JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE NOT i.indisvalid AND c.relname = %s
-             AND (n.nspname = %s OR (%s::text IS NULL AND n.nspname = ANY (current_schemas(false))))""",
-        (name, schema, schema),
-    ).fetchall()
-    dropped = []
-    for (qualified,) in rows:
-        conn.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {qualified}")
-        dropped.append(qualified)
-    return dropped
+    where_schema = (
+        f"n.nspname = {quote_literal(schema)}"
+        if schema
+        else "n.nspname = ANY (current_schemas(false))"
+    )
+    return (
+        "SELECT format('%I.%I', n.nspname, c.relname)"
+        " FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid"
+        " JOIN pg_namespace n ON n.oid = c.relnamespace"
+        f" WHERE NOT i.indisvalid AND c.relname = {quote_literal(name)} AND {where_schema}"
+    )
 
 
 def statement_checksums(parsed: ParsedScript) -> list[str]:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from slipway.migrations.model import version_key
+from slipway.sqltext import quote_literal, quote_qualified
 
 if TYPE_CHECKING:
     import psycopg
@@ -86,7 +87,8 @@ class History:
         parts = table.split(".", 1)
         self.table = sql.Identifier(*parts)
         self.log = sql.Identifier(*parts[:-1], parts[-1] + "_log")
-        self.log_seq_hint = parts[-1] + "_log"
+        self.table_text = quote_qualified(table)
+        self.log_text = quote_qualified(table + "_log")
 
     def create_sql(self) -> sql.Composed:
         from psycopg import sql
@@ -154,74 +156,50 @@ CREATE TABLE IF NOT EXISTS {log} (
             query = query + sql.SQL(" LIMIT {}").format(sql.Literal(limit))
         return [LogRow(*row) for row in conn.execute(query).fetchall()]
 
-    def last_partial(self, conn: psycopg.Connection[Any], version: str) -> LogRow | None:
-        """The latest run of `version` if it stopped midway (a non-transactional migration)."""
+    def last_partials(self, conn: psycopg.Connection[Any]) -> dict[str, LogRow]:
+        """Versions whose latest `up` run stopped midway (a non-transactional migration)."""
         from psycopg import sql
 
-        row = conn.execute(
+        rows = conn.execute(
             sql.SQL(
-                _LOG_SELECT + " WHERE version = %s AND action = 'up' ORDER BY id DESC LIMIT 1"
-            ).format(self.log),
-            (version,),
-        ).fetchone()
-        if row is None:
-            return None
-        log = LogRow(*row)
-        return log if log.outcome == "partial" else None
+                "SELECT * FROM (SELECT DISTINCT ON (version) "
+                + _LOG_SELECT.removeprefix("SELECT ")
+                + " WHERE action = 'up' ORDER BY version, id DESC) latest"
+                " WHERE outcome = 'partial'"
+            ).format(self.log)
+        ).fetchall()
+        return {log.version: log for log in (LogRow(*row) for row in rows)}
 
     # -- statements composed into the migration's own transaction -------------------------
+    # Plain text (slipway.sqltext), not psycopg.sql: these run once per migration and
+    # composing them with psycopg.sql cost more CPU than sending a small migration.
 
-    def _success_log_sql(
-        self, version: str, name: str, action: str, checksum: str | None
-    ) -> sql.Composed:
+    def _success_log_sql(self, version: str, name: str, action: str, checksum: str | None) -> str:
         """The run-log row of a migration that succeeded; duration measured server-side from
         the start of the message it is part of."""
-        from psycopg import sql
-
-        return sql.SQL(
-            "INSERT INTO {log} (version, name, action, outcome, started_at, finished_at,"
-            " duration_ms, applied_by, checksum)"
-            " VALUES ({v}, {n}, {action}, 'success', statement_timestamp(), clock_timestamp(),"
-            " {elapsed}, {who}, {c})"
-        ).format(
-            log=self.log,
-            v=sql.Literal(version),
-            n=sql.Literal(name),
-            action=sql.Literal(action),
-            elapsed=sql.SQL(_ELAPSED_MS),
-            who=sql.Literal(who()),
-            c=sql.Literal(checksum),
+        return (
+            f"INSERT INTO {self.log_text} (version, name, action, outcome, started_at,"
+            " finished_at, duration_ms, applied_by, checksum)"
+            f" VALUES ({quote_literal(version)}, {quote_literal(name)}, {quote_literal(action)},"
+            f" 'success', statement_timestamp(), clock_timestamp(), {_ELAPSED_MS},"
+            f" {quote_literal(who())}, {quote_literal(checksum)})"
         )
 
     def record_applied_sql(
         self, version: str, name: str, description: str, checksum: str, kind: str = "migration"
-    ) -> sql.Composed:
+    ) -> str:
         """INSERT of the history row plus its log row."""
-        from psycopg import sql
-
-        lit = sql.Literal
-        row = sql.SQL(
-            "INSERT INTO {table} (version, name, description, checksum, applied_by, duration_ms,"
-            " kind) VALUES ({v}, {n}, {d}, {c}, {who}, {elapsed}, {k});\n"
-        ).format(
-            table=self.table,
-            v=lit(version),
-            n=lit(name),
-            d=lit(description),
-            c=lit(checksum),
-            who=lit(who()),
-            elapsed=sql.SQL(_ELAPSED_MS),
-            k=lit(kind),
+        row = (
+            f"INSERT INTO {self.table_text} (version, name, description, checksum, applied_by,"
+            f" duration_ms, kind) VALUES ({quote_literal(version)}, {quote_literal(name)},"
+            f" {quote_literal(description)}, {quote_literal(checksum)}, {quote_literal(who())},"
+            f" {_ELAPSED_MS}, {quote_literal(kind)});\n"
         )
         action = "baseline" if kind.startswith("baseline") else "up"
         return row + self._success_log_sql(version, name, action, checksum)
 
-    def record_reverted_sql(self, version: str, name: str, checksum: str | None) -> sql.Composed:
-        from psycopg import sql
-
-        delete = sql.SQL("DELETE FROM {} WHERE version = {};\n").format(
-            self.table, sql.Literal(version)
-        )
+    def record_reverted_sql(self, version: str, name: str, checksum: str | None) -> str:
+        delete = f"DELETE FROM {self.table_text} WHERE version = {quote_literal(version)};\n"
         return delete + self._success_log_sql(version, name, "down", checksum)
 
     def log_run(self, conn: psycopg.Connection[Any], **fields: Any) -> int:

@@ -21,7 +21,7 @@ from slipway.migrations.execute import (
     run_transaction,
     statement_checksums,
 )
-from slipway.migrations.history import History
+from slipway.migrations.history import History, LogRow
 from slipway.migrations.lock import MigrationLock
 from slipway.migrations.model import Migration, MigrationSet, Script, version_key
 from slipway.migrations.statements import ParsedScript, parse_script
@@ -97,6 +97,7 @@ class Engine:
         self.conn = conn
         self.settings = settings
         self.mset = mset
+        self._partials: dict[str, LogRow] | None = None  # loaded once per run
         self.events = events or Events()
         self.history = History(settings.table)
         self.lock_timeout = lock_timeout if lock_timeout is not None else settings.lock_timeout
@@ -182,6 +183,7 @@ class Engine:
         restart_partial: bool = False,
     ) -> RunReport:
         report = RunReport("up")
+        self._partials = None
         with self._locked():
             self.history.ensure(self.conn)
             plan = self.plan_up(to, allow_out_of_order)
@@ -245,7 +247,12 @@ class Engine:
             else:
                 epilogue = self.history.record_reverted_sql(mig.version, mig.name, mig.checksum)
             try:
-                outcome = run_transaction(self.conn, parsed, self._policy(step), epilogue)
+                # Only the run's last commit waits for the disk; it makes the earlier ones
+                # durable too (a failure midway writes its log row with a waiting commit).
+                defer = index < total and not self.settings.flush_each_migration
+                outcome = run_transaction(
+                    self.conn, parsed, self._policy(step), epilogue, defer_flush=defer
+                )
             except MigrationFailed as exc:
                 self._log_failure(step, str(exc), time.monotonic() - started)
                 raise
@@ -319,8 +326,6 @@ class Engine:
         return outcome
 
     def _finish_statements(self, step: Step, run_id: int | None) -> None:
-        from psycopg import sql
-
         mig = step.migration
         if step.action == "up":
             record = self.history.record_applied_sql(
@@ -328,18 +333,23 @@ class Engine:
             )
         else:
             record = self.history.record_reverted_sql(mig.version, mig.name, mig.checksum)
-        # The history row and the end of the partial log row commit together.
-        with self.conn.transaction():
-            self.conn.execute(record)
-            if run_id is not None:
-                self.conn.execute(
-                    sql.SQL("DELETE FROM {} WHERE id = %s").format(self.history.log), (run_id,)
-                )
+        if run_id is not None:
+            record += f";\nDELETE FROM {self.history.log_text} WHERE id = {int(run_id)}"
+        import psycopg
+
+        # The history row and the end of the partial log row commit together, in one message.
+        try:
+            self.conn.execute(f"BEGIN;\n{record};\nCOMMIT".encode(), prepare=False)
+        except psycopg.Error:
+            self.conn.execute("ROLLBACK")
+            raise
 
     def _resume_point(self, step: Step, sums: list[str]) -> int:
         if step.action != "up":
             return 0
-        last = self.history.last_partial(self.conn, step.migration.version)
+        if self._partials is None:  # one query per run, not one per migration
+            self._partials = self.history.last_partials(self.conn)
+        last = self._partials.get(step.migration.version)
         if last is None or not last.statements_done:
             return 0
         done = last.statements_done

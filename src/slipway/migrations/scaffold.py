@@ -23,6 +23,7 @@ table = "slipway_migrations"     # slipway's history table (its run log is <tabl
 lock_timeout = "5s"              # the longest any DDL statement waits for a lock ...
 lock_retries = 5                 # ... before it is retried with backoff this many times
 lock_wait = "60s"                # how long a second run waits for the first to finish
+flush_each_migration = false     # true: every commit waits for the disk, not only the run's last
 
 [tenancy]
 column = "dealership_id"         # the tenant key column of multi-tenant tables

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import slipway
-from pg_fixtures import drop_database, url_for
+from pg_fixtures import drop_database
 
 
 def run_demo(
@@ -21,6 +21,7 @@ def run_demo(
     env.update(env_extra or {})
     return subprocess.run(
         [sys.executable, "-m", "slipway", "demo", *args],
+        check=False,
         cwd=cwd,
         env=env,
         capture_output=True,
@@ -78,4 +79,6 @@ def test_demo_on_the_embedded_server(tmp_path: Path) -> None:
         assert "embedded PostgreSQL" in result.stdout
         assert "✓ inventory feed" in result.stdout
     finally:
-        subprocess.run([sys.executable, "-m", "slipway", "db", "stop"], cwd=tmp_path, timeout=60)
+        subprocess.run(
+            [sys.executable, "-m", "slipway", "db", "stop"], check=False, cwd=tmp_path, timeout=60
+        )

@@ -198,3 +198,38 @@ def test_baseline_at_a_version_without_a_file_and_accept_without_an_edit(cli: Cl
     assert refused.code == 1 and "not modified" in refused.err
     marker = query(db_conn, "SELECT action FROM slipway_migrations_log WHERE version = '0004'")
     assert marker == [("baseline",)]
+
+
+PROBE = "INSERT INTO probe VALUES ({n}, current_setting('synchronous_commit'));"
+
+
+def _write_probes(cli: Cli) -> None:
+    """Each migration records the synchronous_commit its own transaction runs with."""
+    cli.write("0001_probe.sql", "CREATE TABLE probe (n int, sc text);\n" + PROBE.format(n=1))
+    cli.write("0002_probe.sql", PROBE.format(n=2))
+    cli.write("0003_probe.sql", PROBE.format(n=3))
+
+
+def test_only_the_last_commit_of_a_run_waits_for_the_disk(cli: Cli, db_conn) -> None:
+    _write_probes(cli)
+    assert cli("up").code == 0
+    # The last commit flushes the WAL of the earlier ones; a crash before it loses whole
+    # migrations with their history rows, never one without the other.
+    assert query(db_conn, "SELECT n, sc FROM probe ORDER BY n") == [
+        (1, "off"), (2, "off"), (3, "on")]
+    assert query(db_conn, "SHOW synchronous_commit") == [("on",)]  # nothing leaked
+
+
+def test_flush_each_migration_makes_every_commit_wait(cli: Cli, db_conn) -> None:
+    (cli.project / "slipway.toml").write_text("[migrations]\nflush_each_migration = true\n")
+    _write_probes(cli)
+    assert cli("up").code == 0
+    assert query(db_conn, "SELECT sc FROM probe ORDER BY n") == [("on",), ("on",), ("on",)]
+
+
+def test_flush_each_migration_must_be_a_boolean(cli: Cli) -> None:
+    (cli.project / "slipway.toml").write_text('[migrations]\nflush_each_migration = "yes"\n')
+    cli.write("0001_a.sql", "CREATE TABLE a (id int);")
+    result = cli("up")
+    assert result.code == 2
+    assert "flush_each_migration" in result.err and "true or false" in result.err
