@@ -195,17 +195,22 @@ def run_statements(
     policy: RetryPolicy,
     start_at: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
+    defer_flush: bool = False,
 ) -> RunOutcome:
     """Run each statement on its own, outside a transaction (unless the file opens one).
 
     `on_progress(done, total)` is called after each statement that ends outside a transaction,
     so a caller can record how far it got. A failure raises MigrationFailed naming how many
-    statements ran.
+    statements ran. `defer_flush` as in run_transaction: the statements' own commits (and the
+    progress rows written between them, which follow them in the WAL) do not wait for the
+    disk; the session is reset before the caller's final, waiting commit.
     """
     statements = parsed.statement_texts()
     outcome = RunOutcome(mode="statements", statements_total=len(statements), resumed_from=start_at)
     # Session settings ride along with the first statement's preparation (one round trip less).
     settings = _session_settings(conn, policy.lock_timeout, local=False)
+    if defer_flush:
+        settings += "SET synchronous_commit = off;\n"
     try:
         for index in range(start_at, len(statements)):
             stmt, text = statements[index]

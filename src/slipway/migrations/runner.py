@@ -237,6 +237,10 @@ class Engine:
         started = time.monotonic()
         parsed = parse_script(step.script)
         mig = step.migration
+        # Only the run's last commit waits for the disk; it makes the earlier ones durable too
+        # (a failure midway writes its log row with a waiting commit). A non-transactional
+        # migration's own commits never wait: its history row follows them, waiting.
+        defer = index < total and not self.settings.flush_each_migration
         if parsed.mode == "statements":
             outcome = self._run_statements(step, parsed, restart)
         else:
@@ -247,9 +251,6 @@ class Engine:
             else:
                 epilogue = self.history.record_reverted_sql(mig.version, mig.name, mig.checksum)
             try:
-                # Only the run's last commit waits for the disk; it makes the earlier ones
-                # durable too (a failure midway writes its log row with a waiting commit).
-                defer = index < total and not self.settings.flush_each_migration
                 outcome = run_transaction(
                     self.conn, parsed, self._policy(step), epilogue, defer_flush=defer
                 )
@@ -318,7 +319,14 @@ class Engine:
                 record_progress(done)
 
         try:
-            outcome = run_statements(self.conn, parsed, self._policy(step), start_at, progress)
+            outcome = run_statements(
+                self.conn,
+                parsed,
+                self._policy(step),
+                start_at,
+                progress,
+                defer_flush=not self.settings.flush_each_migration,
+            )
         except MigrationFailed as exc:
             record_progress(done_so_far, str(exc))
             raise

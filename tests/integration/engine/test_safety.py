@@ -206,7 +206,8 @@ PROBE = "INSERT INTO probe VALUES ({n}, current_setting('synchronous_commit'));"
 def _write_probes(cli: Cli) -> None:
     """Each migration records the synchronous_commit its own transaction runs with."""
     cli.write("0001_probe.sql", "CREATE TABLE probe (n int, sc text);\n" + PROBE.format(n=1))
-    cli.write("0002_probe.sql", PROBE.format(n=2))
+    # Non-transactional: run statement by statement, its commits deferred the same way.
+    cli.write("0002_probe.sql", "CREATE INDEX CONCURRENTLY probe_n ON probe (n);\n" + PROBE.format(n=2))
     cli.write("0003_probe.sql", PROBE.format(n=3))
 
 
