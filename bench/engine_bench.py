@@ -31,9 +31,13 @@ import bench_db
 
 ROOT = BENCH.parent
 VENV_BIN = ROOT / ".venv" / "bin"
-TOOLS = ("dbmate", "yoyo", "floor", "slipway")
+TOOLS = ("dbmate", "yoyo", "floor", "slipway", "slipway-flush-each")
 LABELS = {"dbmate": "dbmate", "yoyo": "yoyo", "floor": "psycopg loop (floor)",
-          "slipway": "slipway"}
+          "slipway": "slipway",
+          "slipway-flush-each": "slipway, `flush_each_migration = true`"}
+# slipway's default sends every commit of a run but the last with synchronous_commit off (the
+# last commit flushes them all); this project folder turns that off, to show what it is worth.
+FLUSH_EACH_TOML = "[migrations]\nflush_each_migration = true\n"
 NON_TRANSACTIONAL = re.compile(r"\bCONCURRENTLY\b", re.IGNORECASE)
 BARS = {"up_ratio": 1.1, "status": 0.5, "help": 0.3}
 
@@ -65,7 +69,7 @@ def tool_command(tool: str, url: str, dirs: dict[str, Path]) -> list[str]:
                 "--database", f"postgresql+psycopg://{netloc_db}", str(dirs["yoyo"])]
     if tool == "floor":
         return [sys.executable, str(Path(__file__).resolve()), "floor", url, str(dirs["slipway"])]
-    if tool == "slipway":
+    if tool in ("slipway", "slipway-flush-each"):
         return [exe("slipway"), "up", "--database-url", url, "--migrations", str(dirs["slipway"])]
     raise ValueError(f"unknown tool {tool}")
 
@@ -132,7 +136,7 @@ def bench_up(tools: list[str], dirs: dict[str, Path], rounds: int, work: Path,
                 continue
             name = f"slipway_engine_bench_{tool}_{r}"
             url = bench_db.recreate_database(name)
-            ran = timed(tool_command(tool, url, dirs), work)
+            ran = timed(tool_command(tool, url, dirs), dirs.get(f"{tool}-cwd", work))
             if ran.proc.returncode != 0:
                 results[tool].error = failure(ran.proc)
             elif (got := bench_db.fingerprint(url)) != expected:
@@ -214,9 +218,10 @@ def versions() -> dict[str, str]:
                             check=False)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
                             capture_output=True, text=True, check=False).stdout.strip()
+    slipway = f"{pkg('slipway')} (git {commit or '?'})"
     return {"dbmate": dbmate.stdout.split()[-1] if dbmate.returncode == 0 else "?",
             "yoyo": pkg("yoyo-migrations"), "floor": f"psycopg {pkg('psycopg')}",
-            "slipway": f"{pkg('slipway')} (git {commit or '?'})"}
+            "slipway": slipway, "slipway-flush-each": slipway}
 
 
 def fmt(value: float | None, unit: str = "s") -> str:
@@ -264,6 +269,7 @@ def render(meta: dict[str, str], up: dict[str, Timing], status: dict[str, Timing
               for name, value, unit, limit, bound in bars]
     lines.append("")
     lines += [f"- {k}: {v}" for k, v in _context(status, help_).items()]
+    lines += _per_round(up)
     lines += ["", "Reproduce: `.venv/bin/python bench/engine_bench.py` (see bench/README.md).", ""]
     return "\n".join(lines)
 
@@ -281,6 +287,22 @@ def _context(status: dict[str, Timing], help_: Timing | None) -> dict[str, str]:
         notes["`slipway --help` runs"] = help_.error or ", ".join(
             f"{s:.3f}" for s in help_.seconds) + " s"
     return notes
+
+
+def _per_round(up: dict[str, Timing]) -> list[str]:
+    """Raw `up` times per round, and slipway/dbmate within each round (runs seconds apart,
+    so a drifting machine load cancels out)."""
+    lines = [f"- `up` per round, {LABELS[t]}: " + ", ".join(f"{s:.2f}" for s in v.seconds) + " s"
+             for t, v in up.items() if v.seconds]
+    base = up.get("dbmate")
+    for tool in ("slipway", "slipway-flush-each"):
+        mine = up.get(tool)
+        if base and mine and len(base.seconds) == len(mine.seconds) and mine.seconds:
+            ratios = [m / b for m, b in zip(mine.seconds, base.seconds, strict=True)]
+            lines.append(f"- {LABELS[tool]} / dbmate per round: "
+                         + ", ".join(f"{r:.2f}" for r in ratios)
+                         + f" (median {statistics.median(ratios):.2f}x)")
+    return lines
 
 
 def write_section(path: Path, section: str) -> None:
@@ -337,6 +359,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="slipway-bench-") as tmp:
         work = Path(tmp)
         dirs = {f: corpus.write(steps, work / f, f) for f in corpus.FORMATS}
+        dirs["slipway-flush-each-cwd"] = work / "flush-each"
+        dirs["slipway-flush-each-cwd"].mkdir()
+        (dirs["slipway-flush-each-cwd"] / "slipway.toml").write_text(FLUSH_EACH_TOML)
         expected = reference_fingerprint(dirs, work)
         up = bench_up(args.tools, dirs, args.rounds, work, expected)
         status: dict[str, Timing] = {}
