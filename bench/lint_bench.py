@@ -10,6 +10,9 @@ down file: 570 files by default) and times, in every round and in a rotated orde
 - slipway-cold: `slipway lint --no-cache DIR` (the real entry point, typer shell included)
 - slipway-cached: `slipway lint DIR` (the same, its result cache warm: files unchanged)
 - core-cold / core-cached: `python -m slipway.lint [--no-cache] DIR` (no typer shell)
+- python-start: `python -c pass` (the same interpreter starting and stopping, nothing else)
+- parse-floor: `python bench/lint_parse_floor.py DIR` (start Python, read and parse every file
+  with libpg_query; no rules): what any Python linter on PostgreSQL's own parser pays at least
 
 Output goes to /dev/null for all three; bytecode caching is allowed (as on a user's machine)
 and slipway is byte-compiled first. One warm-up run each is not counted. Wall time is the
@@ -55,6 +58,8 @@ def commands(folder: Path) -> dict[str, list[str]]:
         "slipway-cached": [slipway, "lint", str(folder)],
         "core-cold": [*core, "--no-cache"],
         "core-cached": core,
+        "python-start": [sys.executable, "-c", "pass"],
+        "parse-floor": [sys.executable, str(BENCH / "lint_parse_floor.py"), str(folder)],
     }
     if squawk:
         out["squawk"] = [squawk, "--reporter", "gcc", *files]
@@ -152,6 +157,15 @@ def render(runs: Runs, files: int, counts: dict[str, int], meta: str) -> str:
             f"- The CLI shell (typer, building only the lint command) costs {shell:.3f} s CPU "
             "per run: slipway-cold minus core-cold. The rest is Python start-up, imports, "
             "reading and parsing 570 files and running the rules."
+        )
+        squawk = _median(runs["squawk"], 0)
+        start, floor = _median(runs["python-start"], 0), _median(runs["parse-floor"], 0)
+        lines.append(
+            f"- Floors: Python start-up alone is {start / squawk:.2f}x squawk's whole run; "
+            f"start-up plus parsing the files with libpg_query (no rules) is "
+            f"{floor / squawk:.2f}x ({'above' if floor / squawk > BAR else 'within'} the "
+            f"{BAR}x bar). slipway-cold spends {_median(runs['slipway-cold'], 0) - floor:.3f} s "
+            "beyond that floor on imports, the CLI, the catalog replay and 41 rules."
         )
     else:
         lines.append("- squawk is not installed (`pip install squawk-cli`): no ratio")
