@@ -123,6 +123,30 @@ def load_settings(
     )
 
 
+POOL_DEFAULTS: dict[str, float] = {
+    "min_size": 1, "max_size": 2, "timeout": 5.0, "max_idle": 600.0, "max_lifetime": 1800.0,
+}  # fmt: skip
+
+
+def pool_settings(settings: Settings) -> dict[str, float]:
+    """The connection pool `slipway serve` opens: [pool] of the config over POOL_DEFAULTS
+    (the health report's pool check reads the same values)."""
+    merged = dict(POOL_DEFAULTS)
+    for key, value in settings.section("pool").items():
+        if key not in merged:
+            raise ConfigError(
+                f"[pool] {key} in {settings.config_file} is not a pool setting "
+                f"(known: {', '.join(POOL_DEFAULTS)})"
+            )
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"[pool] {key} in {settings.config_file} must be a number >= 0")
+        merged[key] = value
+    if merged["max_size"] < max(merged["min_size"], 1):
+        raise ConfigError(f"[pool] max_size in {settings.config_file} must be at least "
+                          "min_size and at least 1")
+    return merged
+
+
 def _flag(section: dict[str, Any], key: str, config_file: Path | None) -> bool:
     value = section.get(key, False)
     if not isinstance(value, bool):

@@ -22,7 +22,6 @@ def build_app(
     token: str | None = None,
     ttl: float = 5.0,
     health_ttl: float = 60.0,
-    pool_max: int = 2,
 ) -> Starlette:
     """The ASGI app for `settings`' database (pool opened on startup, closed on shutdown)."""
     from slipway.db import server_url
@@ -30,7 +29,7 @@ def build_app(
     from slipway.serve.source import DataSource
 
     source = DataSource(
-        settings, server_url(settings), ttl=ttl, health_ttl=health_ttl, pool_max=pool_max
+        settings, server_url(settings), ttl=ttl, health_ttl=health_ttl
     )
     return create_app(settings, source, token=token)
 

@@ -54,11 +54,11 @@ class DataSource:
         *,
         ttl: float = 5.0,
         health_ttl: float = 60.0,
-        pool_max: int = 2,
-        pool_timeout: float = 3.0,
         runs_table: str | None = None,
     ) -> None:
         from psycopg_pool import ConnectionPool
+
+        from slipway.config import pool_settings
 
         self.settings = settings
         self.label = db_label(url)
@@ -67,12 +67,15 @@ class DataSource:
         )
         self.queries = 0
         self._count_lock = threading.Lock()
+        pool = pool_settings(settings)  # [pool] of slipway.toml, as the health report shows it
         self.pool = ConnectionPool(
             url,
-            min_size=1,
-            max_size=pool_max,
+            min_size=int(pool["min_size"]),
+            max_size=int(pool["max_size"]),
+            max_idle=pool["max_idle"],
+            max_lifetime=pool["max_lifetime"],
             open=False,
-            timeout=5.0,
+            timeout=pool["timeout"],
             name=APPLICATION_NAME,
             kwargs={"autocommit": True, "application_name": APPLICATION_NAME, "connect_timeout": 5},
             configure=self._configure,

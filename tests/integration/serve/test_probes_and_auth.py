@@ -113,3 +113,32 @@ def test_guide_and_docs_pages_when_the_guide_offers_them(
         without = fetch(base + "/")
         missing = fetch(base + "/guide")
     assert 'href="/guide"' not in without.text and missing.status == 404
+
+
+def test_pool_section_sizes_the_dashboard_pool(project: Path, db_url: str) -> None:
+    from slipway.config import load_settings
+
+    (project / "slipway.toml").write_text("[pool]\nmax_size = 3\ntimeout = 2.5\n")
+    settings = load_settings(database_url=db_url, project_dir=project)
+    with running(build_app(settings, ttl=0.05)) as base:
+        metrics = fetch(base + "/metrics").text
+    assert "slipway_pool_pool_max 3.0" in metrics
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ("[pool]\nmax_sise = 3\n", "max_sise"),
+        ("[pool]\nmax_size = 0\n", "max_size"),
+        ('[pool]\ntimeout = "5s"\n', "must be a number"),
+    ],
+)
+def test_bad_pool_section_is_a_config_error(
+    project: Path, db_url: str, toml: str, message: str
+) -> None:
+    from slipway.config import load_settings
+
+    (project / "slipway.toml").write_text(toml)
+    settings = load_settings(database_url=db_url, project_dir=project)
+    with pytest.raises(ConfigError, match=message):
+        build_app(settings)

@@ -7,15 +7,12 @@ from typing import Any
 from slipway.health.checks import Outcome, check, info, warn
 from slipway.health.facts import Facts
 
-POOL_DEFAULTS: dict[str, Any] = {"min_size": 1, "max_size": 10, "timeout": 30.0,
-                                 "max_idle": 600.0, "max_lifetime": 1800.0}
-
 
 def pool_settings(facts: Facts) -> dict[str, Any]:
-    """The pool slipway uses: [pool] of slipway.toml over the defaults."""
-    merged = dict(POOL_DEFAULTS)
-    merged.update({k: v for k, v in facts.settings.section("pool").items() if k in merged})
-    return merged
+    """The pool slipway uses: [pool] of slipway.toml over the defaults (as `slipway serve`)."""
+    from slipway.config import pool_settings as configured
+
+    return dict(configured(facts.settings))
 
 
 @check("HC033", "pool-settings", "connection", facts=("database",))
