@@ -132,8 +132,9 @@ def _run(
     converter = RowConverter(plan, types, mapping.extra_column, year, keep_seen=result.full)
     blocks = BlockConverter(converter, plan, types, year)
     staged = [c.name for c in converter.staged]
+    sqltypes = {n: types[n].name for n in staged}
     conn.execute(q.drop_stage())  # a view left by an earlier import on this connection
-    for statement in q.create_stage(plan.width, converter.staged, {n: types[n].name for n in staged}):
+    for statement in q.create_stage(plan.width, converter.staged, sqltypes):
         conn.execute(statement)
     clock = time.perf_counter()
     with conn.cursor().copy(q.copy_stage(plan.width)) as copy:
@@ -147,7 +148,7 @@ def _run(
                            "every row of the tenant; refusing (nothing changed)")
     clock = time.perf_counter()
     conn.execute(q.analyze_stage([p for b in plan.identity for p in b.sources]))
-    _merge(conn, mapping, plan, staged, params, result)
+    _merge(conn, mapping, plan, staged, q.text_compared(converter.staged, sqltypes), params, result)
     result.phases["merge"] = time.perf_counter() - clock
     if mapping.log:
         _log(conn, mapping, result)
@@ -234,13 +235,13 @@ def _row_by_row(converter: RowConverter, rows: Iterator[tuple[int, list[str]]]) 
 
 
 def _merge(
-    conn: Conn, mapping: FeedMapping, plan: HeaderPlan, staged: list[str],
+    conn: Conn, mapping: FeedMapping, plan: HeaderPlan, staged: list[str], texts: list[str],
     params: dict[str, Any], result: ImportResult,
 ) -> None:  # fmt: skip
     cur = conn.cursor()
     keys = [mapping.identity.index(b.spec.name) for b in plan.identity]
     for key in keys:
-        result.updated += cur.execute(q.update_changed(mapping, staged, key), params).rowcount
+        result.updated += cur.execute(q.update_changed(mapping, staged, key, texts), params).rowcount
     for key in keys:
         result.added += cur.execute(q.insert_new(mapping, staged, key), params).rowcount
     good = result.rows - result.error_rows

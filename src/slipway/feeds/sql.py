@@ -3,11 +3,18 @@
 Set-based on purpose: one UPDATE per identity key touching only rows whose values differ
 (`IS DISTINCT FROM`, so an unchanged feed rewrites nothing), one INSERT per key for new rows
 (anti-join), one UPDATE for rows a full feed no longer lists.
+
+Re-importing an unchanged feed is mostly that UPDATE finding nothing to do, so its comparison
+is the hot spot: a jsonb column is first compared as text, the table's value as jsonb prints
+it against the staged value's rendering in that same form, built from the raw text with a few
+string operations (see `rendered`). Parsing JSON and comparing jsonb happen only when the text
+differs, so the outcome is exactly that of comparing the jsonb values.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Iterable
 
 from psycopg import sql
 
@@ -39,7 +46,8 @@ def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) 
     """A temporary, unindexed staging table dropped at commit, holding the file's fields as
     they are (`_c0` ...), and a view over it that types them as the target's columns (casts,
     JSON arrays, the extra object): the merge reads the view, so the conversions run once,
-    inside the merge, and the staged data is stored only once."""
+    inside the merge, and the staged data is stored only once. A jsonb column also has its
+    text rendering in the view (`_text_<name>`, see `rendered`), for update_changed."""
     raw: list[sql.Composable] = [sql.SQL("_key smallint"), sql.SQL("_ok boolean")]
     raw += [sql.SQL("{} text").format(_raw(i)) for i in range(width)]
     typed: list[sql.Composable] = [sql.SQL("_key"), sql.SQL("_ok")]
@@ -47,6 +55,10 @@ def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) 
         sql.SQL("{} AS {}").format(_staged_expr(col, types[col.name]), _id(col.name))
         for col in staged
     ]
+    for col in staged:
+        text = rendered(col, types[col.name])
+        if text is not None:
+            typed.append(sql.SQL("{} AS {}").format(text, _text(col.name)))
     return [
         sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(_id(RAW), sql.SQL(", ").join(raw)),
         sql.SQL("CREATE TEMP VIEW {} AS SELECT {} FROM {}").format(
@@ -55,41 +67,98 @@ def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) 
     ]
 
 
+def text_compared(staged: list[StagedColumn], types: dict[str, str]) -> list[str]:
+    """The staged columns that the view also offers as text (`_text_<name>`)."""
+    return [col.name for col in staged if _renders(col, types[col.name])]
+
+
 def _raw(pos: int) -> sql.Identifier:
     return sql.Identifier(f"_c{pos}")
 
 
+def _text(name: str) -> sql.Identifier:
+    return sql.Identifier(f"_text_{name}")
+
+
+def _source(col: StagedColumn) -> sql.Composable:
+    if len(col.sources) > 1:
+        return sql.SQL("COALESCE({})").format(sql.SQL(", ").join(_raw(p) for p in col.sources))
+    return _raw(col.sources[0])
+
+
 def _staged_expr(col: StagedColumn, sqltype: str) -> sql.Composable:
+    if _renders(col, sqltype):  # the rendering parsed: one expression for both
+        return sql.SQL("({})::jsonb").format(rendered(col, sqltype))
     if col.kind == "extra":
         return _extra_expr(col, sqltype)
-    raw: sql.Composable = _raw(col.sources[0])
-    if len(col.sources) > 1:
-        raw = sql.SQL("COALESCE({})").format(sql.SQL(", ").join(_raw(p) for p in col.sources))
     if col.kind == "list":
-        return list_expr(raw, col.separator, sqltype)
-    return sql.SQL("({})::{}").format(raw, sql.SQL(sqltype))
+        return list_expr(_source(col), col.separator, sqltype)
+    return sql.SQL("({})::{}").format(_source(col), sql.SQL(sqltype))
+
+
+def _renders(col: StagedColumn, sqltype: str) -> bool:
+    return sqltype == "jsonb" and col.kind in ("list", "extra")
+
+
+def rendered(col: StagedColumn, sqltype: str) -> sql.Composable | None:
+    """The staged value of a jsonb list or extra column as jsonb prints it (`["a", "b"]`,
+    `{"k": "v"}`: `, ` between items, `: ` after keys, keys shortest first then bytewise),
+    made from the raw text without parsing; None for any other column. The staged value is
+    this text parsed, and jsonb prints a value the way it reads it back, so a stored value
+    whose text equals the rendering equals the staged value. Conversely Python escaped list
+    items and extra values as jsonb does (json.dumps), so an equal value renders equally in
+    practice; one that does not is merely compared the slow way, never missed."""
+    if not _renders(col, sqltype):
+        return None
+    if col.kind == "list":
+        return list_text(_source(col), col.separator)
+    return _extra_text(col)
+
+
+def list_text(raw: sql.Composable, sep: str) -> sql.Composable:
+    """'a, b,c' -> '["a", "b", "c"]' (Python made items trimmed-or-single-spaced and JSON-safe);
+    NULL (an empty field) -> '[]'."""
+    return sql.SQL("""COALESCE('["' || replace({}, {}, '", "') || '"]', '[]')""").format(
+        _tight(raw, sep), sql.Literal(sep)
+    )
 
 
 def list_expr(raw: sql.Composable, sep: str, sqltype: str) -> sql.Composable:
     """'a, b,c' -> ["a","b","c"] (Python made items trimmed-or-single-spaced and JSON-safe)."""
-    tight = sql.SQL("replace(replace({}, {}, {}), {}, {})").format(
+    return sql.SQL("""COALESCE(('["' || replace({}, {}, '","') || '"]')::jsonb, '[]')::{}""").format(
+        _tight(raw, sep), sql.Literal(sep), sql.SQL(sqltype)
+    )
+
+
+def _tight(raw: sql.Composable, sep: str) -> sql.Composable:
+    """The list without spaces around its separators."""
+    return sql.SQL("replace(replace({}, {}, {}), {}, {})").format(
         raw, sql.Literal(sep + " "), sql.Literal(sep), sql.Literal(" " + sep), sql.Literal(sep)
     )
-    return sql.SQL("""COALESCE(('["' || replace({}, {}, '","') || '"]')::jsonb, '[]')::{}""").format(
-        tight, sql.Literal(sep), sql.SQL(sqltype)
-    )
+
+
+def _extra_text(col: StagedColumn) -> sql.Composable:
+    """Unknown columns as jsonb prints the object: empty values left out, keys in jsonb's
+    order (shorter first, then bytewise; a stable sort keeps duplicates' file order, so the
+    last one still wins when parsed)."""
+    pairs = sorted(zip(col.sources, col.headers), key=lambda p: (len(p[1].encode()), p[1].encode()))
+    return sql.SQL("('{{' || substr({}, 3) || '}}')").format(_members(pairs, ", ", ": "))
 
 
 def _extra_expr(col: StagedColumn, sqltype: str) -> sql.Composable:
     """Unknown columns as one JSON object, empty values left out."""
-    pieces = [
+    members = _members(zip(col.sources, col.headers), ",", ":")
+    return sql.SQL("('{{' || substr({}, 2) || '}}')::{}").format(members, sql.SQL(sqltype))
+
+
+def _members(pairs: Iterable[tuple[int, str]], comma: str, colon: str) -> sql.Composable:
+    """`<comma>"key"<colon>"value"` for each (raw position, key) with a value, concatenated."""
+    return sql.SQL(" || ").join(
         sql.SQL("CASE WHEN {} IS NULL THEN '' ELSE {} || {} || '\"' END").format(
-            _raw(pos), sql.Literal("," + json.dumps(header, ensure_ascii=False) + ':"'), _raw(pos)
+            _raw(pos), sql.Literal(comma + json.dumps(header, ensure_ascii=False) + colon + '"'),
+            _raw(pos),
         )
-        for pos, header in zip(col.sources, col.headers)
-    ]
-    return sql.SQL("('{{' || substr({}, 2) || '}}')::{}").format(
-        sql.SQL(" || ").join(pieces), sql.SQL(sqltype)
+        for pos, header in pairs
     )
 
 
@@ -118,11 +187,24 @@ def _key_match(mapping: FeedMapping, key: int, target: str, stage: str) -> sql.C
     return sql.SQL(" AND ").join(parts)
 
 
-def update_changed(mapping: FeedMapping, columns: list[str], key: int) -> sql.Composed:
-    """Rewrite only rows whose staged values differ (or that come back after deactivation)."""
+def update_changed(
+    mapping: FeedMapping, columns: list[str], key: int, texts: Collection[str] = ()
+) -> sql.Composed:
+    """Rewrite only rows whose staged values differ (or that come back after deactivation).
+    Columns in `texts` are compared as text first (see `rendered`): equal text means equal
+    values, and only a differing text leads to the exact comparison."""
     t, s = sql.Identifier("t"), sql.Identifier("s")
     sets = [sql.SQL("{} = {}.{}").format(_id(c), s, _id(c)) for c in columns]
-    differs = [sql.SQL("{}.{} IS DISTINCT FROM {}.{}").format(t, _id(c), s, _id(c)) for c in columns]
+    differs = [
+        sql.SQL("{}.{} IS DISTINCT FROM {}.{}").format(t, _id(c), s, _id(c))
+        for c in columns if c not in texts
+    ]  # fmt: skip
+    differs += [
+        sql.SQL("({}.{}::text IS DISTINCT FROM {}.{} AND {}.{} IS DISTINCT FROM {}.{})").format(
+            t, _id(c), s, _text(c), t, _id(c), s, _id(c)
+        )
+        for c in columns if c in texts
+    ]  # fmt: skip
     lc = mapping.lifecycle
     if lc:
         active = sql.SQL("{}.{}").format(t, _id(lc.active_column))

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from slipway.feeds import importer
 from slipway.feeds.errors import FeedRejected
 from slipway.feeds.importer import import_feed
 
@@ -260,3 +261,87 @@ def test_json_report_is_serialisable(owner_conn: Any, tmp_path: Path) -> None:
     assert data["added"] == 1 and data["errors"] == 1
     assert data["error_report"] == [{"line": 3, "column": "Year", "value": "1850",
                                      "reason": "out of range 1980..2028"}]
+
+
+EXTRA_HEADER = HEADER + ["DaysOnLot", "Lot Location", "Ünï", "Zone"]
+
+
+def _reimport_rows() -> list[list[str]]:
+    """Rows whose lists and unknown columns cover what the text comparison has to get right:
+    quotes, backslashes, control characters, non-ASCII, odd spacing, empty values, and
+    unknown columns whose keys jsonb reorders (by length, then bytes)."""
+    return [
+        car(1) + ["12", "North lot", "x", "A"],
+        car(2, Features='"Premium" Audio, Tow\\Package', Images="") + ["3", "", "ü", ""],
+        car(3, Features="Navi\x01gation,  Heated  Seats ,, Sunroof,") + ["", "Say \"hi\"", "", "B"],
+        car(4, Features="Café, 日本語, a\u00a0b", Images="https://x/1.jpg,https://x/2.jpg") + ["", "", "", ""],
+        car(5, Features="", Images="https://x/é.jpg") + ["7", "back\\slash", "\x7f", "Z"],
+        car(6) + ["9", "South", "y", "C"],
+    ]
+
+
+def test_second_import_compares_lists_and_extras_as_text_and_rewrites_nothing(
+    owner_conn: Any, admin_conn: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The staged text rendering of every jsonb column equals the table's jsonb printed as
+    text, so unchanged rows are told apart without parsing JSON (and none is rewritten)."""
+    path = feed(tmp_path / "f.tsv", _reimport_rows(), EXTRA_HEADER)
+    first = run(owner_conn, path)
+    assert (first.added, first.error_rows) == (6, 0), first.errors
+    before = vehicles(admin_conn)
+    assert before[vin(3)]["features"] == ["Navi\x01gation", "Heated  Seats", "Sunroof"]
+    assert before[vin(5)]["extra_attributes"] == {"DaysOnLot": "7", "Lot Location": "back\\slash",
+                                                  "Ünï": "\x7f", "Zone": "Z"}
+    mismatches: list[tuple[Any, ...]] = []
+    merge = importer._merge
+
+    def spy(conn: Any, *args: Any) -> None:
+        mismatches.extend(conn.execute(
+            "SELECT t.vin, t.features::text, s._text_features, t.images::text, s._text_images,"
+            " t.extra_attributes::text, s._text_extra_attributes"
+            " FROM vehicles t JOIN slipway_feed_stage s ON t.vin = s.vin"
+            " WHERE t.features::text IS DISTINCT FROM s._text_features"
+            " OR t.images::text IS DISTINCT FROM s._text_images"
+            " OR t.extra_attributes::text IS DISTINCT FROM s._text_extra_attributes"
+        ).fetchall())
+        merge(conn, *args)
+
+    monkeypatch.setattr(importer, "_merge", spy)
+    again = run(owner_conn, path, full=True)
+    assert mismatches == []
+    assert again.stats() == {"added": 0, "updated": 0, "unchanged": 6, "deactivated": 0, "errors": 0}
+    after = vehicles(admin_conn)
+    for key, row in after.items():
+        assert (row["xmin"], row["updated_at"]) == (before[key]["xmin"], before[key]["updated_at"])
+
+
+def test_application_edits_between_imports_are_restored_by_the_next_import(
+    owner_conn: Any, admin_conn: Any, tmp_path: Path
+) -> None:
+    """A row the application changed since the last import differs from the feed, whichever
+    column changed (even a jsonb value that is only reordered or emptied): the same file
+    again rewrites exactly those rows to what the feed says."""
+    path = feed(tmp_path / "f.tsv", _reimport_rows(), EXTRA_HEADER)
+    run(owner_conn, path)
+    before = vehicles(admin_conn)
+    edits = {
+        vin(1): "features = '[\"Heated Seats\", \"Sunroof\"]'",  # reordered
+        vin(2): "features = features || '[\"Extra\"]', images = '[\"https://x/9.jpg\"]'",
+        vin(3): "extra_attributes = extra_attributes || '{\"DaysOnLot\": \"99\"}'",
+        vin(4): "extra_attributes = '{}', images = '[]'",
+        vin(5): "price = price + 1, make = 'HONDA', year = year - 1",
+    }
+    for key, change in edits.items():
+        admin_conn.execute(f"UPDATE vehicles SET {change} WHERE vin = %s", (key,))
+    edited = vehicles(admin_conn)
+    for key in edits:
+        assert edited[key] != before[key]
+    again = run(owner_conn, path)
+    assert (again.added, again.updated, again.unchanged) == (0, 5, 1)
+    after = vehicles(admin_conn)
+    columns = ["make", "year", "price", "features", "images", "extra_attributes", "is_active"]
+    for key, row in after.items():
+        assert {c: row[c] for c in columns} == {c: before[key][c] for c in columns}, key
+    assert after[vin(6)]["xmin"] == before[vin(6)]["xmin"]
+    assert all(after[key]["xmin"] != edited[key]["xmin"] for key in edits)
+    assert run(owner_conn, path).updated == 0  # and now it is idempotent again
