@@ -116,12 +116,13 @@ def _number_check(low: float | None, high: float | None, int_digits: int | None)
 def _list_check(separator: str) -> Check:
     """Lists stay text here; SQL turns `a, b,c` into ["a","b","c"] (see sql.list_expr).
 
-    Only odd spacing, empty items or JSON-special characters need work in Python."""
-    double, spaced = separator * 2, separator + " " + separator
+    Only odd spacing (anything but one optional space after a separator), empty items or
+    JSON-special characters need work in Python."""
+    double, spaced, before = separator * 2, separator + " " + separator, " " + separator
 
     def check(value: str) -> str:
         if (
-            double in value or "  " in value or spaced in value
+            double in value or "  " in value or spaced in value or before in value
             or value[0] == separator or value[-1] == separator
         ):  # fmt: skip
             items = (i.strip() for i in value.split(separator))

@@ -104,7 +104,7 @@ def _numbers(pattern: re.Pattern[str], low: float | None, high: float | None) ->
 
 
 def _lists(sep: str) -> Bulk:
-    odd = (sep * 2, "  ", sep + " " + sep, '"')
+    odd = (sep * 2, "  ", " " + sep, '"')  # sep + " " + sep holds " " + sep
 
     def bulk(values: list[str]) -> bool:
         joined = "\n".join(values)

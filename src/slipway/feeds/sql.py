@@ -116,7 +116,7 @@ def rendered(col: StagedColumn, sqltype: str) -> sql.Composable | None:
 
 
 def list_text(raw: sql.Composable, sep: str) -> sql.Composable:
-    """'a, b,c' -> '["a", "b", "c"]' (Python made items trimmed-or-single-spaced and JSON-safe);
+    """'a, b,c' -> '["a", "b", "c"]' (Python made items trimmed and JSON-safe);
     NULL (an empty field) -> '[]'."""
     return sql.SQL("""COALESCE('["' || replace({}, {}, '", "') || '"]', '[]')""").format(
         _tight(raw, sep), sql.Literal(sep)
@@ -124,17 +124,16 @@ def list_text(raw: sql.Composable, sep: str) -> sql.Composable:
 
 
 def list_expr(raw: sql.Composable, sep: str, sqltype: str) -> sql.Composable:
-    """'a, b,c' -> ["a","b","c"] (Python made items trimmed-or-single-spaced and JSON-safe)."""
+    """'a, b,c' -> ["a","b","c"] (Python made items trimmed and JSON-safe)."""
     return sql.SQL("""COALESCE(('["' || replace({}, {}, '","') || '"]')::jsonb, '[]')::{}""").format(
         _tight(raw, sep), sql.Literal(sep), sql.SQL(sqltype)
     )
 
 
 def _tight(raw: sql.Composable, sep: str) -> sql.Composable:
-    """The list without spaces around its separators."""
-    return sql.SQL("replace(replace({}, {}, {}), {}, {})").format(
-        raw, sql.Literal(sep + " "), sql.Literal(sep), sql.Literal(" " + sep), sql.Literal(sep)
-    )
+    """The list without the space its separators may have after them (Python rewrote
+    every other spacing: see checks._list_check)."""
+    return sql.SQL("replace({}, {}, {})").format(raw, sql.Literal(sep + " "), sql.Literal(sep))
 
 
 def _extra_text(col: StagedColumn) -> sql.Composable:

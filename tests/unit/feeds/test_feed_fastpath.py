@@ -49,7 +49,7 @@ def test_clean_block_gives_the_row_paths_output() -> None:
     ("column", "value"),
     [("VIN", "1HGCM82643A004352"), ("VIN", "1hgcm82633a004352"), ("Year", "1850"),
      ("Price", "$24,995"), ("Price", "call"), ("Mileage", "45k"), ("Make", ""), ("Make", "Honda "),
-     ("Features", "A,,B"), ("Features", 'A "B"'), ("Images", ",x"), ("Model", "Acc\\ord"),
+     ("Features", "A,,B"), ("Features", "A ,B"), ("Features", 'A "B"'), ("Images", ",x"), ("Model", "Acc\\ord"),
      ("DaysOnLot", 'say "hi"'), ("Trim", "LX\x01")],
 )
 def test_block_with_anything_unusual_is_declined(column: str, value: str) -> None:

@@ -81,6 +81,7 @@ def test_list_canonicalises_only_odd_values() -> None:
     assert items(plain) is plain  # type: ignore[operator]
     assert items(",Sunroof,,  Heated Seats ,") == "Sunroof,Heated Seats"  # type: ignore[operator]
     assert items('"Premium" Audio') == '\\"Premium\\" Audio'  # type: ignore[operator]
+    assert items("Sunroof ,Heated Seats , Navigation") == "Sunroof,Heated Seats,Navigation"  # type: ignore[operator]
 
 
 def test_text_checks_only_when_the_column_is_limited() -> None:
