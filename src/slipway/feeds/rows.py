@@ -49,7 +49,7 @@ class RowConverter:
         self.keep_seen = keep_seen  # full feed: stage bad rows' identities so they stay active
         self.errors: list[RowError] = []
         self.bad_rows = self.good_rows = 0
-        self._seen: dict[tuple[int, str], int] = {}
+        self._seen: list[dict[str, int]] = [{} for _ in plan.identity]  # per key: value -> line
         checks: dict[int, tuple[Check, str]] = {}
         for b in plan.bound:
             check = compile_check(b.spec, db_types.get(b.spec.name), year)
@@ -101,7 +101,7 @@ class RowConverter:
             if not problems:
                 problems.append(RowError(line, self._key_names, "", "no identity value (all empty)"))
         else:
-            first = self._seen.setdefault((key, ident), line)
+            first = self._seen[key].setdefault(ident, line)
             if first != line and not problems:
                 problems.append(RowError(line, self._key_names, ident, f"duplicate of line {first}"))
         if problems:

@@ -57,7 +57,7 @@ def test_block_with_anything_unusual_is_declined(column: str, value: str) -> Non
     rows[7][HEADER.index(column)] = value
     conv, fast = converters()
     assert fast.convert(*block(rows)) is None
-    assert conv.good_rows == 0 and not conv._seen  # nothing registered: the row path redoes it
+    assert conv.good_rows == 0 and not any(conv._seen)  # nothing registered: the row path redoes it
 
 
 def test_duplicates_within_and_across_blocks_are_declined() -> None:
@@ -67,3 +67,11 @@ def test_duplicates_within_and_across_blocks_are_declined() -> None:
     assert fast.convert(*block(rows[5:15])) is None
     assert fast.convert(*block(rows[10:15] + [rows[11]])) is None
     assert conv.good_rows == 10
+    assert fast.convert(*block(rows[10:15])) is not None  # the declined block left nothing behind
+    stock = [list(r) for r in rows[15:20]]
+    for r in stock:
+        r[0] = ""  # stock-number-only vehicles: the per-key path
+    assert fast.convert(*block(stock + [stock[2]])) is None
+    assert fast.convert(*block(stock)) is not None
+    assert fast.convert(*block(stock[1:2])) is None
+    assert conv.good_rows == 20
