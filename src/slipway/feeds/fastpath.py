@@ -184,21 +184,21 @@ class BlockConverter:
         )  # fmt: skip
 
     def _identities(self, start: int, rows: list[list[str]]) -> list[int] | None:
-        """Each row's identity key number (1-based), registered as seen; None on any doubt
+        """Each row's `_key` (see RowConverter), its identity registered as seen; None on any doubt
         (a row without identity, or a value seen before: the row path reports those)."""
-        seen = self.conv._seen
+        seen, numbers = self.conv._seen, self.conv.key_numbers
         first = self._keys[0]
         assert first is not None
         values = list(map(first, rows))
         if all(values):  # the usual case: every row has a VIN
-            return [1] * len(rows) if _register(seen[0], values, start) else None
+            return [numbers[0]] * len(rows) if _register(seen[0], values, start) else None
         keys: list[int] = []
         found: list[list[tuple[str, int]]] = [[] for _ in seen]  # per key: (value, line)
         for line, row in enumerate(rows, start):
             for number, getter in enumerate(self._keys):
                 value = getter(row)  # type: ignore[misc]
                 if value:
-                    keys.append(number + 1)
+                    keys.append(numbers[number])
                     found[number].append((value, line))
                     break
             else:

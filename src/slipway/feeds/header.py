@@ -29,6 +29,7 @@ class HeaderPlan:
     bound: tuple[Bound, ...]  # in mapping order; identity columns included
     identity: tuple[Bound, ...]  # the identity columns present, in priority order
     unknown: tuple[tuple[int, str], ...]  # (position, header) of columns no alias claims
+    keys: tuple[int, ...] = ()  # each identity column's place in the mapping's identity (0-based)
 
     @property
     def width(self) -> int:
@@ -64,7 +65,8 @@ def plan_header(mapping: FeedMapping, header: list[str], source: str) -> HeaderP
             bound.append(Bound(spec, tuple(own + extra), cells[first]))
     by_name = {b.spec.name: b for b in bound}
     identity = tuple(by_name[k] for k in mapping.identity if k in by_name)
-    return HeaderPlan(tuple(cells), tuple(bound), identity, tuple(unknown))
+    keys = tuple(n for n, k in enumerate(mapping.identity) if k in by_name)
+    return HeaderPlan(tuple(cells), tuple(bound), identity, tuple(unknown), keys)
 
 
 def _check_header(

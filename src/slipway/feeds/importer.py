@@ -239,7 +239,7 @@ def _merge(
     params: dict[str, Any], result: ImportResult,
 ) -> None:  # fmt: skip
     cur = conn.cursor()
-    keys = [mapping.identity.index(b.spec.name) for b in plan.identity]
+    keys = plan.keys
     for key in keys:
         result.updated += cur.execute(q.update_changed(mapping, staged, key, texts), params).rowcount
     for key in keys:
@@ -247,8 +247,7 @@ def _merge(
     good = result.rows - result.error_rows
     result.unchanged = good - result.added - result.updated
     if result.full:
-        all_keys = len(mapping.identity)
-        result.deactivated = cur.execute(q.deactivate_missing(mapping, all_keys), params).rowcount
+        result.deactivated = cur.execute(q.deactivate_missing(mapping, keys), params).rowcount
 
 
 def _target_types(conn: Conn, mapping: FeedMapping) -> dict[str, DbType]:

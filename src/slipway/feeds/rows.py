@@ -32,7 +32,8 @@ class StagedColumn:
 class RowConverter:
     """Feed rows in, COPY lines out; errors and duplicate identities collected on the side.
 
-    A staged line is `_key` (which identity key matched, 1-based), `_ok` (false for a bad
+    A staged line is `_key` (which of the mapping's identity keys matched, 1-based: the
+    merge's numbering, even when the file lacks the first key's column), `_ok` (false for a bad
     row staged only so a full feed does not deactivate it), then every file field.
     """
 
@@ -61,6 +62,7 @@ class RowConverter:
         self._checks = [(pos, check, header) for pos, (check, header) in sorted(checks.items())]
         self._required = [(b.sources, b.header) for b in plan.bound if b.spec.required]
         self._identity = [b.sources for b in plan.identity]
+        self.key_numbers = [k + 1 for k in plan.keys]  # _key of each of plan.identity
         self._key_names = "/".join(b.header for b in plan.identity)
         self.staged = [StagedColumn(b.spec.name, b.spec.kind, b.sources, b.spec.separator)
                        for b in plan.bound]  # fmt: skip
@@ -115,7 +117,7 @@ class RowConverter:
             text = "\t".join(row)
         if text.count("\t") != self.width - 1 or "\\" in text or "\n" in text or "\r" in text:
             text = "\t".join(v.translate(_ESCAPES) for v in row)
-        return f"{key + 1}\tt\t{text}\n"
+        return f"{self.key_numbers[key]}\tt\t{text}\n"
 
     def _identify(self, row: list[str]) -> tuple[int, str]:
         """(identity key number, value) of the first identity column with a value; -1 if none."""
@@ -132,7 +134,7 @@ class RowConverter:
             if row[pos]:
                 kept[pos] = row[pos].translate(_ESCAPES)
                 break
-        return f"{key + 1}\tf\t" + "\t".join(kept) + "\n"
+        return f"{self.key_numbers[key]}\tf\t" + "\t".join(kept) + "\n"
 
     def _wrong_width(self, line: int, row: list[str]) -> None:
         if row and (len(row) > 1 or row[0].strip()):  # blank lines are not rows

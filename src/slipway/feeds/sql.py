@@ -249,8 +249,9 @@ def insert_new(mapping: FeedMapping, columns: list[str], key: int) -> sql.Compos
     )  # fmt: skip
 
 
-def deactivate_missing(mapping: FeedMapping, keys: int) -> sql.Composed:
-    """Full feed: the tenant's active rows that no staged row names become inactive, stamped."""
+def deactivate_missing(mapping: FeedMapping, keys: Iterable[int]) -> sql.Composed:
+    """Full feed: the tenant's active rows that no staged row names become inactive, stamped.
+    `keys`: the identity keys (0-based) the file has columns for; no row is named by another."""
     lc = mapping.lifecycle
     assert lc is not None
     sets = [sql.SQL("{} = false").format(_id(lc.active_column))]
@@ -261,7 +262,7 @@ def deactivate_missing(mapping: FeedMapping, keys: int) -> sql.Composed:
         sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS s WHERE s._key = {} AND {})").format(
             _id(STAGE), sql.Literal(k + 1), _key_match(mapping, k, "t", "s")
         )
-        for k in range(keys)
+        for k in keys
     ]
     return sql.SQL("UPDATE {} AS t SET {} WHERE t.{} = %(tenant)s AND t.{} AND {}").format(
         _id(mapping.table), sql.SQL(", ").join(sets), _id(mapping.tenant_column),

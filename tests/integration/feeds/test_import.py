@@ -345,3 +345,23 @@ def test_application_edits_between_imports_are_restored_by_the_next_import(
     assert after[vin(6)]["xmin"] == before[vin(6)]["xmin"]
     assert all(after[key]["xmin"] != edited[key]["xmin"] for key in edits)
     assert run(owner_conn, path).updated == 0  # and now it is idempotent again
+
+
+def test_feed_without_the_first_identity_column_is_merged_by_the_next_one(
+    owner_conn: Any, admin_conn: Any, tmp_path: Path
+) -> None:
+    """No VIN column at all: rows are identified by stock number (they were staged under the
+    wrong key number, so nothing was added while the stats said "unchanged")."""
+    header = ["Stock", "Make", "Model", "Year", "Features"]
+    rows = [["S1", "Honda", "Accord", "2021", "Sunroof"], ["S2", "Ford", "F-150", "2020", ""]]
+    first = run(owner_conn, feed(tmp_path / "a.tsv", rows, header), full=True)
+    assert first.stats() == {"added": 2, "updated": 0, "unchanged": 0, "deactivated": 0, "errors": 0}
+    before = vehicles(admin_conn)
+    assert before["S1"]["vin"] is None and before["S1"]["features"] == ["Sunroof"]
+    again = run(owner_conn, feed(tmp_path / "a.tsv", rows, header), full=True)
+    assert again.stats() == {"added": 0, "updated": 0, "unchanged": 2, "deactivated": 0, "errors": 0}
+    changed = run(owner_conn, feed(tmp_path / "b.tsv", [rows[0][:3] + ["2022", ""]], header), full=True)
+    assert (changed.updated, changed.deactivated) == (1, 1)
+    after = vehicles(admin_conn)
+    assert (after["S1"]["year"], after["S1"]["features"]) == (2022, [])
+    assert after["S2"]["is_active"] is False and after["S1"]["is_active"] is True
