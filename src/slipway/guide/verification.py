@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from slipway.guide.deps import MigrationFacts
 from slipway.guide.statements import Obj
+from slipway.sqltext import quote_literal
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +31,9 @@ def _split(key: str) -> tuple[str, str]:
     return (schema, name) if dot else ("public", key)
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _pairs(keys: list[str]) -> str:
     """VALUES rows of (schema, name) literals."""
-    rows = [f"({_literal(s)}, {_literal(n)})" for s, n in map(_split, keys)]
+    rows = [f"({quote_literal(s)}, {quote_literal(n)})" for s, n in map(_split, keys)]
     return ",\n    ".join(rows)
 
 
@@ -74,7 +71,7 @@ def _policies(objs: list[Obj]) -> Check | None:
     if not found:
         return None
     rows = ",\n    ".join(
-        f"({_literal(_split(t)[0])}, {_literal(_split(t)[1])}, {_literal(p)})" for t, p in found
+        f"({quote_literal(_split(t)[0])}, {quote_literal(_split(t)[1])}, {quote_literal(p)})" for t, p in found
     )
     sql = (
         "SELECT schemaname, tablename, policyname, permissive, cmd\n"
@@ -114,7 +111,7 @@ def _foreign_keys(facts: MigrationFacts) -> Check | None:
     if not fks:
         return None
     rows = ",\n    ".join(
-        f"({_literal(_split(f.table)[0])}, {_literal(_split(f.table)[1])}, {_literal(f.name)})"
+        f"({quote_literal(_split(f.table)[0])}, {quote_literal(_split(f.table)[1])}, {quote_literal(f.name)})"
         for f in fks
     )
     sql = (
@@ -179,7 +176,7 @@ def _triggers(objs: list[Obj]) -> Check | None:
     if not found:
         return None
     rows = ",\n    ".join(
-        f"({_literal(_split(t)[0])}, {_literal(_split(t)[1])}, {_literal(g)})" for t, g in found
+        f"({quote_literal(_split(t)[0])}, {quote_literal(_split(t)[1])}, {quote_literal(g)})" for t, g in found
     )
     sql = (
         "SELECT n.nspname AS schema, c.relname AS table_name, tg.tgname AS trigger_name\n"

@@ -84,11 +84,10 @@ class History:
         from psycopg import sql
 
         self.name = table
-        parts = table.split(".", 1)
-        self.table = sql.Identifier(*parts)
-        self.log = sql.Identifier(*parts[:-1], parts[-1] + "_log")
         self.table_text = quote_qualified(table)
         self.log_text = quote_qualified(table + "_log")
+        self.table = sql.SQL(self.table_text)  # the same text, for psycopg.sql composition
+        self.log = sql.SQL(self.log_text)
 
     def create_sql(self) -> sql.Composed:
         from psycopg import sql

@@ -334,6 +334,8 @@ class Engine:
         return outcome
 
     def _finish_statements(self, step: Step, run_id: int | None) -> None:
+        import psycopg
+
         mig = step.migration
         if step.action == "up":
             record = self.history.record_applied_sql(
@@ -343,8 +345,6 @@ class Engine:
             record = self.history.record_reverted_sql(mig.version, mig.name, mig.checksum)
         if run_id is not None:
             record += f";\nDELETE FROM {self.history.log_text} WHERE id = {int(run_id)}"
-        import psycopg
-
         # The history row and the end of the partial log row commit together, in one message.
         try:
             self.conn.execute(f"BEGIN;\n{record};\nCOMMIT".encode(), prepare=False)

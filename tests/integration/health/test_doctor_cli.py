@@ -146,3 +146,13 @@ def test_crud_limit_and_fanout(healthy: Built, monkeypatch: pytest.MonkeyPatch) 
                                                     crud_tables=1).check("HC080").findings}
     assert "not exercised: 3 foreign keys point at public.dealerships" in messages[
         "public.customers.customers_dealership_id_fkey"]
+
+
+def test_bad_pool_section_is_a_finding_not_a_crash(healthy: Built, tmp_path: Path) -> None:
+    (tmp_path / "migrations").mkdir()
+    (tmp_path / "slipway.toml").write_text("[pool]\nmax_sise = 3\n", encoding="utf-8")
+    report = doctor(healthy.url, tmp_path, crud=False)
+    pool = report.check("HC033")
+    assert pool.status == "fail"
+    assert "max_sise" in pool.findings[0].message
+    assert "crashed" not in pool.findings[0].message

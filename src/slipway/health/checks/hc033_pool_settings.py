@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from slipway.health.checks import Outcome, check, info, warn
+from slipway.config import pool_settings
+from slipway.errors import ConfigError
+from slipway.health.checks import Outcome, check, fail, info, warn
 from slipway.health.facts import Facts
-
-
-def pool_settings(facts: Facts) -> dict[str, Any]:
-    """The pool slipway uses: [pool] of slipway.toml over the defaults (as `slipway serve`)."""
-    from slipway.config import pool_settings as configured
-
-    return dict(configured(facts.settings))
 
 
 @check("HC033", "pool-settings", "connection", facts=("database",))
@@ -25,7 +18,10 @@ def pool_settings_check(facts: Facts) -> Outcome:
     Fix: set [pool] max_size in slipway.toml below the server's usable connections.
     """
     db = facts.one("database")
-    pool = pool_settings(facts)
+    try:
+        pool = pool_settings(facts.settings)
+    except ConfigError as exc:  # a setting of slipway's own, not a bug: say what to fix
+        return Outcome(findings=[fail("pool", exc.message, "fix [pool] in slipway.toml")])
     usable = int(db.get("max_connections") or 0) - int(db.get("reserved_connections") or 0)
     out = Outcome(metrics=dict(pool))
     text = ", ".join(f"{k}={v}" for k, v in pool.items())
