@@ -37,6 +37,15 @@ def _pairs(keys: list[str]) -> str:
     return ",\n    ".join(rows)
 
 
+def _triples(members: list[tuple[str, str]]) -> str:
+    """VALUES rows of (schema, table, member name) literals."""
+    rows = []
+    for table, member in members:
+        schema, name = _split(table)
+        rows.append(f"({quote_literal(schema)}, {quote_literal(name)}, {quote_literal(member)})")
+    return ",\n    ".join(rows)
+
+
 def _tables(objs: list[Obj]) -> Check | None:
     kinds = ("table", "partitioned table", "partition", "view")
     keys = sorted(o.key for o in objs if o.kind in kinds)
@@ -70,9 +79,7 @@ def _policies(objs: list[Obj]) -> Check | None:
     found = sorted(_member(o.key) for o in objs if o.kind == "policy")
     if not found:
         return None
-    rows = ",\n    ".join(
-        f"({quote_literal(_split(t)[0])}, {quote_literal(_split(t)[1])}, {quote_literal(p)})" for t, p in found
-    )
+    rows = _triples(found)
     sql = (
         "SELECT schemaname, tablename, policyname, permissive, cmd\n"
         "FROM pg_policies\n"
@@ -110,10 +117,7 @@ def _foreign_keys(facts: MigrationFacts) -> Check | None:
     fks = sorted(facts.foreign_keys, key=lambda f: (f.table, f.name))
     if not fks:
         return None
-    rows = ",\n    ".join(
-        f"({quote_literal(_split(f.table)[0])}, {quote_literal(_split(f.table)[1])}, {quote_literal(f.name)})"
-        for f in fks
-    )
+    rows = _triples([(f.table, f.name) for f in fks])
     sql = (
         "SELECT n.nspname AS schema, c.relname AS table_name, con.conname AS constraint_name,\n"
         "       con.confrelid::regclass AS foreign_table, con.convalidated AS validated,\n"
@@ -175,9 +179,7 @@ def _triggers(objs: list[Obj]) -> Check | None:
     found = sorted(_member(o.key) for o in objs if o.kind == "trigger")
     if not found:
         return None
-    rows = ",\n    ".join(
-        f"({quote_literal(_split(t)[0])}, {quote_literal(_split(t)[1])}, {quote_literal(g)})" for t, g in found
-    )
+    rows = _triples(found)
     sql = (
         "SELECT n.nspname AS schema, c.relname AS table_name, tg.tgname AS trigger_name\n"
         "FROM pg_trigger tg\n"
