@@ -12,7 +12,47 @@ import uuid
 import psycopg
 from psycopg import sql
 
-ADMIN_URL = os.environ.get("SLIPWAY_TEST_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+LOCAL_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def _answers(url: str) -> bool:
+    try:
+        psycopg.connect(url, connect_timeout=3).close()
+    except psycopg.OperationalError:
+        return False
+    return True
+
+
+def _embedded_url() -> str:
+    """The embedded PostgreSQL 16 (pgserver), shared by every xdist worker of this machine."""
+    import tempfile
+    import warnings
+    from pathlib import Path
+
+    with warnings.catch_warnings():  # platformdirs warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        import pgserver
+
+        pgdata = Path(tempfile.gettempdir()) / "slipway-test-pg16"
+        server = pgserver.get_server(pgdata, cleanup_mode=None)  # type: ignore[attr-defined]
+    # Client tools (pg_dump, psql) must match the server's major version: use the wheel's own.
+    tools = Path(pgserver.__file__).parent / "pginstall" / "bin"
+    os.environ["PATH"] = f"{tools}{os.pathsep}{os.environ.get('PATH', '')}"
+    return str(server.get_uri(database="postgres"))
+
+
+def _admin_url() -> str:
+    """SLIPWAY_TEST_URL, else the local server on 127.0.0.1:5432, else the embedded server
+    (SLIPWAY_TEST_EMBEDDED=1 asks for the embedded one even when the local server answers)."""
+    explicit = os.environ.get("SLIPWAY_TEST_URL")
+    if explicit:
+        return explicit
+    if os.environ.get("SLIPWAY_TEST_EMBEDDED") != "1" and _answers(LOCAL_URL):
+        return LOCAL_URL
+    return _embedded_url()
+
+
+ADMIN_URL = _admin_url()
 TEMPLATE = "slipway_test_template"
 
 
@@ -51,3 +91,15 @@ def create_database(prefix: str = "t") -> str:
 def drop_database(name: str) -> None:
     with admin() as conn:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def skip_without_extension(name: str) -> None:
+    """Skip the calling test when the server cannot install extension `name` (the embedded
+    PostgreSQL ships no contrib extensions)."""
+    import pytest
+
+    with admin() as conn:
+        found = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s",
+                             (name,)).fetchone()
+    if not found:
+        pytest.skip(f"the server at {ADMIN_URL} has no {name} extension (contrib)")

@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from verify_helpers import BASE, Corpus, slipway, write_corpus
 
+from pg_fixtures import skip_without_extension
 from slipway.errors import ConfigError
 from slipway.migrations.layouts import load_folder
 from slipway.verify.roundtrip import Options, Result, verify_migrations
@@ -206,6 +207,7 @@ def test_incremental_snapshots_match_full_ones_on_the_bench_corpus(pg_server: st
                                                                    tmp_path: Path) -> None:
     """Every snapshot taken while verifying 80 real-world-shaped migrations is cross-checked
     against a full introspection (SnapshotMismatch otherwise)."""
+    skip_without_extension("pg_trgm")  # the corpus enables it
     corpus = Path(__file__).resolve().parents[3] / "bench" / "corpus.py"
     subprocess.run([sys.executable, str(corpus), str(tmp_path / "c"), "--count", "80"],
                    check=True, capture_output=True)
