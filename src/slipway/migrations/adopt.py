@@ -73,18 +73,13 @@ def _matches(mset: MigrationSet, foreign: ForeignHistory) -> list[Adopted]:
     by_name = {_name_key(m.name): m for m in mset.migrations}
     found: dict[str, Adopted] = {}
     orphans: list[str] = []
-    for version in foreign.versions:
-        mig = by_key.get(match_key(version))
+    entries = [(v, by_key.get(match_key(v))) for v in foreign.versions]
+    entries += [(n, by_name.get(_name_key(n))) for n in foreign.names]
+    for recorded_as, mig in entries:
         if mig is None:
-            orphans.append(version)
+            orphans.append(recorded_as)
         else:
-            found[mig.version] = Adopted(mig, version)
-    for change in foreign.names:
-        mig = by_name.get(_name_key(change))
-        if mig is None:
-            orphans.append(change)
-        else:
-            found[mig.version] = Adopted(mig, change)
+            found[mig.version] = Adopted(mig, recorded_as)
     if foreign.through is not None:
         limit = match_key(foreign.through)
         if foreign.tool == "golang-migrate" and limit not in by_key:
