@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "migrate",
         "Adopt an existing database: record migrations up to VERSION as applied.",
     ),
+    "adopt": (
+        "adopt",
+        "Take over a database migrated by another tool (dbmate, Flyway, goose, ...).",
+    ),
     "accept": ("migrate", "Accept an intentional edit of an applied migration (audited)."),
     "history": ("inspect", "Every run: what, who, when, how long, outcome (newest first)."),
     "lint": ("lint", "Lint migrations for locking hazards, tenancy gaps and broken rollbacks."),

@@ -185,6 +185,8 @@ def history(
         detail = r.error or ""
         if r.action == "accept":
             detail = f"checksum {(r.old_checksum or '')[:12]} -> {(r.checksum or '')[:12]}"
+        elif r.action == "adopt" and r.detail:
+            detail = f"from {r.detail.get('from')} ({r.detail.get('table')}), recorded there as {r.detail.get('recorded_as')}"
         elif r.outcome == "partial":
             detail = (
                 f"stopped after statement {r.statements_done} of {r.statements_total}. {detail}"
@@ -219,6 +221,7 @@ def _run_json(r: Any) -> dict[str, Any]:
         "old_checksum": r.old_checksum,
         "statements_done": r.statements_done,
         "statements_total": r.statements_total,
+        "detail": r.detail,
     }
 
 

@@ -120,6 +120,14 @@ def up(
             help="Run a half-applied non-transactional migration from its first statement.",
         ),
     ] = False,
+    allow_existing: Annotated[
+        bool,
+        typer.Option(
+            "--allow-existing",
+            help="Apply migrations to a database that already holds tables but has no slipway "
+            "history (otherwise refused: see `slipway adopt` and `slipway baseline`).",
+        ),
+    ] = False,
     lock_timeout: LockTimeoutOpt = None,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
@@ -130,7 +138,7 @@ def up(
         if dry_run:
             _print_plan(engine.plan_up(to, allow_out_of_order), OutputFormat.text, "up")
             return
-        report = engine.up(to, allow_out_of_order, restart_partial)
+        report = engine.up(to, allow_out_of_order, restart_partial, allow_existing)
     _summary(ctx, quiet, report, "applied")
 
 
@@ -209,11 +217,19 @@ def baseline(
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Adopt an existing database: record migrations up to VERSION as applied, without running them."""
+    """Adopt an existing database: record migrations up to VERSION as applied, without running them.
+
+    After a mistaken partial run, the migrations already applied stay as they are and only the
+    missing ones up to VERSION are recorded."""
     with engine_for(ctx, database_url, migrations, None, quiet) as engine:
-        adopted = engine.baseline(version)
+        recorded, already = engine.baseline(version)
     if not is_quiet(ctx, quiet):
-        print(f"Baselined at {version}: {len(adopted)} migration(s) recorded as applied.")
+        line = f"Baselined at {version}: {len(recorded)} migration(s) recorded as applied"
+        if recorded:
+            line += f" ({', '.join(m.version for m in recorded)})"
+        if already:
+            line += f"; {len(already)} already applied, left as they were"
+        print(line + ".")
 
 
 def accept(

@@ -30,7 +30,7 @@ class AppliedRow:
     applied_at: datetime
     applied_by: str | None
     duration_ms: int | None
-    kind: str  # migration | baseline
+    kind: str  # migration | baseline | baseline-marker | adopted
 
     @property
     def sort_key(self) -> tuple[int, ...]:
@@ -42,7 +42,7 @@ class LogRow:
     id: int
     version: str
     name: str | None
-    action: str  # up | down | baseline | accept
+    action: str  # up | down | baseline | accept | adopt
     outcome: str  # success | failed | partial
     started_at: datetime
     finished_at: datetime | None
@@ -184,16 +184,22 @@ CREATE TABLE IF NOT EXISTS {log} (
             f" {quote_literal(who())}, {quote_literal(checksum)})"
         )
 
+    def applied_row_sql(
+        self, version: str, name: str, description: str, checksum: str, kind: str
+    ) -> str:
+        """INSERT of the history row alone (its log row is the caller's)."""
+        return (
+            f"INSERT INTO {self.table_text} (version, name, description, checksum, applied_by,"
+            f" duration_ms, kind) VALUES ({quote_literal(version)}, {quote_literal(name)},"
+            f" {quote_literal(description)}, {quote_literal(checksum)}, {quote_literal(who())},"
+            f" {_ELAPSED_MS}, {quote_literal(kind)})"
+        )
+
     def record_applied_sql(
         self, version: str, name: str, description: str, checksum: str, kind: str = "migration"
     ) -> str:
         """INSERT of the history row plus its log row."""
-        row = (
-            f"INSERT INTO {self.table_text} (version, name, description, checksum, applied_by,"
-            f" duration_ms, kind) VALUES ({quote_literal(version)}, {quote_literal(name)},"
-            f" {quote_literal(description)}, {quote_literal(checksum)}, {quote_literal(who())},"
-            f" {_ELAPSED_MS}, {quote_literal(kind)});\n"
-        )
+        row = self.applied_row_sql(version, name, description, checksum, kind) + ";\n"
         action = "baseline" if kind.startswith("baseline") else "up"
         return row + self._success_log_sql(version, name, action, checksum)
 

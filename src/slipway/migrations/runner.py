@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from slipway.config import Settings
 from slipway.errors import ConfigError, MigrationFailed, Refused
+from slipway.migrations.adopt import check_unmanaged
 from slipway.migrations.execute import (
     RetryPolicy,
     RunOutcome,
@@ -181,10 +182,13 @@ class Engine:
         to: str | None = None,
         allow_out_of_order: bool = False,
         restart_partial: bool = False,
+        allow_existing: bool = False,
     ) -> RunReport:
         report = RunReport("up")
         self._partials = None
         with self._locked():
+            if not allow_existing:
+                check_unmanaged(self.conn, self.history)
             self.history.ensure(self.conn)
             plan = self.plan_up(to, allow_out_of_order)
             self._check_syntax(plan)
@@ -372,26 +376,33 @@ class Engine:
 
     # -- adopting and accepting -------------------------------------------------------------
 
-    def baseline(self, version: str) -> list[Migration]:
-        """Mark every migration up to `version` as applied without running it."""
+    def baseline(self, version: str) -> tuple[list[Migration], list[Migration]]:
+        """Mark every migration up to `version` as applied without running it; after a
+        mistaken partial run, the ones already applied stay as they are.
+
+        Returns (recorded now, already applied)."""
         with self._locked():
             self.history.ensure(self.conn)
-            states = self.states()
-            if any(s.state != "pending" for s in states):
-                raise Refused(
-                    "cannot baseline: this database already has migrations recorded; "
-                    "baseline is for adopting a database that slipway has never migrated"
-                )
             key = version_key(version)
-            adopted = [m for m in self.mset.migrations if m.sort_key <= key]
+            rows = self.history.applied(self.conn)
+            beyond = [r.version for r in rows if r.sort_key > key]
+            if beyond:
+                raise Refused(
+                    f"cannot baseline at {version}: newer migrations are already recorded "
+                    f"({', '.join(beyond)})",
+                    hint="baseline at the newest version the database really has",
+                )
+            done = {r.sort_key for r in rows}
+            upto = [m for m in self.mset.migrations if m.sort_key <= key]
+            record = [m for m in upto if m.sort_key not in done]
             with self.conn.transaction():
-                for mig in adopted:
+                for mig in record:
                     self.conn.execute(
                         self.history.record_applied_sql(
                             mig.version, mig.name, mig.description, mig.checksum, kind="baseline"
                         )
                     )
-                if not any(m.sort_key == key for m in adopted):
+                if key not in done and not any(m.sort_key == key for m in upto):
                     self.conn.execute(
                         self.history.record_applied_sql(
                             version,
@@ -401,7 +412,7 @@ class Engine:
                             kind="baseline-marker",
                         )
                     )
-        return adopted
+        return record, [m for m in upto if m.sort_key in done]
 
     def accept(self, version: str, reason: str | None) -> tuple[str, str]:
         """Accept an intentional edit of an applied migration (audited in the run log)."""
