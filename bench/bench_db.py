@@ -70,9 +70,10 @@ SELECT 'ext ' || extname FROM pg_extension
 
 
 def url_for(dbname: str, admin_url: str = ADMIN_URL) -> str:
-    """The admin URL pointed at another database (libpq URL form)."""
-    base, _, _ = admin_url.rpartition("/")
-    return f"{base}/{dbname}"
+    """The admin URL pointed at another database (libpq URL form; a socket URL's ?host= kept)."""
+    head, sep, query = admin_url.partition("?")
+    base, _, _ = head.rpartition("/")
+    return f"{base}/{dbname}{sep}{query}"
 
 
 def connect(url: str, tries: int = 5) -> Any:

@@ -8,6 +8,8 @@ from types import ModuleType
 
 import psycopg
 
+from pg_fixtures import skip_without_extension
+
 HERE = Path(__file__).parent
 RICH_SCHEMA = (HERE / "rich_schema.sql").read_text(encoding="utf-8")
 READER = "slipway_catalog_reader"  # NOLOGIN role the schema grants to
@@ -50,6 +52,7 @@ def ensure_roles(conn: psycopg.Connection[tuple[object, ...]]) -> None:
 
 
 def load_rich_schema(url: str) -> None:
+    skip_without_extension("pgcrypto")  # rich_schema.sql creates it
     with psycopg.connect(url, autocommit=True) as conn:
         ensure_roles(conn)
         conn.execute(RICH_SCHEMA.encode())

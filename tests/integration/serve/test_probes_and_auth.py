@@ -91,7 +91,8 @@ def test_no_password_or_url_shown(project: Path, db_url: str) -> None:
         assert reply.status == 200
         assert "hunter2" not in reply.text and "password" not in reply.text.lower()
         assert "postgresql://" not in reply.text and "user=" not in reply.text
-    assert f"{info['dbname']} on 127.0.0.1:5432" in replies[0].text
+    port = f":{info['port']}" if info.get("port") else ""
+    assert f"{info['dbname']} on {info['host']}{port}" in replies[0].text
 
 
 def test_guide_and_docs_pages_when_the_guide_offers_them(

@@ -19,12 +19,13 @@ import bench_db
 import corpus
 import engine_bench
 
-from pg_fixtures import ADMIN_URL, create_database, drop_database
+from pg_fixtures import ADMIN_URL, create_database, drop_database, skip_without_extension
 
 
 @pytest.fixture
 def bench_url(pg_server: str) -> Iterator[str]:
     """A throwaway database as a postgresql:// URL (the form the tools' CLIs take)."""
+    skip_without_extension("pg_trgm")  # the generated corpus enables it
     name = create_database("bench")
     try:
         yield bench_db.url_for(name, ADMIN_URL)
@@ -136,6 +137,7 @@ def test_write_and_cli_refuse_bad_input(tmp_path: Path, capsys: pytest.CaptureFi
     reason="dbmate or yoyo not installed (pip install -e '.[bench]')",
 )
 def test_dbmate_yoyo_and_floor_build_the_same_schema(pg_server: str, tmp_path: Path) -> None:
+    skip_without_extension("pg_trgm")  # the generated corpus enables it
     steps = corpus.generate(50)
     dirs = {f: corpus.write(steps, tmp_path / f, f) for f in corpus.FORMATS}
     prints = {}
