@@ -54,7 +54,7 @@ def detect_drift(target: Conn, scratch: Scratch, migrations: MigrationSet, histo
             f"the database has no {history_table} table, so no migration is recorded as applied: "
             "run `slipway up`, or `slipway baseline` to adopt an existing schema"
         )
-    applied = history.applied(target)
+    applied = sorted(history.applied(target), key=lambda row: migrations.key(row.version))
     files = migrations.by_version()
     missing = [row.version for row in applied if row.version not in files]
     if missing:
