@@ -25,7 +25,8 @@ def run(
 ) -> int:
     """Lint `paths` (default: the settings' migrations folder); return the exit code."""
     targets = paths or [_relative(settings.migrations_dir)]
-    result = _cached(targets, settings) if use_cache else _lint(targets, settings)
+    cacheable = use_cache and Path("-") not in targets  # stdin has no modification time
+    result = _cached(targets, settings) if cacheable else _lint(targets, settings)
     _print(result, fmt, quiet)
     return 1 if result.fails(fail_on) else 0
 

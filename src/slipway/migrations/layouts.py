@@ -21,6 +21,7 @@ from slipway.config import parse_duration
 from slipway.errors import ConfigError, MigrationLayoutError
 from slipway.migrations.model import (
     Ignored,
+    Key,
     Migration,
     MigrationSet,
     Script,
@@ -184,9 +185,11 @@ def _diesel_scripts(directory: Path) -> tuple[Script | None, Script | None, Scri
 class _Collector:
     """Gathers scripts per version and reports clashes naming both files."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, strict: bool = True) -> None:
         self.result = MigrationSet(directory=directory)
         self.parts: dict[tuple[int, ...], _Parts] = {}
+        self.strict = strict
+        self.twins: list[_Parts] = []  # not strict: further migrations with a version in use
 
     def add(self, version: str, name: str, layout: str, role: str, script: Script) -> None:
         key = version_key(version, layout)
@@ -195,7 +198,9 @@ class _Collector:
             parts = self.parts[key] = _Parts(version=version, name=name, layout=layout)
         existing: Script | None = getattr(parts, role)
         if existing is not None:
-            self._clash(version, role, existing, script)
+            if self.strict:
+                self._clash(version, role, existing, script)
+            parts = self._twin(key, version, name, layout, role)
         if role == "up":
             parts.version, parts.name, parts.layout = version, name, layout
             self.result.layouts.add(layout)
@@ -208,6 +213,16 @@ class _Collector:
             f"duplicate version {version}: {shown(first.path)} and {shown(second.path)} are "
             f"both {what} for it; renumber one of them"
         )
+
+    def _twin(self, key: Key, version: str, name: str, layout: str, role: str) -> _Parts:
+        """The other migration of a shared version that this script belongs to (by name)."""
+        for twin in self.twins:
+            same = version_key(twin.version, twin.layout) == key and twin.name == name
+            if same and getattr(twin, role) is None:
+                return twin
+        twin = _Parts(version=version, name=name, layout=layout)
+        self.twins.append(twin)
+        return twin
 
     def ignore(self, path: Path, reason: str) -> None:
         self.result.ignored.append(Ignored(path=path, reason=reason))
@@ -228,7 +243,7 @@ class _Collector:
     def _complete(self) -> list[_Parts]:
         """Parts that have an up script; orphaned rollbacks and verify scripts are ignored."""
         complete = []
-        for parts in self.parts.values():
+        for parts in [*self.parts.values(), *self.twins]:
             if parts.up is None:
                 self._promote_lone_suffix(parts)
             if parts.up is None:
@@ -243,12 +258,12 @@ class _Collector:
         complete = self._complete()
         result = self.result
         result.order = order_layout([p.layout for p in complete])
-        complete.sort(key=lambda p: (result.key(p.version), p.version))
+        complete.sort(key=lambda p: (result.key(p.version), p.version, p.name))
         for before, parts in zip([None, *complete], complete):
-            if before is not None and result.key(before.version) == result.key(parts.version):
-                assert before.up is not None and parts.up is not None
-                self._clash(parts.version, "up", before.up, parts.up)
             assert parts.up is not None
+            if self.strict and before and result.key(before.version) == result.key(parts.version):
+                assert before.up is not None  # across layouts: 0001_a.sql and V1__b.sql
+                self._clash(parts.version, "up", before.up, parts.up)
             result.migrations.append(
                 Migration(
                     version=parts.version,
@@ -297,14 +312,22 @@ def _add_file(collector: _Collector, path: Path) -> None:
     collector.add(version, mig_name, layout, _ROLE[suffix], script)
 
 
-def load_folder(directory: Path | str) -> MigrationSet:
-    """Every migration in `directory`, sorted by version; non-migrations are listed, not loaded."""
+def is_migration_folder(path: Path) -> bool:
+    """Whether `path` is one diesel-style migration's own folder (a version and an up.sql)."""
+    return bool(_DIESEL_DIR.match(path.name)) and (path / "up.sql").is_file()
+
+
+def load_folder(directory: Path | str, *, strict: bool = True) -> MigrationSet:
+    """Every migration in `directory`, sorted by version; non-migrations are listed, not loaded.
+
+    Two migrations with one version are refused; with `strict=False` both are kept, in name
+    order (lint reports them as duplicate-version instead of stopping)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ConfigError(
             f"migrations folder {directory} does not exist; run `slipway init` or pass --migrations"
         )
-    collector = _Collector(directory)
+    collector = _Collector(directory, strict)
     try:
         entries = sorted(directory.iterdir(), key=lambda p: p.name)
     except OSError as exc:
@@ -314,7 +337,7 @@ def load_folder(directory: Path | str) -> MigrationSet:
             continue
         if entry.is_dir():
             match = _DIESEL_DIR.match(entry.name)
-            if not match or not (entry / "up.sql").is_file():
+            if not match or not is_migration_folder(entry):
                 collector.ignore(entry, "folder without a version and an up.sql")
                 continue
             up, down, verify = _diesel_scripts(entry)

@@ -69,7 +69,7 @@ class Migration:
 
     @property
     def label(self) -> str:
-        return f"{self.version} {self.name}"
+        return f"{self.version} {self.name}".strip()  # a lone linted script has no version
 
 
 Key = tuple[int, ...]
