@@ -82,9 +82,9 @@ def status(
 def print_states(states: list[Any]) -> None:
     """Aligned plain columns; colour only the state, and only on a terminal. (A rich Table
     takes seconds for a thousand rows.)"""
-    from slipway.cli.output import _plain
+    from slipway.cli.output import color_enabled
 
-    colour = not _plain()
+    colour = color_enabled()
     codes = {"green": "\033[32m", "yellow": "\033[33m", "red": "\033[31m"}
     rows = [
         (

@@ -66,7 +66,9 @@ def _print(result: LintResult, fmt: str, quiet: bool) -> None:
         text = renderer("text")(LintResult(errors, result.files, result.migrations))
         sys.stdout.write("".join(text.splitlines(keepends=True)[:-1]))
         return
-    if fmt == "text" and sys.stdout.isatty():
+    from slipway.cli.output import color_enabled
+
+    if fmt == "text" and color_enabled():
         from slipway.cli.output import console
         from slipway.lint.render.text import render
 
