@@ -153,6 +153,3 @@ class MigrationSet:
     def shown(self, path: Path) -> str:
         """`path` as the project sees it: relative to the folder holding the migrations."""
         return os.path.relpath(path, self.directory.parent)
-
-    def by_version(self) -> dict[str, Migration]:
-        return {m.version: m for m in self.migrations}

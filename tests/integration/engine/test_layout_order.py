@@ -163,3 +163,21 @@ def test_descriptions_skip_licence_and_tool_comments(cli: Cli) -> None:
     assert text.code == 0 and "SPDX" not in text.out and "safety" not in text.out
     assert "create_users" in text.out and "add_email" in text.out, text.out
 
+
+
+def positions(text: str, needles: list[str]) -> list[int]:
+    return [text.index(n) for n in needles]
+
+
+def test_guide_and_verify_follow_the_same_order(cli: Cli) -> None:
+    diesel_mixed(cli)
+    order = ["2019-02-26-002946", "2025-11-19-091444-0000", "2026-01-05-120000"]
+    assert cli("up", "--to", order[1]).code == 0
+    guide = cli("guide", "--no-timestamp")
+    assert guide.code == 0, guide.text
+    headings = [f"### {v} " for v in order]
+    assert positions(guide.out, headings) == sorted(positions(guide.out, headings))
+    verify = cli("verify", "--format", "json")
+    assert verify.code == 0, verify.text
+    assert [r["version"] for r in json.loads(verify.out)] == order
+
