@@ -68,7 +68,9 @@ def doctor(
                             database_label=mask_url(url), url=url)
     with connect(conf) as conn:
         report = run_doctor(conn, conf, options)
-    color = output is None and fmt is ReportFormat.text and sys.stdout.isatty()
+    from slipway.cli.output import color_enabled
+
+    color = output is None and fmt is ReportFormat.text and color_enabled()
     _emit(render(report, fmt.value, color=color), output, report.verdict)
     bad = {"warn": ("warn", "fail"), "fail": ("fail",), "never": ()}[fail_on.value]
     if report.status in bad:

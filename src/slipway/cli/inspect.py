@@ -82,9 +82,9 @@ def status(
 def print_states(states: list[Any]) -> None:
     """Aligned plain columns; colour only the state, and only on a terminal. (A rich Table
     takes seconds for a thousand rows.)"""
-    from slipway.cli.output import _plain
+    from slipway.cli.output import color_enabled
 
-    colour = not _plain()
+    colour = color_enabled()
     codes = {"green": "\033[32m", "yellow": "\033[33m", "red": "\033[31m"}
     rows = [
         (
@@ -92,11 +92,11 @@ def print_states(states: list[Any]) -> None:
             s.state,
             s.applied_at.strftime("%Y-%m-%d %H:%M:%S") if s.applied_at else "",
             "yes" if s.has_rollback else "no",
-            s.description,
+            s.name,  # the file's own name; the description is in --format json
         )
         for s in states
     ]
-    header = ("version", "state", "applied at", "rollback", "description")
+    header = ("version", "state", "applied at", "rollback", "name")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(4)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)) + "  " + header[4]]
     for row in rows:

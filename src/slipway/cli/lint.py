@@ -32,7 +32,9 @@ def lint_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            help="Migration files or folders. Default: the project's migrations folder.",
+            help="A migrations folder (any layout), one migration's folder, the project folder, "
+            "or .sql files (linted with the migrations before them); - reads stdin. "
+            "Default: the project's migrations folder.",
             show_default=False,
         ),
     ] = None,

@@ -70,9 +70,9 @@ class _progress:
     """A rich progress bar for batched cleanup, only on a terminal."""
 
     def __init__(self, wanted: bool) -> None:
-        import sys
+        from slipway.cli.output import live_display
 
-        self.wanted = wanted and sys.stdout.isatty()
+        self.wanted = wanted and live_display()
         self.bar: Any = None
         self.tasks: dict[str, Any] = {}
 

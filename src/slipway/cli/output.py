@@ -9,9 +9,24 @@ from typing import Any
 
 from slipway.errors import SlipwayError
 
+# Where stdout is not a terminal, lines are not wrapped (rich would wrap tables at 80 columns).
+UNWRAPPED = 10_000
 
-def _plain() -> bool:
-    return not sys.stdout.isatty() or bool(os.environ.get("CI")) or bool(os.environ.get("NO_COLOR"))
+
+def color_enabled(stderr: bool = False) -> bool:
+    """Whether to write any ANSI code: never with NO_COLOR (any value, https://no-color.org),
+    always with FORCE_COLOR, else only on a terminal outside CI."""
+    if "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    stream = sys.stderr if stderr else sys.stdout
+    return stream.isatty() and not os.environ.get("CI")
+
+
+def live_display() -> bool:
+    """Progress bars (cursor movement): only on a real terminal, and only with colour on."""
+    return sys.stdout.isatty() and color_enabled()
 
 
 def print_error(exc: SlipwayError) -> None:
@@ -27,7 +42,18 @@ def print_json(data: Any) -> None:
 
 
 def console(stderr: bool = False) -> Any:
-    """A rich Console (imported lazily); plain when not on a terminal."""
+    """A rich Console (imported lazily): no ANSI code at all unless colour is on (rich's
+    no_color alone keeps bold and dim), and no wrapping when not on a terminal."""
     from rich.console import Console
 
-    return Console(stderr=stderr, no_color=_plain(), highlight=False, soft_wrap=True)
+    color = color_enabled(stderr)
+    terminal = (sys.stderr if stderr else sys.stdout).isatty()
+    return Console(
+        stderr=stderr,
+        no_color=not color,
+        color_system="auto" if color else None,
+        force_terminal=True if color else None,
+        width=None if terminal else UNWRAPPED,
+        highlight=False,
+        soft_wrap=True,
+    )

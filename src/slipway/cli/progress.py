@@ -88,8 +88,8 @@ class RichEvents(PlainEvents):
 
 
 def make_events(quiet: bool) -> PlainEvents:
-    from slipway.cli.output import _plain
+    from slipway.cli.output import live_display
 
-    if quiet or _plain():
+    if quiet or not live_display():
         return PlainEvents(quiet=quiet)
     return RichEvents()

@@ -150,9 +150,11 @@ def _seconds(value: float) -> str:
 
 def build_guide(inputs: GuideInputs) -> Guide:
     settings = inputs.settings
-    states = {s.version: s for s in inputs.statuses or []}
-    entries = [_entry(inputs, f, states.get(f.migration.version)) for f in inputs.facts]
-    entries += [_missing(s) for s in inputs.statuses or [] if s.state == "missing"]
+    states = {s.sort_key: s for s in inputs.statuses or []}
+    keyed = [(f.migration.sort_key, _entry(inputs, f, states.pop(f.migration.sort_key, None)))
+             for f in inputs.facts]
+    keyed += [(s.sort_key, _missing(s)) for s in states.values() if s.state == "missing"]
+    entries = [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]  # version order
     section = settings.raw.get("project")
     named = section.get("name") if isinstance(section, dict) else None
     project = str(named or settings.project_dir.name)

@@ -3,8 +3,8 @@
 The key covers what a result depends on: the slipway version and the lint code (file sizes
 and modification times, so an edited checkout invalidates it), the working directory (paths
 are printed relative to it), the lint configuration and tenant column, and the name, size and
-modification time (ns) of every entry of each linted folder (the folder of a named file,
-since its down script matters), one level of subfolders included. Like ruff's cache it trusts
+modification time (ns) of every entry of each linted folder (two levels of subfolders) and of
+a named file's folder and the folder above it (its migration's history matters). Like ruff's cache it trusts
 modification times; `--no-cache` bypasses it. Location: $SLIPWAY_CACHE_DIR, else
 $XDG_CACHE_HOME/slipway, else ~/.cache/slipway. Unwritable? Then nothing is cached.
 """
@@ -53,9 +53,13 @@ def fingerprint(targets: list[Path], config: dict[str, Any]) -> str:
     hasher.update(json.dumps(config, sort_keys=True, default=str).encode())
     for part in ("lint", "lint/rules", "lint/render", "migrations"):
         _stat_tree(hasher, str(code / part), depth=0)
-    for target in targets:
-        hasher.update(f"target {target}\0".encode())
-        _stat_tree(hasher, str(target if target.is_dir() else target.parent or "."))
+    for target in targets:  # as far as lint.sources looks: a folder's migrations/, a file's
+        hasher.update(f"target {target}\0".encode())  # diesel folder's parent
+        if target.is_dir():
+            _stat_tree(hasher, str(target), depth=2)
+        else:
+            _stat_tree(hasher, str(target.parent))
+            _stat_tree(hasher, str(target.parent.parent))
     return hasher.hexdigest()
 
 

@@ -25,7 +25,8 @@ def run(
 ) -> int:
     """Lint `paths` (default: the settings' migrations folder); return the exit code."""
     targets = paths or [_relative(settings.migrations_dir)]
-    result = _cached(targets, settings) if use_cache else _lint(targets, settings)
+    cacheable = use_cache and Path("-") not in targets  # stdin has no modification time
+    result = _cached(targets, settings) if cacheable else _lint(targets, settings)
     _print(result, fmt, quiet)
     return 1 if result.fails(fail_on) else 0
 
@@ -65,7 +66,9 @@ def _print(result: LintResult, fmt: str, quiet: bool) -> None:
         text = renderer("text")(LintResult(errors, result.files, result.migrations))
         sys.stdout.write("".join(text.splitlines(keepends=True)[:-1]))
         return
-    if fmt == "text" and sys.stdout.isatty():
+    from slipway.cli.output import color_enabled
+
+    if fmt == "text" and color_enabled():
         from slipway.cli.output import console
         from slipway.lint.render.text import render
 

@@ -1,28 +1,31 @@
 """Which migrations to lint, from the paths given on the command line.
 
-Folders load with the engine's `load_folder` (every layout it knows). A folder the engine
-refuses because two migrations share a version is loaded loosely instead (pairing by
-version and name), so lint can report the duplicate rather than stop. A file names one
-migration: the one in its folder whose up, down or verify script it is; a file that is no
-migration there is linted as a lone up script.
+Everything is found by the engine's one layout loader (`load_folder`, every layout it knows;
+duplicates kept so lint can report them). A path may be a migrations folder, one migration's
+own folder (diesel), the folder above `migrations/`, or files: each file is grouped into the
+migration it belongs to, in its folder's layout order, and that folder's whole history is
+replayed so the rules know what earlier migrations created; findings are reported for the
+named migrations only. A `.sql` file that belongs to no migration is linted as a lone up
+script; `-` reads one script from stdin. A path that yields no migration is a usage error.
 """
 
 from __future__ import annotations
 
 import os
-import re
+import sys
 from pathlib import Path
 
-from slipway.errors import ConfigError, MigrationLayoutError
-from slipway.migrations.layouts import apply_directives, describe, load_folder, read_sql
-from slipway.migrations.model import Migration, Script, version_key
-
-_LOOSE = re.compile(
-    r"^(?P<version>\d(?:[\d-]*\d)?)_(?P<name>.+?)"
-    r"(?P<role>\.up|\.down|\.rollback|_rollback|\.verify|_verify)?\.sql$",
-    re.IGNORECASE,
+from slipway.errors import ConfigError
+from slipway.migrations.layouts import (
+    apply_directives,
+    describe,
+    is_migration_folder,
+    load_folder,
+    read_sql,
 )
-_ROLES = {"down": (".down", ".rollback", "_rollback"), "verify": (".verify", "_verify")}
+from slipway.migrations.model import Migration, MigrationSet, Script, normalize_sql
+
+STDIN = Path("<stdin>")
 
 
 def collect(paths: list[Path]) -> list[Migration]:
@@ -31,43 +34,22 @@ def collect(paths: list[Path]) -> list[Migration]:
 
 
 def select(paths: list[Path]) -> tuple[list[Migration], set[str] | None]:
-    """(migrations to replay, absolute paths of the scripts to report on; None: all).
-
-    A named file brings its folder's whole history into the replay, so the rules know what
-    earlier migrations created, but findings are reported for the named migrations only.
-    """
-    folders = _group(paths)
+    """(migrations to replay, absolute paths of the scripts to report on; None: all)."""
+    finder = _Finder()
+    for path in paths:
+        finder.add(path)
     replay: list[Migration] = []
     focus: set[str] = set()
-    for folder, selected in folders.items():
-        migrations = _load(folder)
+    for folder, named in finder.folders.items():
+        migrations = finder.sets[folder].migrations
         replay.extend(migrations)
-        if selected is None:
-            focus |= {p for m in migrations for p in script_paths(m)}
-            continue
-        chosen = [m for m in migrations if script_paths(m) & selected]
+        chosen = migrations if named is None else [m for m in migrations if script_paths(m) & named]
         focus |= {p for m in chosen for p in script_paths(m)}
-        claimed = {p for m in migrations for p in script_paths(m)}
-        for path in sorted(selected - claimed):
-            replay.append(_lone(Path(path)))
-            focus.add(path)
-    every_folder_whole = all(s is None for s in folders.values())
-    return replay, None if every_folder_whole else focus
-
-
-def _group(paths: list[Path]) -> dict[Path, set[str] | None]:
-    """Folder -> the absolute paths of the files named in it (None: the whole folder)."""
-    folders: dict[Path, set[str] | None] = {}
-    for path in paths:
-        if path.is_dir():
-            folders[path] = None
-        elif path.is_file():
-            selected = folders.setdefault(path.parent, set())
-            if selected is not None:
-                selected.add(os.path.abspath(path))
-        else:
-            raise ConfigError(f"{path}: no such file or folder")
-    return folders
+    for lone in finder.lone:
+        replay.append(lone)
+        focus |= script_paths(lone)
+    whole = all(named is None for named in finder.folders.values())
+    return replay, None if whole else focus
 
 
 def script_paths(migration: Migration) -> set[str]:
@@ -76,45 +58,67 @@ def script_paths(migration: Migration) -> set[str]:
     return {os.path.abspath(s.path) for s in scripts if s is not None}
 
 
-def _load(folder: Path) -> list[Migration]:
-    try:
-        return load_folder(folder).migrations
-    except MigrationLayoutError as exc:
-        if "duplicate version" not in str(exc):
-            raise
-        return _loose(folder)
+class _Finder:
+    """Resolves paths to (migrations folder, named files) pairs and lone scripts."""
+
+    def __init__(self) -> None:
+        self.sets: dict[Path, MigrationSet] = {}
+        self.folders: dict[Path, set[str] | None] = {}  # None: the whole folder
+        self.lone: list[Migration] = []
+
+    def load(self, folder: Path) -> MigrationSet:
+        if folder not in self.sets:
+            self.sets[folder] = load_folder(folder, strict=False)
+        return self.sets[folder]
+
+    def add(self, path: Path) -> None:
+        if str(path) == "-":
+            self.lone.append(_lone(STDIN, normalize_sql(sys.stdin.read())))
+        elif path.is_dir():
+            self._add_folder(path)
+        elif path.is_file():
+            self._add_file(path)
+        else:
+            raise ConfigError(f"{path}: no such file or folder")
+
+    def _whole(self, folder: Path) -> None:
+        self.folders[folder] = None
+
+    def _named(self, folder: Path, files: set[str]) -> None:
+        self.load(folder)
+        named = self.folders.setdefault(folder, set())
+        if named is not None:
+            named |= files
+
+    def _add_folder(self, path: Path) -> None:
+        own = path if path.name else Path(os.path.abspath(path))  # `.` has no name
+        if self.load(path).migrations:
+            self._whole(path)
+        elif is_migration_folder(own):  # one diesel migration: its scripts, in its folder
+            self._named(own.parent, {os.path.abspath(p) for p in own.glob("*.sql")})
+        elif (path / "migrations").is_dir() and self.load(path / "migrations").migrations:
+            self._whole(path / "migrations")
+        else:
+            raise ConfigError(
+                f"{path}: no migrations found (give a migrations folder, one migration's "
+                "folder, the project folder above migrations/, or .sql files)"
+            )
+
+    def _add_file(self, path: Path) -> None:
+        absolute = os.path.abspath(path)
+        folders = [path.parent]
+        if is_migration_folder(path.parent):  # 2019-02-26-002946_x/up.sql
+            folders.insert(0, path.parent.parent)
+        for folder in folders:
+            if any(absolute in script_paths(m) for m in self.load(folder).migrations):
+                self._named(folder, {absolute})
+                return
+        if not path.name.lower().endswith(".sql"):
+            raise ConfigError(f"{path}: not a migration (expected a .sql file or a folder)")
+        self.lone.append(_lone(path, read_sql(path)))
 
 
-def _lone(path: Path) -> Migration:
-    match = _LOOSE.match(path.name)
-    version, name = (match.group("version"), match.group("name")) if match else ("", path.stem)
-    up = apply_directives(Script(path=path, sql=read_sql(path)))
-    return Migration(version, name, describe(up.sql, name), up, layout="file")
-
-
-def _loose(folder: Path) -> list[Migration]:
-    """Paired-layout migrations keyed by version *and* name, so duplicates survive."""
-    parts: dict[tuple[str, str], dict[str, Script]] = {}
-    for path in sorted(folder.iterdir()):
-        match = _LOOSE.match(path.name)
-        if not match or not path.is_file():
-            continue
-        suffix = (match.group("role") or "").lower()
-        role = next((r for r, endings in _ROLES.items() if suffix in endings), "up")
-        script = apply_directives(Script(path=path, sql=read_sql(path)))
-        parts.setdefault((match.group("version"), match.group("name")), {})[role] = script
-    migrations = [
-        Migration(
-            version,
-            name,
-            describe(s["up"].sql, name),
-            s["up"],
-            s.get("down"),
-            s.get("verify"),
-            layout="paired",
-        )
-        for (version, name), s in parts.items()
-        if "up" in s
-    ]
-    migrations.sort(key=lambda m: (version_key(m.version), m.name))
-    return migrations
+def _lone(path: Path, sql: str) -> Migration:
+    """A script that belongs to no migration, linted as an up script on its own."""
+    up = apply_directives(Script(path=path, sql=sql))
+    return Migration("", path.stem, describe(up.sql, path.stem), up, layout="file")

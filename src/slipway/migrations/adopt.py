@@ -136,7 +136,7 @@ def adopt(
     with MigrationLock(conn, settings.table, settings.lock_wait):
         foreign = read_history(conn, tool, table)
         matched = _matches(mset, foreign)
-        recorded = {row.sort_key for row in history.applied(conn)}
+        recorded = {mset.key(row.version) for row in history.applied(conn)}
         result = AdoptResult(foreign.tool, foreign.table, dry_run=dry_run)
         for item in matched:
             if item.migration.sort_key in recorded:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from slipway.migrations.model import version_key
 from slipway.sqltext import quote_literal, quote_qualified
 
 if TYPE_CHECKING:
@@ -31,10 +30,6 @@ class AppliedRow:
     applied_by: str | None
     duration_ms: int | None
     kind: str  # migration | baseline | baseline-marker | adopted
-
-    @property
-    def sort_key(self) -> tuple[int, ...]:
-        return version_key(self.version)
 
 
 @dataclass(frozen=True)
@@ -132,7 +127,8 @@ CREATE TABLE IF NOT EXISTS {log} (
         return bool(row and row[0])
 
     def applied(self, conn: psycopg.Connection[Any]) -> list[AppliedRow]:
-        """Applied migrations in version order ([] before the first run)."""
+        """Applied migrations ([] before the first run), as stored: the version order is the
+        folder's layout's (`MigrationSet.key`), which the callers apply."""
         from psycopg import sql
 
         if not self.exists(conn):
@@ -143,7 +139,7 @@ CREATE TABLE IF NOT EXISTS {log} (
                 "duration_ms, kind FROM {}"
             ).format(self.table)
         ).fetchall()
-        return sorted((AppliedRow(*row) for row in rows), key=lambda r: r.sort_key)
+        return [AppliedRow(*row) for row in rows]
 
     def runs(self, conn: psycopg.Connection[Any], limit: int | None = None) -> list[LogRow]:
         from psycopg import sql

@@ -15,10 +15,20 @@ import re
 import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import NoReturn
 
 from slipway.config import parse_duration
 from slipway.errors import ConfigError, MigrationLayoutError
-from slipway.migrations.model import Ignored, Migration, MigrationSet, Script, normalize_sql
+from slipway.migrations.model import (
+    Ignored,
+    Key,
+    Migration,
+    MigrationSet,
+    Script,
+    normalize_sql,
+    order_layout,
+    version_key,
+)
 
 VERSION = r"(?P<version>\d(?:[\d-]*\d)?)"
 _PAIRED = re.compile(
@@ -91,16 +101,36 @@ def apply_directives(script: Script, header: str = "") -> Script:
     return replace(script, transactional=transactional, lock_timeout=lock_timeout)
 
 
+# Comments that say nothing about what a migration does: tool directives (`-- migrate:up`,
+# `-- +goose Up`, `-- safety-assured:start`, `-- slipway: no-transaction`, `-- squawk-ignore`)
+# and licence headers (one-line SPDX tags; a copyright or licence block up to a blank line).
+_TOOL_COMMENT = re.compile(
+    r"^(?:[+@]|[a-z][\w-]*:\S|[\w-]+-ignore\b|(?:slipway|squawk|sqlfluff|atlas|goose|flyway"
+    r"|liquibase|changeset|noqa|noinspection)\b)",
+    re.IGNORECASE,
+)
+_SPDX = re.compile(r"^spdx-", re.IGNORECASE)
+_LICENCE = re.compile(r"copyright|\(c\)|©|licen[cs]e|all rights reserved", re.IGNORECASE)
+
+
 def describe(up_sql: str, name: str) -> str:
-    """The first `--` comment line of the up script, else the humanized name."""
+    """The first `--` comment line of the up script that describes it (not a licence, a
+    copyright or a tool directive), else the humanized name."""
+    in_licence = in_block = False
     for line in up_sql.splitlines():
         stripped = line.strip()
+        if in_block or stripped.startswith("/*"):  # block comments: licence headers, skipped
+            in_block = "*/" not in stripped
+            continue
         if not stripped:
+            in_licence = False  # a blank line ends a licence block
             continue
         if not stripped.startswith("--"):
             break
         text = stripped.lstrip("-").strip()
-        if not text or re.match(r"(migrate|slipway)\s*:", text, re.IGNORECASE):
+        if _LICENCE.search(text) and not _SPDX.match(text):
+            in_licence = True
+        if in_licence or not text.strip("=*#~ ") or _SPDX.match(text) or _TOOL_COMMENT.match(text):
             continue
         return text
     return name.replace("_", " ").replace("-", " ").strip().capitalize()
@@ -155,28 +185,44 @@ def _diesel_scripts(directory: Path) -> tuple[Script | None, Script | None, Scri
 class _Collector:
     """Gathers scripts per version and reports clashes naming both files."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, strict: bool = True) -> None:
         self.result = MigrationSet(directory=directory)
         self.parts: dict[tuple[int, ...], _Parts] = {}
+        self.strict = strict
+        self.twins: list[_Parts] = []  # not strict: further migrations with a version in use
 
     def add(self, version: str, name: str, layout: str, role: str, script: Script) -> None:
-        from slipway.migrations.model import version_key
-
-        key = version_key(version)
+        key = version_key(version, layout)
         parts = self.parts.get(key)
         if parts is None:
             parts = self.parts[key] = _Parts(version=version, name=name, layout=layout)
         existing: Script | None = getattr(parts, role)
         if existing is not None:
-            what = "migrations" if role == "up" else f"{role} scripts"
-            raise MigrationLayoutError(
-                f"duplicate version {version}: {existing.path.name} and {script.path.name} are both "
-                f"{what} for it; renumber one of them"
-            )
+            if self.strict:
+                self._clash(version, role, existing, script)
+            parts = self._twin(key, version, name, layout, role)
         if role == "up":
             parts.version, parts.name, parts.layout = version, name, layout
             self.result.layouts.add(layout)
         setattr(parts, role, script)
+
+    def _clash(self, version: str, role: str, first: Script, second: Script) -> NoReturn:
+        what = "migrations" if role == "up" else f"{role} scripts"
+        shown = self.result.shown
+        raise MigrationLayoutError(
+            f"duplicate version {version}: {shown(first.path)} and {shown(second.path)} are "
+            f"both {what} for it; renumber one of them"
+        )
+
+    def _twin(self, key: Key, version: str, name: str, layout: str, role: str) -> _Parts:
+        """The other migration of a shared version that this script belongs to (by name)."""
+        for twin in self.twins:
+            same = version_key(twin.version, twin.layout) == key and twin.name == name
+            if same and getattr(twin, role) is None:
+                return twin
+        twin = _Parts(version=version, name=name, layout=layout)
+        self.twins.append(twin)
+        return twin
 
     def ignore(self, path: Path, reason: str) -> None:
         self.result.ignored.append(Ignored(path=path, reason=reason))
@@ -194,9 +240,10 @@ class _Collector:
                 setattr(parts, role, None)
                 return
 
-    def finish(self) -> MigrationSet:
-        for key in sorted(self.parts):
-            parts = self.parts[key]
+    def _complete(self) -> list[_Parts]:
+        """Parts that have an up script; orphaned rollbacks and verify scripts are ignored."""
+        complete = []
+        for parts in [*self.parts.values(), *self.twins]:
             if parts.up is None:
                 self._promote_lone_suffix(parts)
             if parts.up is None:
@@ -204,7 +251,20 @@ class _Collector:
                     if orphan is not None:
                         self.ignore(orphan.path, f"no migration with version {parts.version}")
                 continue
-            self.result.migrations.append(
+            complete.append(parts)
+        return complete
+
+    def finish(self) -> MigrationSet:
+        complete = self._complete()
+        result = self.result
+        result.order = order_layout([p.layout for p in complete])
+        complete.sort(key=lambda p: (result.key(p.version), p.version, p.name))
+        for before, parts in zip([None, *complete], complete):
+            assert parts.up is not None
+            if self.strict and before and result.key(before.version) == result.key(parts.version):
+                assert before.up is not None  # across layouts: 0001_a.sql and V1__b.sql
+                self._clash(parts.version, "up", before.up, parts.up)
+            result.migrations.append(
                 Migration(
                     version=parts.version,
                     name=parts.name,
@@ -213,10 +273,11 @@ class _Collector:
                     down=parts.down,
                     verify=parts.verify,
                     layout=parts.layout,
+                    order=result.order,
                 )
             )
-        self.result.ignored.sort(key=lambda i: i.path.name)
-        return self.result
+        result.ignored.sort(key=lambda i: i.path.name)
+        return result
 
 
 def _add_file(collector: _Collector, path: Path) -> None:
@@ -251,14 +312,22 @@ def _add_file(collector: _Collector, path: Path) -> None:
     collector.add(version, mig_name, layout, _ROLE[suffix], script)
 
 
-def load_folder(directory: Path | str) -> MigrationSet:
-    """Every migration in `directory`, sorted by version; non-migrations are listed, not loaded."""
+def is_migration_folder(path: Path) -> bool:
+    """Whether `path` is one diesel-style migration's own folder (a version and an up.sql)."""
+    return bool(_DIESEL_DIR.match(path.name)) and (path / "up.sql").is_file()
+
+
+def load_folder(directory: Path | str, *, strict: bool = True) -> MigrationSet:
+    """Every migration in `directory`, sorted by version; non-migrations are listed, not loaded.
+
+    Two migrations with one version are refused; with `strict=False` both are kept, in name
+    order (lint reports them as duplicate-version instead of stopping)."""
     directory = Path(directory)
     if not directory.is_dir():
         raise ConfigError(
             f"migrations folder {directory} does not exist; run `slipway init` or pass --migrations"
         )
-    collector = _Collector(directory)
+    collector = _Collector(directory, strict)
     try:
         entries = sorted(directory.iterdir(), key=lambda p: p.name)
     except OSError as exc:
@@ -268,7 +337,7 @@ def load_folder(directory: Path | str) -> MigrationSet:
             continue
         if entry.is_dir():
             match = _DIESEL_DIR.match(entry.name)
-            if not match or not (entry / "up.sql").is_file():
+            if not match or not is_migration_folder(entry):
                 collector.ignore(entry, "folder without a version and an up.sql")
                 continue
             up, down, verify = _diesel_scripts(entry)

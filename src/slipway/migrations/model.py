@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -52,10 +53,11 @@ class Migration:
     down: Script | None = None
     verify: Script | None = None
     layout: str = "paired"
+    order: str = ""  # the layout whose version order the folder follows ("": this one's)
 
     @property
-    def sort_key(self) -> tuple[int, ...]:
-        return version_key(self.version)
+    def sort_key(self) -> Key:
+        return version_key(self.version, self.order or self.layout)
 
     @property
     def has_rollback(self) -> bool:
@@ -67,17 +69,63 @@ class Migration:
 
     @property
     def label(self) -> str:
-        return f"{self.version} {self.name}"
+        return f"{self.version} {self.name}".strip()  # a lone linted script has no version
+
+
+Key = tuple[int, ...]
+
+
+def _integer_key(version: str) -> Key:
+    """golang-migrate: the leading digits as an unsigned integer, 0001 == 1 < 2 < 20251109."""
+    return (int(version),)
+
+
+def _numeric_key(version: str) -> Key:
+    """slipway's paired files: numbers after removing '-' (0001 < 20251109 <
+    2019-02-26-002946), dotted ones part by part."""
+    return tuple(int(p) for p in version.replace("-", "").replace("_", ".").split(".") if p)
+
+
+def _string_key(version: str) -> Key:
+    """diesel (the folder's prefix without '-') and dbmate (the version as written): compared
+    as strings, character by character, so 2019-02-26-002946 < 2025-11-19-091444-0000."""
+    return tuple(ord(c) for c in version.replace("-", ""))
+
+
+def _dotted_key(version: str) -> Key:
+    """Flyway: '.' or '_' separated numbers compared part by part (1.2.9 < 1.2.10);
+    trailing zero parts do not count (1 == 1.0)."""
+    parts = [int(p) for p in version.replace("_", ".").split(".") if p]
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
+# The one place versions are ordered: each layout compares them as its own tool does.
+_KEYS = {
+    "paired": _numeric_key,
+    "golang-migrate": _integer_key,
+    "flyway": _dotted_key,
+    "diesel": _string_key,
+    "dbmate": _string_key,
+}
 
 
 @lru_cache(maxsize=65536)
-def version_key(version: str) -> tuple[int, ...]:
-    """Versions compare as numbers after removing '-': 0001 < 0002 < 20251109.
+def version_key(version: str, layout: str = "paired") -> Key:
+    """The sort key of `version` in `layout`'s own order (see _KEYS)."""
+    try:
+        return _KEYS.get(layout, _numeric_key)(version)
+    except ValueError:  # not a number (a version another tool recorded): as a string
+        return _string_key(version)
 
-    Flyway-style dotted versions (1.2.10) compare part by part.
-    """
-    parts = version.replace("-", "").replace("_", ".").split(".")
-    return tuple(int(p) for p in parts if p)
+
+def order_layout(layouts: list[str]) -> str:
+    """The layout whose order a folder follows: the most common one among its migrations
+    (ties: the first seen), so a stray file of another layout cannot reorder the folder."""
+    if not layouts:
+        return "paired"
+    return max(dict.fromkeys(layouts), key=layouts.count)
 
 
 @dataclass(frozen=True)
@@ -96,6 +144,12 @@ class MigrationSet:
     migrations: list[Migration] = field(default_factory=list)
     ignored: list[Ignored] = field(default_factory=list)
     layouts: set[str] = field(default_factory=set)
+    order: str = "paired"  # the layout whose version order applies (see order_layout)
 
-    def by_version(self) -> dict[str, Migration]:
-        return {m.version: m for m in self.migrations}
+    def key(self, version: str) -> Key:
+        """The sort key of any version (a file's, a history row's, `--to V`) in this folder."""
+        return version_key(version, self.order)
+
+    def shown(self, path: Path) -> str:
+        """`path` as the project sees it: relative to the folder holding the migrations."""
+        return os.path.relpath(path, self.directory.parent)

@@ -24,7 +24,7 @@ from slipway.migrations.execute import (
 )
 from slipway.migrations.history import History, LogRow
 from slipway.migrations.lock import MigrationLock
-from slipway.migrations.model import Migration, MigrationSet, Script, version_key
+from slipway.migrations.model import Migration, MigrationSet, Script
 from slipway.migrations.statements import ParsedScript, parse_script
 from slipway.migrations.status import MigrationState, combine
 
@@ -109,7 +109,7 @@ class Engine:
         return combine(self.mset, self.history.applied(self.conn))
 
     def _find(self, version: str) -> Migration:
-        key = version_key(version) if version.replace("-", "").replace(".", "").isdigit() else None
+        key = self.mset.key(version)
         for mig in self.mset.migrations:
             if mig.sort_key == key:
                 return mig
@@ -136,7 +136,7 @@ class Engine:
         newest = max(applied_keys, default=None)
         late = [m for m in pending if newest is not None and m.sort_key < newest]
         if late and not allow_out_of_order:
-            names = ", ".join(m.up.path.name for m in late)
+            names = ", ".join(self.mset.shown(m.up.path) for m in late)
             raise Refused(
                 f"pending migration older than the newest applied one: {names}",
                 hint="renumber it, or pass --allow-out-of-order to apply it anyway",
@@ -159,7 +159,7 @@ class Engine:
                 )
             if state.state == "modified":
                 raise Refused(
-                    f"cannot roll back {state.version}: {state.migration.up.path.name} changed "
+                    f"cannot roll back {state.version}: {self.mset.shown(state.migration.up.path)} changed "
                     "since it was applied",
                     hint="restore it, or accept the edit with `slipway accept VERSION`",
                 )
@@ -383,16 +383,16 @@ class Engine:
         Returns (recorded now, already applied)."""
         with self._locked():
             self.history.ensure(self.conn)
-            key = version_key(version)
+            key = self.mset.key(version)
             rows = self.history.applied(self.conn)
-            beyond = [r.version for r in rows if r.sort_key > key]
+            beyond = [r.version for r in rows if self.mset.key(r.version) > key]
             if beyond:
                 raise Refused(
                     f"cannot baseline at {version}: newer migrations are already recorded "
                     f"({', '.join(beyond)})",
                     hint="baseline at the newest version the database really has",
                 )
-            done = {r.sort_key for r in rows}
+            done = {self.mset.key(r.version) for r in rows}
             upto = [m for m in self.mset.migrations if m.sort_key <= key]
             record = [m for m in upto if m.sort_key not in done]
             with self.conn.transaction():

@@ -55,29 +55,57 @@ def slugify(description: str) -> str:
     return slug[:60].rstrip("_")
 
 
+_DIESEL = re.compile(r"(?P<stamp>\d{4}-\d\d-\d\d-\d{6})(?:-(?P<seq>\d{4}))?")
+
+
 def next_version(mset: MigrationSet, now: datetime | None = None) -> str:
-    """The next version in the scheme the folder already uses (0001 for an empty folder)."""
-    now = now or datetime.now(UTC)
+    """The next version in the scheme the folder already uses (0001 for an empty folder),
+    always after every version present in the folder's own order (even one dated in the
+    future), so it never collides, even when two are made in the same second."""
     if not mset.migrations:
         return "0001"
-    last = mset.migrations[-1].version
-    digits = last.replace("-", "")
-    if "-" in last:  # diesel: 2019-02-26-002946
-        candidate = now.strftime("%Y-%m-%d-%H%M%S")
-    elif len(digits) == 14:  # dbmate / golang-migrate timestamps
-        candidate = now.strftime("%Y%m%d%H%M%S")
-    elif len(digits) == 8 and digits.startswith(("19", "20")):  # a date per migration
-        candidate = now.strftime("%Y%m%d")
-    else:  # a counter, zero-padded to the folder's width
-        return str(int(digits) + 1).zfill(len(last))
-    if int(candidate.replace("-", "")) <= int(digits):
-        bumped = str(int(digits) + 1)
-        return bumped if "-" not in last else last  # same-second diesel clash is unlikely
-    return candidate
+    newest = mset.migrations[-1].version
+    candidate = _in_scheme(newest, mset.order, now or datetime.now(UTC))
+    if mset.key(candidate) > mset.key(newest):
+        return candidate
+    return _after(newest, mset)
 
 
-def _layout(mset: MigrationSet) -> str:
-    return mset.migrations[-1].layout if mset.migrations else "paired"
+def _in_scheme(newest: str, layout: str, now: datetime) -> str:
+    """Now, written the way `newest` is; a counter's next value."""
+    digits = newest.replace("-", "")
+    if layout == "diesel" or "-" in newest:  # diesel CLI: 2025-11-19-091444-0000
+        return now.strftime("%Y-%m-%d-%H%M%S") + "-0000"
+    if layout == "dbmate" or len(digits) == 14:  # dbmate / golang-migrate timestamps
+        return now.strftime("%Y%m%d%H%M%S")
+    if len(digits) == 8 and digits.startswith(("19", "20")):  # a date per migration
+        return now.strftime("%Y%m%d")
+    if layout == "golang-migrate" and len(digits) == 10 and digits.startswith("1"):
+        return str(int(now.timestamp()))  # golang-migrate's `-format unix`
+    return _bump(newest)  # a counter (Flyway 1.2.9 -> 1.2.10), zero-padded to its width
+
+
+def _bump(version: str) -> str:
+    """`version` with its last number incremented, keeping separators and width."""
+    last = re.search(r"\d+$", version)
+    if last is None:  # no trailing number: start one
+        return f"{version}1"
+    return version[: last.start()] + str(int(last.group()) + 1).zfill(len(last.group()))
+
+
+def _after(newest: str, mset: MigrationSet) -> str:
+    """A version just after `newest` (which is in the future or was made this second)."""
+    diesel = _DIESEL.fullmatch(newest)
+    if diesel:  # 2025-11-19-091444 -> -0000; -0000 -> -0001 (string order: a longer is later)
+        seq = diesel.group("seq")
+        if seq is None:
+            return f"{newest}-0000"
+        if seq != "9999":
+            return _bump(newest)
+    bumped = _bump(newest)
+    if mset.key(bumped) > mset.key(newest):
+        return bumped
+    return newest + "0"  # string order, 999 -> 1000 would sort first: extend instead
 
 
 def new_migration(mset: MigrationSet, description: str) -> list[Path]:
@@ -93,7 +121,7 @@ def new_migration(mset: MigrationSet, description: str) -> list[Path]:
         "-- DO $$ BEGIN IF to_regclass('public.my_table') IS NULL THEN\n"
         "--   RAISE EXCEPTION 'my_table missing'; END IF; END $$;\n"
     )
-    layout = _layout(mset)
+    layout = mset.order if mset.migrations else "paired"
     files: dict[Path, str]
     if layout == "dbmate":
         files = {folder / f"{version}_{slug}.sql": f"-- migrate:up\n{up}\n-- migrate:down\n{down}"}

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slipway.config import Settings
 from slipway.migrations.history import AppliedRow, History
 from slipway.migrations.layouts import load_folder
-from slipway.migrations.model import Migration, MigrationSet, version_key
+from slipway.migrations.model import Key, Migration, MigrationSet
 
 if TYPE_CHECKING:
     import psycopg
@@ -27,10 +27,7 @@ class MigrationState:
     applied_at: datetime | None
     migration: Migration | None = None  # None when missing
     applied: AppliedRow | None = None
-
-    @property
-    def sort_key(self) -> tuple[int, ...]:
-        return version_key(self.version)
+    sort_key: Key = ()  # in the folder's version order (MigrationSet.key)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -45,7 +42,7 @@ class MigrationState:
 
 def combine(mset: MigrationSet, applied: list[AppliedRow]) -> list[MigrationState]:
     """One state per version found in the folder or in the history, in version order."""
-    rows = {row.sort_key: row for row in applied}
+    rows = {mset.key(row.version): row for row in applied}
     states: list[MigrationState] = []
     for mig in mset.migrations:
         row = rows.pop(mig.sort_key, None)
@@ -65,6 +62,7 @@ def combine(mset: MigrationSet, applied: list[AppliedRow]) -> list[MigrationStat
                 applied_at=row.applied_at if row else None,
                 migration=mig,
                 applied=row,
+                sort_key=mig.sort_key,
             )
         )
     for row in rows.values():
@@ -79,6 +77,7 @@ def combine(mset: MigrationSet, applied: list[AppliedRow]) -> list[MigrationStat
                 has_rollback=False,
                 applied_at=row.applied_at,
                 applied=row,
+                sort_key=mset.key(row.version),
             )
         )
     return sorted(states, key=lambda s: s.sort_key)

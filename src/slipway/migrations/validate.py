@@ -38,7 +38,7 @@ def check_files(mset: MigrationSet) -> list[Problem]:
             Problem(
                 "warning",
                 "not-a-migration",
-                f"{ignored.path.name}: {ignored.reason}; never applied",
+                f"{mset.shown(ignored.path)}: {ignored.reason}; never applied",
                 file=str(ignored.path),
             )
         )

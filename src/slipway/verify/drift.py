@@ -54,9 +54,9 @@ def detect_drift(target: Conn, scratch: Scratch, migrations: MigrationSet, histo
             f"the database has no {history_table} table, so no migration is recorded as applied: "
             "run `slipway up`, or `slipway baseline` to adopt an existing schema"
         )
-    applied = history.applied(target)
-    files = migrations.by_version()
-    missing = [row.version for row in applied if row.version not in files]
+    applied = sorted(history.applied(target), key=lambda row: migrations.key(row.version))
+    files = {m.sort_key: m for m in migrations.migrations}  # 1 is 0001, as in status
+    missing = [row.version for row in applied if migrations.key(row.version) not in files]
     if missing:
         raise Refused(
             f"applied migration(s) {', '.join(missing[:5])} have no file in "
@@ -65,7 +65,7 @@ def detect_drift(target: Conn, scratch: Scratch, migrations: MigrationSet, histo
     report = DriftReport()
     with scratch.connect() as conn:
         for row in applied:
-            migration = files[row.version]
+            migration = files[migrations.key(row.version)]
             try:
                 run_committed(conn, migration.up)
             except MigrationFailed as exc:

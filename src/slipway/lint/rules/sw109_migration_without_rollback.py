@@ -9,7 +9,7 @@ from slipway.lint.rule import Hit, MigrationContext, Rule, register
 class MigrationWithoutRollback(Rule):
     """The migration has no down script, so it cannot be rolled back.
 
-    `slipway rollback` refuses such a migration, and `slipway verify` cannot prove it round
+    `slipway down` refuses such a migration, and `slipway verify` cannot prove it round
     trips. Write the down script next to the up one (`0007_opt_out.down.sql`).
 
     **Anti-pattern**

@@ -34,6 +34,8 @@ class DuplicateVersion(Rule):
     def check_set(self, ctx: SetContext) -> Iterator[Hit]:
         seen: dict[str, int] = {}
         for position, migration in enumerate(ctx.migrations):
+            if not migration.version:
+                continue  # a lone script (stdin, a file of no migration) has no version
             first = seen.setdefault(migration.version, position)
             if first != position:
                 yield Hit(
