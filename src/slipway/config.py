@@ -113,7 +113,7 @@ def load_settings(
         database_url=url,
         database_source=source,
         config_file=config_file,
-        table=str(mig_section.get("table", DEFAULT_TABLE)),
+        table=_history_table(mig_section, config_file),
         lock_timeout=parse_duration(mig_section.get("lock_timeout", "5s"), "lock_timeout"),
         lock_retries=int(mig_section.get("lock_retries", 5)),
         lock_wait=parse_duration(mig_section.get("lock_wait", "60s"), "lock_wait"),
@@ -145,6 +145,22 @@ def pool_settings(settings: Settings) -> dict[str, float]:
         raise ConfigError(f"[pool] max_size in {settings.config_file} must be at least "
                           "min_size and at least 1")
     return merged
+
+
+def _history_table(section: dict[str, Any], config_file: Path | None) -> str:
+    """[migrations] table, refused at load time unless PostgreSQL keeps it exactly as written
+    (it is created, looked up and locked by that one spelling)."""
+    from slipway.sqltext import split_qualified
+
+    value = section.get("table", DEFAULT_TABLE)
+    if not isinstance(value, str):
+        raise ConfigError(f"{config_file}: [migrations] table must be a string, not {value!r}")
+    try:
+        split_qualified(value)
+        split_qualified(value + "_log")  # its run log must fit PostgreSQL's name length too
+    except ValueError as exc:
+        raise ConfigError(f"{config_file}: [migrations] table {value!r} {exc}") from exc
+    return value
 
 
 def _flag(section: dict[str, Any], key: str, config_file: Path | None) -> bool:

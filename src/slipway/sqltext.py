@@ -16,6 +16,29 @@ def quote_ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+NAME_BYTES = 63  # PostgreSQL truncates longer identifiers (NAMEDATALEN - 1)
+
+
+def split_qualified(name: str) -> tuple[str | None, str]:
+    """A configured `schema.table` or `table` as (schema, table), case kept as written.
+
+    Raises ValueError, saying why, for a name PostgreSQL would not keep exactly as written:
+    empty parts, more than one dot, double quotes, NUL, or a part longer than 63 bytes."""
+    if "\x00" in name:
+        raise ValueError("contains a NUL character")
+    if '"' in name:
+        raise ValueError("contains a double quote; write the name without quotes (case is kept)")
+    parts = name.split(".")
+    if len(parts) > 2:
+        raise ValueError("has more than one dot; write it as schema.table")
+    if any(not part.strip() for part in parts):
+        raise ValueError("is empty" if len(parts) == 1 else "has an empty schema or table part")
+    for part in parts:
+        if len(part.encode("utf-8")) > NAME_BYTES:
+            raise ValueError(f"part {part[:20]!r}... is longer than {NAME_BYTES} bytes")
+    return (parts[0], parts[1]) if len(parts) == 2 else (None, parts[0])
+
+
 def quote_qualified(name: str) -> str:
     """`schema.table` (split at the first dot) or `table`, each part quoted."""
     return ".".join(quote_ident(part) for part in name.split(".", 1))

@@ -123,7 +123,8 @@ CREATE TABLE IF NOT EXISTS {log} (
         conn.execute(self.create_sql())
 
     def exists(self, conn: psycopg.Connection[Any]) -> bool:
-        row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (self.name,)).fetchone()
+        # The quoted text, as created: an unquoted lookup folds "DeployHistory" to lower case.
+        row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (self.table_text,)).fetchone()
         return bool(row and row[0])
 
     def applied(self, conn: psycopg.Connection[Any]) -> list[AppliedRow]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from slipway.config import Settings
 from slipway.errors import LockBusy
+from slipway.sqltext import split_qualified
 
 if TYPE_CHECKING:
     import psycopg
@@ -23,15 +24,22 @@ if TYPE_CHECKING:
 LOCK_CLASS = 0x534C5057 & 0x7FFFFFFF  # "SLPW"
 
 
-def lock_key(table: str) -> tuple[int, int]:
+def lock_key(conn: psycopg.Connection[Any], table: str) -> tuple[int, int]:
     """Advisory lock key pair: one lock per history table, so two projects sharing a database
-    with different tables do not block each other."""
-    return LOCK_CLASS, zlib.crc32(table.encode("utf-8")) & 0x7FFFFFFF
+    with different tables do not block each other. The key is the table's canonical
+    `schema.table` (an unqualified name resolved as CREATE TABLE would: the first schema of the
+    search_path), so `t` and `public.t` are one lock."""
+    schema, name = split_qualified(table)
+    if schema is None:
+        row = conn.execute("SELECT coalesce(current_schema(), 'public')").fetchone()
+        schema = str(row[0]) if row else "public"
+    canonical = f"{schema}.{name}"
+    return LOCK_CLASS, zlib.crc32(canonical.encode("utf-8")) & 0x7FFFFFFF
 
 
 def holder(conn: psycopg.Connection[Any], table: str) -> str | None:
     """Who holds the lock: 'pid 123 (slipway, user@host, since 12:00:01)', or None."""
-    classid, objid = lock_key(table)
+    classid, objid = lock_key(conn, table)
     row = conn.execute(
         """SELECT a.pid, a.application_name, a.usename, a.client_addr::text,
                   to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS')
@@ -62,10 +70,11 @@ class MigrationLock:
         self.wait = wait
         self.on_wait = on_wait
         self.held = False
+        self.key = lock_key(conn, table)
 
     def try_acquire(self) -> bool:
         row = self.conn.execute(
-            "SELECT pg_try_advisory_lock(%s, %s)", lock_key(self.table)
+            "SELECT pg_try_advisory_lock(%s, %s)", self.key
         ).fetchone()
         self.held = bool(row and row[0])
         return self.held
@@ -90,7 +99,7 @@ class MigrationLock:
 
     def release(self) -> None:
         if self.held and not self.conn.closed:
-            self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", lock_key(self.table))
+            self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", self.key)
         self.held = False
 
     def __enter__(self) -> Self:

@@ -56,7 +56,7 @@ def test_second_run_gives_up_after_lock_wait(cli: Cli, db_conn, db_url: str) -> 
     from slipway.migrations.lock import lock_key
 
     with psycopg.connect(db_url, autocommit=True, application_name="other-slipway") as holder:
-        holder.execute("SELECT pg_advisory_lock(%s, %s)", lock_key("slipway_migrations"))
+        holder.execute("SELECT pg_advisory_lock(%s, %s)", lock_key(holder, "slipway_migrations"))
         result = cli("up")
     assert result.code == 1
     assert "migration lock" in result.err and "other-slipway" in result.err
