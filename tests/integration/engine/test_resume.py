@@ -153,17 +153,17 @@ def test_lost_connection_statement_by_statement_says_what_ran(cli: Cli, db_conn)
     cli.write(
         "0001_steps.sql",
         "CREATE TABLE kept (id int);\nCREATE INDEX CONCURRENTLY kept_id ON kept (id);\n"
-        "SELECT pg_sleep(CASE WHEN to_regclass('slow_flag') IS NULL THEN 0 ELSE 30 END);\n"
+        "SELECT pg_sleep(CASE WHEN to_regnamespace('slow_flag') IS NULL THEN 0 ELSE 30 END);\n"
         "CREATE TABLE later (id int);\n",
     )
-    db_conn.execute("CREATE TABLE slow_flag ()")
+    db_conn.execute("CREATE SCHEMA slow_flag")
     thread = _terminate_when_running(db_conn, "%slow_flag%")
     result = cli("up")
     thread.join()
     assert result.code == 1, result.text
     assert "OperationalError" not in result.text
     assert "statements 1..2 of 4 ran and stay applied" in result.err, result.err
-    db_conn.execute("DROP TABLE slow_flag")
+    db_conn.execute("DROP SCHEMA slow_flag")
     again = cli("up")
     assert again.code == 0 and "resuming at statement 3 of 4" in again.out, again.text
 
