@@ -59,3 +59,9 @@ class LockBusy(SlipwayError):
     """Another slipway run held the migration lock for longer than we were willing to wait."""
 
     exit_code = EXIT_FAILED
+
+
+class ConnectionLost(SlipwayError):
+    """The connection to the database broke while slipway was using it."""
+
+    exit_code = EXIT_FAILED

@@ -16,7 +16,13 @@ from slipway.cli.options import (
     settings,
 )
 
-_STATE_STYLE = {"applied": "green", "pending": "yellow", "modified": "red", "missing": "red"}
+_STATE_STYLE = {
+    "applied": "green",
+    "pending": "yellow",
+    "modified": "red",
+    "missing": "red",
+    "partial": "red",
+}
 
 
 def init(
@@ -62,7 +68,8 @@ def status(
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
-    """Show every migration: applied, pending, modified (file changed) or missing (file gone)."""
+    """Show every migration: applied, pending, modified (file changed), missing (file gone)
+    or partial (a run stopped midway; the direction and statement reached are shown)."""
     from slipway.cli.output import print_json
     from slipway.db import connect
     from slipway.migrations.status import migration_status
@@ -89,10 +96,10 @@ def print_states(states: list[Any]) -> None:
     rows = [
         (
             s.version,
-            s.state,
+            s.shown_state,
             s.applied_at.strftime("%Y-%m-%d %H:%M:%S") if s.applied_at else "",
             "yes" if s.has_rollback else "no",
-            s.name,  # the file's own name; the description is in --format json
+            s.name if s.partial is None else f"{s.name} (partial: {s.partial.describe()})",
         )
         for s in states
     ]
@@ -104,7 +111,7 @@ def print_states(states: list[Any]) -> None:
         if colour:
             cells[1] = f"{codes[_STATE_STYLE[row[1]]]}{cells[1]}\033[0m"
         lines.append("  ".join(cells) + "  " + row[4])
-    counts = {state: sum(1 for s in states if s.state == state) for state in _STATE_STYLE}
+    counts = {state: sum(1 for s in states if s.shown_state == state) for state in _STATE_STYLE}
     lines.append(", ".join(f"{n} {state}" for state, n in counts.items() if n))
     print("\n".join(lines))
 

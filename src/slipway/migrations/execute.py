@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from slipway.errors import MigrationFailed
+from slipway.errors import ConnectionLost, MigrationFailed
 from slipway.migrations.model import Script, checksum
 from slipway.migrations.statements import ParsedScript, Statement, line_col
 from slipway.sqltext import quote_literal
@@ -32,6 +32,7 @@ class RunOutcome:
     statements_total: int = 0
     resumed_from: int = 0
     cleaned: list[str] = field(default_factory=list)  # leftovers removed before a retry
+    notes: list[str] = field(default_factory=list)  # what resuming found done or cleaned
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,10 @@ def run_transaction(
             conn.execute(query, prepare=False)
             return outcome
         except psycopg.Error as exc:
+            if conn.broken:
+                raise ConnectionLost(
+                    "nothing of it remains: its transaction never committed"
+                ) from exc
             _rollback(conn)
             if _sqlstate(exc) in RETRYABLE and attempt < policy.retries:
                 attempt += 1
@@ -189,22 +194,38 @@ def _leading_space(sql_text: str, stmt: Statement) -> int:
     return len(raw) - len(raw.lstrip())
 
 
+@dataclass(frozen=True)
+class Progress:
+    """How a non-transactional migration records its progress (SQL text from the runner).
+
+    A statement that can run in a transaction commits together with `done_sql`, so its effect
+    and its progress can never part. One that cannot (CONCURRENTLY, VACUUM, ...) is marked
+    with `started_sql` first; a rerun then asks slipway.migrations.recover whether the
+    interrupted run already did it.
+    """
+
+    done_sql: Callable[[int], str]  # `n` statements have taken effect
+    started_sql: Callable[[int], str]  # statement `n` (1-based) is about to run on its own
+    started_before: int = 0  # the statement an interrupted earlier run had started
+
+
 def run_statements(
     conn: psycopg.Connection[Any],
     parsed: ParsedScript,
     policy: RetryPolicy,
     start_at: int = 0,
-    on_progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     defer_flush: bool = False,
 ) -> RunOutcome:
     """Run each statement on its own, outside a transaction (unless the file opens one).
 
-    `on_progress(done, total)` is called after each statement that ends outside a transaction,
-    so a caller can record how far it got. A failure raises MigrationFailed naming how many
-    statements ran. `defer_flush` as in run_transaction: the statements' own commits (and the
-    progress rows written between them, which follow them in the WAL) do not wait for the
-    disk; the session is reset before the caller's final, waiting commit.
+    With `progress`, every statement's effect is recorded as described there. A failure
+    raises MigrationFailed naming how many statements ran. `defer_flush` as in
+    run_transaction: the statements' own commits (and the progress rows written with them)
+    do not wait for the disk; the session is reset before the caller's final, waiting commit.
     """
+    import psycopg
+
     statements = parsed.statement_texts()
     outcome = RunOutcome(mode="statements", statements_total=len(statements), resumed_from=start_at)
     # Session settings ride along with the first statement's preparation (one round trip less).
@@ -215,16 +236,20 @@ def run_statements(
         for index in range(start_at, len(statements)):
             stmt, text = statements[index]
             following = statements[index + 1][0] if index + 1 < len(statements) else None
-            _run_one(conn, parsed, stmt, text, policy, outcome, index, settings, following)
+            step = _StatementRun(conn, parsed, policy, outcome, index, progress)
+            try:
+                step.run(stmt, text, settings, following)
+            except psycopg.Error as exc:
+                if not conn.broken:
+                    raise
+                raise step.lost() from exc
             settings = ""
             outcome.statements_done = index + 1
-            if on_progress and conn.info.transaction_status == 0:  # IDLE
-                on_progress(index + 1, len(statements))
     finally:
-        if conn.info.transaction_status != 0:
-            _rollback(conn)
-        else:
+        if conn.info.transaction_status == 0:  # IDLE
             conn.execute("RESET ALL")
+        elif not conn.closed:
+            _rollback(conn)
     return outcome
 
 
@@ -244,51 +269,125 @@ def _prepare(conn: psycopg.Connection[Any], stmt: Statement, settings: str) -> l
     return [str(row[0]) for row in cursor.fetchall()] if probe else []
 
 
-def _run_one(
-    conn: psycopg.Connection[Any],
-    parsed: ParsedScript,
-    stmt: Statement,
-    text: str,
-    policy: RetryPolicy,
-    outcome: RunOutcome,
-    index: int,
-    settings: str,
-    following: Statement | None,
-) -> None:
-    import psycopg
+_BEGIN = "BEGIN;\n"
 
-    script = parsed.script
-    in_own_transaction = conn.info.transaction_status != 0
-    attempt = 0
-    while True:
-        for qualified in _prepare(conn, stmt, settings if attempt == 0 else ""):
-            # Left by an interrupted CREATE INDEX CONCURRENTLY of the same name: dropped
-            # first, so the retry neither fails nor (with IF NOT EXISTS) silently keeps it.
-            conn.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {qualified}")
-            outcome.cleaned.append(qualified)
-        try:
-            conn.execute(text.encode("utf-8"), prepare=False)
-            if stmt.concurrent and following is not None and not following.concurrent:
-                conn.execute(f"SET lock_timeout = '{_ms(policy.lock_timeout)}'")
-            return
-        except psycopg.Error as exc:
-            retryable = _sqlstate(exc) in RETRYABLE and not in_own_transaction
-            if retryable and attempt < policy.retries:
-                attempt += 1
-                outcome.lock_retries += 1
-                if policy.on_retry:
-                    policy.on_retry(attempt, str(getattr(exc.diag, "message_primary", exc)))
-                policy.pause(attempt)
-                continue
-            base = stmt.start + _leading_space(script.sql, stmt)
-            offset = _error_offset(exc, base)
-            message = describe_error(exc, script, base if offset is None else offset)
-            ran = f"statements 1..{index} ran and stay applied" if index else "no statement ran"
-            raise MigrationFailed(
-                f"{_retry_note(message, exc, attempt)}; statement {index + 1} of "
-                f"{outcome.statements_total} failed ({ran}, outside a transaction); "
-                "fix it and run again: slipway resumes at the failed statement"
-            ) from exc
+
+@dataclass
+class _StatementRun:
+    """One statement of a non-transactional migration, with its retries and progress."""
+
+    conn: psycopg.Connection[Any]
+    parsed: ParsedScript
+    policy: RetryPolicy
+    outcome: RunOutcome
+    index: int
+    progress: Progress | None
+
+    def run(self, stmt: Statement, text: str, settings: str, following: Statement | None) -> None:
+        number = self.index + 1
+        if self.progress and self.progress.started_before == number:
+            resumed = self._resume(stmt, text)
+            if resumed is None:
+                self._after(stmt, following, recorded=False)
+                return
+            text = resumed
+        wrap = (
+            self.progress is not None
+            and self.conn.info.transaction_status == 0
+            and not stmt.needs_no_transaction
+            and not stmt.transaction_kind
+        )
+        if wrap:
+            if self._attempts(stmt, text, settings, wrapped=True):
+                self._after(stmt, following, recorded=True)
+                return
+            settings = ""  # went with the attempt the transaction block refused
+        recorded = False
+        if self.progress and self.conn.info.transaction_status == 0:
+            settings += self.progress.started_sql(number) + ";\n"
+        if self.progress and stmt.transaction_kind == "TRANS_STMT_COMMIT":
+            text = self.progress.done_sql(number) + ";\n" + text  # commits with the file's
+            recorded = True
+        self._attempts(stmt, text, settings, wrapped=False)
+        self._after(stmt, following, recorded)
+
+    def _resume(self, stmt: Statement, text: str) -> str | None:
+        """The text to run for a statement an interrupted run had started; None if done."""
+        from slipway.migrations.recover import resume
+
+        found = resume(self.conn, stmt, text)
+        for sql in found.cleanup:
+            self.conn.execute(sql)
+        if found.note:
+            self.outcome.notes.append(found.note)
+        return None if found.done else (found.instead or text)
+
+    def _after(self, stmt: Statement, following: Statement | None, recorded: bool) -> None:
+        if stmt.concurrent and following is not None and not following.concurrent:
+            self.conn.execute(f"SET lock_timeout = '{_ms(self.policy.lock_timeout)}'")
+        if self.progress and not recorded and self.conn.info.transaction_status == 0:
+            self.conn.execute(self.progress.done_sql(self.index + 1).encode(), prepare=False)
+
+    def _attempts(self, stmt: Statement, text: str, settings: str, wrapped: bool) -> bool:
+        """Run `text` with lock retries; False if it must not run in a transaction block."""
+        import psycopg
+
+        in_own_transaction = self.conn.info.transaction_status != 0
+        attempt = 0
+        while True:
+            for qualified in _prepare(self.conn, stmt, settings if attempt == 0 else ""):
+                # Left by an interrupted CREATE INDEX CONCURRENTLY of the same name: dropped
+                # first, so the retry neither fails nor (with IF NOT EXISTS) silently keeps it.
+                self.conn.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {qualified}")
+                self.outcome.cleaned.append(qualified)
+            message = text
+            if wrapped:
+                assert self.progress is not None
+                done = self.progress.done_sql(self.index + 1)
+                message = f"{_BEGIN}{text}\n;\n{done};\nCOMMIT"
+            try:
+                self.conn.execute(message.encode("utf-8"), prepare=False)
+                return True
+            except psycopg.Error as exc:
+                if self.conn.broken:
+                    raise self.lost() from exc
+                if wrapped:
+                    _rollback(self.conn)
+                    if _sqlstate(exc) == "25001":  # cannot run inside a transaction block
+                        return False
+                retryable = _sqlstate(exc) in RETRYABLE and not in_own_transaction
+                if retryable and attempt < self.policy.retries and not self.conn.closed:
+                    attempt += 1
+                    self.outcome.lock_retries += 1
+                    if self.policy.on_retry:
+                        self.policy.on_retry(
+                            attempt, str(getattr(exc.diag, "message_primary", exc))
+                        )
+                    self.policy.pause(attempt)
+                    continue
+                raise self._failure(stmt, exc, attempt, len(_BEGIN) if wrapped else 0) from exc
+
+    def lost(self) -> ConnectionLost:
+        index, total = self.index, self.outcome.statements_total
+        ran = f"statements 1..{index} of {total} ran and stay applied" if index else "no statement ran"
+        return ConnectionLost(
+            f"{ran}; statement {index + 1} may have run too: the next run finds out and resumes"
+        )
+
+    def _failure(
+        self, stmt: Statement, exc: Exception, attempt: int, prefix: int
+    ) -> MigrationFailed:
+        script = self.parsed.script
+        base = stmt.start + _leading_space(script.sql, stmt)
+        offset = _error_offset(exc, base - prefix)
+        message = describe_error(exc, script, base if offset is None else offset)
+        index = self.index
+        ran = f"statements 1..{index} ran and stay applied" if index else "no statement ran"
+        return MigrationFailed(
+            f"{_retry_note(message, exc, attempt)}; statement {index + 1} of "
+            f"{self.outcome.statements_total} failed ({ran}, outside a transaction); "
+            "fix it and run again: slipway resumes at the failed statement"
+        )
 
 
 def invalid_index_probe(stmt: Statement) -> str | None:

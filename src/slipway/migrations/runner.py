@@ -9,22 +9,27 @@ recorded so a rerun resumes where the last one stopped.
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from slipway.config import Settings
-from slipway.errors import ConfigError, MigrationFailed, Refused
+from slipway.errors import ConfigError, ConnectionLost, MigrationFailed, Refused
 from slipway.migrations.adopt import check_unmanaged
 from slipway.migrations.execute import (
+    Progress,
     RetryPolicy,
     RunOutcome,
     run_statements,
     run_transaction,
     statement_checksums,
 )
-from slipway.migrations.history import History, LogRow
+from slipway.migrations.history import History
 from slipway.migrations.lock import MigrationLock
+from slipway.migrations.lost import LostStep, explain
 from slipway.migrations.model import Migration, MigrationSet, Script
+from slipway.migrations.runlog import Partial, RunRow, partials
 from slipway.migrations.statements import ParsedScript, parse_script
 from slipway.migrations.status import MigrationState, combine
 
@@ -98,7 +103,7 @@ class Engine:
         self.conn = conn
         self.settings = settings
         self.mset = mset
-        self._partials: dict[str, LogRow] | None = None  # loaded once per run
+        self._partials: dict[str, Partial] | None = None  # loaded once per run
         self.events = events or Events()
         self.history = History(settings.table)
         self.lock_timeout = lock_timeout if lock_timeout is not None else settings.lock_timeout
@@ -106,7 +111,8 @@ class Engine:
     # -- reading ----------------------------------------------------------------------------
 
     def states(self) -> list[MigrationState]:
-        return combine(self.mset, self.history.applied(self.conn))
+        found = partials(self.conn, self.history)
+        return combine(self.mset, self.history.applied(self.conn), found)
 
     def _find(self, version: str) -> Migration:
         key = self.mset.key(version)
@@ -126,6 +132,7 @@ class Engine:
                 f"applied migration file changed since it was applied: {files}",
                 hint="restore it, or accept the edit with `slipway accept VERSION`",
             )
+        self._refuse_partial_down(states)
         limit = self._find(to).sort_key if to else None
         pending = [
             s.migration
@@ -142,6 +149,16 @@ class Engine:
                 hint="renumber it, or pass --allow-out-of-order to apply it anyway",
             )
         return [Step(m, "up") for m in pending]
+
+    def _refuse_partial_down(self, states: list[MigrationState]) -> None:
+        """A half rolled back migration is still recorded as applied: `up` would skip it."""
+        for state in states:
+            if state.partial is not None and state.partial.action == "down":
+                raise Refused(
+                    f"{state.version} {state.name} is partly rolled back "
+                    f"(partial: {state.partial.describe()})",
+                    hint="finish the rollback with `slipway down` first",
+                )
 
     def plan_down(self, steps: int | None = 1, to: str | None = None) -> list[Step]:
         states = [s for s in self.states() if s.state != "pending"]
@@ -172,10 +189,27 @@ class Engine:
 
     # -- running ----------------------------------------------------------------------------
 
-    def _locked(self) -> MigrationLock:
-        return MigrationLock(
-            self.conn, self.settings.table, self.settings.lock_wait, self.events.waiting_for_lock
-        )
+    @contextmanager
+    def _locked(self) -> Iterator[MigrationLock]:
+        """The advisory lock for a run; a connection that breaks outside a migration (while
+        locking or planning) is one line too (one inside a migration: _run_step)."""
+        import psycopg
+
+        try:
+            with MigrationLock(
+                self.conn,
+                self.settings.table,
+                self.settings.lock_wait,
+                self.events.waiting_for_lock,
+            ) as lock:
+                yield lock
+        except psycopg.Error as exc:
+            if not self.conn.broken:
+                raise
+            raise ConnectionLost(
+                "lost the connection to the database between migrations: every migration "
+                "reported done is committed, nothing else ran; run slipway again"
+            ) from exc
 
     def up(
         self,
@@ -198,6 +232,7 @@ class Engine:
 
     def down(self, steps: int | None = 1, to: str | None = None) -> RunReport:
         report = RunReport("down")
+        self._partials = None
         with self._locked():
             self.history.ensure(self.conn)
             plan = self.plan_down(steps, to)
@@ -209,6 +244,7 @@ class Engine:
     def redo(self) -> RunReport:
         """Roll back the newest applied migration and apply it again."""
         report = RunReport("redo")
+        self._partials = None
         with self._locked():
             self.history.ensure(self.conn)
             down = self.plan_down(1)
@@ -237,33 +273,58 @@ class Engine:
         )
 
     def _run_step(self, step: Step, index: int, total: int, restart: bool) -> StepResult:
+        import psycopg
+
         self.events.start(step, index, total)
         started = time.monotonic()
         parsed = parse_script(step.script)
+        try:
+            outcome = self._execute(step, parsed, index, total, restart, started)
+        except (ConnectionLost, psycopg.Error) as exc:
+            if not self.conn.broken:
+                raise
+            known = str(exc) if isinstance(exc, ConnectionLost) else ""
+            lost = LostStep(
+                step.migration.version,
+                step.migration.name,
+                step.action,
+                step.migration.checksum,
+                parsed.mode == "statements",
+            )
+            raise ConnectionLost(explain(self.settings, lost, known)) from exc
+        result = StepResult(step, time.monotonic() - started, outcome)
+        self.events.done(result, index, total)
+        return result
+
+    def _execute(
+        self,
+        step: Step,
+        parsed: ParsedScript,
+        index: int,
+        total: int,
+        restart: bool,
+        started: float,
+    ) -> RunOutcome:
+        if parsed.mode == "statements":
+            return self._run_statements(step, parsed, restart)
         mig = step.migration
         # Only the run's last commit waits for the disk; it makes the earlier ones durable too
         # (a failure midway writes its log row with a waiting commit). A non-transactional
         # migration's own commits never wait: its history row follows them, waiting.
         defer = index < total and not self.settings.flush_each_migration
-        if parsed.mode == "statements":
-            outcome = self._run_statements(step, parsed, restart)
+        if step.action == "up":
+            epilogue = self.history.record_applied_sql(
+                mig.version, mig.name, mig.description, mig.checksum
+            )
         else:
-            if step.action == "up":
-                epilogue = self.history.record_applied_sql(
-                    mig.version, mig.name, mig.description, mig.checksum
-                )
-            else:
-                epilogue = self.history.record_reverted_sql(mig.version, mig.name, mig.checksum)
-            try:
-                outcome = run_transaction(
-                    self.conn, parsed, self._policy(step), epilogue, defer_flush=defer
-                )
-            except MigrationFailed as exc:
-                self._log_failure(step, str(exc), time.monotonic() - started)
-                raise
-        result = StepResult(step, time.monotonic() - started, outcome)
-        self.events.done(result, index, total)
-        return result
+            epilogue = self.history.record_reverted_sql(mig.version, mig.name, mig.checksum)
+        try:
+            return run_transaction(
+                self.conn, parsed, self._policy(step), epilogue, defer_flush=defer
+            )
+        except MigrationFailed as exc:
+            self._log_failure(step, str(exc), time.monotonic() - started)
+            raise
 
     def _log_failure(self, step: Step, error: str, seconds: float) -> None:
         mig = step.migration
@@ -279,49 +340,34 @@ class Engine:
         )
 
     def _run_statements(self, step: Step, parsed: ParsedScript, restart: bool) -> RunOutcome:
-        """Non-transactional: progress goes to the run log after every statement."""
+        """Non-transactional: the run-log row follows every statement (see runlog.py)."""
         mig = step.migration
         sums = statement_checksums(parsed)
-        start_at = 0 if restart else self._resume_point(step, sums)
+        last = None if restart else self._partial(step)
+        start_at = self._resume_point(step, last, sums)
         if start_at:
             self.events.note(
                 f"{mig.version}: resuming at statement {start_at + 1} of {len(sums)} "
-                f"(1..{start_at} ran in an earlier run)"
+                f"({step.action}; 1..{start_at} ran in an earlier run)"
             )
+        in_doubt = last.in_doubt if last and last.done == start_at else 0
+        detail: dict[str, Any] = {"statement_checksums": sums}
+        if in_doubt:
+            detail["started"] = in_doubt  # still in doubt if this run is killed too
         started = time.monotonic()
-        run_id: int | None = None
-        done_so_far = start_at
-
-        def record_progress(done: int, error: str | None = None) -> None:
-            """The partial-run row is written only once there is progress (or an error) to
-            keep: a migration that completes in one go costs no extra commits."""
-            nonlocal run_id
-            fields = {
-                "statements_done": done,
-                "error": error,
-                "duration_ms": int((time.monotonic() - started) * 1000),
-            }
-            if run_id is None:
-                run_id = self.history.log_run(
-                    self.conn,
-                    version=mig.version,
-                    name=mig.name,
-                    action=step.action,
-                    outcome="partial",
-                    checksum=mig.checksum,
-                    statements_total=len(sums),
-                    detail={"statement_checksums": sums},
-                    **fields,
-                )
-            else:
-                self.history.update_run(self.conn, run_id, **fields)
-
-        def progress(done: int, total: int) -> None:
-            nonlocal done_so_far
-            done_so_far = done
-            if done < total:  # after the last statement, the history row says it all
-                record_progress(done)
-
+        run_id = self.history.log_run(
+            self.conn,
+            version=mig.version,
+            name=mig.name,
+            action=step.action,
+            outcome="partial",
+            checksum=mig.checksum,
+            statements_total=len(sums),
+            statements_done=start_at,
+            detail=detail,
+        )
+        row = RunRow(self.history, run_id)
+        progress = Progress(row.done_sql, row.started_sql, in_doubt)
         try:
             outcome = run_statements(
                 self.conn,
@@ -332,8 +378,15 @@ class Engine:
                 defer_flush=not self.settings.flush_each_migration,
             )
         except MigrationFailed as exc:
-            record_progress(done_so_far, str(exc))
+            self.history.update_run(
+                self.conn,
+                run_id,
+                error=str(exc),
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
             raise
+        for note in outcome.notes:
+            self.events.note(f"{mig.version}: {note}")
         self._finish_statements(step, run_id)
         return outcome
 
@@ -356,23 +409,23 @@ class Engine:
             self.conn.execute("ROLLBACK")
             raise
 
-    def _resume_point(self, step: Step, sums: list[str]) -> int:
-        if step.action != "up":
-            return 0
+    def _partial(self, step: Step) -> Partial | None:
         if self._partials is None:  # one query per run, not one per migration
-            self._partials = self.history.last_partials(self.conn)
+            self._partials = partials(self.conn, self.history)
         last = self._partials.get(step.migration.version)
-        if last is None or not last.statements_done:
+        return last if last is not None and last.action == step.action else None
+
+    def _resume_point(self, step: Step, last: Partial | None, sums: list[str]) -> int:
+        """Where a run of `step` resumes: after the statements an earlier run finished."""
+        if last is None or not last.done:
             return 0
-        done = last.statements_done
-        earlier = (last.detail or {}).get("statement_checksums", [])[:done]
-        if earlier != sums[:done]:
+        if last.checksums[: last.done] != sums[: last.done]:
             raise Refused(
-                f"{step.migration.version} stopped after statement {done} in an earlier run and "
-                "those statements have changed since",
+                f"{step.migration.version} stopped after statement {last.done} of its "
+                f"{step.action} script in an earlier run and those statements have changed since",
                 hint="undo their effects by hand and rerun with --restart-partial",
             )
-        return int(done)
+        return last.done
 
     # -- adopting and accepting -------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from slipway.migrations.model import Script
 # Words that may signal a statement which cannot run in a transaction, or transaction control.
 _MAYBE_SPECIAL = re.compile(
     r"\b(concurrently|vacuum|alter\s+system|begin|commit|start\s+transaction|rollback|end|"
-    r"abort|savepoint|create\s+database|drop\s+database|tablespace|subscription)\b",
+    r"abort|savepoint|create\s+database|drop\s+database|tablespace|subscription|"
+    r"reindex|cluster|discard)\b",
     re.IGNORECASE,
 )
 _NO_TRANSACTION_NODES = {
@@ -51,11 +52,26 @@ class Statement:
         if self.kind == "ReindexStmt":
             params = self.node.get("params") or []
             return any(p.get("DefElem", {}).get("defname") == "concurrently" for p in params)
+        if self.kind == "AlterTableStmt":  # DETACH PARTITION ... CONCURRENTLY
+            return any(
+                c.get("AlterTableCmd", {}).get("subtype") == "AT_DetachPartition"
+                and ((c["AlterTableCmd"].get("def") or {}).get("PartitionCmd") or {}).get(
+                    "concurrent"
+                )
+                for c in self.node.get("cmds") or []
+            )
         return False
 
     @property
     def needs_no_transaction(self) -> bool:
-        return self.concurrent or self.kind in _NO_TRANSACTION_NODES
+        if self.concurrent or self.kind in _NO_TRANSACTION_NODES:
+            return True
+        # Whole-database maintenance refuses a transaction block as well.
+        if self.kind == "ReindexStmt":
+            return self.node.get("kind") in ("REINDEX_OBJECT_SYSTEM", "REINDEX_OBJECT_DATABASE")
+        if self.kind == "ClusterStmt":
+            return not self.node.get("relation")
+        return self.kind == "DiscardStmt" and self.node.get("target") == "DISCARD_ALL"
 
     @property
     def transaction_kind(self) -> str | None:

@@ -10,11 +10,12 @@ from slipway.config import Settings
 from slipway.migrations.history import AppliedRow, History
 from slipway.migrations.layouts import load_folder
 from slipway.migrations.model import Key, Migration, MigrationSet
+from slipway.migrations.runlog import Partial, partials
 
 if TYPE_CHECKING:
     import psycopg
 
-STATES = ("applied", "pending", "modified", "missing")
+STATES = ("applied", "pending", "modified", "missing", "partial")
 
 
 @dataclass(frozen=True)
@@ -28,21 +29,32 @@ class MigrationState:
     migration: Migration | None = None  # None when missing
     applied: AppliedRow | None = None
     sort_key: Key = ()  # in the folder's version order (MigrationSet.key)
+    partial: Partial | None = None  # its latest run stopped midway
+
+    @property
+    def shown_state(self) -> str:
+        """`state`, except a migration stopped midway in either direction shows `partial`."""
+        return "partial" if self.partial is not None else self.state
 
     def to_json(self) -> dict[str, Any]:
         return {
             "version": self.version,
             "name": self.name,
             "description": self.description,
-            "state": self.state,
+            "state": self.shown_state,
             "has_rollback": self.has_rollback,
             "applied_at": self.applied_at.isoformat() if self.applied_at else None,
+            "partial": self.partial.to_json() if self.partial else None,
         }
 
 
-def combine(mset: MigrationSet, applied: list[AppliedRow]) -> list[MigrationState]:
-    """One state per version found in the folder or in the history, in version order."""
+def combine(
+    mset: MigrationSet, applied: list[AppliedRow], stopped: dict[str, Partial] | None = None
+) -> list[MigrationState]:
+    """One state per version found in the folder or in the history, in version order;
+    `stopped` (runlog.partials) marks the migrations whose latest run stopped midway."""
     rows = {mset.key(row.version): row for row in applied}
+    stopped = stopped or {}
     states: list[MigrationState] = []
     for mig in mset.migrations:
         row = rows.pop(mig.sort_key, None)
@@ -63,6 +75,7 @@ def combine(mset: MigrationSet, applied: list[AppliedRow]) -> list[MigrationStat
                 migration=mig,
                 applied=row,
                 sort_key=mig.sort_key,
+                partial=stopped.get(mig.version),
             )
         )
     for row in rows.values():
@@ -86,4 +99,5 @@ def combine(mset: MigrationSet, applied: list[AppliedRow]) -> list[MigrationStat
 def migration_status(conn: psycopg.Connection[Any], settings: Settings) -> list[MigrationState]:
     """Status of every migration of the project against the connected database."""
     mset = load_folder(settings.migrations_dir)
-    return combine(mset, History(settings.table).applied(conn))
+    history = History(settings.table)
+    return combine(mset, history.applied(conn), partials(conn, history))
