@@ -46,6 +46,11 @@ class RetryPolicy:
         time.sleep(min(self.backoff * 2 ** (attempt - 1), MAX_BACKOFF))
 
 
+# A migration's SET ROLE / SET SESSION AUTHORIZATION must not outlive it: RESET ALL skips both.
+RESET_IDENTITY = "RESET SESSION AUTHORIZATION;\nRESET ROLE;\n"
+RESET_SESSION = RESET_IDENTITY + "RESET ALL"
+
+
 def _ms(seconds: float) -> str:
     return f"{int(seconds * 1000)}ms"
 
@@ -113,8 +118,11 @@ def run_transaction(
     prelude = "BEGIN;\n" + _session_settings(conn, policy.lock_timeout, local=True)
     if defer_flush:
         prelude += "SET LOCAL synchronous_commit = off;\n"
-    # RESET ALL undoes any plain SET the script made, so it cannot leak into the next one.
-    query = (prelude + body + "\n;\n" + epilogue + ";\nCOMMIT;\nRESET ALL").encode("utf-8")
+    # The history rows are written as the connecting user whatever role the script took, and
+    # RESET ALL (which leaves role and session authorization alone) undoes any other SET.
+    query = (
+        prelude + body + "\n;\n" + RESET_IDENTITY + epilogue + ";\nCOMMIT;\n" + RESET_SESSION
+    ).encode("utf-8")
     outcome = RunOutcome(mode=parsed.mode)
     attempt = 0
     while True:
@@ -156,7 +164,7 @@ def _rollback(conn: psycopg.Connection[Any]) -> None:
 
     try:
         conn.execute("ROLLBACK")
-        conn.execute("RESET ALL")
+        conn.execute(RESET_SESSION)
     except psycopg.Error:
         pass
 
@@ -247,7 +255,7 @@ def run_statements(
             outcome.statements_done = index + 1
     finally:
         if conn.info.transaction_status == 0:  # IDLE
-            conn.execute("RESET ALL")
+            conn.execute(RESET_SESSION)
         elif not conn.closed:
             _rollback(conn)
     return outcome

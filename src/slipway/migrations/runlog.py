@@ -89,7 +89,10 @@ class RunRow:
         self.run_id = int(run_id)
 
     def _update(self, assignment: str) -> str:
+        # As the connecting user, for the length of this transaction only: a script's own
+        # SET ROLE stays in force for its next statements, but need not be able to write here.
         return (
+            "SET LOCAL SESSION AUTHORIZATION DEFAULT;\nSET LOCAL ROLE NONE;\n"
             f"UPDATE {self.table} SET {assignment}, duration_ms = {_ELAPSED}"
             f" WHERE id = {self.run_id}"
         )
