@@ -173,7 +173,7 @@ def _copy_chunks(converter: RowConverter, blocks: BlockConverter, rows: Rows) ->
         yield from _row_by_row(converter, rows.numbered)
         return
     for start, lines, split in rows.blocks:
-        text = blocks.convert(start, lines, split)
+        text = blocks.convert(start, lines, split, rows.delimiter)
         if text is not None:
             yield text
         else:

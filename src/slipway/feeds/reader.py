@@ -124,6 +124,7 @@ class Rows:
     header: list[str] | None
     numbered: Iterator[tuple[int, list[str]]]
     blocks: Iterator[Block] | None = None
+    delimiter: str = "\t"
 
 
 Block = tuple[int, list[str], list[list[str]]]
@@ -156,8 +157,8 @@ def _split_rows(first: str, text: io.TextIOWrapper, delimiter: str, nul: bool) -
         for i, row in enumerate(rows):
             if not is_blank(row):
                 rest = chain([(start + i + 1, lines[i + 1 :], rows[i + 1 :])], blocks)
-                return Rows(row, _numbered(rest), rest)
-    return Rows(None, iter(()), iter(()))
+                return Rows(row, _numbered(rest), rest, delimiter)
+    return Rows(None, iter(()), iter(()), delimiter)
 
 
 def _numbered(blocks: Iterator[Block]) -> Iterator[tuple[int, list[str]]]:
