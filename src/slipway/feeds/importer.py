@@ -78,7 +78,7 @@ def import_feed(
     if full and mapping.lifecycle is None:
         raise FeedRejected(f"mapping {mapping.source} declares no [lifecycle]; --full needs one")
     result = ImportResult(source=feed.name, tenant=tenant, full=full)
-    with open_rows(feed) as rows:
+    with open_rows(feed, mapping.limits) as rows:
         if rows.header is None:
             raise FeedRejected(f"{feed.name}: the file is empty; nothing was imported")
         plan = plan_header(mapping, rows.header, feed.name)
@@ -103,7 +103,7 @@ def check_feed(mapping: FeedMapping, path: Path) -> ImportResult:
     started = time.perf_counter()
     feed = open_feed(path)
     result = ImportResult(source=feed.name, tenant=0, full=False)
-    with open_rows(feed) as rows:
+    with open_rows(feed, mapping.limits) as rows:
         if rows.header is None:
             raise FeedRejected(f"{feed.name}: the file is empty")
         plan = plan_header(mapping, rows.header, feed.name)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from slipway.feeds.checks import Check, DbType, RowError, _Bad, compile_check, json_text, shown
 from slipway.feeds.header import HeaderPlan
+from slipway.feeds.limits import Oversized
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -137,7 +138,10 @@ class RowConverter:
         return f"{self.key_numbers[key]}\tf\t" + "\t".join(kept) + "\n"
 
     def _wrong_width(self, line: int, row: list[str]) -> None:
-        if row and (len(row) > 1 or row[0].strip()):  # blank lines are not rows
+        if isinstance(row, Oversized):
+            self.errors.append(RowError(line, None, "", row.reason))
+            self.bad_rows += 1
+        elif row and (len(row) > 1 or row[0].strip()):  # blank lines are not rows
             reason = f"row has {len(row)} fields, the header has {self.width}"
             self.errors.append(RowError(line, None, f"{len(row)} fields", reason))
             self.bad_rows += 1
