@@ -20,6 +20,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from slipway.feeds import sql as q
+from slipway.feeds import wide
 from slipway.feeds.checks import DbType, RowError
 from slipway.feeds.errors import FeedRejected
 from slipway.feeds.fastpath import BlockConverter
@@ -81,7 +82,7 @@ def import_feed(
     with open_rows(feed, mapping.limits) as rows:
         if rows.header is None:
             raise FeedRejected(f"{feed.name}: the file is empty; nothing was imported")
-        plan = plan_header(mapping, rows.header, feed.name)
+        plan, rows = _plan(mapping, rows, feed.name)
         try:
             with conn.transaction():
                 _run(conn, mapping, feed, plan, rows, result)
@@ -106,7 +107,7 @@ def check_feed(mapping: FeedMapping, path: Path) -> ImportResult:
     with open_rows(feed, mapping.limits) as rows:
         if rows.header is None:
             raise FeedRejected(f"{feed.name}: the file is empty")
-        plan = plan_header(mapping, rows.header, feed.name)
+        plan, rows = _plan(mapping, rows, feed.name)
         year = date.today().year
         converter = RowConverter(plan, {}, mapping.extra_column, year)
         for _ in _copy_chunks(converter, BlockConverter(converter, plan, {}, year), rows):
@@ -115,6 +116,13 @@ def check_feed(mapping: FeedMapping, path: Path) -> ImportResult:
     result.errors, result.error_rows = converter.errors, converter.bad_rows
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _plan(mapping: FeedMapping, rows: Rows, source: str) -> tuple[HeaderPlan, Rows]:
+    """The header's plan, its unknown columns packed into one when the file is too wide."""
+    assert rows.header is not None
+    plan = plan_header(mapping, rows.header, source)
+    return (plan, rows) if wide.fits(plan) else wide.pack(plan, rows, mapping.extra_column, source)
 
 
 def _run(

@@ -1,7 +1,7 @@
 """Caps on the length of a feed line and of a field: one huge line costs linear time, bounded
 memory and one row error, never a traceback.
 
-A record over a cap reaches RowConverter as an `Oversized` row (no fields, only the reason),
+A record over a cap reaches RowConverter as a `Refused` row (no fields, only the reason),
 which reports it as the row's error. The split path (no quotes) counts characters per line
 while it reads blocks; the csv path reads physical lines with a capped readline and lets the
 csv module enforce the field cap.
@@ -29,21 +29,22 @@ class Limits:
 
 NO_LIMITS = Limits()  # the defaults (the name reads at call sites: no mapping, no caps set)
 
-class Oversized(list[str]):
-    """A record too long to read: no fields, only why (RowConverter reports it)."""
+class Refused(list[str]):
+    """A record refused before its fields are checked (too long, or the wrong width for a
+    packed header): no fields, only why. RowConverter reports it as the row's error."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, value: str = "") -> None:
         super().__init__()
-        self.reason = reason
+        self.reason, self.value = reason, value
 
 
-def line_too_long(length: int, limit: int) -> Oversized:
-    return Oversized(f"line is {length} characters long, over the limit of {limit} "
+def line_too_long(length: int, limit: int) -> Refused:
+    return Refused(f"line is {length} characters long, over the limit of {limit} "
                      "(max_line_length in the mapping's [feed])")  # fmt: skip
 
 
-def field_too_long(limit: int) -> Oversized:
-    return Oversized(f"a field is over the limit of {limit} characters "
+def field_too_long(limit: int) -> Refused:
+    return Refused(f"a field is over the limit of {limit} characters "
                      "(max_field_length in the mapping's [feed])")  # fmt: skip
 
 
@@ -73,7 +74,7 @@ class Carry:
 
 def mark_oversized(lines: list[str], rows: list[list[str]], head: str | int,
                    limits: Limits) -> None:  # fmt: skip
-    """Replace the rows (and lines) over a cap by Oversized ones; `head` is the first line or
+    """Replace the rows (and lines) over a cap by Refused ones; `head` is the first line or
     its length when the carry went over. One C-level max() when nothing is long."""
     if isinstance(head, int):
         rows[0], lines[0] = line_too_long(head, limits.max_line), ""
@@ -115,7 +116,7 @@ class CappedLines:
         return size
 
     def check(self, row: list[str], last: int, now: int) -> list[str]:
-        """`row` (physical lines last+1..now), or an Oversized row if one of them was over."""
+        """`row` (physical lines last+1..now), or an Refused row if one of them was over."""
         found = None
         while self.over and self.over[0][0] <= now:
             found = self.over.popleft()
@@ -127,7 +128,7 @@ class CappedLines:
 def csv_records(lines: CappedLines, delimiter: str, max_field: int) -> tuple[
         list[str] | None, Iterator[tuple[int, list[str]]]]:  # fmt: skip
     """The first non-blank record and the numbered ones after it; a field over `max_field`
-    (the csv module's own cap, set per read) is an Oversized row."""
+    (the csv module's own cap, set per read) is an Refused row."""
     csv.field_size_limit(max_field)
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False)
 
@@ -145,6 +146,6 @@ def csv_records(lines: CappedLines, delimiter: str, max_field: int) -> tuple[
 
     records = read()
     for _, row in records:
-        if isinstance(row, Oversized) or row and (len(row) > 1 or row[0].strip()):
+        if isinstance(row, Refused) or row and (len(row) > 1 or row[0].strip()):
             return row, records
     return None, records

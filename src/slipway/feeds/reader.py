@@ -26,7 +26,7 @@ from slipway.feeds.limits import (
     CappedLines,
     Carry,
     Limits,
-    Oversized,
+    Refused,
     csv_records,
     mark_oversized,
 )
@@ -138,13 +138,13 @@ Block = tuple[int, list[str], list[list[str]]]
 
 
 def is_blank(row: list[str]) -> bool:
-    return (not row and not isinstance(row, Oversized)) or (len(row) == 1 and not row[0].strip())
+    return (not row and not isinstance(row, Refused)) or (len(row) == 1 and not row[0].strip())
 
 
 @contextmanager
 def open_rows(feed: FeedFile, limits: Limits = NO_LIMITS) -> Iterator[Rows]:
     """Open the feed for reading. Blank lines come through (as rows of one empty field);
-    a line or field over `limits` comes as an Oversized row, a header over them is refused."""
+    a line or field over `limits` comes as an Refused row, a header over them is refused."""
     with feed.opener() as raw:
         text = io.TextIOWrapper(raw, encoding=feed.encoding, newline=None if not feed.has_quotes else "")
         first = text.readline(limits.max_line + 1)
@@ -154,7 +154,7 @@ def open_rows(feed: FeedFile, limits: Limits = NO_LIMITS) -> Iterator[Rows]:
             rows = _csv_rows(lines, delimiter, limits.max_field)
         else:
             rows = _split_rows(first, text, delimiter, feed.has_nul, limits)
-        if isinstance(rows.header, Oversized):
+        if isinstance(rows.header, Refused):
             raise FeedRejected(f"{feed.name}: the header {rows.header.reason}; nothing was imported")
         yield rows
 

@@ -11,6 +11,7 @@ import pytest
 from slipway.feeds.errors import FeedRejected
 from slipway.feeds.importer import import_feed
 from slipway.feeds.mapping import load_mapping
+from slipway.feeds.wide import jsonb_text
 
 from .conftest import MAPPING
 from .helpers import HEADER, car, feed, vehicles, vin
@@ -106,3 +107,28 @@ def test_reading_a_long_line_takes_linear_time(tmp_path: Path) -> None:
 
     small, big = seconds(16 << 20), seconds(64 << 20)
     assert big < 8 * small + 0.5, (small, big)
+
+
+@pytest.mark.parametrize("extra", [2000, 1700])
+def test_a_header_wider_than_a_table_keeps_the_unknown_columns_as_json(
+    owner_conn: Any, admin_conn: Any, tmp_path: Path, extra: int
+) -> None:
+    names = [f"Attr {i}" for i in range(extra)] + ["Attr 7"]  # a repeated key: the last wins
+    rows = [car(n) + [f"v{n}-{i}" if i % 3 else "" for i in range(extra)] + [f'x"\\{n}']
+            for n in (1, 2)]
+    path = feed(tmp_path / "wide.tsv", rows, HEADER + names)
+    result = import_feed(owner_conn, load_mapping(MAPPING), path, 1)
+    assert (result.added, result.error_rows) == (2, 0), result.errors[:3]
+    got = vehicles(admin_conn)[vin(2)]
+    expected = {f"Attr {i}": f"v2-{i}" for i in range(extra) if i % 3}
+    expected["Attr 7"] = 'x"\\2'
+    assert got["extra_attributes"] == expected and got["model"] == "Accord"
+    assert got["features"] == ["Sunroof", "Heated Seats"]
+    stored = admin_conn.execute("SELECT extra_attributes::text FROM vehicles WHERE vin = %s",
+                                (vin(2),)).fetchone()[0]
+    assert stored == jsonb_text(expected)  # so an unchanged object compares as text
+    again = import_feed(owner_conn, load_mapping(MAPPING), path, 1)
+    assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
+    short = feed(tmp_path / "short.tsv", [car(3) + ["a"]], HEADER + names)
+    (error,) = import_feed(owner_conn, load_mapping(MAPPING), short, 1).errors
+    assert error.reason == f"row has {len(HEADER) + 1} fields, the header has {len(HEADER) + extra + 1}"
