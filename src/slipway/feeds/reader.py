@@ -64,7 +64,18 @@ def open_feed(path: Path) -> FeedFile:
 
 
 def _attachment(path: Path) -> tuple[str, bytes]:
-    """The first TSV/CSV attachment of an email (the stdlib parser does MIME and base64)."""
+    """The first TSV/CSV attachment of an email (the stdlib parser does MIME and base64;
+    it recurses once per nesting level, so a hostile nesting depth ends its recursion)."""
+    try:
+        return _find_attachment(path)
+    except RecursionError:
+        raise FeedRejected(
+            f"{path}: the email nests its MIME parts too deeply to read; nothing was imported",
+            hint="send the feed as a plain attachment of the message",
+        ) from None
+
+
+def _find_attachment(path: Path) -> tuple[str, bytes]:
     with path.open("rb") as fh:
         msg = email.message_from_binary_file(fh, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
