@@ -74,8 +74,8 @@ class Demo:
         yield "seed data", self.seed
         yield "inventory feed", self.feed
         yield "tenant isolation", self.tenancy
-        yield "health report", self.doctor
         yield "maintenance", self.maintain
+        yield "health report", self.doctor  # last: it judges what maintenance left behind
 
     def run(self, on_step: Callable[[DemoStep], None]) -> list[DemoStep]:
         done = []

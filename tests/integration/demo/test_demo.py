@@ -12,6 +12,7 @@ import pytest
 
 import slipway
 from pg_fixtures import drop_database
+from slipway.db import with_database
 
 
 def run_demo(
@@ -52,6 +53,15 @@ def test_demo_on_a_server(pg_server: str, tmp_path: Path) -> None:
         assert "rejected line" in out
         assert "nothing changes the second time" in out
         assert "Traceback" not in result.stderr
+        assert out.index("✓ maintenance") < out.index("✓ health report")
+        demo_verdict = out.split("; verdict: ", 1)[1].splitlines()[0]
+        doctor = subprocess.run(
+            [sys.executable, "-m", "slipway", "doctor", "--database-url", with_database(pg_server, name)],
+            cwd=Path(slipway.__file__).parent / "examples" / "rylie", capture_output=True, text=True,
+            timeout=300, check=False,
+        )
+        assert f"Verdict: {demo_verdict}" in doctor.stdout, doctor.stdout[-3000:]
+        assert "FAIL HC040" not in doctor.stdout  # retention kept the detached months isolated
         # A second run recreates the database it made; a foreign database is never dropped.
         again = run_demo(tmp_path, "--database-url", pg_server, "--database-name", name)
         assert again.returncode == 0, again.stderr
