@@ -92,3 +92,25 @@ def test_demo_on_the_embedded_server(tmp_path: Path) -> None:
         subprocess.run(
             [sys.executable, "-m", "slipway", "db", "stop"], check=False, cwd=tmp_path, timeout=60
         )
+
+
+def test_demo_as_a_non_superuser_refuses_up_front(pg_server: str, tmp_path: Path) -> None:
+    import psycopg
+    from psycopg import sql
+
+    from pg_fixtures import ADMIN_URL
+
+    role, name = f"slipway_ri_demo_{uuid.uuid4().hex[:8]}", f"slipway_demo_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(role)))
+        try:
+            url = psycopg.conninfo.make_conninfo(pg_server, user=role)
+            result = run_demo(tmp_path, "--database-url", url, "--database-name", name)
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        finally:
+            drop_database(name)
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"needs a superuser connection and role {role} is not one" in lines[0]
+    assert exists is None  # refused before creating anything
