@@ -39,6 +39,7 @@ def create_fresh_database(server_url: str, dbname: str) -> str:
     from slipway.db import connect_url, with_database
 
     with connect_url(server_url) as conn:
+        require_superuser(conn)
         row = conn.execute(
             "SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = %s",
             (dbname,),
@@ -59,6 +60,22 @@ def create_fresh_database(server_url: str, dbname: str) -> str:
     return with_database(server_url, dbname)
 
 
+def require_superuser(conn: Any) -> None:
+    """Refuse before changing anything unless the role is a superuser: as anyone else the
+    seed's counts and maintenance see no tenant's rows (forced row level security) and the
+    steps that act as other roles fail."""
+    row = conn.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    if row is not None and not row[1]:
+        raise Refused(
+            f"slipway demo needs a superuser connection and role {row[0]} is not one (the demo "
+            "creates and acts as the cluster role rylie_app, creates temporary roles for "
+            "verify --tenancy and reads every tenant's rows past forced row level security); "
+            "nothing was created",
+            hint="connect as a superuser (e.g. postgres), or leave out --database-url and "
+            "DATABASE_URL to use the embedded PostgreSQL",
+        )
+
+
 class Demo:
     def __init__(self, server_url: str, dbname: str, tenant: int = 1) -> None:
         self.server_url = server_url
@@ -74,8 +91,8 @@ class Demo:
         yield "seed data", self.seed
         yield "inventory feed", self.feed
         yield "tenant isolation", self.tenancy
-        yield "health report", self.doctor
         yield "maintenance", self.maintain
+        yield "health report", self.doctor  # last: it judges what maintenance left behind
 
     def run(self, on_step: Callable[[DemoStep], None]) -> list[DemoStep]:
         done = []

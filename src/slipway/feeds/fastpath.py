@@ -154,9 +154,20 @@ class BlockConverter:
         self._keys = [itemgetter(*b.sources) if len(b.sources) == 1 else None for b in plan.identity]
         self.usable = self.usable and all(k is not None for k in self._keys)
 
-    def convert(self, start: int, lines: list[str], rows: list[list[str]]) -> str | None:
-        """The COPY text of the block, or None when some row needs the row-by-row path."""
-        if not self.usable or not rows or not self._clean_text("\n".join(lines)):
+    def convert(self, start: int, lines: list[str], rows: list[list[str]],
+                delimiter: str = "\t") -> str | None:  # fmt: skip
+        """The COPY text of the block, or None when some row needs the row-by-row path.
+        COPY reads tab-separated text: another delimiter becomes a tab (exact, as the rows
+        were split on it), unless a field holds a tab, which the row path escapes."""
+        if not self.usable or not rows:
+            return None
+        text = "\n".join(lines)
+        if delimiter != "\t":
+            if "\t" in text:
+                return None
+            text = text.replace(delimiter, "\t")
+            lines = text.split("\n")
+        if not self._clean_text(text):
             return None
         if set(map(len, rows)) != {self.width}:
             return None

@@ -30,6 +30,7 @@ class HeaderPlan:
     identity: tuple[Bound, ...]  # the identity columns present, in priority order
     unknown: tuple[tuple[int, str], ...]  # (position, header) of columns no alias claims
     keys: tuple[int, ...] = ()  # each identity column's place in the mapping's identity (0-based)
+    packed: int | None = None  # the position holding the unknown columns as JSON (wide.py)
 
     @property
     def width(self) -> int:

@@ -20,6 +20,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from slipway.feeds import sql as q
+from slipway.feeds import wide
 from slipway.feeds.checks import DbType, RowError
 from slipway.feeds.errors import FeedRejected
 from slipway.feeds.fastpath import BlockConverter
@@ -78,10 +79,10 @@ def import_feed(
     if full and mapping.lifecycle is None:
         raise FeedRejected(f"mapping {mapping.source} declares no [lifecycle]; --full needs one")
     result = ImportResult(source=feed.name, tenant=tenant, full=full)
-    with open_rows(feed) as rows:
+    with open_rows(feed, mapping.limits) as rows:
         if rows.header is None:
             raise FeedRejected(f"{feed.name}: the file is empty; nothing was imported")
-        plan = plan_header(mapping, rows.header, feed.name)
+        plan, rows = _plan(mapping, rows, feed.name)
         try:
             with conn.transaction():
                 _run(conn, mapping, feed, plan, rows, result)
@@ -103,10 +104,10 @@ def check_feed(mapping: FeedMapping, path: Path) -> ImportResult:
     started = time.perf_counter()
     feed = open_feed(path)
     result = ImportResult(source=feed.name, tenant=0, full=False)
-    with open_rows(feed) as rows:
+    with open_rows(feed, mapping.limits) as rows:
         if rows.header is None:
             raise FeedRejected(f"{feed.name}: the file is empty")
-        plan = plan_header(mapping, rows.header, feed.name)
+        plan, rows = _plan(mapping, rows, feed.name)
         year = date.today().year
         converter = RowConverter(plan, {}, mapping.extra_column, year)
         for _ in _copy_chunks(converter, BlockConverter(converter, plan, {}, year), rows):
@@ -115,6 +116,13 @@ def check_feed(mapping: FeedMapping, path: Path) -> ImportResult:
     result.errors, result.error_rows = converter.errors, converter.bad_rows
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _plan(mapping: FeedMapping, rows: Rows, source: str) -> tuple[HeaderPlan, Rows]:
+    """The header's plan, its unknown columns packed into one when the file is too wide."""
+    assert rows.header is not None
+    plan = plan_header(mapping, rows.header, source)
+    return (plan, rows) if wide.fits(plan) else wide.pack(plan, rows, mapping.extra_column, source)
 
 
 def _run(
@@ -173,7 +181,7 @@ def _copy_chunks(converter: RowConverter, blocks: BlockConverter, rows: Rows) ->
         yield from _row_by_row(converter, rows.numbered)
         return
     for start, lines, split in rows.blocks:
-        text = blocks.convert(start, lines, split)
+        text = blocks.convert(start, lines, split, rows.delimiter)
         if text is not None:
             yield text
         else:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from slipway.errors import ConfigError
+from slipway.feeds.limits import NO_LIMITS, Limits
 
 KINDS = ("text", "vin", "int", "year", "number", "list")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -78,6 +79,7 @@ class FeedMapping:
     extra_column: str | None = None
     lifecycle: Lifecycle | None = None
     log: LogSpec | None = None
+    limits: Limits = NO_LIMITS
 
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)
@@ -136,7 +138,19 @@ def _build(path: Path, raw: dict[str, Any]) -> FeedMapping:
         extra_column=_ident(extra, "target.extra_column") if extra else None,
         lifecycle=_lifecycle(raw["lifecycle"]) if "lifecycle" in raw else None,
         log=_log(raw["log"]) if "log" in raw else None,
+        limits=_limits(raw.get("feed", {})),
     )
+
+
+def _limits(spec: dict[str, Any]) -> Limits:
+    """`[feed] max_line_length` / `max_field_length`: characters, a positive whole number."""
+    values = {}
+    for key, attr in (("max_line_length", "max_line"), ("max_field_length", "max_field")):
+        value = spec.get(key, getattr(NO_LIMITS, attr))
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"feed.{key} must be a positive whole number of characters, not {value!r}")
+        values[attr] = value
+    return Limits(**values)
 
 
 def _column(name: str, spec: dict[str, Any]) -> ColumnSpec:

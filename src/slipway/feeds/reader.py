@@ -8,7 +8,6 @@ header line. Quoted fields, CRLF and blank lines are handled by the csv module.
 from __future__ import annotations
 
 import codecs
-import csv
 import email
 import email.policy
 import io
@@ -22,12 +21,20 @@ from pathlib import Path
 from typing import BinaryIO
 
 from slipway.feeds.errors import FeedRejected
+from slipway.feeds.limits import (
+    NO_LIMITS,
+    CappedLines,
+    Carry,
+    Limits,
+    Refused,
+    csv_records,
+    mark_oversized,
+)
 
 DELIMITERS = ("\t", ",", ";", "|")
 FEED_SUFFIXES = (".tsv", ".csv", ".txt", ".tab")
 FEED_TYPES = ("text/tab-separated-values", "text/csv", "text/plain")
 _CHUNK = 1 << 20
-csv.field_size_limit(1 << 24)
 
 
 @dataclass(frozen=True)
@@ -57,7 +64,18 @@ def open_feed(path: Path) -> FeedFile:
 
 
 def _attachment(path: Path) -> tuple[str, bytes]:
-    """The first TSV/CSV attachment of an email (the stdlib parser does MIME and base64)."""
+    """The first TSV/CSV attachment of an email (the stdlib parser does MIME and base64;
+    it recurses once per nesting level, so a hostile nesting depth ends its recursion)."""
+    try:
+        return _find_attachment(path)
+    except RecursionError:
+        raise FeedRejected(
+            f"{path}: the email nests its MIME parts too deeply to read; nothing was imported",
+            hint="send the feed as a plain attachment of the message",
+        ) from None
+
+
+def _find_attachment(path: Path) -> tuple[str, bytes]:
     with path.open("rb") as fh:
         msg = email.message_from_binary_file(fh, policy=email.policy.default)
     assert isinstance(msg, EmailMessage)
@@ -124,40 +142,44 @@ class Rows:
     header: list[str] | None
     numbered: Iterator[tuple[int, list[str]]]
     blocks: Iterator[Block] | None = None
+    delimiter: str = "\t"
 
 
 Block = tuple[int, list[str], list[list[str]]]
 
 
 def is_blank(row: list[str]) -> bool:
-    return not row or (len(row) == 1 and not row[0].strip())
+    return (not row and not isinstance(row, Refused)) or (len(row) == 1 and not row[0].strip())
 
 
 @contextmanager
-def open_rows(feed: FeedFile) -> Iterator[Rows]:
-    """Open the feed for reading. Blank lines come through (as rows of one empty field)."""
+def open_rows(feed: FeedFile, limits: Limits = NO_LIMITS) -> Iterator[Rows]:
+    """Open the feed for reading. Blank lines come through (as rows of one empty field);
+    a line or field over `limits` comes as an Refused row, a header over them is refused."""
     with feed.opener() as raw:
         text = io.TextIOWrapper(raw, encoding=feed.encoding, newline=None if not feed.has_quotes else "")
-        first = text.readline()
+        first = text.readline(limits.max_line + 1)
         delimiter = sniff_delimiter(first)
         if feed.has_quotes:
-            lines: Iterator[str] = _chain_first(first, text)
-            if feed.has_nul:  # PostgreSQL text cannot hold NUL; exports sometimes pad with it
-                lines = (line.replace("\x00", "") for line in lines)
-            yield _csv_rows(lines, delimiter)
+            lines = CappedLines(first, text, limits.max_line, feed.has_nul)
+            rows = _csv_rows(lines, delimiter, limits.max_field)
         else:
-            yield _split_rows(first, text, delimiter, feed.has_nul)
+            rows = _split_rows(first, text, delimiter, feed.has_nul, limits)
+        if isinstance(rows.header, Refused):
+            raise FeedRejected(f"{feed.name}: the header {rows.header.reason}; nothing was imported")
+        yield rows
 
 
-def _split_rows(first: str, text: io.TextIOWrapper, delimiter: str, nul: bool) -> Rows:
+def _split_rows(first: str, text: io.TextIOWrapper, delimiter: str, nul: bool,
+                limits: Limits) -> Rows:  # fmt: skip
     """No quote anywhere: one record per line, fields split on the delimiter."""
-    blocks = _split_blocks(first, text, delimiter, nul)
+    blocks = _split_blocks(first, text, delimiter, nul, limits)
     for start, lines, rows in blocks:
         for i, row in enumerate(rows):
             if not is_blank(row):
                 rest = chain([(start + i + 1, lines[i + 1 :], rows[i + 1 :])], blocks)
-                return Rows(row, _numbered(rest), rest)
-    return Rows(None, iter(()), iter(()))
+                return Rows(row, _numbered(rest), rest, delimiter)
+    return Rows(None, iter(()), iter(()), delimiter)
 
 
 def _numbered(blocks: Iterator[Block]) -> Iterator[tuple[int, list[str]]]:
@@ -165,45 +187,39 @@ def _numbered(blocks: Iterator[Block]) -> Iterator[tuple[int, list[str]]]:
         yield from enumerate(rows, start)
 
 
-def _split_blocks(first: str, text: io.TextIOWrapper, delimiter: str, nul: bool) -> Iterator[Block]:
+def _split_blocks(first: str, text: io.TextIOWrapper, delimiter: str, nul: bool,
+                  limits: Limits) -> Iterator[Block]:  # fmt: skip
     """Read big blocks and split them in C: no Python call per line (universal newlines
-    already turned CRLF and CR into LF)."""
+    already turned CRLF and CR into LF). A line spanning blocks is carried in parts."""
     split = methodcaller("split", delimiter)
-    carry, start = first, 1
-    while True:
-        block = text.read(_CHUNK)
+    carry, start = Carry(limits.max_line), 1
+    for block in chain([first], iter(lambda: text.read(_CHUNK), ""), [""]):
         if nul:
             block = block.replace("\x00", "")
-        lines = (carry + block).split("\n")
-        carry = lines.pop() if block else ""
-        if lines and lines != [""]:
-            yield start, lines, list(map(split, lines))
+        if block and "\n" not in block:
+            carry.add(block)
+            continue
+        lines = block.split("\n")
+        head = carry.take(lines[0])
+        if block:
+            carry.add(lines.pop())
+        lines[0] = head if isinstance(head, str) else ""
+        if lines != [""] or isinstance(head, int):
+            rows = list(map(split, lines))
+            mark_oversized(lines, rows, head, limits)
+            yield start, lines, rows
             start += len(lines)
-        if not block:
-            break
 
 
-def _csv_rows(lines: Iterator[str], delimiter: str) -> Rows:
-    reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False)
-    header = next((row for row in reader if not is_blank(row)), None)
-
-    def numbered() -> Iterator[tuple[int, list[str]]]:
-        last = reader.line_num
-        for row in reader:
-            yield last + 1, row
-            last = reader.line_num
-
-    return Rows(header, numbered())
+def _csv_rows(lines: CappedLines, delimiter: str, max_field: int) -> Rows:
+    header, numbered = csv_records(lines, delimiter, max_field)
+    return Rows(header, numbered)
 
 
-def records(feed: FeedFile) -> Iterator[tuple[int, list[str]]]:
+def records(feed: FeedFile, limits: Limits = NO_LIMITS) -> Iterator[tuple[int, list[str]]]:
     """The header then every non-blank record, with line numbers (for tests and tools)."""
-    with open_rows(feed) as rows:
+    with open_rows(feed, limits) as rows:
         if rows.header is not None:
             yield 0, rows.header
             yield from ((n, r) for n, r in rows.numbered if not is_blank(r))
 
-
-def _chain_first(first: str, rest: io.TextIOWrapper) -> Iterator[str]:
-    yield first
-    yield from rest

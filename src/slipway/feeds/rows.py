@@ -14,8 +14,13 @@ from dataclasses import dataclass
 
 from slipway.feeds.checks import Check, DbType, RowError, _Bad, compile_check, json_text, shown
 from slipway.feeds.header import HeaderPlan
+from slipway.feeds.limits import Refused
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def width_reason(fields: int, width: int) -> str:
+    return f"row has {fields} fields, the header has {width}"
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ class RowConverter:
             positions = tuple(p for p, _ in plan.unknown)
             names = tuple(h for _, h in plan.unknown)
             self.staged.append(StagedColumn(extra_column, "extra", positions, headers=names))
+        elif extra_column and plan.packed is not None:  # a JSON object made in Python (wide.py)
+            self.staged.append(StagedColumn(extra_column, "packed", (plan.packed,)))
 
     def convert(self, line: int, row: list[str]) -> str | None:
         """The COPY line for a good row; None (and errors recorded) for a bad one."""
@@ -137,7 +144,9 @@ class RowConverter:
         return f"{self.key_numbers[key]}\tf\t" + "\t".join(kept) + "\n"
 
     def _wrong_width(self, line: int, row: list[str]) -> None:
-        if row and (len(row) > 1 or row[0].strip()):  # blank lines are not rows
-            reason = f"row has {len(row)} fields, the header has {self.width}"
-            self.errors.append(RowError(line, None, f"{len(row)} fields", reason))
+        if isinstance(row, Refused):
+            self.errors.append(RowError(line, None, row.value, row.reason))
+            self.bad_rows += 1
+        elif row and (len(row) > 1 or row[0].strip()):  # blank lines are not rows
+            self.errors.append(RowError(line, None, f"{len(row)} fields", width_reason(len(row), self.width)))
             self.bad_rows += 1

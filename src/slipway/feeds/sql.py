@@ -97,7 +97,7 @@ def _staged_expr(col: StagedColumn, sqltype: str) -> sql.Composable:
 
 
 def _renders(col: StagedColumn, sqltype: str) -> bool:
-    return sqltype == "jsonb" and col.kind in ("list", "extra")
+    return sqltype == "jsonb" and col.kind in ("list", "extra", "packed")
 
 
 def rendered(col: StagedColumn, sqltype: str) -> sql.Composable | None:
@@ -112,6 +112,8 @@ def rendered(col: StagedColumn, sqltype: str) -> sql.Composable | None:
         return None
     if col.kind == "list":
         return list_text(_source(col), col.separator)
+    if col.kind == "packed":  # Python rendered it as jsonb prints it (wide.py)
+        return _source(col)
     return _extra_text(col)
 
 

@@ -4,6 +4,7 @@
 lock_timeout = "3s"          # per DDL attempt (default: [migrations] lock_timeout)
 lock_retries = 5
 runs_table = "slipway_maintenance_runs"
+archive_schema = "archive"   # optional: detached partitions move here, every grant revoked
 
 [[maintain.partitions]]
 table = "messages"  interval = "month"  ahead = 3
@@ -115,6 +116,7 @@ class MaintainConfig:
     lock_timeout: float = 5.0
     lock_retries: int = 5
     runs_table: str = "slipway_maintenance_runs"
+    archive_schema: str | None = None  # detached partitions move here, readable by no app role
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -139,7 +141,16 @@ def parse_maintain(
         lock_timeout=parse_duration(raw.get("lock_timeout", default_lock_timeout), "lock_timeout"),
         lock_retries=int(raw.get("lock_retries", default_retries)),
         runs_table=str(raw.get("runs_table", "slipway_maintenance_runs")),
+        archive_schema=_archive_schema(raw.get("archive_schema")),
     )
+
+
+def _archive_schema(value: Any) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or "\x00" in value:
+        raise ConfigError("[maintain] archive_schema must be a schema name (a non-empty string)")
+    return value
 
 
 def _list(raw: dict[str, Any], key: str) -> list[dict[str, Any]]:

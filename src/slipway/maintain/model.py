@@ -71,11 +71,13 @@ class MaintenanceResult:
     def ok(self) -> bool:
         return all(r.outcome == "ok" for r in self.rules)
 
-    def counts(self) -> dict[str, int]:
+    def counts(self, failed: bool = False) -> dict[str, int]:
+        """Actions per `task.action`: those done (or planned), or with `failed` those that failed."""
         out: dict[str, int] = {}
         for action in self.actions:
-            key = f"{action.task}.{action.action}"
-            out[key] = out.get(key, 0) + 1
+            if (action.outcome == "failed") == failed:
+                key = f"{action.task}.{action.action}"
+                out[key] = out.get(key, 0) + 1
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -84,6 +86,7 @@ class MaintenanceResult:
             "now": self.now.isoformat(),
             "ok": self.ok,
             "counts": self.counts(),
+            "failed": self.counts(failed=True),
             "rules": [
                 {
                     "task": r.task,
@@ -101,6 +104,8 @@ class MaintenanceResult:
     def summary_line(self) -> str:
         verb = "would do" if self.dry_run else "did"
         parts = [f"{n} {k}" for k, n in sorted(self.counts().items())] or ["nothing"]
-        failed = sum(1 for r in self.rules if r.outcome == "failed")
-        tail = f"; {failed} rule(s) failed" if failed else ""
+        failed = [f"{n} {k}" for k, n in sorted(self.counts(failed=True).items())]
+        rules = sum(1 for r in self.rules if r.outcome == "failed")
+        tail = f"; failed: {', '.join(failed)}" if failed else ""
+        tail += (f" ({rules} rule(s) failed)" if failed else f"; {rules} rule(s) failed") if rules else ""
         return f"maintenance {verb}: {', '.join(parts)}{tail}"

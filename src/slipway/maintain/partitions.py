@@ -18,16 +18,19 @@ from psycopg import sql
 
 from slipway.errors import ConfigError
 from slipway.maintain import bounds as b
+from slipway.maintain import isolation
 from slipway.maintain.config import MaintainConfig, PartitionRule
 from slipway.maintain.ddl import check_rls_visible, with_lock_retry
 from slipway.maintain.model import Action
+from slipway.sqltext import quote_ident
 
 Conn = psycopg.Connection[Any]
 
 _TABLE_SQL = """
 SELECT n.nspname, c.relname, pt.partstrat, pt.partnatts, a.attname,
        format_type(a.atttypid, NULL),
-       EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f')
+       EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f'),
+       c.oid::regclass::text
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
@@ -72,10 +75,16 @@ class PartitionedTable:
     key_type: str
     partitions: tuple[Partition, ...]
     referenced: bool  # a foreign key points at it: rows cannot be moved out of DEFAULT
+    regclass: str = ""  # the name as PostgreSQL prints it (quoted as needed): action targets
 
     @property
     def qualified(self) -> sql.Composed:
         return sql.SQL(".").join([sql.Identifier(self.schema), sql.Identifier(self.name)])
+
+    @property
+    def shown(self) -> str:
+        """`schema.name`, each part quoted as in SQL (for the statements a dry run prints)."""
+        return f"{quote_ident(self.schema)}.{quote_ident(self.name)}"
 
     @property
     def default(self) -> Partition | None:
@@ -92,13 +101,13 @@ def introspect(conn: Conn, table: str, tz: str = "UTC") -> PartitionedTable:
     row = conn.execute(_TABLE_SQL, (table,)).fetchone()
     if row is None:
         raise ConfigError(f"[maintain] partitions: {table} is not a partitioned table")
-    schema, name, strategy, natts, key, key_type, referenced = row
+    schema, name, strategy, natts, key, key_type, referenced, regclass = row
     if strategy != "r" or natts != 1 or key is None:
         raise ConfigError(f"{table}: only RANGE partitioning on one column is supported")
     if key_type not in b.TIME_TYPES + b.INT_TYPES:
         raise ConfigError(f"{table}: partition key type {key_type} is not a time or integer type")
     pending = "i.inhdetachpending" if conn.info.server_version >= 140000 else "false"
-    rows = conn.execute(sql.SQL(_CHILDREN_SQL).format(pending=sql.SQL(pending)), (table,))
+    rows = conn.execute(sql.SQL(_CHILDREN_SQL).format(pending=sql.SQL(pending)), (regclass,))
     parts = []
     for nsp, rel, spec, detach_pending in rows.fetchall():
         try:
@@ -110,7 +119,7 @@ def introspect(conn: Conn, table: str, tz: str = "UTC") -> PartitionedTable:
             parts.append(Partition(nsp, rel, None, None, is_default=True))
             continue
         parts.append(Partition(nsp, rel, values[0], values[1], detach_pending=bool(detach_pending)))
-    return PartitionedTable(schema, name, key, key_type, tuple(parts), bool(referenced))
+    return PartitionedTable(schema, name, key, key_type, tuple(parts), bool(referenced), regclass)
 
 
 def _current_int(conn: Conn, table: PartitionedTable, rule: PartitionRule) -> int:
@@ -156,7 +165,7 @@ def _create_action(
         details["overlaps"] = [p.name for p in clash]
         return Action(
             "partitions",
-            table.name,
+            table.regclass,
             "skip",
             "range overlaps existing partitions",
             details=details,
@@ -168,18 +177,18 @@ def _create_action(
         reason = f"{stranded} row(s) for this range sit in the DEFAULT partition"
         return Action(
             "partitions",
-            table.name,
+            table.regclass,
             "rescue",
             reason,
             sql=[f"move rows {lo_sql}..{hi_sql} from DEFAULT into {name}, attach"],
             details=details,
         )
     stmt = (
-        f"CREATE TABLE {table.schema}.{name} PARTITION OF {table.schema}.{table.name}"
+        f"CREATE TABLE {quote_ident(table.schema)}.{quote_ident(name)} PARTITION OF {table.shown}"
         f" FOR VALUES FROM ({lo_sql}) TO ({hi_sql})"
     )
     return Action(
-        "partitions", table.name, "create", "keep partitions ahead", sql=[stmt], details=details
+        "partitions", table.regclass, "create", "keep partitions ahead", sql=[stmt], details=details
     )
 
 
@@ -202,13 +211,13 @@ def _rows_in_default(conn: Conn, table: PartitionedTable, lo_sql: str, hi_sql: s
 def _finalize(table: PartitionedTable, part: Partition) -> Action:
     return Action(
         "partitions",
-        table.name,
+        table.regclass,
         "finalize",
         "an earlier DETACH CONCURRENTLY was interrupted",
         sql=[
             (
-                f"ALTER TABLE {table.schema}.{table.name} DETACH PARTITION"
-                f" {part.schema}.{part.name} FINALIZE"
+                f"ALTER TABLE {table.shown} DETACH PARTITION"
+                f" {quote_ident(part.schema)}.{quote_ident(part.name)} FINALIZE"
             )
         ],
         details={"partition": part.name},
@@ -241,15 +250,15 @@ def _retention_actions(
         word = " CONCURRENTLY" if concurrently else ""
         stmts = [
             (
-                f"ALTER TABLE {table.schema}.{table.name} DETACH PARTITION"
-                f" {part.schema}.{part.name}{word}"
+                f"ALTER TABLE {table.shown} DETACH PARTITION"
+                f" {quote_ident(part.schema)}.{quote_ident(part.name)}{word}"
             )
         ]
         if rule.retention_mode == "drop":
-            stmts.append(f"DROP TABLE {part.schema}.{part.name}")
+            stmts.append(f"DROP TABLE {quote_ident(part.schema)}.{quote_ident(part.name)}")
         actions.append(
             Action(
-                "partitions", table.name, rule.retention_mode, reason, sql=stmts, details=details
+                "partitions", table.regclass, rule.retention_mode, reason, sql=stmts, details=details
             )
         )
     return actions
@@ -283,11 +292,35 @@ def apply(conn: Conn, action: Action, cfg: MaintainConfig) -> None:
             what=retry.what,
         )
     elif action.action == "finalize":
+        _keep_isolation(conn, table, part, action, retry)
         conn.execute(
             sql.SQL("ALTER TABLE {} DETACH PARTITION {} FINALIZE").format(table.qualified, part)
         )
+        _archive(conn, part, action, cfg, retry)
     elif action.action in ("drop", "detach"):
+        _keep_isolation(conn, table, part, action, retry)
         _retire(conn, table, part, action, retry)
+        if action.action == "detach":
+            _archive(conn, part, action, cfg, retry)
+
+
+def _keep_isolation(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: Action,
+                    retry: Retry) -> None:  # fmt: skip
+    """The parent's row level security on the partition before it leaves (isolation.py)."""
+    kept = with_lock_retry(conn, lambda: isolation.protect(conn, table.qualified, part),
+                           lock_timeout=retry.timeout, retries=retry.retries, what=retry.what)
+    if kept:
+        action.details["isolation"] = kept
+
+
+def _archive(conn: Conn, part: sql.Identifier, action: Action, cfg: MaintainConfig,
+             retry: Retry) -> None:  # fmt: skip
+    if cfg.archive_schema is None:
+        return
+    schema = cfg.archive_schema
+    with_lock_retry(conn, lambda: isolation.archive(conn, part, schema),
+                    lock_timeout=retry.timeout, retries=retry.retries, what=retry.what)
+    action.details["archived_to"] = schema
 
 
 def _bounds_sql(action: Action) -> sql.Composed:
@@ -310,7 +343,8 @@ def _rescue(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: A
     if default is None:  # DEFAULT vanished since planning: a plain create will do
         _create(conn, table, part, action)
         return
-    check_rls_visible(conn, f'"{default.schema}"."{default.name}"', "moving rows out of DEFAULT")
+    check_rls_visible(conn, f"{quote_ident(default.schema)}.{quote_ident(default.name)}",
+                      "moving rows out of DEFAULT")
     if table.referenced:
         raise ConfigError(
             f"{table.name}: rows in DEFAULT cannot be moved while foreign keys"
@@ -347,7 +381,7 @@ def _plain_columns(conn: Conn, table: PartitionedTable) -> list[str]:
     rows = conn.execute(
         "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
         " AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
-        (f'"{table.schema}"."{table.name}"',),
+        (table.regclass,),
     ).fetchall()
     return [r[0] for r in rows]
 

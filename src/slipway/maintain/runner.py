@@ -57,7 +57,11 @@ def run_maintenance(
     result = MaintenanceResult(dry_run=dry_run, now=now)
     last = runs.last_runs(conn, cfg.runs_table) if only_due else {}
     if not dry_run:
-        runs.ensure_table(conn, cfg.runs_table)
+        try:
+            runs.ensure_table(conn, cfg.runs_table)
+        except psycopg.Error as exc:
+            raise SlipwayError(f"cannot create the maintenance runs table {cfg.runs_table}: "
+                               f"{_one_line(exc)}; nothing was done") from exc  # fmt: skip
     for task, rule in rules_of(cfg, tasks):
         if schedule is not None and rule.schedule != schedule:
             continue

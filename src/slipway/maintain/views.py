@@ -23,7 +23,8 @@ Conn = psycopg.Connection[Any]
 _VIEW_SQL = """
 SELECT c.relispopulated,
        EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique
-               AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL)
+               AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL),
+       c.oid::regclass::text
 FROM pg_class c
 WHERE c.oid = to_regclass(%s) AND c.relkind = 'm'
 """
@@ -33,7 +34,7 @@ def plan(conn: Conn, rule: ViewRule) -> list[Action]:
     row = conn.execute(_VIEW_SQL, (rule.name,)).fetchone()
     if row is None:
         raise ConfigError(f"[maintain] views: {rule.name} is not a materialized view")
-    populated, unique = bool(row[0]), bool(row[1])
+    populated, unique, regclass = bool(row[0]), bool(row[1]), str(row[2])
     possible = populated and unique
     if rule.concurrently and not possible:
         why = "it is not populated yet" if not populated else "it has no plain unique index"
@@ -52,17 +53,16 @@ def plan(conn: Conn, rule: ViewRule) -> list[Action]:
             rule.name,
             "refresh",
             reason,
-            sql=[f"REFRESH MATERIALIZED VIEW {word}{rule.name}"],
-            details={"concurrently": concurrently},
+            sql=[f"REFRESH MATERIALIZED VIEW {word}{regclass}"],
+            details={"concurrently": concurrently, "view": regclass},
         )
     ]
 
 
 def apply(conn: Conn, action: Action, cfg: MaintainConfig) -> None:
     word = sql.SQL("CONCURRENTLY " if action.details.get("concurrently") else "")
-    stmt = sql.SQL("REFRESH MATERIALIZED VIEW {}{}").format(
-        word, sql.Identifier(*action.target.split("."))
-    )
+    # The name as PostgreSQL printed it at planning (regclass output: quoted where needed).
+    stmt = sql.SQL("REFRESH MATERIALIZED VIEW {}{}").format(word, sql.SQL(action.details["view"]))
     started = time.perf_counter()
     with_lock_retry(
         conn,

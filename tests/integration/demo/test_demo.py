@@ -12,6 +12,7 @@ import pytest
 
 import slipway
 from pg_fixtures import drop_database
+from slipway.db import with_database
 
 
 def run_demo(
@@ -52,6 +53,15 @@ def test_demo_on_a_server(pg_server: str, tmp_path: Path) -> None:
         assert "rejected line" in out
         assert "nothing changes the second time" in out
         assert "Traceback" not in result.stderr
+        assert out.index("✓ maintenance") < out.index("✓ health report")
+        demo_verdict = out.split("; verdict: ", 1)[1].splitlines()[0]
+        doctor = subprocess.run(
+            [sys.executable, "-m", "slipway", "doctor", "--database-url", with_database(pg_server, name)],
+            cwd=Path(slipway.__file__).parent / "examples" / "rylie", capture_output=True, text=True,
+            timeout=300, check=False,
+        )
+        assert f"Verdict: {demo_verdict}" in doctor.stdout, doctor.stdout[-3000:]
+        assert "FAIL HC040" not in doctor.stdout  # retention kept the detached months isolated
         # A second run recreates the database it made; a foreign database is never dropped.
         again = run_demo(tmp_path, "--database-url", pg_server, "--database-name", name)
         assert again.returncode == 0, again.stderr
@@ -82,3 +92,25 @@ def test_demo_on_the_embedded_server(tmp_path: Path) -> None:
         subprocess.run(
             [sys.executable, "-m", "slipway", "db", "stop"], check=False, cwd=tmp_path, timeout=60
         )
+
+
+def test_demo_as_a_non_superuser_refuses_up_front(pg_server: str, tmp_path: Path) -> None:
+    import psycopg
+    from psycopg import sql
+
+    from pg_fixtures import ADMIN_URL
+
+    role, name = f"slipway_ri_demo_{uuid.uuid4().hex[:8]}", f"slipway_demo_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE ROLE {} LOGIN CREATEDB").format(sql.Identifier(role)))
+        try:
+            url = psycopg.conninfo.make_conninfo(pg_server, user=role)
+            result = run_demo(tmp_path, "--database-url", url, "--database-name", name)
+            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        finally:
+            drop_database(name)
+            admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and f"needs a superuser connection and role {role} is not one" in lines[0]
+    assert exists is None  # refused before creating anything

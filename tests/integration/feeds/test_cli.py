@@ -64,3 +64,16 @@ def test_unknown_mapping_name_is_a_usage_error(rylie_url: str, tmp_path: Path) -
     done = slipway(project, rylie_url, "trucks", str(SAMPLE), "-t", "1")
     assert done.returncode == 2
     assert "no feed mapping named 'trucks'" in done.stderr and "known: vehicles" in done.stderr
+
+
+def test_a_deeply_nested_email_is_one_line_and_exit_1(rylie_url: str, tmp_path: Path) -> None:
+    depth = 3000
+    opening = "".join(f'Content-Type: multipart/mixed; boundary="b{i}"\n\n--b{i}\n' for i in range(depth))
+    closing = "".join(f"\n--b{i}--\n" for i in reversed(range(depth)))
+    inner = 'Content-Type: text/csv\nContent-Disposition: attachment; filename="f.csv"\n\nVIN,Make\n'
+    path = tmp_path / "deep.eml"
+    path.write_text("From: feeds@example.com\nMIME-Version: 1.0\n" + opening + inner + closing)
+    done = slipway(tmp_path, rylie_url, str(MAPPING), str(path), "-t", "1")
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-500:]
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "nests its MIME parts too deeply" in lines[0], lines
