@@ -133,7 +133,14 @@ def up(
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Apply pending migrations, each in its own transaction with its history row."""
+    """Apply pending migrations, each in its own transaction with its history row.
+
+    Each migration's line says "applied" when its transaction committed; only the run's final
+    line means everything is on disk. To keep runs fast, commits before the last do not wait
+    for the disk (unless [migrations] flush_each_migration = true), so a server crash during a
+    run can lose the newest migrations, each whole with its history row: nothing is half
+    applied, and running `slipway up` again applies them again.
+    """
     with engine_for(ctx, database_url, migrations, lock_timeout, quiet) as engine:
         if dry_run:
             _print_plan(engine.plan_up(to, allow_out_of_order), OutputFormat.text, "up")
