@@ -21,7 +21,9 @@ EMBEDDED_DIR = ".slipway"
 EMBEDDED_DATABASE = "postgres"
 APPLICATION_NAME = "slipway"
 
-_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)([^@/\s]*)(@)")
+# Everything between `//user:` and the LAST `@` of the URL is the password: a password may hold
+# `@`, `:` or `/` unencoded (greedy, so an `@` in the query string masks more, never less).
+_URL_PASSWORD = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)(\S*)(@)")
 _KV_PASSWORD = re.compile(r"(password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]+)", re.IGNORECASE)
 
 

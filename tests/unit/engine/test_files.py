@@ -177,6 +177,24 @@ def test_mask_url_hides_passwords() -> None:
     assert mask_url("postgresql://bob@db/app") == "postgresql://bob@db/app"
 
 
+def test_mask_url_hides_passwords_holding_at_signs_colons_and_slashes() -> None:
+    assert mask_url("postgresql://u:p@ss:Secret@host/db") == "postgresql://u:***@host/db"
+    assert mask_url("postgres://u:a/b@c@h:5/d?sslmode=require") == "postgres://u:***@h:5/d?sslmode=require"
+    assert mask_url("failed: postgresql://u:x@y@h/db: refused") == "failed: postgresql://u:***@h/db: refused"
+
+
+def test_an_unreachable_url_with_an_at_sign_in_its_password_is_shown_masked(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    url = "postgresql://u:p@ss:Secret@127.0.0.1:1/db"
+    proc = subprocess.run([sys.executable, "-m", "slipway", "status", "--database-url", url],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert "127.0.0.1" in proc.stderr and "u:***@127.0.0.1" in proc.stderr
+    assert "Secret" not in proc.stderr + proc.stdout and "p@ss" not in proc.stderr + proc.stdout
+
+
 def test_next_version_follows_the_folders_scheme(tmp_path: Path) -> None:
     now = datetime(2026, 11, 22, 9, 30, 0, tzinfo=UTC)
     assert next_version(load_folder(tmp_path), now) == "0001"
