@@ -1,7 +1,8 @@
 """Settings from flags, the environment and slipway.toml / pyproject.toml.
 
-First match wins for the database: --database-url, DATABASE_URL, the config file, else the
-embedded PostgreSQL. The migrations folder: --migrations, config, ./migrations. Other sections
+First match wins for the database: --database-url, DATABASE_URL (the environment, then the
+project's .env), the config file's [database] url, libpq's PG* variables (PGHOST, PGUSER,
+PGDATABASE, PGSERVICE, ...; also from .env), else the embedded PostgreSQL. The migrations folder: --migrations, config, ./migrations. Other sections
 of the config file (lint, maintain, feeds, ...) are kept raw for the features that read them.
 """
 
@@ -37,7 +38,7 @@ class Settings:
     project_dir: Path
     migrations_dir: Path
     database_url: str | None
-    database_source: str  # flag | DATABASE_URL | <config file name> | embedded
+    database_source: str  # flag | DATABASE_URL[ in .env] | <config file> | PG* environment | embedded
     config_file: Path | None = None
     table: str = DEFAULT_TABLE
     lock_timeout: float = 5.0
@@ -91,11 +92,15 @@ def load_settings(
     db_section = raw.get("database", {})
     mig_section = raw.get("migrations", {})
 
+    env = _environment(project)
     url, source = database_url, "flag"
     if not url:
-        url, source = os.environ.get("DATABASE_URL") or None, "DATABASE_URL"
+        url = env.get("DATABASE_URL") or None
+        source = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "DATABASE_URL in .env"
     if not url and isinstance(db_section, dict) and db_section.get("url"):
         url, source = _expand_env(str(db_section["url"])), config_file.name if config_file else ""
+    if not url:
+        url, source = _libpq_environment(env), "PG* environment"
     if not url:
         source = "embedded"
 
@@ -161,6 +166,46 @@ def _history_table(section: dict[str, Any], config_file: Path | None) -> str:
     except ValueError as exc:
         raise ConfigError(f"{config_file}: [migrations] table {value!r} {exc}") from exc
     return value
+
+
+# libpq's environment variables that name a server, and their conninfo keywords. With any of
+# them set, that server is the one meant (libpq itself still reads PGPASSWORD, ~/.pgpass,
+# pg_service.conf and the other PG* variables when it connects).
+_LIBPQ_TARGET = {
+    "PGSERVICE": "service", "PGHOST": "host", "PGHOSTADDR": "hostaddr", "PGPORT": "port",
+    "PGDATABASE": "dbname", "PGUSER": "user",
+}  # fmt: skip
+# Read from a .env file too, where libpq cannot see them.
+_LIBPQ_EXTRA = {
+    "PGPASSWORD": "password", "PGSSLMODE": "sslmode", "PGOPTIONS": "options",
+    "PGCONNECT_TIMEOUT": "connect_timeout", "PGSSLROOTCERT": "sslrootcert", "PGPASSFILE": "passfile",
+}  # fmt: skip
+
+
+def _environment(project: Path) -> dict[str, str]:
+    """The process environment over the project's .env file (the real environment wins)."""
+    dotenv_file = project / ".env"
+    merged: dict[str, str] = {}
+    if dotenv_file.is_file():
+        from dotenv import dotenv_values  # only when the project has a .env
+
+        try:
+            values = dotenv_values(dotenv_file, encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{dotenv_file}: cannot read: {exc}") from exc
+        merged.update({k: v for k, v in values.items() if v is not None})
+    merged.update(os.environ)
+    return merged
+
+
+def _libpq_environment(env: dict[str, str]) -> str | None:
+    """A conninfo for the server libpq's PG* variables name, or None when none does."""
+    if not any(env.get(name) for name in _LIBPQ_TARGET):
+        return None
+    from psycopg.conninfo import make_conninfo
+
+    keywords = {**_LIBPQ_TARGET, **_LIBPQ_EXTRA}
+    return make_conninfo(**{kw: env[name] for name, kw in keywords.items() if env.get(name)})
 
 
 def _flag(section: dict[str, Any], key: str, config_file: Path | None) -> bool:

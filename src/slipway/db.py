@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 from slipway.config import Settings
 from slipway.errors import ConfigError, ConnectionFailed
@@ -112,11 +112,35 @@ def with_database(url: str, dbname: str) -> str:
     return make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
 
 
+# Where the CLI says which database a command uses (None: say nothing, as with -q or the API).
+_announce_to: list[TextIO] = []
+_announced: set[str] = set()
+
+
+def announce_databases(to: TextIO | None) -> None:
+    """From now on, name each database first used on `to` (None: stay silent)."""
+    _announce_to[:] = [to] if to is not None else []
+    _announced.clear()
+
+
+def describe_database(settings: Settings, url: str | None) -> str:
+    """`database: <masked URL> (from <where>)`, or why the embedded server is used."""
+    if settings.database_source == "embedded":
+        return (
+            f"database: the embedded PostgreSQL in {EMBEDDED_DIR}/ (no --database-url, "
+            "DATABASE_URL, .env, [database] url or PG* variable names a server)"
+        )
+    where = "--database-url" if settings.database_source == "flag" else settings.database_source
+    return f"database: {mask_url(url or '')} (from {where})"
+
+
 def server_url(settings: Settings) -> str:
     """The database URL the settings point at, starting the embedded server if needed."""
-    if settings.database_url:
-        return settings.database_url
-    return start_embedded(settings.project_dir)
+    url = settings.database_url or start_embedded(settings.project_dir)
+    if _announce_to and url not in _announced:
+        _announced.add(url)  # once per command, whatever number of connections follow
+        print(describe_database(settings, url), file=_announce_to[0], flush=True)
+    return url
 
 
 def connect_url(url: str, *, autocommit: bool = True, **kwargs: Any) -> psycopg.Connection[Any]:
