@@ -15,8 +15,8 @@ FAILING: Corpus = {
     "0003_verify_fails": ("ALTER TABLE a ADD COLUMN b int;\n", "ALTER TABLE a DROP COLUMN b;\n",
                           "SELECT missing FROM a;\n"),
     # Committed statement by statement: the first index stays when the second fails.
-    "0004_up_fails_midway": ("CREATE INDEX CONCURRENTLY i4 ON customers (email);\n"
-                             "CREATE INDEX CONCURRENTLY i4b ON nowhere (x);\n",
+    "0004_up_fails_midway": (("CREATE INDEX CONCURRENTLY i4 ON customers (email);\n"
+                              "CREATE INDEX CONCURRENTLY i4b ON nowhere (x);\n"),
                              "DROP INDEX CONCURRENTLY i4b;\nDROP INDEX CONCURRENTLY i4;\n", None),
     # Passes only if the rebuild removed 0004's half-made index.
     "0005_same_name": ("CREATE INDEX i4 ON customers (email);\n", "DROP INDEX i4;\n", None),
