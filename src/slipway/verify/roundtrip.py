@@ -20,17 +20,20 @@ tables whose catalog rows changed are re-read, and a snapshot whose every row is
 
 Non-transactional migrations (CREATE INDEX CONCURRENTLY, ...) run each step committed, the
 engine's way. After a broken rollback there is no savepoint to return to, so the scratch
-database is rebuilt: emptied and every up replayed through this migration.
+database is rebuilt: emptied and every up applied so far replayed (not the ups that failed).
 
 A transactional migration that PostgreSQL refuses to run in one transaction with its down
 (e.g. ALTER TYPE ... ADD VALUE followed by a use of the value) is retried the committed way.
-If an up itself fails, later migrations cannot be verified: the run stops there (verdict
-up-failed).
+Nothing stops the run: every migration gets a verdict. An up that fails is up-failed and
+is left out (a committed one's partial effects are removed by a rebuild); a later up that
+fails too is not-run, naming the earlier failure it most likely depends on. Any other error
+(a lost connection, a failed snapshot) is the verdict of the step it happened in, and the
+scratch database is rebuilt from the applied ups before the next migration.
 
 Verdicts: ok; rollback-incomplete (each difference named; a second up that fails is one of
 them); rollback-failed (file:line:column and PostgreSQL's error); verify-failed; no-rollback
 (a failure for the CLI unless --allow-no-rollback: an irreversible migration should be a
-decision, not an accident); up-failed. When several apply, the worst wins and the others
+decision, not an accident); up-failed; not-run. When several apply, the worst wins and the others
 are kept in `differences`.
 
 Caveat: roles and tablespaces are cluster-wide. A migration that creates or drops a role
@@ -49,7 +52,7 @@ import psycopg
 
 from slipway.catalog.diff import ROLLBACK, Change, Wording, diff
 from slipway.catalog.model import Catalog
-from slipway.errors import MigrationFailed
+from slipway.errors import MigrationFailed, SlipwayError
 from slipway.migrations.model import Migration
 from slipway.verify.scratch import Scratch
 from slipway.verify.scripts import (
@@ -64,7 +67,11 @@ from slipway.verify.snapshots import Snapshot, Snapshots
 Conn = psycopg.Connection[Any]
 OK, INCOMPLETE, FAILED = "ok", "rollback-incomplete", "rollback-failed"
 VERIFY_FAILED, NO_ROLLBACK, UP_FAILED = "verify-failed", "no-rollback", "up-failed"
-VERDICTS = (OK, INCOMPLETE, FAILED, VERIFY_FAILED, NO_ROLLBACK, UP_FAILED)
+NOT_RUN = "not-run"
+VERDICTS = (OK, INCOMPLETE, FAILED, VERIFY_FAILED, NO_ROLLBACK, UP_FAILED, NOT_RUN)
+# The verdict of an unexpected error (lost connection, failed snapshot) by the step it hit.
+STEP_VERDICTS = {"up": UP_FAILED, "verify": VERIFY_FAILED, "down": FAILED,
+                 "up again": INCOMPLETE}
 AGAIN = Wording(added="extra after down and up again", removed="missing after down and up again")
 
 
@@ -103,6 +110,8 @@ class Verifier:
 
     def __init__(self, scratch: Scratch, options: Options = Options()) -> None:
         self.scratch, self.options = scratch, options
+        self.applied: list[Migration] = []  # whose up the scratch database holds, in order
+        self.step = "up"
         self.conn = self._connect()
         self.before = self.snapshot()
 
@@ -130,30 +139,56 @@ class Verifier:
 
     def run(self, migrations: Sequence[Migration],
             on_result: Callable[[Result], None] | None = None) -> list[Result]:
+        """One result per migration, whatever fails: a failure is that migration's verdict."""
         results: list[Result] = []
-        for index, migration in enumerate(migrations):
+        for migration in migrations:
             started = time.perf_counter()
-            result = self.verify_one(migrations, index)
+            result = self._verify_safely(migration, results)
             result.seconds = time.perf_counter() - started
             results.append(result)
             if on_result:
                 on_result(result)
-            if result.verdict == UP_FAILED:
-                break
         return results
 
-    def verify_one(self, migrations: Sequence[Migration], index: int) -> Result:
-        migration = migrations[index]
+    def _verify_safely(self, migration: Migration, earlier: list[Result]) -> Result:
+        try:
+            result = self.verify_one(migration)
+        except (SlipwayError, psycopg.Error) as exc:  # the scratch state is unknown: rebuild
+            result = _unexpected(migration, self.step, exc)
+            if result.verdict != UP_FAILED:
+                self.applied.append(migration)
+            self._recover(result)
+        if result.verdict == UP_FAILED:
+            failed = [r.version for r in earlier if r.verdict in (UP_FAILED, NOT_RUN)]
+            if failed:  # most likely it needs what the failed migration would have made
+                result.verdict = NOT_RUN
+                result.error = f"cannot be applied after {failed[-1]}'s up failed: {result.error}"
+        return result
+
+    def _recover(self, result: Result) -> None:
+        """Rebuild the scratch state after an unexpected error; one more difference if not."""
+        try:
+            self._rebuild()
+        except (SlipwayError, psycopg.Error) as exc:
+            result.differences.append(f"the scratch database could not be rebuilt: {exc}")
+            if result.verdict == OK:
+                result.verdict = INCOMPLETE
+
+    def verify_one(self, migration: Migration) -> Result:
         result = Result(migration.version, migration.name)
         scripts = (migration.up, migration.down, migration.verify)
         if all(is_transactional(s) for s in scripts):
             try:
                 self._in_transaction(migration, result)
+                if result.verdict != UP_FAILED:
+                    self.applied.append(migration)
                 return _decide(result, migration)
             except _Retry:
                 result = Result(migration.version, migration.name)
         result.mode = "committed"
-        self._committed(migrations, index, result)
+        self._committed(migration, result)
+        if result.verdict != UP_FAILED:
+            self.applied.append(migration)
         return _decide(result, migration)
 
     # -- one transaction, savepoints -------------------------------------------------------
@@ -203,6 +238,7 @@ class Verifier:
 
     def _step(self, result: Result, what: str, action: Callable[[], None]) -> bool:
         """Run one script; record its failure in `result`. False when it failed."""
+        self.step = what
         try:
             action()
             return True
@@ -221,6 +257,7 @@ class Verifier:
         if m.verify is None:
             return
         check = m.verify
+        self.step = "verify"
         try:  # rolled back at once: a verify script changes nothing
             if self.conn.info.transaction_status == psycopg.pq.TransactionStatus.IDLE:
                 with self.conn.transaction(force_rollback=True):
@@ -232,16 +269,16 @@ class Verifier:
 
     # -- step by step, committed -----------------------------------------------------------
 
-    def _committed(self, migrations: Sequence[Migration], index: int, result: Result) -> None:
-        m = migrations[index]
+    def _committed(self, m: Migration, result: Result) -> None:
         if not self._step(result, "up", lambda: run_committed(self.conn, m.up)):
-            return  # the run stops here
+            self._rebuild()  # statements before the failing one were committed
+            return
         after_up = self.snapshot()
         self._verify_script(m, result)
         broken = m.down is not None and not self._committed_round(m, result, after_up)
-        if broken:
-            self._rebuild(migrations[: index + 1])
         self.before = after_up
+        if broken:
+            self._rebuild([m])
 
     def _committed_round(self, m: Migration, result: Result, after_up: Snapshot) -> bool:
         """down, compare, up, compare; False when the database is not back in state S1."""
@@ -258,13 +295,16 @@ class Verifier:
         result.differences += again
         return not again
 
-    def _rebuild(self, migrations: Sequence[Migration]) -> None:
-        """Empty the scratch database and replay these ups (after a broken committed step)."""
+    def _rebuild(self, extra: Sequence[Migration] = ()) -> None:
+        """Empty the scratch database and replay the applied ups (and `extra`): after a broken
+        committed step or an unexpected error. The snapshot of 'before' is read afresh."""
+        self.step = "rebuild"
         self.conn.close()
         self.scratch.reset()
         self.conn = self._connect()
-        for m in migrations:
+        for m in [*self.applied, *extra]:
             run_committed(self.conn, m.up)
+        self.before = self.snapshot()
 
 
 def _without_shared(old: Catalog, new: Catalog) -> tuple[Catalog, Catalog]:
@@ -278,6 +318,18 @@ def _without_shared(old: Catalog, new: Catalog) -> tuple[Catalog, Catalog]:
                        sequences=tuple(q for q in c.sequences if id(q) not in same_sequences))
 
     return strip(old), strip(new)
+
+
+def _unexpected(migration: Migration, step: str, exc: Exception) -> Result:
+    """The verdict of an error no step caught, named by the step it happened in."""
+    result = Result(migration.version, migration.name)
+    result.verdict = STEP_VERDICTS.get(step, FAILED)
+    message = f"{step} failed: {exc}"
+    if result.verdict == INCOMPLETE:
+        result.differences.append(message)
+    else:
+        result.error = message
+    return result
 
 
 def _decide(result: Result, migration: Migration) -> Result:
