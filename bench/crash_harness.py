@@ -45,11 +45,11 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-import psycopg  # noqa: E402
-from bench_db import SNAPSHOT_SQL, TOOL_OBJECTS  # noqa: E402
-from lint_bench import write_section  # noqa: E402
+import psycopg
+from bench_db import SNAPSHOT_SQL, TOOL_OBJECTS
+from lint_bench import write_section
 
-from slipway.cli.app import main as slipway_main  # noqa: E402
+from slipway.cli.app import main as slipway_main
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 HEADING = "## crash harness"
@@ -65,15 +65,19 @@ def corpus(rows: int) -> list[tuple[str, str, str]]:
     return [
         (
             "accounts",
-            "CREATE TABLE accounts (id int PRIMARY KEY, email text NOT NULL, status text);\n"
-            f"INSERT INTO accounts SELECT g, 'u' || g || '@x.test', 'new'"
-            f" FROM generate_series(1, {rows}) g;\n",
+            (
+                "CREATE TABLE accounts (id int PRIMARY KEY, email text NOT NULL, status text);\n"
+                f"INSERT INTO accounts SELECT g, 'u' || g || '@x.test', 'new'"
+                f" FROM generate_series(1, {rows}) g;\n"
+            ),
             "DROP TABLE accounts;\n",
         ),
         (
             "mood",
-            "CREATE TYPE mood AS ENUM ('calm', 'busy');\n"
-            "ALTER TABLE accounts ADD COLUMN mood mood DEFAULT 'calm';\n",
+            (
+                "CREATE TYPE mood AS ENUM ('calm', 'busy');\n"
+                "ALTER TABLE accounts ADD COLUMN mood mood DEFAULT 'calm';\n"
+            ),
             "ALTER TABLE accounts DROP COLUMN mood;\nDROP TYPE mood;\n",
         ),
         (
@@ -308,7 +312,7 @@ def in_process(argv: list[str]) -> tuple[int, str]:
             slipway_main(argv)
         except SystemExit as exc:
             code = int(exc.code or 0) if isinstance(exc.code, int) else 1
-        except Exception as exc:  # noqa: BLE001 - an engine defect: reported, not fatal here
+        except Exception:  # noqa: BLE001 - an engine defect: reported, not fatal here
             import traceback
 
             traceback.print_exc(file=out)

@@ -134,10 +134,18 @@ def describe_database(settings: Settings, url: str | None) -> str:
     return f"database: {mask_url(url or '')} (from {where})"
 
 
+def _worth_announcing(settings: Settings, stream: TextIO) -> bool:
+    """On a terminal always; in pipes and CI logs only when the database came from an implicit
+    source (PG* variables, .env, the embedded default), where a surprise is likely, so that
+    scripts reading an explicit --database-url or DATABASE_URL run keep one-line errors."""
+    implicit = settings.database_source in ("embedded", "PG* environment", "DATABASE_URL in .env")
+    return implicit or stream.isatty()
+
+
 def server_url(settings: Settings) -> str:
     """The database URL the settings point at, starting the embedded server if needed."""
     url = settings.database_url or start_embedded(settings.project_dir)
-    if _announce_to and url not in _announced:
+    if _announce_to and url not in _announced and _worth_announcing(settings, _announce_to[0]):
         _announced.add(url)  # once per command, whatever number of connections follow
         print(describe_database(settings, url), file=_announce_to[0], flush=True)
     return url

@@ -42,7 +42,8 @@ def explain(settings: Settings, step: LostStep, known: str) -> str:
         fact = (known or "what of it ran is unknown") + " (the server does not answer now)"
     except psycopg.Error as exc:  # the server answered, then failed again: say what we know
         fact = f"{known or 'what of it ran is unknown'} ({type(exc).__name__} reading it back)"
-    return f"{head}: {fact}; run `slipway {step.action}` again when the server is back"
+    command = "slipway up" if step.action == "up" else "slipway down"
+    return f"{head}: {fact}; run `{command}` again when the server is back"
 
 
 def _read_back(settings: Settings, step: LostStep, head: str) -> str:
