@@ -14,7 +14,7 @@ from psycopg.conninfo import conninfo_to_dict
 
 def slipway(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "slipway", *args], cwd=project,
+    return subprocess.run([sys.executable, "-m", "slipway", *args], check=False, cwd=project,
                           env={**clean, **env}, capture_output=True, text=True, timeout=120)
 
 
@@ -61,5 +61,5 @@ def test_the_embedded_default_says_why(project: Path, tmp_path: Path) -> None:
     result = slipway(project, "db", "url", env={})
     assert result.returncode == 0, result.stderr
     assert "no --database-url, DATABASE_URL, .env, [database] url or PG* variable" in result.stderr
-    subprocess.run([sys.executable, "-m", "slipway", "db", "stop"], cwd=project, timeout=120,
+    subprocess.run([sys.executable, "-m", "slipway", "db", "stop"], check=False, cwd=project, timeout=120,
                    capture_output=True)
