@@ -8,6 +8,7 @@ runs reuse it (`slipway db stop` stops it).
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -112,14 +113,15 @@ def with_database(url: str, dbname: str) -> str:
     return make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
 
 
-# Where the CLI says which database a command uses (None: say nothing, as with -q or the API).
-_announce_to: list[TextIO] = []
+# Whether to name each database a command first uses (the CLI turns it on unless -q; the API
+# stays silent). A flag, not a stream: the stream is whatever sys.stderr is at that moment.
+_announce: list[bool] = [False]
 _announced: set[str] = set()
 
 
-def announce_databases(to: TextIO | None) -> None:
-    """From now on, name each database first used on `to` (None: stay silent)."""
-    _announce_to[:] = [to] if to is not None else []
+def announce_databases(enabled: bool) -> None:
+    """From now on, name on stderr each database first used (or stay silent)."""
+    _announce[0] = enabled
     _announced.clear()
 
 
@@ -145,9 +147,9 @@ def _worth_announcing(settings: Settings, stream: TextIO) -> bool:
 def server_url(settings: Settings) -> str:
     """The database URL the settings point at, starting the embedded server if needed."""
     url = settings.database_url or start_embedded(settings.project_dir)
-    if _announce_to and url not in _announced and _worth_announcing(settings, _announce_to[0]):
+    if _announce[0] and url not in _announced and _worth_announcing(settings, sys.stderr):
         _announced.add(url)  # once per command, whatever number of connections follow
-        print(describe_database(settings, url), file=_announce_to[0], flush=True)
+        print(describe_database(settings, url), file=sys.stderr, flush=True)
     return url
 
 

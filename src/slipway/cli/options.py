@@ -46,13 +46,11 @@ FormatOpt = Annotated[
 
 def settings(ctx: typer.Context, database_url: str | None, migrations: str | None) -> Settings:
     """Settings from this command's options, falling back to the root options."""
-    import sys
-
     from slipway import db
 
     root: dict[str, Any] = ctx.find_root().obj or {}
     # Every command that reaches a database names it first on stderr (stdout stays parseable).
-    db.announce_databases(None if is_quiet(ctx, bool(ctx.params.get("quiet"))) else sys.stderr)
+    db.announce_databases(not is_quiet(ctx, bool(ctx.params.get("quiet"))))
     return load_settings(
         database_url=database_url or root.get("database_url"),
         migrations=migrations or root.get("migrations"),
