@@ -16,10 +16,10 @@ from slipway.guide import locks as lk
 from slipway.guide.changes import changes
 from slipway.guide.statements import Change, Obj, Ref, references
 from slipway.lint import nodes as n
-from slipway.lint.engine import runs_outside_transaction
 from slipway.lint.nodes import Node
 from slipway.lint.source import Statement, parse_script
 from slipway.migrations.model import Migration
+from slipway.pgparse import RunMode, run_mode
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,12 +135,9 @@ def _migration(run: _Pass, migration: Migration, position: int) -> MigrationFact
     return facts
 
 
-def transaction_mode(migration: Migration, statements: list[Statement]) -> str:
-    """The engine's mode (slipway.migrations.statements.ParsedScript.mode), from lint's parse."""
-    if runs_outside_transaction(migration.up, statements):
-        return "statements"
-    control = [s for s in statements if s.kind == "TransactionStmt"]
-    return "wrapped" if control else "transaction"
+def transaction_mode(migration: Migration, statements: list[Statement]) -> RunMode:
+    """How the engine runs the migration's up script (`slipway.pgparse.run_mode`)."""
+    return run_mode(migration.up.transactional, [(s.kind, s.node) for s in statements])
 
 
 def _depend(

@@ -12,6 +12,7 @@ from slipway.lint.rule import Hit, MigrationContext, Rule, SetContext, Statement
 from slipway.lint.source import ParsedScript, Statement, parse_script
 from slipway.lint.state import Origin, ReplayState
 from slipway.migrations.model import Migration, Script
+from slipway.pgparse import run_mode
 
 _BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
 _END = {
@@ -21,31 +22,6 @@ _END = {
     "TRANS_STMT_ROLLBACK_PREPARED",
     "TRANS_STMT_PREPARE",
 }
-_NO_TXN_KINDS = {
-    "CreatedbStmt",
-    "DropdbStmt",
-    "AlterSystemStmt",
-    "CreateTableSpaceStmt",
-    "DropTableSpaceStmt",
-    "VacuumStmt",
-}
-
-
-def needs_no_transaction(stmt: Statement) -> bool:
-    """Statements PostgreSQL refuses inside a transaction block."""
-    node, kind = stmt.node, stmt.kind
-    if kind in ("IndexStmt", "DropStmt"):
-        return bool(node.get("concurrent"))
-    if kind == "ReindexStmt":
-        return "concurrently" in str(node.get("params", ""))
-    if kind in _NO_TXN_KINDS:
-        return True
-    if kind == "AlterTableStmt":
-        return any(
-            c.get("AlterTableCmd", {}).get("def", {}).get("PartitionCmd", {}).get("concurrent")
-            for c in node.get("cmds", [])
-        )
-    return False
 
 
 @dataclass(repr=False, eq=False)
@@ -137,25 +113,8 @@ def _parse(run: _Run, script: Script, position: int) -> ParsedScript:
 
 
 def runs_outside_transaction(script: Script, statements: list[Statement]) -> bool:
-    """Whether slipway's engine runs the script statement by statement (no transaction).
-
-    Mirrors `slipway.migrations.statements.ParsedScript.mode`: a forced
-    `transactional = false`, a statement that cannot run in a transaction, or transaction
-    control other than one BEGIN ... COMMIT wrapping the whole file (which slipway strips).
-    """
-    if script.transactional is not None:
-        return not script.transactional
-    if any(needs_no_transaction(s) for s in statements):
-        return True
-    control = [s for s in statements if s.kind == "TransactionStmt"]
-    if not control:
-        return False
-    wrapped = (
-        len(control) == 2
-        and statements[0].node.get("kind") in _BEGIN
-        and statements[-1].node.get("kind") == "TRANS_STMT_COMMIT"
-    )
-    return not wrapped
+    """Whether slipway's engine runs the script statement by statement (no transaction)."""
+    return run_mode(script.transactional, [(s.kind, s.node) for s in statements]) == "statements"
 
 
 def _lint_statements(

@@ -13,6 +13,7 @@ from typing import Any
 
 from slipway.errors import MigrationFailed
 from slipway.migrations.model import Script
+from slipway.pgparse import RunMode, is_concurrent, needs_no_transaction, run_mode
 
 # Words that may signal a statement which cannot run in a transaction, or transaction control.
 _MAYBE_SPECIAL = re.compile(
@@ -21,16 +22,6 @@ _MAYBE_SPECIAL = re.compile(
     r"reindex|cluster|discard)\b",
     re.IGNORECASE,
 )
-_NO_TRANSACTION_NODES = {
-    "VacuumStmt",
-    "AlterSystemStmt",
-    "CreatedbStmt",
-    "DropdbStmt",
-    "CreateTableSpaceStmt",
-    "DropTableSpaceStmt",
-    "CreateSubscriptionStmt",
-    "DropSubscriptionStmt",
-}
 
 
 @dataclass(frozen=True)
@@ -47,31 +38,13 @@ class Statement:
 
     @property
     def concurrent(self) -> bool:
-        if self.kind in ("IndexStmt", "DropStmt"):
-            return bool(self.node.get("concurrent"))
-        if self.kind == "ReindexStmt":
-            params = self.node.get("params") or []
-            return any(p.get("DefElem", {}).get("defname") == "concurrently" for p in params)
-        if self.kind == "AlterTableStmt":  # DETACH PARTITION ... CONCURRENTLY
-            return any(
-                c.get("AlterTableCmd", {}).get("subtype") == "AT_DetachPartition"
-                and ((c["AlterTableCmd"].get("def") or {}).get("PartitionCmd") or {}).get(
-                    "concurrent"
-                )
-                for c in self.node.get("cmds") or []
-            )
-        return False
+        """CREATE/DROP INDEX, REINDEX or DETACH PARTITION ... CONCURRENTLY."""
+        return is_concurrent(self.kind, self.node)
 
     @property
     def needs_no_transaction(self) -> bool:
-        if self.concurrent or self.kind in _NO_TRANSACTION_NODES:
-            return True
-        # Whole-database maintenance refuses a transaction block as well.
-        if self.kind == "ReindexStmt":
-            return self.node.get("kind") in ("REINDEX_OBJECT_SYSTEM", "REINDEX_OBJECT_DATABASE")
-        if self.kind == "ClusterStmt":
-            return not self.node.get("relation")
-        return self.kind == "DiscardStmt" and self.node.get("target") == "DISCARD_ALL"
+        """PostgreSQL refuses it inside a transaction block."""
+        return needs_no_transaction(self.kind, self.node)
 
     @property
     def transaction_kind(self) -> str | None:
@@ -140,31 +113,11 @@ class ParsedScript:
         return bool(_MAYBE_SPECIAL.search(self.script.sql))
 
     @cached_property
-    def mode(self) -> str:
-        """How to run the script.
-
-        'transaction': wrap it (with its history row) in one transaction;
-        'wrapped': the file is BEGIN; ...; COMMIT; run its body in our transaction;
-        'statements': run statement by statement outside a transaction (CONCURRENTLY, VACUUM,
-        or a file with its own transaction control).
-        """
-        if self.script.transactional is False:
-            return "statements"
-        if not self.maybe_special:
-            return "transaction"
-        stmts = self.statements
-        control = [s for s in stmts if s.transaction_kind]
-        if any(s.needs_no_transaction for s in stmts):
-            return "statements"
-        if not control:
-            return "transaction"
-        if (
-            len(control) == 2
-            and stmts[0].transaction_kind in ("TRANS_STMT_BEGIN", "TRANS_STMT_START")
-            and stmts[-1].transaction_kind == "TRANS_STMT_COMMIT"
-        ):
-            return "wrapped"
-        return "statements"
+    def mode(self) -> RunMode:
+        """How to run the script (see `slipway.pgparse.run_mode`)."""
+        decided = self.script.transactional is not None or not self.maybe_special
+        pairs = [] if decided else [(s.kind, s.node) for s in self.statements]
+        return run_mode(self.script.transactional, pairs)
 
     def body_sql(self) -> tuple[str, int]:
         """SQL to run inside our transaction and the character offset it starts at."""
