@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Annotated
 
 import typer
@@ -20,8 +19,10 @@ def serve_command(
         str | None,
         typer.Option(
             "--token",
-            help="Require this bearer token / basic-auth password (env SLIPWAY_SERVE_TOKEN)."
-            " Required when --host is not loopback.",
+            envvar="SLIPWAY_SERVE_TOKEN",
+            help="Require this bearer token / basic-auth password. Prefer the environment"
+            " variable SLIPWAY_SERVE_TOKEN (a command line is visible in ps). Required when"
+            " --host is not loopback; without it only loopback Host headers are answered.",
             show_default=False,
         ),
     ] = None,
@@ -31,12 +32,17 @@ def serve_command(
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
-    """Serve /metrics (Prometheus), /healthz, /readyz and a dashboard at / (read-only)."""
+    """Serve /metrics (Prometheus), /healthz, /readyz and a dashboard at / (read-only).
+
+    Without a token, requests whose Host header is not loopback (localhost, 127.0.0.1, [::1]
+    or the --host address) get 400, so a web page cannot reach it by DNS rebinding. Heavy
+    pages are cached like /metrics; a busy connection pool is a 503 with Retry-After.
+    """
     from slipway.cli.output import console
     from slipway.serve import serve
     from slipway.serve.app import check_binding
 
-    token = token or os.environ.get("SLIPWAY_SERVE_TOKEN") or None
+    token = token or None
     check_binding(host, token)
     conf = settings(ctx, database_url, migrations)
     shown = f"[{host}]" if ":" in host else host

@@ -22,8 +22,10 @@ def build_app(
     token: str | None = None,
     ttl: float = 5.0,
     health_ttl: float = 60.0,
+    host: str = "127.0.0.1",
 ) -> Starlette:
-    """The ASGI app for `settings`' database (pool opened on startup, closed on shutdown)."""
+    """The ASGI app for `settings`' database (pool opened on startup, closed on shutdown);
+    without a token it answers only requests whose Host is loopback or `host`."""
     from slipway.db import server_url
     from slipway.serve.app import create_app
     from slipway.serve.source import DataSource
@@ -31,7 +33,7 @@ def build_app(
     source = DataSource(
         settings, server_url(settings), ttl=ttl, health_ttl=health_ttl
     )
-    return create_app(settings, source, token=token)
+    return create_app(settings, source, token=token, host=host)
 
 
 def serve(
@@ -48,5 +50,5 @@ def serve(
     from slipway.serve.app import check_binding
 
     check_binding(host, token)
-    app = build_app(settings, token=token, ttl=ttl)
+    app = build_app(settings, token=token, ttl=ttl, host=host)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -2,7 +2,9 @@
 
 Loopback by default. Bound anywhere else it refuses to start without a token, then accepts
 `Authorization: Bearer <token>` or HTTP basic auth with the token as password. /healthz
-stays open (it says only that the process is up) so orchestrators can probe it.
+stays open (it says only that the process is up) so orchestrators can probe it. Without a
+token only loopback names are accepted in the Host header, so a web page cannot reach the
+service through DNS rebinding. A busy pool is a 503 with Retry-After, never a 500.
 """
 
 from __future__ import annotations
@@ -21,16 +23,19 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.base import BaseHTTPMiddleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from slipway.config import Settings
 from slipway.errors import ConfigError
-from slipway.serve.source import DataSource
+from slipway.serve.cache import SingleFlight
+from slipway.serve.source import DataSource, Rendered
 
 TEMPLATES = Path(__file__).parent / "templates"
 OPEN_PATHS = ("/healthz",)
+RETRY_AFTER = 5  # seconds a client refused for a busy pool is told to wait
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
     "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
@@ -44,6 +49,12 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def loopback_hosts(bound: str) -> list[str]:
+    """Host header values accepted without a token: loopback names and the bound address."""
+    bound = f"[{bound.strip('[]')}]" if ":" in bound else bound
+    return sorted({"localhost", "127.0.0.1", "[::1]", bound.lower()})
 
 
 def check_binding(host: str, token: str | None) -> None:
@@ -88,7 +99,7 @@ class TokenAuth(BaseHTTPMiddleware):
 
 def readiness(source: DataSource) -> tuple[bool, dict[str, Any]]:
     """Ready when the database answers and no migration is pending or modified."""
-    snap = source.snapshot.get()
+    snap = source.probe.get()  # the probes' own connection: a busy pool is not "unreachable"
     reasons: list[str] = []
     if not snap.reachable:
         reasons.append(f"database unreachable: {snap.error}")
@@ -138,8 +149,21 @@ def _dashboard_view(source: DataSource, pages: dict[str, Any]) -> Callable[[Requ
     return dashboard
 
 
-def create_app(settings: Settings, source: DataSource, token: str | None = None) -> Starlette:
+def busy(request: Request, exc: Exception) -> Response:
+    """Any request that still waited too long for the pool: one line and when to retry."""
+    return PlainTextResponse(
+        "database busy: try again shortly\n",
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )
+
+
+def create_app(
+    settings: Settings, source: DataSource, token: str | None = None, host: str = "127.0.0.1"
+) -> Starlette:
     """Routes, auth and the pool's lifetime; sync views run in Starlette's thread pool."""
+    from psycopg_pool import PoolTimeout
+
     pages = optional_pages()
 
     def metrics_view(request: Request) -> Response:
@@ -161,8 +185,11 @@ def create_app(settings: Settings, source: DataSource, token: str | None = None)
         Route("/healthz", healthz),
         Route("/readyz", readyz),
     ]
-    routes += [Route(path, _page_view(settings, source, page)) for path, page in pages.items()]
-    middleware = [Middleware(TokenAuth, token=token)] if token else []
+    routes += [Route(path, _page_view(source.page(page))) for path, page in pages.items()]
+    if token:
+        middleware = [Middleware(TokenAuth, token=token)]
+    else:
+        middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=loopback_hosts(host))]
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -172,20 +199,26 @@ def create_app(settings: Settings, source: DataSource, token: str | None = None)
         finally:
             await run_in_threadpool(source.close)
 
-    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(
+        routes=routes,
+        middleware=middleware,
+        lifespan=lifespan,
+        exception_handlers={PoolTimeout: busy},
+    )
     app.state.source = source
     return app
 
 
-def _page_view(
-    settings: Settings, source: DataSource, render_page: Callable[..., str]
-) -> Callable[[Request], Awaitable[Response]]:
+def _page_view(cache: SingleFlight[Rendered]) -> Callable[[Request], Awaitable[Response]]:
     async def view(request: Request) -> Response:
-        def build() -> str:
-            with source.pool.connection() as conn:
-                return render_page(conn, settings)
-
-        return HTMLResponse(await run_in_threadpool(build))
+        page = await run_in_threadpool(cache.get)
+        if page.html is None:
+            return PlainTextResponse(
+                f"page unavailable: {page.error}\n",
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER)},
+            )
+        return HTMLResponse(page.html)
 
     return view
 

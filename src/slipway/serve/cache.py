@@ -1,7 +1,7 @@
 """A value recomputed at most once per `ttl` seconds, however many threads ask (single-flight).
 
 50 scrapers arriving together cause one computation; the rest wait for it and share the
-result. Failures are values too (the loader returns an error snapshot), so an unreachable
+result (or, once a value exists, get the previous one at once while it is being reloaded). Failures are values too (the loader returns an error snapshot), so an unreachable
 database is not hammered either.
 """
 
@@ -33,7 +33,12 @@ class SingleFlight(Generic[T]):
         value = self._fresh()
         if value is not None:
             return value
-        with self._lock:
+        stale = self._value
+        if stale is None:
+            self._lock.acquire()
+        elif not self._lock.acquire(blocking=False):
+            return stale  # another thread is reloading: the previous copy, not a queue
+        try:
             value = self._fresh()  # another thread may have loaded it while we waited
             if value is not None:
                 return value
@@ -41,6 +46,12 @@ class SingleFlight(Generic[T]):
             self.loads += 1
             self._value, self._at = value, time.monotonic()
             return value
+        finally:
+            self._lock.release()
+
+    def peek(self) -> T | None:
+        """The last value loaded, however old (a loader keeps it when a reload fails)."""
+        return self._value
 
     def age(self) -> float:
         return time.monotonic() - self._at if self._value is not None else 0.0

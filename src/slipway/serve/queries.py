@@ -134,6 +134,14 @@ def collect(conn: Conn, settings: Settings, runs_table: str, max_tables: int = 1
     return snap
 
 
+def migration_state(conn: Conn, settings: Settings) -> Snapshot:
+    """Only what /readyz needs: the database answers, and the migrations' states."""
+    snap = Snapshot(collected_at=time.time())
+    snap.server_version = conn.info.parameter_status("server_version") or ""
+    _migrations(conn, settings, snap)
+    return snap
+
+
 def _migrations(conn: Conn, settings: Settings, snap: Snapshot) -> None:
     from slipway.errors import SlipwayError
     from slipway.migrations.lock import is_locked

@@ -1,4 +1,5 @@
-"""The service's only way to the database: a small pool, and cached, single-flight reads.
+"""The service's only ways to the database: a small pool, the probes' own connection, and
+cached, single-flight reads (snapshot, health report, heavy pages).
 
 Pool connections are read-only (default_transaction_read_only), time-limited, and count the
 statements they send, so a test (and /metrics) can show scrapers do not pile up queries.
@@ -8,14 +9,17 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import psycopg
+from psycopg_pool import PoolTimeout
 
 from slipway.config import Settings
 from slipway.serve.cache import SingleFlight
-from slipway.serve.queries import Snapshot, collect
+from slipway.serve.probe import ProbeConnection
+from slipway.serve.queries import Snapshot, collect, migration_state
 
 APPLICATION_NAME = "slipway-serve"
 
@@ -23,6 +27,14 @@ APPLICATION_NAME = "slipway-serve"
 @dataclass
 class HealthView:
     report: Any = None  # slipway.report.model.Report
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A heavy page: its HTML, or why there is none (the view answers 503 then)."""
+
+    html: str | None = None
     error: str | None = None
 
 
@@ -82,12 +94,15 @@ class DataSource:
         )
         self.snapshot = SingleFlight(self._load_snapshot, ttl)
         self.health = SingleFlight(self._load_health, health_ttl)
+        self.probe_conn = ProbeConnection(url, self._configure)
+        self.probe = SingleFlight(self._load_probe, ttl)  # what /readyz reads
 
     def open(self) -> None:
         self.pool.open(wait=False)
 
     def close(self) -> None:
         self.pool.close()
+        self.probe_conn.close()
 
     def count_query(self) -> None:
         with self._count_lock:
@@ -111,8 +126,34 @@ class DataSource:
         try:
             with self.pool.connection() as conn:
                 return collect(conn, self.settings, self.runs_table)
+        except PoolTimeout as exc:  # a busy pool is not a down database: keep the last one
+            return self.snapshot.peek() or Snapshot(time.time(), error=_error_line(exc))
         except Exception as exc:  # noqa: BLE001 - a failure is reported as a value, never a 500
             return Snapshot(collected_at=time.time(), error=_error_line(exc))
+
+    def _load_probe(self) -> Snapshot:
+        """Reachability and migration state only, on the probes' own connection."""
+        try:
+            return self.probe_conn.run(lambda conn: migration_state(conn, self.settings))
+        except Exception as exc:  # noqa: BLE001 - unreachable is an answer, never a 500
+            return Snapshot(collected_at=time.time(), error=_error_line(exc))
+
+    def page(
+        self, render: Callable[[psycopg.Connection[Any], Settings], str]
+    ) -> SingleFlight[Rendered]:
+        """A heavy page, rendered by one request at a time through the pool and reused for the
+        snapshot's ttl; when a render fails, the previous copy is kept if there is one."""
+
+        def load() -> Rendered:
+            try:
+                with self.pool.connection() as conn:
+                    return Rendered(html=render(conn, self.settings))
+            except Exception as exc:  # noqa: BLE001 - a busy pool or a failed render is a 503
+                previous = cache.peek()
+                return previous if previous and previous.html else Rendered(error=_error_line(exc))
+
+        cache = SingleFlight(load, self.snapshot.ttl)
+        return cache
 
     def _load_health(self) -> HealthView:
         try:
