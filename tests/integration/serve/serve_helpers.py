@@ -40,6 +40,15 @@ def fetch(url: str, headers: dict[str, str] | None = None, timeout: float = 30) 
         return Reply(err.code, err.read(), dict(err.headers))
 
 
+def in_threads(count: int, work: Any, join_seconds: float = 120) -> None:
+    """`work(i)` for i in range(count), each in its own thread, all joined."""
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(join_seconds)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

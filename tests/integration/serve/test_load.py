@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 import psycopg
-from serve_helpers import fetch, running
+from serve_helpers import fetch, in_threads, running
 
 from slipway.config import Settings
 from slipway.serve import build_app
@@ -24,11 +24,7 @@ def _burst(url: str) -> list[Any]:
         barrier.wait()
         replies[i] = fetch(url, timeout=60)
 
-    threads = [threading.Thread(target=scrape, args=(i,)) for i in range(SCRAPERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(90)
+    in_threads(SCRAPERS, scrape, 90)
     return replies
 
 

@@ -11,7 +11,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from serve_helpers import Reply, apply_all, fetch, running, write_migration
+from serve_helpers import Reply, apply_all, fetch, in_threads, running, write_migration
 
 from slipway.config import Settings, load_settings
 from slipway.serve import build_app
@@ -53,11 +53,7 @@ def _load(base: str) -> list[tuple[str, Reply]]:
             with lock:
                 results.append((path, reply))
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(CLIENTS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
+    in_threads(CLIENTS, client, 120)
     return results
 
 
