@@ -64,6 +64,20 @@ class Migration:
         return self.down is not None
 
     @property
+    def rollback_place(self) -> str:
+        """Where this migration's rollback goes, in its layout's own naming (for hints)."""
+        up = self.up.path
+        if self.layout == "dbmate":
+            return f"a `-- migrate:down` section in {up.name}"
+        if self.layout == "diesel":
+            return f"{up.parent.name}/down.sql"
+        if self.layout == "flyway":
+            return f"U{self.version}__{self.name}.sql"
+        if self.layout == "golang-migrate":
+            return f"{self.version}_{self.name}.down.sql"
+        return f"{up.stem}.down.sql"
+
+    @property
     def checksum(self) -> str:
         return self.up.checksum
 

@@ -183,7 +183,7 @@ class Engine:
             if state.migration.down is None:
                 raise Refused(
                     f"cannot roll back {state.version} {state.name}: it has no rollback script "
-                    f"(expected e.g. {state.migration.up.path.stem}.down.sql); nothing was changed"
+                    f"(expected: {state.migration.rollback_place}); nothing was changed"
                 )
         return [Step(s.migration, "down") for s in targets if s.migration]
 

@@ -135,3 +135,23 @@ def test_duplicate_versions_are_refused_naming_both_files(cli: Cli, db_conn) -> 
     assert result.code == 2
     assert "0002_agent_squad.sql" in result.err and "0002_sms_delivery.sql" in result.err
     assert not table_exists(db_conn, "squad") and not table_exists(db_conn, "sms")
+
+
+def test_a_missing_rollback_is_named_in_the_folders_own_layout(cli: Cli) -> None:
+    # Flyway's undo file is U<version>__<name>.sql; a hint naming "V1__a.down.sql" sends a
+    # Flyway team to write a file their layout never reads.
+    cli.write("V1__a.sql", "CREATE TABLE a (id int);")
+    assert cli("up").code == 0
+    result = cli("down")
+    assert result.code != 0
+    assert "U1__a.sql" in result.err and ".down.sql" not in result.err
+    lint = cli("lint", "--format", "json", str(cli.project / "migrations"), url=False)
+    helps = [f["help"] for f in json.loads(lint.out) if f["rule"] == "migration-without-rollback"]
+    assert helps == ["Add U1__a.sql that undoes the migration."]
+
+
+def test_a_missing_dbmate_rollback_names_the_section(cli: Cli) -> None:
+    cli.write("20240101000000_a.sql", "-- migrate:up\nCREATE TABLE a (id int);\n")
+    assert cli("up").code == 0
+    result = cli("down")
+    assert result.code != 0 and "`-- migrate:down` section in 20240101000000_a.sql" in result.err

@@ -15,7 +15,7 @@ def migrations_without_rollback(facts: Facts) -> Outcome:
     Why: without a down script a bad release cannot be rolled back by the tool, only by hand
     under pressure.
 
-    Fix: write NNNN_name.down.sql and prove it with `slipway verify`.
+    Fix: write the down script (in the folder's layout: NNNN_name.down.sql, down.sql, U1__name.sql, `-- migrate:down`) and prove it with `slipway verify`.
     """
     out = Outcome()
     states: list[Any] | None = facts.extra.get("migrations")
@@ -24,6 +24,7 @@ def migrations_without_rollback(facts: Facts) -> Outcome:
         return out
     for s in states:
         if s.state != "missing" and not s.has_rollback:
+            place = s.migration.rollback_place if s.migration else f"{s.version}_{s.name}.down.sql"
             out.findings.append(warn(f"{s.version}_{s.name}", "has no rollback script",
-                                     f"add {s.version}_{s.name}.down.sql"))
+                                     f"add {place}"))
     return out

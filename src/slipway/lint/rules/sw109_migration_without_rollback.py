@@ -34,4 +34,7 @@ class MigrationWithoutRollback(Rule):
 
     def check_migration(self, ctx: MigrationContext) -> Iterator[Hit]:
         if ctx.migration.down is None:
-            yield Hit(f"migration {ctx.migration.label} has no rollback (down) script")
+            yield Hit(
+                f"migration {ctx.migration.label} has no rollback (down) script",
+                help=f"Add {ctx.migration.rollback_place} that undoes the migration.",
+            )
