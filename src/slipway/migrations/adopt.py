@@ -16,7 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from slipway.config import Settings
 from slipway.errors import Refused
-from slipway.migrations.foreign import ForeignHistory, find_histories, read_history
+from slipway.migrations.foreign import (
+    ForeignHistory,
+    empty_histories,
+    find_histories,
+    read_history,
+)
 from slipway.migrations.history import History
 from slipway.migrations.lock import MigrationLock
 from slipway.migrations.model import Migration, MigrationSet
@@ -164,11 +169,16 @@ def check_unmanaged(conn: psycopg.Connection[Any], history: History) -> None:
     if history.exists(conn) and (history.applied(conn) or history.runs(conn, limit=1)):
         return
     own = [history.name, history.name + "_log"] if history.exists(conn) else []
-    tables = [r[0] for r in conn.execute(_USER_TABLES, (own,)).fetchall()]
+    # Another tool's empty history table (its CLI was set up, nothing ran) is no sign that
+    # the database was migrated, so it alone does not make the database "existing".
+    empty = empty_histories(conn)
+    tables = [r[0] for r in conn.execute(_USER_TABLES, (own + empty,)).fetchall()]
     if not tables:
         return
     shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
-    tools = ", ".join(f"{f.tool} ({f.table})" for f in find_histories(conn))
+    tools = ", ".join(
+        f"{f.tool} ({f.table})" for f in find_histories(conn) if f.table not in empty
+    )
     raise Refused(
         f"this database already holds tables ({shown}) but slipway has no history here"
         + (f"; it was migrated by {tools}" if tools else ""),

@@ -37,6 +37,10 @@ class ForeignHistory:
     through: str | None = None  # every version up to this one is applied
     names: list[str] = field(default_factory=list)  # Sqitch: deployed change names
 
+    @property
+    def records_nothing(self) -> bool:
+        return not self.versions and self.through is None and not self.names
+
 
 # Default table per tool; Sqitch's registry is a schema holding `changes`.
 _DEFAULT_TABLES = {
@@ -212,3 +216,17 @@ def read_history(
             hint="choose one with --from TOOL, and --table NAME when there are two of one tool",
         )
     return READERS[found[0].tool](conn, found[0].table)
+
+
+def empty_histories(conn: psycopg.Connection[Any]) -> list[str]:
+    """Other tools' history tables that record nothing (the tool was set up, nothing ran):
+    they are no sign that the database was migrated."""
+    empty = []
+    for found in find_histories(conn):
+        try:
+            history = READERS[found.tool](conn, found.table)
+        except Refused:  # a dirty or failed state is something
+            continue
+        if history.records_nothing:
+            empty.append(found.table)
+    return empty

@@ -373,6 +373,29 @@ def test_up_refuses_a_database_with_tables_unless_allow_existing(cli: Cli, db_co
     assert cli("up").code == 0
 
 
+def test_an_empty_history_of_another_tool_is_not_a_migrated_database(cli: Cli, db_conn) -> None:
+    # Seen on a real diesel project: diesel's table is there (its CLI was set up, or the
+    # project's own migrations need it) but records nothing; nothing was migrated.
+    db_conn.execute(
+        "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY,"
+        " run_on timestamp NOT NULL DEFAULT current_timestamp)"
+    )
+    cli.write("2019-02-26-002946_a/up.sql", "CREATE TABLE a (id int);")
+    assert cli("up").code == 0 and table_exists(db_conn, "a")
+
+
+def test_a_history_of_another_tool_with_rows_still_refuses(cli: Cli, db_conn) -> None:
+    db_conn.execute(
+        "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY,"
+        " run_on timestamp NOT NULL DEFAULT current_timestamp);"
+        " INSERT INTO __diesel_schema_migrations (version) VALUES ('20190226002946')"
+    )
+    cli.write("2019-02-26-002946_a/up.sql", "CREATE TABLE a (id int);")
+    refused = cli("up")
+    assert refused.code == 1 and "migrated by diesel" in refused.err
+    assert not table_exists(db_conn, "a")
+
+
 def test_baseline_after_a_mistaken_partial_run(cli: Cli, db_conn) -> None:
     db_conn.execute("CREATE TABLE b (id int); CREATE TABLE c (id int)")
     cli.write("0001_a.sql", "CREATE TABLE a (id int);")
