@@ -2,8 +2,8 @@
 
 The engine's `run_script` owns its transaction (BEGIN ... COMMIT). Verification keeps one
 transaction open around up, snapshot, verify, down, snapshot, up, so a transactional script
-runs here in a SAVEPOINT of the caller's transaction, as one simple-query message (one round
-trip per script). Errors become MigrationFailed with `file:line:column`, exactly like the
+runs here in a SAVEPOINT of the caller's transaction, as one simple-query message (two round
+trips per script: the savepoint, then the script). Errors become MigrationFailed with `file:line:column`, exactly like the
 engine's; when PostgreSQL gives no position the statements are replayed one at a time (in a
 savepoint that is rolled back) to name the failing one.
 """
@@ -50,15 +50,18 @@ def run_in_transaction(conn: Conn, script: Script, *, keep: bool = True) -> None
     body, base = parsed.body_sql()
     if not body.strip():
         return
-    prefix = f"SAVEPOINT {_SAVEPOINT};\n"
+    # The savepoint is its own message: a script the server cannot parse (syntax newer than
+    # the server's; our parser knows more versions) is refused as a whole message, which
+    # would abort the caller's transaction with no savepoint to return to.
+    conn.execute(f"SAVEPOINT {_SAVEPOINT}")
     end = f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; " if not keep else ""
-    message = f"{prefix}{body}\n;{end}RELEASE SAVEPOINT {_SAVEPOINT}"
+    message = f"{body}\n;{end}RELEASE SAVEPOINT {_SAVEPOINT}"
     try:
         conn.execute(message.encode("utf-8"), prepare=False)
     except psycopg.Error as exc:
         conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}")
         position = exc.diag.statement_position
-        offset = base + int(position) - 1 - len(prefix) if position else None
+        offset = base + int(position) - 1 if position else None
         if offset is None or not 0 <= offset <= len(script.sql):
             offset = _locate(conn, parsed)
         raise MigrationFailed(describe_error(exc, script, offset)) from exc

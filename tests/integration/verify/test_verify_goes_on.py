@@ -94,3 +94,25 @@ def test_a_lost_connection_is_one_verdict_and_the_state_is_rebuilt(pg_server: st
     run = slipway(project, pg_server, "verify", "--format", "json")
     assert run.returncode == 1, run.stdout + run.stderr
     assert [e["verdict"] for e in json.loads(run.stdout)] == ["ok", "rollback-failed", "ok"]
+
+
+# Syntax of a newer PostgreSQL (18's `ADD CONSTRAINT name NOT NULL column`): slipway's parser
+# accepts it, the server (15 or 16) refuses the whole message. Seen on a real project's down
+# scripts; the verdict must name the real error, not a lost savepoint.
+NEWER_SYNTAX: Corpus = {
+    **BASE,
+    "0002_newer_down": ("ALTER TABLE customers ALTER COLUMN email DROP NOT NULL;\n",
+                        "ALTER TABLE customers ADD CONSTRAINT email_nn NOT NULL email;\n", None),
+    "0003_after": ("CREATE TABLE t3 (id int);\n", "DROP TABLE t3;\n", None),
+}
+
+
+def test_a_down_the_server_cannot_parse_is_its_own_verdict(pg_server: str, project: Path) -> None:
+    write_corpus(project / "migrations", NEWER_SYNTAX)
+    run = slipway(project, pg_server, "verify", "--format", "json")
+    entries = {e["version"]: e for e in json.loads(run.stdout)}
+    assert entries["0002"]["verdict"] == "rollback-failed", entries["0002"]
+    assert "0002_newer_down.down.sql:1:" in entries["0002"]["error"]
+    assert "syntax error" in entries["0002"]["error"]
+    assert "savepoint" not in entries["0002"]["error"]
+    assert entries["0003"]["verdict"] == "ok", entries["0003"]
