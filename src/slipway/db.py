@@ -125,15 +125,20 @@ def announce_databases(enabled: bool) -> None:
     _announced.clear()
 
 
+NO_SERVER_NAMED = "no --database-url, DATABASE_URL, .env, [database] url or PG* variable names a server"
+
+
 def describe_database(settings: Settings, url: str | None) -> str:
     """`database: <masked URL> (from <where>)`, or why the embedded server is used."""
     if settings.database_source == "embedded":
-        return (
-            f"database: the embedded PostgreSQL in {EMBEDDED_DIR}/ (no --database-url, "
-            "DATABASE_URL, .env, [database] url or PG* variable names a server)"
-        )
+        return f"database: the embedded PostgreSQL in {EMBEDDED_DIR}/ ({NO_SERVER_NAMED})"
+    return f"database: {database_label(settings, url)}"
+
+
+def database_label(settings: Settings, url: str | None) -> str:
+    """`<masked URL> (from <where>)` for a configured database."""
     where = "--database-url" if settings.database_source == "flag" else settings.database_source
-    return f"database: {mask_url(url or '')} (from {where})"
+    return f"{mask_url(url or '')} (from {where})"
 
 
 def _worth_announcing(settings: Settings, stream: TextIO) -> bool:
@@ -169,6 +174,52 @@ def connect_url(url: str, *, autocommit: bool = True, **kwargs: Any) -> psycopg.
 
 def connect(settings: Settings, **kwargs: Any) -> psycopg.Connection[Any]:
     return connect_url(server_url(settings), **kwargs)
+
+
+def wait_until_ready(url: str, timeout: float) -> tuple[float, int]:
+    """Connect to `url` until it accepts a connection, for about `timeout` seconds (an attempt
+    under way is let finish: libpq waits at least 2 s); (seconds it took, attempts).
+
+    Everything that ends by itself is waited for: no server listening yet, one starting up or
+    in recovery, too many clients, and a database (or role) that does not exist yet, because the
+    next command needs that database, not only its server (dbmate's wait stops at the server;
+    slipway has no `create`). A server that rejects the password or the authentication method
+    or a setting libpq refuses (a bad sslmode or port) is not waited for: waiting cannot fix
+    that. On timeout, NotReady names the last error.
+    """
+    import time
+
+    from slipway.errors import NotReady
+
+    started = time.monotonic()
+    deadline, delay, attempts = started + timeout, 0.05, 0
+    while True:
+        attempts += 1
+        try:
+            connect_url(url, connect_timeout=2).close()
+            return time.monotonic() - started, attempts
+        except ConnectionFailed as exc:
+            if _waiting_cannot_help(str(exc.__cause__ or exc)):
+                raise
+            last = exc
+        if time.monotonic() + delay > deadline:
+            plural = "s" if attempts != 1 else ""
+            raise NotReady(
+                f"the database did not accept a connection within {timeout:g} s "
+                f"({attempts} attempt{plural}); last error: {last}"
+            )
+        time.sleep(delay)
+        delay = min(delay * 2, 1.0)  # quick at first, then once a second
+
+
+def _waiting_cannot_help(text: str) -> bool:
+    """The server answered and refused who we are, or libpq refused the connection settings
+    before trying any server (a bad sslmode or port). psycopg gives no SQLSTATE for a failed
+    connect, hence the messages; a failure that names a server or a host is waited for."""
+    rejected = ("authentication failed", "no password supplied", "no pg_hba.conf entry")
+    if any(phrase in text for phrase in rejected):
+        return True
+    return not any(where in text for where in ("connection to server", "host"))
 
 
 def _explain_connect_failure(url: str, exc: Exception) -> str:

@@ -65,3 +65,9 @@ class ConnectionLost(SlipwayError):
     """The connection to the database broke while slipway was using it."""
 
     exit_code = EXIT_FAILED
+
+
+class NotReady(SlipwayError):
+    """`slipway wait` gave up: the database did not accept a connection in time."""
+
+    exit_code = EXIT_FAILED

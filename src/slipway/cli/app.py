@@ -8,12 +8,14 @@ root lists commands from the table below and builds only the module a command li
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
+from slipway.cli import completion
 from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt
 from slipway.errors import SlipwayError
 
@@ -58,6 +60,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "feed": ("feed", "Import data feeds (TSV, CSV or an email with one attached)."),
     "demo": ("demo", "Run the Rylie reference platform end to end on a fresh database."),
     "db": ("db", "The database slipway uses; start, stop and locate the embedded one."),
+    "wait": ("wait", "Wait until the configured database accepts connections (--timeout)."),
 }
 
 
@@ -73,6 +76,14 @@ def build_module(module_name: str) -> dict[str, Any]:
 
 class LazyGroup(TyperGroup):
     """The root group: commands are built the first time they are asked for."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        return list(super().parse_args(ctx, completion.optional_shell(args, COMMANDS)))
+
+    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+        if completion.COMPLETE_VAR in os.environ:  # a completion script is asking
+            completion.enable_completion_classes()
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(COMMANDS)
@@ -96,7 +107,7 @@ app = typer.Typer(
     help="Take a PostgreSQL schema from migration files to production safely.",
     cls=LazyGroup,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=False,  # our own completion options take the shell by name (see completion.py)
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -109,6 +120,23 @@ def root(
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option("--version", is_eager=True, expose_value=False, callback=completion.print_version,
+                     help="Print slipway's version and exit."),
+    ] = False,
+    install_completion: Annotated[
+        str | None,
+        typer.Option("--install-completion", is_eager=True, expose_value=False, metavar="[SHELL]",
+                     callback=completion.install_completion,
+                     help="Install shell completion (bash, zsh, fish, powershell, pwsh; default: this shell)."),
+    ] = None,
+    show_completion: Annotated[
+        str | None,
+        typer.Option("--show-completion", is_eager=True, expose_value=False, metavar="[SHELL]",
+                     callback=completion.show_completion,
+                     help="Print the shell completion script (to source or save it yourself)."),
+    ] = None,
 ) -> None:
     ctx.obj = {"database_url": database_url, "migrations": migrations, "quiet": quiet}
 
