@@ -202,13 +202,14 @@ def wait_until_ready(url: str, timeout: float) -> tuple[float, int]:
             if _waiting_cannot_help(str(exc.__cause__ or exc)):
                 raise
             last = exc
-        if time.monotonic() + delay > deadline:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
             plural = "s" if attempts != 1 else ""
             raise NotReady(
                 f"the database did not accept a connection within {timeout:g} s "
                 f"({attempts} attempt{plural}); last error: {last}"
             )
-        time.sleep(delay)
+        time.sleep(min(delay, remaining))  # the last attempt is made at the deadline
         delay = min(delay * 2, 1.0)  # quick at first, then once a second
 
 

@@ -124,3 +124,15 @@ def test_embedded_server_is_started_reused_and_stopped(cli: Cli, monkeypatch: py
         stopped = cli("db", "stop", url=False)
     assert stopped.code == 0 and "Stopped" in stopped.out
     assert cli("db", "stop", url=False).out.startswith("The embedded PostgreSQL was not running")
+
+
+def test_wait_does_not_wait_for_a_rejected_password(cli: Cli, password_server: str) -> None:
+    started = time.monotonic()
+    wrong = f"postgresql://postgres:{SECRET}@{password_server}/postgres"
+    result = cli("wait", "--timeout", "30s", "--database-url", wrong, url=False)
+    assert result.code == 2 and time.monotonic() - started < 5
+    assert "rejected the user or password" in result.err and SECRET not in result.text
+    right = f"postgresql://postgres:right-password@{password_server}/postgres"
+    ready = cli("wait", "--database-url", right, url=False)
+    assert ready.code == 0 and f"postgresql://postgres:***@{password_server}/postgres" in ready.out
+    assert "right-password" not in ready.text
