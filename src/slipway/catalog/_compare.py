@@ -11,13 +11,17 @@ from slipway.catalog.model import Key
 T = TypeVar("T")
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+# Only the relative order of a table's columns differs. Its own kind: PostgreSQL cannot put a
+# column back in place after DROP COLUMN + ADD COLUMN, so a rollback may tolerate it.
+COLUMN_ORDER = "column-order"
 
 
 @dataclass(frozen=True, slots=True)
 class Change:
     """One difference between two catalogs, named precisely.
 
-    `kind` is added (only in after), removed (only in before) or changed; `object` is the
+    `kind` is added (only in after), removed (only in before), changed, or column-order (the
+    columns both sides share are in another order, nothing else); `object` is the
     label of the object concerned ("index users_email_idx"); `message` is the sentence people
     read ("index users_email_idx left behind"); `key` is the object's stable key.
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-from slipway.catalog._compare import Collector, On, Spec, expr, listing, text
+from slipway.catalog._compare import COLUMN_ORDER, Collector, On, Spec, expr, listing, text
 from slipway.catalog.model import (
     Column,
     Constraint,
@@ -80,7 +80,7 @@ def table(c: Collector, old: Table, new: Table) -> None:
     o.lists(sorted(old.reloptions), sorted(new.reloptions), "storage options")
     o.common(old, new)
     members(c, old, old.columns, new.columns, column)
-    _column_order(o, old, new)
+    _column_order(c, old, new)
     members(c, old, old.constraints, new.constraints, constraint)
     members(c, old, old.indexes, new.indexes, index)
     members(c, old, old.policies, new.policies, policy)
@@ -101,11 +101,16 @@ def _dotted(parent: tuple[str, str] | None) -> str:
     return parent[1] if parent[0] == "public" else f"{parent[0]}.{parent[1]}"
 
 
-def _column_order(o: On, old: Table, new: Table) -> None:
+def _column_order(c: Collector, old: Table, new: Table) -> None:
+    """The shared columns in another relative order: a change of its own kind (added and
+    dropped columns are reported as such and left out here)."""
     common = {col.name for col in old.columns} & {col.name for col in new.columns}
     old_order = [col.name for col in old.columns if col.name in common]
     new_order = [col.name for col in new.columns if col.name in common]
-    o.lists(old_order, new_order, "column order")
+    if old_order != new_order:
+        message = (f"column order of {old.display} changed: {', '.join(new_order)} "
+                   f"(was {', '.join(old_order)})")
+        c.add(COLUMN_ORDER, old.label, message, old.key)
 
 
 def column(o: On, old: Column, new: Column) -> None:

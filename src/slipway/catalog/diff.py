@@ -7,8 +7,8 @@
 "index x missing").
 
 Noise that does not reflect the schema is never compared: OIDs, row estimates, sizes, column
-ordinals (dropped columns leave gaps; relative column order is compared instead) and sequence
-positions.
+ordinals (dropped columns leave gaps; relative column order is compared instead, as a change
+of kind COLUMN_ORDER) and sequence positions.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from slipway.catalog import _diff_table
 from slipway.catalog._compare import (
     ADDED,
     CHANGED,
+    COLUMN_ORDER,
     DRIFT,
     REMOVED,
     ROLLBACK,
@@ -45,7 +46,7 @@ from slipway.catalog.model import (
     View,
 )
 
-__all__ = ["ADDED", "CHANGED", "DRIFT", "REMOVED", "ROLLBACK", "Change", "Wording", "diff"]
+__all__ = ["ADDED", "CHANGED", "COLUMN_ORDER", "DRIFT", "REMOVED", "ROLLBACK", "Change", "Wording", "diff"]
 
 
 def diff(

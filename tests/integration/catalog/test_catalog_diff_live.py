@@ -80,9 +80,9 @@ CASES: list[tuple[str, str, list[str]]] = [
                 "to lower((email)::text)"
             ),
             (
-                "table customers column order changed from [id, dealership_id, email, opted_out, full_name, "
-                "status, visits, created_at] to [id, dealership_id, email, opted_out, status, visits, "
-                "created_at, full_name]"
+                "column order of customers changed: id, dealership_id, email, opted_out, status, "
+                "visits, created_at, full_name (was id, dealership_id, email, opted_out, full_name, "
+                "status, visits, created_at)"
             ),
         ],
     ),

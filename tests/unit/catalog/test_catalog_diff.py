@@ -9,7 +9,16 @@ from dataclasses import replace
 import pytest
 from catalog_samples import CUSTOMERS, INCREMENT, sample
 
-from slipway.catalog.diff import ADDED, CHANGED, DRIFT, REMOVED, ROLLBACK, Wording, diff
+from slipway.catalog.diff import (
+    ADDED,
+    CHANGED,
+    COLUMN_ORDER,
+    DRIFT,
+    REMOVED,
+    ROLLBACK,
+    Wording,
+    diff,
+)
 from slipway.catalog.model import (
     Catalog,
     Column,
@@ -94,8 +103,8 @@ CASES: list[tuple[str, Callable[[Catalog], Catalog], str]] = [
         "column order",
         _customers(columns=tuple(reversed(CUSTOMERS.columns))),
         (
-            "table customers column order changed from [id, dealership_id, email, opted_out_at] "
-            "to [opted_out_at, email, dealership_id, id]"
+            "column order of customers changed: opted_out_at, email, dealership_id, id "
+            "(was id, dealership_id, email, opted_out_at)"
         ),
     ),
     (
@@ -329,6 +338,15 @@ def test_wording_and_kinds() -> None:
     assert custom.message == "index users_email_idx appeared"
     (changed,) = diff(before, _column("email", type="citext")(before))
     assert changed.kind == CHANGED and changed.object == "column customers.email"
+    (order,) = diff(before, _customers(columns=tuple(reversed(CUSTOMERS.columns)))(before))
+    assert (order.kind, order.object) == (COLUMN_ORDER, "table customers")
+
+
+def test_column_order_compares_only_the_shared_columns() -> None:
+    """A dropped column is its own change; the order of the others is unchanged."""
+    before = sample()
+    changes = diff(before, _customers(columns=CUSTOMERS.columns[1:])(before), wording=ROLLBACK)
+    assert [c.kind for c in changes] == [REMOVED]
 
 
 def test_a_new_table_is_one_change_not_one_per_column() -> None:
