@@ -46,6 +46,10 @@ def verify(
     no_privileges: NoPrivilegesOpt = False,
     allow_no_rollback: Annotated[bool, typer.Option(
         "--allow-no-rollback", help="A migration without a down script is not a failure.")] = False,
+    strict_column_order: Annotated[bool, typer.Option(
+        "--strict-column-order", help="A rollback that leaves only the columns of a table in "
+        "another order is rollback-incomplete (by default it is reported and not counted: "
+        "PostgreSQL cannot put a re-added column back in its place).")] = False,
     thorough: Annotated[bool, typer.Option(
         "--thorough", help="Re-read the whole catalog at every snapshot, and compare the second "
         "up with the first even when the rollback was exact.")] = False,
@@ -61,6 +65,9 @@ def verify(
     Verdicts: ok, rollback-incomplete, rollback-failed, verify-failed, no-rollback, up-failed
     and not-run (its up failed after an earlier up had failed). A failure is that migration's
     verdict and the run goes on to the last migration. Exit 1 unless every verdict is ok.
+
+    A difference only in the order of a table's columns ("column order of t changed: a, c, b")
+    is shown but does not fail a migration, unless --strict-column-order.
     """
     cfg = settings(ctx, database_url, migrations)
     if tenancy:
@@ -72,7 +79,8 @@ def verify(
     from slipway.verify.scratch import scratch_database
 
     mset = load_folder(cfg.migrations_dir)
-    options = Options(privileges=not no_privileges, thorough=thorough)
+    options = Options(privileges=not no_privileges, thorough=thorough,
+                      strict_column_order=strict_column_order)
     quiet = is_quiet(ctx, quiet)
     show = None if fmt is OutputFormat.json else (lambda r: _print_result(r, quiet))
     server = None if scratch_url else server_url(cfg)
@@ -99,6 +107,8 @@ def _print_result(result: Result, quiet: bool) -> None:
         print(f"    error: {result.error}")
     for difference in result.differences:
         print(f"    - {difference}")
+    for order in result.column_order:
+        print(f"    ~ {order} (not counted; --strict-column-order counts it)")
 
 
 def _print_summary(results: list[Result], total: int) -> None:
@@ -106,6 +116,9 @@ def _print_summary(results: list[Result], total: int) -> None:
 
     counts = Counter(r.verdict for r in results)
     parts = ", ".join(f"{n} {verdict}" for verdict, n in sorted(counts.items()))
+    reordered = sum(1 for r in results if r.column_order)
+    if reordered:
+        parts += f"; column order changed in {reordered}, not counted"
     print(f"{len(results)} of {total} migration(s) verified: {parts or 'nothing to verify'}")
 
 

@@ -36,6 +36,12 @@ them); rollback-failed (file:line:column and PostgreSQL's error); verify-failed;
 decision, not an accident); up-failed; not-run. When several apply, the worst wins and the others
 are kept in `differences`.
 
+Column order. PostgreSQL cannot put a column back in its place: a down that re-adds a dropped
+column (or an up that drops and re-adds one) leaves the same columns in another order. Such a
+difference is kept apart in `column_order` and does not make a verdict by itself; with
+Options.strict_column_order it is a difference like any other (rollback-incomplete). Either
+way the state is not exact, so the fast paths below treat it as a difference.
+
 Caveat: roles and tablespaces are cluster-wide. A migration that creates or drops a role
 does so on the target's server; write such migrations with IF [NOT] EXISTS guards, or use
 --scratch-url on another server.
@@ -50,7 +56,7 @@ from typing import Any
 
 import psycopg
 
-from slipway.catalog.diff import ROLLBACK, Change, Wording, diff
+from slipway.catalog.diff import COLUMN_ORDER, ROLLBACK, Change, Wording, diff
 from slipway.catalog.model import Catalog
 from slipway.errors import MigrationFailed, SlipwayError
 from slipway.migrations.model import Migration
@@ -80,14 +86,28 @@ class Result:
     version: str
     name: str
     verdict: str = OK
-    differences: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)  # what makes the verdict
+    # Differences only in the order of columns, not counted without --strict-column-order.
+    column_order: list[str] = field(default_factory=list)
     error: str | None = None
     mode: str = "transaction"  # or "committed" (non-transactional migration)
     seconds: float = 0.0
 
     def to_json(self) -> dict[str, Any]:
         return {"version": self.version, "name": self.name, "verdict": self.verdict,
-                "differences": self.differences, "error": self.error}
+                "differences": self.differences, "column_order": self.column_order,
+                "error": self.error}
+
+    @property
+    def exact(self) -> bool:
+        """No difference of any kind so far, column order included."""
+        return not self.differences and not self.column_order
+
+    def add(self, changes: list[Change], strict_column_order: bool) -> None:
+        """Record `changes`; column order apart unless it is strict."""
+        for change in changes:
+            order = change.kind == COLUMN_ORDER and not strict_column_order
+            (self.column_order if order else self.differences).append(str(change))
 
 
 @dataclass(frozen=True)
@@ -95,6 +115,7 @@ class Options:
     privileges: bool = True  # compare grants and ownership
     thorough: bool = False  # full snapshots; read S1 and compare S3 with it even when exact
     check_snapshots: bool = False  # tests: cross-check every incremental snapshot
+    strict_column_order: bool = False  # a change of column order alone is rollback-incomplete
 
 
 class _Restore(Exception):
@@ -131,11 +152,14 @@ class Verifier:
     def snapshot(self, base: Snapshot | None = None) -> Snapshot:
         return self.snaps.take(base)
 
-    def compare(self, before: Snapshot, after: Snapshot, wording: Wording = ROLLBACK) -> list[str]:
+    def compare(self, result: Result, before: Snapshot, after: Snapshot,
+                wording: Wording = ROLLBACK) -> bool:
+        """Record the differences between two snapshots in `result`; True when there are none."""
         old, new = _without_shared(before.catalog, after.catalog)
         changes: list[Change] = diff(old, new, compare_privileges=self.options.privileges,
                                 compare_owner=self.options.privileges, wording=wording)
-        return [str(c) for c in changes]
+        result.add(changes, self.options.strict_column_order)
+        return not changes
 
     def run(self, migrations: Sequence[Migration],
             on_result: Callable[[Result], None] | None = None) -> list[Result]:
@@ -222,18 +246,18 @@ class Verifier:
                 if not self._step(result, "down", lambda: run_in_transaction(self.conn, down)):
                     raise _Restore
                 after_down = self.snapshot(self.before)
-                result.differences += self.compare(self.before, after_down)
+                self.compare(result, self.before, after_down)
                 if not self._step(result, "up again", lambda: run_in_transaction(self.conn, m.up)):
                     raise _Restore
                 again = self.snapshot(after_down)
-                if not result.differences and not self.options.thorough:
+                if result.exact and not self.options.thorough:
                     return again  # savepoint released: the second up stays
                 raise _Restore
         except _Restore:
             pass
         after_up = self.snapshot(self.before)  # back in state S1, exactly
         if again is not None:
-            result.differences += self.compare(after_up, again, AGAIN)
+            self.compare(result, after_up, again, AGAIN)
         return after_up
 
     def _step(self, result: Result, what: str, action: Callable[[], None]) -> bool:
@@ -286,14 +310,13 @@ class Verifier:
         assert down is not None
         if not self._step(result, "down", lambda: run_committed(self.conn, down)):
             return False
-        result.differences += self.compare(self.before, self.snapshot())
+        self.compare(result, self.before, self.snapshot())
         if not self._step(result, "up again", lambda: run_committed(self.conn, m.up)):
             return False
-        if not result.differences and not self.options.thorough:
+        if result.exact and not self.options.thorough:
             return True
-        again = self.compare(after_up, self.snapshot(), AGAIN)
-        result.differences += again
-        return not again
+        # Not back in S1 exactly (column order included): the caller rebuilds.
+        return self.compare(result, after_up, self.snapshot(), AGAIN)
 
     def _rebuild(self, extra: Sequence[Migration] = ()) -> None:
         """Empty the scratch database and replay the applied ups (and `extra`): after a broken

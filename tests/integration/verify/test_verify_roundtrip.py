@@ -165,9 +165,10 @@ def test_cli_json_and_exit_codes(pg_server: str, project: Path) -> None:
     assert run.returncode == 1, run.stderr
     data = json.loads(run.stdout)
     assert data == [
-        {"version": "0001", "name": "customers", "verdict": "ok", "differences": [], "error": None},
+        {"version": "0001", "name": "customers", "verdict": "ok", "differences": [],
+         "column_order": [], "error": None},
         {"version": "0002", "name": "norollback", "verdict": "no-rollback", "differences": [],
-         "error": None},
+         "column_order": [], "error": None},
     ]
     run = slipway(project, pg_server, "verify", "--allow-no-rollback")
     assert run.returncode == 0, run.stdout + run.stderr

@@ -31,7 +31,11 @@ def test_verdict_is_the_worst_thing_that_happened() -> None:
                             differences=["x"]), _migration())
     assert broken.verdict == "rollback-failed" and broken.error == "f.sql:3:1: no"
     assert Result("7", "y", differences=["a"]).to_json() == {
-        "version": "7", "name": "y", "verdict": "ok", "differences": ["a"], "error": None}
+        "version": "7", "name": "y", "verdict": "ok", "differences": ["a"], "column_order": [],
+        "error": None}
+    reordered = _decide(Result("1", "x", column_order=["column order of t changed: b, a"]),
+                        _migration())
+    assert reordered.verdict == "ok"  # not counted; --strict-column-order puts it in differences
 
 
 def _col(name: str, base: str, category: str, length: int | None = None) -> Column:
