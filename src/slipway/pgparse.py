@@ -216,3 +216,20 @@ def run_mode(
     ):
         return "wrapped"
     return "statements"
+
+
+# Statements that read or change data, or only the session, and never the schema. Anything
+# else (DDL, GRANT, COMMENT, DO and CALL, which may run DDL) counts as changing the schema.
+_DATA_ONLY = frozenset({
+    "SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CopyStmt",
+    "TruncateStmt", "LockStmt", "VariableSetStmt", "VariableShowStmt", "TransactionStmt",
+    "ExplainStmt", "NotifyStmt", "ListenStmt", "UnlistenStmt", "VacuumStmt", "ClusterStmt",
+    "ReindexStmt", "RefreshMatViewStmt", "CheckPointStmt", "DiscardStmt", "PrepareStmt",
+    "ExecuteStmt", "DeallocateStmt", "DeclareCursorStmt", "FetchStmt", "ClosePortalStmt",
+    "ConstraintsSetStmt", "LoadStmt",
+})
+
+
+def changes_schema(kinds: Sequence[str]) -> bool:
+    """Whether statements of these node kinds may change the schema (not only data)."""
+    return any(kind not in _DATA_ONLY for kind in kinds)

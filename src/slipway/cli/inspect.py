@@ -69,7 +69,11 @@ def status(
     migrations: MigrationsOpt = None,
 ) -> None:
     """Show every migration: applied, pending, modified (file changed), missing (file gone)
-    or partial (a run stopped midway; the direction and statement reached are shown)."""
+    or partial (a run stopped midway; the direction and statement reached are shown).
+
+    The rollback column says yes (a down script), empty (a down script with no statement,
+    only comments or nothing) or no. JSON: "has_rollback" is true for both of the first two,
+    "rollback" is "file", "empty" or "none"."""
     from slipway.cli.output import print_json
     from slipway.db import connect
     from slipway.migrations.status import migration_status
@@ -86,6 +90,9 @@ def status(
     print_states(states)
 
 
+_ROLLBACK_SHOWN = {"file": "yes", "empty": "empty", "none": "no"}
+
+
 def print_states(states: list[Any]) -> None:
     """Aligned plain columns; colour only the state, and only on a terminal. (A rich Table
     takes seconds for a thousand rows.)"""
@@ -98,7 +105,7 @@ def print_states(states: list[Any]) -> None:
             s.version,
             s.shown_state,
             s.applied_at.strftime("%Y-%m-%d %H:%M:%S") if s.applied_at else "",
-            "yes" if s.has_rollback else "no",
+            _ROLLBACK_SHOWN[s.rollback],
             s.name if s.partial is None else f"{s.name} (partial: {s.partial.describe()})",
         )
         for s in states

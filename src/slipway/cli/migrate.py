@@ -162,12 +162,23 @@ def down(
         ),
     ] = None,
     dry_run: DryRunOpt = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="Roll back a schema-changing migration whose down script is empty (only "
+            "comments or nothing): it is recorded as rolled back, and nothing is undone.",
+        ),
+    ] = False,
     lock_timeout: LockTimeoutOpt = None,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Roll back the newest applied migration (or --steps N, or down --to a version)."""
+    """Roll back the newest applied migration (or --steps N, or down --to a version).
+
+    Refused, changing nothing, when a migration to roll back has no down script, or an empty
+    one while its up script changes the schema (unless --allow-empty)."""
     from slipway.errors import ConfigError
 
     if steps is not None and to is not None:
@@ -176,9 +187,9 @@ def down(
         raise ConfigError("--steps must be 1 or more")
     with engine_for(ctx, database_url, migrations, lock_timeout, quiet) as engine:
         if dry_run:
-            _print_plan(engine.plan_down(steps or 1, to), OutputFormat.text, "down")
+            _print_plan(engine.plan_down(steps or 1, to, allow_empty), OutputFormat.text, "down")
             return
-        report = engine.down(steps or 1, to)
+        report = engine.down(steps or 1, to, allow_empty)
     _summary(ctx, quiet, report, "rolled back")
 
 

@@ -153,10 +153,8 @@ def _split_dbmate(path: Path, text: str) -> tuple[Script, Script | None]:
         sections[role] = apply_directives(script, mark.group(2))
     if "up" not in sections:
         raise MigrationLayoutError(f"{path}: has '-- migrate:down' but no '-- migrate:up' section")
-    down = sections.get("down")
-    if down is not None and not down.sql.strip():
-        down = None  # an empty down section means "no rollback"
-    return sections["up"], down
+    # An empty `-- migrate:down` section is an empty rollback, as an empty down.sql is.
+    return sections["up"], sections.get("down")
 
 
 def _diesel_scripts(directory: Path) -> tuple[Script | None, Script | None, Script | None]:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Literal
+
+Rollback = Literal["file", "empty", "none"]
 
 
 def normalize_sql(text: str) -> str:
@@ -43,6 +46,32 @@ class Script:
         """`file:line:column` of a position given relative to this script."""
         return f"{self.path}:{line + self.line_offset}:{column}"
 
+    @cached_property
+    def statement_kinds(self) -> tuple[str, ...] | None:
+        """The node kind of each statement, by PostgreSQL's parser; None when it does not
+        parse (running it reports the error with its position)."""
+        from slipway.pgparse import SqlSyntaxError, parse_statements
+
+        if not self.sql.strip():
+            return ()
+        try:
+            return tuple(next(iter(raw["stmt"])) for raw in parse_statements(self.sql))
+        except SqlSyntaxError:
+            return None
+
+    @property
+    def empty(self) -> bool:
+        """No statement at all: nothing, or only comments and semicolons."""
+        return self.statement_kinds == ()
+
+    @property
+    def changes_schema(self) -> bool:
+        """Whether it may change the schema (a script that does not parse is assumed to)."""
+        from slipway.pgparse import changes_schema
+
+        kinds = self.statement_kinds
+        return kinds is None or changes_schema(kinds)
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -61,6 +90,7 @@ class Migration:
 
     @property
     def has_rollback(self) -> bool:
+        """A down script exists (it may be empty: see `rollback`)."""
         return self.down is not None
 
     @property
@@ -76,6 +106,14 @@ class Migration:
         if self.layout == "golang-migrate":
             return f"{self.version}_{self.name}.down.sql"
         return f"{up.stem}.down.sql"
+
+    @property
+    def rollback(self) -> Rollback:
+        """'file', 'empty' (a down script without a statement) or 'none'. Every layout gives
+        its down script here (a dbmate `-- migrate:down` section too), so all agree."""
+        if self.down is None:
+            return "none"
+        return "empty" if self.down.empty else "file"
 
     @property
     def checksum(self) -> str:

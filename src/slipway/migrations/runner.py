@@ -160,7 +160,9 @@ class Engine:
                     hint="finish the rollback with `slipway down` first",
                 )
 
-    def plan_down(self, steps: int | None = 1, to: str | None = None) -> list[Step]:
+    def plan_down(
+        self, steps: int | None = 1, to: str | None = None, allow_empty: bool = False
+    ) -> list[Step]:
         states = [s for s in self.states() if s.state != "pending"]
         if to is not None:
             floor = self._find(to).sort_key
@@ -185,7 +187,21 @@ class Engine:
                     f"cannot roll back {state.version} {state.name}: it has no rollback script "
                     f"(expected: {state.migration.rollback_place}); nothing was changed"
                 )
+            self._refuse_empty_rollback(state.migration, allow_empty)
         return [Step(s.migration, "down") for s in targets if s.migration]
+
+    def _refuse_empty_rollback(self, migration: Migration, allow_empty: bool) -> None:
+        """An empty down script would record the rollback of a schema change it never undid."""
+        down = migration.down
+        if allow_empty or down is None or not down.empty or not migration.up.changes_schema:
+            return
+        raise Refused(
+            f"cannot roll back {migration.version} {migration.name}: its rollback "
+            f"{self.mset.shown(down.path)} is empty but its up script changes the schema; "
+            "nothing was changed",
+            hint="write the down script, or pass `slipway down --allow-empty` to record the "
+            "rollback without undoing anything",
+        )
 
     # -- running ----------------------------------------------------------------------------
 
@@ -230,12 +246,14 @@ class Engine:
                 report.results.append(self._run_step(step, index, len(plan), restart_partial))
         return report
 
-    def down(self, steps: int | None = 1, to: str | None = None) -> RunReport:
+    def down(
+        self, steps: int | None = 1, to: str | None = None, allow_empty: bool = False
+    ) -> RunReport:
         report = RunReport("down")
         self._partials = None
         with self._locked():
             self.history.ensure(self.conn)
-            plan = self.plan_down(steps, to)
+            plan = self.plan_down(steps, to, allow_empty)
             self._check_syntax(plan)
             for index, step in enumerate(plan, 1):
                 report.results.append(self._run_step(step, index, len(plan), False))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from slipway.config import Settings
 from slipway.migrations.history import AppliedRow, History
 from slipway.migrations.layouts import load_folder
-from slipway.migrations.model import Key, Migration, MigrationSet
+from slipway.migrations.model import Key, Migration, MigrationSet, Rollback
 from slipway.migrations.runlog import Partial, partials
 
 if TYPE_CHECKING:
@@ -24,12 +24,13 @@ class MigrationState:
     name: str
     description: str
     state: str  # applied | pending | modified | missing
-    has_rollback: bool
+    has_rollback: bool  # a down script exists, even an empty one
     applied_at: datetime | None
     migration: Migration | None = None  # None when missing
     applied: AppliedRow | None = None
     sort_key: Key = ()  # in the folder's version order (MigrationSet.key)
     partial: Partial | None = None  # its latest run stopped midway
+    rollback: Rollback = "none"  # file | empty (no statement in it) | none
 
     @property
     def shown_state(self) -> str:
@@ -43,6 +44,7 @@ class MigrationState:
             "description": self.description,
             "state": self.shown_state,
             "has_rollback": self.has_rollback,
+            "rollback": self.rollback,
             "applied_at": self.applied_at.isoformat() if self.applied_at else None,
             "partial": self.partial.to_json() if self.partial else None,
         }
@@ -76,6 +78,7 @@ def combine(
                 applied=row,
                 sort_key=mig.sort_key,
                 partial=stopped.get(mig.version),
+                rollback=mig.rollback,
             )
         )
     for row in rows.values():

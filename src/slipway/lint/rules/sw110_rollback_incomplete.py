@@ -112,6 +112,9 @@ class RollbackIncomplete(Rule):
     dropping a table covers its columns, indexes, policies and triggers, and DROP SCHEMA
     covers what is inside it. Otherwise rollback leaves objects behind and the next up fails.
 
+    A down script with no statement at all (empty, or only comments) for an up script that
+    changes the schema undoes nothing: `slipway down` refuses it unless `--allow-empty`.
+
     **Anti-pattern**
 
     ```sql
@@ -139,6 +142,15 @@ class RollbackIncomplete(Rule):
     def check_migration(self, ctx: MigrationContext) -> Iterator[Hit]:
         down = ctx.down
         if down is None or down.error is not None or ctx.up.error is not None:
+            return
+        migration = ctx.migration
+        if migration.rollback == "empty" and migration.up.changes_schema:
+            yield Hit(
+                f"the down script {down.path} of migration {migration.label} is empty (no "
+                "statement): it undoes nothing the up script changes",
+                help="Write the statements that undo the up script in the down script.",
+                at=down.origin(ctx.position),
+            )
             return
         undone = {obj[:2] for stmt in down.statements for obj in removed(stmt)}
         dropped_in_up = {obj[:2] for stmt in ctx.up.statements for obj in removed(stmt, False)}
