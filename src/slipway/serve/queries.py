@@ -155,6 +155,7 @@ def _migrations(conn: Conn, settings: Settings, snap: Snapshot) -> None:
                 "name": s.name,
                 "state": s.state,
                 "has_rollback": s.has_rollback,
+                "rollback": s.rollback,
                 "applied_at": s.applied_at,
             }
             for s in states

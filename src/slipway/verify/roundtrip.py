@@ -362,6 +362,8 @@ def _decide(result: Result, migration: Migration) -> Result:
     if migration.down is None and result.verdict == OK:
         result.verdict = NO_ROLLBACK
     if result.differences:
+        if migration.rollback == "empty":  # the reason for every difference below
+            result.differences.insert(0, "the down script is empty (no statement)")
         if result.verdict == VERIFY_FAILED:
             result.differences.append(f"verify script failed: {result.error}")
         result.verdict = INCOMPLETE

@@ -36,6 +36,11 @@ def test_verdict_is_the_worst_thing_that_happened() -> None:
     reordered = _decide(Result("1", "x", column_order=["column order of t changed: b, a"]),
                         _migration())
     assert reordered.verdict == "ok"  # not counted; --strict-column-order puts it in differences
+    empty = _migration()
+    empty = Migration("0001", "x", "x", empty.up, Script(Path("0001_x.down.sql"), "-- none\n"))
+    left = _decide(Result("1", "x", differences=["table t left behind"]), empty)
+    assert left.verdict == "rollback-incomplete"
+    assert left.differences == ["the down script is empty (no statement)", "table t left behind"]
 
 
 def _col(name: str, base: str, category: str, length: int | None = None) -> Column:
