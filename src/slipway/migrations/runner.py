@@ -195,9 +195,12 @@ class Engine:
         down = migration.down
         if allow_empty or down is None or not down.empty or not migration.up.changes_schema:
             return
+        where = self.mset.shown(down.path)
+        if migration.layout == "dbmate":
+            where = f"(the `-- migrate:down` section of {where})"
         raise Refused(
             f"cannot roll back {migration.version} {migration.name}: its rollback "
-            f"{self.mset.shown(down.path)} is empty but its up script changes the schema; "
+            f"{where} is empty but its up script changes the schema; "
             "nothing was changed",
             hint="write the down script, or pass `slipway down --allow-empty` to record the "
             "rollback without undoing anything",
