@@ -51,7 +51,7 @@ def adopt(
             engine.conn, engine.settings, engine.mset, from_tool, table, dry_run
         )
     if fmt is OutputFormat.json:
-        from slipway.cli.output import print_json
+        from slipway.report.terminal import print_json
 
         print_json(result.to_json())
     elif not is_quiet(ctx, quiet):

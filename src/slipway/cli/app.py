@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except SlipwayError as exc:
-        from slipway.cli.output import print_error
+        from slipway.report.terminal import print_error
 
         print_error(exc)
         sys.exit(exc.exit_code)

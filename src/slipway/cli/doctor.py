@@ -68,7 +68,7 @@ def doctor(
                             database_label=mask_url(url), url=url)
     with connect(conf) as conn:
         report = run_doctor(conn, conf, options)
-    from slipway.cli.output import color_enabled
+    from slipway.report.terminal import color_enabled
 
     color = output is None and fmt is ReportFormat.text and color_enabled()
     _emit(render(report, fmt.value, color=color), output, report.verdict)

@@ -53,7 +53,7 @@ def import_cmd(
     finally:
         conn.close()
     if fmt == OutputFormat.json:
-        from slipway.cli.output import print_json
+        from slipway.report.terminal import print_json
 
         print_json(result.as_dict())
     elif not is_quiet(ctx, quiet):
@@ -77,7 +77,7 @@ def check_cmd(
     spec = load_mapping(find_mapping(mapping, feeds_dir(load_settings())))
     result = check_feed(spec, file)
     if fmt == OutputFormat.json:
-        from slipway.cli.output import print_json
+        from slipway.report.terminal import print_json
 
         print_json({k: v for k, v in result.as_dict().items() if k not in ("tenant", "log_id")})
     else:

@@ -98,7 +98,7 @@ def deps_command(
 
     facts = analyze(load_folder(settings(ctx, None, migrations).migrations_dir).migrations)
     if fmt is DepsFormat.json:
-        from slipway.cli.output import print_json
+        from slipway.report.terminal import print_json
 
         print_json(deps_json(facts))
         return

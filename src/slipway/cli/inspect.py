@@ -74,7 +74,7 @@ def status(
     The rollback column says yes (a down script), empty (a down script with no statement,
     only comments or nothing) or no. JSON: "has_rollback" is true for both of the first two,
     "rollback" is "file", "empty" or "none"."""
-    from slipway.cli.output import print_json
+    from slipway.report.terminal import print_json
     from slipway.db import connect
     from slipway.migrations.status import migration_status
 
@@ -96,7 +96,7 @@ _ROLLBACK_SHOWN = {"file": "yes", "empty": "empty", "none": "no"}
 def print_states(states: list[Any]) -> None:
     """Aligned plain columns; colour only the state, and only on a terminal. (A rich Table
     takes seconds for a thousand rows.)"""
-    from slipway.cli.output import color_enabled
+    from slipway.report.terminal import color_enabled
 
     colour = color_enabled()
     codes = {"green": "\033[32m", "yellow": "\033[33m", "red": "\033[31m"}
@@ -134,7 +134,7 @@ def validate(
 ) -> None:
     """Check migrations without changing anything: syntax, layout, edited, missing and
     out-of-order migrations. Exit 1 when an error is found."""
-    from slipway.cli.output import print_json
+    from slipway.report.terminal import print_json
     from slipway.migrations.layouts import load_folder
     from slipway.migrations.validate import check_against_database, check_files
 
@@ -176,7 +176,7 @@ def history(
     migrations: MigrationsOpt = None,
 ) -> None:
     """Every run: what, who, when, how long, outcome (newest first)."""
-    from slipway.cli.output import console, print_json
+    from slipway.report.terminal import console, print_json
     from slipway.db import connect
     from slipway.migrations.history import History
 

@@ -70,7 +70,7 @@ class _progress:
     """A rich progress bar for batched cleanup, only on a terminal."""
 
     def __init__(self, wanted: bool) -> None:
-        from slipway.cli.output import live_display
+        from slipway.report.terminal import live_display
 
         self.wanted = wanted and live_display()
         self.bar: Any = None
@@ -96,7 +96,7 @@ class _progress:
 
 
 def _render(result: MaintenanceResult, fmt: OutputFormat) -> None:
-    from slipway.cli.output import console, print_json
+    from slipway.report.terminal import console, print_json
 
     if fmt == OutputFormat.json:
         print_json(result.to_dict())
@@ -188,7 +188,7 @@ def schedule_command(
     """Schedule the rules: pg_cron jobs when the extension exists, else crontab and systemd units."""
     from rich.markup import escape
 
-    from slipway.cli.output import console
+    from slipway.report.terminal import console
     from slipway.maintain import schedule as sched
     from slipway.maintain.config import load_maintain_config
 

@@ -65,7 +65,7 @@ def engine_for(
 
 
 def _print_plan(steps: list[Any], fmt: OutputFormat, action: str) -> None:
-    from slipway.cli.output import console, print_json
+    from slipway.report.terminal import console, print_json
 
     if fmt is OutputFormat.json:
         print_json({"action": action, "steps": [s.to_json() for s in steps]})

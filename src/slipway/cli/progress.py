@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from slipway.cli.output import console
+from slipway.report.terminal import console
 from slipway.migrations.runner import Events, Step, StepResult
 
 
@@ -91,7 +91,7 @@ class RichEvents(PlainEvents):
 
 
 def make_events(quiet: bool) -> PlainEvents:
-    from slipway.cli.output import live_display
+    from slipway.report.terminal import live_display
 
     if quiet or not live_display():
         return PlainEvents(quiet=quiet)

@@ -38,7 +38,7 @@ def serve_command(
     or the --host address) get 400, so a web page cannot reach it by DNS rebinding. Heavy
     pages are cached like /metrics; a busy connection pool is a 503 with Retry-After.
     """
-    from slipway.cli.output import console
+    from slipway.report.terminal import console
     from slipway.serve import serve
     from slipway.serve.app import check_binding
 

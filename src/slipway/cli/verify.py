@@ -88,7 +88,7 @@ def verify(
         results = verify_migrations(scratch, mset.migrations, options, show)
     passing = {OK, NO_ROLLBACK} if allow_no_rollback else {OK}
     if fmt is OutputFormat.json:
-        from slipway.cli.output import print_json
+        from slipway.report.terminal import print_json
 
         print_json([r.to_json() for r in results])
     elif not quiet:
@@ -132,7 +132,7 @@ def _tenancy(cfg: Any, fmt: OutputFormat) -> None:
     with connect(cfg) as conn:
         report = check_tenancy(conn, cfg.tenant_column, setting, str(role) if role else None)
     if fmt is OutputFormat.json:
-        from slipway.cli.output import print_json
+        from slipway.report.terminal import print_json
 
         print_json(report.to_json())
     else:
@@ -173,7 +173,7 @@ def drift(
         with scratch_database(server, scratch_url) as scratch:
             report = detect_drift(target, scratch, mset, cfg.table, privileges=not no_privileges)
     if fmt is OutputFormat.json:
-        from slipway.cli.output import print_json
+        from slipway.report.terminal import print_json
 
         print_json(report.to_json())
     else:

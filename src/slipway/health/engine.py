@@ -15,7 +15,8 @@ from typing import Any
 
 from slipway.config import Settings
 from slipway.health.checks import Check, all_checks
-from slipway.health.facts import Facts, Thresholds, gather
+from slipway.health.facts import Facts, Thresholds
+from slipway.health.gather import gather
 from slipway.report.model import CheckResult, Finding, Report
 
 

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
             use_cache="--no-cache" not in opts,
         )
     except SlipwayError as exc:
-        from slipway.cli.output import print_error
+        from slipway.report.terminal import print_error
 
         print_error(exc)
         return exc.exit_code

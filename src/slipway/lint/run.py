@@ -66,10 +66,10 @@ def _print(result: LintResult, fmt: str, quiet: bool) -> None:
         text = renderer("text")(LintResult(errors, result.files, result.migrations))
         sys.stdout.write("".join(text.splitlines(keepends=True)[:-1]))
         return
-    from slipway.cli.output import color_enabled
+    from slipway.report.terminal import color_enabled
 
     if fmt == "text" and color_enabled():
-        from slipway.cli.output import console
+        from slipway.report.terminal import console
         from slipway.lint.render.text import render
 
         console().print(render(result, color=True), end="")

@@ -1,4 +1,8 @@
-"""How the CLI talks to people: rich on a terminal, plain lines in CI, nothing with -q."""
+"""How slipway talks to people: rich on a terminal, plain lines in CI, nothing with -q.
+
+Shared by the CLI and by `python -m slipway.lint` (which runs without the CLI), so it lives
+below both.
+"""
 
 from __future__ import annotations
 

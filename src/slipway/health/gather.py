@@ -1,0 +1,116 @@
+"""Gathering the facts: a few set-based, read-only queries in one snapshot, then the derived ones.
+
+Kept apart from the Facts model (slipway.health.facts) so the derived facts
+(slipway.health.derived) can read the model without an import cycle.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from slipway.health.derived import gather_derived
+from slipway.health.facts import Facts, query_text
+
+QUERY_FACTS = (
+    "database", "tables", "foreign_keys", "check_constraints", "policies", "indexes", "roles",
+    "public_grants", "secdef_functions", "views_rls", "sequences", "matviews", "partitions",
+    "sessions", "replication_slots",
+)
+
+
+# Run on a second connection sharing the first one's snapshot (pg_export_snapshot), so the
+# two big catalog reads (tables, indexes) proceed in parallel on the server.
+SIDE_FACTS = ("indexes", "sequences", "roles", "public_grants", "secdef_functions", "views_rls",
+              "matviews", "partitions", "check_constraints", "replication_slots")
+_REFUSED = ("InsufficientPrivilege", "FeatureNotSupported", "UndefinedColumn", "UndefinedTable")
+
+
+def _begin(conn: Any, snapshot: str | None = None) -> None:
+    from psycopg import sql
+
+    conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+    if snapshot:
+        conn.execute(sql.SQL("SET TRANSACTION SNAPSHOT {}").format(sql.Literal(snapshot)))
+    conn.execute("SET LOCAL statement_timeout = '60s'")
+    conn.execute("SET LOCAL lock_timeout = '2s'")
+
+
+def _run(conn: Any, facts: Facts, names: list[str]) -> None:
+    """Each named fact query in its own savepoint; a refused one becomes a note."""
+    import psycopg
+    from psycopg.rows import dict_row
+
+    params = {"tenant_column": facts.tenant_column}
+    for name in names:
+        try:
+            with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
+                cur.execute(query_text(name), params)
+                facts.rows[name] = list(cur.fetchall())
+        except psycopg.Error as exc:
+            if type(exc).__name__ not in _REFUSED:
+                raise
+            facts.rows[name] = []
+            facts.notes[name] = f"could not read {name}: {exc.diag.message_primary}"
+
+
+class _Side(threading.Thread):
+    """Runs some fact queries on a second connection inside the exported snapshot."""
+
+    def __init__(self, url: str, snapshot: str, facts: Facts, names: list[str]) -> None:
+        super().__init__(daemon=True)
+        self.url, self.snapshot, self.facts, self.names = url, snapshot, facts, names
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        import psycopg
+
+        try:
+            with psycopg.connect(self.url, autocommit=True, connect_timeout=10,
+                                 application_name="slipway-doctor") as conn, conn.transaction():
+                _begin(conn, self.snapshot)
+                _run(conn, self.facts, self.names)
+        except Exception as exc:  # noqa: BLE001 - handed to the main thread, which falls back
+            self.error = exc
+
+
+def gather(conn: Any, facts: Facts, names: set[str], url: str = "") -> None:
+    """Run the named fact queries in one read-only snapshot (on two connections when `url`
+    allows a second one); then the derived facts."""
+    import psycopg
+
+    wanted = [n for n in QUERY_FACTS if n in names]
+    side_names = [n for n in wanted if n in SIDE_FACTS] if url else []
+    with conn.transaction():
+        _begin(conn)
+        side = None
+        if side_names:
+            try:
+                with conn.transaction():
+                    snapshot = str(conn.execute("SELECT pg_export_snapshot()").fetchone()[0])
+                side = _Side(url, snapshot, facts, side_names)
+                side.start()
+            except psycopg.Error:
+                side = None  # e.g. a server that cannot export snapshots: one connection
+        _run(conn, facts, [n for n in wanted if side is None or n not in side_names])
+        if side is not None:
+            side.join()
+            if side.error is not None:  # fall back to this connection
+                _run(conn, facts, [n for n in side_names if n not in facts.rows])
+        gather_derived(conn, facts, names)
+    add_index_totals(facts)
+
+
+def add_index_totals(facts: Facts) -> None:
+    """Per table: index_bytes, total_bytes and idx_scan, summed from the indexes fact (one pass
+    over the indexes is much cheaper than pg_indexes_size and the stats view per table)."""
+    size: dict[int, int] = {}
+    scans: dict[int, int] = {}
+    for ix in facts.get("indexes"):
+        oid = int(ix["table_oid"])
+        size[oid] = size.get(oid, 0) + int(ix["bytes"] or 0)
+        scans[oid] = scans.get(oid, 0) + int(ix["idx_scan"] or 0)
+    for t in facts.get("tables"):
+        t["index_bytes"] = size.get(int(t["oid"]), 0)
+        t["total_bytes"] = int(t["table_bytes"] or 0) + t["index_bytes"]
+        t["idx_scan"] = scans.get(int(t["oid"]))
