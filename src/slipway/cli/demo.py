@@ -23,9 +23,9 @@ def demo(
     """Create a fresh database on the embedded PostgreSQL (or DATABASE_URL's server), apply the
     Rylie migrations, load seed data, import the inventory feed, show tenant isolation, a
     maintenance run and then the health report, and say where to look next."""
-    from slipway.report.terminal import console
     from slipway.db import mask_url, server_url
     from slipway.demo import Demo, DemoStep
+    from slipway.report.terminal import console
 
     cfg = settings(ctx, database_url, None)
     out = console()

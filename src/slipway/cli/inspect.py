@@ -74,9 +74,9 @@ def status(
     The rollback column says yes (a down script), empty (a down script with no statement,
     only comments or nothing) or no. JSON: "has_rollback" is true for both of the first two,
     "rollback" is "file", "empty" or "none"."""
-    from slipway.report.terminal import print_json
     from slipway.db import connect
     from slipway.migrations.status import migration_status
+    from slipway.report.terminal import print_json
 
     cfg = settings(ctx, database_url, migrations)
     with connect(cfg) as conn:
@@ -134,9 +134,9 @@ def validate(
 ) -> None:
     """Check migrations without changing anything: syntax, layout, edited, missing and
     out-of-order migrations. Exit 1 when an error is found."""
-    from slipway.report.terminal import print_json
     from slipway.migrations.layouts import load_folder
     from slipway.migrations.validate import check_against_database, check_files
+    from slipway.report.terminal import print_json
 
     cfg = settings(ctx, database_url, migrations)
     mset = load_folder(cfg.migrations_dir)
@@ -176,9 +176,9 @@ def history(
     migrations: MigrationsOpt = None,
 ) -> None:
     """Every run: what, who, when, how long, outcome (newest first)."""
-    from slipway.report.terminal import console, print_json
     from slipway.db import connect
     from slipway.migrations.history import History
+    from slipway.report.terminal import console, print_json
 
     cfg = settings(ctx, database_url, migrations)
     with connect(cfg) as conn:

@@ -188,9 +188,9 @@ def schedule_command(
     """Schedule the rules: pg_cron jobs when the extension exists, else crontab and systemd units."""
     from rich.markup import escape
 
-    from slipway.report.terminal import console
     from slipway.maintain import schedule as sched
     from slipway.maintain.config import load_maintain_config
+    from slipway.report.terminal import console
 
     parent: dict[str, Any] = (ctx.parent.obj if ctx.parent else None) or {}
     conf = settings(ctx, database_url or parent.get("database_url"), migrations)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from slipway.report.terminal import console
 from slipway.migrations.runner import Events, Step, StepResult
+from slipway.report.terminal import console
 
 
 def _label(step: Step) -> str:

@@ -69,8 +69,8 @@ def _print(result: LintResult, fmt: str, quiet: bool) -> None:
     from slipway.report.terminal import color_enabled
 
     if fmt == "text" and color_enabled():
-        from slipway.report.terminal import console
         from slipway.lint.render.text import render
+        from slipway.report.terminal import console
 
         console().print(render(result, color=True), end="")
         return
