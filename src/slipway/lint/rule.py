@@ -107,13 +107,12 @@ def all_rules() -> list[type[Rule]]:
     """Every registered rule, sorted by code (imports slipway.lint.rules.* once)."""
     global _loaded
     if not _loaded:
-        from slipway.lint import rules
-
-        # os.listdir, not pkgutil: this runs on every lint and pkgutil costs an import.
-        folder = os.path.dirname(rules.__file__ or "")
+        # os.listdir, not pkgutil: this runs on every lint and pkgutil costs an import. The
+        # folder is found by path (the rules import this module, not the other way round).
+        folder = os.path.join(os.path.dirname(__file__), "rules")
         for name in sorted(os.listdir(folder)):
             if name.endswith(".py") and name != "__init__.py":
-                importlib.import_module(f"{rules.__name__}.{name[:-3]}")
+                importlib.import_module(f"{__package__}.rules.{name[:-3]}")
         _loaded = True
     return sorted(REGISTRY.values(), key=lambda r: r.code)
 
