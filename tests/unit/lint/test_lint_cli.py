@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -147,6 +148,33 @@ def test_typer_free_entry_point(tmp_path: Path) -> None:
         check=False,
     )
     assert missing.returncode == 2 and "no such file or folder" in missing.stderr
+
+
+def test_typer_free_entry_point_loads_neither_cli_nor_typer(tmp_path: Path) -> None:
+    """`python -m slipway.lint` prints in colour and prints errors without the CLI package."""
+    _project(tmp_path, WARN_ONLY)
+    code = (
+        "import runpy, sys\n"
+        "for argv in (['x'], ['x', 'nowhere']):\n"
+        "    sys.argv = argv\n"
+        "    try:\n"
+        "        runpy.run_module('slipway.lint', run_name='__main__')\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith(('slipway.cli', 'typer'))))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "FORCE_COLOR": "1"},
+    )
+    assert "\x1b[" in proc.stdout and "require-concurrent-index-creation" in proc.stdout
+    assert "error: " in proc.stderr and "no such file or folder" in proc.stderr
+    assert proc.stdout.rstrip().endswith("LOADED []"), proc.stdout[-300:]
 
 
 def test_fast_entry_point_arguments() -> None:
