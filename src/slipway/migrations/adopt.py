@@ -30,14 +30,21 @@ if TYPE_CHECKING:
     import psycopg
 
 
+__all__ = ["AdoptResult", "Adopted", "adopt", "check_unmanaged", "match_key"]
+
+
 @dataclass(frozen=True)
 class Adopted:
+    """One migration recorded as applied by adopt, with the version the other tool wrote."""
+
     migration: Migration
     recorded_as: str  # the version (or Sqitch change) as the other tool wrote it
 
 
 @dataclass
 class AdoptResult:
+    """What `slipway adopt` recorded (or would record, with dry_run) from which history."""
+
     tool: str
     table: str
     adopted: list[Adopted] = field(default_factory=list)
@@ -45,6 +52,7 @@ class AdoptResult:
     dry_run: bool = False
 
     def to_json(self) -> dict[str, Any]:
+        """The `adopt --format json` shape."""
         return {
             "from": self.tool,
             "table": self.table,

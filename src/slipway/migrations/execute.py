@@ -20,12 +20,31 @@ from slipway.sqltext import quote_literal
 if TYPE_CHECKING:
     import psycopg
 
+__all__ = [
+    "MAX_BACKOFF",
+    "RESET_IDENTITY",
+    "RESET_SESSION",
+    "RETRYABLE",
+    "Progress",
+    "RetryPolicy",
+    "RunOutcome",
+    "describe_error",
+    "invalid_index_probe",
+    "run_script",
+    "run_statements",
+    "run_transaction",
+    "statement_checksums",
+]
+
+
 RETRYABLE = {"55P03", "40P01"}  # lock_not_available, deadlock_detected
 MAX_BACKOFF = 5.0
 
 
 @dataclass
 class RunOutcome:
+    """How one script ran: its mode, lock retries, statements done and what resuming found."""
+
     mode: str
     lock_retries: int = 0
     statements_done: int = 0
@@ -37,12 +56,15 @@ class RunOutcome:
 
 @dataclass(frozen=True)
 class RetryPolicy:
+    """How long DDL waits for a lock, and how often and how fast it is retried."""
+
     lock_timeout: float = 5.0
     retries: int = 5
     backoff: float = 0.5
     on_retry: Callable[[int, str], None] | None = None
 
     def pause(self, attempt: int) -> None:
+        """Sleep before retry `attempt` (exponential backoff, capped at MAX_BACKOFF)."""
         time.sleep(min(self.backoff * 2 ** (attempt - 1), MAX_BACKOFF))
 
 
@@ -418,6 +440,7 @@ def invalid_index_probe(stmt: Statement) -> str | None:
 
 
 def statement_checksums(parsed: ParsedScript) -> list[str]:
+    """One checksum per statement, so a resumed run can tell the script changed."""
     return [checksum(text) for _, text in parsed.statement_texts()]
 
 

@@ -18,6 +18,17 @@ from slipway.sqltext import quote_qualified
 if TYPE_CHECKING:
     import psycopg
 
+__all__ = [
+    "READERS",
+    "TOOLS",
+    "ForeignHistory",
+    "Found",
+    "classify",
+    "find_histories",
+    "read_history",
+]
+
+
 TOOLS = ("golang-migrate", "dbmate", "diesel", "flyway", "goose", "sqitch")
 
 
@@ -31,6 +42,8 @@ class Found:
 
 @dataclass
 class ForeignHistory:
+    """What another tool's history table says is applied (versions, a baseline or Sqitch names)."""
+
     tool: str
     table: str
     versions: list[str] = field(default_factory=list)  # applied, as the tool records them

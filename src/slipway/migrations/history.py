@@ -20,8 +20,13 @@ if TYPE_CHECKING:
     from psycopg import sql
 
 
+__all__ = ["AppliedRow", "History", "LogRow", "who"]
+
+
 @dataclass(frozen=True)
 class AppliedRow:
+    """One row of the history table: an applied migration."""
+
     version: str
     name: str
     description: str | None
@@ -34,6 +39,8 @@ class AppliedRow:
 
 @dataclass(frozen=True)
 class LogRow:
+    """One row of the run log: an up, down, baseline, accept or adopt, and how it ended."""
+
     id: int
     version: str
     name: str | None
@@ -85,6 +92,7 @@ class History:
         self.log = sql.SQL(self.log_text)
 
     def create_sql(self) -> sql.Composed:
+        """CREATE TABLE IF NOT EXISTS for the history table and its run log."""
         from psycopg import sql
 
         return sql.SQL(
@@ -120,10 +128,12 @@ CREATE TABLE IF NOT EXISTS {log} (
         ).format(table=self.table, log=self.log)
 
     def ensure(self, conn: psycopg.Connection[Any]) -> None:
+        """Create the history table and its run log if they do not exist."""
         conn.execute(self.create_sql())
 
     def exists(self, conn: psycopg.Connection[Any]) -> bool:
         # The quoted text, as created: an unquoted lookup folds "DeployHistory" to lower case.
+        """Whether the history table exists (looked up by the quoted name it was created with)."""
         row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (self.table_text,)).fetchone()
         return bool(row and row[0])
 
@@ -143,6 +153,7 @@ CREATE TABLE IF NOT EXISTS {log} (
         return [AppliedRow(*row) for row in rows]
 
     def runs(self, conn: psycopg.Connection[Any], limit: int | None = None) -> list[LogRow]:
+        """The run log, newest first (at most `limit` rows); empty without a history table."""
         from psycopg import sql
 
         if not self.exists(conn):
@@ -201,6 +212,7 @@ CREATE TABLE IF NOT EXISTS {log} (
         return row + self._success_log_sql(version, name, action, checksum)
 
     def record_reverted_sql(self, version: str, name: str, checksum: str | None) -> str:
+        """DELETE of the history row plus its `down` log row."""
         delete = f"DELETE FROM {self.table_text} WHERE version = {quote_literal(version)};\n"
         return delete + self._success_log_sql(version, name, "down", checksum)
 
@@ -223,6 +235,7 @@ CREATE TABLE IF NOT EXISTS {log} (
         return int(row[0])
 
     def update_run(self, conn: psycopg.Connection[Any], run_id: int, **fields: Any) -> None:
+        """Update columns of log row `run_id` (a failed or partial run's outcome)."""
         from psycopg import sql
         from psycopg.types.json import Jsonb
 

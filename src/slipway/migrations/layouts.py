@@ -30,6 +30,16 @@ from slipway.migrations.model import (
     version_key,
 )
 
+__all__ = [
+    "VERSION",
+    "apply_directives",
+    "describe",
+    "is_migration_folder",
+    "load_folder",
+    "read_sql",
+]
+
+
 VERSION = r"(?P<version>\d(?:[\d-]*\d)?)"
 _PAIRED = re.compile(
     VERSION + r"_(?P<name>.+?)(?P<role>\.up|\.down|\.rollback|_rollback|\.verify|_verify)?\.sql$",
@@ -63,6 +73,7 @@ class _Parts:
 
 
 def read_sql(path: Path) -> str:
+    """A migration file's text, normalized; unreadable or non-UTF-8 files are a layout error."""
     try:
         raw = path.read_bytes()
     except OSError as exc:

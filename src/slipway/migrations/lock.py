@@ -21,6 +21,9 @@ from slipway.sqltext import split_qualified
 if TYPE_CHECKING:
     import psycopg
 
+__all__ = ["LOCK_CLASS", "MigrationLock", "holder", "is_locked", "lock_key"]
+
+
 LOCK_CLASS = 0x534C5057 & 0x7FFFFFFF  # "SLPW"
 
 
@@ -56,6 +59,7 @@ def holder(conn: psycopg.Connection[Any], table: str) -> str | None:
 
 
 def is_locked(conn: psycopg.Connection[Any], settings: Settings) -> bool:
+    """Whether some session holds the migration lock of `settings.table` now."""
     return holder(conn, settings.table) is not None
 
 
@@ -73,6 +77,7 @@ class MigrationLock:
         self.key = lock_key(conn, table)
 
     def try_acquire(self) -> bool:
+        """Take the advisory lock if it is free; whether it is now held."""
         row = self.conn.execute(
             "SELECT pg_try_advisory_lock(%s, %s)", self.key
         ).fetchone()
@@ -80,6 +85,7 @@ class MigrationLock:
         return self.held
 
     def acquire(self) -> None:
+        """Wait up to `wait` seconds for the lock, then raise LockBusy naming the holder."""
         deadline = time.monotonic() + self.wait
         delay = 0.05
         told = False
@@ -98,6 +104,7 @@ class MigrationLock:
             delay = min(delay * 2, 0.5)
 
     def release(self) -> None:
+        """Release the lock if held (nothing to do on a closed connection)."""
         if self.held and not self.conn.closed:
             self.conn.execute("SELECT pg_advisory_unlock(%s, %s)", self.key)
         self.held = False

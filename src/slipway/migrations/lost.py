@@ -16,9 +16,13 @@ from slipway.errors import SlipwayError
 from slipway.migrations.history import History
 from slipway.migrations.runlog import partials
 
+__all__ = ["LostStep", "explain"]
+
 
 @dataclass(frozen=True)
 class LostStep:
+    """The step that was running when the connection was lost."""
+
     version: str
     name: str
     action: str  # up | down
@@ -27,6 +31,7 @@ class LostStep:
 
     @property
     def doing(self) -> str:
+        """`applying 0003 add_index` or `rolling back ...`, for the message."""
         verb = "applying" if self.action == "up" else "rolling back"
         return f"{verb} {self.version} {self.name}"
 

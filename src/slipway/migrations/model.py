@@ -11,6 +11,18 @@ from typing import Literal
 
 Rollback = Literal["file", "empty", "none"]
 
+__all__ = [
+    "Ignored",
+    "Key",
+    "Migration",
+    "MigrationSet",
+    "Script",
+    "checksum",
+    "normalize_sql",
+    "order_layout",
+    "version_key",
+]
+
 
 def normalize_sql(text: str) -> str:
     """Text as checksummed: no BOM, LF line endings (a CRLF checkout is not drift)."""
@@ -19,6 +31,7 @@ def normalize_sql(text: str) -> str:
 
 
 def checksum(text: str) -> str:
+    """SHA-256 of the normalized text (line endings and a BOM do not change it)."""
     return hashlib.sha256(normalize_sql(text).encode("utf-8")).hexdigest()
 
 
@@ -40,6 +53,7 @@ class Script:
 
     @property
     def checksum(self) -> str:
+        """The checksum of this script's normalized SQL."""
         return checksum(self.sql)
 
     def location(self, line: int, column: int) -> str:
@@ -75,6 +89,8 @@ class Script:
 
 @dataclass(frozen=True)
 class Migration:
+    """One migration: version, name, its up, down and verify scripts and its layout."""
+
     version: str  # as written in the file name: 0001, 20251109, 2019-02-26-002946, 1.2
     name: str  # the name part of the file name: lead_management
     description: str  # first `--` comment of the up script, else the humanized name
@@ -86,6 +102,7 @@ class Migration:
 
     @property
     def sort_key(self) -> Key:
+        """The version's key in the folder's own order."""
         return version_key(self.version, self.order or self.layout)
 
     @property
@@ -117,10 +134,12 @@ class Migration:
 
     @property
     def checksum(self) -> str:
+        """The up script's checksum (what the history records)."""
         return self.up.checksum
 
     @property
     def label(self) -> str:
+        """`version name`, as messages show it."""
         return f"{self.version} {self.name}".strip()  # a lone linted script has no version
 
 

@@ -18,12 +18,18 @@ from slipway.sqltext import quote_ident, quote_literal
 if TYPE_CHECKING:
     import psycopg
 
+__all__ = ["Resume", "resume"]
+
+
 # Parse-tree keys that do not change what an index is.
 _IGNORED_KEYS = {"location", "concurrent", "if_not_exists", "idxname", "relation"}
 
 
 @dataclass
 class Resume:
+    """What to do with a statement a killed run had started: skip it, clean up first, or run
+    another."""
+
     done: bool = False  # the statement's effect is there: skip it
     cleanup: list[str] = field(default_factory=list)  # run first, one at a time
     instead: str | None = None  # run this rather than the statement

@@ -15,6 +15,9 @@ from slipway.migrations.history import History, LogRow
 if TYPE_CHECKING:
     import psycopg
 
+__all__ = ["Partial", "RunRow", "partials"]
+
+
 _ELAPSED = "(extract(epoch FROM clock_timestamp() - started_at) * 1000)::int"
 
 
@@ -32,6 +35,7 @@ class Partial:
 
     @classmethod
     def from_row(cls, row: LogRow) -> Partial:
+        """The partial run recorded in a run-log row."""
         detail = row.detail or {}
         return cls(
             version=row.version,
@@ -49,6 +53,7 @@ class Partial:
         return self.started if self.started == self.done + 1 else 0
 
     def describe(self) -> str:
+        """`up stopped after statement 2 of 5`, for status and messages."""
         if self.in_doubt and not self.done:
             return f"{self.action} stopped in statement 1 of {self.total}"
         text = f"{self.action} stopped after statement {self.done} of {self.total}"
@@ -57,6 +62,7 @@ class Partial:
         return text
 
     def to_json(self) -> dict[str, Any]:
+        """The `partial` field of `status --format json`."""
         return {
             "action": self.action,
             "statements_done": self.done,
@@ -98,9 +104,11 @@ class RunRow:
         )
 
     def done_sql(self, done: int) -> str:
+        """UPDATE recording that `done` statements have completed."""
         return self._update(f"statements_done = {int(done)}")
 
     def started_sql(self, number: int) -> str:
+        """UPDATE recording that statement `number` has started."""
         return self._update(
             f"detail = jsonb_set(coalesce(detail, '{{}}'), '{{started}}', '{int(number)}')"
         )

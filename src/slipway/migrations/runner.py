@@ -37,36 +37,49 @@ if TYPE_CHECKING:
     import psycopg
 
 
+__all__ = ["Engine", "Events", "RunReport", "Step", "StepResult"]
+
+
 class Events:
     """Progress callbacks; the CLI overrides what it shows. All do nothing by default."""
 
-    def waiting_for_lock(self, holder: str | None) -> None: ...
+    def waiting_for_lock(self, holder: str | None) -> None:
+        """Another session holds the migration lock (`holder` names it when known)."""
 
-    def start(self, step: Step, index: int, total: int) -> None: ...
+    def start(self, step: Step, index: int, total: int) -> None:
+        """Step `index` of `total` is about to run."""
 
-    def done(self, result: StepResult, index: int, total: int) -> None: ...
+    def done(self, result: StepResult, index: int, total: int) -> None:
+        """Step `index` of `total` finished."""
 
-    def retry(self, step: Step, attempt: int, message: str) -> None: ...
+    def retry(self, step: Step, attempt: int, message: str) -> None:
+        """A statement of `step` timed out waiting for a lock and is retried."""
 
-    def note(self, message: str) -> None: ...
+    def note(self, message: str) -> None:
+        """Something worth telling that is not a step (e.g. what resuming found)."""
 
 
 @dataclass(frozen=True)
 class Step:
+    """One migration to run in one direction (`up` or `down`)."""
+
     migration: Migration
     action: str  # up | down
 
     @property
     def script(self) -> Script:
+        """The script this step runs."""
         script = self.migration.up if self.action == "up" else self.migration.down
         assert script is not None
         return script
 
     @property
     def mode(self) -> str:
+        """How the script runs (see `slipway.pgparse.run_mode`)."""
         return parse_script(self.script).mode
 
     def to_json(self) -> dict[str, Any]:
+        """The `plan --format json` shape, SQL included."""
         return {
             "version": self.migration.version,
             "name": self.migration.name,
@@ -79,6 +92,8 @@ class Step:
 
 @dataclass
 class StepResult:
+    """One step that ran: how long it took and how (RunOutcome)."""
+
     step: Step
     seconds: float
     outcome: RunOutcome
@@ -86,12 +101,16 @@ class StepResult:
 
 @dataclass
 class RunReport:
+    """What one up, down or redo did, step by step."""
+
     action: str
     results: list[StepResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
 class Engine:
+    """Plans and runs migrations on one connection, under the advisory lock; never prints."""
+
     def __init__(
         self,
         conn: psycopg.Connection[Any],
@@ -111,6 +130,7 @@ class Engine:
     # -- reading ----------------------------------------------------------------------------
 
     def states(self) -> list[MigrationState]:
+        """Every migration's state: the folder and the history combined."""
         found = partials(self.conn, self.history)
         return combine(self.mset, self.history.applied(self.conn), found)
 
@@ -124,6 +144,8 @@ class Engine:
     # -- planning ---------------------------------------------------------------------------
 
     def plan_up(self, to: str | None = None, allow_out_of_order: bool = False) -> list[Step]:
+        """The pending migrations up to `to`; refuses edited, out-of-order or partly rolled back
+        ones."""
         states = self.states()
         modified = [s for s in states if s.state == "modified"]
         if modified:
@@ -237,6 +259,7 @@ class Engine:
         restart_partial: bool = False,
         allow_existing: bool = False,
     ) -> RunReport:
+        """Apply the pending migrations (up to `to`) under the lock; refuses unmanaged databases."""
         report = RunReport("up")
         self._partials = None
         with self._locked():

@@ -10,6 +10,9 @@ from pathlib import Path
 from slipway.errors import ConfigError
 from slipway.migrations.model import MigrationSet
 
+__all__ = ["CONFIG_TEMPLATE", "init_project", "new_migration", "next_version", "slugify"]
+
+
 CONFIG_TEMPLATE = """\
 # slipway configuration. Every setting here has a command-line or environment override.
 
@@ -49,6 +52,7 @@ def _has_pyproject_config(project_dir: Path) -> bool:
 
 
 def slugify(description: str) -> str:
+    """The description as a file-name part: `add users table` -> `add_users_table`."""
     slug = re.sub(r"[^a-z0-9]+", "_", description.lower()).strip("_")
     if not slug:
         raise ConfigError("the description must contain letters or digits, e.g. 'add users table'")

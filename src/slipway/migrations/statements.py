@@ -15,6 +15,9 @@ from slipway.errors import MigrationFailed
 from slipway.migrations.model import Script
 from slipway.pgparse import RunMode, is_concurrent, needs_no_transaction, run_mode
 
+__all__ = ["ParsedScript", "Statement", "line_col", "parse_script"]
+
+
 # Words that may signal a statement which cannot run in a transaction, or transaction control.
 _MAYBE_SPECIAL = re.compile(
     r"\b(concurrently|vacuum|alter\s+system|begin|commit|start\s+transaction|rollback|end|"
@@ -34,6 +37,7 @@ class Statement:
     end: int
 
     def text(self, sql: str) -> str:
+        """This statement's text in `sql`, stripped."""
         return sql[self.start : self.end].strip()
 
     @property
@@ -82,6 +86,8 @@ class ParsedScript:
 
     @cached_property
     def statements(self) -> list[Statement]:
+        """The statements with their spans; a syntax error raises MigrationFailed with
+        file:line:column."""
         from slipway.pgparse import SqlSyntaxError, parse_statements
 
         sql = self.script.sql
@@ -110,6 +116,8 @@ class ParsedScript:
 
     @cached_property
     def maybe_special(self) -> bool:
+        """Whether a word in the text may mean transaction control or a statement that cannot run in
+        a transaction (else no parse is needed)."""
         return bool(_MAYBE_SPECIAL.search(self.script.sql))
 
     @cached_property
@@ -131,6 +139,7 @@ class ParsedScript:
         return body, start
 
     def statement_texts(self) -> list[tuple[Statement, str]]:
+        """Each non-empty statement with its text."""
         sql = self.script.sql
         return [(s, s.text(sql)) for s in self.statements if s.text(sql)]
 

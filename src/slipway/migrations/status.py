@@ -15,11 +15,16 @@ from slipway.migrations.runlog import Partial, partials
 if TYPE_CHECKING:
     import psycopg
 
+__all__ = ["STATES", "MigrationState", "combine", "migration_status"]
+
+
 STATES = ("applied", "pending", "modified", "missing", "partial")
 
 
 @dataclass(frozen=True)
 class MigrationState:
+    """One migration as `status` shows it: applied, pending, modified or missing."""
+
     version: str
     name: str
     description: str
@@ -38,6 +43,7 @@ class MigrationState:
         return "partial" if self.partial is not None else self.state
 
     def to_json(self) -> dict[str, Any]:
+        """The `status --format json` shape."""
         return {
             "version": self.version,
             "name": self.name,

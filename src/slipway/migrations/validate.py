@@ -12,9 +12,13 @@ from slipway.migrations.model import MigrationSet
 from slipway.migrations.statements import ParsedScript
 from slipway.migrations.status import MigrationState
 
+__all__ = ["Problem", "check_against_database", "check_files"]
+
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing `slipway validate` reports, with its severity and code."""
+
     severity: str  # error | warning
     code: str
     message: str
@@ -22,6 +26,7 @@ class Problem:
     file: str | None = None
 
     def to_json(self) -> dict[str, Any]:
+        """The `validate --format json` shape."""
         return {
             "severity": self.severity,
             "code": self.code,
@@ -32,6 +37,7 @@ class Problem:
 
 
 def check_files(mset: MigrationSet) -> list[Problem]:
+    """Problems found without a database: non-migrations, syntax errors, missing rollbacks."""
     problems: list[Problem] = []
     for ignored in mset.ignored:
         problems.append(
@@ -66,6 +72,7 @@ def check_files(mset: MigrationSet) -> list[Problem]:
 
 
 def check_against_database(states: list[MigrationState]) -> list[Problem]:
+    """Problems against the history: modified, missing and out-of-order migrations."""
     problems: list[Problem] = []
     applied = [s for s in states if s.state != "pending"]
     newest = max((s.sort_key for s in applied), default=None)
