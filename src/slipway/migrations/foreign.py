@@ -24,6 +24,7 @@ __all__ = [
     "ForeignHistory",
     "Found",
     "classify",
+    "empty_histories",
     "find_histories",
     "read_history",
 ]
@@ -52,6 +53,7 @@ class ForeignHistory:
 
     @property
     def records_nothing(self) -> bool:
+        """Whether the table says nothing is applied (set up, but nothing ran)."""
         return not self.versions and self.through is None and not self.names
 
 
