@@ -185,6 +185,8 @@ class Engine:
     def plan_down(
         self, steps: int | None = 1, to: str | None = None, allow_empty: bool = False
     ) -> list[Step]:
+        """The rollbacks `down` would run, newest first; refuses (changing nothing) a missing,
+        modified or (without allow_empty) empty-for-a-schema-change rollback."""
         states = [s for s in self.states() if s.state != "pending"]
         if to is not None:
             floor = self._find(to).sort_key
@@ -275,6 +277,7 @@ class Engine:
     def down(
         self, steps: int | None = 1, to: str | None = None, allow_empty: bool = False
     ) -> RunReport:
+        """Roll back the newest `steps` migrations (or every one newer than `to`)."""
         report = RunReport("down")
         self._partials = None
         with self._locked():
