@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "migrate",
         "Apply pending migrations, each in its own transaction with its history row.",
     ),
-    "down": ("migrate", "Roll back the newest applied migration (or --steps N, or --to V)."),
+    "down": ("migrate", "Roll back the newest applied migration (or --steps N, --to V, or --all)."),
     "redo": ("migrate", "Roll back the newest applied migration and apply it again."),
     "plan": ("migrate", "Show what `up` or `down` would run, in order, with the SQL."),
     "validate": ("inspect", "Check migrations without changing anything; exit 1 on errors."),

@@ -161,6 +161,10 @@ def down(
             "--to", help="Roll back every migration newer than this version.", show_default=False
         ),
     ] = None,
+    all_: Annotated[
+        bool,
+        typer.Option("--all", help="Roll back every applied migration, newest first."),
+    ] = False,
     dry_run: DryRunOpt = False,
     allow_empty: Annotated[
         bool,
@@ -175,21 +179,22 @@ def down(
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
-    """Roll back the newest applied migration (or --steps N, or down --to a version).
+    """Roll back the newest applied migration (or --steps N, --to a version, or --all).
 
     Refused, changing nothing, when a migration to roll back has no down script, or an empty
     one while its up script changes the schema (unless --allow-empty)."""
     from slipway.errors import ConfigError
 
-    if steps is not None and to is not None:
-        raise ConfigError("use either --steps or --to, not both")
+    if sum(x is not None for x in (steps, to)) + all_ > 1:
+        raise ConfigError("use one of --steps, --to and --all")
     if steps is not None and steps < 1:
         raise ConfigError("--steps must be 1 or more")
+    how_many = None if all_ else steps or 1
     with engine_for(ctx, database_url, migrations, lock_timeout, quiet) as engine:
         if dry_run:
-            _print_plan(engine.plan_down(steps or 1, to, allow_empty), OutputFormat.text, "down")
+            _print_plan(engine.plan_down(how_many, to, allow_empty), OutputFormat.text, "down")
             return
-        report = engine.down(steps or 1, to, allow_empty)
+        report = engine.down(how_many, to, allow_empty)
     _summary(ctx, quiet, report, "rolled back")
 
 

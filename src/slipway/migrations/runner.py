@@ -185,14 +185,15 @@ class Engine:
     def plan_down(
         self, steps: int | None = 1, to: str | None = None, allow_empty: bool = False
     ) -> list[Step]:
-        """The rollbacks `down` would run, newest first; refuses (changing nothing) a missing,
-        modified or (without allow_empty) empty-for-a-schema-change rollback."""
+        """The rollbacks `down` would run, newest first (`steps=None`: every applied one);
+        refuses (changing nothing) a missing, modified or (without allow_empty)
+        empty-for-a-schema-change rollback."""
         states = [s for s in self.states() if s.state != "pending"]
         if to is not None:
             floor = self._find(to).sort_key
             targets = [s for s in states if s.sort_key > floor]
         else:
-            targets = states[-(steps or 1) :] if steps != 0 else []
+            targets = states if steps is None else states[-steps:] if steps > 0 else []
         targets.reverse()
         for state in targets:
             if state.migration is None:
@@ -277,7 +278,7 @@ class Engine:
     def down(
         self, steps: int | None = 1, to: str | None = None, allow_empty: bool = False
     ) -> RunReport:
-        """Roll back the newest `steps` migrations (or every one newer than `to`)."""
+        """Roll back the newest `steps` migrations (None: all), or every one newer than `to`."""
         report = RunReport("down")
         self._partials = None
         with self._locked():

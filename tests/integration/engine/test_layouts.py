@@ -155,3 +155,15 @@ def test_a_missing_dbmate_rollback_names_the_section(cli: Cli) -> None:
     assert cli("up").code == 0
     result = cli("down")
     assert result.code != 0 and "`-- migrate:down` section in 20240101000000_a.sql" in result.err
+
+
+def test_down_all_rolls_back_every_applied_migration(cli: Cli, db_conn) -> None:
+    for n in (1, 2, 3):
+        cli.write(f"00000{n}_t{n}.up.sql", f"CREATE TABLE t{n} (id int);")
+        cli.write(f"00000{n}_t{n}.down.sql", f"DROP TABLE t{n};")
+    assert cli("up").code == 0
+    result = cli("down", "--all")
+    assert result.code == 0, result.text
+    assert not any(table_exists(db_conn, f"t{n}") for n in (1, 2, 3))
+    assert all(s["state"] == "pending" for s in status_json(cli))
+    assert cli("down", "--all", "--steps", "2").code == 2
