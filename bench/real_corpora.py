@@ -270,8 +270,16 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
 
     def doctor_verdict(code: int, out: str, err: str) -> str:
         data = json.loads(out)
-        checks = data.get("findings") or data.get("checks") or []
-        statuses = Counter(str(c.get("status") or c.get("severity")) for c in checks)
+        checks = data["checks"]
+        for check in checks:
+            if check["status"] != "pass":
+                first = check["findings"][0] if check["findings"] else {}
+                outcome.details.append(
+                    f"doctor {check['code']} {check['name']}: {check['status']},"
+                    f" {len(check['findings'])} finding(s); first: {first.get('target', '')}"
+                    f" {first.get('message', '')}"
+                )
+        statuses = Counter(str(c["status"]) for c in checks)
         return f"{data.get('verdict', '?')} ({counter_text(statuses)})"
 
     step(
@@ -461,7 +469,10 @@ def report(outcomes: list[Outcome], seconds: float) -> str:
 
 def details(outcomes: list[Outcome]) -> str:
     lines = [
-        "# real corpora: every verify verdict other than ok / no-rollback, every lint error",
+        (
+            "# real corpora: every verify verdict other than ok / no-rollback, every lint error,"
+            " every doctor check that did not pass"
+        ),
         "",
         "Written by bench/real_corpora.py; explained in bench/RESULTS.md (## real corpora).",
     ]
