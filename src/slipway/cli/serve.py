@@ -29,6 +29,14 @@ def serve_command(
     cache: Annotated[
         float, typer.Option("--cache", help="Seconds a database read is reused.")
     ] = 5.0,
+    access_log: Annotated[
+        bool,
+        typer.Option(
+            "--access-log/--no-access-log",
+            help="One line per request on stderr: time, client, method, path, status,"
+            " duration (never the query string or headers).",
+        ),
+    ] = True,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
@@ -37,6 +45,8 @@ def serve_command(
     Without a token, requests whose Host header is not loopback (localhost, 127.0.0.1, [::1]
     or the --host address) get 400, so a web page cannot reach it by DNS rebinding. Heavy
     pages are cached like /metrics; a busy connection pool is a 503 with Retry-After.
+    SIGINT or SIGTERM stops it gracefully (requests in flight finish) with one line; after
+    SIGTERM the exit status is the signal's (143), as for any process it ends.
     """
     from slipway.report.terminal import console
     from slipway.serve import serve
@@ -49,7 +59,15 @@ def serve_command(
     console(stderr=True).print(
         f"slipway serve: http://{shown}:{port}/  (metrics at /metrics; Ctrl-C to stop)"
     )
-    serve(conf, host=host, port=port, token=token, ttl=cache)
+    serve(
+        conf,
+        host=host,
+        port=port,
+        token=token,
+        ttl=cache,
+        access_log=access_log,
+        on_stop=lambda: console(stderr=True).print("slipway serve: stopped"),
+    )
 
 
 def register(app: typer.Typer) -> None:

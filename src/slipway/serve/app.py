@@ -30,6 +30,7 @@ from starlette.routing import Route
 
 from slipway.config import Settings
 from slipway.errors import ConfigError
+from slipway.serve.access_log import AccessLog
 from slipway.serve.cache import SingleFlight
 from slipway.serve.source import DataSource, Rendered
 
@@ -159,9 +160,16 @@ def busy(request: Request, exc: Exception) -> Response:
 
 
 def create_app(
-    settings: Settings, source: DataSource, token: str | None = None, host: str = "127.0.0.1"
+    settings: Settings,
+    source: DataSource,
+    token: str | None = None,
+    host: str = "127.0.0.1",
+    access_log: bool = False,
+    on_stop: Callable[[], None] | None = None,
 ) -> Starlette:
-    """Routes, auth and the pool's lifetime; sync views run in Starlette's thread pool."""
+    """Routes, auth and the pool's lifetime; sync views run in Starlette's thread pool.
+    `access_log`: one line per request on stderr (no query string, no headers); `on_stop`
+    runs once the server has stopped taking requests and the pool is closed."""
     from psycopg_pool import PoolTimeout
 
     pages = optional_pages()
@@ -186,10 +194,13 @@ def create_app(
         Route("/readyz", readyz),
     ]
     routes += [Route(path, _page_view(source.page(page))) for path, page in pages.items()]
+    middleware = [Middleware(AccessLog)] if access_log else []
     if token:
-        middleware = [Middleware(TokenAuth, token=token)]
+        middleware.append(Middleware(TokenAuth, token=token))
     else:
-        middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=loopback_hosts(host))]
+        middleware.append(
+            Middleware(TrustedHostMiddleware, allowed_hosts=loopback_hosts(host))
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -198,6 +209,8 @@ def create_app(
             yield
         finally:
             await run_in_threadpool(source.close)
+            if on_stop is not None:
+                on_stop()
 
     app = Starlette(
         routes=routes,

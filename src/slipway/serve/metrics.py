@@ -12,7 +12,14 @@ from slipway.serve.queries import Snapshot
 from slipway.serve.source import DataSource
 
 STATUS_VALUE = {"pass": 0, "warn": 1, "fail": 2}
-POOL_GAUGES = ("pool_min", "pool_max", "pool_size", "pool_available", "requests_waiting")
+# psycopg_pool's get_stats() key -> metric name (its keys already say "pool").
+POOL_GAUGES = {
+    "pool_min": "slipway_pool_min",
+    "pool_max": "slipway_pool_max",
+    "pool_size": "slipway_pool_size",
+    "pool_available": "slipway_pool_available",
+    "requests_waiting": "slipway_pool_requests_waiting",
+}
 
 
 def _gauge(name: str, doc: str, labels: list[str] | None = None) -> GaugeMetricFamily:
@@ -50,8 +57,8 @@ class SlipwayCollector(Collector):
         age.add_metric([], max(0.0, time.time() - snap.collected_at))
         yield age
         stats = self.source.pool_stats()
-        for key in POOL_GAUGES:
-            g = _gauge(f"slipway_pool_{key}", f"psycopg_pool get_stats() {key}")
+        for key, name in POOL_GAUGES.items():
+            g = _gauge(name, f"psycopg_pool get_stats() {key}")
             g.add_metric([], float(stats.get(key, 0)))
             yield g
         for key in ("requests_num", "requests_queued", "connections_num", "requests_errors"):

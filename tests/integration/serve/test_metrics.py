@@ -97,7 +97,9 @@ def test_metrics_value_by_value(
     assert value(got, "slipway_connections", state="idle") >= 1  # the lock holder
     assert 0 < value(got, "slipway_cache_hit_ratio") <= 1
     assert value(got, "slipway_blocked_queries") == 0
-    assert value(got, "slipway_pool_pool_max") == 2
+    assert value(got, "slipway_pool_max") == 2
+    assert value(got, "slipway_pool_min") >= 0
+    assert not any(name.startswith("slipway_pool_pool") for name, _ in got)
     assert value(got, "slipway_serve_db_queries_total") > 0
     _health_values_match(got, serve_settings)
 

@@ -123,7 +123,7 @@ def test_pool_section_sizes_the_dashboard_pool(project: Path, db_url: str) -> No
     settings = load_settings(database_url=db_url, project_dir=project)
     with running(build_app(settings, ttl=0.05)) as base:
         metrics = fetch(base + "/metrics").text
-    assert "slipway_pool_pool_max 3.0" in metrics
+    assert "slipway_pool_max 3.0" in metrics
 
 
 @pytest.mark.parametrize(
