@@ -46,7 +46,7 @@ def test_access_log_has_no_secrets_and_sigterm_stops_with_one_line(
     assert fetch(base + "/metrics?token=query-secret", headers=auth).status == 200
     assert fetch(base + "/readyz").status == 401  # refused requests are logged too
     proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
+    _, err = proc.communicate(timeout=30)
     assert proc.returncode == -signal.SIGTERM, err  # ended by the signal, after stopping
     lines = err.splitlines()
     assert any(line.endswith("ms") and " GET /metrics 200 " in line for line in lines), err
