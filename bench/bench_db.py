@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -122,3 +123,16 @@ def server_version(admin_url: str = ADMIN_URL) -> str:
     with connect(admin_url) as conn:
         row = conn.execute("SHOW server_version").fetchone()
     return str(row[0]).split()[0] if row else "?"
+
+
+def write_section(path: Path, section: str, heading: str) -> None:
+    """Replace (or add) one benchmark's `## ...` section of RESULTS.md, leaving the others
+    alone; sections stay separated by one blank line."""
+    text = path.read_text() if path.exists() else "# Benchmark results\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
+    body = section.rstrip("\n") + "\n\n"
+    if pattern.search(text):
+        text = pattern.sub(lambda _: body, text, count=1)
+    else:
+        text = text.rstrip("\n") + "\n\n" + body
+    path.write_text(text.rstrip("\n") + "\n")

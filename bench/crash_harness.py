@@ -46,8 +46,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 import psycopg
-from bench_db import SNAPSHOT_SQL, TOOL_OBJECTS
-from lint_bench import write_section
+from bench_db import SNAPSHOT_SQL, TOOL_OBJECTS, write_section
 
 from slipway.cli.app import main as slipway_main
 

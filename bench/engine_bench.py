@@ -305,17 +305,6 @@ def _per_round(up: dict[str, Timing]) -> list[str]:
     return lines
 
 
-def write_section(path: Path, section: str) -> None:
-    """Replace (or add) the `## engine` section of RESULTS.md, leaving other sections alone."""
-    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(r"^## engine\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def intro(args: argparse.Namespace, steps: int, non_tx: int) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
@@ -374,7 +363,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(meta, up, status, help_)
     print(section)
     if not args.no_write:
-        write_section(args.results, section)
+        bench_db.write_section(args.results, section, "## engine")
     return 0 if all(t.error is None for t in up.values()) else 1
 
 

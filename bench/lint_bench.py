@@ -28,7 +28,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import resource
 import shutil
 import statistics
@@ -39,8 +38,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
+from bench_db import write_section  # noqa: E402
 VENV_BIN = Path(sys.executable).parent
 BAR = 1.5
 # Some shells export PYTHONDONTWRITEBYTECODE=1, which would recompile slipway on every run.
@@ -176,17 +177,6 @@ def render(runs: Runs, files: int, counts: dict[str, int], meta: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, section: str, heading: str = "## lint") -> None:
-    """Replace (or add) our section of RESULTS.md, leaving the other sections alone."""
-    text = path.read_text() if path.exists() else "# Benchmark results\n\n"
-    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.DOTALL | re.MULTILINE)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section + "\n"
-    path.write_text(text)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--count", type=int, default=285, help="migrations (2 files each)")
@@ -214,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     section = render(runs, files, counts, meta)
     print(section)
     if not args.no_write:
-        write_section(args.results, section)
+        write_section(args.results, section, "## lint")
     return 0
 
 

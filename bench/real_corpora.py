@@ -33,8 +33,7 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_db import connect, url_for
-from lint_bench import write_section
+from bench_db import connect, url_for, write_section
 
 BENCH = Path(__file__).resolve().parent
 HEADING = "## real corpora"

@@ -34,6 +34,7 @@ from slipway.migrations.execute import run_script
 from slipway.migrations.layouts import load_folder
 from slipway.migrations.model import Migration
 from slipway.verify.roundtrip import OK, Options, verify_migrations
+from bench_db import write_section
 from slipway.verify.scratch import scratch_database, with_dbname
 
 ADMIN_URL = os.environ.get("SLIPWAY_TEST_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -151,21 +152,6 @@ def section(count: int, rows: list[tuple[float, int, float, int]], load: str,
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace (or add) the `## verify` section of bench/RESULTS.md, leaving others alone."""
-    path = HERE / "RESULTS.md"
-    old = path.read_text() if path.exists() else "# Benchmark results\n"
-    lines = old.splitlines()
-    start = next((i for i, line in enumerate(lines) if line.strip() == "## verify"), None)
-    if start is None:
-        new = old.rstrip("\n") + "\n\n" + text
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
-        new = "\n".join(lines[:start] + text.rstrip("\n").splitlines() + [""] + lines[end:])
-    path.write_text(new.rstrip("\n") + "\n")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--count", type=int, default=300)
@@ -195,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(len(migrations), rows, load, shell)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(HERE / "RESULTS.md", text, "## verify")
     failed = any(r[1] or r[3] for r in rows) or bool(shell and shell[1]) or min(
         r[2] for r in rows) / min(
         r[0] for r in rows) < BAR
