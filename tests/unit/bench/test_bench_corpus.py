@@ -182,8 +182,11 @@ def test_slipway_applies_and_rolls_back_the_corpus(bench_url: str, tmp_path: Pat
 def test_results_section_replaces_only_its_own(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# Benchmark results\n\n## catalog\n\nkeep me\n")
-    engine_bench.write_section(results, "## engine\n\nfirst\n")
-    engine_bench.write_section(results, "## engine\n\nsecond\n")
+    bench_db.write_section(results, "## engine\n\nfirst\n", "## engine")
+    bench_db.write_section(results, "## engine\n\nsecond\n", "## engine")
     text = results.read_text()
     assert "keep me" in text and "second" in text and "first" not in text
     assert text.count("## engine") == 1
+    # A section followed by another stays one blank line apart from it.
+    bench_db.write_section(results, "## catalog\n\nkept", "## catalog")
+    assert "kept\n\n## engine" in results.read_text()
