@@ -2,21 +2,28 @@
 
 First match wins for the database: --database-url, DATABASE_URL (the environment, then the
 project's .env), the config file's [database] url, libpq's PG* variables (PGHOST, PGUSER,
-PGDATABASE, PGSERVICE, ...; also from .env), else the embedded PostgreSQL. The migrations folder: --migrations, config, ./migrations. Other sections
-of the config file (lint, maintain, feeds, ...) are kept raw for the features that read them.
+PGDATABASE, PGSERVICE, ...; also from .env), else the embedded PostgreSQL. The migrations
+folder: --migrations, config, ./migrations. The config file is validated as a whole against
+config_schema when it is read; features read its typed values from `Settings.config`.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slipway.errors import ConfigError
 
+if TYPE_CHECKING:
+    from slipway.config_schema import SlipwayConfig
+
 DEFAULT_TABLE = "slipway_migrations"
+
+
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, None: 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
 
@@ -29,6 +36,14 @@ def parse_duration(text: str | float, what: str = "duration") -> float:
     if not match:
         raise ConfigError(f"{what} {text!r} is not a duration: write it like 2s, 500ms or 1m")
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+
+
+@cache
+def default_config() -> SlipwayConfig:
+    """The schema's defaults: the config of a project without a config file."""
+    from slipway.config_schema import SlipwayConfig
+
+    return SlipwayConfig()
 
 
 @dataclass(frozen=True)
@@ -47,37 +62,58 @@ class Settings:
     # Wait for every migration's commit to reach disk, not only the last one's (see runner).
     flush_each_migration: bool = False
     tenant_column: str = "dealership_id"
-    raw: dict[str, Any] = field(default_factory=dict)
+    file_config: SlipwayConfig | None = None  # the validated config file; None: no file
 
-    def section(self, name: str) -> dict[str, Any]:
-        """A top-level table of the config file ({} when absent)."""
-        value = self.raw.get(name, {})
-        if not isinstance(value, dict):
-            raise ConfigError(f"[{name}] in {self.config_file} must be a table")
-        return value
+    @property
+    def config(self) -> SlipwayConfig:
+        """Every section of the config file, validated and typed (defaults without a file)."""
+        return self.file_config or default_config()
 
 
-def _read_config(project_dir: Path) -> tuple[Path | None, dict[str, Any]]:
+def _read_config(project_dir: Path) -> tuple[Path | None, SlipwayConfig | None]:
+    from slipway.config_errors import validate_config  # only when a config file exists
+
     own = project_dir / "slipway.toml"
     if own.is_file():
-        return own, _load_toml(own)
+        return own, validate_config(_load_toml(own), config_label(own))
     pyproject = project_dir / "pyproject.toml"
     if pyproject.is_file():
-        tool = _load_toml(pyproject).get("tool", {}).get("slipway")
-        if isinstance(tool, dict):
-            return pyproject, tool
-    return None, {}
+        tool = _load_toml(pyproject).get("tool", {})
+        if isinstance(tool, dict) and "slipway" in tool:
+            label = config_label(pyproject)
+            if not isinstance(tool["slipway"], dict):
+                raise ConfigError(f"{label}: [tool.slipway]: expected a table")
+            return pyproject, validate_config(tool["slipway"], label, "tool.slipway")
+    return None, None
+
+
+def config_label(path: Path | None) -> str:
+    """The config file as messages name it: relative to the working directory when inside."""
+    if path is None:
+        return ""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _load_toml(path: Path) -> dict[str, Any]:
     import tomllib  # only when a config file exists
 
+    label = config_label(path)
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}; fix the file and retry") from exc
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"{label}: not UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start});"
+            " TOML files must be UTF-8: save it as UTF-8 and retry"
+        ) from None
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
+        raise ConfigError(f"{label}: cannot read: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{label}: invalid TOML: {exc}; fix the file and retry") from exc
 
 
 def load_settings(
@@ -87,18 +123,17 @@ def load_settings(
 ) -> Settings:
     """Settings for the project in `project_dir` (default: the working directory)."""
     project = (project_dir or Path.cwd()).resolve()
-    config_file, raw = _read_config(project)
+    config_file, file_config = _read_config(project)
+    config = file_config or default_config()
     base = config_file.parent if config_file else project
-    db_section = raw.get("database", {})
-    mig_section = raw.get("migrations", {})
 
     env = _environment(project)
     url, source = database_url, "flag"
     if not url:
         url = env.get("DATABASE_URL") or None
         source = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "DATABASE_URL in .env"
-    if not url and isinstance(db_section, dict) and db_section.get("url"):
-        url, source = _expand_env(str(db_section["url"])), config_file.name if config_file else ""
+    if not url and config.database.url:
+        url, source = _expand_env(config.database.url), config_file.name if config_file else ""
     if not url:
         url, source = _libpq_environment(env), "PG* environment"
     if not url:
@@ -107,65 +142,30 @@ def load_settings(
     if migrations is not None:
         mig_dir = Path(migrations)
         mig_dir = mig_dir if mig_dir.is_absolute() else Path.cwd() / mig_dir
-    elif mig_section.get("directory"):
-        mig_dir = base / str(mig_section["directory"])
     else:
-        mig_dir = project / "migrations"
+        mig_dir = base / config.migrations.directory
 
+    section = config.migrations
     return Settings(
         project_dir=project,
         migrations_dir=mig_dir.resolve(),
         database_url=url,
         database_source=source,
         config_file=config_file,
-        table=_history_table(mig_section, config_file),
-        lock_timeout=parse_duration(mig_section.get("lock_timeout", "5s"), "lock_timeout"),
-        lock_retries=int(mig_section.get("lock_retries", 5)),
-        lock_wait=parse_duration(mig_section.get("lock_wait", "60s"), "lock_wait"),
-        flush_each_migration=_flag(mig_section, "flush_each_migration", config_file),
-        tenant_column=str(raw.get("tenancy", {}).get("column", "dealership_id")),
-        raw=raw,
+        table=section.table,
+        lock_timeout=section.lock_timeout,
+        lock_retries=section.lock_retries,
+        lock_wait=section.lock_wait,
+        flush_each_migration=section.flush_each_migration,
+        tenant_column=config.tenancy.column,
+        file_config=file_config,
     )
 
 
-POOL_DEFAULTS: dict[str, float] = {
-    "min_size": 1, "max_size": 2, "timeout": 5.0, "max_idle": 600.0, "max_lifetime": 1800.0,
-}  # fmt: skip
-
-
 def pool_settings(settings: Settings) -> dict[str, float]:
-    """The connection pool `slipway serve` opens: [pool] of the config over POOL_DEFAULTS
-    (the health report's pool check reads the same values)."""
-    merged = dict(POOL_DEFAULTS)
-    for key, value in settings.section("pool").items():
-        if key not in merged:
-            raise ConfigError(
-                f"[pool] {key} in {settings.config_file} is not a pool setting "
-                f"(known: {', '.join(POOL_DEFAULTS)})"
-            )
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"[pool] {key} in {settings.config_file} must be a number >= 0")
-        merged[key] = value
-    if merged["max_size"] < max(merged["min_size"], 1):
-        raise ConfigError(f"[pool] max_size in {settings.config_file} must be at least "
-                          "min_size and at least 1")
-    return merged
-
-
-def _history_table(section: dict[str, Any], config_file: Path | None) -> str:
-    """[migrations] table, refused at load time unless PostgreSQL keeps it exactly as written
-    (it is created, looked up and locked by that one spelling)."""
-    from slipway.sqltext import split_qualified
-
-    value = section.get("table", DEFAULT_TABLE)
-    if not isinstance(value, str):
-        raise ConfigError(f"{config_file}: [migrations] table must be a string, not {value!r}")
-    try:
-        split_qualified(value)
-        split_qualified(value + "_log")  # its run log must fit PostgreSQL's name length too
-    except ValueError as exc:
-        raise ConfigError(f"{config_file}: [migrations] table {value!r} {exc}") from exc
-    return value
+    """The connection pool `slipway serve` opens: [pool] of the config (the health report's
+    pool check reads the same values)."""
+    return dict(settings.config.pool.model_dump())
 
 
 # libpq's environment variables that name a server, and their conninfo keywords. With any of
@@ -206,13 +206,6 @@ def _libpq_environment(env: dict[str, str]) -> str | None:
 
     keywords = {**_LIBPQ_TARGET, **_LIBPQ_EXTRA}
     return make_conninfo(**{kw: env[name] for name, kw in keywords.items() if env.get(name)})
-
-
-def _flag(section: dict[str, Any], key: str, config_file: Path | None) -> bool:
-    value = section.get(key, False)
-    if not isinstance(value, bool):
-        raise ConfigError(f"{key} in {config_file} must be true or false, not {value!r}")
-    return value
 
 
 def _expand_env(value: str) -> str:

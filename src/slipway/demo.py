@@ -13,7 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from slipway.config import Settings, load_settings
+from slipway.config import Settings, default_config, load_settings
 from slipway.errors import Refused, SlipwayError
 
 MARKER = "created by slipway demo"
@@ -195,13 +195,8 @@ class Demo:
 
         lines = self.app_role_view()
         with self.connect() as conn:
-            tenancy = self.settings.section("tenancy") if self.settings else {}
-            report = check_tenancy(
-                conn,
-                str(tenancy.get("column", "dealership_id")),
-                tenancy.get("setting"),
-                tenancy.get("role"),
-            )
+            tenancy = (self.settings.config if self.settings else default_config()).tenancy
+            report = check_tenancy(conn, tenancy.column, tenancy.setting, tenancy.role)
         verdict = "no leaks" if not report.failed else f"{len(report.findings)} problems"
         lines.append(
             f"verify --tenancy: {len(report.tables)} tenant tables tested as a temporary "

@@ -91,7 +91,7 @@ def check_cmd(
 def feeds_dir(cfg: Settings) -> Path:
     """[feeds] directory in slipway.toml (relative to it), else ./feeds."""
     base = cfg.config_file.parent if cfg.config_file else cfg.project_dir
-    return base / str(cfg.section("feeds").get("directory", "feeds"))
+    return base / cfg.config.feeds.directory
 
 
 def print_result(result: ImportResult, table: str) -> None:

@@ -126,11 +126,10 @@ def _tenancy(cfg: Any, fmt: OutputFormat) -> None:
     from slipway.db import connect
     from slipway.verify.tenancy import check_tenancy, default_setting
 
-    section = cfg.section("tenancy")
-    setting = str(section.get("setting") or default_setting(cfg.tenant_column))
-    role = section.get("role")
+    section = cfg.config.tenancy
+    setting = section.setting or default_setting(cfg.tenant_column)
     with connect(cfg) as conn:
-        report = check_tenancy(conn, cfg.tenant_column, setting, str(role) if role else None)
+        report = check_tenancy(conn, cfg.tenant_column, setting, section.role)
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 

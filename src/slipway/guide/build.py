@@ -155,9 +155,7 @@ def build_guide(inputs: GuideInputs) -> Guide:
              for f in inputs.facts]
     keyed += [(s.sort_key, _missing(s)) for s in states.values() if s.state == "missing"]
     entries = [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]  # version order
-    section = settings.raw.get("project")
-    named = section.get("name") if isinstance(section, dict) else None
-    project = str(named or settings.project_dir.name)
+    project = settings.config.project.name or settings.project_dir.name
     return Guide(
         project=project,
         generated=inputs.generated,

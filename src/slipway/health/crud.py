@@ -74,7 +74,7 @@ def _set_tenant(conn: Any, plan: Plan, facts: Facts) -> None:
     pk = plan.pk.get(int(plan.root["oid"]), [])
     if len(pk) != 1:
         return
-    setting = str(facts.settings.section("tenancy").get("setting", DEFAULT_SETTING))
+    setting = facts.settings.config.tenancy.setting or DEFAULT_SETTING
     conn.execute("SELECT set_config(%s, %s, true)",
                  (setting, str(plan.inserted[int(plan.root["oid"])][pk[0]])))
 

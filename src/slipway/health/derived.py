@@ -110,8 +110,7 @@ def gather_derived(conn: Any, facts: Facts, names: set[str]) -> None:
             _fetch(conn, facts, "default_rows", _default_rows_statement(defaults))
     if "maintenance_runs" in names:
         facts.rows["maintenance_runs"] = []
-        table = str(facts.settings.section("maintain").get("runs_table",
-                                                           "slipway_maintenance_runs"))
+        table = facts.settings.config.maintain.runs_table
         statement = _runs_statement(conn, table)
         facts.extra["maintenance_runs_table"] = statement is not None
         if statement is not None:

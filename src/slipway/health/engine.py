@@ -15,7 +15,7 @@ from typing import Any
 
 from slipway.config import Settings
 from slipway.health.checks import Check, all_checks
-from slipway.health.facts import Facts, Thresholds
+from slipway.health.facts import Facts
 from slipway.health.gather import gather
 from slipway.report.model import CheckResult, Finding, Report
 
@@ -57,7 +57,7 @@ def evaluate(check: Check, facts: Facts) -> CheckResult:
 def collect(conn: Any, settings: Settings, checks: list[Check],
             options: DoctorOptions) -> Facts:
     """Everything the checks need: catalog facts, migrations, CRUD and load results."""
-    facts = Facts(settings=settings, thresholds=Thresholds.from_settings(settings))
+    facts = Facts(settings=settings, thresholds=settings.config.doctor)
     names = {f for c in checks for f in c.facts}
     gather(conn, facts, names, options.url)
     if any(c.category == "migrations" for c in checks):

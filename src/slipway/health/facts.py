@@ -12,50 +12,13 @@ from importlib import resources
 from typing import Any
 
 from slipway.config import Settings
+from slipway.config_schema import DoctorSection
 
 Row = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """When a number turns into a warning; override any of them in [doctor] of slipway.toml."""
-
-    unused_index_min_reads: int = 100
-    cache_hit_warn: float = 0.95
-    cache_hit_fail: float = 0.80
-    cache_min_blocks: int = 10_000
-    seq_scan_min: int = 20
-    seq_scan_min_rows: int = 1_000
-    bloat_dead_ratio: float = 0.2
-    bloat_min_dead: int = 1_000
-    stale_days: float = 7.0
-    xid_age_warn: int = 500_000_000
-    xid_age_fail: int = 1_500_000_000
-    sequence_warn: float = 0.75
-    sequence_fail: float = 0.90
-    connections_warn: float = 0.80
-    connections_fail: float = 0.95
-    partitions_ahead: int = 2
-    idle_in_transaction_seconds: float = 300.0
-    long_transaction_seconds: float = 3600.0
-    slot_retained_bytes: int = 1 << 30
-    matview_max_age_hours: float = 48.0
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Thresholds:
-        from slipway.errors import ConfigError
-
-        section = settings.section("doctor")
-        known = cls.__dataclass_fields__
-        values: dict[str, Any] = {}
-        for key, value in section.items():
-            if key not in known:
-                continue  # other doctor options (pool, load) live in the same section
-            try:
-                values[key] = type(getattr(cls(), key))(value)
-            except (TypeError, ValueError) as exc:
-                raise ConfigError(f"[doctor] {key} = {value!r} is not a number") from exc
-        return cls(**values)
+# When a number turns into a warning: [doctor] of slipway.toml, declared in the config schema.
+Thresholds = DoctorSection
 
 
 @dataclass

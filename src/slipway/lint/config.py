@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from slipway.errors import ConfigError
-from slipway.lint.findings import SEVERITIES
 from slipway.lint.rule import Options, Rule, all_rules, lookup
 
 if TYPE_CHECKING:
     from slipway.config import Settings
+    from slipway.config_schema import LintSection
 
 
 @dataclass(repr=False, eq=False, frozen=True)
@@ -29,26 +29,29 @@ class LintConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LintConfig:
-        return cls.from_mapping(settings.section("lint"), settings.tenant_column)
+        from slipway.config import config_label
+
+        label = config_label(settings.config_file)
+        return cls.from_section(settings.config.lint, settings.tenant_column, label)
 
     @classmethod
     def from_mapping(
         cls, section: dict[str, Any], tenant_column: str = "dealership_id"
     ) -> LintConfig:
-        severity = section.get("severity", {})
-        if not isinstance(severity, dict):
-            raise ConfigError('[lint.severity] must be a table of rule = "error|warning|info"')
-        levels: dict[str, str] = {}
-        for key, value in severity.items():
-            if str(value) not in SEVERITIES:
-                raise ConfigError(
-                    f"[lint.severity] {key} = {value!r}: use one of {', '.join(SEVERITIES)}"
-                )
-            levels[_rule_name(key, "[lint.severity]")] = str(value)
+        """A [lint] table given as data, validated like the config file's."""
+        from slipway.config_errors import validate_config
+
+        return cls.from_section(validate_config({"lint": section}, "").lint, tenant_column)
+
+    @classmethod
+    def from_section(cls, section: LintSection, tenant_column: str, label: str = "") -> LintConfig:
+        """The schema checked the types; only the rule registry knows the rule names."""
+        at = f"{label}: " if label else ""
         return cls(
-            disable=frozenset(_names(section.get("disable", []), "disable")),
-            enable=frozenset(_names(section.get("enable", []), "enable")),
-            severity=levels,
+            disable=frozenset(_rule_name(v, f"{at}[lint] disable") for v in section.disable),
+            enable=frozenset(_rule_name(v, f"{at}[lint] enable") for v in section.enable),
+            severity={_rule_name(k, f"{at}[lint.severity] {k}"): v
+                      for k, v in section.severity.items()},
             options=Options(tenant_column=tenant_column),
         )
 
@@ -62,18 +65,11 @@ class LintConfig:
         return out
 
 
-def _rule_name(value: object, where: str) -> str:
-    rule = lookup(str(value))
+def _rule_name(value: str, where: str) -> str:
+    rule = lookup(value)
     if rule is None:
         raise ConfigError(
             f"{where}: unknown lint rule {value!r}; `slipway lint --list` shows the rule names"
         )
     return rule.name
 
-
-def _names(value: object, key: str) -> list[str]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list):
-        raise ConfigError(f"[lint] {key} must be a list of rule names")
-    return [_rule_name(v, f"[lint] {key}") for v in value]

@@ -43,7 +43,7 @@ def _lint(targets: list[Path], settings: Settings) -> LintResult:
 def _cached(targets: list[Path], settings: Settings) -> LintResult:
     from slipway.lint import cache
 
-    config = {"lint": settings.section("lint"), "tenant": settings.tenant_column}
+    config = {"lint": settings.config.lint.model_dump(), "tenant": settings.tenant_column}
     key = cache.fingerprint(targets, config)
     result = cache.load(key)
     if result is None:

@@ -34,11 +34,11 @@ def live_display() -> bool:
 
 
 def print_error(exc: SlipwayError) -> None:
-    """One line on stderr: what went wrong and what to do. No traceback."""
-    line = f"error: {exc.message}"
-    if exc.hint:
-        line += f" ({exc.hint})"
-    print(line, file=sys.stderr)
+    """One line on stderr per problem (a config file can have several): what went wrong and
+    what to do. No traceback."""
+    text = f"{exc.message} ({exc.hint})" if exc.hint else exc.message
+    for line in text.splitlines() or [""]:
+        print(f"error: {line}", file=sys.stderr)
 
 
 def print_json(data: Any) -> None:

@@ -74,9 +74,7 @@ class DataSource:
 
         self.settings = settings
         self.label = db_label(url)
-        self.runs_table = runs_table or str(
-            settings.section("maintain").get("runs_table", "slipway_maintenance_runs")
-        )
+        self.runs_table = runs_table or settings.config.maintain.runs_table
         self.queries = 0
         self._count_lock = threading.Lock()
         pool = pool_settings(settings)  # [pool] of slipway.toml, as the health report shows it

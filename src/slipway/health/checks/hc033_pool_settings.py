@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from slipway.config import pool_settings
-from slipway.errors import ConfigError
-from slipway.health.checks import Outcome, check, fail, info, warn
+from slipway.health.checks import Outcome, check, info, warn
 from slipway.health.facts import Facts
 
 
@@ -18,10 +17,7 @@ def pool_settings_check(facts: Facts) -> Outcome:
     Fix: set [pool] max_size in slipway.toml below the server's usable connections.
     """
     db = facts.one("database")
-    try:
-        pool = pool_settings(facts.settings)
-    except ConfigError as exc:  # a setting of slipway's own, not a bug: say what to fix
-        return Outcome(findings=[fail("pool", exc.message, "fix [pool] in slipway.toml")])
+    pool = pool_settings(facts.settings)  # validated when slipway.toml was read
     usable = int(db.get("max_connections") or 0) - int(db.get("reserved_connections") or 0)
     out = Outcome(metrics=dict(pool))
     text = ", ".join(f"{k}={v}" for k, v in pool.items())
