@@ -86,7 +86,20 @@ def _where(loc: tuple[str | int, ...], data: Any, prefix: str) -> str:
         return f"[{'.'.join([*names, str(key[0])])}]" + "".join(f" {_key(k)}" for k in key[1:])
     indexes = [p for p in table if isinstance(p, int)]
     head = f"[[{'.'.join(names)}]] #{indexes[-1] + 1}" if indexes else f"[{'.'.join(names)}]"
+    named = _rule_name(data, table) if indexes else None
+    head += f" ({named})" if named else ""
     return head + " " + " ".join(_key(k) for k in key)
+
+
+def _rule_name(data: Any, table: tuple[str | int, ...]) -> str | None:
+    """The table or name an array-of-tables entry is about, to say which one is meant."""
+    node = data
+    for part in table:
+        node = _child(node, part)
+    for key in ("table", "name"):
+        if isinstance(node, dict) and isinstance(node.get(key), str) and node[key]:
+            return str(node[key])
+    return None
 
 
 def _key(part: str | int) -> str:

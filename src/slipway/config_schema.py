@@ -219,7 +219,7 @@ def _name_pattern(value: object) -> object:
         "{table}" not in value or not ("%" in value or "{lo}" in value)
     ):
         raise ValueError(
-            'name must contain {table} and strftime codes, e.g. "{table}_%Y_%m"'
+            'must contain {table} and strftime codes, e.g. "{table}_%Y_%m"'
             " (or {lo} for integer ranges)"
         )
     return value
@@ -248,11 +248,11 @@ class PartitionRule(_Model):
         interval = info.data.get("interval", "month")
         if isinstance(interval, int):
             if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
-                raise ValueError("retention for an integer key is a positive number")
+                raise ValueError("for an integer key, expected a positive number of values")
             return Retention(value, "value")
         match = _RETENTION.match(value) if isinstance(value, str) else None
         if not match or int(match.group(1)) <= 0:
-            raise ValueError("retention must look like '12 months' or '90 days'")
+            raise ValueError("expected a period like '12 months' or '90 days'")
         return Retention(int(match.group(1)), match.group(2).lower())
 
     @property

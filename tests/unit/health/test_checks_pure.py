@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from slipway.config import Settings
+from slipway.config_errors import validate_config
 from slipway.errors import ConfigError
 from slipway.health.checks import CATEGORIES, all_checks
 from slipway.health.checks.hc011_fk_without_index import covers
@@ -25,7 +26,7 @@ CHECKS = {c.code: c for c in all_checks()}
 
 def settings(raw: dict[str, Any] | None = None) -> Settings:
     return Settings(project_dir=Path("."), migrations_dir=Path("migrations"), database_url=None,
-                    database_source="flag", raw=raw or {})
+                    database_source="flag", file_config=validate_config(raw or {}, "slipway.toml"))
 
 
 def facts(**rows: list[dict[str, Any]]) -> Facts:
@@ -163,10 +164,12 @@ def test_index_covers_foreign_key(index: dict[str, Any], columns: list[str],
 
 
 def test_thresholds_from_config() -> None:
-    th = Thresholds.from_settings(settings({"doctor": {"xid_age_warn": 5, "other": "x"}}))
-    assert th.xid_age_warn == 5 and th.cache_hit_warn == 0.95
-    with pytest.raises(ConfigError, match="cache_hit_warn"):
-        Thresholds.from_settings(settings({"doctor": {"cache_hit_warn": "high"}}))
+    th = settings({"doctor": {"xid_age_warn": 5}}).config.doctor
+    assert th.xid_age_warn == 5 and th.cache_hit_warn == 0.95 and Thresholds().xid_age_warn > 5
+    with pytest.raises(ConfigError, match=r"\[doctor\] cache_hit_warn: expected a number"):
+        settings({"doctor": {"cache_hit_warn": "high"}})
+    with pytest.raises(ConfigError, match="xid_age_wran: unknown key; did you mean xid_age_warn"):
+        settings({"doctor": {"xid_age_wran": 5}})
 
 
 def test_crashing_check_becomes_a_failure() -> None:

@@ -76,15 +76,15 @@ def test_bound_parsing() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"partitions": [{"interval": "month"}]}, "'table' is required"),
-        ({"partitions": [{"table": "m", "interval": "fortnight"}]}, "interval 'fortnight'"),
-        ({"partitions": [{"table": "m", "retention": "a year"}]}, "retention 'a year'"),
-        ({"partitions": [{"table": "m", "interval": 10, "retention": "1 month"}]}, "integer key"),
-        ({"partitions": [{"table": "m", "retention_mode": "archive"}]}, "retention_mode"),
-        ({"views": [{"name": "v", "schedule": "yearly"}]}, "schedule 'yearly'"),
-        ({"views": {"name": "v"}}, "must be a list"),
-        ({"stats": {"vacuum_threshold": 2}}, "thresholds are fractions"),
-        ({"lock_timeout": "soon"}, "not a duration"),
+        ({"partitions": [{"interval": "month"}]}, r"\[\[maintain.partitions\]\] #1 table: required"),
+        ({"partitions": [{"table": "m", "interval": "fortnight"}]}, r"\(m\) interval: expected day, week, month, year .*, got 'fortnight'"),
+        ({"partitions": [{"table": "m", "retention": "a year"}]}, "retention: expected a period like '12 months'.*got 'a year'"),
+        ({"partitions": [{"table": "m", "interval": 10, "retention": "1 month"}]}, "for an integer key"),
+        ({"partitions": [{"table": "m", "retention_mode": "archive"}]}, "expected one of 'drop' or 'detach'"),
+        ({"views": [{"name": "v", "schedule": "yearly"}]}, "schedule: expected one of .*, got 'yearly'"),
+        ({"views": {"name": "v"}}, r"expected an array of tables \(\[\[maintain.views\]\]\)"),
+        ({"stats": {"vacuum_threshold": 2}}, r"\[maintain.stats\] vacuum_threshold: must be at most 1"),
+        ({"lock_timeout": "soon"}, "lock_timeout: expected a duration like 2s"),
     ],
 )
 def test_config_errors_say_what_to_fix(raw: dict[str, object], message: str) -> None:
@@ -151,7 +151,7 @@ def test_name_patterns() -> None:
     assert b.partition_name("ev", 3000, 1000, "{table}_from_{lo}") == "ev_from_3000"
     long = b.partition_name("m" * 70, jan, "month", "{table}_%Y_%m")
     assert len(long) == 63 and long.endswith("_2026_01")
-    with pytest.raises(ConfigError, match="name must contain"):
+    with pytest.raises(ConfigError, match="name: must contain"):
         parse_maintain({"partitions": [{"table": "m", "name": "fixed_name"}]})
 
 
