@@ -13,6 +13,8 @@ import psycopg
 import pytest
 from health_support import Built, doctor, write
 
+from slipway.errors import ConfigError
+
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
@@ -148,11 +150,8 @@ def test_crud_limit_and_fanout(healthy: Built, monkeypatch: pytest.MonkeyPatch) 
         "public.customers.customers_dealership_id_fkey"]
 
 
-def test_bad_pool_section_is_a_finding_not_a_crash(healthy: Built, tmp_path: Path) -> None:
+def test_bad_pool_section_is_refused_when_the_config_is_read(healthy: Built, tmp_path: Path) -> None:
     (tmp_path / "migrations").mkdir()
     (tmp_path / "slipway.toml").write_text("[pool]\nmax_sise = 3\n", encoding="utf-8")
-    report = doctor(healthy.url, tmp_path, crud=False)
-    pool = report.check("HC033")
-    assert pool.status == "fail"
-    assert "max_sise" in pool.findings[0].message
-    assert "crashed" not in pool.findings[0].message
+    with pytest.raises(ConfigError, match=r"\[pool\] max_sise: unknown key; did you mean max_size"):
+        doctor(healthy.url, tmp_path, crud=False)

@@ -129,9 +129,10 @@ def test_pool_section_sizes_the_dashboard_pool(project: Path, db_url: str) -> No
 @pytest.mark.parametrize(
     ("toml", "message"),
     [
-        ("[pool]\nmax_sise = 3\n", "max_sise"),
-        ("[pool]\nmax_size = 0\n", "max_size"),
-        ('[pool]\ntimeout = "5s"\n', "must be a number"),
+        ("[pool]\nmax_sise = 3\n", "max_sise: unknown key; did you mean max_size"),
+        ("[pool]\nmax_size = 0\n", "max_size: must be more than 0, got 0"),
+        ('[pool]\ntimeout = "soon"\n', "timeout: expected a duration like 2s"),
+        ("[pool]\nmin_size = 3\n", "max_size 2 must be at least min_size 3"),
     ],
 )
 def test_bad_pool_section_is_a_config_error(
@@ -140,6 +141,5 @@ def test_bad_pool_section_is_a_config_error(
     from slipway.config import load_settings
 
     (project / "slipway.toml").write_text(toml)
-    settings = load_settings(database_url=db_url, project_dir=project)
     with pytest.raises(ConfigError, match=message):
-        build_app(settings)
+        load_settings(database_url=db_url, project_dir=project)
