@@ -148,7 +148,7 @@ def load_settings(
     section = config.migrations
     return Settings(
         project_dir=project,
-        migrations_dir=mig_dir.resolve(),
+        migrations_dir=_resolved(mig_dir),
         database_url=url,
         database_source=source,
         config_file=config_file,
@@ -160,6 +160,15 @@ def load_settings(
         tenant_column=config.tenancy.column,
         file_config=file_config,
     )
+
+
+def _resolved(folder: Path) -> Path:
+    try:
+        return folder.resolve()
+    except (RuntimeError, OSError) as exc:  # a loop: RuntimeError up to 3.12, OSError after
+        raise ConfigError(
+            f"migrations folder {folder}: is a symbolic link loop; fix the link or remove it"
+        ) from exc
 
 
 def pool_settings(settings: Settings) -> dict[str, float]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -37,9 +38,12 @@ def _stat_tree(hasher: Any, folder: str, depth: int = 1) -> None:
         hasher.update(f"missing {folder}\0".encode())
         return
     for entry in entries:
-        info = entry.stat()
+        try:
+            info = entry.stat()
+        except OSError:  # a dangling link or a loop: the link itself (the loader says what)
+            info = entry.stat(follow_symlinks=False)
         hasher.update(f"{entry.name}\0{info.st_size}\0{info.st_mtime_ns}\0".encode())
-        if depth and entry.is_dir() and not entry.name.startswith((".", "__")):
+        if depth and stat.S_ISDIR(info.st_mode) and not entry.name.startswith((".", "__")):
             _stat_tree(hasher, entry.path, depth - 1)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from slipway.errors import ConfigError
 from slipway.migrations.layouts import (
     apply_directives,
+    broken_link,
     describe,
     is_migration_folder,
     load_folder,
@@ -79,7 +80,9 @@ class _Finder:
         elif path.is_file():
             self._add_file(path)
         else:
-            raise ConfigError(f"{path}: no such file or folder")
+            link = broken_link(path)
+            raise ConfigError(f"{path}: {link}; fix the link or remove it" if link
+                              else f"{path}: no such file or folder")
 
     def _whole(self, folder: Path) -> None:
         self.folders[folder] = None

@@ -11,6 +11,8 @@ A rollback pairs with its migration by version, not by name.
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 import tomllib
 from dataclasses import dataclass, replace
@@ -70,6 +72,25 @@ class _Parts:
     up: Script | None = None
     down: Script | None = None
     verify: Script | None = None
+
+
+def broken_link(path: Path) -> str | None:
+    """Why `path` leads nowhere (a dangling symbolic link, or a loop of them); None when it
+    can be read or is simply absent."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        if os.path.islink(path):
+            return f"is a symbolic link to {os.readlink(path)}, which does not exist"
+    return None
+
+
+def _refuse_broken(path: Path, shown: str) -> None:
+    reason = broken_link(path)
+    if reason:
+        raise MigrationLayoutError(f"{shown}: {reason}; fix the link or remove it")
 
 
 def read_sql(path: Path) -> str:
@@ -181,6 +202,7 @@ def _diesel_scripts(directory: Path) -> tuple[Script | None, Script | None, Scri
     scripts: list[Script | None] = []
     for role in ("up", "down", "verify"):
         path = directory / f"{role}.sql"
+        _refuse_broken(path, os.path.relpath(path, directory.parent.parent))
         if path.is_file():
             script = apply_directives(Script(path=path, sql=read_sql(path)))
             if transactional is False:
@@ -332,6 +354,7 @@ def load_folder(directory: Path | str, *, strict: bool = True) -> MigrationSet:
     Two migrations with one version are refused; with `strict=False` both are kept, in name
     order (lint reports them as duplicate-version instead of stopping)."""
     directory = Path(directory)
+    _refuse_broken(directory, f"migrations folder {directory}")
     if not directory.is_dir():
         raise ConfigError(
             f"migrations folder {directory} does not exist; run `slipway init` or pass --migrations"
@@ -344,7 +367,12 @@ def load_folder(directory: Path | str, *, strict: bool = True) -> MigrationSet:
     for entry in entries:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        link = broken_link(entry)
+        if link and (entry.name.lower().endswith(".sql") or _DIESEL_DIR.match(entry.name)):
+            _refuse_broken(entry, collector.result.shown(entry))  # named like a migration
+        if link:
+            collector.ignore(entry, link)
+        elif entry.is_dir():
             match = _DIESEL_DIR.match(entry.name)
             if not match or not is_migration_folder(entry):
                 collector.ignore(entry, "folder without a version and an up.sql")

@@ -119,14 +119,14 @@ def test_a_full_valid_config_loads_and_is_used(cli: Cli) -> None:
         ('[[maintain.partitions]]\ntable = "m"\nahead = "x"\n',
          "slipway.toml: [[maintain.partitions]] #1 (m) ahead: expected an integer, got 'x'"),
         ('[[maintain.partitions]]\ntable = "m"\ntimezone = "Mars/Olympus"\n',
-         "slipway.toml: [[maintain.partitions]] #1 (m) timezone: unknown time zone; use an IANA"
-         " name like UTC or Europe/Berlin, got 'Mars/Olympus'"),
+         ("slipway.toml: [[maintain.partitions]] #1 (m) timezone: unknown time zone; use an IANA"
+         " name like UTC or Europe/Berlin, got 'Mars/Olympus'")),
         ('[migrations]\ntable = ""\n', "slipway.toml: [migrations] table: table name is empty"),
         ('[migrations]\ntable = "a\\u0000b"\n',
          "slipway.toml: [migrations] table: table name contains a NUL character"),
         ("[migrations]\nlock_timeout = true\n",
-         "slipway.toml: [migrations] lock_timeout: expected a duration like 2s, 500ms or 1m,"
-         " got true"),
+         ("slipway.toml: [migrations] lock_timeout: expected a duration like 2s, 500ms or 1m,"
+         " got true")),
         ("[migrations]\nlock_timeout = -5\n",
          "slipway.toml: [migrations] lock_timeout: must not be negative, got -5"),
         ('[migrations]\nlock_timeout = "0s"\n',
@@ -136,8 +136,8 @@ def test_a_full_valid_config_loads_and_is_used(cli: Cli) -> None:
         ('[migratons]\ndirectory = "db"\n',
          "slipway.toml: [migratons]: unknown section; did you mean [migrations]?"),
         ('[maintain]\npartitions = { table = "m" }\n',
-         "slipway.toml: [maintain] partitions: expected an array of tables"
-         " ([[maintain.partitions]]), got a table"),
+         ("slipway.toml: [maintain] partitions: expected an array of tables"
+         " ([[maintain.partitions]]), got a table")),
     ],
 )
 def test_each_bad_value_is_one_line_and_exit_2(cli: Cli, toml: str, line: str) -> None:
@@ -158,8 +158,8 @@ def test_every_problem_is_listed_once(cli: Cli) -> None:
     assert result.code == 2
     assert result.err.splitlines() == [
         "error: slipway.toml: [migrations] lock_retries: expected an integer, got 'abc'",
-        "error: slipway.toml: [migrations] lock_wait: expected a duration like 2s, 500ms or 1m,"
-        " got 'soon'",
+        ("error: slipway.toml: [migrations] lock_wait: expected a duration like 2s, 500ms or 1m,"
+        " got 'soon'"),
         "error: slipway.toml: [migrations] directroy: unknown key; did you mean directory?",
         "error: slipway.toml: [[maintain.cleanup]] #1 (t) where: required, but missing",
         "error: slipway.toml: [pool] max_size: must be more than 0, got 0",
@@ -186,6 +186,6 @@ def test_a_latin1_file_is_one_line_in_a_real_process(cli: Cli) -> None:
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
-        "error: slipway.toml: not UTF-8 (byte 0xe9 at offset 21); TOML files must be UTF-8:"
-        " save it as UTF-8 and retry"
+        ("error: slipway.toml: not UTF-8 (byte 0xe9 at offset 21); TOML files must be UTF-8:"
+        " save it as UTF-8 and retry")
     ]
