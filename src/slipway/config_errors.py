@@ -136,18 +136,18 @@ def _model_at(loc: tuple[str | int, ...]) -> type[BaseModel] | None:
             return None
         if isinstance(part, str):
             field = model.model_fields.get(part)
-            model = _find_model(field.annotation) if field else None
+            model = model_inside(field.annotation) if field else None
     return model
 
 
-def _find_model(annotation: Any) -> type[BaseModel] | None:
+def model_inside(annotation: Any) -> type[BaseModel] | None:
     """The model inside X, X | None, tuple[X, ...] or Annotated[...]."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     if typing.get_origin(annotation) in (typing.Union, types.UnionType, tuple, list,
                                          typing.Annotated):
         for arg in typing.get_args(annotation):
-            found = _find_model(arg)
+            found = model_inside(arg)
             if found:
                 return found
     return None
@@ -156,7 +156,7 @@ def _find_model(annotation: Any) -> type[BaseModel] | None:
 def _is_array_of_tables(loc: tuple[str | int, ...]) -> bool:
     parent = _model_at(loc[:-1])
     field = parent.model_fields.get(str(loc[-1])) if parent else None
-    return field is not None and _find_model(field.annotation) is not None
+    return field is not None and model_inside(field.annotation) is not None
 
 
 def _show(value: Any) -> str:
