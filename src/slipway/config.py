@@ -105,8 +105,8 @@ def _load_toml(path: Path) -> dict[str, Any]:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(
-            f"{label}: not UTF-8 (byte {exc.object[exc.start]:#04x} at offset {exc.start});"
-            " TOML files must be UTF-8: save it as UTF-8 and retry"
+            f"{label}: not valid UTF-8 (byte {exc.start}); TOML must be UTF-8: save the file as"
+            " UTF-8"
         ) from None
     except OSError as exc:
         raise ConfigError(f"{label}: cannot read: {exc.strerror}") from exc

@@ -66,6 +66,16 @@ def _name(value: object) -> object:
     return value
 
 
+def _relation(value: object) -> object:
+    """A relation as SQL writes it (`"Audit Log"`, `public.events`), resolved by to_regclass."""
+    if isinstance(value, str):
+        if not value.strip():
+            raise ValueError("must not be empty")
+        if "\x00" in value:
+            raise ValueError("contains a NUL character")
+    return value
+
+
 def _lower(value: object) -> object:
     return value.lower() if isinstance(value, str) else value
 
@@ -84,6 +94,7 @@ def _text(value: object) -> object:
 Duration = Annotated[float, BeforeValidator(_duration)]
 LockTimeout = Annotated[float, BeforeValidator(_lock_timeout)]
 QualifiedName = Annotated[str, BeforeValidator(_qualified)]
+Relation = Annotated[str, BeforeValidator(_relation)]
 Name = Annotated[str, BeforeValidator(_name)]
 Text = Annotated[str, BeforeValidator(_text)]
 Count = Annotated[int, Field(ge=0)]
@@ -226,7 +237,7 @@ def _name_pattern(value: object) -> object:
 
 
 class PartitionRule(_Model):
-    table: QualifiedName
+    table: Relation
     interval: Annotated[str | int, BeforeValidator(_interval)] = "month"
     ahead: Count = 3
     retention: Retention | None = None
@@ -261,7 +272,7 @@ class PartitionRule(_Model):
 
 
 class ViewRule(_Model):
-    name: QualifiedName
+    name: Relation
     schedule: Schedule = "daily"
     concurrently: bool | None = None  # None: whenever a unique index allows it
 
@@ -284,7 +295,7 @@ class StatsRule(_Model):
 
 
 class CleanupRule(_Model):
-    table: QualifiedName
+    table: Relation
     where: Text
     batch: Positive = 5000
     schedule: Schedule = "daily"
@@ -306,7 +317,7 @@ class MaintainSection(_Model):
     cleanup: Annotated[tuple[CleanupRule, ...], BeforeValidator(_array)] = ()
     lock_timeout: LockTimeout = 5.0  # when not set: [migrations] lock_timeout
     lock_retries: Count = 5  # when not set: [migrations] lock_retries
-    runs_table: QualifiedName = "slipway_maintenance_runs"
+    runs_table: QualifiedName = "slipway_maintenance_runs"  # created as written, like [migrations]
     archive_schema: Name | None = None  # detached partitions move here, readable by no app role
 
 

@@ -186,6 +186,5 @@ def test_a_latin1_file_is_one_line_in_a_real_process(cli: Cli) -> None:
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
-        ("error: slipway.toml: not UTF-8 (byte 0xe9 at offset 21); TOML files must be UTF-8:"
-        " save it as UTF-8 and retry")
+"error: slipway.toml: not valid UTF-8 (byte 21); TOML must be UTF-8: save the file as UTF-8"
     ]

@@ -79,7 +79,9 @@ def test_failures_exit_nonzero(project: Path, db_url: str, db_conn: Conn) -> Non
         '[[maintain.views]]\nschedule = "daily"\n', encoding="utf-8"
     )
     config = slipway(project, db_url, "maintain")
-    assert config.returncode == 2 and "'name' is required" in config.stderr
+    assert config.returncode == 2 and config.stderr == (
+        "error: slipway.toml: [[maintain.views]] #1 name: required, but missing\n"
+    )
 
 
 def test_schedule_prints_without_pg_cron(project: Path, db_url: str, db_conn: Conn) -> None:

@@ -138,7 +138,7 @@ def test_cleanup_rejects_smuggled_statements(db_conn: Conn, make_cfg: Any) -> No
     result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW)
     assert "must be one condition" in (result.rules[0].error or "")
     assert ("cache", "r") in relations(db_conn)
-    with pytest.raises(ConfigError, match="batch must be a positive"):
+    with pytest.raises(ConfigError, match="batch: must be more than 0, got 0"):
         make_cfg(cleanup=[{"table": "cache", "where": "true", "batch": 0}])
 
 
