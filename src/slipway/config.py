@@ -16,27 +16,23 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from slipway.config_values import DEFAULT_TABLE, parse_duration
 from slipway.errors import ConfigError
 
 if TYPE_CHECKING:
     from slipway.config_schema import SlipwayConfig
 
-DEFAULT_TABLE = "slipway_migrations"
-
-
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, None: 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
-
-
-def parse_duration(text: str | float, what: str = "duration") -> float:
-    """'2s', '500ms', '1m', '1.5' (seconds) -> seconds as a float."""
-    if isinstance(text, (int, float)):
-        return float(text)
-    match = _DURATION.match(text)
-    if not match:
-        raise ConfigError(f"{what} {text!r} is not a duration: write it like 2s, 500ms or 1m")
-    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-
+# DEFAULT_TABLE and parse_duration live in config_values (the schema needs them too) and are
+# re-exported here, where callers have always found them.
+__all__ = [
+    "DEFAULT_TABLE",
+    "Settings",
+    "config_label",
+    "default_config",
+    "load_settings",
+    "parse_duration",
+    "pool_settings",
+]
 
 @cache
 def default_config() -> SlipwayConfig:

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
-from slipway.config import DEFAULT_TABLE, parse_duration
+from slipway.config_values import DEFAULT_TABLE, parse_duration
 from slipway.errors import ConfigError
 from slipway.sqltext import NAME_BYTES, split_qualified
 

@@ -35,6 +35,7 @@ from slipway.migrations.model import (
 __all__ = [
     "VERSION",
     "apply_directives",
+    "broken_link",
     "describe",
     "is_migration_folder",
     "load_folder",
