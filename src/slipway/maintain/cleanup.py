@@ -39,16 +39,21 @@ def check_where(where: str) -> None:
         )
 
 
-def _table(rule: CleanupRule) -> sql.Identifier:
-    return sql.Identifier(*rule.table.split("."))
+def _table(conn: Conn, rule: CleanupRule) -> sql.Composable:
+    """The rule's table as PostgreSQL resolves it: the configured name is written as SQL
+    (`"Audit Log"`, `public.events`), so it is resolved once by to_regclass and the resolved,
+    properly quoted name is what every statement uses."""
+    row = conn.execute("SELECT to_regclass(%s)::text", (rule.table,)).fetchone()
+    if row is None or row[0] is None:
+        raise ConfigError(f"[maintain] cleanup: table {rule.table} does not exist")
+    return sql.SQL(str(row[0]))
 
 
 def plan(conn: Conn, rule: CleanupRule) -> list[Action]:
     check_where(rule.where)
-    if conn.execute("SELECT to_regclass(%s)", (rule.table,)).fetchone() == (None,):
-        raise ConfigError(f"[maintain] cleanup: table {rule.table} does not exist")
+    table = _table(conn, rule)
     check_rls_visible(conn, rule.table, "cleanup")
-    query = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(_table(rule), sql.SQL(rule.where))
+    query = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(table, sql.SQL(rule.where))
     row = conn.execute(query).fetchone()
     count = int(row[0]) if row else 0
     if count == 0:
@@ -81,7 +86,7 @@ def apply(
     progress: Progress | None = None,
 ) -> None:
     """Delete in batches until nothing matches (or max_batches); counts go into details."""
-    table = _table(rule)
+    table = _table(conn, rule)
     stmt = sql.SQL(
         "DELETE FROM {t} WHERE (tableoid, ctid) IN"
         " (SELECT tableoid, ctid FROM {t} WHERE {w} LIMIT {n})"

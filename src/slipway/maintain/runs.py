@@ -15,6 +15,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from slipway.maintain.model import Action
+from slipway.sqltext import quote_qualified
 
 DDL = """
 CREATE TABLE IF NOT EXISTS {table} (
@@ -39,7 +40,10 @@ def ident(name: str) -> sql.Identifier:
 
 
 def table_exists(conn: Conn, table: str) -> bool:
-    row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()
+    """Whether the runs table exists, looked up exactly as `ident` creates it (case kept)."""
+    row = conn.execute(
+        "SELECT to_regclass(%s) IS NOT NULL", (quote_qualified(table),)
+    ).fetchone()
     return bool(row and row[0])
 
 

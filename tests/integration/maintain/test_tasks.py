@@ -227,3 +227,28 @@ def test_maintenance_waits_for_a_running_migration(
         run_once(settings)
     assert run_once(settings, dry_run=True).ok  # a dry run only reads: allowed
     assert run_once(settings).summary_line() == "maintenance did: nothing"
+
+
+def test_a_mixed_case_runs_table_is_found_again(db_conn: Conn, make_cfg: Any) -> None:
+    # Created as written ("MaintRuns"); looking it up unquoted found nothing, so every run
+    # tried to create it again and `only_due` never saw the last run.
+    db_conn.execute("CREATE TABLE cache (id int, expires_at timestamptz NOT NULL)")
+    cfg = make_cfg(
+        runs_table="MaintRuns", cleanup=[{"table": "cache", "where": "expires_at < now()"}]
+    )
+    for _ in range(2):
+        assert run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW).ok
+    assert runs.table_exists(db_conn, "MaintRuns")
+    assert db_conn.execute('SELECT count(*) FROM "MaintRuns"').fetchone() == (2,)
+    assert runs.last_runs(db_conn, "MaintRuns")
+
+
+def test_cleanup_of_a_table_whose_name_needs_quotes(db_conn: Conn, make_cfg: Any) -> None:
+    db_conn.execute(
+        'CREATE TABLE "Audit Log" (id int, at timestamptz NOT NULL);'
+        """INSERT INTO "Audit Log" VALUES (1, now() - interval '2 days'), (2, now())"""
+    )
+    cfg = make_cfg(cleanup=[{"table": '"Audit Log"', "where": "at < now() - interval '1 day'"}])
+    result = run_maintenance(db_conn, cfg, tasks=("cleanup",), only_due=False, now=NOW)
+    assert result.ok, result.to_dict()
+    assert db_conn.execute('SELECT id FROM "Audit Log"').fetchall() == [(2,)]
