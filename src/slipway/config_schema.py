@@ -20,7 +20,9 @@ from slipway.sqltext import NAME_BYTES, split_qualified
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # Schemas are built on first validation: a project without a config file only needs
+    # the defaults (model_construct), so it does not pay for building them.
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 def _duration(value: object) -> float:

@@ -31,6 +31,8 @@ class LintConfig:
     def from_settings(cls, settings: Settings) -> LintConfig:
         from slipway.config import config_label
 
+        if settings.file_config is None:  # the defaults, without loading the schema
+            return cls(options=Options(tenant_column=settings.tenant_column))
         label = config_label(settings.config_file)
         return cls.from_section(settings.config.lint, settings.tenant_column, label)
 

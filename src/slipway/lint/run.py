@@ -43,7 +43,9 @@ def _lint(targets: list[Path], settings: Settings) -> LintResult:
 def _cached(targets: list[Path], settings: Settings) -> LintResult:
     from slipway.lint import cache
 
-    config = {"lint": settings.config.lint.model_dump(), "tenant": settings.tenant_column}
+    # Without a config file the lint settings are the defaults ({}), schema not loaded.
+    lint_section = settings.file_config.lint.model_dump() if settings.file_config else {}
+    config = {"lint": lint_section, "tenant": settings.tenant_column}
     key = cache.fingerprint(targets, config)
     result = cache.load(key)
     if result is None:
