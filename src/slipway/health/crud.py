@@ -14,7 +14,7 @@ from typing import Any
 from slipway.health.facts import Facts, Row
 from slipway.health.rows import Plan, insert_statement, key_condition, make_plan, values_for
 from slipway.health.tenancy import RULES, reachable, tenant_root
-from slipway.report.model import Finding
+from slipway.report.finding import Finding, Severity
 
 # Errors that mean "our made-up row broke a rule of the schema", not "the schema is broken".
 SYNTHETIC = {"23514", "23505", "23502", "22P02", "22001", "23503", "22003", "22007", "22008",
@@ -31,6 +31,11 @@ class CrudOutcome:
     skipped: str = ""
 
 
+def _finding(severity: Severity, target: str, message: str, hint: str = "") -> Finding:
+    """A finding of the CRUD checks (the engine gives it the check's code and name)."""
+    return Finding("", "", severity, message, target, hint)
+
+
 def _name(t: Row) -> str:
     return f"{t['schema']}.{t['name']}"
 
@@ -42,8 +47,8 @@ def _insert_all(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
         table = plan.tables[oid]
         values, reason = values_for(plan, oid, facts.tenant_column)
         if reason:
-            out.findings.append(Finding(_name(table), f"insert not validated: {reason}",
-                                        level="info"))
+            out.findings.append(_finding("info", _name(table),
+                                         f"insert not validated: {reason}"))
             continue
         try:
             with conn.transaction(), conn.cursor(row_factory=_dict_row()) as cur:
@@ -52,12 +57,11 @@ def _insert_all(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
         except psycopg.Error as exc:
             state = exc.sqlstate or ""
             message = (exc.diag.message_primary or str(exc)).strip()
-            level = "info" if state in SYNTHETIC else "warn"
-            out.findings.append(Finding(
-                _name(table), f"insert {'not validated' if level == 'info' else 'failed'}: "
+            level: Severity = "info" if state in SYNTHETIC else "warning"
+            out.findings.append(_finding(
+                level, _name(table), f"insert {'not validated' if level == 'info' else 'failed'}: "
                 f"{message} (SQLSTATE {state})",
-                "" if level == "info" else "check the table's triggers, defaults and grants",
-                level))  # type: ignore[arg-type]
+                "" if level == "info" else "check the table's triggers, defaults and grants"))
             continue
         if oid == int(plan.root["oid"]):
             _set_tenant(conn, plan, facts)
@@ -101,14 +105,14 @@ def _read_update(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
             with conn.transaction():
                 found = conn.execute(statement).fetchone()
         except psycopg.Error as exc:
-            out.findings.append(Finding(_name(table), f"read/update failed: "
-                                        f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
-                                        "check the table's triggers and policies", "fail"))
+            out.findings.append(_finding("error", _name(table), f"read/update failed: "
+                                         f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
+                                         "check the table's triggers and policies"))
             continue
         if not found or found[0] != 1:
-            out.findings.append(Finding(_name(table), "the row just inserted cannot be read "
-                                        "back and updated", "check the table's SELECT and "
-                                        "UPDATE policies", "fail"))
+            out.findings.append(_finding("error", _name(table), "the row just inserted cannot "
+                                         "be read back and updated", "check the table's SELECT "
+                                         "and UPDATE policies"))
 
 
 def _edge_states(conn: Any, plan: Plan, fks: list[Row]) -> dict[int, list[str | None] | None]:
@@ -132,8 +136,8 @@ def _edge_states(conn: Any, plan: Plan, fks: list[Row]) -> dict[int, list[str | 
 
 
 def _judge(fk: Row, error: Any, before: list[str | None] | None,
-           after: list[str | None] | None) -> tuple[str, str]:
-    """(level, message) for one foreign key's delete test."""
+           after: list[str | None] | None) -> tuple[Severity, str]:
+    """(severity, message) for one foreign key's delete test."""
     rule = RULES.get(fk["on_delete"], fk["on_delete"])
     if before is None:
         return "info", f"ON DELETE {rule} not verified: the child test row is not visible"
@@ -148,7 +152,7 @@ def _judge(fk: Row, error: Any, before: list[str | None] | None,
             return "info", "ON DELETE CASCADE: the child row was deleted, as declared"
         if fk["on_delete"] in ("a", "r"):
             return "info", f"ON DELETE {rule}: the child row went by another cascade path"
-        return "fail", f"ON DELETE {rule} declared but the child row was deleted"
+        return "error", f"ON DELETE {rule} declared but the child row was deleted"
     if fk["on_delete"] == "n" and any(v is None for v in after):
         return "info", "ON DELETE SET NULL: the child row now has NULL, as declared"
     if fk["on_delete"] == "d" and after != before:
@@ -158,8 +162,8 @@ def _judge(fk: Row, error: Any, before: list[str | None] | None,
         return "info", (f"ON DELETE {rule}: the child row was detached first (e.g. by a "
                         "trigger), so deleting the parent succeeded")
     if fk["on_delete"] == "c":
-        return "fail", "ON DELETE CASCADE declared but the child row survived the delete"
-    return "fail", (f"ON DELETE {rule} declared but the child row still references the "
+        return "error", "ON DELETE CASCADE declared but the child row survived the delete"
+    return "error", (f"ON DELETE {rule} declared but the child row still references the "
                     "deleted parent")
 
 
@@ -188,11 +192,11 @@ def _cascades(conn: Any, plan: Plan, out: CrudOutcome, fanout: dict[int, int],
         table = plan.tables[parent]
         if fanout_limit and fanout.get(parent, 0) > fanout_limit:
             for fk in edges:
-                out.findings.append(Finding(
-                    f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",
+                out.findings.append(_finding(
+                    "info", f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",
                     f"ON DELETE {RULES.get(fk['on_delete'], fk['on_delete'])} not exercised: "
                     f"{fanout[parent]} foreign keys point at {_name(table)} "
-                    "(--crud-tables 0 exercises it)", level="info"))
+                    "(--crud-tables 0 exercises it)"))
             continue
         before = _edge_states(conn, plan, edges)
         after: dict[int, list[str | None] | None] = {}
@@ -208,9 +212,8 @@ def _cascades(conn: Any, plan: Plan, out: CrudOutcome, fanout: dict[int, int],
         for fk in edges:
             level, message = _judge(fk, error, before[int(fk["oid"])], after.get(int(fk["oid"])))
             target = f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}"
-            out.findings.append(Finding(target, message, "" if level == "info" else
-                                        "look for triggers or rules that undo the cascade",
-                                        level))  # type: ignore[arg-type]
+            out.findings.append(_finding(level, target, message, "" if level == "info" else
+                                         "look for triggers or rules that undo the cascade"))
 
 
 def _with_ancestors(facts: Facts, chunk: list[int], below: set[int]) -> list[int]:
@@ -269,9 +272,9 @@ def run_crud(conn: Any, facts: Facts, limit: int = 100) -> CrudOutcome:
             _batch(conn, facts, root, chunk, out, counts,
                    max(limit, FANOUT_LIMIT) if limit else 0)
         except psycopg.Error as exc:
-            out.findings.append(Finding(_name(root), f"CRUD validation stopped: "
-                                        f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
-                                        "rerun when the tables are not locked", "warn"))
+            out.findings.append(_finding("warning", _name(root), f"CRUD validation stopped: "
+                                         f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
+                                         "rerun when the tables are not locked"))
             break
     out.details.append(f"inserted test rows in {len(counts['inserted'])} of "
                        f"{len(counts['planned'])} tables; everything was rolled back")

@@ -9,7 +9,7 @@ inside a transaction that is rolled back; the load test (opt-in) likewise.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,7 +17,8 @@ from slipway.config import Settings
 from slipway.health.checks import Check, all_checks
 from slipway.health.facts import Facts
 from slipway.health.gather import gather
-from slipway.report.model import CheckResult, Finding, Report
+from slipway.report.finding import Finding
+from slipway.report.model import CheckResult, Report
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,11 @@ def evaluate(check: Check, facts: Facts) -> CheckResult:
     try:
         outcome = check.func(facts)
     except Exception as exc:  # noqa: BLE001 - a bug in one check must not hide the others
-        result.findings.append(Finding(check.code, f"check crashed: {type(exc).__name__}: {exc}",
-                                       "report this as a slipway bug", "fail"))
+        result.findings.append(Finding(check.code, check.name, "error",
+                                       f"check crashed: {type(exc).__name__}: {exc}",
+                                       check.code, "report this as a slipway bug"))
         return result
-    result.findings = outcome.findings
+    result.findings = [replace(f, code=check.code, name=check.name) for f in outcome.findings]
     result.details = outcome.details
     result.metrics = outcome.metrics
     result.notes = outcome.notes + [facts.notes[f] for f in check.facts

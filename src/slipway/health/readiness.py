@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slipway.report.model import STATUS_ORDER, ChecklistItem, CheckResult, worst
+from slipway.report.model import STATUS_OF, STATUS_ORDER, ChecklistItem, CheckResult, worst
 
 TITLES = {
     "schema": "Schema and tenant root",
@@ -30,8 +30,8 @@ def _item(category: str, results: list[CheckResult]) -> ChecklistItem:
         n = r.counts()[r.status]
         parts.append(f"{r.code} {r.name}: {n} {'problem' if n == 1 else 'problems'}")
     first = bad[0]
-    target = next(f for f in first.findings if f.level == first.status)
-    fix = target.fix or first.fix
+    target = next(f for f in first.findings if STATUS_OF[f.severity] == first.status)
+    fix = target.hint or first.fix
     return ChecklistItem(category, TITLES.get(category, category), status, "; ".join(parts),
                          f"{first.code} ({target.target}): {fix}")
 

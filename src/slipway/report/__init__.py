@@ -1,12 +1,15 @@
-"""Health-style reports: the Report model and its renderers (text, md, html, json)."""
+"""Findings and reports: the one Finding (report.finding), the health Report (report.model)
+and every renderer of both."""
 
 from __future__ import annotations
 
-from slipway.report.model import ChecklistItem, CheckResult, Finding, Report, worst
+from slipway.report.finding import SEVERITIES, Finding, Location, RuleInfo, Severity
+from slipway.report.model import ChecklistItem, CheckResult, Report, worst
 
 FORMATS = ("text", "md", "html", "json")
 
-__all__ = ["FORMATS", "CheckResult", "ChecklistItem", "Finding", "Report", "render", "worst"]
+__all__ = ["FORMATS", "SEVERITIES", "CheckResult", "ChecklistItem", "Finding", "Location", "Report",
+           "RuleInfo", "Severity", "render", "worst"]
 
 
 def render(report: Report, fmt: str, color: bool = False) -> str:

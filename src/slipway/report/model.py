@@ -2,7 +2,10 @@
 
 Plain data, no I/O: the health engine fills it, the renderers (text, md, html, json) only
 read it. `to_dict()` is the JSON shape: {"checks": [{"code", "name", "status", "findings":
-[{"target", ...}]}], ...}.
+[Finding.to_dict(), ...]}], ...}.
+
+A check's status (pass, warn, fail) is not a finding's severity (error, warning, info): it is
+the worst severity among its findings, read through STATUS_OF (an info finding passes).
 """
 
 from __future__ import annotations
@@ -10,37 +13,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-Status = Literal["pass", "warn", "fail"]
-Level = Literal["info", "warn", "fail"]
+from slipway.report.finding import Finding, Severity
 
-STATUS_ORDER: dict[str, int] = {"pass": 0, "info": 0, "warn": 1, "fail": 2}
+Status = Literal["pass", "warn", "fail"]
+
+STATUS_ORDER: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2}
+STATUS_OF: dict[Severity, Status] = {"info": "pass", "warning": "warn", "error": "fail"}
+# The word a health report shows beside a finding: the status it gives its check ("info" for
+# a fact, which passes), so a report reads in one vocabulary; the JSON has the severity.
+LABEL: dict[Severity, str] = {"info": "info", "warning": "warn", "error": "fail"}
 VERDICTS = {"pass": "ready", "warn": "ready with warnings", "fail": "not ready"}
 
 
-def worst(statuses: list[str]) -> Status:
-    """The most severe of pass/warn/fail (an `info` level counts as pass)."""
+def worst(statuses: list[Status]) -> Status:
+    """The most severe of pass/warn/fail."""
     rank = max((STATUS_ORDER[s] for s in statuses), default=0)
     order: tuple[Status, ...] = ("pass", "warn", "fail")
     return order[rank]
 
 
-@dataclass(frozen=True)
-class Finding:
-    """One thing a check found, about one named object (`target`, e.g. "public.leads")."""
-
-    target: str
-    message: str
-    fix: str = ""
-    level: Level = "warn"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"target": self.target, "level": self.level, "message": self.message,
-                "fix": self.fix}
-
-
 @dataclass
 class CheckResult:
-    """The outcome of one check: its status is the worst level among its findings."""
+    """The outcome of one check: its status follows the worst severity among its findings."""
 
     code: str
     name: str
@@ -56,12 +50,13 @@ class CheckResult:
 
     @property
     def status(self) -> Status:
-        return worst([f.level for f in self.findings])
+        return worst([STATUS_OF[f.severity] for f in self.findings])
 
-    def counts(self) -> dict[str, int]:
-        out = {"info": 0, "warn": 0, "fail": 0}
+    def counts(self) -> dict[Status, int]:
+        """How many findings make the check pass, warn and fail."""
+        out: dict[Status, int] = {"pass": 0, "warn": 0, "fail": 0}
         for f in self.findings:
-            out[f.level] += 1
+            out[STATUS_OF[f.severity]] += 1
         return out
 
     def to_dict(self) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from slipway.report.model import Report
+from slipway.report.model import LABEL, Report
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 MAX_FINDINGS = 500
@@ -25,4 +25,5 @@ def render_html(report: Report) -> str:
     for check in report.checks:
         if check.category not in categories:
             categories.append(check.category)
-    return template.render(report=report, categories=categories, max_findings=MAX_FINDINGS)
+    return template.render(report=report, categories=categories, max_findings=MAX_FINDINGS,
+                           labels=LABEL)

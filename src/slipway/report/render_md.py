@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from slipway.report.model import CheckResult, Report
+from slipway.report.model import LABEL, CheckResult, Report
 
 MAX_FINDINGS = 50
 _ICON = {"pass": "PASS", "warn": "WARN", "fail": "FAIL", "info": "info"}
@@ -23,7 +23,8 @@ def _check_lines(check: CheckResult) -> list[str]:
     if check.findings:
         lines += ["| level | target | finding | fix |", "|---|---|---|---|"]
         for f in check.findings[:MAX_FINDINGS]:
-            lines.append(f"| {f.level} | `{_cell(f.target)}` | {_cell(f.message)} | {_cell(f.fix)} |")
+            lines.append(f"| {LABEL[f.severity]} | `{_cell(f.target)}` | {_cell(f.message)} | "
+                         f"{_cell(f.hint)} |")
         extra = len(check.findings) - MAX_FINDINGS
         if extra > 0:
             lines.append(f"| | | ... and {extra} more (see `--format json`) | |")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from slipway.report.model import CheckResult, Report
+from slipway.report.model import LABEL, CheckResult, Report
 
 MAX_FINDINGS = 20
 MAX_QUIET = 3  # a passing check shows its informational findings only when this few
@@ -25,9 +25,9 @@ def _check_block(check: CheckResult, verbose: bool) -> list[str]:
         return lines  # a passing check's long list of facts stays in md/html/json
     shown = check.findings[:MAX_FINDINGS]
     for f in shown:
-        lines.append(f"       {_badge(f.level)} {_esc(f.target)}: {_esc(f.message)}")
-        if f.fix and f.level != "info":
-            lines.append(f"              [dim]fix: {_esc(f.fix)}[/]")
+        lines.append(f"       {_badge(LABEL[f.severity])} {_esc(f.target)}: {_esc(f.message)}")
+        if f.hint and f.severity != "info":
+            lines.append(f"              [dim]fix: {_esc(f.hint)}[/]")
     if len(check.findings) > len(shown):
         lines.append(f"       ... and {len(check.findings) - len(shown)} more (--format json)")
     return lines

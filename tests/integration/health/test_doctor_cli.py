@@ -33,7 +33,8 @@ def test_json_shape_and_exit_code(planted: Built) -> None:
         assert re.fullmatch(r"[a-z0-9-]+", check["name"])
         assert check["status"] in ("pass", "warn", "fail")
         for finding in check["findings"]:
-            assert finding["target"] and finding["level"] in ("info", "warn", "fail")
+            assert finding["target"] and finding["severity"] in ("info", "warning", "error")
+            assert (finding["code"], finding["name"]) == (check["code"], check["name"])
     rls = next(c for c in data["checks"] if c["code"] == "HC040")
     assert rls["status"] == "fail"
     assert [f["target"] for f in rls["findings"]] == ["public.leads", "public.chats_1"]

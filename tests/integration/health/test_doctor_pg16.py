@@ -10,6 +10,8 @@ import pytest
 from hc_planted import EXPECTED, plant
 from health_support import doctor
 
+from slipway.report.model import LABEL
+
 pytestmark = pytest.mark.slow
 
 
@@ -31,7 +33,7 @@ def test_planted_problems_found_on_16(pg16_url: str, tmp_path: Path) -> None:
     report = doctor(pg16_url, tmp_path, load_clients=2, load_seconds=0.5)
     crashed = [f for c in report.checks for f in c.findings if "crashed" in f.message]
     assert crashed == []
-    found = {(c.code, f.target, f.level) for c in report.checks for f in c.findings}
+    found = {(c.code, f.target, LABEL[f.severity]) for c in report.checks for f in c.findings}
     # migration and config-threshold plants need the planted project; the rest must match
     wanted = [(code, target.format(role="hc16_bypass"), level)
               for code, target, level in EXPECTED

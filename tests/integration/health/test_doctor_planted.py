@@ -7,7 +7,8 @@ import pytest
 from hc_planted import EXPECTED
 from health_support import Built
 
-from slipway.report.model import Finding
+from slipway.report import Finding
+from slipway.report.model import LABEL
 
 
 def _findings(built: Built, code: str) -> list[Finding]:
@@ -27,7 +28,7 @@ def test_planted_problem_is_found(planted: Built, code: str, target: str, level:
     target = target.format(database=database, role=planted.role, idle_pid=planted.idle_pid)
     found = [f for f in _findings(planted, code) if f.target == target]
     assert found, f"{code} did not name {target}: {_findings(planted, code)}"
-    assert level in {f.level for f in found}, found
+    assert level in {LABEL[f.severity] for f in found}, found
     assert planted.report.check(code).status in ("warn", "fail")
 
 
@@ -55,7 +56,7 @@ def test_healthy_objects_are_not_flagged(planted: Built) -> None:
     assert "public.lead_notes.lead_notes_lead_id_fkey" not in unindexed  # partial IS NOT NULL
     assert "public.vehicles_year_a" not in {f.target for f in _findings(planted, "HC051")}
     refreshed = {f.target: f for f in _findings(planted, "HC063")}
-    assert refreshed["public.customer_counts"].level == "info"
+    assert LABEL[refreshed["public.customer_counts"].severity] == "info"
     assert refreshed["public.customer_counts"].message.startswith("refreshed 1.0 hours ago")
     assert "120 hours ago" in refreshed["public.daily_stats"].message  # the failed run is not one
 

@@ -11,6 +11,7 @@ import pytest
 from health_support import Built, create_database, doctor, drop_database, url_for
 
 from slipway.report import FORMATS, render
+from slipway.report.model import LABEL
 
 RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "rylie"
 
@@ -63,7 +64,7 @@ def test_rylie_crud_runs_below_the_root(rylie: Built) -> None:
     assert crud.details and crud.details[0].startswith("inserted test rows in ")
     inserted, total = (int(n) for n in crud.details[0].split()[4:7:2])
     assert inserted >= total // 2, crud.details
-    assert not [f for f in crud.findings if f.level == "fail"], crud.findings
+    assert not [f for f in crud.findings if LABEL[f.severity] == "fail"], crud.findings
     with psycopg.connect(rylie.url) as conn:
         assert conn.execute("SELECT count(*) FROM dealerships").fetchone() == (0,)
 

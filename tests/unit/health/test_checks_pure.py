@@ -19,7 +19,8 @@ from slipway.health.checks.hc064_partitions_ahead import parse_bound
 from slipway.health.engine import DoctorOptions, evaluate, selected_checks
 from slipway.health.facts import Facts, Thresholds
 from slipway.health.readiness import checklist
-from slipway.report.model import CheckResult, Finding
+from slipway.report import CheckResult, Finding
+from slipway.report.model import LABEL
 
 CHECKS = {c.code: c for c in all_checks()}
 
@@ -71,7 +72,7 @@ def test_selected_checks_follow_options() -> None:
     (db(), "info"),
 ])
 def test_server_version(row: dict[str, Any], level: str) -> None:
-    assert run("HC030", facts(database=[row])).findings[0].level == level
+    assert LABEL[run("HC030", facts(database=[row])).findings[0].severity] == level
 
 
 @pytest.mark.parametrize(("row", "level", "words"), [
@@ -82,19 +83,19 @@ def test_server_version(row: dict[str, Any], level: str) -> None:
 ])
 def test_ssl(row: dict[str, Any], level: str, words: str) -> None:
     finding = run("HC031", facts(database=[row])).findings[0]
-    assert finding.level == level and words in finding.message
+    assert LABEL[finding.severity] == level and words in finding.message
 
 
 @pytest.mark.parametrize(("used", "level"), [(10, "info"), (80, "warn"), (95, "fail")])
 def test_connection_usage(used: int, level: str) -> None:
-    assert run("HC032", facts(database=[db(connections=used)])).findings[0].level == level
+    assert LABEL[run("HC032", facts(database=[db(connections=used)])).findings[0].severity] == level
 
 
 @pytest.mark.parametrize(("age", "level"), [(10, "info"), (600_000_000, "warn"),
                                             (1_600_000_000, "fail")])
 def test_xid_wraparound(age: int, level: str) -> None:
     result = run("HC061", facts(database=[db(db_xid_age=age)], tables=[]))
-    assert result.findings[0].level == level
+    assert LABEL[result.findings[0].severity] == level
     assert result.metrics["xid_age"] == age
 
 
@@ -103,7 +104,7 @@ def test_xid_wraparound(age: int, level: str) -> None:
                                                     (50_000, 50_000, "fail")])
 def test_cache_hit_ratio(hit: int, read: int, level: str) -> None:
     result = run("HC055", facts(database=[db(blks_hit=hit, blks_read=read)]))
-    assert result.findings[0].level == level
+    assert LABEL[result.findings[0].severity] == level
 
 
 def seq(**extra: Any) -> dict[str, Any]:
@@ -127,7 +128,7 @@ def test_sequence_fraction(row: dict[str, Any], fraction: float | None) -> None:
 def test_sequence_levels() -> None:
     result = run("HC062", facts(sequences=[seq(name="a", last_value=80),
                                            seq(name="b", last_value=95), seq(name="c")]))
-    assert [(f.target, f.level) for f in result.findings] == [("public.a", "warn"),
+    assert [(f.target, LABEL[f.severity]) for f in result.findings] == [("public.a", "warn"),
                                                                ("public.b", "fail")]
 
 
@@ -189,9 +190,10 @@ def test_missing_fact_note_is_attached() -> None:
 def test_checklist_reason_and_fix() -> None:
     ok = CheckResult("HC001", "a", "schema", "s")
     bad = CheckResult("HC040", "b", "security", "s", findings=[
-        Finding("public.x", "m", "do this", "warn"), Finding("public.y", "m", "do that", "fail")])
+        Finding("HC040", "b", "warning", "m", "public.x", "do this"),
+        Finding("HC040", "b", "error", "m", "public.y", "do that")])
     warn_only = CheckResult("HC041", "c", "security", "s",
-                            findings=[Finding("public.z", "m", "w", "warn")])
+                            findings=[Finding("HC041", "c", "warning", "m", "public.z", "w")])
     items = checklist([ok, bad, warn_only])
     assert [(i.category, i.status) for i in items] == [("schema", "pass"), ("security", "fail")]
     assert items[0].reason == "1 check passes"
@@ -226,7 +228,7 @@ def test_cascade_judgement(rule: str, error: Any, before: list[str | None] | Non
 
     fk = {"name": "child_parent_fkey", "on_delete": rule}
     got_level, message = _judge(fk, error, before, after)
-    assert got_level == level and words in message
+    assert LABEL[got_level] == level and words in message
 
 
 def test_topological_order_puts_parents_first() -> None:
@@ -260,7 +262,7 @@ NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 ])
 def test_wal_archiving(row: dict[str, Any], level: str, words: str) -> None:
     finding = run("HC066", facts(database=[row | {"now": NOW}])).findings[0]
-    assert finding.level == level and words in finding.message
+    assert LABEL[finding.severity] == level and words in finding.message
 
 
 def test_check_catalogue_formats() -> None:
@@ -302,6 +304,6 @@ def test_replication_slots() -> None:
              {"name": "live", "type": "logical", "active": True, "retained_bytes": 5 << 30},
              {"name": "fresh", "type": "physical", "active": False, "retained_bytes": None}]
     result = run("HC067", facts(replication_slots=slots))
-    assert [(f.target, f.level) for f in result.findings] == [
+    assert [(f.target, LABEL[f.severity]) for f in result.findings] == [
         ("gone", "warn"), ("live", "info"), ("fresh", "info")]
     assert "holding 5.0 GB of WAL" in result.findings[0].message

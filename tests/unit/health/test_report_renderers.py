@@ -21,22 +21,26 @@ def sample() -> Report:
     rls = CheckResult(
         "HC040", "tenant-rls-enabled", "security", "Tenant tables without RLS.",
         why="Without RLS one missing WHERE shows every tenant's rows.", fix="Enable it.",
-        findings=[Finding("public.leads", "has dealership_id but row-level security is off",
-                          "ALTER TABLE public.leads ENABLE ROW LEVEL SECURITY;", "fail"),
-                  Finding('public."odd|name"', "message with <script>alert(1)</script> and "
-                          "[bold]markup[/bold]", "fix & more", "warn")])
+        findings=[Finding("HC040", "tenant-rls-enabled", "error",
+                          "has dealership_id but row-level security is off", "public.leads",
+                          "ALTER TABLE public.leads ENABLE ROW LEVEL SECURITY;"),
+                  Finding("HC040", "tenant-rls-enabled", "warning",
+                          "message with <script>alert(1)</script> and [bold]markup[/bold]",
+                          'public."odd|name"', "fix & more")])
     tree = CheckResult("HC002", "tenant-root", "schema", "The tenant root and its tree.",
                        details=["public.dealerships (tenant root)",
                                 ("`-- public.leads (dealership_id -> dealerships.id, "
                                  "ON DELETE CASCADE)")],
-                       findings=[Finding("public.dealerships", "tenant root: 1 tables carry "
-                                         "dealership_id", level="info")])
+                       findings=[Finding("HC002", "tenant-root", "info", "tenant root: 1 tables "
+                                         "carry dealership_id", "public.dealerships")])
     inventory = CheckResult("HC001", "tables-per-schema", "schema", "Tables per schema.",
                             informational=True, notes=["a note"],
-                            findings=[Finding("public", "2 tables, 16.0 kB", level="info")])
+                            findings=[Finding("HC001", "tables-per-schema", "info", "2 tables, 16.0 kB",
+                                              "public")])
     many = CheckResult("HC010", "foreign-keys", "relationships", "Every foreign key.",
                        informational=True,
-                       findings=[Finding(f"public.t{i}.fk", "ON DELETE CASCADE", level="info")
+                       findings=[Finding("HC010", "foreign-keys", "info", "ON DELETE CASCADE",
+                                         f"public.t{i}.fk")
                                  for i in range(60)])
     return Report(
         title="slipway doctor", database="postgresql://app:***@db/app",
@@ -64,6 +68,12 @@ def test_json_shape() -> None:
     rls = data["checks"][3]
     assert (rls["code"], rls["name"], rls["status"]) == ("HC040", "tenant-rls-enabled", "fail")
     assert [f["target"] for f in rls["findings"]] == ["public.leads", 'public."odd|name"']
+    # a finding has the one shape lint and verify --tenancy print, with its severity (a
+    # check's status is pass/warn/fail, a finding's severity error/warning/info)
+    assert rls["findings"][0] == {
+        "code": "HC040", "name": "tenant-rls-enabled", "severity": "error",
+        "target": "public.leads", "message": "has dealership_id but row-level security is off",
+        "hint": "ALTER TABLE public.leads ENABLE ROW LEVEL SECURITY;", "location": None}
     assert len(data["checks"][2]["findings"]) == 60  # json is never truncated
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slipway.health.facts import Facts
-from slipway.report.model import Finding
+from slipway.report.finding import Finding
 
 CATEGORIES = ("schema", "relationships", "migrations", "connection", "security", "performance",
               "maintenance", "crud", "load")
@@ -96,16 +96,21 @@ def all_checks() -> list[Check]:
     return [REGISTRY[c] for c in sorted(REGISTRY)]
 
 
+# The engine fills in each finding's code and name from the check that returned it.
+
 def info(target: str, message: str) -> Finding:
-    return Finding(target=target, message=message, level="info")
+    """A fact worth showing; it does not make the check warn."""
+    return Finding("", "", "info", message, target)
 
 
 def warn(target: str, message: str, fix: str) -> Finding:
-    return Finding(target=target, message=message, fix=fix, level="warn")
+    """A problem that makes the check warn."""
+    return Finding("", "", "warning", message, target, fix)
 
 
 def fail(target: str, message: str, fix: str) -> Finding:
-    return Finding(target=target, message=message, fix=fix, level="fail")
+    """A problem that makes the check fail."""
+    return Finding("", "", "error", message, target, fix)
 
 
 def size(n: float | None) -> str:
