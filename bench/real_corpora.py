@@ -253,7 +253,7 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
             if f["severity"] == "error":
                 where = f"{Path(f['file']).relative_to(folder)}:{f['line']}"
                 outcome.details.append(f"lint error {f['rule']} at {where}: {f['message']}")
-        by_rule = Counter(str(f["rule"]) for f in rows)
+        by_rule = Counter(str(f["name"]) for f in rows)
         severities = Counter(str(f["severity"]) for f in rows)
         top = ", ".join(f"{rule} {n}" for rule, n in by_rule.most_common(4))
         return f"{len(rows)} ({counter_text(severities)}); top: {top}"

@@ -18,6 +18,8 @@ class ReportFormat(str, Enum):
     md = "md"
     html = "html"
     json = "json"
+    sarif = "sarif"
+    github = "github"
 
 
 class FailOn(str, Enum):

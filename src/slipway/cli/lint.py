@@ -16,6 +16,8 @@ class LintFormat(str, Enum):
     json = "json"
     sarif = "sarif"
     github = "github"
+    md = "md"
+    html = "html"
 
 
 class FailOn(str, Enum):

@@ -17,10 +17,10 @@ from slipway.guide.deps import MigrationFacts
 from slipway.guide.mermaid import dependency_graph, er_diagram
 from slipway.guide.model import Entry, Guide, Line
 from slipway.guide.verification import checks_for
-from slipway.lint.findings import Finding
 from slipway.lint.source import parse_script
 from slipway.migrations.model import Migration, MigrationSet
 from slipway.migrations.status import MigrationState
+from slipway.report.finding import Finding
 
 MODES = {
     "transaction": "one transaction, with its history row (all or nothing)",
@@ -74,7 +74,7 @@ def _risks(findings: list[Finding], migration: Migration, base: Path) -> list[st
     for f in findings:
         if os.path.abspath(f.file) in paths:
             where = _relative(f.file, base).rpartition("/")[2]
-            out.append(f"{f.severity} {f.rule} ({where}:{f.line}): {f.message}")
+            out.append(f"{f.severity} {f.name} ({where}:{f.line}): {f.message}")
     return out
 
 

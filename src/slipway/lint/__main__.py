@@ -1,6 +1,6 @@
 """`python -m slipway.lint [PATHS] [options]`: `slipway lint` without the typer CLI shell.
 
-Options: -f/--format text|json|sarif|github, --fail-on error|warning, -m/--migrations DIR,
+Options: -f/--format text|json|sarif|github|md|html, --fail-on error|warning, -m/--migrations DIR,
 -q/--quiet, --no-cache, --explain RULE, --list, --docs. For CI steps, editors and a launcher fast path,
 where start-up time matters: typer (with pydantic) costs more to import than the lint itself,
 and so would argparse, hence the small hand-written parser.
@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 
 from slipway.errors import ConfigError, SlipwayError
+from slipway.report import FINDING_FORMATS
 
-_CHOICES = {"--format": ("text", "json", "sarif", "github"), "--fail-on": ("error", "warning")}
+_CHOICES = {"--format": FINDING_FORMATS, "--fail-on": ("error", "warning")}
 _ALIASES = {"-f": "--format", "-m": "--migrations", "-q": "--quiet"}
 _VALUED = {"--format", "--fail-on", "--migrations", "--explain"}
 _FLAGS = {"--quiet", "--list", "--docs", "--no-cache"}

@@ -55,7 +55,7 @@ def fingerprint(targets: list[Path], config: dict[str, Any]) -> str:
     code = Path(slipway.__file__).parent
     hasher.update(f"{slipway.__version__}\0{os.getcwd()}\0".encode())
     hasher.update(json.dumps(config, sort_keys=True, default=str).encode())
-    for part in ("lint", "lint/rules", "lint/render", "migrations"):
+    for part in ("lint", "lint/rules", "report", "migrations"):
         _stat_tree(hasher, str(code / part), depth=0)
     for target in targets:  # as far as lint.sources looks: a folder's migrations/, a file's
         hasher.update(f"target {target}\0".encode())  # diesel folder's parent
@@ -70,7 +70,7 @@ def fingerprint(targets: list[Path], config: dict[str, Any]) -> str:
 def load(key: str) -> LintResult | None:
     try:
         data = json.loads((cache_dir() / f"lint-{key}.json").read_text(encoding="utf-8"))
-        findings = [Finding(**f) for f in data["findings"]]
+        findings = [Finding.from_dict(f) for f in data["findings"]]
         return LintResult(findings, data["files"], data["migrations"], data["suppressed"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
@@ -81,7 +81,7 @@ def store(key: str, result: LintResult) -> None:
         "files": result.files,
         "migrations": result.migrations,
         "suppressed": result.suppressed,
-        "findings": [f.as_dict() for f in result.findings],
+        "findings": [f.to_dict() for f in result.findings],
     }
     folder = cache_dir()
     try:

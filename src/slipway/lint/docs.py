@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import inspect
+from typing import cast
 
 from slipway.lint.rule import Rule, all_rules
+from slipway.report.finding import RuleInfo, Severity
 
 
 def rule_description(rule: type[Rule]) -> str:
     """The docstring after its summary line (Markdown)."""
     doc = inspect.cleandoc(rule.__doc__ or "")
     return doc.partition("\n")[2].strip()
+
+
+def rule_infos() -> list[RuleInfo]:
+    """Every rule as report metadata (SARIF's tool.driver.rules)."""
+    return [RuleInfo(r.code, r.name, r.summary(), cast(Severity, r.severity),
+                     rule_description(r), r.help) for r in all_rules()]
 
 
 def explain(rule: type[Rule]) -> str:
@@ -36,7 +44,7 @@ rollback-incomplete; only up scripts get the statement rules. A file named on th
 is linted with its folder's history replayed first, and only its own findings are shown.
 
     slipway lint                          # text; exit 1 on any error finding
-    slipway lint --format json|sarif|github --fail-on warning
+    slipway lint --format json|sarif|github|md|html --fail-on warning
     slipway lint --explain require-concurrent-index-creation
     python -m slipway.lint migrations/    # the same, without the CLI shell (starts faster)
 

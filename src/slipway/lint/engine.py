@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import cast
 
 from slipway.lint import replay
 from slipway.lint.config import LintConfig
@@ -13,6 +14,7 @@ from slipway.lint.source import ParsedScript, Statement, parse_script
 from slipway.lint.state import Origin, ReplayState
 from slipway.migrations.model import Migration, Script
 from slipway.pgparse import run_mode
+from slipway.report.finding import Location, Severity
 
 _BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
 _END = {
@@ -44,12 +46,10 @@ class _Run:
         finding = Finding(
             rule.code,
             rule.name,
-            severity,
-            at.path,
-            at.line,
-            at.column,
+            cast(Severity, severity),  # LintConfig accepts only SEVERITIES
             hit.message,
-            hit.help if hit.help is not None else rule.help,
+            hint=hit.help if hit.help is not None else rule.help,
+            location=Location(at.path, at.line, at.column),
         )
         self.raw.append((finding, at.script, at.statement if at.statement >= 0 else None))
 
@@ -172,7 +172,7 @@ def _finish(run: _Run, migrations: int, focus: set[str] | None) -> LintResult:
         parsed = run.scripts[sid] if 0 <= sid < len(run.scripts) else None
         if parsed is not None and not shown[sid]:
             continue
-        if parsed is not None and _suppressed(parsed, finding.rule, statement):
+        if parsed is not None and _suppressed(parsed, finding.name, statement):
             result.suppressed += 1
         else:
             result.findings.append(finding)

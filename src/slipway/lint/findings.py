@@ -1,37 +1,13 @@
-"""What the linter reports: findings, and the result of one run."""
+"""What the linter reports: the result of one run, a list of report Findings (report.finding)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from slipway.lint.state import ReplayState
+from slipway.report.finding import SEVERITIES, SEVERITY_RANK, Finding
 
-SEVERITIES = ("error", "warning", "info")
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    code: str  # SW012
-    rule: str  # require-concurrent-index-creation
-    severity: str  # error | warning | info
-    file: str
-    line: int
-    column: int
-    message: str
-    help: str = ""
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "rule": self.rule,
-            "code": self.code,
-            "severity": self.severity,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "message": self.message,
-            "help": self.help,
-        }
+__all__ = ["SEVERITIES", "SEVERITY_RANK", "Finding", "LintResult"]
 
 
 @dataclass(repr=False, eq=False)

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from slipway.config import Settings
 from slipway.lint.findings import LintResult
-from slipway.lint.render import renderer
+
+TITLE = "slipway lint"
 
 
 def run(
@@ -63,17 +64,25 @@ def _relative(path: Path) -> Path:
 
 
 def _print(result: LintResult, fmt: str, quiet: bool) -> None:
-    if fmt == "text" and quiet:  # -q: only error findings, no summary
-        errors = [f for f in result.findings if f.severity == "error"]
-        text = renderer("text")(LintResult(errors, result.files, result.migrations))
-        sys.stdout.write("".join(text.splitlines(keepends=True)[:-1]))
-        return
+    from slipway.report import render_findings
     from slipway.report.terminal import color_enabled
 
-    if fmt == "text" and color_enabled():
-        from slipway.lint.render.text import render
+    findings, summary = result.findings, result.summary()
+    if fmt == "text" and quiet:  # -q: only error findings, no summary
+        findings, summary = [f for f in findings if f.severity == "error"], ""
+        text = render_findings(findings, "text", title=TITLE, summary=summary)
+        sys.stdout.write("".join(text.splitlines(keepends=True)[:-1]))
+        return
+    rules = []
+    if fmt == "sarif":
+        from slipway.lint.docs import rule_infos
+
+        rules = rule_infos()
+    color = fmt == "text" and color_enabled()
+    text = render_findings(findings, fmt, title=TITLE, summary=summary, rules=rules, color=color)
+    if color:
         from slipway.report.terminal import console
 
-        console().print(render(result, color=True), end="")
+        console().print(text, end="")
         return
-    sys.stdout.write(renderer(fmt)(result))
+    sys.stdout.write(text)

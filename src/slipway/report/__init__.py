@@ -3,17 +3,28 @@ and every renderer of both."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from slipway.report.finding import SEVERITIES, Finding, Location, RuleInfo, Severity
 from slipway.report.model import ChecklistItem, CheckResult, Report, worst
 
-FORMATS = ("text", "md", "html", "json")
+FORMATS = ("text", "md", "html", "json", "sarif", "github")  # of a health Report
+FINDING_FORMATS = ("text", "json", "sarif", "github", "md", "html")  # of a list of findings
 
-__all__ = ["FORMATS", "SEVERITIES", "CheckResult", "ChecklistItem", "Finding", "Location", "Report",
-           "RuleInfo", "Severity", "render", "worst"]
+__all__ = ["FINDING_FORMATS", "FORMATS", "SEVERITIES", "CheckResult", "ChecklistItem", "Finding", "Location", "Report",
+           "RuleInfo", "Severity", "render", "render_findings", "worst"]
 
 
 def render(report: Report, fmt: str, color: bool = False) -> str:
-    """The report as text in one of FORMATS."""
+    """The report as text in one of FORMATS.
+
+    SARIF and GitHub annotations carry the findings that make a check warn or fail; the
+    informational ones (facts such as table sizes) stay in the other formats.
+    """
+    if fmt in ("sarif", "github"):
+        problems = [f for c in report.checks for f in c.findings if f.severity != "info"]
+        return render_findings(problems, fmt, title=report.title, summary=report.verdict,
+                               rules=report.rules())
     if fmt == "json":
         from slipway.report.render_json import render_json
 
@@ -31,3 +42,28 @@ def render(report: Report, fmt: str, color: bool = False) -> str:
 
         return render_text(report, color=color)
     raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render_findings(findings: Sequence[Finding], fmt: str, *, title: str, summary: str,
+                    rules: Sequence[RuleInfo] = (), color: bool = False) -> str:
+    """A list of findings as text in one of FINDING_FORMATS. `summary` ends the text and heads
+    md and html; `rules` describe the codes for SARIF; `color` gives text rich markup."""
+    if fmt == "sarif":
+        from slipway.report.render_sarif import render_sarif
+
+        return render_sarif(findings, rules)
+    if fmt == "github":
+        from slipway.report.render_github import render_github
+
+        return render_github(findings)
+    from slipway.report import render_list
+
+    if fmt == "json":
+        return render_list.render_json(findings)
+    if fmt == "md":
+        return render_list.render_md(findings, title, summary)
+    if fmt == "html":
+        return render_list.render_html(findings, title, summary)
+    if fmt == "text":
+        return render_list.render_text(findings, summary, color=color)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FINDING_FORMATS)}")

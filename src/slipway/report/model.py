@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from slipway.report.finding import Finding, Severity
+from slipway.report.finding import Finding, RuleInfo, Severity
 
 Status = Literal["pass", "warn", "fail"]
 
@@ -111,6 +111,12 @@ class Report:
     @property
     def verdict(self) -> str:
         return VERDICTS[self.status]
+
+    def rules(self) -> list[RuleInfo]:
+        """Each check as a rule (for SARIF's rule metadata)."""
+        return [RuleInfo(c.code, c.name, c.summary,
+                         description=f"{c.summary}\n\nWhy: {c.why}\n\nFix: {c.fix}",
+                         help=c.fix) for c in self.checks]
 
     def check(self, code: str) -> CheckResult:
         for c in self.checks:

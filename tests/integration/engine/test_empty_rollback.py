@@ -99,6 +99,6 @@ def test_lint_reports_the_empty_rollback(cli: Cli, layout: list[str]) -> None:
     findings = findings.get("findings", findings) if isinstance(findings, dict) else findings
     empty = [f for f in findings if "is empty" in f["message"]]
     assert len(empty) == 1, findings
-    assert empty[0]["rule"] == "rollback-incomplete" and empty[0]["code"] == "SW110"
+    assert empty[0]["name"] == "rollback-incomplete" and empty[0]["code"] == "SW110"
     assert f"of migration {layout[2]} b is empty (no statement)" in empty[0]["message"]
-    assert not [f for f in findings if f["rule"] == "rollback-incomplete" and f is not empty[0]]
+    assert not [f for f in findings if f["name"] == "rollback-incomplete" and f is not empty[0]]

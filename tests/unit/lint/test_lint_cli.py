@@ -57,7 +57,7 @@ def test_error_finding_exits_1_and_json(
     result = CliRunner().invoke(app, ["lint", "migrations/0001_a.sql", "--format", "json"])
     assert result.exit_code == 1
     rows = json.loads(result.output)
-    assert {"ban-drop-database", "migration-without-rollback"} <= {r["rule"] for r in rows}
+    assert {"ban-drop-database", "migration-without-rollback"} <= {r["name"] for r in rows}
 
 
 def test_config_disables_rules(
@@ -109,9 +109,9 @@ def test_duplicate_versions_are_reported_not_fatal(
     }
     monkeypatch.chdir(_project(tmp_path, files))
     result = CliRunner().invoke(app, ["lint", "--format", "json"])
-    rows = [r for r in json.loads(result.output) if r["rule"] == "duplicate-version"]
+    rows = [r for r in json.loads(result.output) if r["name"] == "duplicate-version"]
     assert result.exit_code == 1 and len(rows) == 1
-    assert rows[0]["file"].endswith("0002_sms.sql")
+    assert rows[0]["location"]["file"].endswith("0002_sms.sql")
 
 
 def test_real_entry_point(tmp_path: Path) -> None:
@@ -139,7 +139,7 @@ def test_typer_free_entry_point(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1, proc.stderr
-    assert "ban-drop-database" in {r["rule"] for r in json.loads(proc.stdout)}
+    assert "ban-drop-database" in {r["name"] for r in json.loads(proc.stdout)}
     missing = subprocess.run(
         [sys.executable, "-m", "slipway.lint", "nowhere"],
         cwd=tmp_path,
@@ -219,8 +219,90 @@ def test_named_file_is_linted_with_its_history(
     monkeypatch.chdir(_project(tmp_path, files))
     runner = CliRunner()
     rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0002_b.sql"]).output)
-    assert {r["file"] for r in rows} == {"migrations/0002_b.sql"}  # 0001's DROP DATABASE not shown
-    assert "require-concurrent-index-creation" in {r["rule"] for r in rows}
-    assert "changing-column-type" not in {r["rule"] for r in rows}  # 0001 said varchar(10)
+    assert {r["location"]["file"] for r in rows} == {
+        "migrations/0002_b.sql"
+    }  # 0001's DROP DATABASE not shown
+    assert "require-concurrent-index-creation" in {r["name"] for r in rows}
+    assert "changing-column-type" not in {r["name"] for r in rows}  # 0001 said varchar(10)
     rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0003_c.sql"]).output)
-    assert "require-concurrent-index-creation" not in {r["rule"] for r in rows}  # u is new
+    assert "require-concurrent-index-creation" not in {r["name"] for r in rows}  # u is new
+
+
+DROP = {"0001_a.sql": "DROP DATABASE x;"}
+
+
+def test_markdown_output(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(_project(tmp_path, DROP))
+    result = CliRunner().invoke(app, ["lint", "-f", "md"])
+    assert result.exit_code == 1  # the format does not change the exit code
+    lines = result.output.splitlines()
+    assert lines[0] == "# slipway lint" and lines[2] == "1 error, 1 warning, 0 infos in 1 file"
+    assert "| severity | where | rule | finding | hint |" in lines
+    row = next(line for line in lines if "`ban-drop-database`" in line)
+    assert row.startswith("| error | `migrations/0001_a.sql:1:1` | SW")
+
+
+def test_html_output_is_one_escaped_page(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_project(tmp_path, {"0001_a.sql": 'DROP DATABASE "<b>x</b>";'}))
+    result = CliRunner().invoke(app, ["lint", "--format", "html"])
+    html = result.output
+    assert result.exit_code == 1 and html.startswith("<!DOCTYPE html>")
+    assert 'id="findings"' in html and "ban-drop-database" in html
+    assert "migrations/0001_a.sql:1:1" in html
+    assert "<b>x</b>" not in html and "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "<link" not in html and "<script" not in html and "http://" not in html
+
+
+def test_html_without_findings(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(
+        _project(tmp_path, {"0001_a.sql": "SELECT 1;", "0001_a.down.sql": "SELECT 1;"})
+    )
+    result = CliRunner().invoke(app, ["lint", "-f", "html"])
+    assert result.exit_code == 0 and "No findings." in result.output
+
+
+def test_sarif_output(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(_project(tmp_path, DROP))
+    result = CliRunner().invoke(app, ["lint", "-f", "sarif"])
+    log = json.loads(result.output)
+    assert result.exit_code == 1 and log["version"] == "2.1.0"
+    run = log["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    found = next(r for r in run["results"] if rules[r["ruleIndex"]]["name"] == "ban-drop-database")
+    assert found["ruleId"] == rules[found["ruleIndex"]]["id"] and found["level"] == "error"
+    place = found["locations"][0]["physicalLocation"]
+    assert place == {
+        "artifactLocation": {"uri": "migrations/0001_a.sql"},
+        "region": {"startLine": 1, "startColumn": 1},
+    }
+
+
+def test_github_annotations(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(_project(tmp_path, DROP))
+    result = CliRunner().invoke(app, ["lint", "-f", "github"])
+    assert result.exit_code == 1
+    line = next(x for x in result.output.splitlines() if "ban-drop-database" in x)
+    assert line.startswith(
+        "::error file=migrations/0001_a.sql,line=1,col=1,title=ban-drop-database (SW"
+    )
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_typer_free_entry_point_formats(tmp_path: Path, fmt: str) -> None:
+    _project(tmp_path, DROP)
+    proc = subprocess.run(
+        [sys.executable, "-m", "slipway.lint", "-f", fmt],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "ban-drop-database" in proc.stdout

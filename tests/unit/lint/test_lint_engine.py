@@ -13,7 +13,7 @@ from slipway.migrations.model import Migration, Script
 
 
 def rules_of(ms: list[Migration], config: LintConfig | None = None) -> list[tuple[str, int]]:
-    return [(f.rule, f.line) for f in lint(ms, config).findings]
+    return [(f.name, f.line) for f in lint(ms, config).findings]
 
 
 # -- replay --------------------------------------------------------------------------------
@@ -31,7 +31,7 @@ def test_index_on_table_from_earlier_migration_is_flagged() -> None:
         "CREATE TABLE leads (id bigint PRIMARY KEY, s text);",
         "SELECT 1;\nCREATE INDEX leads_s ON leads (s);",
     )
-    found = [f for f in lint(ms).findings if f.rule == "require-concurrent-index-creation"]
+    found = [f for f in lint(ms).findings if f.name == "require-concurrent-index-creation"]
     assert [(f.file, f.line) for f in found] == [("migrations/0002_case.sql", 2)]
 
 
@@ -66,7 +66,7 @@ def test_line_offset_and_multibyte_columns() -> None:
     sql = "SELECT 'ünïcødé';\n  CREATE TABLE t (id bigint PRIMARY KEY, x char(1));"
     script = Script(Path("m/0001_x.sql"), sql, line_offset=10)
     result = lint([Migration("0001", "x", "x", script, Script(Path("d.sql"), "SELECT 1;"))])
-    char = next(f for f in result.findings if f.rule == "ban-char-field")
+    char = next(f for f in result.findings if f.name == "ban-char-field")
     assert (char.line, char.column) == (12, 42)
 
 
@@ -79,7 +79,7 @@ def test_statement_start_skips_comments_and_blank_lines() -> None:
 
 def test_syntax_error_in_down_script_is_reported_on_the_down_file() -> None:
     m = migration("0001", "SELECT 1;", "DROP TABLE;")
-    found = [f for f in lint([m]).findings if f.rule == "syntax-error"]
+    found = [f for f in lint([m]).findings if f.name == "syntax-error"]
     assert [(f.file, f.line) for f in found] == [("migrations/0001_case.down.sql", 1)]
 
 
@@ -101,7 +101,7 @@ INDEX = "CREATE INDEX i ON leads (s);"
 
 
 def lint_one(sql: str) -> list[str]:
-    return [f.rule for f in lint([migration("0001", sql)]).findings]
+    return [f.name for f in lint([migration("0001", sql)]).findings]
 
 
 def test_ignore_on_line_before() -> None:
@@ -118,7 +118,7 @@ def test_ignore_on_same_line_trailing_and_by_code() -> None:
 def test_ignore_applies_to_one_statement_only() -> None:
     sql = f"-- slipway-ignore require-concurrent-index-creation\n{INDEX}\n{INDEX}"
     result = lint([migration("0001", sql)])
-    lines = [f.line for f in result.findings if f.rule == "require-concurrent-index-creation"]
+    lines = [f.line for f in result.findings if f.name == "require-concurrent-index-creation"]
     assert lines == [3] and result.suppressed == 1
 
 
@@ -152,7 +152,7 @@ def test_squawk_comments_are_honoured() -> None:
 
 def test_unknown_rule_in_ignore_is_reported_where_written() -> None:
     result = lint([migration("0001", f"SELECT 1;\n{INDEX} -- slipway-ignore no-such-rule")])
-    bad = [f for f in result.findings if f.rule == "unknown-ignore"]
+    bad = [f for f in result.findings if f.name == "unknown-ignore"]
     assert [(f.line, f.column) for f in bad] == [(2, 30)] and "no-such-rule" in bad[0].message
 
 
@@ -172,8 +172,8 @@ def test_config_disable_and_severity() -> None:
         [migration("0001", f"{INDEX}\nCREATE TABLE t (id bigint PRIMARY KEY, a varchar(9));")],
         config,
     )
-    assert "require-concurrent-index-creation" not in {f.rule for f in result.findings}
-    assert {f.severity for f in result.findings if f.rule == "prefer-text-field"} == {"error"}
+    assert "require-concurrent-index-creation" not in {f.name for f in result.findings}
+    assert {f.severity for f in result.findings if f.name == "prefer-text-field"} == {"error"}
     assert result.fails("error")
 
 
@@ -207,7 +207,7 @@ def test_rylie_reference_migrations_lint_cleanly_enough() -> None:
         pytest.skip("examples/rylie not there yet")
     result = lint(collect([folder]))
     assert result.migrations >= 10
-    rules = {f.rule for f in result.findings}
+    rules = {f.name for f in result.findings}
     assert not rules & {"syntax-error", "tenant-table-without-rls", "duplicate-version"}
 
 

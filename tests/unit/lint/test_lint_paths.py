@@ -60,7 +60,7 @@ def lint(cwd: Path, *args: str, stdin: str = "") -> tuple[int, list[dict[str, ob
 
 
 def rules_by_file(findings: list[dict[str, object]]) -> set[tuple[str, str]]:
-    return {(str(f["file"]).replace(os.sep, "/"), str(f["rule"])) for f in findings}
+    return {(str(f["location"]["file"]).replace(os.sep, "/"), str(f["name"])) for f in findings}
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
@@ -68,12 +68,12 @@ def test_a_folder_and_its_files_give_the_same_findings(tmp_path: Path, layout: s
     root = project(tmp_path, LAYOUTS[layout])
     code, whole, err = lint(root, "migrations")
     assert code == 0, err
-    assert ("foreign-key-without-index" in {f["rule"] for f in whole}), whole
+    assert ("foreign-key-without-index" in {f["name"] for f in whole}), whole
     files = sorted(str(p.relative_to(root)) for p in (root / "migrations").rglob("*.sql"))
     code, listed, err = lint(root, *files)
     assert code == 0, err
     assert rules_by_file(listed) == rules_by_file(whole)
-    assert not {"duplicate-version", "migration-without-rollback"} & {f["rule"] for f in listed}
+    assert not {"duplicate-version", "migration-without-rollback"} & {f["name"] for f in listed}
     code, above, err = lint(root, ".")
     assert code == 0 and rules_by_file(above) == rules_by_file(whole), err
 

@@ -47,7 +47,7 @@ def _run(case: dict[str, Any]) -> list[Any]:
     ("rule", "case"), ALL_CASES, ids=[f"{r}:{c['name']}" for r, c in ALL_CASES]
 )
 def test_rule_case(rule: str, case: dict[str, Any]) -> None:
-    hits = [f for f in _run(case) if f.rule == rule]
+    hits = [f for f in _run(case) if f.name == rule]
     if "pass_str" in case:
         assert hits == [], f"{rule} fired on a passing case: {hits}"
         return

@@ -1,0 +1,94 @@
+"""SARIF 2.1.0 for code scanning: one run, the rules' metadata, one result per finding.
+
+A finding about a file has a physical location; one about a database object (the doctor's,
+whose `target` is e.g. "public.leads") has a logical location naming it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from slipway.report.finding import Finding, RuleInfo
+
+__all__ = ["SCHEMA", "render_sarif"]
+
+SCHEMA = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("slipway")
+    except PackageNotFoundError:  # running from a source tree
+        return "0.0.0"
+
+
+def _uri(path: str) -> str:
+    p = Path(path)
+    if p.is_absolute():
+        try:
+            return p.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return p.as_uri()
+    return p.as_posix()
+
+
+def _descriptor(rule: RuleInfo) -> dict[str, Any]:
+    text = rule.description or rule.summary
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": text},
+        "help": {"text": rule.help or rule.summary, "markdown": text},
+        "defaultConfiguration": {"level": _LEVEL[rule.severity]},
+    }
+
+
+def _location(f: Finding) -> dict[str, Any]:
+    where: dict[str, Any] = {}
+    if f.location is not None:
+        region = {"startLine": max(f.line, 1)}
+        if f.column:
+            region["startColumn"] = f.column
+        where["physicalLocation"] = {"artifactLocation": {"uri": _uri(f.file)}, "region": region}
+    if f.target or f.location is None:
+        where["logicalLocations"] = [{"fullyQualifiedName": f.target or f.code}]
+    return where
+
+
+def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+    out: dict[str, Any] = {"ruleId": f.code}
+    if f.code in index:
+        out["ruleIndex"] = index[f.code]
+    out["level"] = _LEVEL[f.severity]
+    out["message"] = {"text": f.message + (f" Help: {f.hint}" if f.hint else "")}
+    out["locations"] = [_location(f)]
+    return out
+
+
+def render_sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo]) -> str:
+    """The SARIF log of `findings`, with `rules` as the tool's rule metadata."""
+    index = {r.code: i for i, r in enumerate(rules)}
+    log = {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {"name": "slipway", "version": _version(),
+                               "rules": [_descriptor(r) for r in rules]}
+                },
+                "columnKind": "unicodeCodePoints",  # our columns count characters
+                "results": [_result(f, index) for f in findings],
+            }
+        ],
+    }
+    return json.dumps(log, indent=2) + "\n"
