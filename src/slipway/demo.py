@@ -202,7 +202,7 @@ class Demo:
             f"verify --tenancy: {len(report.tables)} tenant tables tested as a temporary "
             f"non-owner role without BYPASSRLS: {verdict}"
         )
-        lines += [f"  {f}" for f in report.findings[:10]]
+        lines += [f"  {f.target}: {f.name}: {f.message}" for f in report.findings[:10]]
         return lines
 
     def app_role_view(self) -> list[str]:

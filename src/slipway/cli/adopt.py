@@ -53,7 +53,7 @@ def adopt(
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json(result.to_json())
+        print_json(result.to_dict())
     elif not is_quiet(ctx, quiet):
         _print_text(result)
 

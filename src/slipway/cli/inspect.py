@@ -82,7 +82,7 @@ def status(
     with connect(cfg) as conn:
         states = migration_status(conn, cfg)
     if fmt is OutputFormat.json:
-        print_json({"migrations": [s.to_json() for s in states]})
+        print_json({"migrations": [s.to_dict() for s in states]})
         return
     if not states:
         print(f"No migrations in {cfg.migrations_dir}.")
@@ -154,7 +154,7 @@ def validate(
             {
                 "ok": not errors,
                 "migrations": len(mset.migrations),
-                "problems": [p.to_json() for p in problems],
+                "problems": [p.to_dict() for p in problems],
             }
         )
     else:

@@ -90,7 +90,7 @@ def verify(
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json([r.to_json() for r in results])
+        print_json([r.to_dict() for r in results])
     elif not quiet:
         _print_summary(results, len(mset.migrations))
     if any(r.verdict not in passing for r in results):
@@ -133,7 +133,7 @@ def _tenancy(cfg: Any, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json(report.to_json())
+        print_json(report.to_dict())
     else:
         _print_tenancy(report)
     if report.failed:
@@ -144,8 +144,8 @@ def _print_tenancy(report: TenancyReport) -> None:
     print(f"tenant isolation on {report.tenant_column} (setting {report.setting}): "
           f"{len(report.tables)} table(s)")
     for finding in report.findings:
-        print(f"  {finding.kind}: {finding}")
-    failing = [f for f in report.findings if f.kind != "warning"]
+        print(f"  {finding.code}: {finding.target}: {finding.name}: {finding.message}")
+    failing = [f for f in report.findings if f.severity == "error"]
     print("ok: every tenant sees and changes only its own rows" if not failing
           else f"{len(failing)} problem(s) found")
 
@@ -174,7 +174,7 @@ def drift(
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json(report.to_json())
+        print_json(report.to_dict())
     else:
         _print_drift(report)
     if report.drifted:

@@ -37,7 +37,7 @@ class RowError:
     value: str
     reason: str
 
-    def as_dict(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return asdict(self)
 
 

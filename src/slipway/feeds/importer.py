@@ -58,12 +58,12 @@ class ImportResult:
             "deactivated": self.deactivated, "errors": self.error_rows,
         }  # fmt: skip
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "source": self.source, "tenant": self.tenant, "full_feed": self.full,
             "rows": self.rows, **self.stats(), "log_id": self.log_id,
             "seconds": round(self.seconds, 3),
-            "phases": {k: round(v, 3) for k, v in self.phases.items()}, "error_report": [e.as_dict() for e in self.errors],
+            "phases": {k: round(v, 3) for k, v in self.phases.items()}, "error_report": [e.to_dict() for e in self.errors],
         }  # fmt: skip
 
 
@@ -281,7 +281,7 @@ def _target_types(conn: Conn, mapping: FeedMapping) -> dict[str, DbType]:
 
 
 def _log(conn: Conn, mapping: FeedMapping, result: ImportResult) -> None:
-    report = [e.as_dict() for e in result.errors[:MAX_LOGGED_ERRORS]]
+    report = [e.to_dict() for e in result.errors[:MAX_LOGGED_ERRORS]]
     values: dict[str, Any] = {
         "tenant": result.tenant, "source_file": result.source, "full_feed": result.full,
         "error_report": Jsonb(report), **result.stats(),

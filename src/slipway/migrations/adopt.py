@@ -51,7 +51,7 @@ class AdoptResult:
     already: list[str] = field(default_factory=list)  # versions slipway had recorded itself
     dry_run: bool = False
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The `adopt --format json` shape."""
         return {
             "from": self.tool,

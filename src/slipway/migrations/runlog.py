@@ -61,7 +61,7 @@ class Partial:
             text += f" (statement {self.in_doubt} was running)"
         return text
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The `partial` field of `status --format json`."""
         return {
             "action": self.action,

@@ -78,7 +78,7 @@ class Step:
         """How the script runs (see `slipway.pgparse.run_mode`)."""
         return parse_script(self.script).mode
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The `plan --format json` shape, SQL included."""
         return {
             "version": self.migration.version,

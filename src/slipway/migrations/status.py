@@ -42,7 +42,7 @@ class MigrationState:
         """`state`, except a migration stopped midway in either direction shows `partial`."""
         return "partial" if self.partial is not None else self.state
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The `status --format json` shape."""
         return {
             "version": self.version,
@@ -52,7 +52,7 @@ class MigrationState:
             "has_rollback": self.has_rollback,
             "rollback": self.rollback,
             "applied_at": self.applied_at.isoformat() if self.applied_at else None,
-            "partial": self.partial.to_json() if self.partial else None,
+            "partial": self.partial.to_dict() if self.partial else None,
         }
 
 

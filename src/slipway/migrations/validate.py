@@ -25,7 +25,7 @@ class Problem:
     version: str | None = None
     file: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         """The `validate --format json` shape."""
         return {
             "severity": self.severity,

@@ -34,7 +34,7 @@ class DriftReport:
     def drifted(self) -> bool:
         return bool(self.changes)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "drift": self.drifted,
             "applied": self.applied,

@@ -93,7 +93,7 @@ class Result:
     mode: str = "transaction"  # or "committed" (non-transactional migration)
     seconds: float = 0.0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {"version": self.version, "name": self.name, "verdict": self.verdict,
                 "differences": self.differences, "column_order": self.column_order,
                 "error": self.error}

@@ -28,20 +28,16 @@ import psycopg
 from psycopg import sql
 
 from slipway.errors import ConfigError
+from slipway.report.finding import Finding
 from slipway.verify.rowgen import Conn, Row, RowMaker, Table, Unpopulatable, load_tables
 
+# A finding's code is what went wrong: leak | denied | error | untested (these fail the test,
+# severity error) | warning; its name is the operation tried ("read other"), its target the table.
 FAILING = ("leak", "denied", "error", "untested")
 
 
-@dataclass(frozen=True)
-class Finding:
-    table: str
-    operation: str
-    kind: str  # leak | denied | error | untested | warning
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.table}: {self.operation}: {self.message}"
+def _finding(target: str, operation: str, kind: str, message: str) -> Finding:
+    return Finding(kind, operation, "error" if kind in FAILING else "warning", message, target)
 
 
 @dataclass
@@ -53,15 +49,16 @@ class TenancyReport:
 
     @property
     def failed(self) -> bool:
-        return any(f.kind in FAILING for f in self.findings)
+        return any(f.severity == "error" for f in self.findings)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape: the settings, the tables tested, every finding (Finding.to_dict)."""
         return {
             "tenant_column": self.tenant_column,
             "setting": self.setting,
             "ok": not self.failed,
             "tables": self.tables,
-            "findings": [vars(f) for f in self.findings],
+            "findings": [f.to_dict() for f in self.findings],
         }
 
 
@@ -144,7 +141,7 @@ class _Run:
             raise ConfigError(f"[tenancy] role {app_role} does not exist in this database: "
                               "create it or fix slipway.toml")
         if row[0] or row[1]:
-            self.report.findings.append(Finding(
+            self.report.findings.append(_finding(
                 f"role {app_role}", "role", "leak",
                 "the application role is SUPERUSER or BYPASSRLS: no policy applies to it"))
         self.conn.execute(sql.SQL("GRANT {} TO {}").format(
@@ -198,7 +195,7 @@ class _Run:
     def _find(self, table: Table, operation: str, kind: str, message: str) -> None:
         if kind == "leak":
             message += _why(table)
-        self.report.findings.append(Finding(table.display, operation, kind, message))
+        self.report.findings.append(_finding(table.display, operation, kind, message))
 
     def _as_role(self, tenant: str | None, query: sql.Composed,
                  params: tuple[Any, ...] = ()) -> int:

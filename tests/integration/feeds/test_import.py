@@ -257,7 +257,7 @@ def test_unknown_tenant_fails_cleanly(owner_conn: Any, admin_conn: Any, tmp_path
 
 def test_json_report_is_serialisable(owner_conn: Any, tmp_path: Path) -> None:
     result = run(owner_conn, feed(tmp_path / "f.tsv", [car(1), car(2, Year="1850")]))
-    data = json.loads(json.dumps(result.as_dict()))
+    data = json.loads(json.dumps(result.to_dict()))
     assert data["added"] == 1 and data["errors"] == 1
     assert data["error_report"] == [{"line": 3, "column": "Year", "value": "1850",
                                      "reason": "out of range 1980..2028"}]

@@ -89,15 +89,15 @@ def test_sound_isolation_passes_and_leaves_no_trace(db_conn: Conn) -> None:
 def test_planted_leaks_are_reported_with_table_and_operation(db_conn: Conn) -> None:
     db_conn.execute(SOUND + LEAKY)
     report = check_tenancy(db_conn)
-    found = {(f.table, f.operation) for f in report.findings if f.kind == "leak"}
+    found = {(f.target, f.name) for f in report.findings if f.code == "leak"}
     for table in ("notes", "wide"):
         for operation in ("read without tenant", "read other", "update other", "delete other",
                           "move to other", "insert other", "read with empty tenant"):
             assert (table, operation) in found, (table, operation)
     assert ("customer_list", "read other") in found
-    assert not any(f.table in ("customers", "leads", "lead_list", "messages", "messages_default")
+    assert not any(f.target in ("customers", "leads", "lead_list", "messages", "messages_default")
                    for f in report.findings)
-    by_table = {f.table: f.message for f in report.findings if f.operation == "read other"}
+    by_table = {f.target: f.message for f in report.findings if f.name == "read other"}
     assert "row level security is not enabled" in by_table["notes"]
     assert "a policy is too wide" in by_table["wide"]
     assert "security_invoker" in by_table["customer_list"]
@@ -113,11 +113,11 @@ CREATE TABLE coded (id serial PRIMARY KEY, dealership_id uuid NOT NULL REFERENCE
                     code text NOT NULL CHECK (code ~ '^[0-9]{3}$'));
 """)
     report = check_tenancy(db_conn)
-    kinds = {(f.table, f.operation): f for f in report.findings}
-    assert kinds[("strict", "read without tenant")].kind == "error"
+    kinds = {(f.target, f.name): f for f in report.findings}
+    assert kinds[("strict", "read without tenant")].code == "error"
     assert "unrecognized configuration parameter" in kinds[("strict", "read without tenant")].message
-    assert kinds[("strict", "read with empty tenant")].kind == "error"
-    assert kinds[("coded", "populate")].kind == "untested"
+    assert kinds[("strict", "read with empty tenant")].code == "error"
+    assert kinds[("coded", "populate")].code == "untested"
     assert "coded_code_check" in kinds[("coded", "populate")].message
     assert report.failed
 
@@ -131,7 +131,7 @@ def test_app_role_and_missing_column(db_conn: Conn) -> None:
     # pg_read_all_data reads every table, partitions included: a partition read directly
     # skips its parent's policies, and that is reported; the rest holds (it cannot write).
     report = check_tenancy(db_conn, app_role="pg_read_all_data")
-    assert {(f.table, f.operation, f.kind) for f in report.findings} == {
+    assert {(f.target, f.name, f.code) for f in report.findings} == {
         ("messages_default", "read without tenant", "leak"),
         ("messages_default", "read other", "leak"),
         ("messages_default", "read with empty tenant", "leak"),
@@ -159,6 +159,6 @@ def test_cli_reads_tenancy_settings_and_exits_1_on_leak(project: Path, db_url: s
     assert run.returncode == 1
     data = json.loads(run.stdout)
     assert data["ok"] is False and data["setting"] == "app.dealer"
-    assert {"table": "wide", "operation": "read other", "kind": "leak"}.items() <= next(
-        f for f in data["findings"] if f["table"] == "wide" and f["operation"] == "read other"
+    assert {"target": "wide", "name": "read other", "code": "leak", "severity": "error"}.items() <= next(
+        f for f in data["findings"] if f["target"] == "wide" and f["name"] == "read other"
     ).items()

@@ -30,7 +30,7 @@ def test_verdict_is_the_worst_thing_that_happened() -> None:
     broken = _decide(Result("1", "x", verdict="rollback-failed", error="f.sql:3:1: no",
                             differences=["x"]), _migration())
     assert broken.verdict == "rollback-failed" and broken.error == "f.sql:3:1: no"
-    assert Result("7", "y", differences=["a"]).to_json() == {
+    assert Result("7", "y", differences=["a"]).to_dict() == {
         "version": "7", "name": "y", "verdict": "ok", "differences": ["a"], "column_order": [],
         "error": None}
     reordered = _decide(Result("1", "x", column_order=["column order of t changed: b, a"]),
