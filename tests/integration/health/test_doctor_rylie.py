@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -74,4 +75,10 @@ def test_rylie_report_renders(rylie: Built) -> None:
                if f.message.startswith("check crashed")]
     assert crashed == []
     for fmt in FORMATS:
+        if fmt in ("sarif", "github"):  # only findings that warn or fail, none on the root
+            continue
         assert "public.dealerships" in render(rylie.report, fmt)
+    problems = [f for c in rylie.report.checks for f in c.findings if f.severity != "info"]
+    sarif = json.loads(render(rylie.report, "sarif"))
+    assert len(sarif["runs"][0]["results"]) == len(problems)
+    assert len(render(rylie.report, "github").splitlines()) == len(problems)
