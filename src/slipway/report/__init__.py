@@ -11,8 +11,8 @@ from slipway.report.model import ChecklistItem, CheckResult, Report, worst
 FORMATS = ("text", "md", "html", "json", "sarif", "github")  # of a health Report
 FINDING_FORMATS = ("text", "json", "sarif", "github", "md", "html")  # of a list of findings
 
-__all__ = ["FINDING_FORMATS", "FORMATS", "SEVERITIES", "CheckResult", "ChecklistItem", "Finding", "Location", "Report",
-           "RuleInfo", "Severity", "render", "render_findings", "worst"]
+__all__ = ["FINDING_FORMATS", "FORMATS", "SEVERITIES", "CheckResult", "ChecklistItem", "Finding",
+           "Location", "Report", "RuleInfo", "Severity", "render", "render_findings", "worst"]
 
 
 def render(report: Report, fmt: str, color: bool = False) -> str:
