@@ -319,7 +319,33 @@ def _alter_enum(state: ReplayState, node: Node, origin: Origin) -> None:
         values.append(str(node["newVal"]))
 
 
+def _delete(state: ReplayState, node: Node, origin: Origin) -> None:
+    if not node.get("whereClause"):
+        _set_emptied(state, n.relation(node.get("relation")), origin.migration)
+
+
+def _truncate(state: ReplayState, node: Node, origin: Origin) -> None:
+    for rel in node.get("relations", []):
+        _set_emptied(state, n.relation(rel.get("RangeVar")), origin.migration)
+
+
+def _fill(state: ReplayState, node: Node, origin: Origin) -> None:
+    """INSERT, COPY FROM: the table may hold rows again."""
+    if node.get("is_from", True):
+        _set_emptied(state, n.relation(node.get("relation")), None)
+
+
+def _set_emptied(state: ReplayState, key: str, migration: int | None) -> None:
+    if key in state.views or (migration is None and key not in state.tables):
+        return  # a view's rows live elsewhere; no placeholder needed to say "not empty"
+    state.table(key).emptied_in = migration
+
+
 _HANDLERS: dict[str, Handler] = {
+    "DeleteStmt": _delete,
+    "TruncateStmt": _truncate,
+    "InsertStmt": _fill,
+    "CopyStmt": _fill,
     "CreateStmt": _create_table,
     "AlterTableStmt": _alter_table,
     "IndexStmt": _create_index,

@@ -73,6 +73,9 @@ class Table:
     partition_key: tuple[str, ...] | None = None
     partition_strategy: str | None = None  # range, list, hash
     partition_of: str | None = None
+    # Migration whose statements so far left the table without rows (DELETE without WHERE,
+    # TRUNCATE, not refilled since): what a NOT NULL column without a default needs.
+    emptied_in: int | None = None
 
     def created_in(self, migration: int) -> bool:
         return self.origin is not None and self.origin.migration == migration
@@ -109,6 +112,11 @@ class ReplayState:
             view = self.views.get(key)  # a materialized view made in this migration is empty
             return view is None or view.origin.migration != migration
         return not found.created_in(migration)
+
+    def emptied_in(self, key: str, migration: int) -> bool:
+        """True when migration `migration` has emptied the table before this statement."""
+        found = self.tables.get(key)
+        return found is not None and found.emptied_in == migration
 
     def index_table(self, index: str) -> str | None:
         found = self.indexes.get(index)

@@ -15,7 +15,8 @@ class AddingRequiredField(Rule):
 
     Existing rows would get NULL in a column that forbids it, so PostgreSQL refuses the
     statement on any non-empty table: the migration passes in an empty test database and
-    fails in production.
+    fails in production. A table the same migration emptied first (`DELETE` without `WHERE`,
+    `TRUNCATE`, no `INSERT` or `COPY` since) is not flagged: the column is added to no rows.
 
     **Anti-pattern**
 
@@ -42,7 +43,12 @@ class AddingRequiredField(Rule):
             types = {c.get("contype") for c in n.constraints_of(col)}
             required = "CONSTR_NOTNULL" in types or "CONSTR_PRIMARY" in types
             filled = types & _FILLED or n.type_name(col.get("typeName")) in n.SERIAL_TYPES
-            if required and not filled and ctx.existed_before(table):
+            if (
+                required
+                and not filled
+                and ctx.existed_before(table)
+                and not ctx.state.emptied_in(table, ctx.position)
+            ):
                 yield Hit(
                     f"NOT NULL column {table}.{col.get('colname')} without a default fails "
                     "on a table that has rows"
