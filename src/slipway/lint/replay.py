@@ -25,7 +25,7 @@ def _create_table(state: ReplayState, node: Node, origin: Origin) -> None:
     elements = node.get("tableElts", [])
     table.partial = any("TableLikeClause" in e for e in elements)
     for column in n.column_defs(elements):
-        _add_column(table, column, origin)
+        _add_column(state, table, column, origin)
     for constraint in n.table_constraints(elements):
         _add_constraint(state, table, constraint, origin)
     spec = node.get("partspec")
@@ -52,7 +52,7 @@ def _inherit(child: Table, parent: Table) -> None:
     child.primary_key = child.primary_key or parent.primary_key
 
 
-def _add_column(table: Table, column: Node, origin: Origin) -> None:
+def _add_column(state: ReplayState, table: Table, column: Node, origin: Origin) -> None:
     name = str(column.get("colname", ""))
     type_node = column.get("typeName")
     col = Column(name, n.type_name(type_node), tuple(n.typmods(type_node)))
@@ -66,12 +66,12 @@ def _add_column(table: Table, column: Node, origin: Origin) -> None:
             table.primary_key = (name,)
             col.not_null = True
         elif contype == "CONSTR_UNIQUE":
-            table.uniques[str(constraint.get("conname", ""))] = (name,)
+            table.uniques[_constraint_name(state, table, constraint, (name,), "key")] = (name,)
         elif contype == "CONSTR_FOREIGN":
             ref = n.relation(constraint.get("pktable"))
             table.foreign_keys.append(
                 ForeignKey(
-                    constraint.get("conname"),
+                    _constraint_name(state, table, constraint, (name,), "fkey"),
                     (name,),
                     ref,
                     origin,
@@ -94,12 +94,13 @@ def _add_constraint(state: ReplayState, table: Table, con: Node, origin: Origin)
     if contype == "CONSTR_PRIMARY":
         table.primary_key = keys
     elif contype == "CONSTR_UNIQUE":
-        table.uniques[name] = keys
+        table.uniques[_constraint_name(state, table, con, keys, "key")] = keys
     elif contype == "CONSTR_FOREIGN":
+        fk_columns = n.key_columns(con, "fk_attrs")
         table.foreign_keys.append(
             ForeignKey(
-                name or None,
-                n.key_columns(con, "fk_attrs"),
+                _constraint_name(state, table, con, fk_columns, "fkey"),
+                fk_columns,
                 n.relation(con.get("pktable")),
                 origin,
                 bool(con.get("skip_validation")),
@@ -111,6 +112,57 @@ def _add_constraint(state: ReplayState, table: Table, con: Node, origin: Origin)
         column = _null_test_column(con.get("raw_expr"))
         if column:
             table.not_null_checks[name] = (column, not con.get("skip_validation"))
+
+
+def _constraint_name(
+    state: ReplayState, table: Table, con: Node, columns: tuple[str, ...], label: str
+) -> str:
+    """The constraint's name, or the one PostgreSQL gives an unnamed one (leads_email_key).
+
+    Migrations drop unnamed constraints by that name, and two unnamed UNIQUEs must not share
+    one entry. Like ChooseConstraintName: truncated to 63 bytes, a number added when taken.
+    """
+    given = con.get("conname")
+    if given:
+        return str(given)
+    taken = set(table.uniques) | {fk.name for fk in table.foreign_keys} | set(state.indexes)
+    bare = table.key.rpartition(".")[2]
+    addition = "_".join(columns)
+    attempt = 0
+    while True:
+        name = default_name(bare, addition, label + (str(attempt) if attempt else ""))
+        if name not in taken:
+            return name
+        attempt += 1
+
+
+def default_name(name1: str, name2: str, label: str) -> str:
+    """PostgreSQL's makeObjectName: name1_name2_label, the longer part cut until it fits 63 bytes."""
+    first, second = name1.encode(), name2.encode()
+    room = 63 - len(label) - 1 - (1 if second else 0)
+    len1, len2 = len(first), len(second)
+    while len1 + len2 > room:
+        if len1 > len2:
+            len1 -= 1
+        else:
+            len2 -= 1
+    parts = [first[:len1].decode(errors="ignore"), second[:len2].decode(errors="ignore"), label]
+    return "_".join(p for p in parts if p)
+
+
+def _drop_column(state: ReplayState, table: Table, name: str) -> None:
+    """PostgreSQL drops the column's constraints and every index that uses it along with it."""
+    table.columns.pop(name, None)
+    gone = {c for c, cols in table.uniques.items() if name in cols}
+    gone |= {fk.name for fk in table.foreign_keys if name in fk.columns and fk.name}
+    gone |= {c for c, (col, _) in table.not_null_checks.items() if col == name}
+    for constraint in gone:
+        _drop_constraint(table, constraint)
+    if table.primary_key and name in table.primary_key:
+        table.primary_key = None
+    for index in [i for i in table.indexes if name in getattr(state.indexes.get(i), "columns", ())]:
+        state.indexes.pop(index, None)
+        table.indexes.discard(index)
 
 
 def _null_test_column(expr: Node | None) -> str | None:
@@ -148,9 +200,9 @@ def _alter_cmd(state: ReplayState, table: Table, cmd: Node, origin: Origin) -> N
     column = table.columns.get(name)
     definition = cmd.get("def") or {}
     if sub == "AT_AddColumn" and "ColumnDef" in definition:
-        _add_column(table, definition["ColumnDef"], origin)
+        _add_column(state, table, definition["ColumnDef"], origin)
     elif sub == "AT_DropColumn":
-        table.columns.pop(name, None)
+        _drop_column(state, table, name)
     elif sub == "AT_AlterColumnType" and column and "ColumnDef" in definition:
         type_node = definition["ColumnDef"].get("typeName")
         column.type, column.typmods = n.type_name(type_node), tuple(n.typmods(type_node))

@@ -79,3 +79,63 @@ def test_table_emptied_by_an_earlier_migration_may_have_rows_again(
     }
     rows = _lint(app, tmp_path / "m", files)
     assert [r["line"] for r in rows if r["rule"] == "adding-required-field"] == [1], rows
+
+
+def _fk_hits(rows: list[dict[str, object]]) -> list[str]:
+    return [str(r["message"]) for r in rows if r["rule"] == "foreign-key-without-index"]
+
+
+PARENT = "CREATE TABLE parents (id bigint PRIMARY KEY);\n"
+
+
+def test_unnamed_foreign_key_dropped_by_its_default_name(app: typer.Typer, tmp_path: Path) -> None:
+    """upchieve 20220711163000 drops inline foreign keys by PostgreSQL's name and re-adds them."""
+    long_table = "survey_questions_response_choices"  # the default name is truncated to 63 bytes
+    files = {
+        "0001_a.sql": PARENT + f"CREATE TABLE {long_table} (id bigint PRIMARY KEY,"
+        " surveys_survey_question_id bigint REFERENCES parents (id));\n"
+        "CREATE TABLE kids (id bigint PRIMARY KEY, parent_id bigint REFERENCES parents);",
+        "0001_a.down.sql": f"DROP TABLE kids, {long_table}, parents;",
+        "0002_cascade.sql": f"ALTER TABLE {long_table} DROP CONSTRAINT IF EXISTS"
+        " survey_questions_response_choic_surveys_survey_question_id_fkey;\n"
+        f"ALTER TABLE {long_table} ADD CONSTRAINT"
+        " survey_questions_response_choic_surveys_survey_question_id_fkey"
+        " FOREIGN KEY (surveys_survey_question_id) REFERENCES parents (id) ON DELETE CASCADE;\n"
+        "ALTER TABLE kids DROP CONSTRAINT kids_parent_id_fkey;\n"
+        "ALTER TABLE kids ADD CONSTRAINT kids_parent_id_fkey FOREIGN KEY (parent_id)"
+        " REFERENCES parents ON DELETE CASCADE;",
+        "0002_cascade.down.sql": "SELECT 1;",
+    }
+    hits = _fk_hits(_lint(app, tmp_path / "m", files))
+    assert len(hits) == 2, hits  # one per foreign key, not one per ADD
+
+
+def test_unnamed_unique_constraints_each_count_as_an_index(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    """upchieve pre_session_surveys: `session_id ... UNIQUE`, later `ADD COLUMN mongo_id UNIQUE`."""
+    files = {
+        "0001_a.sql": PARENT + "CREATE TABLE surveys (id bigint PRIMARY KEY,"
+        " parent_id bigint NOT NULL UNIQUE REFERENCES parents (id));",
+        "0001_a.down.sql": "DROP TABLE surveys, parents;",
+        "0002_b.sql": "ALTER TABLE surveys ADD COLUMN mongo_id text UNIQUE;",
+        "0002_b.down.sql": "ALTER TABLE surveys DROP COLUMN mongo_id;",
+    }
+    assert _fk_hits(_lint(app, tmp_path / "m", files)) == []
+
+
+def test_dropped_column_takes_its_foreign_key_and_indexes(
+    app: typer.Typer, tmp_path: Path
+) -> None:
+    """upchieve 20220330203235 drops schools.us_state_code, and PostgreSQL its foreign key."""
+    files = {
+        "0001_a.sql": PARENT + "CREATE TABLE schools (id bigint PRIMARY KEY,"
+        " parent_id bigint REFERENCES parents (id), other_id bigint REFERENCES parents (id));\n"
+        "CREATE INDEX schools_other ON schools (other_id, id);",
+        "0001_a.down.sql": "DROP TABLE schools, parents;",
+        "0002_b.sql": "ALTER TABLE schools DROP COLUMN parent_id;\n"
+        "ALTER TABLE schools DROP COLUMN id;",  # the index on (other_id, id) goes with it
+        "0002_b.down.sql": "SELECT 1;",
+    }
+    hits = _fk_hits(_lint(app, tmp_path / "m", files))
+    assert len(hits) == 1 and "(other_id)" in hits[0], hits
