@@ -139,3 +139,27 @@ def test_dropped_column_takes_its_foreign_key_and_indexes(
     }
     hits = _fk_hits(_lint(app, tmp_path / "m", files))
     assert len(hits) == 1 and "(other_id)" in hits[0], hits
+
+
+def test_rollback_follows_what_the_up_script_renamed(app: typer.Typer, tmp_path: Path) -> None:
+    """ente 90: ADD COLUMN id_text ... RENAME COLUMN id_text TO id; the down drops id."""
+    files = {
+        **CREATE,
+        "0002_text_id.sql": "ALTER TABLE leads ADD COLUMN id_text text;\n"
+        "ALTER TABLE leads DROP COLUMN id;\n"
+        "ALTER TABLE leads RENAME COLUMN id_text TO id;\n"
+        "CREATE TABLE notes_new (id bigint PRIMARY KEY, body text);\n"
+        "CREATE INDEX notes_new_body ON notes_new (body);\n"
+        "ALTER INDEX notes_new_body RENAME TO notes_body;\n"
+        "ALTER TABLE notes_new RENAME TO notes;\n"
+        "ALTER TABLE notes ADD COLUMN kept text;\n"
+        "CREATE TABLE gone (id bigint);\n"
+        "ALTER TABLE gone RENAME TO stays;",
+        "0002_text_id.down.sql": "ALTER TABLE leads DROP COLUMN id;\n"
+        "ALTER TABLE leads ADD COLUMN id bigint PRIMARY KEY;\n"
+        "DROP TABLE notes;\n"
+        "DROP TABLE gone;",
+    }
+    rows = _lint(app, tmp_path / "m", files)
+    hits = [str(r["message"]) for r in rows if r["rule"] == "rollback-incomplete"]
+    assert len(hits) == 1 and hits[0].startswith("table stays "), hits

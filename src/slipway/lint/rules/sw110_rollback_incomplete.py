@@ -85,6 +85,43 @@ def removed(stmt: Statement, restores: bool = True) -> Iterator[Obj]:
         yield from created(stmt)
 
 
+_RENAME_KINDS = {
+    "OBJECT_TABLE": "table",
+    "OBJECT_COLUMN": "column",
+    "OBJECT_INDEX": "index",
+    "OBJECT_VIEW": "view",
+    "OBJECT_MATVIEW": "view",
+    "OBJECT_TRIGGER": "trigger",
+}
+
+
+def renamed(stmt: Statement) -> tuple[str, str, str] | None:
+    """(kind, old name, new name) of an ALTER ... RENAME of a table, column, index, view, trigger."""
+    node = stmt.node
+    what = _RENAME_KINDS.get(str(node.get("renameType"))) if stmt.kind == "RenameStmt" else None
+    if what is None:
+        return None
+    relation = n.relation(node.get("relation"))
+    new = str(node.get("newname", ""))
+    if what in ("column", "trigger"):
+        return what, f"{relation}.{node.get('subname')}", f"{relation}.{new}"
+    if what == "index":  # created indexes are known by their bare name
+        return what, str((node.get("relation") or {}).get("relname", "")), new
+    schema = relation.rpartition(".")[0]
+    return what, relation, f"{schema}.{new}" if schema else new
+
+
+def _follow(items: list[tuple[Statement, Obj]], rename: tuple[str, str, str]) -> None:
+    """Rename the created objects in place; a renamed table takes its columns and indexes."""
+    what, old, new = rename
+    for i, (stmt, (kind, name, parent)) in enumerate(items):
+        if kind == what and name == old:
+            items[i] = (stmt, (kind, new, parent))
+        elif what in ("table", "view") and parent == old:
+            child = f"{new}.{name[len(old) + 1 :]}" if name.startswith(f"{old}.") else name
+            items[i] = (stmt, (kind, child, new))
+
+
 def _dropped(what: str, obj: Node) -> Iterator[Obj]:
     if "List" in obj:
         parts = n.strings(obj["List"].get("items"))
@@ -110,7 +147,8 @@ class RollbackIncomplete(Rule):
     Every table, column, index, view, function, type, sequence, policy and trigger created by
     the up script must be dropped (or, for CREATE OR REPLACE, restored) by the down script;
     dropping a table covers its columns, indexes, policies and triggers, and DROP SCHEMA
-    covers what is inside it. Otherwise rollback leaves objects behind and the next up fails.
+    covers what is inside it. An object the up script renames is looked for under its new
+    name. Otherwise rollback leaves objects behind and the next up fails.
 
     A down script with no statement at all (empty, or only comments) for an up script that
     changes the schema undoes nothing: `slipway down` refuses it unless `--allow-empty`.
@@ -153,18 +191,24 @@ class RollbackIncomplete(Rule):
             )
             return
         undone = {obj[:2] for stmt in down.statements for obj in removed(stmt)}
-        dropped_in_up = {obj[:2] for stmt in ctx.up.statements for obj in removed(stmt, False)}
         tables = {name for what, name in undone if what in ("table", "view")}
         schemas = {name for what, name in undone if what == "schema"}
+        # Dropped anywhere in the up script: made and dropped again, or an older one replaced.
+        dropped_in_up = {obj[:2] for stmt in ctx.up.statements for obj in removed(stmt, False)}
+        items: list[tuple[Statement, Obj]] = []  # what the up script made, under its final name
         for stmt in ctx.up.statements:
-            for obj in created(stmt):
-                what, name, parent = obj
-                if obj[:2] in undone or obj[:2] in dropped_in_up or parent in tables:
-                    continue
-                if "." in name and name.split(".")[0] in schemas:
-                    continue
-                yield Hit(
-                    f"{what} {name} created by the up script is not dropped or restored by "
-                    f"the down script {down.path}",
-                    at=ctx.up.statement_origin(ctx.position, stmt),
-                )
+            items.extend((stmt, obj) for obj in created(stmt))
+            rename = renamed(stmt)
+            if rename is not None:
+                _follow(items, rename)
+        for stmt, obj in items:
+            what, name, parent = obj
+            if obj[:2] in undone or obj[:2] in dropped_in_up or parent in tables:
+                continue
+            if "." in name and name.split(".")[0] in schemas:
+                continue
+            yield Hit(
+                f"{what} {name} created by the up script is not dropped or restored by "
+                f"the down script {down.path}",
+                at=ctx.up.statement_origin(ctx.position, stmt),
+            )
