@@ -36,13 +36,13 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(BENCH.parent / "src"))
 
-from bench_db import write_section  # noqa: E402
+from bench_db import write_section
 
-from slipway.lint.rule import all_rules  # noqa: E402
-from slipway.lint.source import parse_script  # noqa: E402
-from slipway.migrations.layouts import load_folder  # noqa: E402
-from slipway.migrations.model import Script  # noqa: E402
-from slipway.pgparse import run_mode  # noqa: E402
+from slipway.lint.rule import all_rules
+from slipway.lint.source import parse_script
+from slipway.migrations.layouts import load_folder
+from slipway.migrations.model import Script
+from slipway.pgparse import run_mode
 
 HEADING = "## squawk parity"
 RESULTS = BENCH / "RESULTS.md"
@@ -97,7 +97,9 @@ def up_scripts(folder: Path) -> list[tuple[Script, UpScript]]:
         lines = script.sql.count("\n") + 1
         first = script.line_offset + 1
         text = ("\n" * script.line_offset + script.sql).splitlines()
-        up = UpScript(str(script.path), first, first + lines - 1, spans, mode == "transaction", text)
+        up = UpScript(
+            str(script.path), first, first + lines - 1, spans, mode == "transaction", text
+        )
         out.append((script, up))
     return out
 
@@ -150,7 +152,7 @@ def run_squawk(squawk: str, scripts: list[tuple[Script, UpScript]]) -> Side:
     for row in rows:
         _, up = names[str(row["file"])]
         rule = SQUAWK_ALIASES.get(str(row["rule_name"]), str(row["rule_name"]))
-        line = int(row.get("line") or 0) + 1  # squawk counts lines from 0
+        line = int(str(row.get("line") or 0)) + 1  # squawk counts lines from 0
         side.counts[str(row["rule_name"])] += 1
         if rule in SHARED:
             at = line if rule == "syntax-error" else statement_line(up, line)
@@ -229,10 +231,12 @@ def render(results: list[Parity], version: str, samples: int | None) -> str:
     lines = [
         HEADING,
         "",
-        f"`bench/squawk_parity.py`: slipway lint and {version} on the up scripts of each folder"
-        " (squawk with `--assume-in-transaction` where slipway wraps the script in a"
-        " transaction). Shared rules are counted per statement (a statement one rule flags"
-        " several times counts once); `only X` is a statement only X flags.",
+        (
+            f"`bench/squawk_parity.py`: slipway lint and {version} on the up scripts of each"
+            " folder (squawk with `--assume-in-transaction` where slipway wraps the script in a"
+            " transaction). Shared rules are counted per statement (a statement one rule flags"
+            " several times counts once); `only X` is a statement only X flags."
+        ),
         "",
     ]
     for p in results:
@@ -243,8 +247,10 @@ def render(results: list[Parity], version: str, samples: int | None) -> str:
             continue
         rows, only = shared_table(p)
         lines += [
-            f"{p.ups} up scripts; findings: slipway {sum(p.slipway.counts.values())}, squawk "
-            f"{sum(p.squawk.counts.values())}.",
+            (
+                f"{p.ups} up scripts; findings: slipway {sum(p.slipway.counts.values())}, "
+                f"squawk {sum(p.squawk.counts.values())}."
+            ),
             "",
             "| shared rule | both | only slipway | only squawk |",
             "|---|---|---|---|",
@@ -252,9 +258,7 @@ def render(results: list[Parity], version: str, samples: int | None) -> str:
             "",
         ]
         squawk_only = {
-            r: n
-            for r, n in p.squawk.counts.items()
-            if SQUAWK_ALIASES.get(r, r) not in SHARED
+            r: n for r, n in p.squawk.counts.items() if SQUAWK_ALIASES.get(r, r) not in SHARED
         }
         slipway_only = {r: n for r, n in p.slipway.counts.items() if r not in SHARED}
         lines.append(
