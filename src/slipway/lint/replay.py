@@ -367,8 +367,11 @@ def _create_enum(state: ReplayState, node: Node, origin: Origin) -> None:
 
 def _alter_enum(state: ReplayState, node: Node, origin: Origin) -> None:
     values = state.enums.setdefault(n.qualified(n.strings(node.get("typeName"))), [])
-    if node.get("newVal"):
-        values.append(str(node["newVal"]))
+    old, new = node.get("oldVal"), node.get("newVal")
+    if old and new:  # RENAME VALUE: same place, new label
+        values[:] = [str(new) if v == old else v for v in values]
+    elif new and new not in values:  # ADD VALUE [IF NOT EXISTS]
+        values.append(str(new))
 
 
 def _delete(state: ReplayState, node: Node, origin: Origin) -> None:

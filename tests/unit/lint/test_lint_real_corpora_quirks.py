@@ -163,3 +163,17 @@ def test_rollback_follows_what_the_up_script_renamed(app: typer.Typer, tmp_path:
     rows = _lint(app, tmp_path / "m", files)
     hits = [str(r["message"]) for r in rows if r["rule"] == "rollback-incomplete"]
     assert len(hits) == 1 and hits[0].startswith("table stays "), hits
+
+
+def test_renaming_an_enum_value_appends_nothing(app: typer.Typer, tmp_path: Path) -> None:
+    """lemmy 2023-04-14-175955: ALTER TYPE ... RENAME VALUE keeps the value's place."""
+    files = {
+        "0001_a.sql": "CREATE TYPE mode AS ENUM ('closed', 'open');",
+        "0001_a.down.sql": "DROP TYPE mode;",
+        "0002_b.sql": "ALTER TYPE mode RENAME VALUE 'closed' TO 'Closed';\n"
+        "ALTER TYPE mode ADD VALUE 'Private';",
+        "0002_b.down.sql": "SELECT 1;",
+    }
+    rows = _lint(app, tmp_path / "m", files)
+    hits = [r for r in rows if r["rule"] == "require-enum-value-ordering"]
+    assert [r["line"] for r in hits] == [2], hits

@@ -34,6 +34,7 @@ class RequireEnumValueOrdering(Rule):
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         node = ctx.stmt.node
-        if node.get("newVal") and not node.get("newValNeighbor"):
+        # RENAME VALUE (oldVal set) keeps the value where it is.
+        if node.get("newVal") and not node.get("newValNeighbor") and not node.get("oldVal"):
             enum = n.qualified(n.strings(node.get("typeName")))
             yield Hit(f"value {node['newVal']!r} is appended to the end of enum {enum}")
