@@ -123,11 +123,12 @@ def run_slipway(folder: Path, ups: dict[str, UpScript]) -> Side:
         raise RuntimeError(f"slipway lint exit {proc.returncode}: {proc.stderr.strip()[:300]}")
     side = Side()
     for row in json.loads(proc.stdout or "[]"):
-        up = ups.get(str(Path(row["file"])))
-        line = int(row.get("line") or 1)
+        where = row.get("location") or {}
+        up = ups.get(str(Path(where.get("file") or "")))
+        line = int(where.get("line") or 1)
         if up is None or not up.first <= line <= up.last:
             continue  # a down script's finding, or a migration-level rule's
-        rule = str(row["rule"])
+        rule = str(row["name"])
         side.counts[rule] += 1
         if rule in SHARED:
             at = line if rule == "syntax-error" else statement_line(up, line)

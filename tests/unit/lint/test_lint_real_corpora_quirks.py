@@ -63,7 +63,7 @@ def test_required_column_on_a_table_the_migration_emptied(
         "0002_source.down.sql": "ALTER TABLE leads DROP COLUMN source;",
     }
     rows = _lint(app, tmp_path / "m", files)
-    hits = [r for r in rows if r["rule"] == "adding-required-field"]
+    hits = [r for r in rows if r["name"] == "adding-required-field"]
     assert bool(hits) is fires, rows
 
 
@@ -78,11 +78,11 @@ def test_table_emptied_by_an_earlier_migration_may_have_rows_again(
         "0003_source.down.sql": "ALTER TABLE leads DROP COLUMN source;",
     }
     rows = _lint(app, tmp_path / "m", files)
-    assert [r["line"] for r in rows if r["rule"] == "adding-required-field"] == [1], rows
+    assert [r["location"]["line"] for r in rows if r["name"] == "adding-required-field"] == [1], rows
 
 
 def _fk_hits(rows: list[dict[str, object]]) -> list[str]:
-    return [str(r["message"]) for r in rows if r["rule"] == "foreign-key-without-index"]
+    return [str(r["message"]) for r in rows if r["name"] == "foreign-key-without-index"]
 
 
 PARENT = "CREATE TABLE parents (id bigint PRIMARY KEY);\n"
@@ -161,7 +161,7 @@ def test_rollback_follows_what_the_up_script_renamed(app: typer.Typer, tmp_path:
         "DROP TABLE gone;",
     }
     rows = _lint(app, tmp_path / "m", files)
-    hits = [str(r["message"]) for r in rows if r["rule"] == "rollback-incomplete"]
+    hits = [str(r["message"]) for r in rows if r["name"] == "rollback-incomplete"]
     assert len(hits) == 1 and hits[0].startswith("table stays "), hits
 
 
@@ -175,5 +175,5 @@ def test_renaming_an_enum_value_appends_nothing(app: typer.Typer, tmp_path: Path
         "0002_b.down.sql": "SELECT 1;",
     }
     rows = _lint(app, tmp_path / "m", files)
-    hits = [r for r in rows if r["rule"] == "require-enum-value-ordering"]
-    assert [r["line"] for r in hits] == [2], hits
+    hits = [r for r in rows if r["name"] == "require-enum-value-ordering"]
+    assert [r["location"]["line"] for r in hits] == [2], hits
