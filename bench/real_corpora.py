@@ -251,8 +251,9 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
         rows = json.loads(out)
         for f in rows:
             if f["severity"] == "error":
-                where = f"{Path(f['file']).relative_to(folder)}:{f['line']}"
-                outcome.details.append(f"lint error {f['rule']} at {where}: {f['message']}")
+                at = f["location"] or {}
+                where = f"{Path(at.get('file', '')).relative_to(folder)}:{at.get('line')}"
+                outcome.details.append(f"lint error {f['name']} at {where}: {f['message']}")
         by_rule = Counter(str(f["name"]) for f in rows)
         severities = Counter(str(f["severity"]) for f in rows)
         top = ", ".join(f"{rule} {n}" for rule, n in by_rule.most_common(4))
