@@ -44,9 +44,29 @@ class MigrationLayoutError(SlipwayError):
 
 
 class MigrationFailed(SlipwayError):
-    """A migration's SQL failed; nothing of that migration remains."""
+    """A migration's SQL failed; nothing of that migration remains.
+
+    Where PostgreSQL (or the parser) said so, the error carries its SQLSTATE and the place
+    in the file (`path`, 1-based `line` and `column` in the file), besides the text.
+    """
 
     exit_code = EXIT_FAILED
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        sqlstate: str | None = None,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.sqlstate = sqlstate
+        self.path = path
+        self.line = line
+        self.column = column
 
 
 class Refused(SlipwayError):

@@ -10,11 +10,18 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from slipway.errors import ConnectionLost, MigrationFailed
+from slipway.migrations.failure import (
+    error_offset,
+    failure_offset,
+    script_failure,
+    sqlstate_of,
+    statement_start,
+)
 from slipway.migrations.model import Script, checksum
-from slipway.migrations.statements import ParsedScript, Statement, line_col
+from slipway.migrations.statements import ParsedScript, Statement
 from slipway.sqltext import quote_literal
 
 if TYPE_CHECKING:
@@ -28,8 +35,8 @@ __all__ = [
     "Progress",
     "RetryPolicy",
     "RunOutcome",
-    "describe_error",
     "invalid_index_probe",
+    "lock_retries",
     "run_script",
     "run_statements",
     "run_transaction",
@@ -86,37 +93,41 @@ def _session_settings(conn: psycopg.Connection[Any], lock_timeout: float, local:
     return ";\n".join(parts) + ";\n"
 
 
-def describe_error(exc: Exception, script: Script, offset: int | None) -> str:
-    """`file:line:col: message (SQLSTATE x) detail/hint/context` for a psycopg error."""
-    diag = getattr(exc, "diag", None)
-    primary = (diag.message_primary if diag else None) or str(exc).strip().splitlines()[0]
-    where = f"{script.path}"
-    if offset is not None:
-        where = script.location(*line_col(script.sql, offset))
-    text = f"{where}: {primary}"
-    if diag is not None:
-        if diag.sqlstate:
-            text += f" (SQLSTATE {diag.sqlstate})"
-        for label, value in (("detail", diag.message_detail), ("hint", diag.message_hint)):
-            if value:
-                text += f"; {label}: {value}"
-        if diag.context and "PL/pgSQL" in diag.context:
-            text += f"; context: {' '.join(diag.context.split())}"
-    return text
+T = TypeVar("T")
 
 
-def _error_offset(exc: Exception, base: int) -> int | None:
-    """Character offset in the script of PostgreSQL's error position, if it gave one."""
-    diag = getattr(exc, "diag", None)
-    position = diag.statement_position if diag else None
-    if not position:
-        return None
-    return base + int(position) - 1
+def lock_retries(
+    policy: RetryPolicy,
+    outcome: RunOutcome,
+    attempt: Callable[[int], T],
+    *,
+    on_error: Callable[[psycopg.Error], None],
+    fail: Callable[[psycopg.Error, int], Exception],
+    retryable: bool = True,
+) -> T:
+    """The one lock-retry loop: `attempt(n)` (n = retries so far) until it succeeds.
 
+    After an error `on_error` runs first (it may raise: a lost connection, a statement that
+    must leave the transaction block). A lock timeout or deadlock is then retried with
+    backoff up to `policy.retries` times (counted in `outcome.lock_retries`) when
+    `retryable`; any other error, or the last one, raises `fail(error, retries so far)`.
+    """
+    import psycopg
 
-def _sqlstate(exc: Exception) -> str | None:
-    diag = getattr(exc, "diag", None)
-    return diag.sqlstate if diag else None
+    retries = 0
+    while True:
+        try:
+            return attempt(retries)
+        except psycopg.Error as exc:
+            on_error(exc)
+            if retryable and sqlstate_of(exc) in RETRYABLE and retries < policy.retries:
+                retries += 1
+                outcome.lock_retries += 1
+                if policy.on_retry:
+                    policy.on_retry(retries, str(getattr(exc.diag, "message_primary", exc)))
+                policy.pause(retries)
+                continue
+            raise fail(exc, retries) from exc
 
 
 def run_transaction(
@@ -133,7 +144,6 @@ def run_transaction(
     the last one's ordinary commit flushes the WAL of all earlier ones, and a crash before it
     can only lose a suffix of whole migrations, each together with its history row.
     """
-    import psycopg
 
     script = parsed.script
     body, body_offset = parsed.body_sql()
@@ -146,39 +156,32 @@ def run_transaction(
         prelude + body + "\n;\n" + RESET_IDENTITY + epilogue + ";\nCOMMIT;\n" + RESET_SESSION
     ).encode("utf-8")
     outcome = RunOutcome(mode=parsed.mode)
-    attempt = 0
-    while True:
-        try:
-            conn.execute(query, prepare=False)
-            return outcome
-        except psycopg.Error as exc:
-            if conn.broken:
-                raise ConnectionLost(
-                    "nothing of it remains: its transaction never committed"
-                ) from exc
-            _rollback(conn)
-            if _sqlstate(exc) in RETRYABLE and attempt < policy.retries:
-                attempt += 1
-                outcome.lock_retries = attempt
-                if policy.on_retry:
-                    policy.on_retry(attempt, str(getattr(exc.diag, "message_primary", exc)))
-                policy.pause(attempt)
-                continue
-            offset = _error_offset(exc, body_offset - len(prelude))
-            if offset is None or offset < 0 or offset > len(script.sql):
-                offset = _locate_failure(conn, parsed, policy)
-            raise MigrationFailed(
-                _retry_note(describe_error(exc, script, offset), exc, attempt)
-            ) from exc
+
+    def attempt(_: int) -> None:
+        conn.execute(query, prepare=False)
+
+    def on_error(exc: psycopg.Error) -> None:
+        if conn.broken:
+            raise ConnectionLost("nothing of it remains: its transaction never committed") from exc
+        _rollback(conn)
+
+    def fail(exc: psycopg.Error, retries: int) -> MigrationFailed:
+        settings = _session_settings(conn, policy.lock_timeout, local=True)
+        offset = failure_offset(conn, parsed, exc, body_offset - len(prelude), settings)
+        return script_failure(exc, script, offset, _retry_note(exc, retries))
+
+    lock_retries(policy, outcome, attempt, on_error=on_error, fail=fail)
+    return outcome
 
 
-def _retry_note(text: str, exc: Exception, attempts: int) -> str:
-    if _sqlstate(exc) in RETRYABLE:
-        text += (
-            f"; gave up after {attempts + 1} tries: a long transaction holds a lock this "
-            "migration needs — find it in pg_stat_activity, or run again when traffic is lower"
-        )
-    return text
+def _retry_note(exc: Exception, retries: int) -> str:
+    """What to do when the lock retries ran out ('' for any other error)."""
+    if sqlstate_of(exc) not in RETRYABLE:
+        return ""
+    return (
+        f"; gave up after {retries + 1} tries: a long transaction holds a lock this "
+        "migration needs — find it in pg_stat_activity, or run again when traffic is lower"
+    )
 
 
 def _rollback(conn: psycopg.Connection[Any]) -> None:
@@ -189,39 +192,6 @@ def _rollback(conn: psycopg.Connection[Any]) -> None:
         conn.execute(RESET_SESSION)
     except psycopg.Error:
         pass
-
-
-def _locate_failure(
-    conn: psycopg.Connection[Any], parsed: ParsedScript, policy: RetryPolicy
-) -> int | None:
-    """PostgreSQL gave no position (e.g. a constraint violation): replay the statements one
-    at a time in a transaction that is rolled back, to name the one that fails."""
-    import psycopg
-
-    try:
-        statements = parsed.statement_texts()
-    except MigrationFailed:
-        return None
-    try:
-        conn.execute("BEGIN")
-        conn.execute(_session_settings(conn, policy.lock_timeout, local=True))
-        for stmt, text in statements:
-            if stmt.transaction_kind:
-                continue
-            try:
-                conn.execute(text.encode("utf-8"), prepare=False)
-            except psycopg.Error:
-                return stmt.start + _leading_space(parsed.script.sql, stmt)
-    except psycopg.Error:
-        return None
-    finally:
-        _rollback(conn)
-    return None
-
-
-def _leading_space(sql_text: str, stmt: Statement) -> int:
-    raw = sql_text[stmt.start : stmt.end]
-    return len(raw) - len(raw.lstrip())
 
 
 @dataclass(frozen=True)
@@ -360,12 +330,11 @@ class _StatementRun:
 
     def _attempts(self, stmt: Statement, text: str, settings: str, wrapped: bool) -> bool:
         """Run `text` with lock retries; False if it must not run in a transaction block."""
-        import psycopg
-
         in_own_transaction = self.conn.info.transaction_status != 0
-        attempt = 0
-        while True:
-            for qualified in _prepare(self.conn, stmt, settings if attempt == 0 else ""):
+        prefix = len(_BEGIN) if wrapped else 0
+
+        def attempt(retries: int) -> None:
+            for qualified in _prepare(self.conn, stmt, settings if retries == 0 else ""):
                 # Left by an interrupted CREATE INDEX CONCURRENTLY of the same name: dropped
                 # first, so the retry neither fails nor (with IF NOT EXISTS) silently keeps it.
                 self.conn.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {qualified}")
@@ -375,27 +344,33 @@ class _StatementRun:
                 assert self.progress is not None
                 done = self.progress.done_sql(self.index + 1)
                 message = f"{_BEGIN}{text}\n;\n{done};\nCOMMIT"
-            try:
-                self.conn.execute(message.encode("utf-8"), prepare=False)
-                return True
-            except psycopg.Error as exc:
-                if self.conn.broken:
-                    raise self.lost() from exc
-                if wrapped:
-                    _rollback(self.conn)
-                    if _sqlstate(exc) == "25001":  # cannot run inside a transaction block
-                        return False
-                retryable = _sqlstate(exc) in RETRYABLE and not in_own_transaction
-                if retryable and attempt < self.policy.retries and not self.conn.closed:
-                    attempt += 1
-                    self.outcome.lock_retries += 1
-                    if self.policy.on_retry:
-                        self.policy.on_retry(
-                            attempt, str(getattr(exc.diag, "message_primary", exc))
-                        )
-                    self.policy.pause(attempt)
-                    continue
-                raise self._failure(stmt, exc, attempt, len(_BEGIN) if wrapped else 0) from exc
+            self.conn.execute(message.encode("utf-8"), prepare=False)
+
+        def on_error(exc: psycopg.Error) -> None:
+            if self.conn.broken:
+                raise self.lost() from exc
+            if wrapped:
+                _rollback(self.conn)
+                if sqlstate_of(exc) == "25001":  # cannot run inside a transaction block
+                    raise _MustRunAlone from exc
+            if self.conn.closed:
+                raise self._failure(stmt, exc, 0, prefix) from exc
+
+        def fail(exc: psycopg.Error, retries: int) -> MigrationFailed:
+            return self._failure(stmt, exc, retries, prefix)
+
+        try:
+            lock_retries(
+                self.policy,
+                self.outcome,
+                attempt,
+                on_error=on_error,
+                fail=fail,
+                retryable=not in_own_transaction,
+            )
+        except _MustRunAlone:
+            return False
+        return True
 
     def lost(self) -> ConnectionLost:
         index, total = self.index, self.outcome.statements_total
@@ -405,19 +380,25 @@ class _StatementRun:
         )
 
     def _failure(
-        self, stmt: Statement, exc: Exception, attempt: int, prefix: int
+        self, stmt: Statement, exc: Exception, retries: int, prefix: int
     ) -> MigrationFailed:
         script = self.parsed.script
-        base = stmt.start + _leading_space(script.sql, stmt)
-        offset = _error_offset(exc, base - prefix)
-        message = describe_error(exc, script, base if offset is None else offset)
+        base = statement_start(script.sql, stmt)
+        offset = error_offset(exc, base - prefix)
         index = self.index
         ran = f"statements 1..{index} ran and stay applied" if index else "no statement ran"
-        return MigrationFailed(
-            f"{_retry_note(message, exc, attempt)}; statement {index + 1} of "
+        return script_failure(
+            exc,
+            script,
+            base if offset is None else offset,
+            f"{_retry_note(exc, retries)}; statement {index + 1} of "
             f"{self.outcome.statements_total} failed ({ran}, outside a transaction); "
-            "fix it and run again: slipway resumes at the failed statement"
+            "fix it and run again: slipway resumes at the failed statement",
         )
+
+
+class _MustRunAlone(Exception):
+    """The statement refused the transaction block it was wrapped in (SQLSTATE 25001)."""
 
 
 def invalid_index_probe(stmt: Statement) -> str | None:

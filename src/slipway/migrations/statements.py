@@ -97,7 +97,11 @@ class ParsedScript:
             line, col = line_col(sql, exc.position)
             raise MigrationFailed(
                 f"{self.script.location(line, col)}: {exc.message} (SQLSTATE 42601); "
-                "fix the SQL and retry"
+                "fix the SQL and retry",
+                sqlstate="42601",
+                path=str(self.script.path),
+                line=line + self.script.line_offset,
+                column=col,
             ) from exc
         to_char = _byte_to_char(sql)
         total = len(sql.encode("utf-8"))

@@ -3,9 +3,8 @@
 The engine's `run_script` owns its transaction (BEGIN ... COMMIT). Verification keeps one
 transaction open around up, snapshot, verify, down, snapshot, up, so a transactional script
 runs here in a SAVEPOINT of the caller's transaction, as one simple-query message (two round
-trips per script: the savepoint, then the script). Errors become MigrationFailed with `file:line:column`, exactly like the
-engine's; when PostgreSQL gives no position the statements are replayed one at a time (in a
-savepoint that is rolled back) to name the failing one.
+trips per script: the savepoint, then the script). Errors become MigrationFailed exactly as
+the engine's do (`migrations/failure.py`: `file:line:column`, SQLSTATE, also as fields).
 """
 
 from __future__ import annotations
@@ -14,8 +13,8 @@ from typing import Any
 
 import psycopg
 
-from slipway.errors import MigrationFailed
-from slipway.migrations.execute import describe_error, run_script
+from slipway.migrations.execute import run_script
+from slipway.migrations.failure import failure_offset, script_failure, sqlstate_of
 from slipway.migrations.model import Script
 from slipway.migrations.statements import ParsedScript
 
@@ -33,8 +32,7 @@ def is_transactional(script: Script | None) -> bool:
 
 def sqlstate(exc: BaseException) -> str | None:
     """SQLSTATE of the PostgreSQL error behind a MigrationFailed, if any."""
-    cause = exc.__cause__ if isinstance(exc, MigrationFailed) else exc
-    return getattr(cause, "sqlstate", None)
+    return sqlstate_of(exc)
 
 
 def run_in_transaction(conn: Conn, script: Script, *, keep: bool = True) -> None:
@@ -60,33 +58,10 @@ def run_in_transaction(conn: Conn, script: Script, *, keep: bool = True) -> None
         conn.execute(message.encode("utf-8"), prepare=False)
     except psycopg.Error as exc:
         conn.execute(f"ROLLBACK TO SAVEPOINT {_SAVEPOINT}; RELEASE SAVEPOINT {_SAVEPOINT}")
-        position = exc.diag.statement_position
-        offset = base + int(position) - 1 if position else None
-        if offset is None or not 0 <= offset <= len(script.sql):
-            offset = _locate(conn, parsed)
-        raise MigrationFailed(describe_error(exc, script, offset)) from exc
+        raise script_failure(exc, script, failure_offset(conn, parsed, exc, base)) from exc
 
 
 _SAVEPOINT = "slipway_script"
-
-
-def _locate(conn: Conn, parsed: ParsedScript) -> int | None:
-    """Offset of the first statement that fails when replayed alone (then rolled back)."""
-    sql_text = parsed.script.sql
-    try:
-        with conn.transaction(force_rollback=True):
-            for stmt, text in parsed.statement_texts():
-                if stmt.transaction_kind:
-                    continue
-                try:
-                    with conn.transaction():
-                        conn.execute(text.encode("utf-8"), prepare=False)
-                except psycopg.Error:
-                    raw = sql_text[stmt.start : stmt.end]
-                    return stmt.start + len(raw) - len(raw.lstrip())
-    except psycopg.Error:
-        return None
-    return None
 
 
 def run_committed(conn: Conn, script: Script) -> None:
