@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from slipway.catalog.testrows import Unpopulatable
 from slipway.health.facts import Facts, Row
-from slipway.health.rows import Plan, insert_statement, key_condition, make_plan, values_for
+from slipway.health.rows import Plan, Shapes, insert_row, key_condition, load_shapes, make_plan
 from slipway.health.tenancy import RULES, reachable, tenant_root
 from slipway.report.finding import Finding, Severity
 
@@ -41,46 +42,38 @@ def _name(t: Row) -> str:
 
 
 def _insert_all(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
-    import psycopg
-
     for oid in plan.order:
         table = plan.tables[oid]
-        values, reason = values_for(plan, oid, facts.tenant_column)
-        if reason:
-            out.findings.append(_finding("info", _name(table),
-                                         f"insert not validated: {reason}"))
-            continue
         try:
-            with conn.transaction(), conn.cursor(row_factory=_dict_row()) as cur:
-                cur.execute(insert_statement(plan, oid, values))
-                plan.inserted[oid] = dict(cur.fetchone() or {})
-        except psycopg.Error as exc:
-            state = exc.sqlstate or ""
-            message = (exc.diag.message_primary or str(exc)).strip()
-            level: Severity = "info" if state in SYNTHETIC else "warning"
-            out.findings.append(_finding(
-                level, _name(table), f"insert {'not validated' if level == 'info' else 'failed'}: "
-                f"{message} (SQLSTATE {state})",
-                "" if level == "info" else "check the table's triggers, defaults and grants"))
+            insert_row(plan, oid)
+        except Unpopulatable as exc:
+            out.findings.append(_not_inserted(plan, oid, table, exc))
             continue
         if oid == int(plan.root["oid"]):
             _set_tenant(conn, plan, facts)
 
 
-def _dict_row() -> Any:
-    from psycopg.rows import dict_row
-
-    return dict_row
+def _not_inserted(plan: Plan, oid: int, table: Row, exc: Unpopulatable) -> Finding:
+    """Why the test row of `table` is missing: info when our made-up row (or its parent's)
+    broke a rule of the schema, a warning when the schema itself refused a valid row."""
+    shape = plan.shape(oid)
+    if exc.sqlstate is None or shape is None or exc.table != shape.display:
+        return _finding("info", _name(table), f"insert not validated: {exc}")
+    state = exc.sqlstate
+    level: Severity = "info" if state in SYNTHETIC else "warning"
+    return _finding(
+        level, _name(table), f"insert {'not validated' if level == 'info' else 'failed'}: "
+        f"{exc.reason} (SQLSTATE {state})",
+        "" if level == "info" else "check the table's triggers, defaults and grants")
 
 
 def _set_tenant(conn: Any, plan: Plan, facts: Facts) -> None:
     """Point the RLS tenant setting at the new root row so forced policies let us in."""
-    pk = plan.pk.get(int(plan.root["oid"]), [])
-    if len(pk) != 1:
+    tenant = plan.tenant()
+    if tenant is None:
         return
     setting = facts.settings.config.tenancy.setting or DEFAULT_SETTING
-    conn.execute("SELECT set_config(%s, %s, true)",
-                 (setting, str(plan.inserted[int(plan.root["oid"])][pk[0]])))
+    conn.execute("SELECT set_config(%s, %s, true)", (setting, tenant))
 
 
 def _read_update(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
@@ -91,9 +84,10 @@ def _read_update(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
         table = plan.tables[oid]
         target = sql.Identifier(table["schema"], table["name"])
         where = key_condition(plan, oid)
-        column = next((c["name"] for c in plan.columns.get(oid, [])
-                       if not c["generated"] and not c["identity"]
-                       and c["name"] not in plan.pk.get(oid, [])), None)
+        shape = plan.shape(oid)
+        column = next((c.name for c in (shape.columns if shape else [])
+                       if not c.generated and not c.identity and c.name not in plan.pk(oid)),
+                      None)
         # one statement reads the row back and updates it (UPDATE finds rows through the
         # SELECT policies, so a count of 1 proves both)
         statement = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(target, where)
@@ -231,13 +225,13 @@ def _with_ancestors(facts: Facts, chunk: list[int], below: set[int]) -> list[int
 
 
 def _batch(conn: Any, facts: Facts, root: Row, oids: list[int], out: CrudOutcome,
-           counts: dict[str, set[int]], fanout_limit: int) -> None:
+           counts: dict[str, set[int]], fanout_limit: int, shapes: Shapes) -> None:
     """One rolled-back transaction validating the root and `oids`; findings deduplicated."""
     part = CrudOutcome()
     with conn.transaction(force_rollback=True):
         conn.execute("SET LOCAL lock_timeout = '2s'")
         conn.execute("SET LOCAL statement_timeout = '30s'")
-        plan = make_plan(conn, facts, root, oids)
+        plan = make_plan(conn, facts, root, oids, shapes)
         _insert_all(conn, plan, facts, part)
         _read_update(conn, plan, facts, part)
         fanout: dict[int, int] = {}
@@ -266,11 +260,12 @@ def run_crud(conn: Any, facts: Facts, limit: int = 100) -> CrudOutcome:
     below = reachable(facts, root)
     chosen = below[:limit] if limit else below
     counts: dict[str, set[int]] = {"planned": set(), "inserted": set()}
+    shapes = load_shapes(conn)
     for start in range(0, max(len(chosen), 1), BATCH):
         chunk = _with_ancestors(facts, chosen[start:start + BATCH], set(below))
         try:
             _batch(conn, facts, root, chunk, out, counts,
-                   max(limit, FANOUT_LIMIT) if limit else 0)
+                   max(limit, FANOUT_LIMIT) if limit else 0, shapes)
         except psycopg.Error as exc:
             out.findings.append(_finding("warning", _name(root), f"CRUD validation stopped: "
                                          f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",

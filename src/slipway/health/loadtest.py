@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from slipway.catalog.testrows import Unpopulatable
 from slipway.health.facts import Facts
-from slipway.health.rows import Plan, insert_statement, key_condition, make_plan, values_for
+from slipway.health.rows import Plan, insert_row, key_condition, make_plan
 from slipway.health.tenancy import children, tenant_root
 
 RETRYABLE = {"40001", "40P01"}
@@ -70,7 +71,7 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
     if int(root["oid"]) not in working:
         return None, []
     plan.order = [o for o in plan.order if o in working][: MIX_TABLES + 1]
-    pk = plan.pk.get(int(root["oid"]), [])
+    pk = plan.pk(int(root["oid"]))
     existing: list[Any] = []
     if len(pk) == 1:
         from psycopg import sql
@@ -81,24 +82,18 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
 
 
 def _insertable(conn: Any, plan: Plan, facts: Facts) -> set[int]:
-    """Tables whose test row inserts cleanly (tried once, rolled back): the mix uses those."""
-    import psycopg
-
+    """Tables whose test row inserts (tried once, rolled back): the mix uses those, with the
+    values that worked (the generator remembers them)."""
     ok: set[int] = set()
     with conn.transaction(force_rollback=True):
         for oid in plan.order:
-            values, reason = values_for(plan, oid, facts.tenant_column)
-            if reason:
-                continue
             try:
-                with conn.transaction():
-                    row = conn.execute(insert_statement(plan, oid, values)).fetchone()
-            except psycopg.Error:
+                insert_row(plan, oid)
+            except Unpopulatable:
                 continue
-            cols = [c["name"] for c in plan.columns.get(oid, [])]
-            plan.inserted[oid] = dict(zip(cols, row or (), strict=False))
             ok.add(oid)
     plan.inserted = {}
+    plan.maker.rows.clear()
     return ok
 
 
@@ -111,12 +106,13 @@ def _iteration(conn: Any, plan: Plan | None, existing: list[Any], facts: Facts, 
             conn.execute("SELECT count(*) FROM pg_class").fetchone()
             return
         plan.inserted = {}
+        plan.maker.conn = conn
+        plan.maker.rows.clear()
         for oid in plan.order:
-            values, reason = values_for(plan, oid, facts.tenant_column)
-            if reason is None:
-                row = conn.execute(insert_statement(plan, oid, values)).fetchone()
-                cols = [c["name"] for c in plan.columns.get(oid, [])]
-                plan.inserted[oid] = dict(zip(cols, row or (), strict=False))
+            try:
+                insert_row(plan, oid, retry=False)
+            except Unpopulatable:
+                continue
         tenant = existing[n % len(existing)] if existing else None
         for oid in plan.order[1:]:
             t = plan.tables[oid]
@@ -141,6 +137,8 @@ def _worker(pool: Any, result: LoadResult, plan: Plan | None, existing: list[Any
     import psycopg
 
     mine = copy.copy(plan)
+    if mine is not None:  # its own generator: its own rows and run of values
+        mine.maker = mine.maker.fork(mine.maker.conn)
     n = 0
     while time.perf_counter() < deadline:
         n += 1

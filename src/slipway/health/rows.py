@@ -1,68 +1,58 @@
 """Test rows for the tenant root and every table below it (used by the CRUD check and --load).
 
-One row per table, parents first: foreign-key columns take the values of the parent row just
-inserted, the tenant column takes the root's key, other required columns get a plausible value
-of their type. Everything runs inside the caller's transaction, which is rolled back.
+One row per table, parents first, made by the one row generator (`catalog/testrows.py`):
+foreign-key columns take the values of the parent row just inserted (a lookup table outside the
+tree lends an existing row), the tenant column takes the root's key, other required columns
+get a plausible value of their type. Everything runs inside the caller's transaction, which is
+rolled back.
 """
 
 from __future__ import annotations
 
-import re
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from slipway.catalog.testrows import Conn, RowMaker, Table, Unpopulatable, load_tables
+from slipway.catalog.testrows import Row as TestRow
 from slipway.health.facts import Facts, Row
 
-_LENGTH = re.compile(r"\((\d+)\)$")
+__all__ = ["Plan", "Shapes", "insert_row", "key_condition", "load_shapes", "make_plan",
+           "topo_order"]
+
+Shapes = tuple[dict[int, Table], dict[int, list[str]]]  # tables by oid, enum labels by type
 
 
-def _text(col: Row) -> str:
-    value = f"doctor{uuid.uuid4().hex[:8]}@example.com"
-    match = _LENGTH.search(col["type"])
-    return value[: int(match.group(1))] if match else value
-
-
-def synthesize(col: Row) -> Any:
-    """An SQL expression with a plausible value for a required column, or None."""
-    from psycopg import sql
-
-    base, cat = col["base_type"], col["category"]
-    cast = sql.SQL(col["type"])
-    for known in (col["allowed_value"], col["first_enum_label"]):
-        if known is not None:
-            return sql.SQL("{}::{}").format(sql.Literal(known), cast)
-    literal: Any = {
-        "boolean": False, "uuid": str(uuid.uuid4()), "json": "{}", "jsonb": "{}",
-        "inet": "127.0.0.1", "cidr": "127.0.0.0/8", "bytea": "\\x00", "interval": "1 hour",
-        "time without time zone": "12:00", "money": 0,
-    }.get(base)
-    if literal is None:
-        if cat == "S":
-            literal = _text(col)
-        elif cat == "N":
-            literal = int(uuid.uuid4().int % 30_000) + 1
-        elif cat == "D":
-            return sql.SQL("now()::{}").format(cast)
-        elif cat == "A":
-            literal = "{}"
-        else:
-            return None
-    return sql.SQL("{}::{}").format(sql.Literal(literal), cast)
+def load_shapes(conn: Conn) -> Shapes:
+    """Every user table's columns and constraints, and every enum (a few queries)."""
+    return load_tables(conn)
 
 
 @dataclass
 class Plan:
-    """Tables to fill (parents first) with what is known about each."""
+    """Tables to fill (parents first), the generator that fills them and what it made."""
 
     root: Row
     order: list[int]
     tables: dict[int, Row]
-    columns: dict[int, list[Row]]
     fks_by_child: dict[int, list[Row]]
-    pk: dict[int, list[str]]
-    inserted: dict[int, dict[str, Any]] = field(default_factory=dict)
+    maker: RowMaker
+    inserted: dict[int, TestRow] = field(default_factory=dict)
     links: dict[int, str] = field(default_factory=dict)  # table -> its column naming the root
+
+    def shape(self, oid: int) -> Table | None:
+        """The generator's view of table `oid` (columns, key, checks)."""
+        return self.maker.tables.get(oid)
+
+    def pk(self, oid: int) -> tuple[str, ...]:
+        """Primary key columns of table `oid` (empty without one)."""
+        shape = self.shape(oid)
+        return shape.key if shape else ()
+
+    def tenant(self) -> str | None:
+        """The key of the root's test row (what the tenant column takes), if it has one."""
+        row = self.inserted.get(int(self.root["oid"]))
+        key = self.pk(int(self.root["oid"]))
+        return row.values.get(key[0]) if row is not None and len(key) == 1 else None
 
 
 def topo_order(oids: list[int], fks: list[Row]) -> list[int]:
@@ -84,81 +74,45 @@ def topo_order(oids: list[int], fks: list[Row]) -> list[int]:
     return order
 
 
-def make_plan(conn: Any, facts: Facts, root: Row, below: list[int]) -> Plan:
-    """Read the columns of the root and `below` (one query) and order the inserts."""
-    from psycopg.rows import dict_row
-
-    from slipway.health.facts import query_text
-
+def make_plan(conn: Conn, facts: Facts, root: Row, below: list[int],
+              shapes: Shapes | None = None) -> Plan:
+    """Order the inserts of the root and `below`; the generator may create rows only there."""
     oids = [int(root["oid"])] + below
-    with conn.cursor(row_factory=dict_row) as cur:
-        cur.execute(query_text("columns"), {"oids": oids})
-        columns: dict[int, list[Row]] = {}
-        for col in cur.fetchall():
-            columns.setdefault(int(col["table_oid"]), []).append(col)
+    tables_shapes, enums = shapes or load_shapes(conn)
     fks = facts.get("foreign_keys")
     by_child: dict[int, list[Row]] = {}
     for fk in fks:
         by_child.setdefault(int(fk["child_oid"]), []).append(fk)
-    names = {(oid, int(c["num"])): c["name"] for oid, cols in columns.items() for c in cols}
-    pk: dict[int, list[str]] = {}
-    for ix in facts.get("indexes"):
-        if ix["is_primary"] and int(ix["table_oid"]) in columns:
-            pk[int(ix["table_oid"])] = [names[(int(ix["table_oid"]), k)] for k in ix["keys"]]
     tables = facts.tables_by_oid()
+    maker = RowMaker(conn, tables_shapes, enums, facts.tenant_column, scope=oids)
     return Plan(root=root, order=[int(root["oid"])] + topo_order(below, fks),
                 tables={o: tables[o] for o in oids if o in tables},
-                columns=columns, fks_by_child=by_child, pk=pk)
+                fks_by_child=by_child, maker=maker)
 
 
-def values_for(plan: Plan, oid: int, tenant_column: str) -> tuple[dict[str, Any], str | None]:
-    """Column -> SQL expression for one table's test row, or the reason none can be made."""
-    from psycopg import sql
+def insert_row(plan: Plan, oid: int, retry: bool = True) -> TestRow:
+    """Insert the test row of table `oid` and remember it; Unpopulatable says why not.
 
-    values: dict[str, Any] = {}
-    for fk in plan.fks_by_child.get(oid, []):
-        parent = plan.inserted.get(int(fk["parent_oid"]))
-        if parent is not None:
-            for cc, pc in zip(fk["child_columns"], fk["parent_columns"], strict=True):
-                values.setdefault(cc, sql.Literal(parent[pc]))
-        elif len(fk["child_columns"]) == 1:  # a lookup table outside the tree: borrow a row
-            values.setdefault(fk["child_columns"][0], sql.SQL("(SELECT {} FROM {} LIMIT 1)").format(
-                sql.Identifier(fk["parent_columns"][0]),
-                sql.Identifier(fk["parent_schema"], fk["parent_table"])))
-    root_row = plan.inserted.get(int(plan.root["oid"]))
-    root_pk = plan.pk.get(int(plan.root["oid"]), [])
-    for col in plan.columns.get(oid, []):
-        name = col["name"]
-        if name in values or col["generated"] or col["identity"]:
-            continue
-        if name == tenant_column and root_row is not None and len(root_pk) == 1:
-            values[name] = sql.Literal(root_row[root_pk[0]])
-        elif col["not_null"] and not col["has_default"]:
-            made = synthesize(col)
-            if made is None:
-                return {}, f"no test value for column {name} of type {col['type']}"
-            values[name] = made
-    return values, None
-
-
-def insert_statement(plan: Plan, oid: int, values: dict[str, Any]) -> Any:
-    from psycopg import sql
-
-    t = plan.tables[oid]
-    target = sql.Identifier(t["schema"], t["name"])
-    if not values:
-        return sql.SQL("INSERT INTO {} DEFAULT VALUES RETURNING *").format(target)
-    return sql.SQL("INSERT INTO {} ({}) VALUES ({}) RETURNING *").format(
-        target, sql.SQL(", ").join(sql.Identifier(c) for c in values),
-        sql.SQL(", ").join(values.values()))
+    `retry` (in a savepoint, trying other values when a CHECK refuses) is what the CRUD check
+    wants; the load test's iterations insert once, with the values that worked before.
+    """
+    shape = plan.shape(oid)
+    if shape is None:
+        name = plan.tables[oid]["name"] if oid in plan.tables else str(oid)
+        raise Unpopulatable(f"{name} is not a table of the user schemas", table=name)
+    tenant = None if oid == int(plan.root["oid"]) else plan.tenant()
+    maker = plan.maker
+    if retry:
+        row = maker.ensure(shape, tenant)
+    else:
+        row = maker.raw_insert(shape, maker.complete(shape, maker.values_for(shape, tenant)))
+        maker.rows[(oid, tenant or "")] = row
+    plan.inserted[oid] = row
+    return row
 
 
 def key_condition(plan: Plan, oid: int) -> Any:
     """WHERE clause matching the test row of table `oid` by its primary key (or all columns)."""
-    from psycopg import sql
-
-    row = plan.inserted[oid]
-    cols = plan.pk.get(oid) or [c for c, v in row.items()
-                                if v is not None and not isinstance(v, (dict, list))]
-    return sql.SQL(" AND ").join(
-        sql.SQL("{} = {}").format(sql.Identifier(c), sql.Literal(row[c])) for c in cols)
+    shape = plan.shape(oid)
+    assert shape is not None  # only inserted rows are matched
+    return shape.match(plan.inserted[oid])

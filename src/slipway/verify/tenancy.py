@@ -27,9 +27,9 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from slipway.catalog.testrows import Conn, Row, RowMaker, Table, Unpopulatable, load_tables
 from slipway.errors import ConfigError
 from slipway.report.finding import Finding
-from slipway.verify.rowgen import Conn, Row, RowMaker, Table, Unpopulatable, load_tables
 
 # A finding's code is what went wrong: leak | denied | error | untested (these fail the test,
 # severity error) | warning; its name is the operation tried ("read other"), its target the table.

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from slipway.catalog.testrows import Column, Table, _candidates, plain_value
 from slipway.migrations.model import Migration, Script
 from slipway.verify.roundtrip import Result, _decide
-from slipway.verify.rowgen import Column, Table, _candidates, plain_value
 from slipway.verify.scratch import with_dbname
 
 

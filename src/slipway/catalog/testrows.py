@@ -1,10 +1,14 @@
-"""Minimal valid rows for any table, so the tenancy check can test real rows.
+"""Minimal valid rows for any table: the one row generator, for the doctor's CRUD check and
+load test (`health/rows.py`) and the tenancy test (`verify/tenancy.py`).
 
-Reads the tables of the user schemas in a few set-based queries, then builds rows: NOT NULL
-columns without a default get a value of their type, NOT NULL foreign keys get a parent row
-(made first, for the same tenant), CHECK constraints that reject a value make us try the
-literals written in the constraint. A table that still cannot be populated raises
-Unpopulatable with PostgreSQL's reason, so the caller can say so instead of passing it.
+Reads the tables of the user schemas in a few set-based queries (`load_tables`), then builds
+rows in the caller's transaction (the callers roll it back): NOT NULL columns without a
+default get a value of their type (an enum's first label, the first value a one-column
+`CHECK (c IN (...))` allows), NOT NULL foreign keys get a parent row (made first, for the same
+tenant; a parent outside the maker's scope lends one of its existing rows instead), CHECK
+constraints that reject a value make us try the literals written in the constraint. A table
+that still cannot be populated raises Unpopulatable with PostgreSQL's reason and SQLSTATE, so
+the caller can say so instead of passing it.
 """
 
 from __future__ import annotations
@@ -13,11 +17,25 @@ import hashlib
 import re
 import secrets
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
 from psycopg import sql
+
+__all__ = [
+    "MAX_ATTEMPTS",
+    "Column",
+    "Conn",
+    "ForeignKey",
+    "Row",
+    "RowMaker",
+    "Table",
+    "Unpopulatable",
+    "load_tables",
+    "plain_value",
+]
 
 Conn = psycopg.Connection[tuple[Any, ...]]
 MAX_ATTEMPTS = 8
@@ -27,7 +45,8 @@ SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, c.relrowsecurit
        c.relforcerowsecurity, coalesce(array_to_string(c.reloptions, ','), ''),
        a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
        a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',
-       bt.typname, bt.typcategory, bt.oid, a.atttypmod
+       bt.typname, bt.typcategory, bt.oid, a.atttypmod,
+       a.attgenerated <> '', a.attidentity <> ''
   FROM pg_class c
   JOIN pg_namespace n ON n.oid = c.relnamespace
   JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
@@ -51,14 +70,23 @@ SELECT con.conrelid, con.contype, con.conname, con.confrelid,
 """
 _ENUMS = "SELECT enumtypid, enumlabel FROM pg_enum ORDER BY enumtypid, enumsortorder"
 _LITERAL = re.compile(r"'((?:[^']|'')*)'|(?<![\w.])(-?\d+(?:\.\d+)?)")
+# CHECK (c IN ('a', 'b')) as pg_get_constraintdef prints it: c = ANY (ARRAY['a'::text, ...])
+_IN_LIST = re.compile(r"= ANY \(\(?ARRAY\['((?:[^']|'')*)'")
 
 
 class Unpopulatable(Exception):
-    """No valid row could be made for a table; the message says why."""
+    """No valid row could be made for a table; the message says why.
 
-    def __init__(self, message: str, sqlstate: str | None = None) -> None:
+    `table` is the table that failed (a parent, when a child's parent could not be made),
+    `reason` PostgreSQL's own message and `sqlstate` its code (None: slipway gave up).
+    """
+
+    def __init__(self, message: str, sqlstate: str | None = None, *, table: str = "",
+                 reason: str = "") -> None:
         super().__init__(message)
         self.sqlstate = sqlstate
+        self.table = table
+        self.reason = reason or message
 
 
 @dataclass(frozen=True)
@@ -71,6 +99,8 @@ class Column:
     category: str
     type_oid: int
     max_length: int | None
+    generated: bool = False  # GENERATED ALWAYS AS (...): never written
+    identity: bool = False
 
 
 @dataclass(frozen=True)
@@ -96,6 +126,7 @@ class Table:
     key: tuple[str, ...] = ()  # primary key columns
     # constraint name -> (its columns, candidate literals written in it)
     checks: dict[str, tuple[tuple[str, ...], list[str]]] = field(default_factory=dict)
+    allowed: dict[str, str] = field(default_factory=dict)  # column -> first value its IN allows
 
     @property
     def ident(self) -> sql.Identifier:
@@ -117,6 +148,25 @@ class Table:
             return sql.SQL(" AND ").join(parts), tuple(row.values[k] for k in self.key)
         return sql.Composed([sql.SQL("tableoid = %s AND ctid = %s::tid")]), (row.tableoid, row.ctid)
 
+    def match(self, row: Row) -> sql.Composed:
+        """`where`'s condition with the values inlined (to combine several in one statement);
+        without a primary key it matches every non-NULL column, which an UPDATE keeps."""
+        keyed = bool(self.key) and all(row.values.get(k) is not None for k in self.key)
+        names = self.key if keyed else tuple(n for n, v in row.values.items() if v is not None)
+        if not names:
+            return sql.Composed([sql.SQL("tableoid = {} AND ctid = {}::tid").format(
+                sql.Literal(row.tableoid), sql.Literal(row.ctid))])
+        parts = []
+        for name in names:
+            col = self.column(name)
+            if keyed and col is not None:  # compared as itself, so its index is used
+                parts.append(sql.SQL("{} = {}::{}").format(
+                    sql.Identifier(name), sql.Literal(row.values[name]), sql.SQL(col.type)))
+            else:
+                parts.append(sql.SQL("{}::text = {}").format(
+                    sql.Identifier(name), sql.Literal(row.values[name])))
+        return sql.SQL(" AND ").join(parts)
+
 
 @dataclass(frozen=True)
 class Row:
@@ -133,7 +183,8 @@ def load_tables(conn: Conn) -> tuple[dict[int, Table], dict[int, list[str]]]:
         if table is None:
             table = tables[r[0]] = Table(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
         length = r[15] - 4 if r[12] in ("varchar", "bpchar") and r[15] > 4 else None
-        table.columns.append(Column(r[8], r[9], r[10], r[11], r[12], r[13], r[14], length))
+        table.columns.append(Column(r[8], r[9], r[10], r[11], r[12], r[13], r[14], length,
+                                    r[16], r[17]))
     for oid, kind, name, ref, cols, ref_cols, definition in conn.execute(_CONSTRAINTS).fetchall():
         if oid not in tables:
             continue
@@ -145,6 +196,9 @@ def load_tables(conn: Conn) -> tuple[dict[int, Table], dict[int, list[str]]]:
             literals = [m.group(1) if m.group(1) is not None else m.group(2)
                         for m in _LITERAL.finditer(definition)]
             tables[oid].checks[name] = (tuple(cols), [x.replace("''", "'") for x in literals])
+            first = _IN_LIST.search(definition)
+            if first and len(cols) == 1:
+                tables[oid].allowed.setdefault(cols[0], first.group(1).replace("''", "'"))
     enums: dict[int, list[str]] = {}
     for typ, label in conn.execute(_ENUMS).fetchall():
         enums.setdefault(typ, []).append(label)
@@ -177,25 +231,56 @@ def plain_value(col: Column, n: int, enums: dict[int, list[str]]) -> str:
 
 
 class RowMaker:
-    """Makes (and remembers) one row per table and tenant, parents first."""
+    """Makes (and remembers) one row per table and tenant, parents first.
+
+    `scope` (None: every table) is where the maker may create parent rows; a NOT NULL foreign
+    key to a table outside it borrows one of that table's existing rows (a lookup table).
+    """
 
     def __init__(self, conn: Conn, tables: dict[int, Table], enums: dict[int, list[str]],
-                 tenant_column: str) -> None:
+                 tenant_column: str, scope: Collection[int] | None = None) -> None:
         self.conn, self.tables, self.enums = conn, tables, enums
         self.tenant_column = tenant_column
+        self.scope = None if scope is None else frozenset(scope)
         self.rows: dict[tuple[int, str], Row] = {}
+        self.failed: dict[tuple[int, str], Unpopulatable] = {}
+        # what made each table's row go in (CHECK retries), so complete() can repeat it
+        self.recipes: dict[int, tuple[dict[str, int], frozenset[str]]] = {}
+        self.borrowed: dict[tuple[int, tuple[str, ...]], dict[str, str | None] | None] = {}
+        self._by_name = {(t.schema, t.name): t for t in tables.values() if t.kind in "rp"}
         self._making: set[int] = set()
         self._n = secrets.randbelow(1000) * 1000 + 1
+
+    def fork(self, conn: Conn) -> RowMaker:
+        """A maker for another connection (a load-test client): same tables and recipes,
+        its own rows and its own run of values."""
+        other = RowMaker(conn, self.tables, self.enums, self.tenant_column, self.scope)
+        other.recipes, other.borrowed = self.recipes, self.borrowed
+        return other
+
+    def in_scope(self, table: Table) -> bool:
+        """May the maker create rows in `table`?"""
+        return self.scope is None or table.oid in self.scope
+
+    def made(self, oid: int, tenant: str | None) -> Row | None:
+        """The row already made in table `oid` for `tenant`, or a tenant-less one."""
+        return self.rows.get((oid, tenant or "")) or self.rows.get((oid, ""))
 
     def ensure(self, table: Table, tenant: str | None) -> Row:
         """The row of `table` for `tenant` (None: a tenant-less row, e.g. a tenant root)."""
         key = (table.oid, tenant or "")
+        if key in self.failed:  # tried once: the same reason, without trying again
+            raise self.failed[key]
         if key not in self.rows:
             if table.oid in self._making:
-                raise Unpopulatable(f"foreign keys form a NOT NULL cycle through {table.display}")
+                raise Unpopulatable(f"foreign keys form a NOT NULL cycle through {table.display}",
+                                    table=table.display)
             self._making.add(table.oid)
             try:
                 self.rows[key] = self.insert(table, self.values_for(table, tenant))
+            except Unpopulatable as exc:
+                self.failed[key] = exc
+                raise
             finally:
                 self._making.discard(table.oid)
         return self.rows[key]
@@ -208,13 +293,20 @@ class RowMaker:
                            for name in fk.columns)
             if fk.columns == (self.tenant_column,):
                 continue
-            cached = self.rows.get((fk.ref_oid, tenant or ""))
+            cached = self.made(fk.ref_oid, tenant)
             if not required and cached is None:
                 continue  # NULL will do; but link to a parent we already have (triggers
                 # often check that siblings agree, e.g. a message and its conversation)
             parent_table = self.tables.get(fk.ref_oid)
             if parent_table is None:
-                raise Unpopulatable(f"foreign key {fk.name} points outside the user schemas")
+                raise Unpopulatable(f"foreign key {fk.name} points outside the user schemas",
+                                    table=table.display)
+            if cached is None and not self.in_scope(parent_table):
+                lent = self.borrow(parent_table, fk.ref_columns)
+                if lent is not None:
+                    for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
+                        values[col] = lent[ref]
+                continue  # an empty lookup table: the insert says why it cannot be done
             parent = cached or self.ensure(parent_table, tenant)
             for col, ref in zip(fk.columns, fk.ref_columns, strict=True):
                 values[col] = parent.values.get(ref)
@@ -223,10 +315,25 @@ class RowMaker:
             values[self.tenant_column] = tenant
         return values
 
+    def borrow(self, table: Table, columns: tuple[str, ...]) -> dict[str, str | None] | None:
+        """`columns` of one existing row of `table` (as text), or None if it has none."""
+        key = (table.oid, columns)
+        if key not in self.borrowed:
+            query = sql.SQL("SELECT {} FROM {} LIMIT 1").format(
+                sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns),
+                table.ident)
+            try:
+                with self.conn.transaction():
+                    found = self.conn.execute(query).fetchone()
+            except psycopg.Error:
+                found = None  # e.g. not readable: the insert will say what is missing
+            self.borrowed[key] = None if found is None else dict(zip(columns, found, strict=True))
+        return self.borrowed[key]
+
     def _implied(self, table: Table, tenant: str | None, values: dict[str, str | None]) -> None:
         """References by naming convention, without a foreign key (partitioned parents can't
         have one): NOT NULL `message_id` + `message_created_at` -> a row of `messages`."""
-        by_name = {(t.schema, t.name): t for t in self.tables.values() if t.kind in "rp"}
+        by_name = self._by_name
         for col in table.columns:
             if col.name in values or not col.not_null or col.has_default:
                 continue
@@ -237,8 +344,10 @@ class RowMaker:
                                  if (table.schema, n) in by_name), None)
             if parent_table is None or parent_table.column("id") is None or parent_table is table:
                 continue
-            parent = self.rows.get((parent_table.oid, tenant or "")) or self.ensure(
-                parent_table, tenant)
+            parent = self.made(parent_table.oid, tenant)
+            if parent is None and not self.in_scope(parent_table):
+                continue
+            parent = parent or self.ensure(parent_table, tenant)
             values[col.name] = parent.values.get("id")
             for other in table.columns:
                 rest = other.name[len(base) + 1:]
@@ -253,14 +362,12 @@ class RowMaker:
         fill: set[str] = set()
         error: Exception | None = None
         for _ in range(MAX_ATTEMPTS):
-            values = dict(given)
-            for col in table.columns:
-                wanted = (col.not_null and not col.has_default) or col.name in fill
-                if col.name not in values and wanted:
-                    values[col.name] = self.value(table, col, tries.get(col.name, 0))
+            values = self.complete(table, given, (tries, frozenset(fill)))
             try:
                 with self.conn.transaction():
-                    return self.raw_insert(table, values)
+                    row = self.raw_insert(table, values)
+                self.recipes[table.oid] = (dict(tries), frozenset(fill))
+                return row
             except psycopg.errors.CheckViolation as exc:
                 error = exc
                 cols = table.checks.get(exc.diag.constraint_name or "", ((), []))[0]
@@ -279,9 +386,30 @@ class RowMaker:
                 break
         state = error.sqlstate if isinstance(error, psycopg.Error) else None
         reason = (error.diag.message_primary if isinstance(error, psycopg.Error) else None) or error
-        raise Unpopulatable(f"cannot insert a test row into {table.display}: {reason}", state)
+        raise Unpopulatable(f"cannot insert a test row into {table.display}: {reason}", state,
+                            table=table.display, reason=str(reason).strip())
+
+    def complete(self, table: Table, given: dict[str, str | None],
+                 recipe: tuple[dict[str, int], frozenset[str]] | None = None
+                 ) -> dict[str, str | None]:
+        """`given` plus a value for every NOT NULL column without a default (and the columns
+        `recipe` fills); without a recipe, the one that last got a row of `table` in."""
+        tries, fill = recipe or self.recipes.get(table.oid, ({}, frozenset()))
+        values = dict(given)
+        for col in table.columns:
+            wanted = (col.not_null and not col.has_default) or col.name in fill
+            if col.name in values or not wanted:
+                continue
+            attempt = tries.get(col.name, 0)
+            if not attempt and col.name in table.allowed:  # CHECK (c IN (...)): its first
+                values[col.name] = table.allowed[col.name]
+            else:
+                values[col.name] = self.value(table, col, attempt)
+        return values
 
     def value(self, table: Table, col: Column, attempt: int = 0) -> str:
+        """A plain value for `col` (a new one each call); a retry (`attempt` > 0) takes the
+        next candidate the CHECK constraints suggest."""
         self._n += 1
         if attempt:
             candidates = _candidates(table, col, self._n)
