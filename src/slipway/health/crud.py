@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from slipway.catalog.testrows import Unpopulatable
+from slipway.catalog.testrows import Unpopulatable, load_tables
 from slipway.health.facts import Facts, Row
-from slipway.health.rows import Plan, Shapes, insert_row, key_condition, load_shapes, make_plan
+from slipway.health.rows import Plan, Shapes, insert_row, key_condition, make_plan
 from slipway.health.tenancy import RULES, reachable, tenant_root
 from slipway.report.finding import Finding, Severity
 
@@ -260,7 +260,7 @@ def run_crud(conn: Any, facts: Facts, limit: int = 100) -> CrudOutcome:
     below = reachable(facts, root)
     chosen = below[:limit] if limit else below
     counts: dict[str, set[int]] = {"planned": set(), "inserted": set()}
-    shapes = load_shapes(conn)
+    shapes = load_tables(conn)  # once: every batch plans over the same tables
     for start in range(0, max(len(chosen), 1), BATCH):
         chunk = _with_ancestors(facts, chosen[start:start + BATCH], set(below))
         try:

@@ -67,7 +67,7 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
              if len(fk["child_columns"]) == 1 and int(fk["child_oid"]) != int(root["oid"])}
     plan = make_plan(conn, facts, root, list(links))
     plan.links = links
-    working = _insertable(conn, plan, facts)
+    working = _insertable(conn, plan)
     if int(root["oid"]) not in working:
         return None, []
     plan.order = [o for o in plan.order if o in working][: MIX_TABLES + 1]
@@ -81,7 +81,7 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
     return plan, existing
 
 
-def _insertable(conn: Any, plan: Plan, facts: Facts) -> set[int]:
+def _insertable(conn: Any, plan: Plan) -> set[int]:
     """Tables whose test row inserts (tried once, rolled back): the mix uses those, with the
     values that worked (the generator remembers them)."""
     ok: set[int] = set()

@@ -1,6 +1,6 @@
 """Test rows for the tenant root and every table below it (used by the CRUD check and --load).
 
-One row per table, parents first, made by the one row generator (`catalog/testrows.py`):
+One row per table, parents first, made by the one row generator (`catalog/rowmaker.py`):
 foreign-key columns take the values of the parent row just inserted (a lookup table outside the
 tree lends an existing row), the tenant column takes the root's key, other required columns
 get a plausible value of their type. Everything runs inside the caller's transaction, which is
@@ -12,19 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from slipway.catalog.testrows import Conn, RowMaker, Table, Unpopulatable, load_tables
+from slipway.catalog.rowmaker import RowMaker
+from slipway.catalog.testrows import Conn, Table, Unpopulatable, load_tables
 from slipway.catalog.testrows import Row as TestRow
 from slipway.health.facts import Facts, Row
 
-__all__ = ["Plan", "Shapes", "insert_row", "key_condition", "load_shapes", "make_plan",
-           "topo_order"]
+__all__ = ["Plan", "Shapes", "insert_row", "key_condition", "make_plan", "topo_order"]
 
 Shapes = tuple[dict[int, Table], dict[int, list[str]]]  # tables by oid, enum labels by type
-
-
-def load_shapes(conn: Conn) -> Shapes:
-    """Every user table's columns and constraints, and every enum (a few queries)."""
-    return load_tables(conn)
 
 
 @dataclass
@@ -78,7 +73,7 @@ def make_plan(conn: Conn, facts: Facts, root: Row, below: list[int],
               shapes: Shapes | None = None) -> Plan:
     """Order the inserts of the root and `below`; the generator may create rows only there."""
     oids = [int(root["oid"])] + below
-    tables_shapes, enums = shapes or load_shapes(conn)
+    tables_shapes, enums = shapes or load_tables(conn)
     fks = facts.get("foreign_keys")
     by_child: dict[int, list[Row]] = {}
     for fk in fks:

@@ -27,7 +27,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
-from slipway.catalog.testrows import Conn, Row, RowMaker, Table, Unpopulatable, load_tables
+from slipway.catalog.rowmaker import RowMaker
+from slipway.catalog.testrows import Conn, Row, Table, Unpopulatable, load_tables
 from slipway.errors import ConfigError
 from slipway.report.finding import Finding
 

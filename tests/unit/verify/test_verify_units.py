@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from slipway.catalog.testrows import Column, Table, _candidates, plain_value
+from slipway.catalog.testrows import Column, Table, plain_value
+from slipway.catalog.testrows import candidates as _candidates
 from slipway.migrations.model import Migration, Script
 from slipway.verify.roundtrip import Result, _decide
 from slipway.verify.scratch import with_dbname
