@@ -90,13 +90,26 @@ class Result:
     # Differences only in the order of columns, not counted without --strict-column-order.
     column_order: list[str] = field(default_factory=list)
     error: str | None = None
+    # where `error` happened, when PostgreSQL or the parser said: sqlstate, path, line, column
+    error_at: dict[str, Any] | None = None
     mode: str = "transaction"  # or "committed" (non-transactional migration)
     seconds: float = 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "name": self.name, "verdict": self.verdict,
-                "differences": self.differences, "column_order": self.column_order,
-                "error": self.error}
+        out: dict[str, Any] = {
+            "version": self.version, "name": self.name, "verdict": self.verdict,
+            "differences": self.differences, "column_order": self.column_order,
+            "error": self.error}
+        if self.error and self.error_at:
+            out["error_at"] = self.error_at
+        return out
+
+    def failed(self, verdict: str, exc: MigrationFailed) -> None:
+        """The verdict of a script that failed, with the error's text and its place."""
+        self.verdict, self.error = verdict, str(exc)
+        where = {"sqlstate": exc.sqlstate, "path": exc.path, "line": exc.line,
+                 "column": exc.column}
+        self.error_at = where if any(v is not None for v in where.values()) else None
 
     @property
     def exact(self) -> bool:
@@ -270,9 +283,9 @@ class Verifier:
             if sqlstate(exc) in TRANSACTION_ONLY_SQLSTATES and result.mode == "transaction":
                 raise _Retry from exc
             if what == "up":
-                result.verdict, result.error = UP_FAILED, str(exc)
+                result.failed(UP_FAILED, exc)
             elif what == "down":
-                result.verdict, result.error = FAILED, str(exc)
+                result.failed(FAILED, exc)
             else:
                 result.differences.append(f"up failed after the rollback: {exc}")
             return False
@@ -289,7 +302,7 @@ class Verifier:
             else:
                 run_in_transaction(self.conn, check, keep=False)
         except MigrationFailed as exc:
-            result.verdict, result.error = VERIFY_FAILED, str(exc)
+            result.failed(VERIFY_FAILED, exc)
 
     # -- step by step, committed -----------------------------------------------------------
 
