@@ -144,7 +144,6 @@ def run_transaction(
     the last one's ordinary commit flushes the WAL of all earlier ones, and a crash before it
     can only lose a suffix of whole migrations, each together with its history row.
     """
-
     script = parsed.script
     body, body_offset = parsed.body_sql()
     prelude = "BEGIN;\n" + _session_settings(conn, policy.lock_timeout, local=True)
