@@ -48,7 +48,7 @@ def test_check_constraints_and_lookup_tables_get_valid_rows(built: tuple[str, Pa
     messages = {f.target: f.message for f in crud.findings}
     assert "as declared" in messages["public.api_keys.api_keys_dealership_id_fkey"]
     assert "as declared" in messages["public.vehicles.vehicles_dealership_id_fkey"]
-    assert not [f for f in crud.findings if f.level != "info"], crud.findings
+    assert not [f for f in crud.findings if f.severity != "info"], crud.findings
     with psycopg.connect(url) as conn:  # rolled back: nothing left, the lookup row untouched
         assert conn.execute("SELECT count(*) FROM dealerships").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM makes").fetchone() == (1,)
