@@ -19,6 +19,8 @@ from typing import Any, Literal
 class SqlSyntaxError(Exception):
     """The parser rejected the text; `position` is a 0-based character offset into it."""
 
+    sqlstate = "42601"  # what the server says for the same text: syntax_error
+
     def __init__(self, message: str, position: int) -> None:
         super().__init__(message)
         self.message = message

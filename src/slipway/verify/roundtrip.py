@@ -26,7 +26,8 @@ A transactional migration that PostgreSQL refuses to run in one transaction with
 (e.g. ALTER TYPE ... ADD VALUE followed by a use of the value) is retried the committed way.
 Nothing stops the run: every migration gets a verdict. An up that fails is up-failed and
 is left out (a committed one's partial effects are removed by a rebuild); a later up that
-fails too is not-run, naming the earlier failure it most likely depends on. Any other error
+fails too is not-run, naming the earlier failure it most likely depends on, unless it is a
+syntax error (up-failed: no earlier migration explains it). Any other error
 (a lost connection, a failed snapshot) is the verdict of the step it happened in, and the
 scratch database is rebuilt from the applied ups before the next migration.
 
@@ -79,6 +80,8 @@ VERDICTS = (OK, INCOMPLETE, FAILED, VERIFY_FAILED, NO_ROLLBACK, UP_FAILED, NOT_R
 STEP_VERDICTS = {"up": UP_FAILED, "verify": VERIFY_FAILED, "down": FAILED,
                  "up again": INCOMPLETE}
 AGAIN = Wording(added="extra after down and up again", removed="missing after down and up again")
+# An up that fails with one of these failed on its own text, not for want of an earlier up.
+OWN_FAILURES = {"42601"}  # syntax_error
 
 
 @dataclass
@@ -94,6 +97,7 @@ class Result:
     error_at: dict[str, Any] | None = None
     mode: str = "transaction"  # or "committed" (non-transactional migration)
     seconds: float = 0.0
+    sqlstate: str | None = None  # of the failed up, if any: whether it may be not-run
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -197,7 +201,8 @@ class Verifier:
             self._recover(result)
         if result.verdict == UP_FAILED:
             failed = [r.version for r in earlier if r.verdict in (UP_FAILED, NOT_RUN)]
-            if failed:  # most likely it needs what the failed migration would have made
+            if failed and result.sqlstate not in OWN_FAILURES:
+                # most likely it needs what the failed migration would have made
                 result.verdict = NOT_RUN
                 result.error = f"cannot be applied after {failed[-1]}'s up failed: {result.error}"
         return result
@@ -284,6 +289,7 @@ class Verifier:
                 raise _Retry from exc
             if what == "up":
                 result.failed(UP_FAILED, exc)
+                result.sqlstate = sqlstate(exc)
             elif what == "down":
                 result.failed(FAILED, exc)
             else:
