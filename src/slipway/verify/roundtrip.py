@@ -43,6 +43,10 @@ difference is kept apart in `column_order` and does not make a verdict by itself
 Options.strict_column_order it is a difference like any other (rollback-incomplete). Either
 way the state is not exact, so the fast paths below treat it as a difference.
 
+Instants. `'now'::timestamp` in a view, default or constraint is frozen when it is created, so
+a faithful down stores another instant: literals that fall within the run are masked before
+comparing (instants.py).
+
 Caveat: roles and tablespaces are cluster-wide. A migration that creates or drops a role
 does so on the target's server; write such migrations with IF [NOT] EXISTS guards, or use
 --scratch-url on another server.
@@ -53,6 +57,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -61,6 +66,7 @@ from slipway.catalog.diff import COLUMN_ORDER, ROLLBACK, Change, Wording, diff
 from slipway.catalog.model import Catalog
 from slipway.errors import MigrationFailed, SlipwayError
 from slipway.migrations.model import Migration
+from slipway.verify.instants import Instants
 from slipway.verify.scratch import Scratch
 from slipway.verify.scripts import (
     TRANSACTION_ONLY_SQLSTATES,
@@ -151,6 +157,9 @@ class Verifier:
         self.applied: list[Migration] = []  # whose up the scratch database holds, in order
         self.step = "up"
         self.conn = self._connect()
+        # Server-local time: 'now'::timestamp literals frozen after it are instants of the run.
+        row = self.conn.execute("SELECT localtimestamp").fetchone()
+        self.started = (row[0] if row else datetime.now(), time.monotonic())
         self.before = self.snapshot()
 
     def _connect(self) -> Conn:
@@ -173,6 +182,9 @@ class Verifier:
                 wording: Wording = ROLLBACK) -> bool:
         """Record the differences between two snapshots in `result`; True when there are none."""
         old, new = _without_shared(before.catalog, after.catalog)
+        start, clock = self.started
+        instants = Instants(start, start + timedelta(seconds=time.monotonic() - clock + 60))
+        old, new = instants.catalog(old), instants.catalog(new)
         changes: list[Change] = diff(old, new, compare_privileges=self.options.privileges,
                                 compare_owner=self.options.privileges, wording=wording)
         result.add(changes, self.options.strict_column_order)
