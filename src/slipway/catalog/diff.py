@@ -8,7 +8,8 @@
 
 Noise that does not reflect the schema is never compared: OIDs, row estimates, sizes, column
 ordinals (dropped columns leave gaps; relative column order is compared instead, as a change
-of kind COLUMN_ORDER) and sequence positions.
+of kind COLUMN_ORDER, also for a view whose columns only moved with its table's) and sequence
+positions.
 """
 
 from __future__ import annotations
@@ -133,9 +134,28 @@ def _sequence(c: Collector, old: Sequence, new: Sequence) -> None:
 
 
 def _view_like(o: On, old: View | MatView, new: View | MatView) -> None:
-    o.differs(old.definition, new.definition, "definition differs")
+    if old.definition != new.definition and _reordered(old, new):
+        # Over `t.*` a view follows t's column order: when t's columns only moved (its own
+        # column-order change), the view's did too, and that is all.
+        message = (f"column order of {old.label} changed: {', '.join(c.name for c in new.columns)}"
+                   f" (was {', '.join(c.name for c in old.columns)})")
+        o.c.add(COLUMN_ORDER, old.label, message, old.key)
+    else:
+        o.differs(old.definition, new.definition, "definition differs")
     o.lists(sorted(old.options), sorted(new.options), "options")
     o.common(old, new)
+
+
+def _reordered(old: View | MatView, new: View | MatView) -> bool:
+    """The same columns in another order, and the same definition lines in another order."""
+    def cols(v: View | MatView) -> list[tuple[str, str]]:
+        return [(c.name, c.type) for c in v.columns]
+
+    def lines(v: View | MatView) -> list[str]:
+        return sorted(line.rstrip().rstrip(",") for line in v.definition.splitlines())
+
+    return (cols(old) != cols(new) and sorted(cols(old)) == sorted(cols(new))
+            and lines(old) == lines(new))
 
 
 def _view(c: Collector, old: View, new: View) -> None:
