@@ -43,7 +43,8 @@ PG16 = os.environ.get("SLIPWAY_BENCH_PG16", "postgresql://postgres@127.0.0.1:541
 # lemmy's own CI and compose file run PostgreSQL 18; its newest down scripts use 18's syntax.
 PG18 = os.environ.get("SLIPWAY_BENCH_PG18", "postgresql://postgres@127.0.0.1:5418/postgres")
 # lemmy's own runner keeps diesel's history table; migration 2025-08-01-000017 puts a trigger
-# on it, so it must exist (diesel's CLI creates it on its first run).
+# on it, so it must exist (diesel's CLI creates it on its first run); verify gets it too, with
+# --setup.
 DIESEL_TABLE = (
     (
         "CREATE TABLE __diesel_schema_migrations (version varchar(50) PRIMARY KEY,"
@@ -84,7 +85,8 @@ CORPORA = [
         # `-- migrate:down` indented after a statement, which dbmate does not read as a marker.
         setup_sql=tuple(
             f"DO $$ BEGIN CREATE ROLE {role}; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
-            for role in ("subway", "staff_ro", "retool")
+            # mat_view_owners: their db_init/auth.sql; two migrations hand views over to it.
+            for role in ("subway", "staff_ro", "retool", "mat_view_owners")
         ),
         adopt_files=(
             "UPchieve+subway/database/db_init/schema.sql",
@@ -245,7 +247,11 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
                 outcome.details.append(verdict_detail(row))
         return counter_text(Counter(str(v["verdict"]) for v in rows))
 
-    step("verify", ["verify", "-f", "json", *base], verdicts, findings_exit=True)
+    setup: list[str] = []
+    if corpus.setup_sql:  # the scratch database gets what the corpus's environment provides
+        (project / "setup.sql").write_text(";\n".join(corpus.setup_sql) + ";\n", encoding="utf-8")
+        setup = ["--setup", str(project / "setup.sql")]
+    step("verify", ["verify", "-f", "json", *setup, *base], verdicts, findings_exit=True)
 
     def findings(code: int, out: str, err: str) -> str:
         rows = json.loads(out)

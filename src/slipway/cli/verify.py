@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -20,6 +21,7 @@ from slipway.cli.options import (
 if TYPE_CHECKING:
     from slipway.verify.drift import DriftReport
     from slipway.verify.roundtrip import Result
+    from slipway.verify.scratch import Setup
     from slipway.verify.tenancy import TenancyReport
 
 ScratchOpt = Annotated[
@@ -27,6 +29,13 @@ ScratchOpt = Annotated[
     typer.Option("--scratch-url", help="Use this EMPTY database as the scratch database "
                  "(emptied again afterwards) instead of creating one next to the target.",
                  show_default=False),
+]
+SetupOpt = Annotated[
+    Path | None,
+    typer.Option("--setup", help="SQL file run on the scratch database before the first "
+                 "migration, and again whenever it is rebuilt: what the project's environment "
+                 "has before its migrations (its previous tool's history table, extensions; "
+                 "roles are server-wide, so create them IF NOT EXISTS).", show_default=False),
 ]
 NoPrivilegesOpt = Annotated[
     bool, typer.Option("--no-privileges", help="Do not compare grants and ownership.")
@@ -43,6 +52,7 @@ def verify(
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
     scratch_url: ScratchOpt = None,
+    setup: SetupOpt = None,
     no_privileges: NoPrivilegesOpt = False,
     allow_no_rollback: Annotated[bool, typer.Option(
         "--allow-no-rollback", help="A migration without a down script is not a failure.")] = False,
@@ -84,7 +94,7 @@ def verify(
     quiet = is_quiet(ctx, quiet)
     show = None if fmt is OutputFormat.json else (lambda r: _print_result(r, quiet))
     server = None if scratch_url else server_url(cfg)
-    with scratch_database(server, scratch_url) as scratch:
+    with scratch_database(server, scratch_url, setup=_setup(setup)) as scratch:
         results = verify_migrations(scratch, mset.migrations, options, show)
     passing = {OK, NO_ROLLBACK} if allow_no_rollback else {OK}
     if fmt is OutputFormat.json:
@@ -155,6 +165,7 @@ def drift(
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
     scratch_url: ScratchOpt = None,
+    setup: SetupOpt = None,
     no_privileges: NoPrivilegesOpt = False,
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:
@@ -169,7 +180,7 @@ def drift(
     mset = load_folder(cfg.migrations_dir)
     with connect(cfg) as target:
         server = None if scratch_url else server_url(cfg)
-        with scratch_database(server, scratch_url) as scratch:
+        with scratch_database(server, scratch_url, setup=_setup(setup)) as scratch:
             report = detect_drift(target, scratch, mset, cfg.table, privileges=not no_privileges)
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
@@ -191,3 +202,16 @@ def _print_drift(report: DriftReport) -> None:
     print(f"drift: {len(report.changes)} difference(s) from the applied migrations")
     for change in report.changes:
         print(f"  - {change.message}")
+
+
+def _setup(path: Path | None) -> Setup | None:
+    """The --setup file, read now so a missing one fails before any database work."""
+    from slipway.errors import ConfigError
+    from slipway.verify.scratch import Setup
+
+    if path is None:
+        return None
+    try:
+        return Setup(str(path), path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read the set-up script {path}: {exc}") from exc

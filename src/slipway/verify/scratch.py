@@ -5,6 +5,11 @@ creates one on the target's server (`CREATE DATABASE slipway_scratch_<random> TE
 template0`) and drops it on the way out, whether the run succeeded, failed, was interrupted
 with Ctrl-C or terminated with SIGTERM. With `--scratch-url` the given database is used
 instead: it must be empty, and it is emptied again afterwards (never dropped).
+
+A set-up script (`verify --setup FILE`) gives the scratch database what the project's own
+environment has before its first migration (its previous tool's history table, extensions,
+roles): it runs on the empty database and again after every reset, so it is part of the state
+every rollback is compared with.
 """
 
 from __future__ import annotations
@@ -43,18 +48,40 @@ class Scratch:
     name: str
     owned: bool  # created by slipway, so dropped by slipway
     admin_url: str | None = None
+    setup: Setup | None = None
 
     def connect(self) -> Conn:
         return connect(self.url)
 
     def reset(self) -> None:
-        """Make the database empty again (a fresh one when slipway owns it)."""
+        """Make the database empty again (a fresh one when slipway owns it), then set it up."""
         if self.owned and self.admin_url:
             _drop(self.admin_url, self.name)
             _create(self.admin_url, self.name)
         else:
             with self.connect() as conn:
                 wipe(conn)
+        self.prepare()
+
+    def prepare(self) -> None:
+        """Run the set-up script, if any, on the (empty) database."""
+        if self.setup is None:
+            return
+        with self.connect() as conn:
+            try:
+                conn.execute(self.setup.sql.encode("utf-8"), prepare=False)
+            except psycopg.Error as exc:
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise ConfigError(f"the set-up script {self.setup.name} failed on the scratch "
+                                  f"database: {first}; fix it and retry") from exc
+
+
+@dataclass(frozen=True)
+class Setup:
+    """SQL the scratch database gets before the first migration (`verify --setup FILE`)."""
+
+    name: str  # the file, for messages
+    sql: str
 
 
 def _create(admin_url: str, name: str) -> None:
@@ -141,7 +168,8 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 @contextmanager
 def scratch_database(
-    server_url: str | None, scratch_url: str | None = None, prefix: str = "slipway_scratch"
+    server_url: str | None, scratch_url: str | None = None, prefix: str = "slipway_scratch",
+    setup: Setup | None = None,
 ) -> Iterator[Scratch]:
     """A scratch database for the duration of the block.
 
@@ -149,7 +177,7 @@ def scratch_database(
     `scratch_url` names an existing empty database to use instead.
     """
     if scratch_url:
-        yield from _borrowed(scratch_url)
+        yield from _borrowed(scratch_url, setup)
         return
     if not server_url:
         raise ConfigError("no database server to create a scratch database on: set --database-url "
@@ -158,12 +186,15 @@ def scratch_database(
     with _sigterm_as_interrupt():
         _create(server_url, name)
         try:
-            yield Scratch(with_dbname(server_url, name), name, owned=True, admin_url=server_url)
+            scratch = Scratch(with_dbname(server_url, name), name, owned=True,
+                              admin_url=server_url, setup=setup)
+            scratch.prepare()
+            yield scratch
         finally:
             _drop(server_url, name)
 
 
-def _borrowed(url: str) -> Iterator[Scratch]:
+def _borrowed(url: str, setup: Setup | None) -> Iterator[Scratch]:
     with connect(url) as conn:
         name = str(conn.info.dbname)
         leftovers = user_objects(conn)
@@ -174,7 +205,9 @@ def _borrowed(url: str) -> Iterator[Scratch]:
         )
     with _sigterm_as_interrupt():
         try:
-            yield Scratch(url, name, owned=False)
+            scratch = Scratch(url, name, owned=False, setup=setup)
+            scratch.prepare()
+            yield scratch
         finally:
             with connect(url) as conn:
                 wipe(conn)
