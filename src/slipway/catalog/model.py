@@ -24,6 +24,7 @@ from slipway.catalog.objects import (
     Table,
     Trigger,
     View,
+    covers_foreign_key,
     display_name,
 )
 from slipway.catalog.objects_schema import (
@@ -242,6 +243,7 @@ __all__ = [
     "Table",
     "Trigger",
     "View",
+    "covers_foreign_key",
     "display_name",
     "split_name",
 ]

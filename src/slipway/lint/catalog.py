@@ -79,7 +79,7 @@ def _table(state: st.ReplayState, table: st.Table) -> Table:
         for i, c in enumerate(table.columns.values(), 1)
     )
     indexes = tuple(
-        Index(i.name, "", i.columns, unique=i.unique)
+        Index(i.name, "", i.columns, unique=i.unique, method=i.method, predicate=i.predicate)
         for i in (state.indexes[n] for n in table.indexes if n in state.indexes)
     )
     policies = tuple(Policy(n, cmd.upper()) for n, cmd in table.policies.items())

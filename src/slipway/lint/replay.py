@@ -253,8 +253,22 @@ def _create_index(state: ReplayState, node: Node, origin: Origin) -> None:
     name = str(node.get("idxname") or f"{table.key}_{'_'.join(columns)}_idx")
     if node.get("if_not_exists") and name in state.indexes:
         return
-    state.indexes[name] = Index(name, table.key, columns, bool(node.get("unique")), origin)
+    state.indexes[name] = Index(name, table.key, columns, bool(node.get("unique")), origin,
+                                method=str(node.get("accessMethod") or "btree"),
+                                predicate=_predicate(node.get("whereClause")))
     table.indexes.add(name)
+
+
+def _predicate(where: Node | None) -> str | None:
+    """A partial index's WHERE, as far as foreign keys care: `col IS NOT NULL` or opaque."""
+    if not where:
+        return None
+    test = where.get("NullTest") or {}
+    ref = (test.get("arg") or {}).get("ColumnRef") or {}
+    parts = n.strings(ref.get("fields"))
+    if test.get("nulltesttype") == "IS_NOT_NULL" and len(parts) == 1:
+        return f"{parts[0]} IS NOT NULL"
+    return "<expression>"
 
 
 def _drop(state: ReplayState, node: Node, origin: Origin) -> None:

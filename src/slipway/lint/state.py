@@ -51,6 +51,9 @@ class Index:
     columns: tuple[str, ...]  # "" for an expression
     unique: bool
     origin: Origin | None
+    method: str = "btree"
+    # WHERE of a partial index: "col IS NOT NULL", or "<expression>" for any other predicate
+    predicate: str | None = None
 
 
 @dataclass(repr=False, eq=False, slots=True)

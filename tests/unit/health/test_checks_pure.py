@@ -145,7 +145,8 @@ NUM = {"a": 1, "b": 2, "c": 3}
 
 
 def ix(names: list[str], predicate: str | None = None, valid: bool = True) -> dict[str, Any]:
-    return {"keys": [NUM[n] for n in names], "predicate": predicate, "is_valid": valid}
+    return {"keys": [NUM[n] for n in names], "key_count": len(names), "method": "btree",
+            "predicate": predicate, "is_valid": valid}
 
 
 @pytest.mark.parametrize(("index", "columns", "expected"), [

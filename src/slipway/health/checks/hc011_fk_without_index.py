@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import re
-
+from slipway.catalog.model import covers_foreign_key
 from slipway.health.checks import Outcome, check, warn
 from slipway.health.facts import Facts, Row
 
-_NOT_NULL = re.compile(r'^\(*"?([^"() ]+)"? IS NOT NULL\)*$')
-
 
 def covers(ix: Row, fk: Row) -> bool:
-    """Whether an index serves lookups on the FK's columns (its leading columns, any order).
-
-    A partial index `WHERE col IS NOT NULL` on one of those columns still serves them: an
-    equality lookup implies the column is not null.
-    """
-    keys = list(fk["child_keys"])
-    if not ix["is_valid"] or set(ix["keys"][: len(keys)]) != set(keys):
-        return False
-    if ix["predicate"] is None:
-        return True
-    match = _NOT_NULL.match(ix["predicate"])
-    return bool(match and match.group(1) in fk["child_columns"])
+    """Whether an index row serves the FK row's lookups: the Catalog's one definition, on the
+    facts' rows (key columns as attribute numbers, named here by the FK's own columns)."""
+    names = dict(zip(fk["child_keys"], fk["child_columns"], strict=False))
+    return covers_foreign_key(
+        list(fk["child_columns"]),
+        [names.get(key, f"#{key}") for key in ix["keys"][: int(ix["key_count"])]],
+        method=str(ix["method"]),
+        valid=bool(ix["is_valid"]),
+        predicate=ix["predicate"],
+    )
 
 
 @check("HC011", "fk-without-index", "relationships", facts=("foreign_keys", "indexes"))

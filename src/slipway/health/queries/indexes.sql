@@ -4,6 +4,7 @@
 SELECT i.indexrelid AS oid, i.indrelid AS table_oid, n.nspname AS schema,
        t.relname AS table_name, x.relname AS name, am.amname AS method,
        string_to_array(i.indkey::text, ' ')::int[] AS keys,
+       i.indnkeyatts AS key_count,  -- the rest of `keys` are INCLUDE columns
        i.indclass::text AS opclasses, i.indcollation::text AS collations,
        i.indoption::text AS options,
        pg_get_expr(i.indexprs, i.indrelid) AS expressions,

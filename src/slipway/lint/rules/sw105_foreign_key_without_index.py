@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from slipway.catalog.model import covers_foreign_key
 from slipway.lint.rule import Hit, Rule, SetContext, register
 from slipway.lint.state import ReplayState, Table
 
@@ -43,12 +44,12 @@ class ForeignKeyWithoutIndex(Rule):
         for table in ctx.state.tables.values():
             if table.origin is None:  # indexes made before the linted files are unknown
                 continue
-            prefixes = _index_keys(ctx.state, table)
+            candidates = _indexes(ctx.state, table)
             for fk in table.foreign_keys:
                 if fk.origin is None or not fk.columns:
                     continue
-                width = len(fk.columns)
-                if not any(set(key[:width]) == set(fk.columns) for key in prefixes):
+                if not any(covers_foreign_key(fk.columns, cols, method=method, predicate=where)
+                           for cols, method, where in candidates):
                     yield Hit(
                         f"foreign key {table.key} ({', '.join(fk.columns)}) -> "
                         f"{fk.ref_table} has no index on its columns",
@@ -56,9 +57,12 @@ class ForeignKeyWithoutIndex(Rule):
                     )
 
 
-def _index_keys(state: ReplayState, table: Table) -> list[tuple[str, ...]]:
-    keys = [state.indexes[i].columns for i in table.indexes if i in state.indexes]
-    keys.extend(table.uniques.values())
+def _indexes(state: ReplayState, table: Table) -> list[tuple[tuple[str, ...], str, str | None]]:
+    """(key columns, method, predicate) of every index on `table`, the btree indexes behind its
+    primary key and unique constraints included (PostgreSQL makes them)."""
+    out = [(ix.columns, ix.method, ix.predicate)
+           for ix in (state.indexes[i] for i in table.indexes if i in state.indexes)]
+    out.extend((cols, "btree", None) for cols in table.uniques.values())
     if table.primary_key:
-        keys.append(table.primary_key)
-    return keys
+        out.append((table.primary_key, "btree", None))
+    return out
