@@ -18,6 +18,7 @@ INT_TYPES = {
     "smallserial",
     "serial2",
 }
+SMALL_INT_TYPES = {"int2", "smallint", "smallserial", "serial2"}
 SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
 
 

@@ -2,8 +2,8 @@
 
 A case lints `setup` migrations (earlier history) followed by the migration under test
 (`fail_str` or `pass_str`, with optional `down`, `no_down`, `version`, `transactional`,
-`tenant_column`) and checks whether the rule fires; `line`, `column`, `count` and `message`
-pin the finding down further.
+`tenant_column`, `enable` for opt-in rules) and checks whether the rule fires; `line`,
+`column`, `count` and `message` pin the finding down further.
 """
 
 from __future__ import annotations
@@ -39,7 +39,10 @@ def _run(case: dict[str, Any]) -> list[Any]:
     down = None if case.get("no_down") else case.get("down", "SELECT 1;")
     sql = str(case["fail_str"] if "fail_str" in case else case["pass_str"])
     tested = migration(version, sql, down, case.get("transactional"), name="tested")
-    config = LintConfig(options=Options(case.get("tenant_column", "dealership_id")))
+    config = LintConfig(
+        enable=frozenset(case.get("enable", ())),
+        options=Options(case.get("tenant_column", "dealership_id")),
+    )
     return lint([*setup, tested], config).findings
 
 

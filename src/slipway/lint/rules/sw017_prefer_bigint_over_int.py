@@ -9,11 +9,11 @@ from slipway.lint.rules._helpers import COLUMN_KINDS, column_sites
 
 @register
 class PreferBigintOverInt(Rule):
-    """An integer (or smallint) key column runs out of values; use bigint.
+    """An integer key column runs out of values; use bigint.
 
     A 32-bit key overflows at 2,147,483,647 and widening it later rewrites the table and every
     referencing one. Only key-like columns are reported (primary keys, identity and serial
-    columns); `quantity integer` is fine.
+    columns); `quantity integer` is fine. smallint keys are prefer-bigint-over-smallint.
 
     **Anti-pattern**
 
@@ -36,7 +36,7 @@ class PreferBigintOverInt(Rule):
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for site in column_sites(ctx):
-            if site.type not in n.INT_TYPES:
+            if site.type not in n.INT_TYPES or site.type in n.SMALL_INT_TYPES:
                 continue
             keyish = site.primary or site.has("CONSTR_IDENTITY") or site.type in n.SERIAL_TYPES
             if keyish and not n.is_array(site.type_node):

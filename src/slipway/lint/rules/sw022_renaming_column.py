@@ -10,6 +10,8 @@ from slipway.lint.rule import Hit, Rule, StatementContext, register
 class RenamingColumn(Rule):
     """Renaming a column breaks every running application version that uses the old name.
 
+    Columns of tables, views and materialized views, and attributes of composite types.
+
     **Anti-pattern**
 
     ```sql
@@ -32,7 +34,8 @@ class RenamingColumn(Rule):
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         node = ctx.stmt.node
-        if node.get("renameType") != "OBJECT_COLUMN" or node.get("relationType") != "OBJECT_TABLE":
+        # A view's column or a composite type's attribute too, as squawk counts them.
+        if node.get("renameType") not in ("OBJECT_COLUMN", "OBJECT_ATTRIBUTE"):
             return
         table = n.relation(node.get("relation"))
         if ctx.existed_before(table):

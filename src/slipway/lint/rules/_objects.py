@@ -1,0 +1,121 @@
+"""Which named objects a script creates, for rules that spare objects a migration made itself.
+
+The replay models tables, indexes, views and functions; schemas, sequences, types, domains,
+extensions and the like are only found here, by reading the script's own statements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
+
+from slipway.lint import nodes as n
+from slipway.lint.nodes import Node
+from slipway.lint.rules._helpers import table_cmds_of
+
+if TYPE_CHECKING:
+    from slipway.lint.rule import StatementContext
+    from slipway.lint.source import Statement
+
+# DropStmt.removeType / RenameStmt.renameType -> the family a CREATE statement is filed under
+FAMILIES = {
+    "OBJECT_FUNCTION": "function",
+    "OBJECT_PROCEDURE": "function",
+    "OBJECT_ROUTINE": "function",
+    "OBJECT_VIEW": "view",
+    "OBJECT_MATVIEW": "view",
+    "OBJECT_TYPE": "type",
+    "OBJECT_DOMAIN": "domain",
+    "OBJECT_SCHEMA": "schema",
+    "OBJECT_SEQUENCE": "sequence",
+    "OBJECT_EXTENSION": "extension",
+    "OBJECT_INDEX": "index",
+    "OBJECT_TABLE": "table",
+}
+
+
+def object_name(obj: Node) -> str:
+    """The key of one object of a DropStmt (or RenameStmt.object), however it is spelled."""
+    if "List" in obj:
+        return n.qualified(n.strings(obj["List"].get("items")))
+    if "TypeName" in obj:
+        return n.qualified(n.strings(obj["TypeName"].get("names")))
+    if "ObjectWithArgs" in obj:
+        return n.qualified(n.strings(obj["ObjectWithArgs"].get("objname")))
+    if "String" in obj:
+        return str(obj["String"].get("sval", ""))
+    return ""
+
+
+def created(kind: str, node: Node) -> tuple[str, str] | None:
+    """(family, key) of the object a CREATE statement makes, None for any other statement."""
+    if kind == "CreateFunctionStmt":
+        return "function", n.qualified(n.strings(node.get("funcname")))
+    if kind == "ViewStmt":
+        return "view", n.relation(node.get("view"))
+    if kind == "CreateTableAsStmt" and node.get("objtype") == "OBJECT_MATVIEW":
+        return "view", n.relation(node.get("into", {}).get("rel"))
+    if kind in ("CreateEnumStmt", "CreateRangeStmt"):
+        return "type", n.qualified(n.strings(node.get("typeName")))
+    if kind == "CompositeTypeStmt":
+        return "type", n.relation(node.get("typevar"))
+    if kind == "DefineStmt" and node.get("kind") == "OBJECT_TYPE":
+        return "type", n.qualified(n.strings(node.get("defnames")))
+    if kind == "CreateDomainStmt":
+        return "domain", n.qualified(n.strings(node.get("domainname")))
+    if kind == "CreateSchemaStmt":
+        return "schema", str(node.get("schemaname", ""))
+    if kind == "CreateSeqStmt":
+        return "sequence", n.relation(node.get("sequence"))
+    if kind == "CreateExtensionStmt":
+        return "extension", str(node.get("extname", ""))
+    if kind == "IndexStmt" and node.get("idxname"):
+        schema = (node.get("relation") or {}).get("schemaname")
+        return "index", n.qualified([schema, node["idxname"]] if schema else [node["idxname"]])
+    if kind == "CreateStmt":
+        return "table", n.relation(node.get("relation"))
+    return None
+
+
+def _creates(statements: Iterable[Statement], family: str, key: str) -> bool:
+    return any(created(s.kind, s.node) == (family, key) for s in statements)
+
+
+def created_earlier(ctx: StatementContext, family: str, key: str) -> bool:
+    """The script made this object before the statement: no deployed code uses it yet."""
+    return _creates(ctx.script.statements[: ctx.stmt.index], family, key)
+
+
+def created_later(ctx: StatementContext, family: str, key: str) -> bool:
+    """The script makes an object of this name again after the statement (a replacement)."""
+    return _creates(ctx.script.statements[ctx.stmt.index + 1 :], family, key)
+
+
+def table_cmds_around(
+    ctx: StatementContext, table: str, before: bool, *subtypes: str
+) -> Iterator[Node]:
+    """ALTER TABLE `table` commands of these subtypes in the script before (or after) the
+    statement, and every one of the statement itself."""
+    index = ctx.stmt.index
+    statements = ctx.script.statements[:index] if before else ctx.script.statements[index + 1 :]
+    for stmt in statements:
+        if stmt.kind == "AlterTableStmt":
+            yield from (cmd for t, cmd in table_cmds_of(stmt.node, *subtypes) if t == table)
+    yield from (cmd for t, cmd in table_cmds_of(ctx.stmt.node, *subtypes) if t == table)
+
+
+def added_column(cmd: Node) -> str:
+    """The name of the column an ADD COLUMN command adds."""
+    return str(((cmd.get("def") or {}).get("ColumnDef") or {}).get("colname", ""))
+
+
+def constraint_names(cmd: Node) -> Iterator[str]:
+    """The names an ADD CONSTRAINT / ADD COLUMN command gives its constraints."""
+    definition = cmd.get("def") or {}
+    if "Constraint" in definition:
+        constraints = [definition["Constraint"]]
+    else:
+        constraints = n.constraints_of(definition.get("ColumnDef") or {})
+    for constraint in constraints:
+        if constraint.get("conname"):
+            yield str(constraint["conname"])

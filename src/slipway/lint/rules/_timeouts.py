@@ -1,0 +1,111 @@
+"""Shared by require-lock-timeout and require-statement-timeout: which statements lock
+something that already existed, and what the script itself sets the timeouts to."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from slipway.lint import nodes as n
+from slipway.lint.nodes import Node
+from slipway.lint.rules._objects import FAMILIES, object_name
+from slipway.pgparse import is_concurrent
+
+if TYPE_CHECKING:
+    from slipway.lint.rule import StatementContext
+    from slipway.lint.source import Statement
+
+# Statements that lock a table or other object; the value names the field holding the tables.
+LOCKING: dict[str, str | None] = {
+    "AlterTableStmt": "relation",
+    "IndexStmt": "relation",
+    "RenameStmt": "relation",
+    "CreateTrigStmt": "relation",
+    "CreatePolicyStmt": "table",
+    "AlterPolicyStmt": "table",
+    "ReindexStmt": "relation",
+    "ClusterStmt": "relation",
+    "RefreshMatViewStmt": "relation",
+    "LockStmt": "relations",
+    "TruncateStmt": "relations",
+    "DropStmt": None,
+    "AlterDomainStmt": None,
+    "AlterEnumStmt": None,
+    "AlterSeqStmt": "sequence",
+    "ViewStmt": "view",
+    "CreateStmt": None,
+}
+_NUMBER = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)")
+
+
+def locks_existing(ctx: StatementContext, stmt: Statement) -> bool:
+    """`stmt` takes a lock on something that existed before the migration (and may be busy).
+
+    CONCURRENTLY statements are left out: slipway runs them without a lock timeout on purpose,
+    and a statement timeout would cancel the build half way.
+    """
+    kind, node = stmt.kind, stmt.node
+    if kind not in LOCKING or is_concurrent(kind, node):
+        return False
+    if kind == "CreateStmt":  # locks only the tables it inherits from or references
+        tables = [n.relation(r.get("RangeVar")) for r in node.get("inhRelations") or ()]
+        tables += [
+            n.relation(c.get("pktable"))
+            for _, c in n.walk(node.get("tableElts"))
+            if c.get("contype") == "CONSTR_FOREIGN"
+        ]
+    elif kind == "DropStmt":
+        family = FAMILIES.get(str(node.get("removeType")))
+        if family not in ("table", "index", "view"):
+            return family is not None  # a schema, type, function...: its dependents
+        tables = [object_name(o) for o in node.get("objects") or ()]
+        if family == "index":
+            tables = [ctx.state.index_table(t) or t for t in tables]
+    else:
+        field = LOCKING[kind]
+        value = node.get(field) if field else None
+        if value is None:
+            return True  # ALTER DOMAIN, ALTER TYPE, REINDEX SCHEMA...: whatever uses it
+        if kind == "ViewStmt" and not node.get("replace"):
+            return False  # a new view
+        items = value if isinstance(value, list) else [{"RangeVar": value}]
+        tables = [n.relation(i.get("RangeVar")) for i in items]
+        if "OBJECT_INDEX" in (
+            node.get("renameType"),
+            str(node.get("kind", "")).replace("REINDEX_", ""),
+        ):
+            tables = [ctx.state.index_table(t) or t for t in tables]
+    return any(t and ctx.existed_before(t) for t in tables)
+
+
+def timeout_enabled(ctx: StatementContext, setting: str, default: bool) -> tuple[bool, int]:
+    """Whether `setting` is non-zero when the statement runs, and the index of the statement
+    that last changed it (-1: nothing in the file did, `default` holds)."""
+    enabled, where = default, -1
+    for stmt in ctx.script.statements[: ctx.stmt.index]:
+        if stmt.kind != "VariableSetStmt":
+            continue
+        node = stmt.node
+        if node.get("kind") == "VAR_RESET_ALL" or (
+            str(node.get("name", "")).lower() == setting
+            and node.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT")
+        ):
+            enabled, where = False, stmt.index
+        elif str(node.get("name", "")).lower() == setting and node.get("kind") == "VAR_SET_VALUE":
+            enabled, where = _nonzero(node.get("args") or []), stmt.index
+    return enabled, where
+
+
+def first_since(ctx: StatementContext, start: int) -> bool:
+    """No statement between index `start` and this one locks anything that existed before."""
+    between = ctx.script.statements[start + 1 : ctx.stmt.index]
+    return not any(locks_existing(ctx, s) for s in between)
+
+
+def _nonzero(args: list[Node]) -> bool:
+    const = args[0].get("A_Const", {}) if args else {}
+    if "ival" in const:
+        return bool(const["ival"].get("ival", 0))
+    text = str(const.get("sval", {}).get("sval", const.get("fval", {}).get("fval", "")))
+    match = _NUMBER.match(text)
+    return match is None or float(match.group(1)) != 0
