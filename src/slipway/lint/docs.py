@@ -51,7 +51,9 @@ is linted with its folder's history replayed first, and only its own findings ar
 Results for unchanged inputs are cached (`--no-cache` bypasses; `SLIPWAY_CACHE_DIR` moves
 it). slipway itself sets `lock_timeout` for every migration and retries, and runs a migration
 that contains CONCURRENTLY statement by statement outside a transaction, so the rules do not
-ask for either in the files."""
+ask for either in the files. Every default rule of squawk 2.70 has a rule of the same name
+here (require-lock-timeout is satisfied by slipway's own lock_timeout, and
+require-statement-timeout is opt-in; their sections say why)."""
 
 
 def rules_markdown() -> str:

@@ -28,7 +28,8 @@ class DropObjectRule(Rule):
     An object the same script created earlier is not reported (nothing deployed uses it). With
     `replaceable`, neither is one the script creates again under the same name after the DROP
     (the usual way to change a view's columns or a function's signature), unless CASCADE also
-    drops what depends on it.
+    drops what depends on it or the migration runs outside a transaction (clients would see
+    the object missing in between).
     """
 
     remove_types: ClassVar[tuple[str, ...]]
@@ -49,7 +50,9 @@ class DropObjectRule(Rule):
             key = object_name(obj)
             if not key or created_earlier(ctx, family, key):
                 continue
-            if self.replaceable and not cascade and created_later(ctx, family, key):
+            # Outside a transaction, clients see the gap before the re-creation.
+            atomic = not ctx.non_transactional
+            if self.replaceable and not cascade and atomic and created_later(ctx, family, key):
                 continue
             note = self.cascade_note if cascade else ""
             yield Hit(f"dropping {_NOUNS[str(remove)]} {key} {self.breaks}{note}")

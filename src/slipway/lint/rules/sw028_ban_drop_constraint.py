@@ -1,7 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
+from slipway.lint.nodes import Node
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
 from slipway.lint.rules._objects import constraint_names, table_cmds_around
@@ -16,7 +17,8 @@ class BanDropConstraint(Rule):
     without the foreign key rows can point at nothing; without the check bad values arrive
     unnoticed. Not reported: a table the same migration created, a constraint it added
     earlier, and a constraint it adds again under the same name (the way to change a check or
-    a foreign key's ON DELETE).
+    a foreign key's ON DELETE; in a later statement only when the migration runs in a
+    transaction, so no client sees the gap).
 
     **Anti-pattern**
 
@@ -53,11 +55,14 @@ class BanDropConstraint(Rule):
 
 def _added_here(ctx: StatementContext, table: str, name: str) -> bool:
     """Added before the drop (new, unused) or after it under the same name (a replacement)."""
-    for before in (True, False):
-        cmds = table_cmds_around(ctx, table, before, "AT_AddConstraint", "AT_AddColumn")
-        if any(name in constraint_names(cmd) for cmd in cmds):
-            return True
-    return False
+    subtypes = ("AT_AddConstraint", "AT_AddColumn")
+    earlier = table_cmds_around(ctx, table, True, *subtypes)
+    later: Iterable[Node]
+    if ctx.non_transactional:  # clients see the gap before a later statement re-adds it
+        later = [cmd for t, cmd in table_cmds(ctx, *subtypes) if t == table]
+    else:
+        later = table_cmds_around(ctx, table, False, *subtypes)
+    return any(name in constraint_names(cmd) for cmd in (*earlier, *later))
 
 
 def _kind(state: ReplayState, table: str, name: str) -> str:

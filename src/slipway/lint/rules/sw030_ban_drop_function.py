@@ -11,7 +11,7 @@ class BanDropFunction(DropObjectRule):
     Running application versions keep calling it until they are replaced. A function the same
     migration created earlier, or creates again under the same name after the DROP (the way to
     change its return type), is not reported unless the DROP has CASCADE, which also drops the
-    triggers, defaults and views that use it.
+    triggers, defaults and views that use it, or the migration runs outside a transaction.
 
     **Anti-pattern**
 

@@ -10,7 +10,7 @@ class BanDropView(DropObjectRule):
 
     A view the same migration created earlier, or creates again under the same name after the
     DROP (the way to change its columns), is not reported unless the DROP has CASCADE, which
-    also drops the views built on it.
+    also drops the views built on it, or the migration runs outside a transaction.
 
     **Anti-pattern**
 
