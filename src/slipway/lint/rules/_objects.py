@@ -6,16 +6,17 @@ extensions and the like are only found here, by reading the script's own stateme
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from slipway.lint import nodes as n
 from slipway.lint.nodes import Node
-from slipway.lint.rules._helpers import table_cmds_of
 
 if TYPE_CHECKING:
     from slipway.lint.rule import StatementContext
-    from slipway.lint.source import Statement
+    from slipway.lint.source import ParsedScript
 
 # DropStmt.removeType / RenameStmt.renameType -> the family a CREATE statement is filed under
 FAMILIES = {
@@ -77,18 +78,44 @@ def created(kind: str, node: Node) -> tuple[str, str] | None:
     return None
 
 
-def _creates(statements: Iterable[Statement], family: str, key: str) -> bool:
-    return any(created(s.kind, s.node) == (family, key) for s in statements)
+@dataclass(repr=False, eq=False, slots=True)
+class _ScriptIndex:
+    """One pass over a script, so that rules asking about it stay linear in its length."""
+
+    created: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    table_cmds: dict[str, list[tuple[int, Node]]] = field(default_factory=dict)
+
+
+_INDEXES: WeakKeyDictionary[ParsedScript, _ScriptIndex] = WeakKeyDictionary()
+
+
+def _index(script: ParsedScript) -> _ScriptIndex:
+    found = _INDEXES.get(script)
+    if found is None:
+        found = _INDEXES[script] = _ScriptIndex()
+        for stmt in script.statements:
+            made = created(stmt.kind, stmt.node)
+            if made is not None:
+                found.created.setdefault(made, []).append(stmt.index)
+            if (
+                stmt.kind == "AlterTableStmt"
+                and stmt.node.get("objtype", "OBJECT_TABLE") == "OBJECT_TABLE"
+            ):
+                cmds = found.table_cmds.setdefault(n.relation(stmt.node.get("relation")), [])
+                cmds.extend((stmt.index, cmd) for cmd in n.alter_cmds(stmt.node))
+    return found
 
 
 def created_earlier(ctx: StatementContext, family: str, key: str) -> bool:
     """The script made this object before the statement: no deployed code uses it yet."""
-    return _creates(ctx.script.statements[: ctx.stmt.index], family, key)
+    places = _index(ctx.script).created.get((family, key), ())
+    return any(i < ctx.stmt.index for i in places)
 
 
 def created_later(ctx: StatementContext, family: str, key: str) -> bool:
     """The script makes an object of this name again after the statement (a replacement)."""
-    return _creates(ctx.script.statements[ctx.stmt.index + 1 :], family, key)
+    places = _index(ctx.script).created.get((family, key), ())
+    return any(i > ctx.stmt.index for i in places)
 
 
 def table_cmds_around(
@@ -96,12 +123,10 @@ def table_cmds_around(
 ) -> Iterator[Node]:
     """ALTER TABLE `table` commands of these subtypes in the script before (or after) the
     statement, and every one of the statement itself."""
-    index = ctx.stmt.index
-    statements = ctx.script.statements[:index] if before else ctx.script.statements[index + 1 :]
-    for stmt in statements:
-        if stmt.kind == "AlterTableStmt":
-            yield from (cmd for t, cmd in table_cmds_of(stmt.node, *subtypes) if t == table)
-    yield from (cmd for t, cmd in table_cmds_of(ctx.stmt.node, *subtypes) if t == table)
+    here = ctx.stmt.index
+    for index, cmd in _index(ctx.script).table_cmds.get(table, ()):
+        if cmd.get("subtype") in subtypes and (index == here or (index < here) == before):
+            yield cmd
 
 
 def added_column(cmd: Node) -> str:

@@ -4,7 +4,9 @@ something that already existed, and what the script itself sets the timeouts to.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from slipway.lint import nodes as n
 from slipway.lint.nodes import Node
@@ -13,7 +15,7 @@ from slipway.pgparse import is_concurrent
 
 if TYPE_CHECKING:
     from slipway.lint.rule import StatementContext
-    from slipway.lint.source import Statement
+    from slipway.lint.source import ParsedScript, Statement
 
 # Statements that lock a table or other object; the value names the field holding the tables.
 LOCKING: dict[str, str | None] = {
@@ -35,16 +37,17 @@ LOCKING: dict[str, str | None] = {
     "ViewStmt": "view",
     "CreateStmt": None,
 }
+_SETTINGS = ("lock_timeout", "statement_timeout")
 _NUMBER = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)")
 
 
-def locks_existing(ctx: StatementContext, stmt: Statement) -> bool:
-    """`stmt` takes a lock on something that existed before the migration (and may be busy).
+def locks_existing(ctx: StatementContext) -> bool:
+    """The statement locks something that existed before the migration (and may be busy).
 
     CONCURRENTLY statements are left out: slipway runs them without a lock timeout on purpose,
     and a statement timeout would cancel the build half way.
     """
-    kind, node = stmt.kind, stmt.node
+    kind, node = ctx.stmt.kind, ctx.stmt.node
     if kind not in LOCKING or is_concurrent(kind, node):
         return False
     if kind == "CreateStmt":  # locks only the tables it inherits from or references
@@ -78,28 +81,51 @@ def locks_existing(ctx: StatementContext, stmt: Statement) -> bool:
     return any(t and ctx.existed_before(t) for t in tables)
 
 
+# script -> setting -> [(statement index, enabled after it)], in file order
+_CHANGES: WeakKeyDictionary[ParsedScript, dict[str, list[tuple[int, bool]]]] = WeakKeyDictionary()
+
+
 def timeout_enabled(ctx: StatementContext, setting: str, default: bool) -> tuple[bool, int]:
     """Whether `setting` is non-zero when the statement runs, and the index of the statement
     that last changed it (-1: nothing in the file did, `default` holds)."""
-    enabled, where = default, -1
-    for stmt in ctx.script.statements[: ctx.stmt.index]:
+    changes = _CHANGES.get(ctx.script)
+    if changes is None:
+        changes = _CHANGES[ctx.script] = _setting_changes(ctx.script.statements)
+    found = changes.get(setting, [])
+    at = bisect_left(found, (ctx.stmt.index, False))  # changes strictly before the statement
+    return (found[at - 1][1], found[at - 1][0]) if at else (default, -1)
+
+
+def _setting_changes(statements: list[Statement]) -> dict[str, list[tuple[int, bool]]]:
+    out: dict[str, list[tuple[int, bool]]] = {}
+    for stmt in statements:
         if stmt.kind != "VariableSetStmt":
             continue
-        node = stmt.node
-        if node.get("kind") == "VAR_RESET_ALL" or (
-            str(node.get("name", "")).lower() == setting
-            and node.get("kind") in ("VAR_RESET", "VAR_SET_DEFAULT")
-        ):
-            enabled, where = False, stmt.index
-        elif str(node.get("name", "")).lower() == setting and node.get("kind") == "VAR_SET_VALUE":
-            enabled, where = _nonzero(node.get("args") or []), stmt.index
-    return enabled, where
+        node, kind = stmt.node, stmt.node.get("kind")
+        name = str(node.get("name", "")).lower()
+        if kind == "VAR_RESET_ALL":
+            for setting in _SETTINGS:
+                out.setdefault(setting, []).append((stmt.index, False))
+        elif name in _SETTINGS and kind in ("VAR_RESET", "VAR_SET_DEFAULT"):
+            out.setdefault(name, []).append((stmt.index, False))
+        elif name in _SETTINGS and kind == "VAR_SET_VALUE":
+            out.setdefault(name, []).append((stmt.index, _nonzero(node.get("args") or [])))
+    return out
 
 
-def first_since(ctx: StatementContext, start: int) -> bool:
-    """No statement between index `start` and this one locks anything that existed before."""
-    between = ctx.script.statements[start + 1 : ctx.stmt.index]
-    return not any(locks_existing(ctx, s) for s in between)
+class OncePerGap:
+    """Remembers, per script, the places a timeout was off where a finding was already made,
+    so a rule reports only the first locking statement after each (in one linear pass)."""
+
+    def __init__(self) -> None:
+        self._seen: set[tuple[int, int]] = set()
+
+    def first(self, ctx: StatementContext, since: int) -> bool:
+        key = (ctx.script.sid, since)
+        if key in self._seen:
+            return False
+        self._seen.add(key)
+        return True
 
 
 def _nonzero(args: list[Node]) -> bool:

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
-from slipway.lint.rules._timeouts import LOCKING, first_since, locks_existing, timeout_enabled
+from slipway.lint.rules._timeouts import LOCKING, OncePerGap, locks_existing, timeout_enabled
 
 
 @register
@@ -45,10 +45,13 @@ class RequireLockTimeout(Rule):
         "`-- slipway: lock-timeout 30s`."
     )
 
+    def __init__(self) -> None:
+        self.once = OncePerGap()
+
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         configured = ctx.migration.up.lock_timeout
         enabled, since = timeout_enabled(ctx, "lock_timeout", configured != 0)
-        if enabled or not locks_existing(ctx, ctx.stmt) or not first_since(ctx, since):
+        if enabled or not locks_existing(ctx) or not self.once.first(ctx, since):
             return
         if since >= 0:
             cause = f"lock_timeout is turned off on line {ctx.script.statements[since].line}"

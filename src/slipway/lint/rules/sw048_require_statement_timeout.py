@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
-from slipway.lint.rules._timeouts import LOCKING, first_since, locks_existing, timeout_enabled
+from slipway.lint.rules._timeouts import LOCKING, OncePerGap, locks_existing, timeout_enabled
 
 
 @register
@@ -42,9 +42,12 @@ class RequireStatementTimeout(Rule):
     kinds = tuple(LOCKING)
     help = "Add `SET statement_timeout = '30s';` (or another bound) before it."
 
+    def __init__(self) -> None:
+        self.once = OncePerGap()
+
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         enabled, since = timeout_enabled(ctx, "statement_timeout", False)
-        if enabled or not locks_existing(ctx, ctx.stmt) or not first_since(ctx, since):
+        if enabled or not locks_existing(ctx) or not self.once.first(ctx, since):
             return
         yield Hit(
             "no statement_timeout: once it has its lock, this statement holds it for as long "
