@@ -92,7 +92,7 @@ def _rules(app: typer.Typer, *args: str) -> tuple[int, list[tuple[str, int]]]:
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     rows = json.loads(result.output)
     rows = rows["findings"] if isinstance(rows, dict) else rows  # the JSON may gain an envelope
-    return result.exit_code, [(r["rule"], r["line"]) for r in rows]
+    return result.exit_code, [(r["name"], r["location"]["line"]) for r in rows]
 
 
 def test_every_squawk_default_rule_is_listed(app: typer.Typer) -> None:
