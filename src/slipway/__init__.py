@@ -1,3 +1,51 @@
-"""slipway: take a PostgreSQL schema from migration files to production safely."""
+"""slipway: take a PostgreSQL schema from migration files to production safely.
 
-__version__ = "0.1.0"
+The Python API (`slipway.api`) is re-exported here: `slipway.up(...)`, `slipway.status(...)`.
+It is imported on first use, so `import slipway` (and `slipway --help`) stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slipway.version import __version__
+
+if TYPE_CHECKING:
+    from slipway.api import (
+        ConfigError,
+        ConnectionFailed,
+        ConnectionLost,
+        LockBusy,
+        MigrationFailed,
+        MigrationLayoutError,
+        Refused,
+        SlipwayError,
+        doctor,
+        down,
+        failed_verdicts,
+        lint,
+        load_project,
+        status,
+        up,
+        verify,
+    )
+
+__all__ = [
+    "ConfigError", "ConnectionFailed", "ConnectionLost", "LockBusy", "MigrationFailed",
+    "MigrationLayoutError", "Refused", "SlipwayError", "__version__", "doctor", "down",
+    "failed_verdicts", "lint", "load_project", "status", "up", "verify",
+]  # fmt: skip
+_API = frozenset(__all__) - {"__version__"}
+
+
+def __getattr__(name: str) -> Any:
+    """`slipway.up` and the rest of slipway.api, imported when first asked for."""
+    if name in _API:
+        from slipway import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'slipway' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | _API)

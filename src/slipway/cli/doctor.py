@@ -59,17 +59,12 @@ def doctor(
 
         sys.stdout.write(describe_checks(fmt.value))
         return
-    from slipway.db import connect, mask_url, server_url
-    from slipway.health.engine import DoctorOptions, run_doctor
+    from slipway.health.engine import DoctorOptions, diagnose
     from slipway.report import render
 
-    conf = settings(ctx, database_url, migrations)
-    url = server_url(conf)
     options = DoctorOptions(crud=not no_crud, crud_tables=crud_tables,
-                            load_clients=load, load_seconds=load_seconds,
-                            database_label=mask_url(url), url=url)
-    with connect(conf) as conn:
-        report = run_doctor(conn, conf, options)
+                            load_clients=load, load_seconds=load_seconds)
+    report = diagnose(settings(ctx, database_url, migrations), options)
     from slipway.report.terminal import color_enabled
 
     color = output is None and fmt is ReportFormat.text and color_enabled()

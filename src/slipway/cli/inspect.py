@@ -74,13 +74,11 @@ def status(
     The rollback column says yes (a down script), empty (a down script with no statement,
     only comments or nothing) or no. JSON: "has_rollback" is true for both of the first two,
     "rollback" is "file", "empty" or "none"."""
-    from slipway.db import connect
-    from slipway.migrations.status import migration_status
+    from slipway.migrations.status import project_status
     from slipway.report.terminal import print_json
 
     cfg = settings(ctx, database_url, migrations)
-    with connect(cfg) as conn:
-        states = migration_status(conn, cfg)
+    states = project_status(cfg)
     if fmt is OutputFormat.json:
         print_json({"migrations": [s.to_dict() for s in states]})
         return

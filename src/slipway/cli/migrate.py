@@ -18,7 +18,6 @@ from slipway.cli.options import (
     is_quiet,
     settings,
 )
-from slipway.config import parse_duration
 
 LockTimeoutOpt = Annotated[
     str | None,
@@ -45,23 +44,17 @@ def engine_for(
     lock_timeout: str | None,
     quiet: bool = False,
 ) -> Iterator[Any]:
-    from slipway.db import connect
-    from slipway.migrations.layouts import load_folder
-    from slipway.migrations.runner import Engine
+    from slipway.cli.progress import make_events
+    from slipway.migrations.session import open_engine
 
     cfg = settings(ctx, database_url, migrations)
-    mset = load_folder(cfg.migrations_dir)
-    timeout = parse_duration(lock_timeout, "--lock-timeout") if lock_timeout else None
-    from slipway.cli.progress import make_events
-
     events = make_events(is_quiet(ctx, quiet))
-    conn = connect(cfg)
     try:
-        yield Engine(conn, cfg, mset, events, lock_timeout=timeout)
+        with open_engine(cfg, lock_timeout, events) as engine:
+            yield engine
     finally:
         if hasattr(events, "stop"):
             events.stop()
-        conn.close()
 
 
 def _print_plan(steps: list[Any], fmt: OutputFormat, action: str) -> None:
@@ -183,13 +176,9 @@ def down(
 
     Refused, changing nothing, when a migration to roll back has no down script, or an empty
     one while its up script changes the schema (unless --allow-empty)."""
-    from slipway.errors import ConfigError
+    from slipway.migrations.session import rollback_count
 
-    if sum(x is not None for x in (steps, to)) + all_ > 1:
-        raise ConfigError("use one of --steps, --to and --all")
-    if steps is not None and steps < 1:
-        raise ConfigError("--steps must be 1 or more")
-    how_many = None if all_ else steps or 1
+    how_many = rollback_count(steps, to, all_)
     with engine_for(ctx, database_url, migrations, lock_timeout, quiet) as engine:
         if dry_run:
             _print_plan(engine.plan_down(how_many, to, allow_empty), OutputFormat.text, "down")

@@ -83,27 +83,23 @@ def verify(
     if tenancy:
         _tenancy(cfg, fmt)
         return
-    from slipway.db import server_url
     from slipway.migrations.layouts import load_folder
-    from slipway.verify.roundtrip import NO_ROLLBACK, OK, Options, verify_migrations
-    from slipway.verify.scratch import scratch_database
+    from slipway.verify.project import failures, verify_project
+    from slipway.verify.roundtrip import Options
 
     mset = load_folder(cfg.migrations_dir)
     options = Options(privileges=not no_privileges, thorough=thorough,
                       strict_column_order=strict_column_order)
     quiet = is_quiet(ctx, quiet)
     show = None if fmt is OutputFormat.json else (lambda r: _print_result(r, quiet))
-    server = None if scratch_url else server_url(cfg)
-    with scratch_database(server, scratch_url, setup=_setup(setup)) as scratch:
-        results = verify_migrations(scratch, mset.migrations, options, show)
-    passing = {OK, NO_ROLLBACK} if allow_no_rollback else {OK}
+    results = verify_project(cfg, options, scratch_url, show, mset.migrations, _setup(setup))
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
         print_json([r.to_dict() for r in results])
     elif not quiet:
         _print_summary(results, len(mset.migrations))
-    if any(r.verdict not in passing for r in results):
+    if failures(results, allow_no_rollback):
         raise typer.Exit(1)
 
 

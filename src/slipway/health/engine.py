@@ -102,3 +102,14 @@ def run_doctor(conn: Any, settings: Settings, options: DoctorOptions | None = No
         server_version=f"PostgreSQL {db.get('server_version', '?')}",
         duration_s=time.perf_counter() - started,
     )
+
+
+def diagnose(settings: Settings, options: DoctorOptions | None = None) -> Report:
+    """`run_doctor` on a new connection to the settings' database, the report headed with
+    its masked URL (the load test connects to the same URL)."""
+    from slipway.db import connect_url, mask_url, server_url
+
+    url = server_url(settings)
+    options = replace(options or DoctorOptions(), database_label=mask_url(url), url=url)
+    with connect_url(url) as conn:
+        return run_doctor(conn, settings, options)

@@ -49,11 +49,11 @@ def _stat_tree(hasher: Any, folder: str, depth: int = 1) -> None:
 
 def fingerprint(targets: list[Path], config: dict[str, Any]) -> str:
     """The cache key of a lint of `targets` with `config` (settings that change the result)."""
-    import slipway
+    from slipway.version import __version__
 
     hasher = hashlib.blake2b(digest_size=20)
-    code = Path(slipway.__file__).parent
-    hasher.update(f"{slipway.__version__}\0{os.getcwd()}\0".encode())
+    code = Path(__file__).parent.parent  # the slipway package
+    hasher.update(f"{__version__}\0{os.getcwd()}\0".encode())
     hasher.update(json.dumps(config, sort_keys=True, default=str).encode())
     for part in ("lint", "lint/rules", "report", "migrations"):
         _stat_tree(hasher, str(code / part), depth=0)

@@ -1,4 +1,5 @@
-"""One lint run as the command line does it: collect, lint, print, exit code.
+"""One lint run as the command line does it: collect, lint, print, exit code (`lint_paths`
+without the printing, for slipway.api).
 
 Shared by `slipway lint` (typer) and `python -m slipway.lint` (no typer: starts faster).
 The engine, the rules and the migration loader are imported only when the result is not in
@@ -25,11 +26,17 @@ def run(
     use_cache: bool = True,
 ) -> int:
     """Lint `paths` (default: the settings' migrations folder); return the exit code."""
-    targets = paths or [_relative(settings.migrations_dir)]
-    cacheable = use_cache and Path("-") not in targets  # stdin has no modification time
-    result = _cached(targets, settings) if cacheable else _lint(targets, settings)
+    result = lint_paths(paths, settings, use_cache)
     _print(result, fmt, quiet)
     return 1 if result.fails(fail_on) else 0
+
+
+def lint_paths(paths: list[Path], settings: Settings, use_cache: bool = True) -> LintResult:
+    """The findings for `paths` (default: the settings' migrations folder), from the cache
+    when nothing changed; prints nothing."""
+    targets = paths or [_relative(settings.migrations_dir)]
+    cacheable = use_cache and Path("-") not in targets  # stdin has no modification time
+    return _cached(targets, settings) if cacheable else _lint(targets, settings)
 
 
 def _lint(targets: list[Path], settings: Settings) -> LintResult:

@@ -15,7 +15,7 @@ from slipway.migrations.runlog import Partial, partials
 if TYPE_CHECKING:
     import psycopg
 
-__all__ = ["STATES", "MigrationState", "combine", "migration_status"]
+__all__ = ["STATES", "MigrationState", "combine", "migration_status", "project_status"]
 
 
 STATES = ("applied", "pending", "modified", "missing", "partial")
@@ -110,3 +110,11 @@ def migration_status(conn: psycopg.Connection[Any], settings: Settings) -> list[
     mset = load_folder(settings.migrations_dir)
     history = History(settings.table)
     return combine(mset, history.applied(conn), partials(conn, history))
+
+
+def project_status(settings: Settings) -> list[MigrationState]:
+    """`migration_status` on a new connection to the settings' database."""
+    from slipway.db import connect
+
+    with connect(settings) as conn:
+        return migration_status(conn, settings)
