@@ -14,6 +14,7 @@ import hashlib
 import secrets
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -38,13 +39,17 @@ class Template:
     seconds: float
 
 
+def folder_prefix(migrations_dir: Path) -> str:
+    """`slipway_tpl_<folder>_`: what the names of one folder's templates start with."""
+    return f"{PREFIX}_{hashlib.sha256(str(migrations_dir).encode()).hexdigest()[:8]}_"
+
+
 def template_name(settings: Settings, migrations: list[Migration]) -> str:
     """`slipway_tpl_<folder>_<migrations>`: one per migrations folder and content."""
-    folder = hashlib.sha256(str(settings.migrations_dir).encode()).hexdigest()[:8]
     content = hashlib.sha256(settings.table.encode())
     for m in migrations:
         content.update(f"\n{m.version}\0{m.name}\0{m.checksum}".encode())
-    return f"{PREFIX}_{folder}_{content.hexdigest()[:16]}"
+    return folder_prefix(settings.migrations_dir) + content.hexdigest()[:16]
 
 
 def ensure_template(server_url: str, settings: Settings) -> Template:
@@ -62,7 +67,7 @@ def ensure_template(server_url: str, settings: Settings) -> Template:
             built = found.fetchone() is None
             if built:
                 _build(admin, server_url, settings, name)
-                _drop_stale(admin, name)
+                _drop_stale(admin, folder_prefix(settings.migrations_dir), name)
         finally:
             admin.execute("SELECT pg_advisory_unlock(%s)", (key,))
     return Template(name, len(migrations), built, time.perf_counter() - started)
@@ -85,13 +90,12 @@ def _build(conn: Conn, server_url: str, settings: Settings, name: str) -> None:
                  .format(sql.Identifier(name)))
 
 
-def _drop_stale(conn: Conn, current: str) -> None:
+def _drop_stale(conn: Conn, folder: str, current: str) -> None:
     """Templates of earlier versions of the same folder; one still being cloned stays."""
-    folder_prefix = current.rsplit("_", 1)[0] + "_"
     rows = conn.execute(
         "SELECT datname FROM pg_database WHERE starts_with(datname, %s) AND datname <> %s"
         " AND length(datname) = %s",
-        (folder_prefix, current, len(current)),
+        (folder, current, len(current)),
     ).fetchall()
     for (stale,) in rows:
         ident = sql.Identifier(stale)
