@@ -1,7 +1,9 @@
 """slipway: take a PostgreSQL schema from migration files to production safely.
 
 The Python API (`slipway.api`) is re-exported here: `slipway.up(...)`, `slipway.status(...)`.
-It is imported on first use, so `import slipway` (and `slipway --help`) stays fast.
+It is imported on first use, so `import slipway` (and `slipway --help`) stays fast. Not
+`lint` and `verify`: `slipway.lint` and `slipway.verify` are subpackages, and importing one
+sets the package attribute of that name, so use `slipway.api.lint` and `slipway.api.verify`.
 """
 
 from __future__ import annotations
@@ -23,17 +25,15 @@ if TYPE_CHECKING:
         doctor,
         down,
         failed_verdicts,
-        lint,
         load_project,
         status,
         up,
-        verify,
     )
 
 __all__ = [
     "ConfigError", "ConnectionFailed", "ConnectionLost", "LockBusy", "MigrationFailed",
     "MigrationLayoutError", "Refused", "SlipwayError", "__version__", "doctor", "down",
-    "failed_verdicts", "lint", "load_project", "status", "up", "verify",
+    "failed_verdicts", "load_project", "status", "up",
 ]  # fmt: skip
 _API = frozenset(__all__) - {"__version__"}
 

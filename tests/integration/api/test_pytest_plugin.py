@@ -4,16 +4,11 @@ assert_rollbacks_clean failing on a broken rollback."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-
 import pytest
-from psycopg import sql
+from plugin_support import QUIET, TEMPLATE_LINE, run
 
 from pg_fixtures import ADMIN_URL, admin
 from slipway.testing.template import folder_prefix
-
-TEMPLATE_LINE = re.compile(r"slipway: template (\w+) \((\d+) migrations\) (built in [\d.]+s|reused)")
 
 TESTS = '''
 def test_each_test_gets_the_migrated_schema(slipway_conn):
@@ -36,19 +31,6 @@ def test_history_says_applied(slipway_db, slipway_server):
 
 
 @pytest.fixture
-def templates() -> Iterator[list[str]]:
-    """Template names the runs report; dropped afterwards (they outlive a session by design)."""
-    names: list[str] = []
-    yield names
-    with admin() as conn:
-        for name in set(names):
-            ident = sql.Identifier(name)
-            if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone():
-                conn.execute(sql.SQL("ALTER DATABASE {} IS_TEMPLATE false").format(ident))
-                conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(ident))
-
-
-@pytest.fixture
 def shop(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """A project: two migrations with rollbacks in migrations/, and tests that use them."""
     monkeypatch.delenv("DATABASE_URL", raising=False)
@@ -62,18 +44,6 @@ def shop(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.P
     (mig / "0002_orders.down.sql").write_text("DROP TABLE orders;\n")
     pytester.makepyfile(test_shop=TESTS)
     return pytester
-
-
-# In-process runs import slipway.testing once for all (this module imports it too), so pytest
-# cannot rewrite its asserts (it has none) and says so; the entry point imports it fresh.
-QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
-
-
-def run(project: pytest.Pytester, templates: list[str], *args: str) -> pytest.RunResult:
-    result = project.runpytest("-p", "slipway.testing", *QUIET, "--slipway-url", ADMIN_URL,
-                               *args)
-    templates.extend(m.group(1) for m in TEMPLATE_LINE.finditer(result.stdout.str()))
-    return result
 
 
 def template_of(result: pytest.RunResult) -> tuple[str, str]:
