@@ -4,6 +4,9 @@ assert_rollbacks_clean failing on a broken rollback."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from plugin_support import QUIET, TEMPLATE_LINE, run
 
@@ -166,3 +169,28 @@ def test_url_from_slipway_settings(shop: pytest.Pytester, templates: list[str],
     failed = shop.runpytest("-p", "slipway.testing", *QUIET, "test_shop.py")
     failed.assert_outcomes(errors=3)
     failed.stdout.fnmatch_lines(["*slipway: *127.0.0.1*"])
+
+
+def test_the_entry_point_loads_the_plugin(shop: pytest.Pytester, templates: list[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """pyproject's pytest11 entry point, as an installed slipway declares it: the plugin loads
+    without -p, `-p slipway.testing` beside it is no double registration, and
+    `-p no:slipway.testing` turns it off."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[3]
+    declared = tomllib.loads((root / "pyproject.toml").read_text())["project"]["entry-points"]
+    dist = shop.mkdir("site") / "slipway_entry-0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text("Metadata-Version: 2.1\nName: slipway-entry\nVersion: 0\n")
+    (dist / "entry_points.txt").write_text(
+        "[pytest11]\n" + "".join(f"{k} = {v}\n" for k, v in declared["pytest11"].items()))
+    path = os.pathsep.join([str(shop.path / "site"), os.environ.get("PYTHONPATH", "")])
+    monkeypatch.setenv("PYTHONPATH", path)
+    url = ("--slipway-url", ADMIN_URL)
+    for args in ((), ("-p", "slipway.testing")):
+        result = shop.runpytest_subprocess(*url, *args, "test_shop.py")
+        templates.extend(m.group(1) for m in TEMPLATE_LINE.finditer(result.stdout.str()))
+        result.assert_outcomes(passed=3)
+    off = shop.runpytest_subprocess("-p", "no:slipway.testing", "test_shop.py")
+    off.stdout.fnmatch_lines(["*fixture 'slipway_conn' not found*"])
