@@ -5,8 +5,8 @@ off with `-p no:slipway.testing`; without the installed entry point, `-p slipway
 
 Fixtures:
 
-- `slipway_db`: a new database with every migration applied, dropped after the test
-  (`.name`, `.url`, `.connect()`). The migrations run once, into a template database whose
+- `slipway_db`: a new database with every migration applied, dropped after the test (in
+  the background; the session waits for it) (`.name`, `.url`, `.connect()`). The migrations run once, into a template database whose
   name is derived from their checksums; each test gets `CREATE DATABASE ... TEMPLATE` of it,
   a file copy that takes milliseconds. An edited or added migration builds a new template;
   an unchanged folder reuses the one the previous run built.
@@ -25,6 +25,7 @@ its database itself is not changed. The migrations folder: `--slipway-migrations
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     import psycopg
 
     from slipway.config import Settings
-    from slipway.testing.template import Template
+    from slipway.testing.template import Dropper, Template
     from slipway.verify.roundtrip import Result
 
 __all__ = ["MigratedDatabase", "SlipwayServer", "assert_rollbacks_clean", "rollback_report"]
@@ -136,17 +137,30 @@ def slipway_template(slipway_server: SlipwayServer, pytestconfig: pytest.Config)
     return template.name
 
 
+@pytest.fixture(scope="session")
+def _slipway_dropper(slipway_server: SlipwayServer) -> Iterator[Dropper]:
+    """Drops each test's database in the background; the session waits for the last."""
+    from slipway.testing.template import Dropper
+
+    dropper = Dropper(slipway_server.url)
+    yield dropper
+    for error in dropper.close():
+        warnings.warn(pytest.PytestWarning(f"slipway: a test database was not dropped: {error}"),
+                      stacklevel=1)
+
+
 @pytest.fixture
-def slipway_db(slipway_server: SlipwayServer, slipway_template: str) -> Iterator[MigratedDatabase]:
+def slipway_db(slipway_server: SlipwayServer, slipway_template: str,
+               _slipway_dropper: Dropper) -> Iterator[MigratedDatabase]:
     """A database of this test's own with every migration applied; dropped afterwards."""
     from slipway.db import with_database
-    from slipway.testing.template import clone, drop
+    from slipway.testing.template import clone
 
     name = clone(slipway_server.url, slipway_template)
     try:
         yield MigratedDatabase(name, with_database(slipway_server.url, name))
     finally:
-        drop(slipway_server.url, name)
+        _slipway_dropper.drop(name)
 
 
 @pytest.fixture
