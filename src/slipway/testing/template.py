@@ -107,7 +107,7 @@ def _drop_stale(conn: Conn, folder: str, current: str) -> None:
             continue
 
 
-def clone(server_url: str, template: str, prefix: str = "slipway_test") -> str:
+def clone(server_url: str, template: str, prefix: str = "slipway_db") -> str:
     """A new database copied from `template`; returns its name."""
     name = f"{prefix}_{secrets.token_hex(6)}"
     with connect_url(server_url) as admin:
