@@ -10,6 +10,8 @@ from slipway.config import Settings, parse_duration
 from slipway.errors import ConfigError
 from slipway.migrations.runner import Engine, Events
 
+__all__ = ["open_engine", "option_name", "rollback_count"]
+
 
 @contextmanager
 def open_engine(
