@@ -24,7 +24,7 @@ def verify_project(
     `setup`: SQL the scratch database gets before the first migration and every rebuild)."""
     from slipway.db import server_url
     from slipway.migrations.layouts import load_folder
-    from slipway.verify.scratch import scratch_database  # noqa: PLC0415 - at run time
+    from slipway.verify.scratch import scratch_database
 
     if migrations is None:
         migrations = load_folder(settings.migrations_dir).migrations
