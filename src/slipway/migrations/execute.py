@@ -244,6 +244,11 @@ def run_statements(
                 raise step.lost() from exc
             settings = ""
             outcome.statements_done = index + 1
+        if conn.info.transaction_status != 0:  # the script left a transaction open
+            raise MigrationFailed(
+                f"{parsed.script.path}: the script ends inside a transaction it opened, which"
+                " was rolled back; end it with COMMIT"
+            )
     finally:
         if conn.info.transaction_status == 0:  # IDLE
             conn.execute(RESET_SESSION)

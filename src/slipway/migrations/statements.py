@@ -114,9 +114,35 @@ class ParsedScript:
         return result
 
     def check_syntax(self) -> None:
-        """Raise MigrationFailed with file:line:column if the script does not parse."""
+        """Raise MigrationFailed with file:line:column if the script does not parse, or if
+        it opens a transaction it never ends (everything after that BEGIN would be rolled
+        back silently when the connection moves on)."""
         if self.script.sql.strip():
             _ = self.statements
+            if self.maybe_special:
+                self._check_transactions_end()
+
+    def _check_transactions_end(self) -> None:
+        opened: Statement | None = None
+        for stmt in self.statements:
+            kind = stmt.transaction_kind
+            if kind in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
+                opened = opened or stmt
+            elif kind in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE"):
+                opened = None
+        if opened is None:
+            return
+        sql = self.script.sql
+        raw = sql[opened.start : opened.end]
+        line, col = line_col(sql, opened.start + len(raw) - len(raw.lstrip()))
+        raise MigrationFailed(
+            f"{self.script.location(line, col)}: this transaction is never committed, so what"
+            " follows it would be rolled back when the migration ends; add COMMIT at the end"
+            " (or remove BEGIN: slipway runs each migration in a transaction of its own)",
+            path=str(self.script.path),
+            line=line + self.script.line_offset,
+            column=col,
+        )
 
     @cached_property
     def maybe_special(self) -> bool:

@@ -234,3 +234,17 @@ def test_flush_each_migration_must_be_a_boolean(cli: Cli) -> None:
     result = cli("up")
     assert result.code == 2
     assert "flush_each_migration" in result.err and "true or false" in result.err
+
+
+def test_a_begin_without_commit_is_refused_before_anything_runs(cli: Cli, db_conn) -> None:
+    # It used to run statement by statement, leave the transaction open, roll it back when
+    # the migration ended, and still print "applied" and record it: the table was gone.
+    cli.write("0001_a.sql", "CREATE TABLE before_begin (id int);\n")
+    cli.write("0002_b.sql", "SELECT 1;\nBEGIN;\nCREATE TABLE lost (id int);\n")
+    result = cli("up")
+    assert result.code == 1, result.text
+    assert "0002_b.sql:2:1" in result.err and "never committed" in result.err
+    assert not table_exists(db_conn, "before_begin") and not table_exists(db_conn, "lost")
+    cli.write("0002_b.sql", "SELECT 1;\nBEGIN;\nCREATE TABLE lost (id int);\nCOMMIT;\n")
+    assert cli("up").code == 0
+    assert table_exists(db_conn, "lost")
