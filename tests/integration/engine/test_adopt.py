@@ -89,10 +89,10 @@ DBMATE = "-- migrate:up\nCREATE TABLE {t} (id int);\n\n-- migrate:down\nDROP TAB
 def _dbmate_url(db_url: str) -> str:
     info = psycopg.conninfo.conninfo_to_dict(db_url)
     user = info.get("user") or "postgres"
-    return (
-        f"postgres://{user}@{info.get('host', '127.0.0.1')}:{info.get('port', 5432)}"
-        f"/{info['dbname']}?sslmode=disable"
-    )
+    host, port = str(info.get("host", "127.0.0.1")), info.get("port", 5432)
+    if host.startswith("/"):  # a socket folder (the embedded server): dbmate's ?socket=
+        return f"postgres://{user}@/{info['dbname']}?socket={host}&port={port}&sslmode=disable"
+    return f"postgres://{user}@{host}:{port}/{info['dbname']}?sslmode=disable"
 
 
 def _run_dbmate(cli: Cli) -> None:
