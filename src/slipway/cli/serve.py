@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import Annotated
 
 import typer
 
 from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt, settings
+
+
+class DriftPolicy(str, Enum):
+    ignore = "ignore"
+    fail = "fail"
 
 
 def serve_command(
@@ -37,6 +43,15 @@ def serve_command(
             " duration (never the query string or headers).",
         ),
     ] = True,
+    ready_on_drift: Annotated[
+        DriftPolicy,
+        typer.Option(
+            "--ready-on-drift",
+            help="fail: /readyz also answers 503 while the live schema differs from what its"
+            " applied migrations produce (checked on a scratch database, at most once a"
+            " minute); ignore: drift does not affect readiness.",
+        ),
+    ] = DriftPolicy.ignore,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
@@ -67,6 +82,7 @@ def serve_command(
         ttl=cache,
         access_log=access_log,
         on_stop=lambda: console(stderr=True).print("slipway serve: stopped"),
+        ready_on_drift=ready_on_drift.value,
     )
 
 

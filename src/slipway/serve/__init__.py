@@ -27,6 +27,7 @@ def build_app(
     host: str = "127.0.0.1",
     access_log: bool = False,
     on_stop: Callable[[], None] | None = None,
+    ready_on_drift: str = "ignore",
 ) -> Starlette:
     """The ASGI app for `settings`' database (pool opened on startup, closed on shutdown);
     without a token it answers only requests whose Host is loopback or `host`."""
@@ -35,7 +36,11 @@ def build_app(
     from slipway.serve.source import DataSource
 
     source = DataSource(
-        settings, server_url(settings), ttl=ttl, health_ttl=health_ttl
+        settings,
+        server_url(settings),
+        ttl=ttl,
+        health_ttl=health_ttl,
+        ready_on_drift=ready_on_drift,
     )
     return create_app(
         settings, source, token=token, host=host, access_log=access_log, on_stop=on_stop
@@ -51,6 +56,7 @@ def serve(
     ttl: float = 5.0,
     access_log: bool = True,
     on_stop: Callable[[], None] | None = None,
+    ready_on_drift: str = "ignore",
 ) -> None:
     """Run the service in the foreground until SIGINT or SIGTERM (refuses a non-loopback
     host without a token); one access-log line per request on stderr unless turned off.
@@ -62,7 +68,13 @@ def serve(
 
     check_binding(host, token)
     app = build_app(
-        settings, token=token, ttl=ttl, host=host, access_log=access_log, on_stop=on_stop
+        settings,
+        token=token,
+        ttl=ttl,
+        host=host,
+        access_log=access_log,
+        on_stop=on_stop,
+        ready_on_drift=ready_on_drift,
     )
     # uvicorn's own access log prints the query string; ours does not (see access_log.py).
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -99,7 +99,8 @@ class TokenAuth(BaseHTTPMiddleware):
 
 
 def readiness(source: DataSource) -> tuple[bool, dict[str, Any]]:
-    """Ready when the database answers and no migration is pending or modified."""
+    """Ready when the database answers and no migration is pending or modified (and, with
+    ready_on_drift "fail", the schema has not drifted from its applied migrations)."""
     snap = source.probe.get()  # the probes' own connection: a busy pool is not "unreachable"
     reasons: list[str] = []
     if not snap.reachable:
@@ -110,6 +111,17 @@ def readiness(source: DataSource) -> tuple[bool, dict[str, Any]]:
         for m in snap.migrations:
             if m["state"] in ("pending", "modified"):
                 reasons.append(f"migration {m['version']} {m['name']} is {m['state']}")
+    drift: dict[str, Any] | None = None
+    if source.ready_on_drift == "fail" and snap.reachable:
+        view = source.drift.get()
+        drift = {"changes": view.changes, "error": view.error}
+        if view.error:
+            reasons.append(f"schema drift unknown: {view.error}")
+        elif view.changes:
+            reasons.append(
+                f"schema drift: {len(view.changes)} difference(s) from the applied migrations"
+                f" (first: {view.changes[0]}); see `slipway diff`"
+            )
     body = {
         "ready": not reasons,
         "reasons": reasons,
@@ -118,6 +130,8 @@ def readiness(source: DataSource) -> tuple[bool, dict[str, Any]]:
         "migrations": snap.migration_counts() if snap.migrations is not None else None,
         "migration_lock_held": snap.lock_held,
     }
+    if drift is not None:
+        body["drift"] = drift
     return not reasons, body
 
 

@@ -31,6 +31,14 @@ class HealthView:
 
 
 @dataclass(frozen=True)
+class DriftView:
+    """The live schema against its applied migrations (built on a scratch database)."""
+
+    changes: list[str] | None = None  # one line per difference; None when unknown
+    error: str | None = None
+
+
+@dataclass(frozen=True)
 class Rendered:
     """A heavy page: its HTML, or why there is none (the view answers 503 then)."""
 
@@ -67,12 +75,14 @@ class DataSource:
         ttl: float = 5.0,
         health_ttl: float = 60.0,
         runs_table: str | None = None,
+        ready_on_drift: str = "ignore",
     ) -> None:
         from psycopg_pool import ConnectionPool
 
         from slipway.config import pool_settings
 
         self.settings = settings
+        self.url = url
         self.label = db_label(url)
         self.runs_table = runs_table or settings.config.maintain.runs_table
         self.queries = 0
@@ -94,6 +104,10 @@ class DataSource:
         self.health = SingleFlight(self._load_health, health_ttl)
         self.probe_conn = ProbeConnection(url, self._configure)
         self.probe = SingleFlight(self._load_probe, ttl)  # what /readyz reads
+        # `fail`: /readyz also fails while the schema has drifted from its migrations; the
+        # check builds a scratch database, so it is reused for the health report's ttl.
+        self.ready_on_drift = ready_on_drift
+        self.drift = SingleFlight(self._load_drift, health_ttl)
 
     def open(self) -> None:
         self.pool.open(wait=False)
@@ -135,6 +149,24 @@ class DataSource:
             return self.probe_conn.run(lambda conn: migration_state(conn, self.settings))
         except Exception as exc:  # noqa: BLE001 - unreachable is an answer, never a 500
             return Snapshot(collected_at=time.time(), error=_error_line(exc))
+
+    def _load_drift(self) -> DriftView:
+        from slipway.db import server_url
+        from slipway.migrations.layouts import load_folder
+        from slipway.verify.drift import detect_drift
+        from slipway.verify.scratch import scratch_database
+
+        try:
+            mset = load_folder(self.settings.migrations_dir)
+            # A connection of its own (not the pool's): the comparison reads the whole catalog.
+            with (
+                scratch_database(server_url(self.settings)) as scratch,
+                psycopg.connect(self.url, autocommit=True, connect_timeout=5) as target,
+            ):
+                report = detect_drift(target, scratch, mset, self.settings.table)
+            return DriftView(changes=[c.message for c in report.changes])
+        except Exception as exc:  # noqa: BLE001 - an unknown drift is an answer, never a 500
+            return DriftView(error=_error_line(exc))
 
     def page(
         self, render: Callable[[psycopg.Connection[Any], Settings], str]

@@ -49,6 +49,27 @@ def test_readyz_flips_with_pending_and_modified(project: Path, serve_settings: S
     assert healthz.status == 200 and healthz.json() == {"status": "up"}
 
 
+def test_readyz_fails_on_drift_only_when_asked(
+    project: Path, serve_settings: Settings, db_conn: object
+) -> None:
+    write_migration(project, "0001_a", "CREATE TABLE a (id int);")
+    apply_all(serve_settings)
+    strict = build_app(serve_settings, ttl=0.05, health_ttl=0.05, ready_on_drift="fail")
+    lenient = build_app(serve_settings, ttl=0.05)
+    with running(strict) as base:
+        clean = fetch(base + "/readyz")
+        db_conn.execute("ALTER TABLE a ADD COLUMN by_hand int")  # type: ignore[attr-defined]
+        time.sleep(0.1)  # past the drift check's ttl
+        drifted = fetch(base + "/readyz")
+    with running(lenient) as base:
+        ignored = fetch(base + "/readyz")
+    assert clean.status == 200 and clean.json()["drift"] == {"changes": [], "error": None}
+    assert drifted.status == 503, drifted.json()
+    (reason,) = drifted.json()["reasons"]
+    assert reason.startswith("schema drift: 1 difference(s)") and "by_hand" in reason
+    assert ignored.status == 200 and "drift" not in ignored.json()
+
+
 def test_token_required_off_loopback() -> None:
     for host in ("127.0.0.1", "::1", "localhost", "127.0.0.5"):
         check_binding(host, None)
