@@ -186,16 +186,17 @@ def _owner(statements: list[Statement], lines: _Lines, pos: int) -> int | None:
 
     Inside a statement: that one. On the line where the previous statement ends: the previous
     one (a trailing comment). Otherwise: the next statement (a comment on the lines before it).
+    Statements are in file order and do not overlap, so a bisect finds the two candidates
+    (a scan from the first statement per comment was quadratic).
     """
-    previous: Statement | None = None
-    for stmt in statements:
-        if pos < stmt.start:
-            if previous and lines.line_index(previous.end) == lines.line_index(pos):
-                return previous.index
-            return stmt.index
-        if pos < stmt.end:
-            return stmt.index
-        previous = stmt
+    after = bisect_right(statements, pos, key=_start)  # first statement starting past pos
+    previous = statements[after - 1] if after else None
+    if previous and pos < previous.end:
+        return previous.index
     if previous and lines.line_index(previous.end) == lines.line_index(pos):
         return previous.index
-    return None
+    return statements[after].index if after < len(statements) else None
+
+
+def _start(stmt: Statement) -> int:
+    return stmt.start
