@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -70,7 +73,24 @@ def lint(
     With `focus` (absolute script paths), every migration is replayed but findings are kept
     only for those scripts: earlier history informs the rules without being re-reported.
     """
-    config = config or LintConfig()
+    with _cyclic_gc_paused():
+        return _lint(migrations, config or LintConfig(), focus)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """The parse trees are millions of small acyclic dicts; the cyclic collector's full passes
+    over them took half the time of a 40,000-statement file. Refcounting still frees them."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _lint(migrations: list[Migration], config: LintConfig, focus: set[str] | None) -> LintResult:
     run = _Run(config, [(cls(), sev) for cls, sev in config.active()])
     for rule, sev in run.rules:
         for kind in rule.kinds:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 from lint_support import migration, migrations
@@ -219,3 +220,25 @@ def test_ignore_comment_may_carry_a_reason() -> None:
         rules = lint_one(f"{comment}\n{INDEX}")
         assert "require-concurrent-index-creation" not in rules
         assert "unknown-ignore" not in rules
+
+
+# -- speed ---------------------------------------------------------------------------------
+
+
+def test_lint_pauses_the_cyclic_collector_and_restores_it() -> None:
+    # Its full passes over the parse trees were half the time of a big file.
+    sql = "".join(f"CREATE TABLE t_{i} (id bigint PRIMARY KEY);\n" for i in range(3_000))
+    todo = migrations(sql)
+    passes: list[int] = []
+
+    def count(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.callbacks.append(count)
+    try:
+        result = lint(todo)
+    finally:
+        gc.callbacks.remove(count)
+    assert len(result.findings) >= 3_000
+    assert len(passes) <= 1 and gc.isenabled()  # one young pass as it is switched back on
