@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 from slipway.lint.engine import lint
@@ -69,15 +68,12 @@ def test_findings_keep_their_line_and_column() -> None:
     assert not any(name == "table-without-primary-key" for name, _, _ in found)
 
 
-def test_many_statements_with_comments_parse_in_linear_time() -> None:
-    # 20,000 statements, each with a trailing ignore: ~0.4 s; the quadratic version took > 6 s.
+def test_many_statements_with_comments_keep_their_places() -> None:
+    # 20,000 statements, each with a trailing ignore (speed is measured in bench/, not here).
     sql = "".join(
         f"CREATE TABLE t_{i} (id bigint); -- slipway-ignore prefer-robust-stmts\n"
         for i in range(20_000)
     )
-    began = time.perf_counter()
     parsed = parse_script(Script(Path("big.sql"), sql))
-    elapsed = time.perf_counter() - began
     assert [c.statement for c in parsed.ignores[-2:]] == [19_998, 19_999]
     assert parsed.statements[-1].line == 20_000
-    assert elapsed < 3.0, f"parse_script took {elapsed:.1f} s for 20,000 statements"
