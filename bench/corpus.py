@@ -30,14 +30,30 @@ Kind = Callable[[State], "Step | None"]
 
 # How often each kind of change shows up in the history (relative weights).
 KINDS: list[tuple[Kind, int]] = [
-    (schema.create_table, 16), (schema.add_columns, 12), (schema.create_index, 7),
-    (schema.create_index_concurrently, 6), (schema.drop_index, 2), (schema.add_check, 4),
-    (schema.add_unique, 2), (schema.add_foreign_key, 3), (schema.validate_foreign_key, 3),
-    (schema.rename_column, 2), (schema.widen_column, 2), (schema.create_enum, 2),
-    (schema.add_enum_value, 2), (code.create_function, 4), (code.replace_function, 3),
-    (code.create_trigger, 5), (code.enable_rls, 3), (code.create_view, 3),
-    (code.create_matview, 1), (code.comment, 5), (code.insert_rows, 6), (code.backfill, 4),
-    (code.set_default, 3), (code.set_not_null, 2),
+    (schema.create_table, 16),
+    (schema.add_columns, 12),
+    (schema.create_index, 7),
+    (schema.create_index_concurrently, 6),
+    (schema.drop_index, 2),
+    (schema.add_check, 4),
+    (schema.add_unique, 2),
+    (schema.add_foreign_key, 3),
+    (schema.validate_foreign_key, 3),
+    (schema.rename_column, 2),
+    (schema.widen_column, 2),
+    (schema.create_enum, 2),
+    (schema.add_enum_value, 2),
+    (code.create_function, 4),
+    (code.replace_function, 3),
+    (code.create_trigger, 5),
+    (code.enable_rls, 3),
+    (code.create_view, 3),
+    (code.create_matview, 1),
+    (code.comment, 5),
+    (code.insert_rows, 6),
+    (code.backfill, 4),
+    (code.set_default, 3),
+    (code.set_not_null, 2),
 ]
 FORMATS = ("slipway", "dbmate", "yoyo")
 
@@ -77,8 +93,10 @@ def small(count: int) -> list[Step]:
             steps.append(Step(f"create_{t}", up, f"DROP TABLE {t};\n"))
         else:
             t = f"small_{n - 1:05d}"
-            up = (f"-- Add note to {t}\nALTER TABLE {t} ADD COLUMN note text;\n"
-                  f"CREATE INDEX {t}_note_idx ON {t} (note);\n")
+            up = (
+                f"-- Add note to {t}\nALTER TABLE {t} ADD COLUMN note text;\n"
+                f"CREATE INDEX {t}_note_idx ON {t} (note);\n"
+            )
             steps.append(Step(f"add_note_to_{t}", up, f"ALTER TABLE {t} DROP COLUMN note;\n"))
     return steps
 
@@ -120,7 +138,9 @@ def write_yoyo(steps: list[Step], out: Path) -> None:
 
 
 WRITERS: dict[str, Callable[[list[Step], Path], None]] = {
-    "slipway": write_slipway, "dbmate": write_dbmate, "yoyo": write_yoyo,
+    "slipway": write_slipway,
+    "dbmate": write_dbmate,
+    "yoyo": write_yoyo,
 }
 
 

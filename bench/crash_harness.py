@@ -341,7 +341,9 @@ def catalog(conn: psycopg.Connection[Any]) -> list[str]:
         " AND c.relkind IN ('r', 'p') AND c.relname NOT LIKE 'slipway%'"
     ).fetchall()
     for (name,) in tables:
-        row = conn.execute(f'SELECT count(*), md5(string_agg(t::text, \',\' ORDER BY t::text)) FROM "{name}" t').fetchone()
+        row = conn.execute(
+            f"SELECT count(*), md5(string_agg(t::text, ',' ORDER BY t::text)) FROM \"{name}\" t"
+        ).fetchone()
         lines.append(f"rows {name} {row}")
     return sorted(lines)
 
@@ -390,9 +392,7 @@ class Tally:
     def line(self, label: str) -> str:
         times = sorted(self.recover) or [0.0]
         p50 = times[len(times) // 2]
-        return (
-            f"| {label} | {self.tried} | {self.survived} | {p50:.2f} s | {times[-1]:.2f} s |"
-        )
+        return f"| {label} | {self.tried} | {self.survived} | {p50:.2f} s | {times[-1]:.2f} s |"
 
 
 # -- the harness -----------------------------------------------------------------------------
@@ -437,7 +437,9 @@ class Harness:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
 
-    def _argv(self, action: str, url: str, conn: psycopg.Connection[Any] | None = None) -> list[str]:
+    def _argv(
+        self, action: str, url: str, conn: psycopg.Connection[Any] | None = None
+    ) -> list[str]:
         if action == "up":
             return ["up", "--database-url", url]
         steps = self.count
@@ -457,10 +459,14 @@ class Harness:
         assert os.waitstatus_to_exitcode(status) == 0, self.output.read_text()
         return self.proxy.count, time.monotonic() - started
 
-    def kill_cycle(self, action: str, target: int | None, delay: float | None, tally: Tally) -> None:
+    def kill_cycle(
+        self, action: str, target: int | None, delay: float | None, tally: Tally
+    ) -> None:
         self._fresh("crash_run", "crash_empty" if action == "up" else "crash_full")
         url = self.cluster.url("crash_run", self.proxy.port)
-        pid = fork_slipway(self._argv(action, url), self.output, lambda p: self.proxy.arm(target, p))
+        pid = fork_slipway(
+            self._argv(action, url), self.output, lambda p: self.proxy.arm(target, p)
+        )
         timer = None
         if delay is not None:
             timer = threading.Timer(delay, lambda: _kill(pid))
@@ -470,7 +476,11 @@ class Harness:
             timer.cancel()
         if not os.WIFSIGNALED(status):
             return  # finished before the kill point: not a kill
-        self._recover(action, tally, f"{action} kill at {'boundary ' + str(target) if target else f'{delay:.3f}s'}")
+        self._recover(
+            action,
+            tally,
+            f"{action} kill at {'boundary ' + str(target) if target else f'{delay:.3f}s'}",
+        )
 
     def stop_cycle(self, action: str, delay: float, tally: Tally) -> None:
         self._fresh("crash_run", "crash_empty" if action == "up" else "crash_full")
@@ -545,7 +555,9 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def report(args: argparse.Namespace, tallies: dict[str, Tally], bounds: dict[str, int], seconds: float) -> str:
+def report(
+    args: argparse.Namespace, tallies: dict[str, Tally], bounds: dict[str, int], seconds: float
+) -> str:
     lines = [
         HEADING,
         "",
@@ -563,10 +575,13 @@ def report(args: argparse.Namespace, tallies: dict[str, Tally], bounds: dict[str
     ]
     lines += [tally.line(label) for label, tally in tallies.items()]
     failures = [f for t in tallies.values() for f in t.failures]
-    lines += ["", "Survived means: the rerun exited 0, history and catalog (with row counts) equal "
-              "a clean run's, no migration recorded twice, no INVALID index, advisory lock or "
-              "slipway session left. Recovery: the rerun's wall time (it includes waiting for "
-              "the server to notice the killed client)."]
+    lines += [
+        "",
+        "Survived means: the rerun exited 0, history and catalog (with row counts) equal "
+        "a clean run's, no migration recorded twice, no INVALID index, advisory lock or "
+        "slipway session left. Recovery: the rerun's wall time (it includes waiting for "
+        "the server to notice the killed client).",
+    ]
     if failures:
         lines += ["", f"{len(failures)} failures:"] + [f"- {f}" for f in failures[:20]]
     return "\n".join(lines) + "\n"
@@ -577,7 +592,11 @@ def run(args: argparse.Namespace) -> int:
     work = Path(tempfile.mkdtemp(prefix="slipway-crash-"))
     work.chmod(0o755)  # the postgres OS user runs the cluster in it
     harness = Harness(work, args.rows, args.seed)
-    tallies = {"SIGKILL during `up`": Tally(), "SIGKILL during `down`": Tally(), "server stop": Tally()}
+    tallies = {
+        "SIGKILL during `up`": Tally(),
+        "SIGKILL during `down`": Tally(),
+        "server stop": Tally(),
+    }
     bounds: dict[str, int] = {}
     cwd = os.getcwd()
     try:
@@ -598,7 +617,9 @@ def run(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--kills", type=int, default=200, help="SIGKILLs during up (at least every boundary)")
+    parser.add_argument(
+        "--kills", type=int, default=200, help="SIGKILLs during up (at least every boundary)"
+    )
     parser.add_argument("--down-kills", type=int, default=100, help="SIGKILLs during down")
     parser.add_argument("--stops", type=int, default=20, help="immediate server stops")
     parser.add_argument("--rows", type=int, default=2000, help="rows per data table")

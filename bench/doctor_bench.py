@@ -51,8 +51,10 @@ INSERT INTO {t} (dealership_id, a, b) SELECT 1 + g % 3, g, 'row ' || g
 def build(url: str) -> float:
     started = time.perf_counter()
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE dealerships (id bigint GENERATED ALWAYS AS IDENTITY "
-                     "PRIMARY KEY, name text NOT NULL)")
+        conn.execute(
+            "CREATE TABLE dealerships (id bigint GENERATED ALWAYS AS IDENTITY "
+            "PRIMARY KEY, name text NOT NULL)"
+        )
         conn.execute("INSERT INTO dealerships (name) VALUES ('a'), ('b'), ('c')")
         for i, cols in enumerate(("name", "name, id", "lower(name)", "id, name")):
             conn.execute(f"CREATE INDEX dealerships_{i}_idx ON dealerships ({cols})")
@@ -65,7 +67,8 @@ def build(url: str) -> float:
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = "
             "c.relnamespace WHERE n.nspname = 'public' AND c.relkind = 'r'), "
-            "(SELECT count(*) FROM pg_indexes WHERE schemaname = 'public')").fetchone()
+            "(SELECT count(*) FROM pg_indexes WHERE schemaname = 'public')"
+        ).fetchone()
     assert counts == (TABLES, TABLES * 5), counts
     return time.perf_counter() - started
 
@@ -74,9 +77,23 @@ def time_doctor(url: str, extra: list[str]) -> tuple[float, dict[str, object]]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     started = time.perf_counter()
     result = subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "slipway"), "doctor", "--format", "json",
-         "--fail-on", "never", "--database-url", url, *extra],
-        capture_output=True, text=True, env=env, cwd=ROOT / "bench", check=False)
+        [
+            str(ROOT / ".venv" / "bin" / "slipway"),
+            "doctor",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--database-url",
+            url,
+            *extra,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT / "bench",
+        check=False,
+    )
     elapsed = time.perf_counter() - started
     if result.returncode != 0:
         raise SystemExit(f"slipway doctor failed ({result.returncode}): {result.stderr}")
@@ -90,7 +107,7 @@ def record(lines: list[str]) -> None:
     head, sep, rest = text.partition("## doctor\n")
     if sep:
         after = rest.find("\n## ")
-        text = head + section + ("\n" + rest[after + 1:] if after >= 0 else "")
+        text = head + section + ("\n" + rest[after + 1 :] if after >= 0 else "")
     else:
         text = text.rstrip("\n") + "\n\n" + section
     RESULTS.write_text(text, encoding="utf-8")
@@ -107,33 +124,43 @@ def measure(url: str, runs: int) -> list[Timing]:
         for _ in range(runs):
             elapsed, report = time_doctor(url, extra)
             times.append(elapsed)
-        print(f"{label}: best {min(times):.2f} s, median {statistics.median(times):.2f} s",
-              file=sys.stderr)
+        print(
+            f"{label}: best {min(times):.2f} s, median {statistics.median(times):.2f} s",
+            file=sys.stderr,
+        )
         results.append((label, times, report))
     return results
 
 
 def summary(results: list[Timing], build_s: float, runs: int) -> list[str]:
     """The lines of the "## doctor" section."""
-    rows = [f"| {label} | {min(t):.2f} | {statistics.median(t):.2f} | "
-            f"{float(str(r['duration_s'])):.2f} | {len(r['checks'])} |"  # type: ignore[arg-type]
-            for label, t, r in results]
+    rows = [
+        f"| {label} | {min(t):.2f} | {statistics.median(t):.2f} | "
+        f"{float(str(r['duration_s'])):.2f} | {len(r['checks'])} |"  # type: ignore[arg-type]
+        for label, t, r in results
+    ]
     best = min(min(t) for _, t, _ in results)
     worst = max(statistics.median(t) for _, t, _ in results)
     built = f"built in {build_s:.0f} s" if build_s else "built earlier"
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    setup = (f"`slipway doctor --format json`, whole process (Python start-up included), on a "
-             f"database of {TABLES:,} tables and {TABLES * 5:,} indexes (1 tenant root, "
-             f"{TABLES - 1:,} tenant tables with FK, RLS forced + policy, 5 indexes, 20 rows "
-             f"each; {built}). {runs} runs each; PostgreSQL 15 on loopback; measured "
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
-             f"shared with other sessions (load average {load}). `bench/doctor_bench.py`.")
-    crud = ("The default CRUD validation covers the first 100 tables below the tenant root and "
-            "does not delete the root row when more than 200 foreign keys point at it (the "
-            "first such delete in a session prepares one cascade plan per foreign key: about "
-            "5 s here); `--crud-tables 0` validates everything.")
-    verdict = (f"Bar: under {BAR_SECONDS:.0f} s. Result: best {best:.2f} s, worst median "
-               f"{worst:.2f} s: {'met' if worst < BAR_SECONDS else 'NOT met'}.")
+    setup = (
+        f"`slipway doctor --format json`, whole process (Python start-up included), on a "
+        f"database of {TABLES:,} tables and {TABLES * 5:,} indexes (1 tenant root, "
+        f"{TABLES - 1:,} tenant tables with FK, RLS forced + policy, 5 indexes, 20 rows "
+        f"each; {built}). {runs} runs each; PostgreSQL 15 on loopback; measured "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on {os.cpu_count()} cores "
+        f"shared with other sessions (load average {load}). `bench/doctor_bench.py`."
+    )
+    crud = (
+        "The default CRUD validation covers the first 100 tables below the tenant root and "
+        "does not delete the root row when more than 200 foreign keys point at it (the "
+        "first such delete in a session prepares one cascade plan per foreign key: about "
+        "5 s here); `--crud-tables 0` validates everything."
+    )
+    verdict = (
+        f"Bar: under {BAR_SECONDS:.0f} s. Result: best {best:.2f} s, worst median "
+        f"{worst:.2f} s: {'met' if worst < BAR_SECONDS else 'NOT met'}."
+    )
     return [
         setup,
         "",
@@ -149,8 +176,10 @@ def summary(results: list[Timing], build_s: float, runs: int) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--admin-url", default=os.environ.get(
-        "SLIPWAY_TEST_URL", "postgresql://postgres@127.0.0.1:5432/postgres"))
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get("SLIPWAY_TEST_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="do not drop the database")
     parser.add_argument("--reuse", metavar="DBNAME", help="time an already built database")
@@ -169,8 +198,9 @@ def main() -> None:
     finally:
         if not args.keep and not args.reuse:
             with psycopg.connect(args.admin_url, autocommit=True) as admin:
-                admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-                    sql.Identifier(name)))
+                admin.execute(
+                    sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+                )
 
 
 if __name__ == "__main__":

@@ -32,9 +32,13 @@ import bench_db
 ROOT = BENCH.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 TOOLS = ("dbmate", "yoyo", "floor", "slipway", "slipway-flush-each")
-LABELS = {"dbmate": "dbmate", "yoyo": "yoyo", "floor": "psycopg loop (floor)",
-          "slipway": "slipway",
-          "slipway-flush-each": "slipway, `flush_each_migration = true`"}
+LABELS = {
+    "dbmate": "dbmate",
+    "yoyo": "yoyo",
+    "floor": "psycopg loop (floor)",
+    "slipway": "slipway",
+    "slipway-flush-each": "slipway, `flush_each_migration = true`",
+}
 # slipway's default sends every commit of a run but the last with synchronous_commit off (the
 # last commit flushes them all); this project folder turns that off, to show what it is worth.
 FLUSH_EACH_TOML = "[migrations]\nflush_each_migration = true\n"
@@ -62,11 +66,25 @@ def tool_command(tool: str, url: str, dirs: dict[str, Path]) -> list[str]:
     """The command line that runs `tool up` on the whole corpus."""
     netloc_db = url.split("://", 1)[1]
     if tool == "dbmate":
-        return [exe("dbmate"), "--url", f"postgres://{netloc_db}?sslmode=disable",
-                "--migrations-dir", str(dirs["dbmate"]), "--no-dump-schema", "up"]
+        return [
+            exe("dbmate"),
+            "--url",
+            f"postgres://{netloc_db}?sslmode=disable",
+            "--migrations-dir",
+            str(dirs["dbmate"]),
+            "--no-dump-schema",
+            "up",
+        ]
     if tool == "yoyo":
-        return [exe("yoyo"), "apply", "--batch", "--no-config-file",
-                "--database", f"postgresql+psycopg://{netloc_db}", str(dirs["yoyo"])]
+        return [
+            exe("yoyo"),
+            "apply",
+            "--batch",
+            "--no-config-file",
+            "--database",
+            f"postgresql+psycopg://{netloc_db}",
+            str(dirs["yoyo"]),
+        ]
     if tool == "floor":
         return [sys.executable, str(Path(__file__).resolve()), "floor", url, str(dirs["slipway"])]
     if tool in ("slipway", "slipway-flush-each"):
@@ -89,8 +107,9 @@ def _child_cpu() -> float:
 def timed(argv: list[str], cwd: Path) -> Ran:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     cpu, start = _child_cpu(), time.perf_counter()
-    proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=900,
-                          check=False)
+    proc = subprocess.run(
+        argv, cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
     return Ran(time.perf_counter() - start, _child_cpu() - cpu, proc)
 
 
@@ -107,8 +126,10 @@ def floor(url: str, directory: Path) -> None:
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("CREATE TABLE IF NOT EXISTS floor_migrations (version text PRIMARY KEY,"
-                     " applied_at timestamptz NOT NULL DEFAULT now())")
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS floor_migrations (version text PRIMARY KEY,"
+            " applied_at timestamptz NOT NULL DEFAULT now())"
+        )
         done = {r[0] for r in conn.execute("SELECT version FROM floor_migrations")}
         for path in sorted(directory.glob("*.sql")):
             version = path.name.split("_", 1)[0]
@@ -125,12 +146,13 @@ def floor(url: str, directory: Path) -> None:
                 conn.execute(record, (version,))
 
 
-def bench_up(tools: list[str], dirs: dict[str, Path], rounds: int, work: Path,
-             expected: str) -> dict[str, Timing]:
+def bench_up(
+    tools: list[str], dirs: dict[str, Path], rounds: int, work: Path, expected: str
+) -> dict[str, Timing]:
     """`up` of the corpus, `rounds` times per tool, rotating the order each round."""
     results = {t: Timing() for t in tools}
     for r in range(rounds):
-        order = tools[r % len(tools):] + tools[:r % len(tools)]
+        order = tools[r % len(tools) :] + tools[: r % len(tools)]
         for tool in order:
             if results[tool].error:
                 continue
@@ -145,8 +167,11 @@ def bench_up(tools: list[str], dirs: dict[str, Path], rounds: int, work: Path,
                 results[tool].seconds.append(ran.seconds)
                 results[tool].cpu.append(ran.cpu)
             bench_db.drop_database(name)
-            print(f"  round {r + 1} {tool:8} {ran.seconds:7.2f}s cpu {ran.cpu:5.2f}s "
-                  f"{'ok' if not results[tool].error else results[tool].error}", flush=True)
+            print(
+                f"  round {r + 1} {tool:8} {ran.seconds:7.2f}s cpu {ran.cpu:5.2f}s "
+                f"{'ok' if not results[tool].error else results[tool].error}",
+                flush=True,
+            )
     return results
 
 
@@ -198,8 +223,9 @@ def bench_status(count: int, work: Path, with_dbmate: bool) -> dict[str, Timing]
 
 def slipway_has_up() -> bool:
     try:
-        proc = subprocess.run([exe("slipway"), "--help"], capture_output=True, text=True,
-                              timeout=60, check=False)
+        proc = subprocess.run(
+            [exe("slipway"), "--help"], capture_output=True, text=True, timeout=60, check=False
+        )
     except OSError:
         return False
     return proc.returncode == 0 and re.search(r"^\W*up\b", proc.stdout, re.MULTILINE) is not None
@@ -214,14 +240,23 @@ def versions() -> dict[str, str]:
         except metadata.PackageNotFoundError:
             return "?"
 
-    dbmate = subprocess.run([exe("dbmate"), "--version"], capture_output=True, text=True,
-                            check=False)
-    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True, check=False).stdout.strip()
+    dbmate = subprocess.run(
+        [exe("dbmate"), "--version"], capture_output=True, text=True, check=False
+    )
+    commit = subprocess.run(
+        ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
     slipway = f"{pkg('slipway')} (git {commit or '?'})"
-    return {"dbmate": dbmate.stdout.split()[-1] if dbmate.returncode == 0 else "?",
-            "yoyo": pkg("yoyo-migrations"), "floor": f"psycopg {pkg('psycopg')}",
-            "slipway": slipway, "slipway-flush-each": slipway}
+    return {
+        "dbmate": dbmate.stdout.split()[-1] if dbmate.returncode == 0 else "?",
+        "yoyo": pkg("yoyo-migrations"),
+        "floor": f"psycopg {pkg('psycopg')}",
+        "slipway": slipway,
+        "slipway-flush-each": slipway,
+    }
 
 
 def fmt(value: float | None, unit: str = "s") -> str:
@@ -236,8 +271,10 @@ def verdict(value: float | None, limit: float) -> str:
 
 def _tool_rows(meta: dict[str, str], up: dict[str, Timing]) -> list[str]:
     base = up.get("dbmate")
-    header = ("| tool | version | `up` median | min | max | vs dbmate (median) | vs dbmate (min)"
-              " | CPU median | runs |")
+    header = (
+        "| tool | version | `up` median | min | max | vs dbmate (median) | vs dbmate (min)"
+        " | CPU median | runs |"
+    )
     rows = [header, "|---|---|---|---|---|---|---|---|---|"]
     for tool, t in up.items():
         if t.error or not t.seconds:
@@ -246,27 +283,44 @@ def _tool_rows(meta: dict[str, str], up: dict[str, Timing]) -> list[str]:
         med, base_med = t.median, base.median if base else None
         vs_med = f"{med / base_med:.2f}x" if med and base_med else "—"
         vs_min = f"{min(t.seconds) / min(base.seconds):.2f}x" if base and base.seconds else "—"
-        rows.append(f"| {LABELS[tool]} | {meta[tool]} | {fmt(t.median)} | "
-                    f"{fmt(min(t.seconds))} | {fmt(max(t.seconds))} | {vs_med} | {vs_min} | "
-                    f"{fmt(statistics.median(t.cpu))} | {len(t.seconds)} |")
+        rows.append(
+            f"| {LABELS[tool]} | {meta[tool]} | {fmt(t.median)} | "
+            f"{fmt(min(t.seconds))} | {fmt(max(t.seconds))} | {vs_med} | {vs_min} | "
+            f"{fmt(statistics.median(t.cpu))} | {len(t.seconds)} |"
+        )
     return rows
 
 
-def render(meta: dict[str, str], up: dict[str, Timing], status: dict[str, Timing],
-           help_: Timing | None) -> str:
+def render(
+    meta: dict[str, str], up: dict[str, Timing], status: dict[str, Timing], help_: Timing | None
+) -> str:
     base = up["dbmate"].median if "dbmate" in up else None
     lines = ["## engine", "", meta["intro"], "", *_tool_rows(meta, up)]
     slip = up.get("slipway")
     ratio = slip.median / base if slip and slip.median and base else None
     st = status.get("slipway")
-    bars = [("slipway `up` / dbmate `up`", ratio, "x", f"≤ {BARS['up_ratio']}x", BARS["up_ratio"]),
-            (f"slipway `status`, {meta['status_count']} applied", st.median if st else None,
-             "s", f"< {BARS['status']} s", BARS["status"]),
-            ("`slipway --help`", help_.median if help_ else None, "s", f"< {BARS['help']} s",
-             BARS["help"])]
+    bars = [
+        ("slipway `up` / dbmate `up`", ratio, "x", f"≤ {BARS['up_ratio']}x", BARS["up_ratio"]),
+        (
+            f"slipway `status`, {meta['status_count']} applied",
+            st.median if st else None,
+            "s",
+            f"< {BARS['status']} s",
+            BARS["status"],
+        ),
+        (
+            "`slipway --help`",
+            help_.median if help_ else None,
+            "s",
+            f"< {BARS['help']} s",
+            BARS["help"],
+        ),
+    ]
     lines += ["", "| bar | measured | limit | verdict |", "|---|---|---|---|"]
-    lines += [f"| {name} | {fmt(value, unit)} | {limit} | {verdict(value, bound)} |"
-              for name, value, unit, limit, bound in bars]
+    lines += [
+        f"| {name} | {fmt(value, unit)} | {limit} | {verdict(value, bound)} |"
+        for name, value, unit, limit, bound in bars
+    ]
     lines.append("")
     lines += [f"- {k}: {v}" for k, v in _context(status, help_).items()]
     lines += _per_round(up)
@@ -276,46 +330,56 @@ def render(meta: dict[str, str], up: dict[str, Timing], status: dict[str, Timing
 
 def _context(status: dict[str, Timing], help_: Timing | None) -> dict[str, str]:
     notes: dict[str, str] = {}
-    for key, label in (("slipway_up", "slipway `up` of the small status corpus"),
-                       ("dbmate_up", "dbmate `up` of the small status corpus"),
-                       ("dbmate", "dbmate `status` with the same history (median of 5)"),
-                       ("slipway", "slipway `status` runs")):
+    for key, label in (
+        ("slipway_up", "slipway `up` of the small status corpus"),
+        ("dbmate_up", "dbmate `up` of the small status corpus"),
+        ("dbmate", "dbmate `status` with the same history (median of 5)"),
+        ("slipway", "slipway `status` runs"),
+    ):
         t = status.get(key)
         if t is not None:
             notes[label] = t.error or ", ".join(f"{s:.2f}" for s in t.seconds) + " s"
     if help_ is not None:
-        notes["`slipway --help` runs"] = help_.error or ", ".join(
-            f"{s:.3f}" for s in help_.seconds) + " s"
+        notes["`slipway --help` runs"] = (
+            help_.error or ", ".join(f"{s:.3f}" for s in help_.seconds) + " s"
+        )
     return notes
 
 
 def _per_round(up: dict[str, Timing]) -> list[str]:
     """Raw `up` times per round, and slipway/dbmate within each round (runs seconds apart,
     so a drifting machine load cancels out)."""
-    lines = [f"- `up` per round, {LABELS[t]}: " + ", ".join(f"{s:.2f}" for s in v.seconds) + " s"
-             for t, v in up.items() if v.seconds]
+    lines = [
+        f"- `up` per round, {LABELS[t]}: " + ", ".join(f"{s:.2f}" for s in v.seconds) + " s"
+        for t, v in up.items()
+        if v.seconds
+    ]
     base = up.get("dbmate")
     for tool in ("slipway", "slipway-flush-each"):
         mine = up.get(tool)
         if base and mine and len(base.seconds) == len(mine.seconds) and mine.seconds:
             ratios = [m / b for m, b in zip(mine.seconds, base.seconds, strict=True)]
-            lines.append(f"- {LABELS[tool]} / dbmate per round: "
-                         + ", ".join(f"{r:.2f}" for r in ratios)
-                         + f" (median {statistics.median(ratios):.2f}x)")
+            lines.append(
+                f"- {LABELS[tool]} / dbmate per round: "
+                + ", ".join(f"{r:.2f}" for r in ratios)
+                + f" (median {statistics.median(ratios):.2f}x)"
+            )
     return lines
 
 
 def intro(args: argparse.Namespace, steps: int, non_tx: int) -> str:
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    return (f"Measured {now} on {platform.machine()} Linux, nproc {os.cpu_count()}, "
-            f"load average {load} at start (the machine is shared, so expect noise), "
-            f"PostgreSQL {bench_db.server_version()} on 127.0.0.1, Python "
-            f"{platform.python_version()}. Corpus: `bench/corpus.py` seed {args.seed}, "
-            f"{steps} migrations ({non_tx} non-transactional CREATE INDEX CONCURRENTLY). "
-            f"Wall time of the whole process, fresh database per run, {args.rounds} rounds "
-            "with the tool order rotated each round; every run's catalog is checked "
-            "against the floor's.")
+    return (
+        f"Measured {now} on {platform.machine()} Linux, nproc {os.cpu_count()}, "
+        f"load average {load} at start (the machine is shared, so expect noise), "
+        f"PostgreSQL {bench_db.server_version()} on 127.0.0.1, Python "
+        f"{platform.python_version()}. Corpus: `bench/corpus.py` seed {args.seed}, "
+        f"{steps} migrations ({non_tx} non-transactional CREATE INDEX CONCURRENTLY). "
+        f"Wall time of the whole process, fresh database per run, {args.rounds} rounds "
+        "with the tool order rotated each round; every run's catalog is checked "
+        "against the floor's."
+    )
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -358,8 +422,11 @@ def main(argv: list[str] | None = None) -> int:
         if "slipway" in args.tools:
             status = bench_status(args.status_count, work, "dbmate" in args.tools)
             help_ = repeat([exe("slipway"), "--help"], work, 5)
-    meta = {**versions(), "intro": intro(args, len(steps), sum(not s.transactional for s in steps)),
-            "status_count": f"{args.status_count:,}"}
+    meta = {
+        **versions(),
+        "intro": intro(args, len(steps), sum(not s.transactional for s in steps)),
+        "status_count": f"{args.status_count:,}",
+    }
     section = render(meta, up, status, help_)
     print(section)
     if not args.no_write:

@@ -86,8 +86,11 @@ def build_database() -> str:
         if not conn.execute("SELECT 1 FROM dealerships WHERE id = %s", (TENANT,)).fetchone():
             conn.execute("INSERT INTO dealerships (name) VALUES ('Sunset Motors')")
         for table in ("vehicles", "inventory_imports", "dealerships"):
-            conn.execute(sql.SQL("ALTER TABLE {} OWNER TO {}").format(
-                sql.Identifier(table), sql.Identifier(OWNER)))
+            conn.execute(
+                sql.SQL("ALTER TABLE {} OWNER TO {}").format(
+                    sql.Identifier(table), sql.Identifier(OWNER)
+                )
+            )
         conn.execute(sql.SQL("GRANT CREATE ON SCHEMA public TO {}").format(sql.Identifier(OWNER)))
     return name
 
@@ -102,7 +105,9 @@ def reset(db: str) -> None:
 
 def count(db: str) -> int:
     with psycopg.connect(url_for(db), autocommit=True) as conn:
-        row = conn.execute("SELECT count(*) FROM vehicles WHERE dealership_id = %s", (TENANT,)).fetchone()
+        row = conn.execute(
+            "SELECT count(*) FROM vehicles WHERE dealership_id = %s", (TENANT,)
+        ).fetchone()
         return int(row[0]) if row else 0
 
 
@@ -141,8 +146,13 @@ def run_psql(db: str, feed: Path) -> tuple[float, float]:
     script.write_text(psql_script(feed))
     env = dict(os.environ, PGOPTIONS=f"-c role={OWNER}")
     started = time.perf_counter()
-    proc = subprocess.run(["psql", "-q", "-X", url_for(db), "-f", str(script)], check=True,
-                          env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["psql", "-q", "-X", url_for(db), "-f", str(script)],
+        check=True,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     script.unlink()
     timed = re.findall(r"^Time: ([0-9.]+) ms", proc.stdout, re.MULTILINE)
@@ -155,8 +165,10 @@ def run_executemany(db: str, feed: Path, limit: int | None) -> tuple[float, int]
     targets = ", ".join(c for _, c, _ in COLUMNS)
     marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for _, c, _ in COLUMNS if c != "vin")
-    query = (f"INSERT INTO vehicles (dealership_id, {targets}) VALUES ({marks}) "
-             f"ON CONFLICT (dealership_id, vin) WHERE vin IS NOT NULL DO UPDATE SET {updates}")
+    query = (
+        f"INSERT INTO vehicles (dealership_id, {targets}) VALUES ({marks}) "
+        f"ON CONFLICT (dealership_id, vin) WHERE vin IS NOT NULL DO UPDATE SET {updates}"
+    )
     lists = {HEADER.index("Features"): ", ", HEADER.index("Images"): ","}
     extra = HEADER.index("DaysOnLot")
 
@@ -202,7 +214,9 @@ def run_pgloader(db: str, feed: Path) -> float | str:
 
 def staged_rows(db: str, table: str) -> int:
     with psycopg.connect(url_for(db), autocommit=True) as conn:
-        row = conn.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))).fetchone()
+        row = conn.execute(
+            sql.SQL("SELECT count(*) FROM {}").format(sql.Identifier(table))
+        ).fetchone()
         return int(row[0]) if row else 0
 
 
@@ -228,51 +242,99 @@ def bench(rows: int, feed: Path, em_rows: int | None, skip_pgloader: bool,
             first, stats = run_slipway(db, feed)
             out.append((f"slipway feed import (first), round {n}", f"{first:.1f} s", f"{stats}"))
             again, stats2 = run_slipway(db, feed)
-            out.append((f"slipway feed import (same file again), round {n}", f"{again:.1f} s",
-                        f"{stats2}; {again / first:.2f}x of first (bar <= 0.5)"))
+            out.append(
+                (
+                    f"slipway feed import (same file again), round {n}",
+                    f"{again:.1f} s",
+                    f"{stats2}; {again / first:.2f}x of first (bar <= 0.5)",
+                )
+            )
             reset(db)
             a, a_merge = run_psql(db, feed)
-            out.append((f"(a) psql \\copy + INSERT ... ON CONFLICT, round {n}", f"{a:.1f} s",
-                        (f"{count(db)} rows; of which the INSERT alone {a_merge:.1f} s; "
-                         f"slipway = {first / a:.2f}x (a) (bar <= 1.2)")))
+            out.append(
+                (
+                    f"(a) psql \\copy + INSERT ... ON CONFLICT, round {n}",
+                    f"{a:.1f} s",
+                    (
+                        f"{count(db)} rows; of which the INSERT alone {a_merge:.1f} s; "
+                        f"slipway = {first / a:.2f}x (a) (bar <= 1.2)"
+                    ),
+                )
+            )
             merges.append(a_merge)
             firsts.append(first)
             agains.append(again)
             psqls.append(a)
         first, again, a = min(firsts), min(agains), min(psqls)
-        out.append(("best of rounds: slipway first / (a)", f"{first:.1f} s / {a:.1f} s",
-                    f"{first / a:.2f}x (bar <= 1.2)"))
-        out.append(("best of rounds: slipway again / first", f"{again:.1f} s / {first:.1f} s",
-                    f"{again / first:.2f}x (bar <= 0.5)"))
+        out.append(
+            (
+                "best of rounds: slipway first / (a)",
+                f"{first:.1f} s / {a:.1f} s",
+                f"{first / a:.2f}x (bar <= 1.2)",
+            )
+        )
+        out.append(
+            (
+                "best of rounds: slipway again / first",
+                f"{again:.1f} s / {first:.1f} s",
+                f"{again / first:.2f}x (bar <= 0.5)",
+            )
+        )
         reset(db)
         b, loaded = run_executemany(db, feed, em_rows)
         if em_rows is not None and em_rows < rows:
             est = b * rows / em_rows
-            out.append(("(b) psycopg executemany upserts", f"~{est:.1f} s (EXTRAPOLATED)",
-                        (f"measured {b:.1f} s on {loaded} rows, scaled x{rows / em_rows:g}; "
-                         f"slipway {est / first:.1f}x faster (bar >= 3)")))
+            out.append(
+                (
+                    "(b) psycopg executemany upserts",
+                    f"~{est:.1f} s (EXTRAPOLATED)",
+                    (
+                        f"measured {b:.1f} s on {loaded} rows, scaled x{rows / em_rows:g}; "
+                        f"slipway {est / first:.1f}x faster (bar >= 3)"
+                    ),
+                )
+            )
         else:
-            out.append(("(b) psycopg executemany upserts", f"{b:.1f} s",
-                        f"{loaded} rows; slipway {b / first:.1f}x faster (bar >= 3)"))
+            out.append(
+                (
+                    "(b) psycopg executemany upserts",
+                    f"{b:.1f} s",
+                    f"{loaded} rows; slipway {b / first:.1f}x faster (bar >= 3)",
+                )
+            )
         if em_rows is not None and em_rows < rows:
             b = est
-        out.append(("what 3x faster than (b) would take vs (a)'s INSERT step alone",
-                        f"{b / 3:.1f} s / {min(merges):.1f} s",
-                        "the INSERT of the rows into the indexed table, with its FK and RLS "
-                        "checks, is work every method does; "
-                        + ("it alone takes longer than the 3x bar allows the whole import"
-                           if min(merges) > b / 3 else "the bar leaves room beyond it")))
+        out.append(
+            (
+                "what 3x faster than (b) would take vs (a)'s INSERT step alone",
+                f"{b / 3:.1f} s / {min(merges):.1f} s",
+                "the INSERT of the rows into the indexed table, with its FK and RLS "
+                "checks, is work every method does; "
+                + (
+                    "it alone takes longer than the 3x bar allows the whole import"
+                    if min(merges) > b / 3
+                    else "the bar leaves room beyond it"
+                ),
+            )
+        )
         if not skip_pgloader:
             reset(db)
             c = run_pgloader(db, feed)
             if isinstance(c, float):
-                out.append(("(c) pgloader (load into unindexed table only)", f"{c:.1f} s",
-                            f"{staged_rows(db, 'pgloader_stage')} rows loaded, no merge"))
+                out.append(
+                    (
+                        "(c) pgloader (load into unindexed table only)",
+                        f"{c:.1f} s",
+                        f"{staged_rows(db, 'pgloader_stage')} rows loaded, no merge",
+                    )
+                )
             else:
                 out.append(("(c) pgloader", "n/a", c))
     finally:
         with psycopg.connect(ADMIN, autocommit=True) as admin:
-            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db)))
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(db))
+            )
     return out
 
 
@@ -280,8 +342,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="feed import benchmark")
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--feed", type=Path, default=None)
-    parser.add_argument("--executemany-rows", type=int, default=None,
-                        help="run executemany on this many rows and extrapolate (default: all)")
+    parser.add_argument(
+        "--executemany-rows",
+        type=int,
+        default=None,
+        help="run executemany on this many rows and extrapolate (default: all)",
+    )
     parser.add_argument("--skip-pgloader", action="store_true")
     parser.add_argument("--rounds", type=int, default=1, help="rounds of slipway and (a)")
     args = parser.parse_args()
@@ -292,9 +358,11 @@ def main() -> None:
     started = time.time()
     results = bench(args.rows, feed, args.executemany_rows, args.skip_pgloader, args.rounds)
     size = feed.stat().st_size / 1e6
-    print(f"\n{args.rows} rows, {len(HEADER)} columns, {size:.0f} MB, "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end, "
-          f"{time.time() - started:.0f} s in all")
+    print(
+        f"\n{args.rows} rows, {len(HEADER)} columns, {size:.0f} MB, "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at the end, "
+        f"{time.time() - started:.0f} s in all"
+    )
     print("| method | time | notes |\n|---|---|---|")
     for name, took, note in results:
         print(f"| {name} | {took} | {note} |")

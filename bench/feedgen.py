@@ -42,8 +42,10 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     generate(args.count, args.path, args.seed, args.changed)
     size = args.path.stat().st_size / 1e6
-    print(f"wrote {args.count} rows ({size:.0f} MB) to {args.path} in {time.perf_counter() - started:.1f} s",
-          file=sys.stderr)
+    print(
+        f"wrote {args.count} rows ({size:.0f} MB) to {args.path} in {time.perf_counter() - started:.1f} s",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

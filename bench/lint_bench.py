@@ -38,10 +38,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
-from bench_db import write_section  # noqa: E402
+from bench_db import write_section
+
 VENV_BIN = Path(sys.executable).parent
 BAR = 1.5
 # Some shells export PYTHONDONTWRITEBYTECODE=1, which would recompile slipway on every run.

@@ -71,7 +71,9 @@ def ensure_template() -> None:
     with admin() as conn:
         # Serialise template creation across xdist workers.
         conn.execute("SELECT pg_advisory_lock(727272)")
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE,)).fetchone()
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", (TEMPLATE,)
+        ).fetchone()
         if not exists:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
         conn.execute("SELECT pg_advisory_unlock(727272)")
@@ -90,7 +92,9 @@ def create_database(prefix: str = "t") -> str:
 
 def drop_database(name: str) -> None:
     with admin() as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def skip_without_extension(name: str) -> None:
@@ -99,7 +103,8 @@ def skip_without_extension(name: str) -> None:
     import pytest
 
     with admin() as conn:
-        found = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = %s",
-                             (name,)).fetchone()
+        found = conn.execute(
+            "SELECT 1 FROM pg_available_extensions WHERE name = %s", (name,)
+        ).fetchone()
     if not found:
         pytest.skip(f"the server at {ADMIN_URL} has no {name} extension (contrib)")

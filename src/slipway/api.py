@@ -176,8 +176,9 @@ def verify(
     from slipway.verify.roundtrip import Options
 
     settings = load_project(database_url, migrations, project_dir)
-    options = Options(privileges=privileges, thorough=thorough,
-                      strict_column_order=strict_column_order)
+    options = Options(
+        privileges=privileges, thorough=thorough, strict_column_order=strict_column_order
+    )
     return verify_project(settings, options, scratch_url, on_result)
 
 
@@ -224,6 +225,7 @@ def doctor(
     from slipway.health.engine import DoctorOptions, diagnose
 
     settings = load_project(database_url, migrations, project_dir)
-    options = DoctorOptions(crud=crud, crud_tables=crud_tables, load_clients=load,
-                            load_seconds=load_seconds)
+    options = DoctorOptions(
+        crud=crud, crud_tables=crud_tables, load_clients=load, load_seconds=load_seconds
+    )
     return diagnose(settings, options)

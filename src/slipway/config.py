@@ -52,7 +52,9 @@ class Settings:
     project_dir: Path
     migrations_dir: Path
     database_url: str | None
-    database_source: str  # flag | DATABASE_URL[ in .env] | <config file> | PG* environment | embedded
+    database_source: (
+        str  # flag | DATABASE_URL[ in .env] | <config file> | PG* environment | embedded
+    )
     config_file: Path | None = None
     table: str = DEFAULT_TABLE
     lock_timeout: float = 5.0

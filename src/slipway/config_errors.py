@@ -57,8 +57,12 @@ def _line(err: Any, data: dict[str, Any], label: str, prefix: str) -> str:
 
 
 def _limit(kind: str, ctx: dict[str, Any]) -> str | None:
-    bounds = {"greater_than_equal": ("at least", "ge"), "greater_than": ("more than", "gt"),
-              "less_than_equal": ("at most", "le"), "less_than": ("less than", "lt")}
+    bounds = {
+        "greater_than_equal": ("at least", "ge"),
+        "greater_than": ("more than", "gt"),
+        "less_than_equal": ("at most", "le"),
+        "less_than": ("less than", "lt"),
+    }
     if kind not in bounds:
         return None
     words, key = bounds[kind]
@@ -144,8 +148,13 @@ def model_inside(annotation: Any) -> type[BaseModel] | None:
     """The model inside X, X | None, tuple[X, ...] or Annotated[...]."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType, tuple, list,
-                                         typing.Annotated):
+    if typing.get_origin(annotation) in (
+        typing.Union,
+        types.UnionType,
+        tuple,
+        list,
+        typing.Annotated,
+    ):
         for arg in typing.get_args(annotation):
             found = model_inside(arg)
             if found:

@@ -84,7 +84,9 @@ def _lower(value: object) -> object:
 
 def _one_or_many(value: object) -> object:
     """A single string where a list is expected means a list of one."""
-    return (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else value
+    return (
+        (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else value
+    )
 
 
 def _text(value: object) -> object:
@@ -223,14 +225,14 @@ def _timezone(value: object) -> object:
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError("unknown time zone; use an IANA name like UTC or Europe/Berlin") from exc
+            raise ValueError(
+                "unknown time zone; use an IANA name like UTC or Europe/Berlin"
+            ) from exc
     return value
 
 
 def _name_pattern(value: object) -> object:
-    if isinstance(value, str) and (
-        "{table}" not in value or not ("%" in value or "{lo}" in value)
-    ):
+    if isinstance(value, str) and ("{table}" not in value or not ("%" in value or "{lo}" in value)):
         raise ValueError(
             'must contain {table} and strftime codes, e.g. "{table}_%Y_%m"'
             " (or {lo} for integer ranges)"

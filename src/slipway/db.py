@@ -125,7 +125,9 @@ def announce_databases(enabled: bool) -> None:
     _announced.clear()
 
 
-NO_SERVER_NAMED = "no --database-url, DATABASE_URL, .env, [database] url or PG* variable names a server"
+NO_SERVER_NAMED = (
+    "no --database-url, DATABASE_URL, .env, [database] url or PG* variable names a server"
+)
 
 
 def describe_database(settings: Settings, url: str | None) -> str:

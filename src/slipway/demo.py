@@ -64,7 +64,9 @@ def require_superuser(conn: Any) -> None:
     """Refuse before changing anything unless the role is a superuser: as anyone else the
     seed's counts and maintenance see no tenant's rows (forced row level security) and the
     steps that act as other roles fail."""
-    row = conn.execute("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()
+    row = conn.execute(
+        "SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user"
+    ).fetchone()
     if row is not None and not row[1]:
         raise Refused(
             f"slipway demo needs a superuser connection and role {row[0]} is not one (the demo "

@@ -222,14 +222,39 @@ def run_mode(
 
 # Statements that read or change data, or only the session, and never the schema. Anything
 # else (DDL, GRANT, COMMENT, DO and CALL, which may run DDL) counts as changing the schema.
-_DATA_ONLY = frozenset({
-    "SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt", "CopyStmt",
-    "TruncateStmt", "LockStmt", "VariableSetStmt", "VariableShowStmt", "TransactionStmt",
-    "ExplainStmt", "NotifyStmt", "ListenStmt", "UnlistenStmt", "VacuumStmt", "ClusterStmt",
-    "ReindexStmt", "RefreshMatViewStmt", "CheckPointStmt", "DiscardStmt", "PrepareStmt",
-    "ExecuteStmt", "DeallocateStmt", "DeclareCursorStmt", "FetchStmt", "ClosePortalStmt",
-    "ConstraintsSetStmt", "LoadStmt",
-})
+_DATA_ONLY = frozenset(
+    {
+        "SelectStmt",
+        "InsertStmt",
+        "UpdateStmt",
+        "DeleteStmt",
+        "MergeStmt",
+        "CopyStmt",
+        "TruncateStmt",
+        "LockStmt",
+        "VariableSetStmt",
+        "VariableShowStmt",
+        "TransactionStmt",
+        "ExplainStmt",
+        "NotifyStmt",
+        "ListenStmt",
+        "UnlistenStmt",
+        "VacuumStmt",
+        "ClusterStmt",
+        "ReindexStmt",
+        "RefreshMatViewStmt",
+        "CheckPointStmt",
+        "DiscardStmt",
+        "PrepareStmt",
+        "ExecuteStmt",
+        "DeallocateStmt",
+        "DeclareCursorStmt",
+        "FetchStmt",
+        "ClosePortalStmt",
+        "ConstraintsSetStmt",
+        "LoadStmt",
+    }
+)
 
 
 def changes_schema(kinds: Sequence[str]) -> bool:

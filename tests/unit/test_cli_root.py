@@ -74,13 +74,20 @@ def test_the_bash_script_completes_in_a_real_bash(tmp_path: Path) -> None:
     launcher.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m slipway "$@"\n')
     launcher.chmod(0o755)
     script = (
-        'source <(slipway --show-completion bash)\n'
-        'COMP_WORDS=(slipway sta); COMP_CWORD=1; _slipway_completion slipway\n'
+        "source <(slipway --show-completion bash)\n"
+        "COMP_WORDS=(slipway sta); COMP_CWORD=1; _slipway_completion slipway\n"
         'echo "${COMPREPLY[@]}"\n'
     )
     env = {**os.environ, "PATH": f"{launcher.parent}{os.pathsep}{os.environ['PATH']}"}
-    result = subprocess.run(["bash", "-c", script], env=env, stdin=subprocess.DEVNULL,
-                            capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        ["bash", "-c", script],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.stdout.split() == ["status"], result.stderr
 
 

@@ -24,7 +24,9 @@ def test_help_lists_every_command_without_loading_them() -> None:
         "try:\n    a.main(['--help'])\nexcept SystemExit:\n    pass\n"
         "print('LOADED', sorted(m for m in sys.modules if m.startswith('slipway.cli.')))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     for name in COMMANDS:
         assert f"  {name} " in out
     loaded = out.split("LOADED", 1)[1]

@@ -22,7 +22,10 @@ def _keys(model: type[BaseModel], path: str) -> list[tuple[str, str]]:
 
 def test_every_key_is_documented() -> None:
     text = README.read_text(encoding="utf-8")
-    table = text[text.index("### Every setting of slipway.toml"):text.index("## Commands")]
-    missing = [f"{section}.{key}" for section, key in _keys(SlipwayConfig, "")
-               if f"`{key}`" not in table and f"{section[1:]}.{key}]`" not in table]
+    table = text[text.index("### Every setting of slipway.toml") : text.index("## Commands")]
+    missing = [
+        f"{section}.{key}"
+        for section, key in _keys(SlipwayConfig, "")
+        if f"`{key}`" not in table and f"{section[1:]}.{key}]`" not in table
+    ]
     assert missing == []

@@ -32,7 +32,11 @@ def _python_strings(path: Path) -> Iterator[str]:
         if isinstance(node, ast.JoinedStr):
             inside.update(id(v) for v in node.values)
             yield "".join(v.value if isinstance(v, ast.Constant) else "X" for v in node.values)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in inside:
+        elif (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in inside
+        ):
             yield node.value
 
 

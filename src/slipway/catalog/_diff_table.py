@@ -108,8 +108,10 @@ def _column_order(c: Collector, old: Table, new: Table) -> None:
     old_order = [col.name for col in old.columns if col.name in common]
     new_order = [col.name for col in new.columns if col.name in common]
     if old_order != new_order:
-        message = (f"column order of {old.display} changed: {', '.join(new_order)} "
-                   f"(was {', '.join(old_order)})")
+        message = (
+            f"column order of {old.display} changed: {', '.join(new_order)} "
+            f"(was {', '.join(old_order)})"
+        )
         c.add(COLUMN_ORDER, old.label, message, old.key)
 
 

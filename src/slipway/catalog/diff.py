@@ -47,7 +47,17 @@ from slipway.catalog.model import (
     View,
 )
 
-__all__ = ["ADDED", "CHANGED", "COLUMN_ORDER", "DRIFT", "REMOVED", "ROLLBACK", "Change", "Wording", "diff"]
+__all__ = [
+    "ADDED",
+    "CHANGED",
+    "COLUMN_ORDER",
+    "DRIFT",
+    "REMOVED",
+    "ROLLBACK",
+    "Change",
+    "Wording",
+    "diff",
+]
 
 
 def diff(
@@ -137,8 +147,10 @@ def _view_like(o: On, old: View | MatView, new: View | MatView) -> None:
     if old.definition != new.definition and _reordered(old, new):
         # Over `t.*` a view follows t's column order: when t's columns only moved (its own
         # column-order change), the view's did too, and that is all.
-        message = (f"column order of {old.label} changed: {', '.join(c.name for c in new.columns)}"
-                   f" (was {', '.join(c.name for c in old.columns)})")
+        message = (
+            f"column order of {old.label} changed: {', '.join(c.name for c in new.columns)}"
+            f" (was {', '.join(c.name for c in old.columns)})"
+        )
         o.c.add(COLUMN_ORDER, old.label, message, old.key)
     else:
         o.differs(old.definition, new.definition, "definition differs")
@@ -148,14 +160,18 @@ def _view_like(o: On, old: View | MatView, new: View | MatView) -> None:
 
 def _reordered(old: View | MatView, new: View | MatView) -> bool:
     """The same columns in another order, and the same definition lines in another order."""
+
     def cols(v: View | MatView) -> list[tuple[str, str]]:
         return [(c.name, c.type) for c in v.columns]
 
     def lines(v: View | MatView) -> list[str]:
         return sorted(line.rstrip().rstrip(",") for line in v.definition.splitlines())
 
-    return (cols(old) != cols(new) and sorted(cols(old)) == sorted(cols(new))
-            and lines(old) == lines(new))
+    return (
+        cols(old) != cols(new)
+        and sorted(cols(old)) == sorted(cols(new))
+        and lines(old) == lines(new)
+    )
 
 
 def _view(c: Collector, old: View, new: View) -> None:

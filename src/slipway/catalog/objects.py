@@ -286,9 +286,16 @@ class Table(Named):
     def covering_index(self, fk: Constraint) -> Index | None:
         """The first index that serves `fk`'s lookups (see `covers_foreign_key`); the indexes
         behind the primary key and unique constraints are among `indexes`."""
-        return next((ix for ix in self.indexes if covers_foreign_key(
-            fk.columns, ix.columns, method=ix.method, valid=ix.valid, predicate=ix.predicate)),
-            None)
+        return next(
+            (
+                ix
+                for ix in self.indexes
+                if covers_foreign_key(
+                    fk.columns, ix.columns, method=ix.method, valid=ix.valid, predicate=ix.predicate
+                )
+            ),
+            None,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,8 +41,14 @@ class RowMaker:
     key to a table outside it borrows one of that table's existing rows (a lookup table).
     """
 
-    def __init__(self, conn: Conn, tables: dict[int, Table], enums: dict[int, list[str]],
-                 tenant_column: str, scope: Collection[int] | None = None) -> None:
+    def __init__(
+        self,
+        conn: Conn,
+        tables: dict[int, Table],
+        enums: dict[int, list[str]],
+        tenant_column: str,
+        scope: Collection[int] | None = None,
+    ) -> None:
         self.conn, self.tables, self.enums = conn, tables, enums
         self.tenant_column = tenant_column
         self.scope = None if scope is None else frozenset(scope)
@@ -77,8 +83,10 @@ class RowMaker:
             raise self.failed[key]
         if key not in self.rows:
             if table.oid in self._making:
-                raise Unpopulatable(f"foreign keys form a NOT NULL cycle through {table.display}",
-                                    table=table.display)
+                raise Unpopulatable(
+                    f"foreign keys form a NOT NULL cycle through {table.display}",
+                    table=table.display,
+                )
             self._making.add(table.oid)
             try:
                 self.rows[key] = self.insert(table, self.values_for(table, tenant))
@@ -93,8 +101,9 @@ class RowMaker:
         """Foreign keys and the tenant column; other columns are filled by insert()."""
         values: dict[str, str | None] = {}
         for fk in table.fks:
-            required = any((c := table.column(name)) is not None and c.not_null
-                           for name in fk.columns)
+            required = any(
+                (c := table.column(name)) is not None and c.not_null for name in fk.columns
+            )
             if fk.columns == (self.tenant_column,):
                 continue
             cached = self.made(fk.ref_oid, tenant)
@@ -103,8 +112,9 @@ class RowMaker:
                 # often check that siblings agree, e.g. a message and its conversation)
             parent_table = self.tables.get(fk.ref_oid)
             if parent_table is None:
-                raise Unpopulatable(f"foreign key {fk.name} points outside the user schemas",
-                                    table=table.display)
+                raise Unpopulatable(
+                    f"foreign key {fk.name} points outside the user schemas", table=table.display
+                )
             if cached is None and not self.in_scope(parent_table):
                 lent = self.borrow(parent_table, fk.ref_columns)
                 if lent is not None:
@@ -125,7 +135,8 @@ class RowMaker:
         if key not in self.borrowed:
             query = sql.SQL("SELECT {} FROM {} LIMIT 1").format(
                 sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns),
-                table.ident)
+                table.ident,
+            )
             try:
                 with self.conn.transaction():
                     found = self.conn.execute(query).fetchone()
@@ -144,8 +155,14 @@ class RowMaker:
             if not col.name.endswith("_id") or col.name == self.tenant_column:
                 continue
             base = col.name[:-3]
-            parent_table = next((by_name[(table.schema, n)] for n in (base + "s", base + "es", base)
-                                 if (table.schema, n) in by_name), None)
+            parent_table = next(
+                (
+                    by_name[(table.schema, n)]
+                    for n in (base + "s", base + "es", base)
+                    if (table.schema, n) in by_name
+                ),
+                None,
+            )
             if parent_table is None or parent_table.column("id") is None or parent_table is table:
                 continue
             parent = self.made(parent_table.oid, tenant)
@@ -154,9 +171,13 @@ class RowMaker:
             parent = parent or self.ensure(parent_table, tenant)
             values[col.name] = parent.values.get("id")
             for other in table.columns:
-                rest = other.name[len(base) + 1:]
-                if (other.name.startswith(base + "_") and other.name not in values
-                        and rest != "id" and parent_table.column(rest) is not None):
+                rest = other.name[len(base) + 1 :]
+                if (
+                    other.name.startswith(base + "_")
+                    and other.name not in values
+                    and rest != "id"
+                    and parent_table.column(rest) is not None
+                ):
                     values[other.name] = parent.values.get(rest)
 
     def insert(self, table: Table, given: dict[str, str | None]) -> Row:
@@ -175,8 +196,11 @@ class RowMaker:
             except psycopg.errors.CheckViolation as exc:
                 error = exc
                 cols = table.checks.get(exc.diag.constraint_name or "", ((), []))[0]
-                empty = {c for c in cols if c not in values
-                         and not getattr(table.column(c), "has_default", True)}
+                empty = {
+                    c
+                    for c in cols
+                    if c not in values and not getattr(table.column(c), "has_default", True)
+                }
                 if not cols:
                     break
                 fill |= empty
@@ -190,12 +214,19 @@ class RowMaker:
                 break
         state = error.sqlstate if isinstance(error, psycopg.Error) else None
         reason = (error.diag.message_primary if isinstance(error, psycopg.Error) else None) or error
-        raise Unpopulatable(f"cannot insert a test row into {table.display}: {reason}", state,
-                            table=table.display, reason=str(reason).strip())
+        raise Unpopulatable(
+            f"cannot insert a test row into {table.display}: {reason}",
+            state,
+            table=table.display,
+            reason=str(reason).strip(),
+        )
 
-    def complete(self, table: Table, given: dict[str, str | None],
-                 recipe: tuple[dict[str, int], frozenset[str]] | None = None
-                 ) -> dict[str, str | None]:
+    def complete(
+        self,
+        table: Table,
+        given: dict[str, str | None],
+        recipe: tuple[dict[str, int], frozenset[str]] | None = None,
+    ) -> dict[str, str | None]:
         """`given` plus a value for every NOT NULL column without a default (and the columns
         `recipe` fills); without a recipe, the one that last got a row of `table` in."""
         tries, fill = recipe or self.recipes.get(table.oid, ({}, frozenset()))

@@ -73,8 +73,9 @@ class Unpopulatable(Exception):
     `reason` PostgreSQL's own message and `sqlstate` its code (None: slipway gave up).
     """
 
-    def __init__(self, message: str, sqlstate: str | None = None, *, table: str = "",
-                 reason: str = "") -> None:
+    def __init__(
+        self, message: str, sqlstate: str | None = None, *, table: str = "", reason: str = ""
+    ) -> None:
         super().__init__(message)
         self.sqlstate = sqlstate
         self.table = table
@@ -135,8 +136,11 @@ class Table:
         """A condition matching exactly `row`: by primary key (a trigger may have updated
         the row since, moving it), else by its physical position."""
         if self.key and all(row.values.get(k) is not None for k in self.key):
-            parts = [sql.SQL("{} = %s::{}").format(sql.Identifier(k), sql.SQL(col.type))
-                     for k in self.key if (col := self.column(k)) is not None]
+            parts = [
+                sql.SQL("{} = %s::{}").format(sql.Identifier(k), sql.SQL(col.type))
+                for k in self.key
+                if (col := self.column(k)) is not None
+            ]
             return sql.SQL(" AND ").join(parts), tuple(row.values[k] for k in self.key)
         return sql.Composed([sql.SQL("tableoid = %s AND ctid = %s::tid")]), (row.tableoid, row.ctid)
 
@@ -146,17 +150,28 @@ class Table:
         keyed = bool(self.key) and all(row.values.get(k) is not None for k in self.key)
         names = self.key if keyed else tuple(n for n, v in row.values.items() if v is not None)
         if not names:
-            return sql.Composed([sql.SQL("tableoid = {} AND ctid = {}::tid").format(
-                sql.Literal(row.tableoid), sql.Literal(row.ctid))])
+            return sql.Composed(
+                [
+                    sql.SQL("tableoid = {} AND ctid = {}::tid").format(
+                        sql.Literal(row.tableoid), sql.Literal(row.ctid)
+                    )
+                ]
+            )
         parts = []
         for name in names:
             col = self.column(name)
             if keyed and col is not None:  # compared as itself, so its index is used
-                parts.append(sql.SQL("{} = {}::{}").format(
-                    sql.Identifier(name), sql.Literal(row.values[name]), sql.SQL(col.type)))
+                parts.append(
+                    sql.SQL("{} = {}::{}").format(
+                        sql.Identifier(name), sql.Literal(row.values[name]), sql.SQL(col.type)
+                    )
+                )
             else:
-                parts.append(sql.SQL("{}::text = {}").format(
-                    sql.Identifier(name), sql.Literal(row.values[name])))
+                parts.append(
+                    sql.SQL("{}::text = {}").format(
+                        sql.Identifier(name), sql.Literal(row.values[name])
+                    )
+                )
         return sql.SQL(" AND ").join(parts)
 
 
@@ -175,8 +190,9 @@ def load_tables(conn: Conn) -> tuple[dict[int, Table], dict[int, list[str]]]:
         if table is None:
             table = tables[r[0]] = Table(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
         length = r[15] - 4 if r[12] in ("varchar", "bpchar") and r[15] > 4 else None
-        table.columns.append(Column(r[8], r[9], r[10], r[11], r[12], r[13], r[14], length,
-                                    r[16], r[17]))
+        table.columns.append(
+            Column(r[8], r[9], r[10], r[11], r[12], r[13], r[14], length, r[16], r[17])
+        )
     for oid, kind, name, ref, cols, ref_cols, definition in conn.execute(_CONSTRAINTS).fetchall():
         if oid not in tables:
             continue
@@ -185,8 +201,10 @@ def load_tables(conn: Conn) -> tuple[dict[int, Table], dict[int, list[str]]]:
         elif kind == "f":
             tables[oid].fks.append(ForeignKey(name, tuple(cols), ref, tuple(ref_cols)))
         else:
-            literals = [m.group(1) if m.group(1) is not None else m.group(2)
-                        for m in _LITERAL.finditer(definition)]
+            literals = [
+                m.group(1) if m.group(1) is not None else m.group(2)
+                for m in _LITERAL.finditer(definition)
+            ]
             tables[oid].checks[name] = (tuple(cols), [x.replace("''", "'") for x in literals])
             first = _IN_LIST.search(definition)
             if first and len(cols) == 1:
@@ -214,8 +232,15 @@ def plain_value(col: Column, n: int, enums: dict[int, list[str]]) -> str:
         return "1 hour"
     if cat == "D":
         return "12:00" if name in ("time", "timetz") else "now"
-    simple = {"uuid": str(uuid.uuid4()), "json": "{}", "jsonb": "{}", "bytea": "\\x00",
-              "xml": "<x/>", "tsvector": "", "point": "(0,0)"}
+    simple = {
+        "uuid": str(uuid.uuid4()),
+        "json": "{}",
+        "jsonb": "{}",
+        "bytea": "\\x00",
+        "xml": "<x/>",
+        "tsvector": "",
+        "point": "(0,0)",
+    }
     if name in simple:
         return simple[name]
     text = f"slipway{n}"
@@ -231,12 +256,23 @@ def candidates(table: Table, col: Column, n: int) -> list[str]:
         return numbers + [str(int(float(x)) + 1) for x in numbers]
     if col.base_type == "bytea":  # get_byte(c, 0) = 195; octet_length(c) = 12 or > 16
         ints = [int(float(x)) for x in numbers]
-        return ([f"\\x{k:02x}" for k in ints if 0 <= k < 256]
-                + ["\\x" + "ab" * k for k in ints + [k + 1 for k in ints] if 0 < k <= 1000])
+        return [f"\\x{k:02x}" for k in ints if 0 <= k < 256] + [
+            "\\x" + "ab" * k for k in ints + [k + 1 for k in ints] if 0 < k <= 1000
+        ]
     if col.category == "D":
         return ["2099-01-01 00:00:00+00", "2000-01-01 00:00:00+00"]
     words = [x for x in literals if x not in numbers]
-    sized = [f"s{n}".ljust(int(float(x)), "x")[: int(float(x))] for x in numbers
-             if 0 < float(x) <= 1000]  # char_length(c) = 17, BETWEEN 4 AND 12, ...
-    return words + sized + numbers + [hashlib.sha256(f"s{n}".encode()).hexdigest(),
-                                      f"s{n}@example.com", "https://example.com", "+15555550100"]
+    sized = [
+        f"s{n}".ljust(int(float(x)), "x")[: int(float(x))] for x in numbers if 0 < float(x) <= 1000
+    ]  # char_length(c) = 17, BETWEEN 4 AND 12, ...
+    return (
+        words
+        + sized
+        + numbers
+        + [
+            hashlib.sha256(f"s{n}".encode()).hexdigest(),
+            f"s{n}@example.com",
+            "https://example.com",
+            "+15555550100",
+        ]
+    )

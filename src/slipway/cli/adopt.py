@@ -47,9 +47,7 @@ def adopt(
     from slipway.migrations.adopt import adopt as run_adopt
 
     with engine_for(ctx, database_url, migrations, None, quiet) as engine:
-        result = run_adopt(
-            engine.conn, engine.settings, engine.mset, from_tool, table, dry_run
-        )
+        result = run_adopt(engine.conn, engine.settings, engine.mset, from_tool, table, dry_run)
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 

@@ -80,7 +80,9 @@ class LazyGroup(TyperGroup):
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         return list(super().parse_args(ctx, completion.optional_shell(args, COMMANDS)))
 
-    def _main_shell_completion(self, ctx_args: Any, prog_name: str, complete_var: str | None = None) -> None:
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
         if completion.COMPLETE_VAR in os.environ:  # a completion script is asking
             completion.enable_completion_classes()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
@@ -122,20 +124,35 @@ def root(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
     version: Annotated[
         bool,
-        typer.Option("--version", is_eager=True, expose_value=False, callback=completion.print_version,
-                     help="Print slipway's version and exit."),
+        typer.Option(
+            "--version",
+            is_eager=True,
+            expose_value=False,
+            callback=completion.print_version,
+            help="Print slipway's version and exit.",
+        ),
     ] = False,
     install_completion: Annotated[
         str | None,
-        typer.Option("--install-completion", is_eager=True, expose_value=False, metavar="[SHELL]",
-                     callback=completion.install_completion,
-                     help="Install shell completion (bash, zsh, fish, powershell, pwsh; default: this shell)."),
+        typer.Option(
+            "--install-completion",
+            is_eager=True,
+            expose_value=False,
+            metavar="[SHELL]",
+            callback=completion.install_completion,
+            help="Install shell completion (bash, zsh, fish, powershell, pwsh; default: this shell).",
+        ),
     ] = None,
     show_completion: Annotated[
         str | None,
-        typer.Option("--show-completion", is_eager=True, expose_value=False, metavar="[SHELL]",
-                     callback=completion.show_completion,
-                     help="Print the shell completion script (to source or save it yourself)."),
+        typer.Option(
+            "--show-completion",
+            is_eager=True,
+            expose_value=False,
+            metavar="[SHELL]",
+            callback=completion.show_completion,
+            help="Print the shell completion script (to source or save it yourself).",
+        ),
     ] = None,
 ) -> None:
     ctx.obj = {"database_url": database_url, "migrations": migrations, "quiet": quiet}

@@ -80,7 +80,9 @@ def show_completion(ctx: Any, value: str | None) -> None:
     import typer
     from typer._completion_shared import get_completion_script
 
-    print(get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=_shell(value)))
+    print(
+        get_completion_script(prog_name=PROG_NAME, complete_var=COMPLETE_VAR, shell=_shell(value))
+    )
     raise typer.Exit(0)
 
 
@@ -92,7 +94,9 @@ def install_completion(ctx: Any, value: str | None) -> None:
     from typer._completion_shared import install
 
     shell, path = install(shell=_shell(value), prog_name=PROG_NAME, complete_var=COMPLETE_VAR)
-    print(f"{shell} completion for {PROG_NAME} installed in {path}; it works in shells started from now on")
+    print(
+        f"{shell} completion for {PROG_NAME} installed in {path}; it works in shells started from now on"
+    )
     raise typer.Exit(0)
 
 

@@ -30,25 +30,44 @@ class FailOn(str, Enum):
 
 def doctor(
     ctx: typer.Context,
-    fmt: Annotated[ReportFormat, typer.Option("--format", "-f", help="Report format.",
-                                              case_sensitive=False)] = ReportFormat.text,
-    output: Annotated[Path | None, typer.Option("--output", "-o",
-                                                help="Write the report to this file.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(
-        "--fail-on", help="Exit 1 when the verdict is this bad or worse.")] = FailOn.fail,
-    load: Annotated[int, typer.Option("--load", min=0, max=500,
-                                      help="Run N concurrent clients (CRUD mix, rolled back).")
-                    ] = 0,
-    load_seconds: Annotated[float, typer.Option("--load-seconds", min=0.5, max=600,
-                                                help="How long the load test runs.")] = 5.0,
-    no_crud: Annotated[bool, typer.Option("--no-crud", help="Skip the CRUD and cascade "
-                                          "validation (which writes in a rolled-back "
-                                          "transaction).")] = False,
-    crud_tables: Annotated[int, typer.Option("--crud-tables", min=0, help="Validate CRUD on at "
-                                             "most this many tables below the tenant root "
-                                             "(0: all).")] = 100,
-    list_checks: Annotated[bool, typer.Option("--list", help="List the checks (code, name, "
-                                              "why, fix) and exit.")] = False,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Report format.", case_sensitive=False)
+    ] = ReportFormat.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Exit 1 when the verdict is this bad or worse.")
+    ] = FailOn.fail,
+    load: Annotated[
+        int,
+        typer.Option(
+            "--load", min=0, max=500, help="Run N concurrent clients (CRUD mix, rolled back)."
+        ),
+    ] = 0,
+    load_seconds: Annotated[
+        float, typer.Option("--load-seconds", min=0.5, max=600, help="How long the load test runs.")
+    ] = 5.0,
+    no_crud: Annotated[
+        bool,
+        typer.Option(
+            "--no-crud",
+            help="Skip the CRUD and cascade "
+            "validation (which writes in a rolled-back "
+            "transaction).",
+        ),
+    ] = False,
+    crud_tables: Annotated[
+        int,
+        typer.Option(
+            "--crud-tables",
+            min=0,
+            help="Validate CRUD on at most this many tables below the tenant root (0: all).",
+        ),
+    ] = 100,
+    list_checks: Annotated[
+        bool, typer.Option("--list", help="List the checks (code, name, why, fix) and exit.")
+    ] = False,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
@@ -62,8 +81,9 @@ def doctor(
     from slipway.health.engine import DoctorOptions, diagnose
     from slipway.report import render
 
-    options = DoctorOptions(crud=not no_crud, crud_tables=crud_tables,
-                            load_clients=load, load_seconds=load_seconds)
+    options = DoctorOptions(
+        crud=not no_crud, crud_tables=crud_tables, load_clients=load, load_seconds=load_seconds
+    )
     report = diagnose(settings(ctx, database_url, migrations), options)
     from slipway.report.terminal import color_enabled
 
@@ -82,8 +102,10 @@ def _emit(text: str, output: Path | None, verdict: str) -> None:
     try:
         output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot write the report to {output}: {exc.strerror}",
-                          hint="pick a writable path for --output") from exc
+        raise ConfigError(
+            f"cannot write the report to {output}: {exc.strerror}",
+            hint="pick a writable path for --output",
+        ) from exc
     print(f"{verdict}: report written to {output}", file=sys.stderr)
 
 

@@ -27,14 +27,20 @@ ERRORS_SHOWN = 25
 @feed_app.command("import")
 def import_cmd(
     ctx: typer.Context,
-    mapping: Annotated[str, typer.Argument(help="Mapping name in the feeds folder, or a .toml path.")],
+    mapping: Annotated[
+        str, typer.Argument(help="Mapping name in the feeds folder, or a .toml path.")
+    ],
     file: Annotated[Path, typer.Argument(help="The feed: .tsv, .csv, or .eml with it attached.")],
     tenant: Annotated[int, typer.Option("--tenant", "-t", help="Tenant id (e.g. the dealership).")],
     full: Annotated[
-        bool, typer.Option("--full", help="Full feed: rows of the tenant missing from it are deactivated.")
+        bool,
+        typer.Option(
+            "--full", help="Full feed: rows of the tenant missing from it are deactivated."
+        ),
     ] = False,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Exit 1 when any row was rejected (good rows still load).")
+        bool,
+        typer.Option("--strict", help="Exit 1 when any row was rejected (good rows still load)."),
     ] = False,
     fmt: FormatOpt = OutputFormat.text,
     database_url: DatabaseUrlOpt = None,
@@ -65,7 +71,9 @@ def import_cmd(
 @feed_app.command("check")
 def check_cmd(
     ctx: typer.Context,
-    mapping: Annotated[str, typer.Argument(help="Mapping name in the feeds folder, or a .toml path.")],
+    mapping: Annotated[
+        str, typer.Argument(help="Mapping name in the feeds folder, or a .toml path.")
+    ],
     file: Annotated[Path, typer.Argument(help="The feed: .tsv, .csv, or .eml with it attached.")],
     fmt: FormatOpt = OutputFormat.text,
 ) -> None:

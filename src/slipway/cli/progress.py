@@ -39,7 +39,9 @@ class PlainEvents(Events):
         # Not "ok": with deferred flushes this line precedes durability, which only the run's
         # final line (printed after the last, waiting commit) promises.
         state = "applied" if result.step.action == "up" else "reverted"
-        self._say(f"[{index}/{total}] {_label(result.step)} ... {state} ({result.seconds:.2f}s{extra})")
+        self._say(
+            f"[{index}/{total}] {_label(result.step)} ... {state} ({result.seconds:.2f}s{extra})"
+        )
 
     def retry(self, step: Step, attempt: int, message: str) -> None:
         print(

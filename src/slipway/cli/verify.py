@@ -26,16 +26,23 @@ if TYPE_CHECKING:
 
 ScratchOpt = Annotated[
     str | None,
-    typer.Option("--scratch-url", help="Use this EMPTY database as the scratch database "
-                 "(emptied again afterwards) instead of creating one next to the target.",
-                 show_default=False),
+    typer.Option(
+        "--scratch-url",
+        help="Use this EMPTY database as the scratch database "
+        "(emptied again afterwards) instead of creating one next to the target.",
+        show_default=False,
+    ),
 ]
 SetupOpt = Annotated[
     Path | None,
-    typer.Option("--setup", help="SQL file run on the scratch database before the first "
-                 "migration, and again whenever it is rebuilt: what the project's environment "
-                 "has before its migrations (its previous tool's history table, extensions; "
-                 "roles are server-wide, so create them IF NOT EXISTS).", show_default=False),
+    typer.Option(
+        "--setup",
+        help="SQL file run on the scratch database before the first "
+        "migration, and again whenever it is rebuilt: what the project's environment "
+        "has before its migrations (its previous tool's history table, extensions; "
+        "roles are server-wide, so create them IF NOT EXISTS).",
+        show_default=False,
+    ),
 ]
 NoPrivilegesOpt = Annotated[
     bool, typer.Option("--no-privileges", help="Do not compare grants and ownership.")
@@ -54,18 +61,37 @@ def verify(
     scratch_url: ScratchOpt = None,
     setup: SetupOpt = None,
     no_privileges: NoPrivilegesOpt = False,
-    allow_no_rollback: Annotated[bool, typer.Option(
-        "--allow-no-rollback", help="A migration without a down script is not a failure.")] = False,
-    strict_column_order: Annotated[bool, typer.Option(
-        "--strict-column-order", help="A rollback that leaves only the columns of a table in "
-        "another order is rollback-incomplete (by default it is reported and not counted: "
-        "PostgreSQL cannot put a re-added column back in its place).")] = False,
-    thorough: Annotated[bool, typer.Option(
-        "--thorough", help="Re-read the whole catalog at every snapshot, and compare the second "
-        "up with the first even when the rollback was exact.")] = False,
-    tenancy: Annotated[bool, typer.Option(
-        "--tenancy", help="Test tenant isolation (RLS) on the database instead, as a temporary "
-        "role, in a transaction that is rolled back.")] = False,
+    allow_no_rollback: Annotated[
+        bool,
+        typer.Option(
+            "--allow-no-rollback", help="A migration without a down script is not a failure."
+        ),
+    ] = False,
+    strict_column_order: Annotated[
+        bool,
+        typer.Option(
+            "--strict-column-order",
+            help="A rollback that leaves only the columns of a table in "
+            "another order is rollback-incomplete (by default it is reported and not counted: "
+            "PostgreSQL cannot put a re-added column back in its place).",
+        ),
+    ] = False,
+    thorough: Annotated[
+        bool,
+        typer.Option(
+            "--thorough",
+            help="Re-read the whole catalog at every snapshot, and compare the second "
+            "up with the first even when the rollback was exact.",
+        ),
+    ] = False,
+    tenancy: Annotated[
+        bool,
+        typer.Option(
+            "--tenancy",
+            help="Test tenant isolation (RLS) on the database instead, as a temporary "
+            "role, in a transaction that is rolled back.",
+        ),
+    ] = False,
     fmt: FormatOpt = OutputFormat.text,
     quiet: QuietOpt = False,
 ) -> None:
@@ -88,8 +114,9 @@ def verify(
     from slipway.verify.roundtrip import Options
 
     mset = load_folder(cfg.migrations_dir)
-    options = Options(privileges=not no_privileges, thorough=thorough,
-                      strict_column_order=strict_column_order)
+    options = Options(
+        privileges=not no_privileges, thorough=thorough, strict_column_order=strict_column_order
+    )
     quiet = is_quiet(ctx, quiet)
     show = None if fmt is OutputFormat.json else (lambda r: _print_result(r, quiet))
     results = verify_project(cfg, options, scratch_url, show, mset.migrations, _setup(setup))
@@ -107,8 +134,10 @@ def _print_result(result: Result, quiet: bool) -> None:
     if quiet and result.verdict == "ok":
         return
     mode = ", no transaction" if result.mode == "committed" else ""
-    print(f"{result.version} {result.name} ... {result.verdict} ({result.seconds:.2f}s{mode})",
-          flush=True)
+    print(
+        f"{result.version} {result.name} ... {result.verdict} ({result.seconds:.2f}s{mode})",
+        flush=True,
+    )
     if result.error:
         print(f"    error: {result.error}")
     for difference in result.differences:
@@ -147,13 +176,18 @@ def _tenancy(cfg: Any, fmt: OutputFormat) -> None:
 
 
 def _print_tenancy(report: TenancyReport) -> None:
-    print(f"tenant isolation on {report.tenant_column} (setting {report.setting}): "
-          f"{len(report.tables)} table(s)")
+    print(
+        f"tenant isolation on {report.tenant_column} (setting {report.setting}): "
+        f"{len(report.tables)} table(s)"
+    )
     for finding in report.findings:
         print(f"  {finding.code}: {finding.target}: {finding.name}: {finding.message}")
     failing = [f for f in report.findings if f.severity == "error"]
-    print("ok: every tenant sees and changes only its own rows" if not failing
-          else f"{len(failing)} problem(s) found")
+    print(
+        "ok: every tenant sees and changes only its own rows"
+        if not failing
+        else f"{len(failing)} problem(s) found"
+    )
 
 
 def drift(
@@ -190,8 +224,10 @@ def drift(
 
 def _print_drift(report: DriftReport) -> None:
     for version in report.edited:
-        print(f"note: migration {version} was edited after it was applied; "
-              "the expected schema uses the file as it is now")
+        print(
+            f"note: migration {version} was edited after it was applied; "
+            "the expected schema uses the file as it is now"
+        )
     if not report.changes:
         print(f"no drift: the database matches its {len(report.applied)} applied migration(s)")
         return

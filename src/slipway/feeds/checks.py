@@ -156,5 +156,3 @@ def _fmt(bound: float | None) -> str:
 
 def shown(value: str) -> str:
     return value if len(value) <= MAX_VALUE_SHOWN else value[:MAX_VALUE_SHOWN] + "..."
-
-

@@ -151,7 +151,9 @@ class BlockConverter:
         self._required = [itemgetter(b.sources[0]) for b in plan.bound
                           if b.spec.required and len(b.sources) == 1]  # fmt: skip
         self.usable = all(len(b.sources) == 1 for b in plan.bound if b.spec.required)
-        self._keys = [itemgetter(*b.sources) if len(b.sources) == 1 else None for b in plan.identity]
+        self._keys = [
+            itemgetter(*b.sources) if len(b.sources) == 1 else None for b in plan.identity
+        ]
         self.usable = self.usable and all(k is not None for k in self._keys)
 
     def convert(self, start: int, lines: list[str], rows: list[list[str]],

@@ -131,7 +131,9 @@ def _run(
 ) -> None:  # fmt: skip
     params = {"tenant": result.tenant}
     if mapping.tenant_setting:  # FORCED row-level security: act as the tenant
-        conn.execute("SELECT set_config(%s, %s, true)", (mapping.tenant_setting, str(result.tenant)))
+        conn.execute(
+            "SELECT set_config(%s, %s, true)", (mapping.tenant_setting, str(result.tenant))
+        )
     _tune(conn)
     lock_key = f"slipway.feed:{mapping.table}:{result.tenant}"
     conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (lock_key,))
@@ -152,8 +154,10 @@ def _run(
     result.rows = converter.good_rows + converter.bad_rows
     result.errors, result.error_rows = converter.errors, converter.bad_rows
     if result.full and converter.good_rows == 0:
-        raise FeedRejected(f"{feed.name}: a full feed without one good row would deactivate "
-                           "every row of the tenant; refusing (nothing changed)")
+        raise FeedRejected(
+            f"{feed.name}: a full feed without one good row would deactivate "
+            "every row of the tenant; refusing (nothing changed)"
+        )
     clock = time.perf_counter()
     conn.execute(q.analyze_stage([p for b in plan.identity for p in b.sources]))
     _merge(conn, mapping, plan, staged, q.text_compared(converter.staged, sqltypes), params, result)
@@ -249,7 +253,9 @@ def _merge(
     cur = conn.cursor()
     keys = plan.keys
     for key in keys:
-        result.updated += cur.execute(q.update_changed(mapping, staged, key, texts), params).rowcount
+        result.updated += cur.execute(
+            q.update_changed(mapping, staged, key, texts), params
+        ).rowcount
     for key in keys:
         result.added += cur.execute(q.insert_new(mapping, staged, key), params).rowcount
     good = result.rows - result.error_rows
@@ -289,7 +295,6 @@ def _log(conn: Conn, mapping: FeedMapping, result: ImportResult) -> None:
     values["started_at"], values["finished_at"] = result.started_at, _utcnow()
     logged = conn.execute(q.insert_log(mapping), values).fetchone()
     result.log_id = int(logged[0]) if logged else None
-
 
 
 def _utcnow() -> datetime:

@@ -29,6 +29,7 @@ class Limits:
 
 NO_LIMITS = Limits()  # the defaults (the name reads at call sites: no mapping, no caps set)
 
+
 class Refused(list[str]):
     """A record refused before its fields are checked (too long, or the wrong width for a
     packed header): no fields, only why. RowConverter reports it as the row's error."""

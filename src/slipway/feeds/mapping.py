@@ -148,7 +148,9 @@ def _limits(spec: dict[str, Any]) -> Limits:
     for key, attr in (("max_line_length", "max_line"), ("max_field_length", "max_field")):
         value = spec.get(key, getattr(NO_LIMITS, attr))
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"feed.{key} must be a positive whole number of characters, not {value!r}")
+            raise ValueError(
+                f"feed.{key} must be a positive whole number of characters, not {value!r}"
+            )
         values[attr] = value
     return Limits(**values)
 
@@ -180,7 +182,9 @@ def _lifecycle(spec: dict[str, Any]) -> Lifecycle:
         status_column=_ident(status, "lifecycle.status_column") if status else None,
         active_status=str(spec.get("active_status", "active")),
         missing_status=str(spec.get("missing_status", "inactive")),
-        stamp_columns=tuple(_ident(c, "lifecycle.stamp_columns") for c in spec.get("stamp_columns", [])),
+        stamp_columns=tuple(
+            _ident(c, "lifecycle.stamp_columns") for c in spec.get("stamp_columns", [])
+        ),
         first_seen_column=_ident(first_seen, "lifecycle.first_seen_column") if first_seen else None,
     )
 

@@ -82,9 +82,7 @@ def _find_attachment(path: Path) -> tuple[str, bytes]:
     parts = list(msg.iter_attachments()) if msg.is_multipart() else [msg]
     for part in parts:
         filename = part.get_filename() or ""
-        if filename.lower().endswith(FEED_SUFFIXES) or (
-            part.get_content_type() in FEED_TYPES[:2]
-        ):
+        if filename.lower().endswith(FEED_SUFFIXES) or (part.get_content_type() in FEED_TYPES[:2]):
             payload = part.get_payload(decode=True)
             if isinstance(payload, bytes):
                 return filename or "attachment", payload
@@ -157,7 +155,9 @@ def open_rows(feed: FeedFile, limits: Limits = NO_LIMITS) -> Iterator[Rows]:
     """Open the feed for reading. Blank lines come through (as rows of one empty field);
     a line or field over `limits` comes as an Refused row, a header over them is refused."""
     with feed.opener() as raw:
-        text = io.TextIOWrapper(raw, encoding=feed.encoding, newline=None if not feed.has_quotes else "")
+        text = io.TextIOWrapper(
+            raw, encoding=feed.encoding, newline=None if not feed.has_quotes else ""
+        )
         first = text.readline(limits.max_line + 1)
         delimiter = sniff_delimiter(first)
         if feed.has_quotes:
@@ -166,7 +166,9 @@ def open_rows(feed: FeedFile, limits: Limits = NO_LIMITS) -> Iterator[Rows]:
         else:
             rows = _split_rows(first, text, delimiter, feed.has_nul, limits)
         if isinstance(rows.header, Refused):
-            raise FeedRejected(f"{feed.name}: the header {rows.header.reason}; nothing was imported")
+            raise FeedRejected(
+                f"{feed.name}: the header {rows.header.reason}; nothing was imported"
+            )
         yield rows
 
 
@@ -222,4 +224,3 @@ def records(feed: FeedFile, limits: Limits = NO_LIMITS) -> Iterator[tuple[int, l
         if rows.header is not None:
             yield 0, rows.header
             yield from ((n, r) for n, r in rows.numbered if not is_blank(r))
-

@@ -103,16 +103,22 @@ class RowConverter:
                 problems.append(RowError(line, header, "", "required value is empty"))
         return self._finish(line, row, text, problems)
 
-    def _finish(self, line: int, row: list[str], text: str | None, problems: list[RowError]) -> str | None:
+    def _finish(
+        self, line: int, row: list[str], text: str | None, problems: list[RowError]
+    ) -> str | None:
         key, ident = self._identify(row)
         first = line
         if key < 0:
             if not problems:
-                problems.append(RowError(line, self._key_names, "", "no identity value (all empty)"))
+                problems.append(
+                    RowError(line, self._key_names, "", "no identity value (all empty)")
+                )
         else:
             first = self._seen[key].setdefault(ident, line)
             if first != line and not problems:
-                problems.append(RowError(line, self._key_names, ident, f"duplicate of line {first}"))
+                problems.append(
+                    RowError(line, self._key_names, ident, f"duplicate of line {first}")
+                )
         if problems:
             self.errors.extend(problems)
             self.bad_rows += 1
@@ -148,5 +154,7 @@ class RowConverter:
             self.errors.append(RowError(line, None, row.value, row.reason))
             self.bad_rows += 1
         elif row and (len(row) > 1 or row[0].strip()):  # blank lines are not rows
-            self.errors.append(RowError(line, None, f"{len(row)} fields", width_reason(len(row), self.width)))
+            self.errors.append(
+                RowError(line, None, f"{len(row)} fields", width_reason(len(row), self.width))
+            )
             self.bad_rows += 1

@@ -108,10 +108,15 @@ def vehicles(count: int, seed: int = 7, dealer: str = "sunset-motors") -> Iterat
         new = year >= 2026
         msrp = round(base * (1 + 0.12 * trim_no) * (1 + 0.03 * (year - 2024)), -1) + 5
         miles = rng.randrange(3, 60) if new else rng.randrange(6000, 14000) * (2027 - year)
-        price = msrp if new else max(6995, round(msrp * (0.93 ** (2027 - year)) - miles * 0.05, -2) - 5)
+        price = (
+            msrp if new else max(6995, round(msrp * (0.93 ** (2027 - year)) - miles * 0.05, -2) - 5)
+        )
         stock = f"{'N' if new else 'U'}{year % 100:02d}{n + 1:07d}"
         feats = rng.sample(FEATURES, rng.randint(3, 7))
-        images = [f"https://cdn.{dealer}.example.com/inventory/{stock}/{i}.jpg" for i in range(1, rng.randint(2, 6))]
+        images = [
+            f"https://cdn.{dealer}.example.com/inventory/{stock}/{i}.jpg"
+            for i in range(1, rng.randint(2, 6))
+        ]
         yield [
             make_vin(rng, wmi, year, n), stock, make, model, str(year), trims[trim_no],
             rng.choice(COLORS), rng.choice(INTERIORS), str(miles), f"{price:.2f}",
@@ -123,6 +128,7 @@ def vehicles(count: int, seed: int = 7, dealer: str = "sunset-motors") -> Iterat
 
 def bad_rows(rng: random.Random, good: list[list[str]]) -> list[tuple[str, list[str]]]:
     """The mistakes real feeds contain, each as (what is wrong, row)."""
+
     def like(i: int, **change: str) -> list[str]:
         row = list(good[i])
         for name, value in change.items():

@@ -42,7 +42,9 @@ def _id(name: str) -> sql.Identifier:
     return sql.Identifier(*name.split("."))
 
 
-def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) -> list[sql.Composed]:
+def create_stage(
+    width: int, staged: list[StagedColumn], types: dict[str, str]
+) -> list[sql.Composed]:
     """A temporary, unindexed staging table dropped at commit, holding the file's fields as
     they are (`_c0` ...), and a view over it that types them as the target's columns (casts,
     JSON arrays, the extra object): the merge reads the view, so the conversions run once,
@@ -60,7 +62,9 @@ def create_stage(width: int, staged: list[StagedColumn], types: dict[str, str]) 
         if text is not None:
             typed.append(sql.SQL("{} AS {}").format(text, _text(col.name)))
     return [
-        sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(_id(RAW), sql.SQL(", ").join(raw)),
+        sql.SQL("CREATE TEMP TABLE {} ({}) ON COMMIT DROP").format(
+            _id(RAW), sql.SQL(", ").join(raw)
+        ),
         sql.SQL("CREATE TEMP VIEW {} AS SELECT {} FROM {}").format(
             _id(STAGE), sql.SQL(", ").join(typed), _id(RAW)
         ),
@@ -127,9 +131,9 @@ def list_text(raw: sql.Composable, sep: str) -> sql.Composable:
 
 def list_expr(raw: sql.Composable, sep: str, sqltype: str) -> sql.Composable:
     """'a, b,c' -> ["a","b","c"] (Python made items trimmed and JSON-safe)."""
-    return sql.SQL("""COALESCE(('["' || replace({}, {}, '","') || '"]')::jsonb, '[]')::{}""").format(
-        _tight(raw, sep), sql.Literal(sep), sql.SQL(sqltype)
-    )
+    return sql.SQL(
+        """COALESCE(('["' || replace({}, {}, '","') || '"]')::jsonb, '[]')::{}"""
+    ).format(_tight(raw, sep), sql.Literal(sep), sql.SQL(sqltype))
 
 
 def _tight(raw: sql.Composable, sep: str) -> sql.Composable:
@@ -156,7 +160,8 @@ def _members(pairs: Iterable[tuple[int, str]], comma: str, colon: str) -> sql.Co
     """`<comma>"key"<colon>"value"` for each (raw position, key) with a value, concatenated."""
     return sql.SQL(" || ").join(
         sql.SQL("CASE WHEN {} IS NULL THEN '' ELSE {} || {} || '\"' END").format(
-            _raw(pos), sql.Literal(comma + json.dumps(header, ensure_ascii=False) + colon + '"'),
+            _raw(pos),
+            sql.Literal(comma + json.dumps(header, ensure_ascii=False) + colon + '"'),
             _raw(pos),
         )
         for pos, header in pairs
@@ -213,13 +218,18 @@ def update_changed(
         if lc.status_column:
             sets.append(
                 sql.SQL("{} = CASE WHEN {} THEN {}.{} ELSE {} END").format(
-                    _id(lc.status_column), active, t, _id(lc.status_column),
+                    _id(lc.status_column),
+                    active,
+                    t,
+                    _id(lc.status_column),
                     sql.Literal(lc.active_status),
                 )
             )
         for stamp in lc.stamp_columns:
             sets.append(
-                sql.SQL("{} = CASE WHEN {} THEN {}.{} END").format(_id(stamp), active, t, _id(stamp))
+                sql.SQL("{} = CASE WHEN {} THEN {}.{} END").format(
+                    _id(stamp), active, t, _id(stamp)
+                )
             )
         differs.append(sql.SQL("NOT {}").format(active))
     return sql.SQL(
@@ -258,7 +268,9 @@ def deactivate_missing(mapping: FeedMapping, keys: Iterable[int]) -> sql.Compose
     assert lc is not None
     sets = [sql.SQL("{} = false").format(_id(lc.active_column))]
     if lc.status_column:
-        sets.append(sql.SQL("{} = {}").format(_id(lc.status_column), sql.Literal(lc.missing_status)))
+        sets.append(
+            sql.SQL("{} = {}").format(_id(lc.status_column), sql.Literal(lc.missing_status))
+        )
     sets += [sql.SQL("{} = now()").format(_id(c)) for c in lc.stamp_columns]
     absent = [
         sql.SQL("NOT EXISTS (SELECT 1 FROM {} AS s WHERE s._key = {} AND {})").format(

@@ -24,7 +24,9 @@ def fits(plan: HeaderPlan) -> bool:
     return plan.width <= MAX_STAGED
 
 
-def pack(plan: HeaderPlan, rows: Rows, extra_column: str | None, source: str) -> tuple[HeaderPlan, Rows]:
+def pack(
+    plan: HeaderPlan, rows: Rows, extra_column: str | None, source: str
+) -> tuple[HeaderPlan, Rows]:
     """The plan and rows with the unknown columns folded into one JSON field (dropped when the
     mapping keeps no extra column). Rows go one by one: the bulk path needs the raw lines."""
     kept = sorted({p for b in plan.bound for p in b.sources})

@@ -151,8 +151,10 @@ def _seconds(value: float) -> str:
 def build_guide(inputs: GuideInputs) -> Guide:
     settings = inputs.settings
     states = {s.sort_key: s for s in inputs.statuses or []}
-    keyed = [(f.migration.sort_key, _entry(inputs, f, states.pop(f.migration.sort_key, None)))
-             for f in inputs.facts]
+    keyed = [
+        (f.migration.sort_key, _entry(inputs, f, states.pop(f.migration.sort_key, None)))
+        for f in inputs.facts
+    ]
     keyed += [(s.sort_key, _missing(s)) for s in states.values() if s.state == "missing"]
     entries = [entry for _, entry in sorted(keyed, key=lambda pair: pair[0])]  # version order
     project = settings.config.project.name or settings.project_dir.name

@@ -18,8 +18,18 @@ from slipway.health.tenancy import RULES, reachable, tenant_root
 from slipway.report.finding import Finding, Severity
 
 # Errors that mean "our made-up row broke a rule of the schema", not "the schema is broken".
-SYNTHETIC = {"23514", "23505", "23502", "22P02", "22001", "23503", "22003", "22007", "22008",
-             "23P01"}
+SYNTHETIC = {
+    "23514",
+    "23505",
+    "23502",
+    "22P02",
+    "22001",
+    "23503",
+    "22003",
+    "22007",
+    "22008",
+    "23P01",
+}
 DEFAULT_SETTING = "app.current_dealership_id"
 BATCH = 100  # tables per transaction
 FANOUT_LIMIT = 200  # delete a parent row only when at most this many FKs point at its table
@@ -62,9 +72,12 @@ def _not_inserted(plan: Plan, oid: int, table: Row, exc: Unpopulatable) -> Findi
     state = exc.sqlstate
     level: Severity = "info" if state in SYNTHETIC else "warning"
     return _finding(
-        level, _name(table), f"insert {'not validated' if level == 'info' else 'failed'}: "
+        level,
+        _name(table),
+        f"insert {'not validated' if level == 'info' else 'failed'}: "
         f"{exc.reason} (SQLSTATE {state})",
-        "" if level == "info" else "check the table's triggers, defaults and grants")
+        "" if level == "info" else "check the table's triggers, defaults and grants",
+    )
 
 
 def _set_tenant(conn: Any, plan: Plan, facts: Facts) -> None:
@@ -85,28 +98,43 @@ def _read_update(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
         target = sql.Identifier(table["schema"], table["name"])
         where = key_condition(plan, oid)
         shape = plan.shape(oid)
-        column = next((c.name for c in (shape.columns if shape else [])
-                       if not c.generated and not c.identity and c.name not in plan.pk(oid)),
-                      None)
+        column = next(
+            (
+                c.name
+                for c in (shape.columns if shape else [])
+                if not c.generated and not c.identity and c.name not in plan.pk(oid)
+            ),
+            None,
+        )
         # one statement reads the row back and updates it (UPDATE finds rows through the
         # SELECT policies, so a count of 1 proves both)
         statement = sql.SQL("SELECT count(*) FROM {} WHERE {}").format(target, where)
         if column is not None:
-            statement = sql.SQL("WITH u AS (UPDATE {} SET {c} = {c} WHERE {} RETURNING 1) "
-                                "SELECT count(*) FROM u").format(target, where,
-                                                                 c=sql.Identifier(column))
+            statement = sql.SQL(
+                "WITH u AS (UPDATE {} SET {c} = {c} WHERE {} RETURNING 1) SELECT count(*) FROM u"
+            ).format(target, where, c=sql.Identifier(column))
         try:
             with conn.transaction():
                 found = conn.execute(statement).fetchone()
         except psycopg.Error as exc:
-            out.findings.append(_finding("error", _name(table), f"read/update failed: "
-                                         f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
-                                         "check the table's triggers and policies"))
+            out.findings.append(
+                _finding(
+                    "error",
+                    _name(table),
+                    f"read/update failed: {exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
+                    "check the table's triggers and policies",
+                )
+            )
             continue
         if not found or found[0] != 1:
-            out.findings.append(_finding("error", _name(table), "the row just inserted cannot "
-                                         "be read back and updated", "check the table's SELECT "
-                                         "and UPDATE policies"))
+            out.findings.append(
+                _finding(
+                    "error",
+                    _name(table),
+                    "the row just inserted cannot be read back and updated",
+                    "check the table's SELECT and UPDATE policies",
+                )
+            )
 
 
 def _edge_states(conn: Any, plan: Plan, fks: list[Row]) -> dict[int, list[str | None] | None]:
@@ -120,17 +148,23 @@ def _edge_states(conn: Any, plan: Plan, fks: list[Row]) -> dict[int, list[str | 
     for fk in fks:
         child = int(fk["child_oid"])
         table = plan.tables[child]
-        parts.append(sql.SQL("SELECT {}::bigint, ARRAY[{}]::text[] FROM {} WHERE {}").format(
-            sql.Literal(int(fk["oid"])),
-            sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c))
-                               for c in fk["child_columns"]),
-            sql.Identifier(table["schema"], table["name"]), key_condition(plan, child)))
+        parts.append(
+            sql.SQL("SELECT {}::bigint, ARRAY[{}]::text[] FROM {} WHERE {}").format(
+                sql.Literal(int(fk["oid"])),
+                sql.SQL(", ").join(
+                    sql.SQL("{}::text").format(sql.Identifier(c)) for c in fk["child_columns"]
+                ),
+                sql.Identifier(table["schema"], table["name"]),
+                key_condition(plan, child),
+            )
+        )
     found = {int(oid): list(vals) for oid, vals in conn.execute(sql.SQL(" UNION ALL ").join(parts))}
     return {int(fk["oid"]): found.get(int(fk["oid"])) for fk in fks}
 
 
-def _judge(fk: Row, error: Any, before: list[str | None] | None,
-           after: list[str | None] | None) -> tuple[Severity, str]:
+def _judge(
+    fk: Row, error: Any, before: list[str | None] | None, after: list[str | None] | None
+) -> tuple[Severity, str]:
     """(severity, message) for one foreign key's delete test."""
     rule = RULES.get(fk["on_delete"], fk["on_delete"])
     if before is None:
@@ -139,8 +173,10 @@ def _judge(fk: Row, error: Any, before: list[str | None] | None,
         blocker = error.diag.constraint_name
         if fk["on_delete"] in ("a", "r") and blocker == fk["name"]:
             return "info", f"ON DELETE {rule}: deleting the parent is refused, as declared"
-        return "info", (f"ON DELETE {rule} not verified: deleting the parent fails on "
-                        f"{blocker or error.sqlstate}")
+        return "info", (
+            f"ON DELETE {rule} not verified: deleting the parent fails on "
+            f"{blocker or error.sqlstate}"
+        )
     if after is None:
         if fk["on_delete"] == "c":
             return "info", "ON DELETE CASCADE: the child row was deleted, as declared"
@@ -153,12 +189,15 @@ def _judge(fk: Row, error: Any, before: list[str | None] | None,
         return "info", "ON DELETE SET DEFAULT: the child row now has the default, as declared"
     detached = after != before or any(v is None for v in after)
     if fk["on_delete"] in ("a", "r") and detached:
-        return "info", (f"ON DELETE {rule}: the child row was detached first (e.g. by a "
-                        "trigger), so deleting the parent succeeded")
+        return "info", (
+            f"ON DELETE {rule}: the child row was detached first (e.g. by a "
+            "trigger), so deleting the parent succeeded"
+        )
     if fk["on_delete"] == "c":
         return "error", "ON DELETE CASCADE declared but the child row survived the delete"
-    return "error", (f"ON DELETE {rule} declared but the child row still references the "
-                    "deleted parent")
+    return "error", (
+        f"ON DELETE {rule} declared but the child row still references the deleted parent"
+    )
 
 
 def _edges_by_parent(plan: Plan) -> dict[int, list[Row]]:
@@ -171,8 +210,9 @@ def _edges_by_parent(plan: Plan) -> dict[int, list[Row]]:
     return groups
 
 
-def _cascades(conn: Any, plan: Plan, out: CrudOutcome, fanout: dict[int, int],
-              fanout_limit: int) -> None:
+def _cascades(
+    conn: Any, plan: Plan, out: CrudOutcome, fanout: dict[int, int], fanout_limit: int
+) -> None:
     """Delete each parent test row once (undone) and judge every foreign key pointing at it.
 
     A parent that more than `fanout_limit` foreign keys point at is not deleted (0: no limit):
@@ -186,19 +226,26 @@ def _cascades(conn: Any, plan: Plan, out: CrudOutcome, fanout: dict[int, int],
         table = plan.tables[parent]
         if fanout_limit and fanout.get(parent, 0) > fanout_limit:
             for fk in edges:
-                out.findings.append(_finding(
-                    "info", f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",
-                    f"ON DELETE {RULES.get(fk['on_delete'], fk['on_delete'])} not exercised: "
-                    f"{fanout[parent]} foreign keys point at {_name(table)} "
-                    "(--crud-tables 0 exercises it)"))
+                out.findings.append(
+                    _finding(
+                        "info",
+                        f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",
+                        f"ON DELETE {RULES.get(fk['on_delete'], fk['on_delete'])} not exercised: "
+                        f"{fanout[parent]} foreign keys point at {_name(table)} "
+                        "(--crud-tables 0 exercises it)",
+                    )
+                )
             continue
         before = _edge_states(conn, plan, edges)
         after: dict[int, list[str | None] | None] = {}
         error = None
         try:
             with conn.transaction():
-                conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(
-                    sql.Identifier(table["schema"], table["name"]), key_condition(plan, parent)))
+                conn.execute(
+                    sql.SQL("DELETE FROM {} WHERE {}").format(
+                        sql.Identifier(table["schema"], table["name"]), key_condition(plan, parent)
+                    )
+                )
                 after = _edge_states(conn, plan, edges)
                 raise psycopg.Rollback()
         except psycopg.Error as exc:
@@ -206,8 +253,14 @@ def _cascades(conn: Any, plan: Plan, out: CrudOutcome, fanout: dict[int, int],
         for fk in edges:
             level, message = _judge(fk, error, before[int(fk["oid"])], after.get(int(fk["oid"])))
             target = f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}"
-            out.findings.append(_finding(level, target, message, "" if level == "info" else
-                                         "look for triggers or rules that undo the cascade"))
+            out.findings.append(
+                _finding(
+                    level,
+                    target,
+                    message,
+                    "" if level == "info" else "look for triggers or rules that undo the cascade",
+                )
+            )
 
 
 def _with_ancestors(facts: Facts, chunk: list[int], below: set[int]) -> list[int]:
@@ -224,8 +277,16 @@ def _with_ancestors(facts: Facts, chunk: list[int], below: set[int]) -> list[int
     return need
 
 
-def _batch(conn: Any, facts: Facts, root: Row, oids: list[int], out: CrudOutcome,
-           counts: dict[str, set[int]], fanout_limit: int, shapes: Shapes) -> None:
+def _batch(
+    conn: Any,
+    facts: Facts,
+    root: Row,
+    oids: list[int],
+    out: CrudOutcome,
+    counts: dict[str, set[int]],
+    fanout_limit: int,
+    shapes: Shapes,
+) -> None:
     """One rolled-back transaction validating the root and `oids`; findings deduplicated."""
     part = CrudOutcome()
     with conn.transaction(force_rollback=True):
@@ -254,26 +315,45 @@ def run_crud(conn: Any, facts: Facts, limit: int = 100) -> CrudOutcome:
 
     root = tenant_root(facts)
     if root is None:
-        return CrudOutcome(skipped="no tenant root table (no foreign keys on "
-                                   f"{facts.tenant_column})")
+        return CrudOutcome(
+            skipped=f"no tenant root table (no foreign keys on {facts.tenant_column})"
+        )
     out = CrudOutcome()
     below = reachable(facts, root)
     chosen = below[:limit] if limit else below
     counts: dict[str, set[int]] = {"planned": set(), "inserted": set()}
     shapes = load_tables(conn)  # once: every batch plans over the same tables
     for start in range(0, max(len(chosen), 1), BATCH):
-        chunk = _with_ancestors(facts, chosen[start:start + BATCH], set(below))
+        chunk = _with_ancestors(facts, chosen[start : start + BATCH], set(below))
         try:
-            _batch(conn, facts, root, chunk, out, counts,
-                   max(limit, FANOUT_LIMIT) if limit else 0, shapes)
+            _batch(
+                conn,
+                facts,
+                root,
+                chunk,
+                out,
+                counts,
+                max(limit, FANOUT_LIMIT) if limit else 0,
+                shapes,
+            )
         except psycopg.Error as exc:
-            out.findings.append(_finding("warning", _name(root), f"CRUD validation stopped: "
-                                         f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
-                                         "rerun when the tables are not locked"))
+            out.findings.append(
+                _finding(
+                    "warning",
+                    _name(root),
+                    f"CRUD validation stopped: "
+                    f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
+                    "rerun when the tables are not locked",
+                )
+            )
             break
-    out.details.append(f"inserted test rows in {len(counts['inserted'])} of "
-                       f"{len(counts['planned'])} tables; everything was rolled back")
+    out.details.append(
+        f"inserted test rows in {len(counts['inserted'])} of "
+        f"{len(counts['planned'])} tables; everything was rolled back"
+    )
     if len(chosen) < len(below):
-        out.details.append(f"validated the first {len(chosen)} of the {len(below)} tables below "
-                           "the root (--crud-tables 0 validates all)")
+        out.details.append(
+            f"validated the first {len(chosen)} of the {len(below)} tables below "
+            "the root (--crud-tables 0 validates all)"
+        )
     return out

@@ -32,11 +32,18 @@ def _orphan_statement(fks: list[Row]) -> Any:
             sql.SQL("p.{} = c.{}").format(sql.Identifier(pc), sql.Identifier(cc))
             for cc, pc in zip(fk["child_columns"], fk["parent_columns"], strict=True)
         )
-        parts.append(sql.SQL(
-            "SELECT {oid}::bigint AS oid, count(*) AS orphans FROM {child} c WHERE {nn} "
-            "AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
-        ).format(oid=sql.Literal(int(fk["oid"])), child=child, nn=not_null, parent=parent,
-                 match=match))
+        parts.append(
+            sql.SQL(
+                "SELECT {oid}::bigint AS oid, count(*) AS orphans FROM {child} c WHERE {nn} "
+                "AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
+            ).format(
+                oid=sql.Literal(int(fk["oid"])),
+                child=child,
+                nn=not_null,
+                parent=parent,
+                match=match,
+            )
+        )
     return sql.SQL(" UNION ALL ").join(parts)
 
 
@@ -44,11 +51,14 @@ def _default_rows_statement(defaults: list[Row]) -> Any:
     from psycopg import sql
 
     parts = [
-        sql.SQL("SELECT {name} AS partition, (SELECT count(*) FROM (SELECT 1 FROM {rel} LIMIT {cap})"
-                " s) AS n").format(
+        sql.SQL(
+            "SELECT {name} AS partition, (SELECT count(*) FROM (SELECT 1 FROM {rel} LIMIT {cap})"
+            " s) AS n"
+        ).format(
             name=sql.Literal(f"{d['partition_schema']}.{d['partition_name']}"),
             rel=sql.Identifier(d["partition_schema"], d["partition_name"]),
-            cap=sql.Literal(_DEFAULT_ROWS_CAP))
+            cap=sql.Literal(_DEFAULT_ROWS_CAP),
+        )
         for d in defaults
     ]
     return sql.SQL(" UNION ALL ").join(parts)
@@ -67,7 +77,8 @@ def _runs_statement(conn: Any, table: str) -> Any:
         "JOIN pg_namespace n ON n.oid = c.relnamespace "
         "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
         "WHERE c.oid = to_regclass(%s) AND c.relkind IN ('r', 'p') GROUP BY 1, 2",
-        (table,)).fetchone()
+        (table,),
+    ).fetchone()
     if not found:
         return None
     columns = set(found[2])
@@ -75,12 +86,20 @@ def _runs_statement(conn: Any, table: str) -> Any:
     when = next((c for c in _RUN_TIME if c in columns), None)
     if target is None or when is None:
         return None
-    wanted = [sql.SQL("{} = {}").format(sql.Identifier(col), sql.Literal(value))
-              for col, value in _RUN_FILTER if col in columns]
+    wanted = [
+        sql.SQL("{} = {}").format(sql.Identifier(col), sql.Literal(value))
+        for col, value in _RUN_FILTER
+        if col in columns
+    ]
     where = sql.SQL(" WHERE ") + sql.SQL(" AND ").join(wanted) if wanted else sql.SQL("")
-    return sql.SQL("SELECT {t}::text AS target, max({w}) AS last_run FROM {rel}{where} "
-                   "GROUP BY 1").format(t=sql.Identifier(target), w=sql.Identifier(when),
-                                        rel=sql.Identifier(found[0], found[1]), where=where)
+    return sql.SQL(
+        "SELECT {t}::text AS target, max({w}) AS last_run FROM {rel}{where} GROUP BY 1"
+    ).format(
+        t=sql.Identifier(target),
+        w=sql.Identifier(when),
+        rel=sql.Identifier(found[0], found[1]),
+        where=where,
+    )
 
 
 def _fetch(conn: Any, facts: Facts, name: str, statement: Any) -> None:
@@ -139,5 +158,6 @@ def gather_migrations(conn: Any, facts: Facts) -> None:
     except SlipwayError as exc:
         facts.extra["migrations_error"] = exc.message
     except psycopg.Error as exc:  # e.g. no SELECT on the history table for this role
-        facts.extra["migrations_error"] = f"cannot read the migration history: " \
-                                          f"{exc.diag.message_primary}"
+        facts.extra["migrations_error"] = (
+            f"cannot read the migration history: {exc.diag.message_primary}"
+        )

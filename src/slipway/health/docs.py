@@ -11,17 +11,39 @@ def describe_checks(fmt: str = "text") -> str:
     """Every check's code, name, category, summary, why and fix as text, md or json."""
     checks = all_checks()
     if fmt == "json":
-        return json.dumps([{"code": c.code, "name": c.name, "category": c.category,
-                            "summary": c.summary, "why": c.why, "fix": c.fix,
-                            "informational": c.informational, "runs": c.needs or "always"}
-                           for c in checks], indent=2) + "\n"
+        return (
+            json.dumps(
+                [
+                    {
+                        "code": c.code,
+                        "name": c.name,
+                        "category": c.category,
+                        "summary": c.summary,
+                        "why": c.why,
+                        "fix": c.fix,
+                        "informational": c.informational,
+                        "runs": c.needs or "always",
+                    }
+                    for c in checks
+                ],
+                indent=2,
+            )
+            + "\n"
+        )
     if fmt in ("md", "html"):
         lines = ["# slipway doctor: health checks", ""]
         for c in checks:
-            lines += [f"## {c.code} `{c.name}` ({c.category})", "", c.summary, "",
-                      f"**Why:** {c.why}", "", f"**Fix:** {c.fix}", ""]
+            lines += [
+                f"## {c.code} `{c.name}` ({c.category})",
+                "",
+                c.summary,
+                "",
+                f"**Why:** {c.why}",
+                "",
+                f"**Fix:** {c.fix}",
+                "",
+            ]
             if c.needs:
-                lines += [f"Runs only with {'--load N' if c.needs == 'load' else 'CRUD on'}.",
-                          ""]
+                lines += [f"Runs only with {'--load N' if c.needs == 'load' else 'CRUD on'}.", ""]
         return "\n".join(lines)
     return "".join(f"{c.code}  {c.category:<14} {c.name:<30} {c.summary}\n" for c in checks)

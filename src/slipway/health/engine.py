@@ -38,26 +38,41 @@ def selected_checks(options: DoctorOptions) -> list[Check]:
 
 def evaluate(check: Check, facts: Facts) -> CheckResult:
     """Run one check; a crash becomes a failing finding instead of losing the whole report."""
-    result = CheckResult(code=check.code, name=check.name, category=check.category,
-                         summary=check.summary, why=check.why, fix=check.fix,
-                         informational=check.informational)
+    result = CheckResult(
+        code=check.code,
+        name=check.name,
+        category=check.category,
+        summary=check.summary,
+        why=check.why,
+        fix=check.fix,
+        informational=check.informational,
+    )
     try:
         outcome = check.func(facts)
     except Exception as exc:  # noqa: BLE001 - a bug in one check must not hide the others
-        result.findings.append(Finding(check.code, check.name, "error",
-                                       f"check crashed: {type(exc).__name__}: {exc}",
-                                       check.code, "report this as a slipway bug"))
+        result.findings.append(
+            Finding(
+                check.code,
+                check.name,
+                "error",
+                f"check crashed: {type(exc).__name__}: {exc}",
+                check.code,
+                "report this as a slipway bug",
+            )
+        )
         return result
     result.findings = [replace(f, code=check.code, name=check.name) for f in outcome.findings]
     result.details = outcome.details
     result.metrics = outcome.metrics
-    result.notes = outcome.notes + [facts.notes[f] for f in check.facts
-                                    if f in facts.notes and facts.notes[f] not in outcome.notes]
+    result.notes = outcome.notes + [
+        facts.notes[f]
+        for f in check.facts
+        if f in facts.notes and facts.notes[f] not in outcome.notes
+    ]
     return result
 
 
-def collect(conn: Any, settings: Settings, checks: list[Check],
-            options: DoctorOptions) -> Facts:
+def collect(conn: Any, settings: Settings, checks: list[Check], options: DoctorOptions) -> Facts:
     """Everything the checks need: catalog facts, migrations, CRUD and load results."""
     facts = Facts(settings=settings, thresholds=settings.config.doctor)
     names = {f for c in checks for f in c.facts}
@@ -73,8 +88,9 @@ def collect(conn: Any, settings: Settings, checks: list[Check],
     if options.load_clients > 0:
         from slipway.health.loadtest import run_load
 
-        facts.extra["load"] = run_load(conn, facts, options.load_clients,
-                                       options.load_seconds, options.url)
+        facts.extra["load"] = run_load(
+            conn, facts, options.load_clients, options.load_seconds, options.url
+        )
     return facts
 
 
@@ -90,8 +106,10 @@ def run_doctor(conn: Any, settings: Settings, options: DoctorOptions | None = No
     db = facts.one("database")
     notes = []
     if db and not db.get("is_superuser") and not db.get("can_read_all_stats"):
-        notes.append(f"connected as {db.get('current_user')} without pg_read_all_stats: "
-                     "statistics of other roles' sessions are hidden")
+        notes.append(
+            f"connected as {db.get('current_user')} without pg_read_all_stats: "
+            "statistics of other roles' sessions are hidden"
+        )
     return Report(
         title="slipway doctor",
         database=options.database_label or str(db.get("database", "")),

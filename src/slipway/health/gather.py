@@ -13,16 +13,38 @@ from slipway.health.derived import gather_derived
 from slipway.health.facts import Facts, query_text
 
 QUERY_FACTS = (
-    "database", "tables", "foreign_keys", "check_constraints", "policies", "indexes", "roles",
-    "public_grants", "secdef_functions", "views_rls", "sequences", "matviews", "partitions",
-    "sessions", "replication_slots",
+    "database",
+    "tables",
+    "foreign_keys",
+    "check_constraints",
+    "policies",
+    "indexes",
+    "roles",
+    "public_grants",
+    "secdef_functions",
+    "views_rls",
+    "sequences",
+    "matviews",
+    "partitions",
+    "sessions",
+    "replication_slots",
 )
 
 
 # Run on a second connection sharing the first one's snapshot (pg_export_snapshot), so the
 # two big catalog reads (tables, indexes) proceed in parallel on the server.
-SIDE_FACTS = ("indexes", "sequences", "roles", "public_grants", "secdef_functions", "views_rls",
-              "matviews", "partitions", "check_constraints", "replication_slots")
+SIDE_FACTS = (
+    "indexes",
+    "sequences",
+    "roles",
+    "public_grants",
+    "secdef_functions",
+    "views_rls",
+    "matviews",
+    "partitions",
+    "check_constraints",
+    "replication_slots",
+)
 _REFUSED = ("InsufficientPrivilege", "FeatureNotSupported", "UndefinedColumn", "UndefinedTable")
 
 
@@ -66,8 +88,12 @@ class _Side(threading.Thread):
         import psycopg
 
         try:
-            with psycopg.connect(self.url, autocommit=True, connect_timeout=10,
-                                 application_name="slipway-doctor") as conn, conn.transaction():
+            with (
+                psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=10, application_name="slipway-doctor"
+                ) as conn,
+                conn.transaction(),
+            ):
                 _begin(conn, self.snapshot)
                 _run(conn, self.facts, self.names)
         except Exception as exc:  # noqa: BLE001 - handed to the main thread, which falls back

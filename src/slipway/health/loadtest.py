@@ -45,8 +45,12 @@ class LoadResult:
     def summary(self) -> dict[str, Any]:
         lat, wait = self.latencies_ms, self.waits_ms
         return {
-            "clients": self.clients, "seconds": round(self.seconds, 2), "mix": self.mix,
-            "transactions": self.transactions, "errors": self.errors, "retries": self.retries,
+            "clients": self.clients,
+            "seconds": round(self.seconds, 2),
+            "mix": self.mix,
+            "transactions": self.transactions,
+            "errors": self.errors,
+            "retries": self.retries,
             "tps": round(self.transactions / self.seconds, 1) if self.seconds else 0.0,
             "p50_ms": round(self.percentile(lat, 50), 2),
             "p95_ms": round(self.percentile(lat, 95), 2),
@@ -62,9 +66,11 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
     root = tenant_root(facts)
     if root is None:
         return None, []
-    links = {int(fk["child_oid"]): fk["child_columns"][0]
-             for fk in children(facts).get(int(root["oid"]), [])
-             if len(fk["child_columns"]) == 1 and int(fk["child_oid"]) != int(root["oid"])}
+    links = {
+        int(fk["child_oid"]): fk["child_columns"][0]
+        for fk in children(facts).get(int(root["oid"]), [])
+        if len(fk["child_columns"]) == 1 and int(fk["child_oid"]) != int(root["oid"])
+    }
     plan = make_plan(conn, facts, root, list(links))
     plan.links = links
     working = _insertable(conn, plan)
@@ -76,8 +82,14 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
     if len(pk) == 1:
         from psycopg import sql
 
-        existing = [r[0] for r in conn.execute(sql.SQL("SELECT {} FROM {} LIMIT 100").format(
-            sql.Identifier(pk[0]), sql.Identifier(root["schema"], root["name"])))]
+        existing = [
+            r[0]
+            for r in conn.execute(
+                sql.SQL("SELECT {} FROM {} LIMIT 100").format(
+                    sql.Identifier(pk[0]), sql.Identifier(root["schema"], root["name"])
+                )
+            )
+        ]
     return plan, existing
 
 
@@ -119,19 +131,34 @@ def _iteration(conn: Any, plan: Plan | None, existing: list[Any], facts: Facts, 
             col = sql.Identifier(plan.links[oid])
             target = sql.Identifier(t["schema"], t["name"])
             if tenant is not None:
-                conn.execute(sql.SQL("SELECT * FROM {} WHERE {} = {} LIMIT 20").format(
-                    target, col, sql.Literal(tenant))).fetchall()
+                conn.execute(
+                    sql.SQL("SELECT * FROM {} WHERE {} = {} LIMIT 20").format(
+                        target, col, sql.Literal(tenant)
+                    )
+                ).fetchall()
             if oid in plan.inserted:
-                conn.execute(sql.SQL("UPDATE {} SET {c} = {c} WHERE {}").format(
-                    target, key_condition(plan, oid), c=col))
+                conn.execute(
+                    sql.SQL("UPDATE {} SET {c} = {c} WHERE {}").format(
+                        target, key_condition(plan, oid), c=col
+                    )
+                )
         root = plan.tables[plan.order[0]]
         if plan.order[0] in plan.inserted:
-            conn.execute(sql.SQL("DELETE FROM {} WHERE {}").format(
-                sql.Identifier(root["schema"], root["name"]), key_condition(plan, plan.order[0])))
+            conn.execute(
+                sql.SQL("DELETE FROM {} WHERE {}").format(
+                    sql.Identifier(root["schema"], root["name"]), key_condition(plan, plan.order[0])
+                )
+            )
 
 
-def _worker(pool: Any, result: LoadResult, plan: Plan | None, existing: list[Any],
-            facts: Facts, deadline: float) -> None:
+def _worker(
+    pool: Any,
+    result: LoadResult,
+    plan: Plan | None,
+    existing: list[Any],
+    facts: Facts,
+    deadline: float,
+) -> None:
     import copy
 
     import psycopg
@@ -156,8 +183,9 @@ def _worker(pool: Any, result: LoadResult, plan: Plan | None, existing: list[Any
                 break
             except psycopg.Error as exc:  # PoolTimeout is an OperationalError too
                 state = getattr(exc, "sqlstate", None)
-                retry = (state in RETRYABLE or isinstance(exc, psycopg.OperationalError)) \
-                    and attempt < MAX_RETRIES
+                retry = (
+                    state in RETRYABLE or isinstance(exc, psycopg.OperationalError)
+                ) and attempt < MAX_RETRIES
                 with result.lock:
                     if retry:
                         result.retries += 1
@@ -174,18 +202,29 @@ def run_load(conn: Any, facts: Facts, clients: int, seconds: float, url: str) ->
     from psycopg_pool import ConnectionPool
 
     plan, existing = _mix_plan(conn, facts)
-    mix = ("insert tenant + rows below, read, update, delete tenant, rollback" if plan
-           else "catalog read (no tenant root found)")
+    mix = (
+        "insert tenant + rows below, read, update, delete tenant, rollback"
+        if plan
+        else "catalog read (no tenant root found)"
+    )
     result = LoadResult(clients=clients, seconds=seconds, mix=mix)
-    with ConnectionPool(url, min_size=clients, max_size=clients, open=True, timeout=30.0,
-                        kwargs={"autocommit": True, "application_name": "slipway-doctor-load"}
-                        ) as pool:
+    with ConnectionPool(
+        url,
+        min_size=clients,
+        max_size=clients,
+        open=True,
+        timeout=30.0,
+        kwargs={"autocommit": True, "application_name": "slipway-doctor-load"},
+    ) as pool:
         pool.wait(timeout=30.0)
         started = time.perf_counter()
         deadline = started + seconds
-        threads = [threading.Thread(target=_worker, daemon=True,
-                                    args=(pool, result, plan, existing, facts, deadline))
-                   for _ in range(clients)]
+        threads = [
+            threading.Thread(
+                target=_worker, daemon=True, args=(pool, result, plan, existing, facts, deadline)
+            )
+            for _ in range(clients)
+        ]
         for t in threads:
             t.start()
         for t in threads:

@@ -19,11 +19,13 @@ TITLES = {
 
 def _item(category: str, results: list[CheckResult]) -> ChecklistItem:
     status = worst([r.status for r in results])
-    bad = sorted((r for r in results if r.status != "pass"),
-                 key=lambda r: -STATUS_ORDER[r.status])
+    bad = sorted((r for r in results if r.status != "pass"), key=lambda r: -STATUS_ORDER[r.status])
     if not bad:
         noted = sum(1 for r in results if r.notes)
-        reason = f"{len(results)} check{'' if len(results) == 1 else 's'} pass{'es' if len(results) == 1 else ''}" + (f" ({noted} with notes)" if noted else "")
+        reason = (
+            f"{len(results)} check{'' if len(results) == 1 else 's'} pass{'es' if len(results) == 1 else ''}"
+            + (f" ({noted} with notes)" if noted else "")
+        )
         return ChecklistItem(category, TITLES.get(category, category), status, reason)
     parts = []
     for r in bad:
@@ -32,8 +34,13 @@ def _item(category: str, results: list[CheckResult]) -> ChecklistItem:
     first = bad[0]
     target = next(f for f in first.findings if STATUS_OF[f.severity] == first.status)
     fix = target.hint or first.fix
-    return ChecklistItem(category, TITLES.get(category, category), status, "; ".join(parts),
-                         f"{first.code} ({target.target}): {fix}")
+    return ChecklistItem(
+        category,
+        TITLES.get(category, category),
+        status,
+        "; ".join(parts),
+        f"{first.code} ({target.target}): {fix}",
+    )
 
 
 def checklist(results: list[CheckResult]) -> list[ChecklistItem]:

@@ -69,8 +69,9 @@ def topo_order(oids: list[int], fks: list[Row]) -> list[int]:
     return order
 
 
-def make_plan(conn: Conn, facts: Facts, root: Row, below: list[int],
-              shapes: Shapes | None = None) -> Plan:
+def make_plan(
+    conn: Conn, facts: Facts, root: Row, below: list[int], shapes: Shapes | None = None
+) -> Plan:
     """Order the inserts of the root and `below`; the generator may create rows only there."""
     oids = [int(root["oid"])] + below
     tables_shapes, enums = shapes or load_tables(conn)
@@ -80,9 +81,13 @@ def make_plan(conn: Conn, facts: Facts, root: Row, below: list[int],
         by_child.setdefault(int(fk["child_oid"]), []).append(fk)
     tables = facts.tables_by_oid()
     maker = RowMaker(conn, tables_shapes, enums, facts.tenant_column, scope=oids)
-    return Plan(root=root, order=[int(root["oid"])] + topo_order(below, fks),
-                tables={o: tables[o] for o in oids if o in tables},
-                fks_by_child=by_child, maker=maker)
+    return Plan(
+        root=root,
+        order=[int(root["oid"])] + topo_order(below, fks),
+        tables={o: tables[o] for o in oids if o in tables},
+        fks_by_child=by_child,
+        maker=maker,
+    )
 
 
 def insert_row(plan: Plan, oid: int, retry: bool = True) -> TestRow:

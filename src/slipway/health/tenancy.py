@@ -35,8 +35,10 @@ def children(facts: Facts) -> dict[int, list[Row]]:
 def fk_label(fk: Row) -> str:
     cols = ", ".join(fk["child_columns"])
     pcols = ", ".join(fk["parent_columns"])
-    return (f"{fk['child_schema']}.{fk['child_table']} ({cols} -> {fk['parent_table']}.{pcols}, "
-            f"ON DELETE {RULES.get(fk['on_delete'], fk['on_delete'])})")
+    return (
+        f"{fk['child_schema']}.{fk['child_table']} ({cols} -> {fk['parent_table']}.{pcols}, "
+        f"ON DELETE {RULES.get(fk['on_delete'], fk['on_delete'])})"
+    )
 
 
 def tree_lines(facts: Facts, root: Row, limit: int = 400) -> list[str]:
@@ -53,8 +55,10 @@ def tree_lines(facts: Facts, root: Row, limit: int = 400) -> list[str]:
             last = i == len(edges) - 1
             child = int(fk["child_oid"])
             again = child in seen
-            lines.append(f"{prefix}{'`-- ' if last else '|-- '}{fk_label(fk)}"
-                         + (" (see above)" if again else ""))
+            lines.append(
+                f"{prefix}{'`-- ' if last else '|-- '}{fk_label(fk)}"
+                + (" (see above)" if again else "")
+            )
             if not again:
                 seen.add(child)
                 walk(child, prefix + ("    " if last else "|   "))

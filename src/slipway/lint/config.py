@@ -52,8 +52,9 @@ class LintConfig:
         return cls(
             disable=frozenset(_rule_name(v, f"{at}[lint] disable") for v in section.disable),
             enable=frozenset(_rule_name(v, f"{at}[lint] enable") for v in section.enable),
-            severity={_rule_name(k, f"{at}[lint.severity] {k}"): v
-                      for k, v in section.severity.items()},
+            severity={
+                _rule_name(k, f"{at}[lint.severity] {k}"): v for k, v in section.severity.items()
+            },
             options=Options(tenant_column=tenant_column),
         )
 
@@ -74,4 +75,3 @@ def _rule_name(value: str, where: str) -> str:
             f"{where}: unknown lint rule {value!r}; `slipway lint --list` shows the rule names"
         )
     return rule.name
-

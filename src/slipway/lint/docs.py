@@ -17,8 +17,12 @@ def rule_description(rule: type[Rule]) -> str:
 
 def rule_infos() -> list[RuleInfo]:
     """Every rule as report metadata (SARIF's tool.driver.rules)."""
-    return [RuleInfo(r.code, r.name, r.summary(), cast(Severity, r.severity),
-                     rule_description(r), r.help) for r in all_rules()]
+    return [
+        RuleInfo(
+            r.code, r.name, r.summary(), cast(Severity, r.severity), rule_description(r), r.help
+        )
+        for r in all_rules()
+    ]
 
 
 def explain(rule: type[Rule]) -> str:

@@ -253,9 +253,15 @@ def _create_index(state: ReplayState, node: Node, origin: Origin) -> None:
     name = str(node.get("idxname") or f"{table.key}_{'_'.join(columns)}_idx")
     if node.get("if_not_exists") and name in state.indexes:
         return
-    state.indexes[name] = Index(name, table.key, columns, bool(node.get("unique")), origin,
-                                method=str(node.get("accessMethod") or "btree"),
-                                predicate=_predicate(node.get("whereClause")))
+    state.indexes[name] = Index(
+        name,
+        table.key,
+        columns,
+        bool(node.get("unique")),
+        origin,
+        method=str(node.get("accessMethod") or "btree"),
+        predicate=_predicate(node.get("whereClause")),
+    )
     table.indexes.add(name)
 
 

@@ -81,8 +81,11 @@ class _Finder:
             self._add_file(path)
         else:
             link = broken_link(path)
-            raise ConfigError(f"{path}: {link}; fix the link or remove it" if link
-                              else f"{path}: no such file or folder")
+            raise ConfigError(
+                f"{path}: {link}; fix the link or remove it"
+                if link
+                else f"{path}: no such file or folder"
+            )
 
     def _whole(self, folder: Path) -> None:
         self.folders[folder] = None

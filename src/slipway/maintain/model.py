@@ -107,5 +107,9 @@ class MaintenanceResult:
         failed = [f"{n} {k}" for k, n in sorted(self.counts(failed=True).items())]
         rules = sum(1 for r in self.rules if r.outcome == "failed")
         tail = f"; failed: {', '.join(failed)}" if failed else ""
-        tail += (f" ({rules} rule(s) failed)" if failed else f"; {rules} rule(s) failed") if rules else ""
+        tail += (
+            (f" ({rules} rule(s) failed)" if failed else f"; {rules} rule(s) failed")
+            if rules
+            else ""
+        )
         return f"maintenance {verb}: {', '.join(parts)}{tail}"

@@ -258,7 +258,12 @@ def _retention_actions(
             stmts.append(f"DROP TABLE {quote_ident(part.schema)}.{quote_ident(part.name)}")
         actions.append(
             Action(
-                "partitions", table.regclass, rule.retention_mode, reason, sql=stmts, details=details
+                "partitions",
+                table.regclass,
+                rule.retention_mode,
+                reason,
+                sql=stmts,
+                details=details,
             )
         )
     return actions
@@ -307,8 +312,13 @@ def apply(conn: Conn, action: Action, cfg: MaintainConfig) -> None:
 def _keep_isolation(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: Action,
                     retry: Retry) -> None:  # fmt: skip
     """The parent's row level security on the partition before it leaves (isolation.py)."""
-    kept = with_lock_retry(conn, lambda: isolation.protect(conn, table.qualified, part),
-                           lock_timeout=retry.timeout, retries=retry.retries, what=retry.what)
+    kept = with_lock_retry(
+        conn,
+        lambda: isolation.protect(conn, table.qualified, part),
+        lock_timeout=retry.timeout,
+        retries=retry.retries,
+        what=retry.what,
+    )
     if kept:
         action.details["isolation"] = kept
 
@@ -318,8 +328,13 @@ def _archive(conn: Conn, part: sql.Identifier, action: Action, cfg: MaintainConf
     if cfg.archive_schema is None:
         return
     schema = cfg.archive_schema
-    with_lock_retry(conn, lambda: isolation.archive(conn, part, schema),
-                    lock_timeout=retry.timeout, retries=retry.retries, what=retry.what)
+    with_lock_retry(
+        conn,
+        lambda: isolation.archive(conn, part, schema),
+        lock_timeout=retry.timeout,
+        retries=retry.retries,
+        what=retry.what,
+    )
     action.details["archived_to"] = schema
 
 
@@ -343,8 +358,11 @@ def _rescue(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: A
     if default is None:  # DEFAULT vanished since planning: a plain create will do
         _create(conn, table, part, action)
         return
-    check_rls_visible(conn, f"{quote_ident(default.schema)}.{quote_ident(default.name)}",
-                      "moving rows out of DEFAULT")
+    check_rls_visible(
+        conn,
+        f"{quote_ident(default.schema)}.{quote_ident(default.name)}",
+        "moving rows out of DEFAULT",
+    )
     if table.referenced:
         raise ConfigError(
             f"{table.name}: rows in DEFAULT cannot be moved while foreign keys"

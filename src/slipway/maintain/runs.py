@@ -41,9 +41,7 @@ def ident(name: str) -> sql.Identifier:
 
 def table_exists(conn: Conn, table: str) -> bool:
     """Whether the runs table exists, looked up exactly as `ident` creates it (case kept)."""
-    row = conn.execute(
-        "SELECT to_regclass(%s) IS NOT NULL", (quote_qualified(table),)
-    ).fetchone()
+    row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (quote_qualified(table),)).fetchone()
     return bool(row and row[0])
 
 

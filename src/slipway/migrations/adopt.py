@@ -58,8 +58,11 @@ class AdoptResult:
             "table": self.table,
             "dry_run": self.dry_run,
             "adopted": [
-                {"version": a.migration.version, "name": a.migration.name,
-                 "recorded_as": a.recorded_as}
+                {
+                    "version": a.migration.version,
+                    "name": a.migration.name,
+                    "recorded_as": a.recorded_as,
+                }
                 for a in self.adopted
             ],
             "already_recorded": self.already,
@@ -101,7 +104,9 @@ def _matches(mset: MigrationSet, foreign: ForeignHistory) -> list[Adopted]:
             if match_key(mig.version) <= limit:
                 found.setdefault(mig.version, Adopted(mig, foreign.through))
     if orphans:
-        shown = ", ".join(orphans[:10]) + (f" and {len(orphans) - 10} more" if len(orphans) > 10 else "")
+        shown = ", ".join(orphans[:10]) + (
+            f" and {len(orphans) - 10} more" if len(orphans) > 10 else ""
+        )
         raise Refused(
             f"{foreign.tool}'s history ({foreign.table}) lists {shown}, with no migration file "
             f"in {mset.directory}",
@@ -131,8 +136,11 @@ def _record(conn: psycopg.Connection[Any], history: History, result: AdoptResult
                 checksum=mig.checksum,
                 finished_at=now,
                 duration_ms=0,
-                detail={"from": result.tool, "table": result.table,
-                        "recorded_as": item.recorded_as},
+                detail={
+                    "from": result.tool,
+                    "table": result.table,
+                    "recorded_as": item.recorded_as,
+                },
             )
 
 
@@ -184,9 +192,7 @@ def check_unmanaged(conn: psycopg.Connection[Any], history: History) -> None:
     if not tables:
         return
     shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
-    tools = ", ".join(
-        f"{f.tool} ({f.table})" for f in find_histories(conn) if f.table not in empty
-    )
+    tools = ", ".join(f"{f.tool} ({f.table})" for f in find_histories(conn) if f.table not in empty)
     raise Refused(
         f"this database already holds tables ({shown}) but slipway has no history here"
         + (f"; it was migrated by {tools}" if tools else ""),

@@ -378,7 +378,11 @@ class _StatementRun:
 
     def lost(self) -> ConnectionLost:
         index, total = self.index, self.outcome.statements_total
-        ran = f"statements 1..{index} of {total} ran and stay applied" if index else "no statement ran"
+        ran = (
+            f"statements 1..{index} of {total} ran and stay applied"
+            if index
+            else "no statement ran"
+        )
         return ConnectionLost(
             f"{ran}; statement {index + 1} may have run too: the next run finds out and resumes"
         )

@@ -216,8 +216,11 @@ def read_history(
         raise ConfigError(f"--from {tool}: unknown tool (known: {', '.join(TOOLS)})")
     found = find_histories(conn, tool, table)
     if not found:
-        where = f"table {table}" if table else "any of " + ", ".join(
-            sorted(set(_DEFAULT_TABLES.values()) - {"changes"}) + ["sqitch.changes"]
+        where = (
+            f"table {table}"
+            if table
+            else "any of "
+            + ", ".join(sorted(set(_DEFAULT_TABLES.values()) - {"changes"}) + ["sqitch.changes"])
         )
         raise Refused(
             f"no {tool or 'other tool'}'s migration history found (looked for {where})",

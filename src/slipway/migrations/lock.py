@@ -78,9 +78,7 @@ class MigrationLock:
 
     def try_acquire(self) -> bool:
         """Take the advisory lock if it is free; whether it is now held."""
-        row = self.conn.execute(
-            "SELECT pg_try_advisory_lock(%s, %s)", self.key
-        ).fetchone()
+        row = self.conn.execute("SELECT pg_try_advisory_lock(%s, %s)", self.key).fetchone()
         self.held = bool(row and row[0])
         return self.held
 

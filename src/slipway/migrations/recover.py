@@ -101,8 +101,10 @@ def _resume_create_index(conn: psycopg.Connection[Any], stmt: Statement, text: s
 def _resume_drop_index(conn: psycopg.Connection[Any], stmt: Statement) -> Resume:
     if stmt.node.get("removeType") != "OBJECT_INDEX":
         return Resume()
-    names = [".".join(quote_ident(s["String"]["sval"]) for s in o["List"]["items"])
-             for o in stmt.node.get("objects", [])]
+    names = [
+        ".".join(quote_ident(s["String"]["sval"]) for s in o["List"]["items"])
+        for o in stmt.node.get("objects", [])
+    ]
     if all(_regclass(conn, n) is None for n in names):
         return Resume(done=True, note="the index was dropped by the earlier run")
     return Resume()

@@ -11,8 +11,21 @@ from slipway.report.model import ChecklistItem, CheckResult, Report, worst
 FORMATS = ("text", "md", "html", "json", "sarif", "github")  # of a health Report
 FINDING_FORMATS = ("text", "json", "sarif", "github", "md", "html")  # of a list of findings
 
-__all__ = ["FINDING_FORMATS", "FORMATS", "SEVERITIES", "CheckResult", "ChecklistItem", "Finding",
-           "Location", "Report", "RuleInfo", "Severity", "render", "render_findings", "worst"]
+__all__ = [
+    "FINDING_FORMATS",
+    "FORMATS",
+    "SEVERITIES",
+    "CheckResult",
+    "ChecklistItem",
+    "Finding",
+    "Location",
+    "Report",
+    "RuleInfo",
+    "Severity",
+    "render",
+    "render_findings",
+    "worst",
+]
 
 
 def render(report: Report, fmt: str, color: bool = False) -> str:
@@ -23,8 +36,9 @@ def render(report: Report, fmt: str, color: bool = False) -> str:
     """
     if fmt in ("sarif", "github"):
         problems = [f for c in report.checks for f in c.findings if f.severity != "info"]
-        return render_findings(problems, fmt, title=report.title, summary=report.verdict,
-                               rules=report.rules())
+        return render_findings(
+            problems, fmt, title=report.title, summary=report.verdict, rules=report.rules()
+        )
     if fmt == "json":
         from slipway.report.render_json import render_json
 
@@ -44,8 +58,15 @@ def render(report: Report, fmt: str, color: bool = False) -> str:
     raise ValueError(f"unknown report format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def render_findings(findings: Sequence[Finding], fmt: str, *, title: str, summary: str,
-                    rules: Sequence[RuleInfo] = (), color: bool = False) -> str:
+def render_findings(
+    findings: Sequence[Finding],
+    fmt: str,
+    *,
+    title: str,
+    summary: str,
+    rules: Sequence[RuleInfo] = (),
+    color: bool = False,
+) -> str:
     """A list of findings as text in one of FINDING_FORMATS. `summary` ends the text and heads
     md and html; `rules` describe the codes for SARIF; `color` gives text rich markup."""
     if fmt == "sarif":

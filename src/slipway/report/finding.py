@@ -88,10 +88,15 @@ class Finding:
             raise TypeError(f"unknown severity {data['severity']!r}")
         where = data.get("location")
         return cls(
-            str(data["code"]), str(data["name"]), cast(Severity, data["severity"]),
-            str(data["message"]), str(data.get("target", "")), str(data.get("hint", "")),
+            str(data["code"]),
+            str(data["name"]),
+            cast(Severity, data["severity"]),
+            str(data["message"]),
+            str(data.get("target", "")),
+            str(data.get("hint", "")),
             Location(str(where["file"]), int(where["line"]), int(where["column"]))
-            if where else None,
+            if where
+            else None,
         )
 
 

@@ -87,8 +87,13 @@ class ChecklistItem:
     fix: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        return {"category": self.category, "title": self.title, "status": self.status,
-                "reason": self.reason, "fix": self.fix}
+        return {
+            "category": self.category,
+            "title": self.title,
+            "status": self.status,
+            "reason": self.reason,
+            "fix": self.fix,
+        }
 
 
 @dataclass
@@ -114,9 +119,16 @@ class Report:
 
     def rules(self) -> list[RuleInfo]:
         """Each check as a rule (for SARIF's rule metadata)."""
-        return [RuleInfo(c.code, c.name, c.summary,
-                         description=f"{c.summary}\n\nWhy: {c.why}\n\nFix: {c.fix}",
-                         help=c.fix) for c in self.checks]
+        return [
+            RuleInfo(
+                c.code,
+                c.name,
+                c.summary,
+                description=f"{c.summary}\n\nWhy: {c.why}\n\nFix: {c.fix}",
+                help=c.fix,
+            )
+            for c in self.checks
+        ]
 
     def check(self, code: str) -> CheckResult:
         for c in self.checks:

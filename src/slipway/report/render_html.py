@@ -25,5 +25,6 @@ def render_html(report: Report) -> str:
     for check in report.checks:
         if check.category not in categories:
             categories.append(check.category)
-    return template.render(report=report, categories=categories, max_findings=MAX_FINDINGS,
-                           labels=LABEL)
+    return template.render(
+        report=report, categories=categories, max_findings=MAX_FINDINGS, labels=LABEL
+    )

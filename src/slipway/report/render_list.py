@@ -28,8 +28,10 @@ def render_text(findings: Sequence[Finding], summary: str, color: bool = False) 
     lines = []
     for f in findings:
         if color:
-            lines.append(f"[bold]{_esc(f.where)}[/] [{_STYLE[f.severity]}]{f.severity}[/] "
-                         f"[magenta]{f.name}[/] {_esc(f.message)}")
+            lines.append(
+                f"[bold]{_esc(f.where)}[/] [{_STYLE[f.severity]}]{f.severity}[/] "
+                f"[magenta]{f.name}[/] {_esc(f.message)}"
+            )
             if f.hint:
                 lines.append(f"  [dim]help: {_esc(f.hint)}[/]")
         else:
@@ -51,8 +53,10 @@ def render_md(findings: Sequence[Finding], title: str, summary: str) -> str:
     if findings:
         lines += ["| severity | where | rule | finding | hint |", "|---|---|---|---|---|"]
         for f in findings:
-            lines.append(f"| {f.severity} | `{md_cell(f.where)}` | {f.code} `{md_cell(f.name)}` "
-                         f"| {md_cell(f.message)} | {md_cell(f.hint)} |")
+            lines.append(
+                f"| {f.severity} | `{md_cell(f.where)}` | {f.code} `{md_cell(f.name)}` "
+                f"| {md_cell(f.message)} | {md_cell(f.hint)} |"
+            )
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -69,4 +73,5 @@ def render_html(findings: Sequence[Finding], title: str, summary: str) -> str:
         undefined=jinja2.StrictUndefined,
     )
     return env.get_template("findings.html.j2").render(
-        title=title, summary=summary, findings=findings)
+        title=title, summary=summary, findings=findings
+    )

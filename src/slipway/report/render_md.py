@@ -24,8 +24,10 @@ def _check_lines(check: CheckResult) -> list[str]:
     if check.findings:
         lines += ["| level | target | finding | fix |", "|---|---|---|---|"]
         for f in check.findings[:MAX_FINDINGS]:
-            lines.append(f"| {LABEL[f.severity]} | `{md_cell(f.target)}` | {md_cell(f.message)} | "
-                         f"{md_cell(f.hint)} |")
+            lines.append(
+                f"| {LABEL[f.severity]} | `{md_cell(f.target)}` | {md_cell(f.message)} | "
+                f"{md_cell(f.hint)} |"
+            )
         extra = len(check.findings) - MAX_FINDINGS
         if extra > 0:
             lines.append(f"| | | ... and {extra} more (see `--format json`) | |")
@@ -48,8 +50,10 @@ def render_md(report: Report) -> str:
         "|---|---|---|---|",
     ]
     for item in report.checklist:
-        lines.append(f"| {_ICON[item.status]} | {item.title} | {md_cell(item.reason)} | "
-                     f"{md_cell(item.fix)} |")
+        lines.append(
+            f"| {_ICON[item.status]} | {item.title} | {md_cell(item.reason)} | "
+            f"{md_cell(item.fix)} |"
+        )
     lines.append("")
     if report.notes:
         lines += [f"> note: {n}" for n in report.notes] + [""]

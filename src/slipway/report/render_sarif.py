@@ -83,8 +83,11 @@ def render_sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo]) -> str:
         "runs": [
             {
                 "tool": {
-                    "driver": {"name": "slipway", "version": _version(),
-                               "rules": [_descriptor(r) for r in rules]}
+                    "driver": {
+                        "name": "slipway",
+                        "version": _version(),
+                        "rules": [_descriptor(r) for r in rules],
+                    }
                 },
                 "columnKind": "unicodeCodePoints",  # our columns count characters
                 "results": [_result(f, index) for f in findings],

@@ -39,15 +39,24 @@ def _esc(text: str) -> str:
     return escape(text)
 
 
-def render_text(report: Report, color: bool = False, width: int = 110,
-                verbose: bool = False) -> str:
+def render_text(
+    report: Report, color: bool = False, width: int = 110, verbose: bool = False
+) -> str:
     from rich.console import Console
 
     buf = io.StringIO()
-    con = Console(file=buf, width=width, no_color=not color, force_terminal=color,
-                  highlight=False, soft_wrap=True)
-    con.print(f"[bold]{_esc(report.title)}[/]  {_esc(report.database)}  "
-              f"({_esc(report.server_version)}, {report.duration_s:.2f} s)")
+    con = Console(
+        file=buf,
+        width=width,
+        no_color=not color,
+        force_terminal=color,
+        highlight=False,
+        soft_wrap=True,
+    )
+    con.print(
+        f"[bold]{_esc(report.title)}[/]  {_esc(report.database)}  "
+        f"({_esc(report.server_version)}, {report.duration_s:.2f} s)"
+    )
     for note in report.notes:
         con.print(f"[dim]note: {_esc(note)}[/]")
     con.print("\n[bold]Readiness checklist[/]")

@@ -212,9 +212,7 @@ def create_app(
     if token:
         middleware.append(Middleware(TokenAuth, token=token))
     else:
-        middleware.append(
-            Middleware(TrustedHostMiddleware, allowed_hosts=loopback_hosts(host))
-        )
+        middleware.append(Middleware(TrustedHostMiddleware, allowed_hosts=loopback_hosts(host)))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -72,14 +72,27 @@ class MigratedDatabase:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("slipway", "slipway: databases migrated to head")
-    group.addoption("--slipway-url", dest="slipway_url", default=None, metavar="URL",
-                    help="A database on the server where tests' databases are created (its "
-                    "user needs CREATEDB). Default: SLIPWAY_TEST_URL, then slipway's settings.")
-    group.addoption("--slipway-migrations", dest="slipway_migrations", default=None,
-                    metavar="DIR", help="The migrations folder. Default: the slipway_migrations "
-                    "ini option, then slipway's settings ([migrations] directory, migrations/).")
-    parser.addini("slipway_migrations", "slipway's migrations folder for the fixtures, "
-                  "relative to the ini file", default=None)
+    group.addoption(
+        "--slipway-url",
+        dest="slipway_url",
+        default=None,
+        metavar="URL",
+        help="A database on the server where tests' databases are created (its "
+        "user needs CREATEDB). Default: SLIPWAY_TEST_URL, then slipway's settings.",
+    )
+    group.addoption(
+        "--slipway-migrations",
+        dest="slipway_migrations",
+        default=None,
+        metavar="DIR",
+        help="The migrations folder. Default: the slipway_migrations "
+        "ini option, then slipway's settings ([migrations] directory, migrations/).",
+    )
+    parser.addini(
+        "slipway_migrations",
+        "slipway's migrations folder for the fixtures, relative to the ini file",
+        default=None,
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -89,8 +102,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
     for t in config.stash.get(_TEMPLATES, []):
         how = f"built in {t.seconds:.2f}s" if t.built else "reused"
-        terminalreporter.write_line(
-            f"slipway: template {t.name} ({t.migrations} migrations) {how}")
+        terminalreporter.write_line(f"slipway: template {t.name} ({t.migrations} migrations) {how}")
 
 
 def _fail(err: SlipwayError) -> BaseException:
@@ -145,13 +157,15 @@ def _slipway_dropper(slipway_server: SlipwayServer) -> Iterator[Dropper]:
     dropper = Dropper(slipway_server.url)
     yield dropper
     for error in dropper.close():
-        warnings.warn(pytest.PytestWarning(f"slipway: a test database was not dropped: {error}"),
-                      stacklevel=1)
+        warnings.warn(
+            pytest.PytestWarning(f"slipway: a test database was not dropped: {error}"), stacklevel=1
+        )
 
 
 @pytest.fixture
-def slipway_db(slipway_server: SlipwayServer, slipway_template: str,
-               _slipway_dropper: Dropper) -> Iterator[MigratedDatabase]:
+def slipway_db(
+    slipway_server: SlipwayServer, slipway_template: str, _slipway_dropper: Dropper
+) -> Iterator[MigratedDatabase]:
     """A database of this test's own with every migration applied; dropped afterwards."""
     from slipway.db import with_database
     from slipway.testing.template import clone
@@ -201,8 +215,12 @@ def assert_rollbacks_clean(
 
     __tracebackhide__ = True
     try:
-        results = api.verify(database_url=database_url, migrations=migrations,
-                             project_dir=project_dir, **verify_options)
+        results = api.verify(
+            database_url=database_url,
+            migrations=migrations,
+            project_dir=project_dir,
+            **verify_options,
+        )
     except SlipwayError as err:
         raise _fail(err) from None
     failed = api.failed_verdicts(results, allow_no_rollback)

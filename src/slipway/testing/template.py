@@ -81,14 +81,20 @@ def _build(conn: Conn, server_url: str, settings: Settings, name: str) -> None:
     conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(building))
     conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE template0").format(building))
     try:
-        api.up(database_url=with_database(server_url, name + BUILDING),
-               migrations=settings.migrations_dir, project_dir=settings.project_dir)
+        api.up(
+            database_url=with_database(server_url, name + BUILDING),
+            migrations=settings.migrations_dir,
+            project_dir=settings.project_dir,
+        )
     except BaseException:
         conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(building))
         raise
     conn.execute(sql.SQL("ALTER DATABASE {} RENAME TO {}").format(building, sql.Identifier(name)))
-    conn.execute(sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true")
-                 .format(sql.Identifier(name)))
+    conn.execute(
+        sql.SQL("ALTER DATABASE {} WITH ALLOW_CONNECTIONS false IS_TEMPLATE true").format(
+            sql.Identifier(name)
+        )
+    )
 
 
 def _drop_stale(conn: Conn, folder: str, current: str) -> None:
@@ -111,16 +117,20 @@ def clone(server_url: str, template: str, prefix: str = "slipway_db") -> str:
     """A new database copied from `template`; returns its name."""
     name = f"{prefix}_{secrets.token_hex(6)}"
     with connect_url(server_url) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-            sql.Identifier(name), sql.Identifier(template)))
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(template)
+            )
+        )
     return name
 
 
 def drop(server_url: str, name: str) -> None:
     """Drop a database, disconnecting whoever is still connected (a test's leftovers)."""
     with connect_url(server_url) as admin:
-        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
-            sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 class Dropper:

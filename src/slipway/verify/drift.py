@@ -45,8 +45,14 @@ class DriftReport:
         }
 
 
-def detect_drift(target: Conn, scratch: Scratch, migrations: MigrationSet, history_table: str,
-                 *, privileges: bool = True) -> DriftReport:
+def detect_drift(
+    target: Conn,
+    scratch: Scratch,
+    migrations: MigrationSet,
+    history_table: str,
+    *,
+    privileges: bool = True,
+) -> DriftReport:
     """Compare `target` with its applied migrations replayed on `scratch` (empty)."""
     history = History(history_table)
     if not history.exists(target):
@@ -77,6 +83,7 @@ def detect_drift(target: Conn, scratch: Scratch, migrations: MigrationSet, histo
                 report.edited.append(row.version)
         expected = introspect(conn, include_privileges=privileges)
     live = introspect(target, include_privileges=privileges)
-    report.changes = diff(expected, live, compare_privileges=privileges,
-                          compare_owner=privileges, wording=DRIFT)
+    report.changes = diff(
+        expected, live, compare_privileges=privileges, compare_owner=privileges, wording=DRIFT
+    )
     return report

@@ -83,8 +83,7 @@ VERIFY_FAILED, NO_ROLLBACK, UP_FAILED = "verify-failed", "no-rollback", "up-fail
 NOT_RUN = "not-run"
 VERDICTS = (OK, INCOMPLETE, FAILED, VERIFY_FAILED, NO_ROLLBACK, UP_FAILED, NOT_RUN)
 # The verdict of an unexpected error (lost connection, failed snapshot) by the step it hit.
-STEP_VERDICTS = {"up": UP_FAILED, "verify": VERIFY_FAILED, "down": FAILED,
-                 "up again": INCOMPLETE}
+STEP_VERDICTS = {"up": UP_FAILED, "verify": VERIFY_FAILED, "down": FAILED, "up again": INCOMPLETE}
 AGAIN = Wording(added="extra after down and up again", removed="missing after down and up again")
 # An up that fails with one of these failed on its own text, not for want of an earlier up.
 OWN_FAILURES = {"42601"}  # syntax_error
@@ -107,9 +106,13 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
-            "version": self.version, "name": self.name, "verdict": self.verdict,
-            "differences": self.differences, "column_order": self.column_order,
-            "error": self.error}
+            "version": self.version,
+            "name": self.name,
+            "verdict": self.verdict,
+            "differences": self.differences,
+            "column_order": self.column_order,
+            "error": self.error,
+        }
         if self.error and self.error_at:
             out["error_at"] = self.error_at
         return out
@@ -117,8 +120,7 @@ class Result:
     def failed(self, verdict: str, exc: MigrationFailed) -> None:
         """The verdict of a script that failed, with the error's text and its place."""
         self.verdict, self.error = verdict, str(exc)
-        where = {"sqlstate": exc.sqlstate, "path": exc.path, "line": exc.line,
-                 "column": exc.column}
+        where = {"sqlstate": exc.sqlstate, "path": exc.path, "line": exc.line, "column": exc.column}
         self.error_at = where if any(v is not None for v in where.values()) else None
 
     @property
@@ -168,8 +170,9 @@ class Verifier:
         # The same catalog queries run hundreds of times: plan them once (measured ~20% less
         # per incremental snapshot than re-planning each run for its parameters).
         conn.execute("SET plan_cache_mode = force_generic_plan")
-        self.snaps = Snapshots(conn, self.options.privileges, not self.options.thorough,
-                               self.options.check_snapshots)
+        self.snaps = Snapshots(
+            conn, self.options.privileges, not self.options.thorough, self.options.check_snapshots
+        )
         return conn
 
     def close(self) -> None:
@@ -178,20 +181,27 @@ class Verifier:
     def snapshot(self, base: Snapshot | None = None) -> Snapshot:
         return self.snaps.take(base)
 
-    def compare(self, result: Result, before: Snapshot, after: Snapshot,
-                wording: Wording = ROLLBACK) -> bool:
+    def compare(
+        self, result: Result, before: Snapshot, after: Snapshot, wording: Wording = ROLLBACK
+    ) -> bool:
         """Record the differences between two snapshots in `result`; True when there are none."""
         old, new = _without_shared(before.catalog, after.catalog)
         start, clock = self.started
         instants = Instants(start, start + timedelta(seconds=time.monotonic() - clock + 60))
         old, new = instants.catalog(old), instants.catalog(new)
-        changes: list[Change] = diff(old, new, compare_privileges=self.options.privileges,
-                                compare_owner=self.options.privileges, wording=wording)
+        changes: list[Change] = diff(
+            old,
+            new,
+            compare_privileges=self.options.privileges,
+            compare_owner=self.options.privileges,
+            wording=wording,
+        )
         result.add(changes, self.options.strict_column_order)
         return not changes
 
-    def run(self, migrations: Sequence[Migration],
-            on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    def run(
+        self, migrations: Sequence[Migration], on_result: Callable[[Result], None] | None = None
+    ) -> list[Result]:
         """One result per migration, whatever fails: a failure is that migration's verdict."""
         results: list[Result] = []
         for migration in migrations:
@@ -368,8 +378,11 @@ def _without_shared(old: Catalog, new: Catalog) -> tuple[Catalog, Catalog]:
     same_sequences = {id(q) for q in old.sequences} & {id(q) for q in new.sequences}
 
     def strip(c: Catalog) -> Catalog:
-        return replace(c, tables=tuple(t for t in c.tables if id(t) not in same_tables),
-                       sequences=tuple(q for q in c.sequences if id(q) not in same_sequences))
+        return replace(
+            c,
+            tables=tuple(t for t in c.tables if id(t) not in same_tables),
+            sequences=tuple(q for q in c.sequences if id(q) not in same_sequences),
+        )
 
     return strip(old), strip(new)
 
@@ -402,9 +415,12 @@ def _decide(result: Result, migration: Migration) -> Result:
     return result
 
 
-def verify_migrations(scratch: Scratch, migrations: Sequence[Migration],
-                      options: Options = Options(),
-                      on_result: Callable[[Result], None] | None = None) -> list[Result]:
+def verify_migrations(
+    scratch: Scratch,
+    migrations: Sequence[Migration],
+    options: Options = Options(),
+    on_result: Callable[[Result], None] | None = None,
+) -> list[Result]:
     """Verify `migrations` (in order) on an empty scratch database."""
     verifier = Verifier(scratch, options)
     try:

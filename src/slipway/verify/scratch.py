@@ -72,8 +72,10 @@ class Scratch:
                 conn.execute(self.setup.sql.encode("utf-8"), prepare=False)
             except psycopg.Error as exc:
                 first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise ConfigError(f"the set-up script {self.setup.name} failed on the scratch "
-                                  f"database: {first}; fix it and retry") from exc
+                raise ConfigError(
+                    f"the set-up script {self.setup.name} failed on the scratch "
+                    f"database: {first}; fix it and retry"
+                ) from exc
 
 
 @dataclass(frozen=True)
@@ -99,7 +101,9 @@ def _create(admin_url: str, name: str) -> None:
 
 def _drop(admin_url: str, name: str) -> None:
     with connect(admin_url) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
 
 
 def user_objects(conn: Conn) -> list[str]:
@@ -140,7 +144,9 @@ def wipe(conn: Conn) -> None:
         for (name,) in conn.execute(
             "SELECT extname FROM pg_extension WHERE extname <> 'plpgsql'"
         ).fetchall():
-            conn.execute(sql.SQL("DROP EXTENSION IF EXISTS {} CASCADE").format(sql.Identifier(name)))
+            conn.execute(
+                sql.SQL("DROP EXTENSION IF EXISTS {} CASCADE").format(sql.Identifier(name))
+            )
         for (name,) in schemas:
             conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(name)))
         conn.execute("CREATE SCHEMA public AUTHORIZATION pg_database_owner")
@@ -168,7 +174,9 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 
 @contextmanager
 def scratch_database(
-    server_url: str | None, scratch_url: str | None = None, prefix: str = "slipway_scratch",
+    server_url: str | None,
+    scratch_url: str | None = None,
+    prefix: str = "slipway_scratch",
     setup: Setup | None = None,
 ) -> Iterator[Scratch]:
     """A scratch database for the duration of the block.
@@ -180,14 +188,17 @@ def scratch_database(
         yield from _borrowed(scratch_url, setup)
         return
     if not server_url:
-        raise ConfigError("no database server to create a scratch database on: set --database-url "
-                          "or DATABASE_URL, or pass --scratch-url")
+        raise ConfigError(
+            "no database server to create a scratch database on: set --database-url "
+            "or DATABASE_URL, or pass --scratch-url"
+        )
     name = f"{prefix}_{secrets.token_hex(6)}"
     with _sigterm_as_interrupt():
         _create(server_url, name)
         try:
-            scratch = Scratch(with_dbname(server_url, name), name, owned=True,
-                              admin_url=server_url, setup=setup)
+            scratch = Scratch(
+                with_dbname(server_url, name), name, owned=True, admin_url=server_url, setup=setup
+            )
             scratch.prepare()
             yield scratch
         finally:

@@ -144,8 +144,13 @@ class SnapshotMismatch(AssertionError):
 class Snapshots:
     """Takes snapshots on one connection; `check` cross-checks each against a full read."""
 
-    def __init__(self, conn: psycopg.Connection[Any], privileges: bool = True,
-                 incremental: bool = True, check: bool = False) -> None:
+    def __init__(
+        self,
+        conn: psycopg.Connection[Any],
+        privileges: bool = True,
+        incremental: bool = True,
+        check: bool = False,
+    ) -> None:
         self.conn, self.privileges = conn, privileges
         self.incremental, self.check = incremental, check
 
@@ -159,13 +164,19 @@ class Snapshots:
                 self._cross_check(base.catalog)
             return base
         before = {(t.schema, t.name): t for t in base.catalog.tables}
-        keep = {(s, n) for oid, (s, n, h) in prints.items()
-                if oid and base.prints.get(oid) == (s, n, h) and (s, n) in before}
+        keep = {
+            (s, n)
+            for oid, (s, n, h) in prints.items()
+            if oid and base.prints.get(oid) == (s, n, h) and (s, n) in before
+        }
         patterns = set(DEFAULT_EXCLUDE_TABLES) | {_glob_literal(f"{s}.{n}") for s, n in keep}
         fresh = self._read(patterns)
         owners = {f"{s}.{n}" for s, n in keep}
-        kept_sequences = tuple(q for q in base.catalog.sequences
-                               if q.owned_by and q.owned_by.rsplit(".", 1)[0] in owners)
+        kept_sequences = tuple(
+            q
+            for q in base.catalog.sequences
+            if q.owned_by and q.owned_by.rsplit(".", 1)[0] in owners
+        )
         catalog = replace(
             fresh,
             tables=_sorted(fresh.tables + tuple(before[k] for k in keep)),
@@ -180,18 +191,21 @@ class Snapshots:
         return {int(oid): (str(s), str(n), str(h)) for oid, s, n, h in rows}
 
     def _read(self, exclude: set[str] | frozenset[str]) -> Catalog:
-        catalog = introspect(self.conn, exclude_tables=exclude,
-                             include_privileges=self.privileges)
-        return replace(catalog, tables=_sorted(catalog.tables),
-                       sequences=_sorted(catalog.sequences))
+        catalog = introspect(self.conn, exclude_tables=exclude, include_privileges=self.privileges)
+        return replace(
+            catalog, tables=_sorted(catalog.tables), sequences=_sorted(catalog.sequences)
+        )
 
     def _cross_check(self, catalog: Catalog) -> None:
         full = self._read(DEFAULT_EXCLUDE_TABLES)
-        changes = diff(full, catalog, compare_privileges=self.privileges,
-                       compare_owner=self.privileges)
+        changes = diff(
+            full, catalog, compare_privileges=self.privileges, compare_owner=self.privileges
+        )
         if changes:
-            raise SnapshotMismatch("incremental snapshot differs from a full one: "
-                                   + "; ".join(str(c) for c in changes[:5]))
+            raise SnapshotMismatch(
+                "incremental snapshot differs from a full one: "
+                + "; ".join(str(c) for c in changes[:5])
+            )
 
 
 def _glob_literal(text: str) -> str:

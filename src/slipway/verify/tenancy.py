@@ -67,8 +67,12 @@ def default_setting(tenant_column: str) -> str:
     return f"app.current_{tenant_column}"
 
 
-def check_tenancy(conn: Conn, tenant_column: str = "dealership_id",
-                  setting: str | None = None, app_role: str | None = None) -> TenancyReport:
+def check_tenancy(
+    conn: Conn,
+    tenant_column: str = "dealership_id",
+    setting: str | None = None,
+    app_role: str | None = None,
+) -> TenancyReport:
     """Test every table with `tenant_column`; `conn` must be autocommit and idle.
 
     With `app_role` (the application's role, `[tenancy] role`) the test role is a member of
@@ -96,8 +100,10 @@ class _Run:
         self.tables = [t for t in tables.values() if t.column(self.column) is not None]
         tenant_tables = [t for t in self.tables if t.kind in "rp" and not t.is_partition]
         if not tenant_tables:
-            raise ConfigError(f"no table has the tenant column {self.column}: "
-                              "set [tenancy] column in slipway.toml")
+            raise ConfigError(
+                f"no table has the tenant column {self.column}: "
+                "set [tenancy] column in slipway.toml"
+            )
         self.maker = RowMaker(self.conn, tables, enums, self.column)
         self._create_role(app_role)
         self._read_privileges()
@@ -105,30 +111,40 @@ class _Run:
         for table in tenant_tables:
             self.report.tables.append(table.display)
             try:
-                self.rows[table.oid] = (self.maker.ensure(table, self.tenants[0]),
-                                        self.maker.ensure(table, self.tenants[1]))
+                self.rows[table.oid] = (
+                    self.maker.ensure(table, self.tenants[0]),
+                    self.maker.ensure(table, self.tenants[1]),
+                )
             except Unpopulatable as exc:
                 self._find(table, "populate", "untested", f"{exc}; not tested")
 
     def _create_role(self, app_role: str | None) -> None:
         role = sql.Identifier(self.role)
-        self.conn.execute(sql.SQL(
-            "CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE INHERIT"
-        ).format(role))
+        self.conn.execute(
+            sql.SQL(
+                "CREATE ROLE {} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE INHERIT"
+            ).format(role)
+        )
         if not _scalar(self.conn, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
             self.conn.execute(sql.SQL("GRANT {} TO current_user").format(role))
         if app_role:
             self._join(app_role)
             return
-        schemas = {str(r[0]) for r in self.conn.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%'"
-            " AND nspname <> 'information_schema'").fetchall()}
+        schemas = {
+            str(r[0])
+            for r in self.conn.execute(
+                "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%'"
+                " AND nspname <> 'information_schema'"
+            ).fetchall()
+        }
         for schema in sorted(schemas):
             ident = sql.Identifier(schema)
-            for grant in ("GRANT USAGE ON SCHEMA {} TO {}",
-                          "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} TO {}",
-                          "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}",
-                          "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {} TO {}"):
+            for grant in (
+                "GRANT USAGE ON SCHEMA {} TO {}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} TO {}",
+                "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {} TO {}",
+                "GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {} TO {}",
+            ):
                 self.conn.execute(sql.SQL(grant).format(ident, role))
         for table in self.tables:  # applications go through the partitioned parent
             if table.is_partition:
@@ -136,24 +152,34 @@ class _Run:
 
     def _join(self, app_role: str) -> None:
         """Become a member of the application's role (its privileges, not its attributes)."""
-        row = self.conn.execute("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s",
-                                (app_role,)).fetchone()
+        row = self.conn.execute(
+            "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = %s", (app_role,)
+        ).fetchone()
         if row is None:
-            raise ConfigError(f"[tenancy] role {app_role} does not exist in this database: "
-                              "create it or fix slipway.toml")
+            raise ConfigError(
+                f"[tenancy] role {app_role} does not exist in this database: "
+                "create it or fix slipway.toml"
+            )
         if row[0] or row[1]:
-            self.report.findings.append(_finding(
-                f"role {app_role}", "role", "leak",
-                "the application role is SUPERUSER or BYPASSRLS: no policy applies to it"))
-        self.conn.execute(sql.SQL("GRANT {} TO {}").format(
-            sql.Identifier(app_role), sql.Identifier(self.role)))
+            self.report.findings.append(
+                _finding(
+                    f"role {app_role}",
+                    "role",
+                    "leak",
+                    "the application role is SUPERUSER or BYPASSRLS: no policy applies to it",
+                )
+            )
+        self.conn.execute(
+            sql.SQL("GRANT {} TO {}").format(sql.Identifier(app_role), sql.Identifier(self.role))
+        )
 
     def _read_privileges(self) -> None:
         rows = self.conn.execute(
             """SELECT t.oid, ARRAY(SELECT p FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE']) p
                                   WHERE has_table_privilege(%s, t.oid, p))
                  FROM unnest(%s::oid[]) AS t(oid)""",
-            (self.role, [t.oid for t in self.tables])).fetchall()
+            (self.role, [t.oid for t in self.tables]),
+        ).fetchall()
         self.privileges = {int(oid): set(privs) for oid, privs in rows}
 
     def _may(self, table: Table, privilege: str) -> bool:
@@ -162,7 +188,9 @@ class _Run:
     def _make_tenants(self, tables: dict[int, Table], tenant_tables: list[Table]) -> None:
         """Two tenants: two rows of the table the tenant column points at (the tenant root)."""
         refs = Counter(
-            (fk.ref_oid, fk.ref_columns[0]) for t in tenant_tables for fk in t.fks
+            (fk.ref_oid, fk.ref_columns[0])
+            for t in tenant_tables
+            for fk in t.fks
             if fk.columns == (self.column,)
         )
         column = tenant_tables[0].column(self.column)
@@ -182,10 +210,19 @@ class _Run:
     def check(self) -> None:
         for table in self.tables:
             if table.kind == "m" and self._may(table, "SELECT"):
-                self._find(table, "read other", "warning", "the role can read this materialized "
-                           "view, which has no row level security: revoke it")
-        readable = [t for t in self.tables if self._may(t, "SELECT") and (
-            t.oid in self.rows or t.kind == "v" or (t.is_partition and t.kind in "rp"))]
+                self._find(
+                    table,
+                    "read other",
+                    "warning",
+                    "the role can read this materialized "
+                    "view, which has no row level security: revoke it",
+                )
+        readable = [
+            t
+            for t in self.tables
+            if self._may(t, "SELECT")
+            and (t.oid in self.rows or t.kind == "v" or (t.is_partition and t.kind in "rp"))
+        ]
         for table in readable:  # before the setting ever exists in this session
             self._sees_nothing(table, None, "read without tenant")
         for table in readable:
@@ -198,8 +235,9 @@ class _Run:
             message += _why(table)
         self.report.findings.append(_finding(table.display, operation, kind, message))
 
-    def _as_role(self, tenant: str | None, query: sql.Composed,
-                 params: tuple[Any, ...] = ()) -> int:
+    def _as_role(
+        self, tenant: str | None, query: sql.Composed, params: tuple[Any, ...] = ()
+    ) -> int:
         """Row count (or the count(*) selected) of one statement run as the test role."""
         with self.conn.transaction(force_rollback=True):
             if tenant is not None:
@@ -211,8 +249,14 @@ class _Run:
                 return int(row[0]) if row else 0
             return int(cur.rowcount)
 
-    def _try(self, table: Table, operation: str, tenant: str | None, query: sql.Composed,
-             params: tuple[Any, ...] = ()) -> int | None:
+    def _try(
+        self,
+        table: Table,
+        operation: str,
+        tenant: str | None,
+        query: sql.Composed,
+        params: tuple[Any, ...] = (),
+    ) -> int | None:
         """_as_role, turning an error into a finding (None)."""
         try:
             return self._as_role(tenant, query, params)
@@ -231,12 +275,14 @@ class _Run:
         a = self.tenants[0]
         col = sql.Identifier(self.column)
         cast = sql.SQL(self.tenant_type)
-        query = sql.SQL("SELECT count(*) FROM (SELECT FROM {} WHERE {} IS DISTINCT FROM %s::{} "
-                        "LIMIT 1000) s")  # counting stops early on a big live table
+        query = sql.SQL(
+            "SELECT count(*) FROM (SELECT FROM {} WHERE {} IS DISTINCT FROM %s::{} LIMIT 1000) s"
+        )  # counting stops early on a big live table
         others = self._try(table, "read other", a, query.format(table.ident, col, cast), (a,))
         if others:
-            self._find(table, "read other", "leak",
-                       f"tenant A reads {others} row(s) of other tenants")
+            self._find(
+                table, "read other", "leak", f"tenant A reads {others} row(s) of other tenants"
+            )
         if table.kind == "v":
             self._view_visibility(table, others)
         elif table.oid in self.rows:
@@ -247,39 +293,60 @@ class _Run:
         query = sql.SQL("SELECT count(*) FROM (SELECT FROM {} LIMIT 1) s").format(table.ident)
         own = self._try(table, "read own", self.tenants[0], query)
         if not invoker and not others and not own:
-            self._find(table, "read own", "untested", "the view shows no test rows, so its "
-                       "isolation is unproven; create it WITH (security_invoker = true)")
+            self._find(
+                table,
+                "read own",
+                "untested",
+                "the view shows no test rows, so its "
+                "isolation is unproven; create it WITH (security_invoker = true)",
+            )
 
     def _writes(self, table: Table, row_a: Row, row_b: Row) -> None:
         a, b = self.tenants[:2]
         col = sql.Identifier(self.column)
         (where_a, key_a), (where_b, key_b) = table.where(row_a), table.where(row_b)
+
         def select(w: sql.Composable) -> sql.Composed:
             return sql.SQL("SELECT count(*) FROM {} WHERE {}").format(table.ident, w)
+
         def update(w: sql.Composable) -> sql.Composed:
             return sql.SQL("UPDATE {} SET {} = {} WHERE {}").format(table.ident, col, col, w)
+
         def delete(w: sql.Composable) -> sql.Composed:
             return sql.SQL("DELETE FROM {} WHERE {}").format(table.ident, w)
+
         move = sql.SQL("UPDATE {} SET {} = %s::{} WHERE {}").format(
-            table.ident, col, sql.SQL(self.tenant_type), where_a)
-        own = {"read own": ("SELECT", select(where_a)), "update own": ("UPDATE", update(where_a)),
-               "delete own": ("DELETE", delete(where_a))}
+            table.ident, col, sql.SQL(self.tenant_type), where_a
+        )
+        own = {
+            "read own": ("SELECT", select(where_a)),
+            "update own": ("UPDATE", update(where_a)),
+            "delete own": ("DELETE", delete(where_a)),
+        }
         for operation, (privilege, query) in own.items():
             if self._may(table, privilege):
                 self._own(table, operation, query, key_a)
-        other = {"update other": ("UPDATE", update(where_b), key_b),
-                 "delete other": ("DELETE", delete(where_b), key_b),
-                 "move to other": ("UPDATE", move, (b, *key_a))}
+        other = {
+            "update other": ("UPDATE", update(where_b), key_b),
+            "delete other": ("DELETE", delete(where_b), key_b),
+            "move to other": ("UPDATE", move, (b, *key_a)),
+        }
         for operation, (privilege, query, params) in other.items():
             if self._may(table, privilege) and self._blocked_quietly(a, query, params) is False:
-                self._find(table, operation, "leak", f"tenant A can {operation.split()[0]} a "
-                           f"row of tenant B" if operation != "move to other" else
-                           "tenant A can move its row to tenant B")
+                self._find(
+                    table,
+                    operation,
+                    "leak",
+                    f"tenant A can {operation.split()[0]} a row of tenant B"
+                    if operation != "move to other"
+                    else "tenant A can move its row to tenant B",
+                )
         if self._may(table, "INSERT"):
             self._inserts(table, row_a)
 
-    def _own(self, table: Table, operation: str, query: sql.Composed,
-             params: tuple[Any, ...]) -> None:
+    def _own(
+        self, table: Table, operation: str, query: sql.Composed, params: tuple[Any, ...]
+    ) -> None:
         try:
             done = self._as_role(self.tenants[0], query, params)
         except psycopg.errors.ForeignKeyViolation:
@@ -290,8 +357,7 @@ class _Run:
         if done == 0:
             self._find(table, operation, "denied", "tenant A cannot do this to its own row")
 
-    def _blocked_quietly(self, tenant: str, query: sql.Composed,
-                         params: tuple[Any, ...]) -> bool:
+    def _blocked_quietly(self, tenant: str, query: sql.Composed, params: tuple[Any, ...]) -> bool:
         """True when the statement changed nothing or failed (any error blocks the write)."""
         try:
             return self._as_role(tenant, query, params) == 0
@@ -312,8 +378,9 @@ class _Run:
                     if tenant == a:
                         self._quietly(delete, key)
                     self.conn.execute("SELECT set_config(%s, %s, true)", (self.setting, a))
-                    self.conn.execute(sql.SQL("SET LOCAL ROLE {}").format(
-                        sql.Identifier(self.role)))
+                    self.conn.execute(
+                        sql.SQL("SET LOCAL ROLE {}").format(sql.Identifier(self.role))
+                    )
                     self.maker.insert(table, values)
                 inserted = True
             except Unpopulatable as exc:
@@ -350,8 +417,15 @@ def _why(table: Table) -> str:
 
 def _invoker(view: Table) -> bool:
     options = view.options.lower().split(",")
-    return any(o in options for o in ("security_invoker=true", "security_invoker=on",
-                                     "security_invoker=1", "security_invoker=yes"))
+    return any(
+        o in options
+        for o in (
+            "security_invoker=true",
+            "security_invoker=on",
+            "security_invoker=1",
+            "security_invoker=yes",
+        )
+    )
 
 
 def _scalar(conn: Conn, query: str) -> Any:

@@ -8,7 +8,9 @@ import pytest
 
 from pg_fixtures import ADMIN_URL
 
-TEMPLATE_LINE = re.compile(r"slipway: template (\w+) \((\d+) migrations\) (built in [\d.]+s|reused)")
+TEMPLATE_LINE = re.compile(
+    r"slipway: template (\w+) \((\d+) migrations\) (built in [\d.]+s|reused)"
+)
 
 # In-process runs import slipway.testing once for all (this module imports it too), so pytest
 # cannot rewrite its asserts (it has none) and says so; the entry point imports it fresh.
@@ -16,7 +18,6 @@ QUIET = ("-W", "ignore::pytest.PytestAssertRewriteWarning")
 
 
 def run(project: pytest.Pytester, templates: list[str], *args: str) -> pytest.RunResult:
-    result = project.runpytest("-p", "slipway.testing", *QUIET, "--slipway-url", ADMIN_URL,
-                               *args)
+    result = project.runpytest("-p", "slipway.testing", *QUIET, "--slipway-url", ADMIN_URL, *args)
     templates.extend(m.group(1) for m in TEMPLATE_LINE.finditer(result.stdout.str()))
     return result

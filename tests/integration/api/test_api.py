@@ -25,8 +25,11 @@ def two(project: Path) -> Path:
     mig = project / "migrations"
     write(mig, "0001_users.sql", "CREATE TABLE users (id bigint PRIMARY KEY, email text);\n")
     write(mig, "0001_users.down.sql", "DROP TABLE users;\n")
-    write(mig, "0002_orders.sql", "CREATE TABLE orders (id bigint PRIMARY KEY, "
-          "user_id bigint REFERENCES users);\n")
+    write(
+        mig,
+        "0002_orders.sql",
+        "CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint REFERENCES users);\n",
+    )
     write(mig, "0002_orders.down.sql", "DROP TABLE orders;\n")
     return project
 
@@ -47,7 +50,9 @@ def test_up_status_down_return_results_and_print_nothing(
 
     states = api.status(database_url=db_url)
     assert [(s.version, s.shown_state, s.rollback) for s in states] == [
-        ("0001", "applied", "file"), ("0002", "applied", "file")]
+        ("0001", "applied", "file"),
+        ("0002", "applied", "file"),
+    ]
 
     back = api.down(database_url=db_url, all=True)
     assert [r.step.migration.version for r in back.results] == ["0002", "0001"]
@@ -70,8 +75,9 @@ def test_project_dir_and_relative_migrations_folder(
     monkeypatch.delenv("DATABASE_URL", raising=False)
     api.up(database_url=db_url, migrations="db", project_dir=app)
     assert {"users", "app_history"} <= tables(db_url)
-    assert [s.state for s in api.status(database_url=db_url, migrations="db",
-                                        project_dir=app)] == ["applied"]
+    assert [s.state for s in api.status(database_url=db_url, migrations="db", project_dir=app)] == [
+        "applied"
+    ]
 
 
 def test_errors_are_slipway_exceptions(two: Path, db_url: str) -> None:
@@ -83,7 +89,10 @@ def test_errors_are_slipway_exceptions(two: Path, db_url: str) -> None:
     with pytest.raises(api.MigrationFailed, match=r"0003_broken\.sql:1"):
         api.up(database_url=db_url)
     assert [s.shown_state for s in api.status(database_url=db_url)] == [
-        "applied", "applied", "pending"]
+        "applied",
+        "applied",
+        "pending",
+    ]
     (two / "migrations" / "0003_broken.sql").unlink()
     (two / "migrations" / "0002_orders.down.sql").unlink()
     with pytest.raises(api.Refused) as refused:
@@ -93,8 +102,9 @@ def test_errors_are_slipway_exceptions(two: Path, db_url: str) -> None:
         api.status(database_url="postgresql://nobody@127.0.0.1:1/nothing")
 
 
-def test_cli_keeps_its_option_names_in_messages(two: Path, db_url: str,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_keeps_its_option_names_in_messages(
+    two: Path, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The options check moved below the CLI; the CLI still names its flags."""
     with pytest.raises(SystemExit) as exit_:
         main(["down", "--steps", "1", "--all", "--database-url", db_url])
@@ -125,15 +135,21 @@ def test_verify_lint_doctor_return_their_results(two: Path, db_url: str) -> None
 def test_top_level_exports_are_lazy() -> None:
     """`import slipway` does not import the API; `slipway.up` does, and `slipway --help`
     never does."""
-    code = ("import sys, slipway; assert 'slipway.api' not in sys.modules; "
-            "assert slipway.up is slipway.api.up and slipway.Refused is slipway.api.Refused; "
-            "assert set(slipway.api.__all__) - {'lint', 'verify'} <= set(dir(slipway)); "
-            # subpackages of these names: the functions are slipway.api's only
-            "import slipway.lint, slipway.verify; "
-            "assert callable(slipway.api.lint) and not callable(slipway.lint)")
+    code = (
+        "import sys, slipway; assert 'slipway.api' not in sys.modules; "
+        "assert slipway.up is slipway.api.up and slipway.Refused is slipway.api.Refused; "
+        "assert set(slipway.api.__all__) - {'lint', 'verify'} <= set(dir(slipway)); "
+        # subpackages of these names: the functions are slipway.api's only
+        "import slipway.lint, slipway.verify; "
+        "assert callable(slipway.api.lint) and not callable(slipway.lint)"
+    )
     subprocess.run([sys.executable, "-c", code], check=True)
-    imported = subprocess.run([sys.executable, "-X", "importtime", "-m", "slipway", "--help"],
-                              capture_output=True, text=True, check=True).stderr
+    imported = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "slipway", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stderr
     assert "slipway.api" not in imported and "slipway.testing" not in imported
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         _ = slipway.nothing  # type: ignore[attr-defined]

@@ -25,12 +25,14 @@ def example(section: str, language: str = "python") -> str:
 def users(folder: Path) -> None:
     folder.mkdir(parents=True)
     (folder / "0001_users.sql").write_text(
-        "CREATE TABLE users (id bigserial PRIMARY KEY, email text UNIQUE NOT NULL);\n")
+        "CREATE TABLE users (id bigserial PRIMARY KEY, email text UNIQUE NOT NULL);\n"
+    )
     (folder / "0001_users.down.sql").write_text("DROP TABLE users;\n")
 
 
-def test_python_api_example(tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch,
-                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_python_api_example(
+    tmp_path: Path, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     users(tmp_path / "migrations")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", db_url)
@@ -42,8 +44,9 @@ def test_python_api_example(tmp_path: Path, db_url: str, monkeypatch: pytest.Mon
     assert "not rolled back" not in out  # it had a down script
 
 
-def test_pytest_plugin_example(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch,
-                               templates: list[str]) -> None:
+def test_pytest_plugin_example(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, templates: list[str]
+) -> None:
     monkeypatch.delenv("DATABASE_URL", raising=False)
     monkeypatch.delenv("SLIPWAY_TEST_URL", raising=False)
     users(pytester.path / "db" / "migrations")

@@ -1,4 +1,4 @@
-""""This foreign key is covered by an index" has one answer: the Catalog (introspected from the
+""" "This foreign key is covered by an index" has one answer: the Catalog (introspected from the
 server), `slipway doctor` HC011 (its facts rows) and `slipway lint` SW105 (its replayed state)
 agree on every case, and the answer is PostgreSQL's."""
 
@@ -18,10 +18,16 @@ from slipway.catalog.introspect import introspect
 # (child table's columns and constraints, index statement or "", covered?)
 CASES: list[tuple[str, str, bool]] = [
     ("a int REFERENCES parent (id)", "CREATE INDEX ON {t} (a)", True),
-    ("a int, b int, FOREIGN KEY (a, b) REFERENCES parent (id, k)",
-     "CREATE INDEX ON {t} (b, a, c)", True),  # any order among the leading columns
-    ("a int, b int, FOREIGN KEY (a, b) REFERENCES parent (id, k)",
-     "CREATE INDEX ON {t} (a, c)", False),
+    (
+        "a int, b int, FOREIGN KEY (a, b) REFERENCES parent (id, k)",
+        "CREATE INDEX ON {t} (b, a, c)",
+        True,
+    ),  # any order among the leading columns
+    (
+        "a int, b int, FOREIGN KEY (a, b) REFERENCES parent (id, k)",
+        "CREATE INDEX ON {t} (a, c)",
+        False,
+    ),
     ("a int REFERENCES parent (id)", "CREATE INDEX ON {t} (c, a)", False),  # not leading
     ("a int REFERENCES parent (id)", "", False),
     ("a int REFERENCES parent (id)", "CREATE INDEX ON {t} (a) WHERE a IS NOT NULL", True),
@@ -31,8 +37,11 @@ CASES: list[tuple[str, str, bool]] = [
     ("a int REFERENCES parent (id)", "CREATE INDEX ON {t} USING brin (a)", False),
     ("a int PRIMARY KEY REFERENCES parent (id)", "", True),  # the primary key's index
     ("a int, b int, FOREIGN KEY (a) REFERENCES parent (id), UNIQUE (a, b)", "", True),
-    ("a int, b int, FOREIGN KEY (a, b) REFERENCES parent (id, k)",
-     "CREATE INDEX ON {t} (a) INCLUDE (b)", False),  # INCLUDE columns are no key
+    (
+        "a int, b int, FOREIGN KEY (a, b) REFERENCES parent (id, k)",
+        "CREATE INDEX ON {t} (a) INCLUDE (b)",
+        False,
+    ),  # INCLUDE columns are no key
 ]
 
 
@@ -49,8 +58,15 @@ def _ddl() -> str:
 def _slipway(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, NO_COLOR="1")
     env.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "slipway", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "slipway", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def test_catalog_doctor_and_lint_agree(db_url: str, tmp_path: Path) -> None:
@@ -61,8 +77,9 @@ def test_catalog_doctor_and_lint_agree(db_url: str, tmp_path: Path) -> None:
     uncovered = {t.name for t, _ in catalog.uncovered_foreign_keys()}
     by_catalog = {i: f"child_{i}" not in uncovered for i in range(len(CASES))}
 
-    doctor = _slipway(tmp_path, "doctor", "-f", "json", "--fail-on", "never", "--no-crud",
-                      "-d", db_url)
+    doctor = _slipway(
+        tmp_path, "doctor", "-f", "json", "--fail-on", "never", "--no-crud", "-d", db_url
+    )
     assert doctor.returncode == 0, doctor.stderr
     hc011 = next(c for c in json.loads(doctor.stdout)["checks"] if c["code"] == "HC011")
     flagged = {f["target"].split(".")[1] for f in hc011["findings"]}

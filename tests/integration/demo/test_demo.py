@@ -47,7 +47,9 @@ def test_demo_on_a_server(pg_server: str, tmp_path: Path) -> None:
             "maintenance",
         ):
             assert f"✓ {title}" in out, out
-        shipped = len(list((Path(slipway.__file__).parent / "examples/rylie/migrations").glob("*.down.sql")))
+        shipped = len(
+            list((Path(slipway.__file__).parent / "examples/rylie/migrations").glob("*.down.sql"))
+        )
         assert f"applied {shipped} migrations" in out
         assert "no tenant set: sees 0 vehicles, 0 conversations" in out
         assert "rejected line" in out
@@ -56,9 +58,19 @@ def test_demo_on_a_server(pg_server: str, tmp_path: Path) -> None:
         assert out.index("✓ maintenance") < out.index("✓ health report")
         demo_verdict = out.split("; verdict: ", 1)[1].splitlines()[0]
         doctor = subprocess.run(
-            [sys.executable, "-m", "slipway", "doctor", "--database-url", with_database(pg_server, name)],
-            cwd=Path(slipway.__file__).parent / "examples" / "rylie", capture_output=True, text=True,
-            timeout=300, check=False,
+            [
+                sys.executable,
+                "-m",
+                "slipway",
+                "doctor",
+                "--database-url",
+                with_database(pg_server, name),
+            ],
+            cwd=Path(slipway.__file__).parent / "examples" / "rylie",
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
         )
         assert f"Verdict: {demo_verdict}" in doctor.stdout, doctor.stdout[-3000:]
         assert "FAIL HC040" not in doctor.stdout  # retention kept the detached months isolated
@@ -106,11 +118,15 @@ def test_demo_as_a_non_superuser_refuses_up_front(pg_server: str, tmp_path: Path
         try:
             url = psycopg.conninfo.make_conninfo(pg_server, user=role)
             result = run_demo(tmp_path, "--database-url", url, "--database-name", name)
-            exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            exists = admin.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
+            ).fetchone()
         finally:
             drop_database(name)
             admin.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and f"needs a superuser connection and role {role} is not one" in lines[0]
+    assert (
+        len(lines) == 1 and f"needs a superuser connection and role {role} is not one" in lines[0]
+    )
     assert exists is None  # refused before creating anything

@@ -55,7 +55,11 @@ def test_golang_migrate_one_version_means_all_up_to_it(cli: Cli, db_conn) -> Non
     out = adopt_then_up(cli, db_conn)
     assert "Adopted 2 migrations from golang-migrate (public.schema_migrations)" in out
     assert "000002 b (recorded by golang-migrate as 2)" in out
-    assert applied(db_conn) == [("000001", "adopted"), ("000002", "adopted"), ("000003", "migration")]
+    assert applied(db_conn) == [
+        ("000001", "adopted"),
+        ("000002", "adopted"),
+        ("000003", "migration"),
+    ]
     assert table_exists(db_conn, "c")
     assert states(cli) == [("000001", "applied"), ("000002", "applied"), ("000003", "applied")]
 
@@ -103,7 +107,10 @@ def _run_dbmate(cli: Cli) -> None:
     env = {**os.environ, "DATABASE_URL": _dbmate_url(cli.db_url)}
     subprocess.run(
         [dbmate, "--migrations-dir", str(cli.project / "migrations"), "--no-dump-schema", "up"],
-        env=env, check=True, capture_output=True, text=True,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
     )
 
 
@@ -120,7 +127,9 @@ def test_dbmate_database_up_refuses_then_adopt_and_up_apply_only_newer(cli: Cli,
     out = adopt_then_up(cli, db_conn)
     assert "Adopted 2 migrations from dbmate (public.schema_migrations)" in out
     assert applied(db_conn) == [
-        ("20240101000000", "adopted"), ("20240102000000", "adopted"), ("20240103000000", "migration")
+        ("20240101000000", "adopted"),
+        ("20240102000000", "adopted"),
+        ("20240103000000", "migration"),
     ]
     assert [s for _, s in states(cli)] == ["applied"] * 3
 
@@ -128,14 +137,18 @@ def test_dbmate_database_up_refuses_then_adopt_and_up_apply_only_newer(cli: Cli,
 def test_adopt_is_audited_and_a_rerun_adopts_nothing(cli: Cli, db_conn) -> None:
     cli.write("20240101000000_a.sql", DBMATE.format(t="a"))
     db_conn.execute("CREATE TABLE schema_migrations (version varchar(128) primary key)")
-    db_conn.execute("CREATE TABLE a (id int); INSERT INTO schema_migrations VALUES ('20240101000000')")
+    db_conn.execute(
+        "CREATE TABLE a (id int); INSERT INTO schema_migrations VALUES ('20240101000000')"
+    )
     assert cli("adopt").code == 0
     runs = json.loads(cli("history", "--format", "json").out)["runs"]
     assert [(r["action"], r["version"], r["outcome"]) for r in runs] == [
         ("adopt", "20240101000000", "success")
     ]
     assert runs[0]["detail"] == {
-        "from": "dbmate", "table": "public.schema_migrations", "recorded_as": "20240101000000"
+        "from": "dbmate",
+        "table": "public.schema_migrations",
+        "recorded_as": "20240101000000",
     }
     assert runs[0]["applied_by"] and runs[0]["checksum"]
     again = cli("adopt", "--format", "json")
@@ -239,11 +252,14 @@ def test_flyway_failed_newest_is_refused(cli: Cli, db_conn) -> None:
     _flyway_project(cli)
     db_conn.execute(FLYWAY_TABLE)
     db_conn.execute(
-        _flyway_row(1, "1", "SQL", "V1__a.sql") + _flyway_row(2, "1.1", "SQL", "V1_1__b.sql", ok=False)
+        _flyway_row(1, "1", "SQL", "V1__a.sql")
+        + _flyway_row(2, "1.1", "SQL", "V1_1__b.sql", ok=False)
     )
     result = cli("adopt")
     assert result.code == 1
-    assert "newest migration 1.1 (V1_1__b.sql) failed" in result.err and "flyway repair" in result.err
+    assert (
+        "newest migration 1.1 (V1_1__b.sql) failed" in result.err and "flyway repair" in result.err
+    )
     assert not table_exists(db_conn, "slipway_migrations")
 
 

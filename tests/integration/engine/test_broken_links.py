@@ -34,18 +34,28 @@ def _diesel_script(cli: Cli) -> str:
     folder.mkdir()
     (folder / "up.sql").write_text("CREATE TABLE b (id int);", encoding="utf-8")
     os.symlink("gone.sql", folder / "down.sql")
-    return ("error: migrations/2024-01-01-000000_b/down.sql: is a symbolic link to gone.sql,"
-            " which does not exist; fix the link or remove it")
+    return (
+        "error: migrations/2024-01-01-000000_b/down.sql: is a symbolic link to gone.sql,"
+        " which does not exist; fix the link or remove it"
+    )
 
 
 @pytest.mark.parametrize("make", [_dangling, _loop, _folder_loop, _diesel_script])
 @pytest.mark.parametrize(
     "command",
-    [("lint",), ("lint", "--no-cache"), ("lint", "migrations"), ("lint", "migrations/0001_a.sql"),
-     ("validate", "--offline"), ("status",), ("up",)],
+    [
+        ("lint",),
+        ("lint", "--no-cache"),
+        ("lint", "migrations"),
+        ("lint", "migrations/0001_a.sql"),
+        ("validate", "--offline"),
+        ("status",),
+        ("up",),
+    ],
 )
-def test_a_broken_link_is_one_line_and_exit_2(cli: Cli, make: object, command: tuple[str, ...],
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_broken_link_is_one_line_and_exit_2(
+    cli: Cli, make: object, command: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SLIPWAY_CACHE_DIR", str(cli.project / ".cache"))
     cli.write("0001_a.sql", "CREATE TABLE a (id int);")
     expected = make(cli)  # type: ignore[operator]
@@ -77,8 +87,10 @@ def test_a_migrations_folder_that_is_a_broken_link_or_a_loop(cli: Cli) -> None:
     result = cli("status")
     assert result.code == 2
     assert result.err.splitlines() == [
-        (f"error: migrations folder {cli.project / 'elsewhere'} does not exist; run `slipway init`"
-        " or pass --migrations")
+        (
+            f"error: migrations folder {cli.project / 'elsewhere'} does not exist; run `slipway init`"
+            " or pass --migrations"
+        )
     ]
     os.remove(cli.project / "migrations")
     os.symlink("migrations", cli.project / "migrations")

@@ -101,43 +101,77 @@ def test_a_full_valid_config_loads_and_is_used(cli: Cli) -> None:
 
     settings = load_settings(project_dir=cli.project)
     config = settings.config
-    assert (settings.table, settings.lock_timeout, settings.lock_wait) == ("public.Deploy History", 0.5, 2.0)
+    assert (settings.table, settings.lock_timeout, settings.lock_wait) == (
+        "public.Deploy History",
+        0.5,
+        2.0,
+    )
     assert settings.tenant_column == "account_id" and config.lint.disable == ("prefer-text-field",)
     assert config.pool.max_lifetime == 3600.0 and config.feeds.directory == "inbound"
     weekly, ranged = config.maintain.partitions
-    assert (weekly.interval, weekly.schedule, str(weekly.retention)) == ("week", "hourly", "8 weeks")
+    assert (weekly.interval, weekly.schedule, str(weekly.retention)) == (
+        "week",
+        "hourly",
+        "8 weeks",
+    )
     assert (ranged.interval, str(ranged.retention)) == (1000, "5")
 
 
 @pytest.mark.parametrize(
     ("toml", "line"),
     [
-        ('[migrations]\nlock_retries = "abc"\n',
-         "slipway.toml: [migrations] lock_retries: expected an integer, got 'abc'"),
+        (
+            '[migrations]\nlock_retries = "abc"\n',
+            "slipway.toml: [migrations] lock_retries: expected an integer, got 'abc'",
+        ),
         ('migrations = "abc"\n', "slipway.toml: [migrations]: expected a table, got 'abc'"),
         ('tenancy = "x"\n', "slipway.toml: [tenancy]: expected a table, got 'x'"),
-        ('[[maintain.partitions]]\ntable = "m"\nahead = "x"\n',
-         "slipway.toml: [[maintain.partitions]] #1 (m) ahead: expected an integer, got 'x'"),
-        ('[[maintain.partitions]]\ntable = "m"\ntimezone = "Mars/Olympus"\n',
-         ("slipway.toml: [[maintain.partitions]] #1 (m) timezone: unknown time zone; use an IANA"
-         " name like UTC or Europe/Berlin, got 'Mars/Olympus'")),
+        (
+            '[[maintain.partitions]]\ntable = "m"\nahead = "x"\n',
+            "slipway.toml: [[maintain.partitions]] #1 (m) ahead: expected an integer, got 'x'",
+        ),
+        (
+            '[[maintain.partitions]]\ntable = "m"\ntimezone = "Mars/Olympus"\n',
+            (
+                "slipway.toml: [[maintain.partitions]] #1 (m) timezone: unknown time zone; use an IANA"
+                " name like UTC or Europe/Berlin, got 'Mars/Olympus'"
+            ),
+        ),
         ('[migrations]\ntable = ""\n', "slipway.toml: [migrations] table: table name is empty"),
-        ('[migrations]\ntable = "a\\u0000b"\n',
-         "slipway.toml: [migrations] table: table name contains a NUL character"),
-        ("[migrations]\nlock_timeout = true\n",
-         ("slipway.toml: [migrations] lock_timeout: expected a duration like 2s, 500ms or 1m,"
-         " got true")),
-        ("[migrations]\nlock_timeout = -5\n",
-         "slipway.toml: [migrations] lock_timeout: must not be negative, got -5"),
-        ('[migrations]\nlock_timeout = "0s"\n',
-         "slipway.toml: [migrations] lock_timeout: must be at least 1ms"),
-        ('[migrations]\ndirectroy = "db"\n',
-         "slipway.toml: [migrations] directroy: unknown key; did you mean directory?"),
-        ('[migratons]\ndirectory = "db"\n',
-         "slipway.toml: [migratons]: unknown section; did you mean [migrations]?"),
-        ('[maintain]\npartitions = { table = "m" }\n',
-         ("slipway.toml: [maintain] partitions: expected an array of tables"
-         " ([[maintain.partitions]]), got a table")),
+        (
+            '[migrations]\ntable = "a\\u0000b"\n',
+            "slipway.toml: [migrations] table: table name contains a NUL character",
+        ),
+        (
+            "[migrations]\nlock_timeout = true\n",
+            (
+                "slipway.toml: [migrations] lock_timeout: expected a duration like 2s, 500ms or 1m,"
+                " got true"
+            ),
+        ),
+        (
+            "[migrations]\nlock_timeout = -5\n",
+            "slipway.toml: [migrations] lock_timeout: must not be negative, got -5",
+        ),
+        (
+            '[migrations]\nlock_timeout = "0s"\n',
+            "slipway.toml: [migrations] lock_timeout: must be at least 1ms",
+        ),
+        (
+            '[migrations]\ndirectroy = "db"\n',
+            "slipway.toml: [migrations] directroy: unknown key; did you mean directory?",
+        ),
+        (
+            '[migratons]\ndirectory = "db"\n',
+            "slipway.toml: [migratons]: unknown section; did you mean [migrations]?",
+        ),
+        (
+            '[maintain]\npartitions = { table = "m" }\n',
+            (
+                "slipway.toml: [maintain] partitions: expected an array of tables"
+                " ([[maintain.partitions]]), got a table"
+            ),
+        ),
     ],
 )
 def test_each_bad_value_is_one_line_and_exit_2(cli: Cli, toml: str, line: str) -> None:
@@ -158,8 +192,10 @@ def test_every_problem_is_listed_once(cli: Cli) -> None:
     assert result.code == 2
     assert result.err.splitlines() == [
         "error: slipway.toml: [migrations] lock_retries: expected an integer, got 'abc'",
-        ("error: slipway.toml: [migrations] lock_wait: expected a duration like 2s, 500ms or 1m,"
-        " got 'soon'"),
+        (
+            "error: slipway.toml: [migrations] lock_wait: expected a duration like 2s, 500ms or 1m,"
+            " got 'soon'"
+        ),
         "error: slipway.toml: [migrations] directroy: unknown key; did you mean directory?",
         "error: slipway.toml: [[maintain.cleanup]] #1 (t) where: required, but missing",
         "error: slipway.toml: [pool] max_size: must be more than 0, got 0",
@@ -182,9 +218,13 @@ def test_a_latin1_file_is_one_line_in_a_real_process(cli: Cli) -> None:
     (cli.project / "slipway.toml").write_bytes('[project]\nname = "Café"\n'.encode("latin-1"))
     done = subprocess.run(
         [sys.executable, "-m", "slipway", "status", "--database-url", cli.db_url],
-        cwd=cli.project, capture_output=True, text=True, timeout=60, check=False,
+        cwd=cli.project,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert done.returncode == 2, done.stderr
     assert done.stderr.splitlines() == [
-"error: slipway.toml: not valid UTF-8 (byte 21); TOML must be UTF-8: save the file as UTF-8"
+        "error: slipway.toml: not valid UTF-8 (byte 21); TOML must be UTF-8: save the file as UTF-8"
     ]

@@ -14,23 +14,34 @@ from psycopg.conninfo import conninfo_to_dict
 
 def slipway(project: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "slipway", *args], check=False, cwd=project,
-                          env={**clean, **env}, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "slipway", *args],
+        check=False,
+        cwd=project,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def target(project: Path, db_url: str) -> dict[str, str]:
     (project / "migrations" / "0001_a.sql").write_text("CREATE TABLE from_env (id int);")
     info = conninfo_to_dict(db_url)
-    pg = {"PGHOST": str(info["host"]), "PGDATABASE": str(info["dbname"]),
-          "PGUSER": str(info.get("user") or "postgres")}
+    pg = {
+        "PGHOST": str(info["host"]),
+        "PGDATABASE": str(info["dbname"]),
+        "PGUSER": str(info.get("user") or "postgres"),
+    }
     if info.get("port"):
         pg["PGPORT"] = str(info["port"])
     return pg
 
 
-def test_pg_variables_name_the_database_instead_of_the_embedded_one(project: Path, db_conn,
-                                                                    target: dict[str, str]) -> None:
+def test_pg_variables_name_the_database_instead_of_the_embedded_one(
+    project: Path, db_conn, target: dict[str, str]
+) -> None:
     result = slipway(project, "up", env=target)
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[0].startswith("database: ")
@@ -39,8 +50,9 @@ def test_pg_variables_name_the_database_instead_of_the_embedded_one(project: Pat
     assert not (project / ".slipway").exists()
 
 
-def test_a_dotenv_file_is_read_and_the_real_environment_wins(project: Path, db_conn,
-                                                             target: dict[str, str]) -> None:
+def test_a_dotenv_file_is_read_and_the_real_environment_wins(
+    project: Path, db_conn, target: dict[str, str]
+) -> None:
     (project / ".env").write_text("".join(f"{k}={v}\n" for k, v in target.items()))
     result = slipway(project, "up", env={})
     assert result.returncode == 0, result.stderr
@@ -61,5 +73,10 @@ def test_the_embedded_default_says_why(project: Path, tmp_path: Path) -> None:
     result = slipway(project, "db", "url", env={})
     assert result.returncode == 0, result.stderr
     assert "no --database-url, DATABASE_URL, .env, [database] url or PG* variable" in result.stderr
-    subprocess.run([sys.executable, "-m", "slipway", "db", "stop"], check=False, cwd=project, timeout=120,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "slipway", "db", "stop"],
+        check=False,
+        cwd=project,
+        timeout=120,
+        capture_output=True,
+    )

@@ -39,7 +39,9 @@ def test_password_never_printed_even_on_sql_failure(cli: Cli, db_url: str) -> No
     assert SECRET not in listed.text
 
 
-def test_options_after_command_env_and_python_m(cli: Cli, db_url: str, db_conn, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_options_after_command_env_and_python_m(
+    cli: Cli, db_url: str, db_conn, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = cli.project / "db" / "migrations"
     folder.mkdir(parents=True)
     (folder / "0001_a.sql").write_text("CREATE TABLE a (id int);")
@@ -49,8 +51,22 @@ def test_options_after_command_env_and_python_m(cli: Cli, db_url: str, db_conn, 
     assert table_exists(db_conn, "a")
     env = {**os.environ, "DATABASE_URL": db_url}
     proc = subprocess.run(
-        [sys.executable, "-m", "slipway", "--migrations", "db/migrations", "status", "--format", "json"],
-        cwd=cli.project, env=env, capture_output=True, text=True, timeout=60, check=False,
+        [
+            sys.executable,
+            "-m",
+            "slipway",
+            "--migrations",
+            "db/migrations",
+            "status",
+            "--format",
+            "json",
+        ],
+        cwd=cli.project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr
     assert '"state": "applied"' in proc.stdout
@@ -84,10 +100,30 @@ def password_server() -> Iterator[str]:
     pwfile.chmod(0o644)
 
     def as_postgres(*args: str) -> None:
-        subprocess.run(["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True, timeout=120)
+        subprocess.run(
+            ["runuser", "-u", "postgres", "--", *args], check=True, capture_output=True, timeout=120
+        )
 
-    as_postgres(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=scram-sha-256", f"--pwfile={pwfile}")
-    as_postgres(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(tmp / "log"), "-o", f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1", "-w", "start")
+    as_postgres(
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--auth=scram-sha-256",
+        f"--pwfile={pwfile}",
+    )
+    as_postgres(
+        str(bindir / "pg_ctl"),
+        "-D",
+        str(data),
+        "-l",
+        str(tmp / "log"),
+        "-o",
+        f"-p {port} -k {tmp} -c listen_addresses=127.0.0.1",
+        "-w",
+        "start",
+    )
     try:
         yield f"127.0.0.1:{port}"
     finally:
@@ -97,16 +133,28 @@ def password_server() -> Iterator[str]:
 
 def test_wrong_password_is_clear_and_not_echoed(cli: Cli, password_server: str) -> None:
     cli.write("0001_a.sql", "CREATE TABLE a (id int);")
-    result = cli("up", "--database-url", f"postgresql://postgres:{SECRET}@{password_server}/postgres", url=False)
+    result = cli(
+        "up",
+        "--database-url",
+        f"postgresql://postgres:{SECRET}@{password_server}/postgres",
+        url=False,
+    )
     assert result.code == 2
     assert "rejected the user or password" in result.err
     assert SECRET not in result.text
-    good = cli("up", "--database-url", f"postgresql://postgres:right-password@{password_server}/postgres", url=False)
+    good = cli(
+        "up",
+        "--database-url",
+        f"postgresql://postgres:right-password@{password_server}/postgres",
+        url=False,
+    )
     assert good.code == 0, good.text
     assert "right-password" not in good.text
 
 
-def test_embedded_server_is_started_reused_and_stopped(cli: Cli, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_embedded_server_is_started_reused_and_stopped(
+    cli: Cli, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("pgserver")
     monkeypatch.delenv("DATABASE_URL", raising=False)
     cli.write("0001_a.sql", "CREATE TABLE embedded_ok (id int);")

@@ -45,8 +45,12 @@ def _dbmate(cli: Cli, n: int, name: str, up: str, down: str | None) -> None:
     cli.write(f"2024010100000{n}_{name}.sql", f"-- migrate:up\n{up}\n{section}")
 
 
-LAYOUTS: dict[str, Writer] = {"paired": _paired, "golang-migrate": _golang, "diesel": _diesel,
-                              "dbmate": _dbmate}
+LAYOUTS: dict[str, Writer] = {
+    "paired": _paired,
+    "golang-migrate": _golang,
+    "diesel": _diesel,
+    "dbmate": _dbmate,
+}
 
 
 @pytest.fixture(params=list(LAYOUTS))
@@ -67,15 +71,20 @@ def test_status_shows_empty_rollbacks(cli: Cli, layout: list[str]) -> None:
     result = cli("status", "--format", "json")
     states = json.loads(result.out)["migrations"]
     assert [(s["name"], s["has_rollback"], s["rollback"]) for s in states] == [
-        ("d", False, "none"), ("a", True, "file"), ("b", True, "empty"), ("seed", True, "empty")]
+        ("d", False, "none"),
+        ("a", True, "file"),
+        ("b", True, "empty"),
+        ("seed", True, "empty"),
+    ]
     text = cli("status")
     assert text.code == 0, text.text
     rollback = {line.split()[0]: line.split()[2] for line in text.out.splitlines()[1:-1]}
     assert rollback == dict(zip(layout, ["no", "yes", "empty", "empty"])), text.out
 
 
-def test_down_refuses_an_empty_rollback_of_a_schema_change(cli: Cli, db_conn, layout: list[str]
-                                                           ) -> None:
+def test_down_refuses_an_empty_rollback_of_a_schema_change(
+    cli: Cli, db_conn, layout: list[str]
+) -> None:
     assert cli("up").code == 0
     refused = cli("down", "--steps", "2")  # seed would be fine, b is not: nothing runs
     assert refused.code == 1

@@ -20,8 +20,12 @@ def _fields(err: MigrationFailed) -> tuple[str | None, str | None, int | None, i
 
 
 def test_transaction_failure_without_position_has_fields(db_conn: psycopg.Connection) -> None:
-    script = Script(Path("m/0001_dup.sql"), "CREATE TABLE t (id int PRIMARY KEY);\n"
-                    "INSERT INTO t VALUES (1);\n\n  INSERT INTO t VALUES (1);\n", line_offset=2)
+    script = Script(
+        Path("m/0001_dup.sql"),
+        "CREATE TABLE t (id int PRIMARY KEY);\n"
+        "INSERT INTO t VALUES (1);\n\n  INSERT INTO t VALUES (1);\n",
+        line_offset=2,
+    )
     with pytest.raises(MigrationFailed) as caught:
         run_script(db_conn, script)
     assert _fields(caught.value) == ("23505", "m/0001_dup.sql", 6, 3)
@@ -36,8 +40,11 @@ def test_position_from_the_server_has_fields(db_conn: psycopg.Connection) -> Non
 
 
 def test_statement_by_statement_failure_has_fields(db_conn: psycopg.Connection) -> None:
-    script = Script(Path("m/0003_idx.sql"), "CREATE TABLE b (id int);\n"
-                    "CREATE INDEX CONCURRENTLY b_id ON b (id);\nINSERT INTO b VALUES ('x');\n")
+    script = Script(
+        Path("m/0003_idx.sql"),
+        "CREATE TABLE b (id int);\n"
+        "CREATE INDEX CONCURRENTLY b_id ON b (id);\nINSERT INTO b VALUES ('x');\n",
+    )
     with pytest.raises(MigrationFailed) as caught:
         run_script(db_conn, script)
     assert _fields(caught.value) == ("22P02", "m/0003_idx.sql", 3, 23)
@@ -54,8 +61,11 @@ def test_syntax_error_has_fields(db_conn: psycopg.Connection) -> None:
 def test_verify_savepoint_failure_has_fields_and_keeps_the_transaction(
     db_conn: psycopg.Connection,
 ) -> None:
-    script = Script(Path("m/0005_check.sql"), "CREATE TABLE c (n int CHECK (n > 0));\n"
-                    "INSERT INTO c VALUES (1);\nINSERT INTO c VALUES (-1);\n")
+    script = Script(
+        Path("m/0005_check.sql"),
+        "CREATE TABLE c (n int CHECK (n > 0));\n"
+        "INSERT INTO c VALUES (1);\nINSERT INTO c VALUES (-1);\n",
+    )
     with db_conn.transaction(force_rollback=True):
         with pytest.raises(MigrationFailed) as caught:
             run_in_transaction(db_conn, script)

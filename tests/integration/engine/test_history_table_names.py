@@ -7,8 +7,12 @@ import pytest
 from engine_helpers import Cli, query
 
 
-@pytest.mark.parametrize("table", ["DeployHistory", "public.Mixed", "deploy history", "Déploiement"])
-def test_a_mixed_case_or_unusual_history_table_is_found_again(cli: Cli, db_conn, table: str) -> None:
+@pytest.mark.parametrize(
+    "table", ["DeployHistory", "public.Mixed", "deploy history", "Déploiement"]
+)
+def test_a_mixed_case_or_unusual_history_table_is_found_again(
+    cli: Cli, db_conn, table: str
+) -> None:
     (cli.project / "slipway.toml").write_text(f'[migrations]\ntable = "{table}"\n')
     # Not idempotent: run twice, the second INSERT would double the count.
     cli.write("0001_a.sql", "CREATE TABLE a (id int); INSERT INTO a VALUES (1);")
@@ -16,7 +20,9 @@ def test_a_mixed_case_or_unusual_history_table_is_found_again(cli: Cli, db_conn,
     assert cli("up").code == 0
     status = cli("status", "--format", "json")
     assert status.code == 0, status.err
-    assert [m["state"] for m in __import__("json").loads(status.out)["migrations"]] == ["applied"] * 2
+    assert [m["state"] for m in __import__("json").loads(status.out)["migrations"]] == [
+        "applied"
+    ] * 2
     again = cli("up")
     assert again.code == 0, again.err
     assert "Nothing to do" in again.text
@@ -48,7 +54,9 @@ def test_two_spellings_of_one_table_share_one_lock(cli: Cli, db_url: str) -> Non
         ("public.", "empty schema or table part"),
     ],
 )
-def test_a_name_postgresql_would_not_keep_is_refused_at_load(cli: Cli, table: str, reason: str) -> None:
+def test_a_name_postgresql_would_not_keep_is_refused_at_load(
+    cli: Cli, table: str, reason: str
+) -> None:
     (cli.project / "slipway.toml").write_text(f"[migrations]\ntable = '{table}'\n")
     cli.write("0001_a.sql", "CREATE TABLE a (id int);")
     result = cli("status")

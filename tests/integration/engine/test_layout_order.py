@@ -49,8 +49,11 @@ def test_diesel_versions_order_as_strings_in_every_command(cli: Cli, db_conn) ->
     assert result.code == 0, result.text
     assert applied(db_conn) == order[:2]
     assert cli("up").code == 0
-    cols = query(db_conn, "SELECT attname FROM pg_attribute WHERE attrelid = 'a'::regclass "
-                 "AND attnum > 0 ORDER BY attnum")
+    cols = query(
+        db_conn,
+        "SELECT attname FROM pg_attribute WHERE attrelid = 'a'::regclass "
+        "AND attnum > 0 ORDER BY attnum",
+    )
     assert [c[0] for c in cols] == ["id", "c"]
     assert plan_versions(cli, "down") == order[2:]
     result = cli("down", "--to", "2019-02-26-002946")
@@ -99,8 +102,7 @@ def test_duplicate_versions_name_both_files_from_the_project(cli: Cli) -> None:
     result = cli("status")
     assert result.code == 2
     assert (
-        "migrations/2019-02-26-002946_a/up.sql and migrations/20190226002946_b/up.sql"
-        in result.err
+        "migrations/2019-02-26-002946_a/up.sql and migrations/20190226002946_b/up.sql" in result.err
     ), result.err
 
 
@@ -120,8 +122,11 @@ def test_new_in_a_diesel_folder_is_after_every_version_and_never_collides(cli: C
     second, third = cli("new", "e", url=False), cli("new", "f", url=False)
     assert second.code == 0 and third.code == 0, second.text + third.text
     order = versions(cli)
-    assert order[-3:] == ["2099-01-01-000000-0000", "2099-01-01-000000-0001",
-                          "2099-01-01-000000-0002"]
+    assert order[-3:] == [
+        "2099-01-01-000000-0000",
+        "2099-01-01-000000-0001",
+        "2099-01-01-000000-0002",
+    ]
     assert order.index("2026-01-05-120000") < order.index(folder.split("_")[0])
     assert len(set(order)) == len(order) == 7
 
@@ -151,18 +156,22 @@ def test_descriptions_skip_licence_and_tool_comments(cli: Cli) -> None:
     spdx = "-- SPDX-FileCopyrightText: 2024 Example Org\n-- SPDX-License-Identifier: MIT\n\n"
     cli.write("0001_create_users.sql", spdx + "CREATE TABLE users (id int);")
     cli.write("0002_add_email.sql", spdx + "-- Email for login\nALTER TABLE users ADD email text;")
-    cli.write("0003_add_age.sql", "-- safety-assured:start\nALTER TABLE users ADD age int;\n"
-              "-- safety-assured:end\n")
+    cli.write(
+        "0003_add_age.sql",
+        "-- safety-assured:start\nALTER TABLE users ADD age int;\n-- safety-assured:end\n",
+    )
     cli.write("0004_goose.sql", "-- +goose Up\n-- +goose StatementBegin\nSELECT 1;\n")
-    cli.write("0005_apache.sql", "-- Copyright 2020 Example\n--\n-- Licensed under the Apache "
-              "License, Version 2.0\n--     https://example.invalid/LICENSE\n\nSELECT 1;\n")
+    cli.write(
+        "0005_apache.sql",
+        "-- Copyright 2020 Example\n--\n-- Licensed under the Apache "
+        "License, Version 2.0\n--     https://example.invalid/LICENSE\n\nSELECT 1;\n",
+    )
     result = cli("status", "--format", "json")
     described = [m["description"] for m in json.loads(result.out)["migrations"]]
     assert described == ["Create users", "Email for login", "Add age", "Goose", "Apache"]
     text = cli("status")
     assert text.code == 0 and "SPDX" not in text.out and "safety" not in text.out
     assert "create_users" in text.out and "add_email" in text.out, text.out
-
 
 
 def positions(text: str, needles: list[str]) -> list[int]:
@@ -180,4 +189,3 @@ def test_guide_and_verify_follow_the_same_order(cli: Cli) -> None:
     verify = cli("verify", "--format", "json")
     assert verify.code == 0, verify.text
     assert [r["version"] for r in json.loads(verify.out)] == order
-

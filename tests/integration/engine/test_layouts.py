@@ -91,7 +91,7 @@ def test_dbmate_error_line_is_the_files_line(cli: Cli) -> None:
     )
     result = cli("up")
     assert result.code == 1
-    assert "20240101120000_users.sql:3:8: column \"nosuch\" does not exist" in result.err
+    assert '20240101120000_users.sql:3:8: column "nosuch" does not exist' in result.err
 
 
 def test_flyway_versions_and_undo(cli: Cli, db_conn) -> None:

@@ -55,7 +55,9 @@ def _kill_after_index_is_built(cli: Cli, db_conn: psycopg.Connection[Any], url: 
     locker = psycopg.connect(url)
     locker.execute("LOCK TABLE slipway_migrations_log IN EXCLUSIVE MODE")
     holder.rollback()
-    wait_for(db_conn, SLIPWAY_ACTIVE.replace("state = 'active'", "wait_event_type = 'Lock'"), "%log%")
+    wait_for(
+        db_conn, SLIPWAY_ACTIVE.replace("state = 'active'", "wait_event_type = 'Lock'"), "%log%"
+    )
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     wait_gone(db_conn)  # the server noticed the dead client: its UPDATE is cancelled
@@ -82,7 +84,9 @@ def test_index_built_by_a_killed_run_counts_as_done(cli: Cli, db_conn, db_url: s
     assert "partial" not in cli("status").out
 
 
-def test_an_index_that_differs_is_not_taken_for_the_one_started(cli: Cli, db_conn, db_url: str) -> None:
+def test_an_index_that_differs_is_not_taken_for_the_one_started(
+    cli: Cli, db_conn, db_url: str
+) -> None:
     cli.write("0001_t.sql", "CREATE TABLE t (a int, b text);")
     assert cli("up").code == 0
     cli.write("0002_idx.sql", "CREATE INDEX CONCURRENTLY t_a ON t (a) WHERE b <> 'x';\n")
@@ -94,9 +98,14 @@ def test_an_index_that_differs_is_not_taken_for_the_one_started(cli: Cli, db_con
     assert 'relation "t_a" already exists' in rerun.err
 
 
-def test_down_resumes_where_it_stopped_and_status_says_partial(cli: Cli, db_conn, db_url: str) -> None:
+def test_down_resumes_where_it_stopped_and_status_says_partial(
+    cli: Cli, db_conn, db_url: str
+) -> None:
     cli.write("0001_t.sql", "CREATE TABLE t (a int); CREATE TABLE u (b int);")
-    cli.write("0002_idx.sql", "CREATE INDEX CONCURRENTLY t_a ON t (a);\nCREATE INDEX CONCURRENTLY u_b ON u (b);\n")
+    cli.write(
+        "0002_idx.sql",
+        "CREATE INDEX CONCURRENTLY t_a ON t (a);\nCREATE INDEX CONCURRENTLY u_b ON u (b);\n",
+    )
     cli.write("0002_idx.down.sql", "DROP INDEX CONCURRENTLY t_a;\nDROP INDEX CONCURRENTLY u_b;\n")
     assert cli("up").code == 0
     reader = psycopg.connect(db_url)

@@ -28,7 +28,10 @@ def test_failed_migration_leaves_nothing_and_reports_file_line_column(cli: Cli, 
     assert table_exists(db_conn, "ok")
     assert not table_exists(db_conn, "half")
     assert applied_versions(db_conn) == ["0001"]
-    failed = query(db_conn, "SELECT version, outcome, error FROM slipway_migrations_log WHERE outcome = 'failed'")
+    failed = query(
+        db_conn,
+        "SELECT version, outcome, error FROM slipway_migrations_log WHERE outcome = 'failed'",
+    )
     assert failed and failed[0][0] == "0002" and "nosuch" in failed[0][2]
 
 
@@ -60,7 +63,9 @@ def test_history_table_name_is_configurable(cli: Cli, db_conn) -> None:
     assert table_exists(db_conn, "ops_schema_history")
     assert table_exists(db_conn, "ops_schema_history_log")
     assert not table_exists(db_conn, "slipway_migrations")
-    row = query(db_conn, "SELECT version, name, checksum, applied_by, duration_ms FROM ops_schema_history")
+    row = query(
+        db_conn, "SELECT version, name, checksum, applied_by, duration_ms FROM ops_schema_history"
+    )
     assert row[0][0] == "0001" and len(row[0][2]) == 64 and "@" in row[0][3]
     assert row[0][4] is not None
 
@@ -87,8 +92,15 @@ def test_modified_file_refused_then_accepted_with_audit(cli: Cli, db_conn) -> No
     assert cli("validate").code == 1
     accepted = cli("accept", "0001", "--reason", "added a column by hand too")
     assert accepted.code == 0, accepted.text
-    audit = query(db_conn, "SELECT action, old_checksum, checksum, applied_by, detail FROM slipway_migrations_log WHERE action = 'accept'")
-    assert audit and audit[0][1] != audit[0][2] and audit[0][4] == {"reason": "added a column by hand too"}
+    audit = query(
+        db_conn,
+        "SELECT action, old_checksum, checksum, applied_by, detail FROM slipway_migrations_log WHERE action = 'accept'",
+    )
+    assert (
+        audit
+        and audit[0][1] != audit[0][2]
+        and audit[0][4] == {"reason": "added a column by hand too"}
+    )
     assert cli("up").code == 0
     assert table_exists(db_conn, "b")
 
@@ -126,7 +138,9 @@ def test_down_to_redo_and_dry_run(cli: Cli, db_conn) -> None:
     assert "0003" in dry.out and "CREATE TABLE c" in dry.out
     assert not table_exists(db_conn, "c")
     plan = json.loads(cli("plan", "down", "--format", "json").out)
-    assert [s["version"] for s in plan["steps"]] == ["0002"] and plan["steps"][0]["sql"].startswith("DROP TABLE b")
+    assert [s["version"] for s in plan["steps"]] == ["0002"] and plan["steps"][0]["sql"].startswith(
+        "DROP TABLE b"
+    )
     assert cli("up").code == 0
     assert cli("down", "--to", "0001").code == 0
     assert applied_versions(db_conn) == ["0001"]
@@ -151,7 +165,11 @@ def test_files_with_their_own_transaction_work_as_written(cli: Cli, db_conn) -> 
 def test_wrapped_file_failure_rolls_back_everything(cli: Cli, db_conn) -> None:
     cli.write("0001_wrapped.sql", "BEGIN;\nCREATE TABLE w (id int);\nSELECT 1/0;\nCOMMIT;\n")
     result = cli("up")
-    assert result.code == 1 and "0001_wrapped.sql:3:" in result.err and "division by zero" in result.err
+    assert (
+        result.code == 1
+        and "0001_wrapped.sql:3:" in result.err
+        and "division by zero" in result.err
+    )
     assert not table_exists(db_conn, "w")
     assert applied_versions(db_conn) == []
 
@@ -173,9 +191,7 @@ def test_missing_file_is_reported(cli: Cli) -> None:
     assert cli("up").code == 0
     path.unlink()
     states = json.loads(cli("status", "--format", "json").out)["migrations"]
-    assert states == [
-        {**states[0], "version": "0001", "state": "missing", "has_rollback": False}
-    ]
+    assert states == [{**states[0], "version": "0001", "state": "missing", "has_rollback": False}]
     assert cli("validate", "--format", "json").code == 1
 
 
@@ -207,7 +223,9 @@ def _write_probes(cli: Cli) -> None:
     """Each migration records the synchronous_commit its own transaction runs with."""
     cli.write("0001_probe.sql", "CREATE TABLE probe (n int, sc text);\n" + PROBE.format(n=1))
     # Non-transactional: run statement by statement, its commits deferred the same way.
-    cli.write("0002_probe.sql", "CREATE INDEX CONCURRENTLY probe_n ON probe (n);\n" + PROBE.format(n=2))
+    cli.write(
+        "0002_probe.sql", "CREATE INDEX CONCURRENTLY probe_n ON probe (n);\n" + PROBE.format(n=2)
+    )
     cli.write("0003_probe.sql", PROBE.format(n=3))
 
 
@@ -217,7 +235,10 @@ def test_only_the_last_commit_of_a_run_waits_for_the_disk(cli: Cli, db_conn) -> 
     # The last commit flushes the WAL of the earlier ones; a crash before it loses whole
     # migrations with their history rows, never one without the other.
     assert query(db_conn, "SELECT n, sc FROM probe ORDER BY n") == [
-        (1, "off"), (2, "off"), (3, "on")]
+        (1, "off"),
+        (2, "off"),
+        (3, "on"),
+    ]
     assert query(db_conn, "SHOW synchronous_commit") == [("on",)]  # nothing leaked
 
 

@@ -37,8 +37,12 @@ def test_set_role_does_not_leak_into_the_next_migration(
     cli.write("0002_plain.sql", "CREATE TABLE b (id int);")
     result = cli("up")
     assert result.code == 0, result.err
-    owners = dict(query(db_conn, "SELECT relname, pg_get_userbyid(relowner) FROM pg_class "
-                                 "WHERE relname IN ('a', 'b')"))
+    owners = dict(
+        query(
+            db_conn,
+            "SELECT relname, pg_get_userbyid(relowner) FROM pg_class WHERE relname IN ('a', 'b')",
+        )
+    )
     assert owners == {"a": owner_role, "b": "postgres"}
     users = query(db_conn, "SELECT DISTINCT db_user FROM slipway_migrations")
     assert users == [("postgres",)]

@@ -31,15 +31,22 @@ COMMANDS = [
 def write_project(project: Path) -> None:
     folder = project / "migrations"
     (folder / f"0001_{LONG}.sql").write_text(
-        "CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\n", encoding="utf-8")
+        "CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\n", encoding="utf-8"
+    )
     (folder / f"0001_{LONG}.down.sql").write_text("DROP TABLE t;\n", encoding="utf-8")
 
 
 def run_on_terminal(project: Path, args: list[str], env: dict[str, str]) -> str:
     """The command with stdout and stderr on a pseudo-terminal; everything it wrote."""
     leader, follower = pty.openpty()
-    proc = subprocess.Popen([sys.executable, "-m", "slipway", *args], cwd=project, env=env,
-                            stdin=subprocess.DEVNULL, stdout=follower, stderr=follower)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "slipway", *args],
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=follower,
+        stderr=follower,
+    )
     os.close(follower)
     chunks = []
     while True:
@@ -81,9 +88,14 @@ def test_colour_is_on_for_a_terminal_without_no_color(db_url: str, project: Path
     env = environment(db_url)
     for args in (["lint", "--fail-on", "warning"], ["up"], ["status"], ["doctor", "--no-crud"]):
         assert "\x1b[" in run_on_terminal(project, args, env), args
-    forced = subprocess.run([sys.executable, "-m", "slipway", "lint", "--no-cache"], cwd=project,
-                            env={**env, "FORCE_COLOR": "1"}, capture_output=True, text=True,
-                            check=False)
+    forced = subprocess.run(
+        [sys.executable, "-m", "slipway", "lint", "--no-cache"],
+        cwd=project,
+        env={**env, "FORCE_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert "\x1b[" in forced.stdout, forced.stdout
 
 
@@ -91,8 +103,14 @@ def test_piped_output_is_not_wrapped(db_url: str, project: Path) -> None:
     write_project(project)
     env = environment(db_url)
     for args in (["up"], ["status"], ["plan", "down"], ["lint", "--no-cache"]):
-        done = subprocess.run([sys.executable, "-m", "slipway", *args], cwd=project, env=env,
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "slipway", *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         words = LONG.replace("_", " ").strip()  # `up` shows the humanized name
         assert words in done.stdout.replace("_", " ").lower(), (args, done.stdout, done.stderr)
         assert "\x1b" not in done.stdout + done.stderr, args
@@ -100,11 +118,26 @@ def test_piped_output_is_not_wrapped(db_url: str, project: Path) -> None:
 
 def test_piped_tables_are_not_wrapped(db_url: str, project: Path) -> None:
     """`history` is a table: rich would fit it into 80 columns, wrapping the error."""
-    (project / "migrations" / "0002_fails.sql").write_text(f"SELECT * FROM {LONG[:60]};\n",
-                                                           encoding="utf-8")
+    (project / "migrations" / "0002_fails.sql").write_text(
+        f"SELECT * FROM {LONG[:60]};\n", encoding="utf-8"
+    )
     env = environment(db_url)
-    assert subprocess.run([sys.executable, "-m", "slipway", "up"], cwd=project, env=env,
-                          capture_output=True, check=False).returncode == 1
-    done = subprocess.run([sys.executable, "-m", "slipway", "history"], cwd=project, env=env,
-                          capture_output=True, text=True, check=False)
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "slipway", "up"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            check=False,
+        ).returncode
+        == 1
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "slipway", "history"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert f'relation "{LONG[:60]}" does not exist' in done.stdout, done.stdout

@@ -74,7 +74,9 @@ def test_bad_timeout_is_usage_error(cli: Cli) -> None:
     assert result.code == 2 and "--timeout 'soon' is not a duration" in result.err
 
 
-def test_embedded_default_is_not_started(cli: Cli, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_embedded_default_is_not_started(
+    cli: Cli, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for name in ("PGHOST", "PGHOSTADDR", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE"):
         monkeypatch.delenv(name, raising=False)
     result = cli("wait", url=False)

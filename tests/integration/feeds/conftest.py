@@ -25,7 +25,9 @@ MIGRATIONS = Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie
 MAPPING = MIGRATIONS.parent / "feeds" / "vehicles.toml"
 OWNER = "slipway_feed_owner"
 _UP = re.compile(r"^\d+_[\w-]+\.sql$")
-_CONCURRENTLY = re.compile(r"^\s*(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY", re.IGNORECASE | re.MULTILINE)
+_CONCURRENTLY = re.compile(
+    r"^\s*(CREATE|DROP)\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY", re.IGNORECASE | re.MULTILINE
+)
 
 
 def up_scripts() -> list[Path]:

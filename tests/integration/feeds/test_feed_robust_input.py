@@ -16,8 +16,18 @@ from slipway.feeds.wide import jsonb_text
 from .conftest import MAPPING
 from .helpers import HEADER, car, feed, vehicles, vin
 
-COMPARED = ("vin", "stock_number", "make", "model", "year", "mileage", "price", "features",
-            "images", "extra_attributes")
+COMPARED = (
+    "vin",
+    "stock_number",
+    "make",
+    "model",
+    "year",
+    "mileage",
+    "price",
+    "features",
+    "images",
+    "extra_attributes",
+)
 
 
 def _rows(count: int) -> list[list[str]]:
@@ -49,7 +59,8 @@ def test_unquoted_delimited_file_imports_like_its_quoted_twin(
 
 def _capped_mapping(tmp_path: Path, line: int, field: int) -> Any:
     text = MAPPING.read_text(encoding="utf-8").replace(
-        "[feed]\n", f"[feed]\nmax_line_length = {line}\nmax_field_length = {field}\n", 1)
+        "[feed]\n", f"[feed]\nmax_line_length = {line}\nmax_field_length = {field}\n", 1
+    )
     path = tmp_path / "capped.toml"
     path.write_text(text, encoding="utf-8")
     return load_mapping(path)
@@ -114,8 +125,9 @@ def test_a_header_wider_than_a_table_keeps_the_unknown_columns_as_json(
     owner_conn: Any, admin_conn: Any, tmp_path: Path, extra: int
 ) -> None:
     names = [f"Attr {i}" for i in range(extra)] + ["Attr 7"]  # a repeated key: the last wins
-    rows = [car(n) + [f"v{n}-{i}" if i % 3 else "" for i in range(extra)] + [f'x"\\{n}']
-            for n in (1, 2)]
+    rows = [
+        car(n) + [f"v{n}-{i}" if i % 3 else "" for i in range(extra)] + [f'x"\\{n}'] for n in (1, 2)
+    ]
     path = feed(tmp_path / "wide.tsv", rows, HEADER + names)
     result = import_feed(owner_conn, load_mapping(MAPPING), path, 1)
     assert (result.added, result.error_rows) == (2, 0), result.errors[:3]
@@ -124,11 +136,15 @@ def test_a_header_wider_than_a_table_keeps_the_unknown_columns_as_json(
     expected["Attr 7"] = 'x"\\2'
     assert got["extra_attributes"] == expected and got["model"] == "Accord"
     assert got["features"] == ["Sunroof", "Heated Seats"]
-    stored = admin_conn.execute("SELECT extra_attributes::text FROM vehicles WHERE vin = %s",
-                                (vin(2),)).fetchone()[0]
+    stored = admin_conn.execute(
+        "SELECT extra_attributes::text FROM vehicles WHERE vin = %s", (vin(2),)
+    ).fetchone()[0]
     assert stored == jsonb_text(expected)  # so an unchanged object compares as text
     again = import_feed(owner_conn, load_mapping(MAPPING), path, 1)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 2)
     short = feed(tmp_path / "short.tsv", [car(3) + ["a"]], HEADER + names)
     (error,) = import_feed(owner_conn, load_mapping(MAPPING), short, 1).errors
-    assert error.reason == f"row has {len(HEADER) + 1} fields, the header has {len(HEADER) + extra + 1}"
+    assert (
+        error.reason
+        == f"row has {len(HEADER) + 1} fields, the header has {len(HEADER) + extra + 1}"
+    )

@@ -35,12 +35,14 @@ def planted(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     (project / "slipway.toml").write_text(
         "[doctor]\nconnections_warn = 0.0\nxid_age_warn = 1\nidle_in_transaction_seconds = 0\n"
         "\n[pool]\nmax_size = 100000\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     try:
         apply_migrations(url, project)
         # afterwards: 0001 edited (modified), 0004 deleted (missing), 0003 added (pending)
         (project / "migrations" / "0001_first.sql").write_text(
-            "CREATE TABLE first_table (id int PRIMARY KEY, extra int);\n", encoding="utf-8")
+            "CREATE TABLE first_table (id int PRIMARY KEY, extra int);\n", encoding="utf-8"
+        )
         (project / "migrations" / "0004_fourth.sql").unlink()
         write(project / "migrations", {"0003_third.sql": "SELECT 1;\n"})
         with psycopg.connect(url, autocommit=True) as conn:
@@ -63,10 +65,15 @@ def healthy(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     name = create_database("hc")
     url = url_for(name)
     project = tmp_path_factory.mktemp("healthy")
-    write(project / "migrations", {
-        "0001_healthy.sql": HEALTHY_UP.format(m0=month(0), m1=month(1), m2=month(2), m3=month(3)),
-        "0001_healthy.down.sql": HEALTHY_DOWN,
-    })
+    write(
+        project / "migrations",
+        {
+            "0001_healthy.sql": HEALTHY_UP.format(
+                m0=month(0), m1=month(1), m2=month(2), m3=month(3)
+            ),
+            "0001_healthy.down.sql": HEALTHY_DOWN,
+        },
+    )
     try:
         apply_migrations(url, project)
         with psycopg.connect(url, autocommit=True) as conn:

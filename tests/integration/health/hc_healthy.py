@@ -60,12 +60,16 @@ DROP TABLE messages, leads, customers, dealerships;
 def populate(conn: psycopg.Connection[tuple[object, ...]]) -> None:
     """A little data, then ANALYZE: a database in normal use."""
     conn.execute("INSERT INTO dealerships (name, subdomain) VALUES ('A', 'a'), ('B', 'b')")
-    conn.execute("INSERT INTO customers (dealership_id, email) "
-                 "SELECT 1 + g % 2, 'c' || g || '@example.com' FROM generate_series(1, 20) g")
-    conn.execute("INSERT INTO leads (dealership_id, customer_id) "
-                 "SELECT dealership_id, id FROM customers")
-    conn.execute("INSERT INTO messages (dealership_id, body) SELECT 1, 'hello' "
-                 "FROM generate_series(1, 10)")
+    conn.execute(
+        "INSERT INTO customers (dealership_id, email) "
+        "SELECT 1 + g % 2, 'c' || g || '@example.com' FROM generate_series(1, 20) g"
+    )
+    conn.execute(
+        "INSERT INTO leads (dealership_id, customer_id) SELECT dealership_id, id FROM customers"
+    )
+    conn.execute(
+        "INSERT INTO messages (dealership_id, body) SELECT 1, 'hello' FROM generate_series(1, 10)"
+    )
     conn.execute("REFRESH MATERIALIZED VIEW dealership_names")
     conn.execute("VACUUM ANALYZE")
     conn.execute("SELECT pg_stat_force_next_flush()")

@@ -63,5 +63,3 @@ def doctor(url: str, project: Path, **options: object) -> Report:
 def flush_stats(conn: psycopg.Connection[tuple[object, ...]]) -> None:
     """Make this backend's table/index counters visible to other sessions now."""
     conn.execute("SELECT pg_stat_force_next_flush()")
-
-

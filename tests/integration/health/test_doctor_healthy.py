@@ -14,14 +14,18 @@ def _expected_role_status(url: str) -> str:
     with psycopg.connect(url) as conn:
         others = conn.execute(
             "SELECT count(*) FROM pg_roles WHERE rolcanlogin AND (rolsuper OR rolbypassrls) "
-            "AND oid <> 10").fetchone()
+            "AND oid <> 10"
+        ).fetchone()
     return "warn" if others and others[0] else "pass"
 
 
 def test_every_check_passes(healthy: Built) -> None:
     report = healthy.report
-    problems = {c.code: [(f.target, f.message) for f in c.findings if LABEL[f.severity] != "info"]
-                for c in report.checks if c.status != "pass" and c.code != "HC043"}
+    problems = {
+        c.code: [(f.target, f.message) for f in c.findings if LABEL[f.severity] != "info"]
+        for c in report.checks
+        if c.status != "pass" and c.code != "HC043"
+    }
     assert problems == {}
     assert report.check("HC043").status == _expected_role_status(healthy.url)
 
@@ -35,8 +39,9 @@ def test_healthy_facts_are_reported(healthy: Built) -> None:
     report = healthy.report
     tree = report.check("HC002").details
     assert tree[0] == "public.dealerships (tenant root)"
-    assert any("public.leads (customer_id -> customers.id, ON DELETE SET NULL)" in line
-               for line in tree)
+    assert any(
+        "public.leads (customer_id -> customers.id, ON DELETE SET NULL)" in line for line in tree
+    )
     fks = {f.target: f.message for f in report.check("HC010").findings}
     assert fks["public.customers.customers_dealership_id_fkey"].endswith("ON DELETE CASCADE")
     assert report.check("HC020").metrics["applied"] == 1

@@ -35,9 +35,12 @@ def test_planted_problems_found_on_16(pg16_url: str, tmp_path: Path) -> None:
     assert crashed == []
     found = {(c.code, f.target, LABEL[f.severity]) for c in report.checks for f in c.findings}
     # migration and config-threshold plants need the planted project; the rest must match
-    wanted = [(code, target.format(role="hc16_bypass"), level)
-              for code, target, level in EXPECTED
-              if not target[0].isdigit() and "{" not in target.replace("{role}", "")
-              and code not in ("HC032", "HC033", "HC034", "HC061")]
+    wanted = [
+        (code, target.format(role="hc16_bypass"), level)
+        for code, target, level in EXPECTED
+        if not target[0].isdigit()
+        and "{" not in target.replace("{role}", "")
+        and code not in ("HC032", "HC033", "HC034", "HC061")
+    ]
     assert [w for w in wanted if w not in found] == []
     assert report.check("HC090").metrics["errors"] > 0  # pool_guard refuses pooled writes

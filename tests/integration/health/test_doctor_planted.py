@@ -15,13 +15,15 @@ def _findings(built: Built, code: str) -> list[Finding]:
     return built.report.check(code).findings
 
 
-@pytest.mark.parametrize(("code", "target", "level"), EXPECTED,
-                         ids=[f"{c}-{t}" for c, t, _ in EXPECTED])
+@pytest.mark.parametrize(
+    ("code", "target", "level"), EXPECTED, ids=[f"{c}-{t}" for c, t, _ in EXPECTED]
+)
 def test_planted_problem_is_found(planted: Built, code: str, target: str, level: str) -> None:
     if code == "HC055":
         with psycopg.connect(planted.url) as conn:
-            buffers = conn.execute("SELECT setting::bigint * 8192 FROM pg_settings "
-                                   "WHERE name = 'shared_buffers'").fetchone()
+            buffers = conn.execute(
+                "SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers'"
+            ).fetchone()
         if buffers and int(buffers[0]) > 128 << 20:  # the 43 MB table must exceed a quarter
             pytest.skip("the poor-cache-hit plant needs shared_buffers <= 128MB")
     database = psycopg.conninfo.conninfo_to_dict(planted.url)["dbname"]
@@ -33,8 +35,12 @@ def test_planted_problem_is_found(planted: Built, code: str, target: str, level:
 
 
 def test_no_check_crashed(planted: Built) -> None:
-    crashed = [f for c in planted.report.checks for f in c.findings
-               if f.message.startswith("check crashed")]
+    crashed = [
+        f
+        for c in planted.report.checks
+        for f in c.findings
+        if f.message.startswith("check crashed")
+    ]
     assert crashed == []
 
 
@@ -49,8 +55,10 @@ def test_verdict_and_checklist(planted: Built) -> None:
 
 def test_healthy_objects_are_not_flagged(planted: Built) -> None:
     # users of the same checks on objects without the problem stay quiet
-    assert sorted(f.target for f in _findings(planted, "HC040")) == ["public.chats_1",
-                                                                      "public.leads"]
+    assert sorted(f.target for f in _findings(planted, "HC040")) == [
+        "public.chats_1",
+        "public.leads",
+    ]
     unindexed = {f.target for f in _findings(planted, "HC011")}
     assert "public.customers.customers_dealership_id_fkey" not in unindexed
     assert "public.lead_notes.lead_notes_lead_id_fkey" not in unindexed  # partial IS NOT NULL

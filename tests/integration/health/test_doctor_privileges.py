@@ -29,8 +29,9 @@ def plain_url(planted: Built, pg_server: str) -> Iterator[str]:
 
 def test_plain_role_gets_a_report_with_notes(planted: Built, plain_url: str) -> None:
     report = doctor(plain_url, planted.project)
-    crashed = [f for c in report.checks for f in c.findings
-               if f.message.startswith("check crashed")]
+    crashed = [
+        f for c in report.checks for f in c.findings if f.message.startswith("check crashed")
+    ]
     assert crashed == []
     assert any("without pg_read_all_stats" in n for n in report.notes)
     # counting orphans needs SELECT on notes: refused, so the check says so instead of failing
@@ -41,4 +42,6 @@ def test_plain_role_gets_a_report_with_notes(planted: Built, plain_url: str) -> 
     assert "public.customers_view" in {f.target for f in report.check("HC046").findings}
     # the CRUD check reports that this role may not write, table by table
     crud = report.check("HC080")
-    assert any("permission denied" in f.message and LABEL[f.severity] == "warn" for f in crud.findings)
+    assert any(
+        "permission denied" in f.message and LABEL[f.severity] == "warn" for f in crud.findings
+    )

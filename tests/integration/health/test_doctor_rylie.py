@@ -19,8 +19,9 @@ RYLIE = Path(__file__).resolve().parents[3] / "src" / "slipway" / "examples" / "
 
 def _up_scripts() -> list[Path]:
     folder = RYLIE / "migrations"
-    return sorted(p for p in folder.glob("*.sql")
-                  if not p.name.endswith((".down.sql", ".verify.sql")))
+    return sorted(
+        p for p in folder.glob("*.sql") if not p.name.endswith((".down.sql", ".verify.sql"))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +33,11 @@ def rylie(pg_server: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
     project = tmp_path_factory.mktemp("rylie")
     # the tenancy settings of Rylie, without its migrations folder (applied by hand below)
     (project / "slipway.toml").write_text(
-        (RYLIE / "slipway.toml").read_text().replace('directory = "migrations"',
-                                                      'directory = "none"'), encoding="utf-8")
+        (RYLIE / "slipway.toml")
+        .read_text()
+        .replace('directory = "migrations"', 'directory = "none"'),
+        encoding="utf-8",
+    )
     try:
         with psycopg.connect(url, autocommit=True) as conn:
             for script in _up_scripts():
@@ -71,8 +75,9 @@ def test_rylie_crud_runs_below_the_root(rylie: Built) -> None:
 
 
 def test_rylie_report_renders(rylie: Built) -> None:
-    crashed = [f for c in rylie.report.checks for f in c.findings
-               if f.message.startswith("check crashed")]
+    crashed = [
+        f for c in rylie.report.checks for f in c.findings if f.message.startswith("check crashed")
+    ]
     assert crashed == []
     for fmt in FORMATS:
         if fmt in ("sarif", "github"):  # only findings that warn or fail, none on the root

@@ -43,11 +43,17 @@ def _tenant_notes(conn: Conn, role: str, default: bool) -> None:
         CREATE POLICY tenant_writes ON notes AS RESTRICTIVE FOR INSERT TO public
             WITH CHECK (tenant_id = current_setting('app.tenant', true)::int);
     """)
-    conn.execute(sql.SQL("CREATE POLICY all_mine ON notes AS RESTRICTIVE TO {} USING (body IS NOT NULL)"
-                         " WITH CHECK (body <> '')").format(r))
+    conn.execute(
+        sql.SQL(
+            "CREATE POLICY all_mine ON notes AS RESTRICTIVE TO {} USING (body IS NOT NULL)"
+            " WITH CHECK (body <> '')"
+        ).format(r)
+    )
     for month in range(1, 13):
-        conn.execute(f"CREATE TABLE notes_2024_{month:02d} PARTITION OF notes FOR VALUES FROM "
-                     f"('2024-{month:02d}-01') TO ('{2024 + month // 12}-{month % 12 + 1:02d}-01')")
+        conn.execute(
+            f"CREATE TABLE notes_2024_{month:02d} PARTITION OF notes FOR VALUES FROM "
+            f"('2024-{month:02d}-01') TO ('{2024 + month // 12}-{month % 12 + 1:02d}-01')"
+        )
     if default:
         conn.execute("CREATE TABLE notes_default PARTITION OF notes DEFAULT")
     conn.execute("INSERT INTO notes SELECT t, 'n' || t, '2024-01-10' FROM generate_series(1, 3) t")
@@ -56,8 +62,18 @@ def _tenant_notes(conn: Conn, role: str, default: bool) -> None:
 
 
 def _retire(conn: Conn, make_cfg: Any, **extra: Any) -> Any:
-    cfg = make_cfg(partitions=[{"table": "notes", "interval": "month", "ahead": 0,
-                                "retention": "6 months", "retention_mode": "detach"}], **extra)
+    cfg = make_cfg(
+        partitions=[
+            {
+                "table": "notes",
+                "interval": "month",
+                "ahead": 0,
+                "retention": "6 months",
+                "retention_mode": "detach",
+            }
+        ],
+        **extra,
+    )
     now = datetime(2024, 12, 15, tzinfo=UTC)
     result = run_maintenance(conn, cfg, tasks=("partitions",), only_due=False, now=now)
     assert result.ok, result.to_dict()
@@ -78,8 +94,10 @@ def test_a_detached_partition_keeps_rls_forced_with_the_parents_policies(
 ) -> None:
     _tenant_notes(db_conn, app_role, default)
     _retire(db_conn, make_cfg)
-    flags = db_conn.execute("SELECT relrowsecurity, relforcerowsecurity, relispartition FROM pg_class"
-                            " WHERE oid = 'notes_2024_01'::regclass").fetchone()
+    flags = db_conn.execute(
+        "SELECT relrowsecurity, relforcerowsecurity, relispartition FROM pg_class"
+        " WHERE oid = 'notes_2024_01'::regclass"
+    ).fetchone()
     assert flags == (True, True, False)
     parent = db_conn.execute(POLICIES, ("public", "notes")).fetchall()
     assert len(parent) == 3
@@ -95,9 +113,10 @@ def test_with_an_archive_schema_no_application_role_can_read_it(
     db_conn.execute(sql.SQL("GRANT ALL ON SCHEMA public TO {}").format(sql.Identifier(app_role)))
     _retire(db_conn, make_cfg, archive_schema="Old Notes")
     assert db_conn.execute("SELECT to_regclass('public.notes_2024_01')").fetchone() == (None,)
-    assert db_conn.execute("SELECT count(*) FROM \"Old Notes\".notes_2024_01").fetchone() == (3,)
+    assert db_conn.execute('SELECT count(*) FROM "Old Notes".notes_2024_01').fetchone() == (3,)
     with pytest.raises(pgerrors.InsufficientPrivilege):
         _as_role(db_conn, app_role, 2, '"Old Notes".notes_2024_01')
-    granted = db_conn.execute("SELECT has_table_privilege(%s, '\"Old Notes\".notes_2024_01', 'SELECT')",
-                              (app_role,)).fetchone()
+    granted = db_conn.execute(
+        "SELECT has_table_privilege(%s, '\"Old Notes\".notes_2024_01', 'SELECT')", (app_role,)
+    ).fetchone()
     assert granted == (False,)

@@ -42,12 +42,20 @@ def test_mixed_case_partitioned_tables_and_views(project: Path, db_url: str, db_
     done = slipway(project, db_url, "maintain", "--format", "json")
     assert done.returncode == 0, done.stdout + done.stderr
     result = json.loads(done.stdout)
-    outcomes = {(a["task"], a["action"], a["outcome"]) for r in result["rules"] for a in r["actions"]}
-    assert outcomes == {("partitions", "create", "ok"), ("partitions", "detach", "ok"),
-                        ("views", "refresh", "ok")}, result
-    kinds = dict(db_conn.execute(
-        "SELECT relname, relispartition::text FROM pg_class WHERE relname LIKE 'Audit Log%'"
-        " AND relkind IN ('r', 'p')").fetchall())
+    outcomes = {
+        (a["task"], a["action"], a["outcome"]) for r in result["rules"] for a in r["actions"]
+    }
+    assert outcomes == {
+        ("partitions", "create", "ok"),
+        ("partitions", "detach", "ok"),
+        ("views", "refresh", "ok"),
+    }, result
+    kinds = dict(
+        db_conn.execute(
+            "SELECT relname, relispartition::text FROM pg_class WHERE relname LIKE 'Audit Log%'"
+            " AND relkind IN ('r', 'p')"
+        ).fetchall()
+    )
     assert kinds["Audit Log_older"] == "false"  # retired (the last old one stays: planned so)
     assert sum(v == "true" for v in kinds.values()) == 3  # it, this month and the next
 
@@ -57,8 +65,10 @@ def _forbid_tables(conn: Conn, like: str) -> None:
         BEGIN IF EXISTS (SELECT 1 FROM pg_event_trigger_ddl_commands()
                          WHERE object_identity LIKE '{like}') THEN
             RAISE EXCEPTION 'no new tables today'; END IF; END $$""")
-    conn.execute("CREATE EVENT TRIGGER no_tables ON ddl_command_end WHEN TAG IN ('CREATE TABLE')"
-                 " EXECUTE FUNCTION boom()")
+    conn.execute(
+        "CREATE EVENT TRIGGER no_tables ON ddl_command_end WHEN TAG IN ('CREATE TABLE')"
+        " EXECUTE FUNCTION boom()"
+    )
 
 
 def test_a_failed_action_is_counted_as_failed_and_exits_1(
@@ -80,8 +90,10 @@ def test_a_failed_action_is_counted_as_failed_and_exits_1(
         db_conn.execute("DROP EVENT TRIGGER no_tables")
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stdout + done.stderr
     summary = done.stdout.strip().splitlines()[-1]
-    assert summary == ("maintenance did: 1 partitions.detach, 1 views.refresh;"
-                       " failed: 2 partitions.create (1 rule(s) failed)"), summary
+    assert summary == (
+        "maintenance did: 1 partitions.detach, 1 views.refresh;"
+        " failed: 2 partitions.create (1 rule(s) failed)"
+    ), summary
     assert "no new tables today" in done.stdout
     data = json.loads(again.stdout)
     assert again.returncode == 1

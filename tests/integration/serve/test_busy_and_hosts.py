@@ -60,7 +60,9 @@ def test_host_header_checked_without_token(project: Path, db_url: str) -> None:
 def test_token_set_allows_any_host(project: Path, db_url: str) -> None:
     settings = load_settings(database_url=db_url, project_dir=project)
     with running(build_app(settings, token="tok-123", host="0.0.0.0")) as base:
-        other = fetch(base + "/metrics", {"Host": "dash.example", "Authorization": "Bearer tok-123"})
+        other = fetch(
+            base + "/metrics", {"Host": "dash.example", "Authorization": "Bearer tok-123"}
+        )
         anonymous = fetch(base + "/metrics", {"Host": "dash.example"})
     assert other.status == 200 and anonymous.status == 401
 

@@ -86,7 +86,9 @@ def test_heavy_pages_under_load(project: Path, db_url: str) -> None:
         if r.status == 503:  # busy: say when to come back, in one line, no traceback
             assert r.headers.get("retry-after", "").isdigit(), r.headers
             assert r.text.count("\n") <= 1 and "Traceback" not in r.text, r.text
-    assert probes and all(p.status == 200 for p in probes), [p.text for p in probes if p.status != 200]
+    assert probes and all(p.status == 200 for p in probes), [
+        p.text for p in probes if p.status != 200
+    ]
     ready = [p.json() for p in probes if b'"ready"' in p.body]
     assert ready and all(body["ready"] is True for body in ready), ready
     docs = next(r for path, r in results if path == "/docs" and r.status == 200)

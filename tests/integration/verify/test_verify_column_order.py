@@ -10,20 +10,29 @@ from pathlib import Path
 from verify_helpers import Corpus, slipway, write_corpus
 
 CORPUS: Corpus = {
-    "0001_tables": ("CREATE TABLE t (a int, b int, c int);\nCREATE TABLE u (a int, b int, c int);\n",
-                    "DROP TABLE u;\nDROP TABLE t;\n", None),
+    "0001_tables": (
+        "CREATE TABLE t (a int, b int, c int);\nCREATE TABLE u (a int, b int, c int);\n",
+        "DROP TABLE u;\nDROP TABLE t;\n",
+        None,
+    ),
     # The down re-adds b, at the end: t is (a, c, b) after it, not (a, b, c).
-    "0002_replace_b": ("ALTER TABLE t ADD COLUMN d int;\nALTER TABLE t DROP COLUMN b;\n",
-                       "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t DROP COLUMN d;\n", None),
+    "0002_replace_b": (
+        "ALTER TABLE t ADD COLUMN d int;\nALTER TABLE t DROP COLUMN b;\n",
+        "ALTER TABLE t ADD COLUMN b int;\nALTER TABLE t DROP COLUMN d;\n",
+        None,
+    ),
     # The same, step by step outside a transaction (the committed way).
     "0003_replace_b_committed": (
         "-- slipway: no-transaction\nALTER TABLE u ADD COLUMN d int;\nALTER TABLE u DROP COLUMN b;\n",
         "-- slipway: no-transaction\nALTER TABLE u ADD COLUMN b int;\nALTER TABLE u DROP COLUMN d;\n",
-        None),
+        None,
+    ),
     # A real difference beside the column order: rollback-incomplete either way.
     "0004_index_left": (
         "ALTER TABLE t DROP COLUMN a;\nALTER TABLE t ADD COLUMN a int;\nCREATE INDEX IF NOT EXISTS t_c ON t (c);\n",
-        "ALTER TABLE t DROP COLUMN a;\nALTER TABLE t ADD COLUMN a int;\n", None),
+        "ALTER TABLE t DROP COLUMN a;\nALTER TABLE t ADD COLUMN a int;\n",
+        None,
+    ),
     "0005_after": ("CREATE TABLE v (id int);\n", "DROP TABLE v;\n", None),
 }
 T_ORDER = "column order of t changed: a, c, b (was a, b, c)"
@@ -72,8 +81,9 @@ def test_text_names_the_column_order_and_the_run_passes(pg_server: str, project:
     assert run.returncode == 0, run.stdout + run.stderr
     assert "0002 replace_b ... ok (" in run.stdout
     assert f"    ~ {T_ORDER} (not counted; --strict-column-order counts it)" in run.stdout
-    assert ("4 of 4 migration(s) verified: 4 ok; column order changed in 2, not counted"
-            in run.stdout), run.stdout
+    assert (
+        "4 of 4 migration(s) verified: 4 ok; column order changed in 2, not counted" in run.stdout
+    ), run.stdout
     strict = slipway(project, pg_server, "verify", "--strict-column-order")
     assert strict.returncode == 1, strict.stdout + strict.stderr
     assert "0002 replace_b ... rollback-incomplete (" in strict.stdout

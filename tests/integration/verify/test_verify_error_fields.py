@@ -11,8 +11,11 @@ from verify_helpers import BASE, Corpus, slipway, write_corpus
 CORPUS: Corpus = {
     **BASE,
     "0002_down_errors": ("CREATE TABLE a (id int);\n", "DROP TABLE a;\nDROP TABLE nope;\n", None),
-    "0003_verify_fails": ("ALTER TABLE a ADD COLUMN b int;\n", "ALTER TABLE a DROP COLUMN b;\n",
-                          "SELECT missing FROM a;\n"),
+    "0003_verify_fails": (
+        "ALTER TABLE a ADD COLUMN b int;\n",
+        "ALTER TABLE a DROP COLUMN b;\n",
+        "SELECT missing FROM a;\n",
+    ),
 }
 
 

@@ -12,21 +12,35 @@ from verify_helpers import BASE, Corpus, slipway, write_corpus
 FAILING: Corpus = {
     **BASE,
     "0002_down_errors": ("CREATE TABLE a (id int);\n", "DROP TABLE a;\nDROP TABLE nope;\n", None),
-    "0003_verify_fails": ("ALTER TABLE a ADD COLUMN b int;\n", "ALTER TABLE a DROP COLUMN b;\n",
-                          "SELECT missing FROM a;\n"),
+    "0003_verify_fails": (
+        "ALTER TABLE a ADD COLUMN b int;\n",
+        "ALTER TABLE a DROP COLUMN b;\n",
+        "SELECT missing FROM a;\n",
+    ),
     # Committed statement by statement: the first index stays when the second fails.
-    "0004_up_fails_midway": (("CREATE INDEX CONCURRENTLY i4 ON customers (email);\n"
-                              "CREATE INDEX CONCURRENTLY i4b ON nowhere (x);\n"),
-                             "DROP INDEX CONCURRENTLY i4b;\nDROP INDEX CONCURRENTLY i4;\n", None),
+    "0004_up_fails_midway": (
+        (
+            "CREATE INDEX CONCURRENTLY i4 ON customers (email);\n"
+            "CREATE INDEX CONCURRENTLY i4b ON nowhere (x);\n"
+        ),
+        "DROP INDEX CONCURRENTLY i4b;\nDROP INDEX CONCURRENTLY i4;\n",
+        None,
+    ),
     # Passes only if the rebuild removed 0004's half-made index.
     "0005_same_name": ("CREATE INDEX i4 ON customers (email);\n", "DROP INDEX i4;\n", None),
     # The down kills its own connection: a psycopg error, not a failed script.
-    "0006_down_crashes": ("CREATE TABLE t6 (id int);\n",
-                          "SELECT pg_terminate_backend(pg_backend_pid());\n", None),
+    "0006_down_crashes": (
+        "CREATE TABLE t6 (id int);\n",
+        "SELECT pg_terminate_backend(pg_backend_pid());\n",
+        None,
+    ),
     "0007_needs_0004": ("DROP INDEX i4b;\n", "CREATE INDEX i4b ON customers (id);\n", None),
     # Runs on the rebuilt state: 0002, 0003 and 0006's ups are there, 0004's is not.
-    "0008_after_all_that": ("ALTER TABLE t6 ADD COLUMN z int;\n", "ALTER TABLE t6 DROP COLUMN z;\n",
-                            "SELECT a.b, t6.z FROM a, t6 WHERE false;\n"),
+    "0008_after_all_that": (
+        "ALTER TABLE t6 ADD COLUMN z int;\n",
+        "ALTER TABLE t6 DROP COLUMN z;\n",
+        "SELECT a.b, t6.z FROM a, t6 WHERE false;\n",
+    ),
 }
 
 EXPECTED = {  # version -> (verdict, text in the error or a difference)
@@ -69,27 +83,37 @@ def test_text_prints_every_migration_and_the_summary(pg_server: str, project: Pa
     assert "Traceback" not in run.stderr
     for version, (verdict, _) in EXPECTED.items():
         assert f"{version} " in run.stdout and f" ... {verdict} (" in run.stdout
-    assert ("8 of 8 migration(s) verified: 1 not-run, 3 ok, 2 rollback-failed, 1 up-failed, "
-            "1 verify-failed") in run.stdout, run.stdout
+    assert (
+        "8 of 8 migration(s) verified: 1 not-run, 3 ok, 2 rollback-failed, 1 up-failed, "
+        "1 verify-failed"
+    ) in run.stdout, run.stdout
 
 
 def test_exit_0_when_only_the_failures_are_fixed(pg_server: str, project: Path) -> None:
     """Exit 1 came from the verdicts: the same run with each failure fixed passes."""
-    fixed: Corpus = {"0001_customers": BASE["0001_customers"],
-                     "0002_down_errors": ("CREATE TABLE a (id int);\n", "DROP TABLE a;\n", None)}
+    fixed: Corpus = {
+        "0001_customers": BASE["0001_customers"],
+        "0002_down_errors": ("CREATE TABLE a (id int);\n", "DROP TABLE a;\n", None),
+    }
     write_corpus(project / "migrations", fixed)
     run = slipway(project, pg_server, "verify")
     assert run.returncode == 0, run.stdout + run.stderr
     assert "2 of 2 migration(s) verified: 2 ok" in run.stdout
 
 
-def test_a_lost_connection_is_one_verdict_and_the_state_is_rebuilt(pg_server: str,
-                                                                    project: Path) -> None:
+def test_a_lost_connection_is_one_verdict_and_the_state_is_rebuilt(
+    pg_server: str, project: Path
+) -> None:
     """Not a failed script but a psycopg error: it used to escape, printing nothing."""
-    corpus: Corpus = {"0001_customers": BASE["0001_customers"],
-                      "0002_down_crashes": FAILING["0006_down_crashes"],
-                      "0003_uses_t6": ("ALTER TABLE t6 ADD COLUMN z int;\n",
-                                       "ALTER TABLE t6 DROP COLUMN z;\n", None)}
+    corpus: Corpus = {
+        "0001_customers": BASE["0001_customers"],
+        "0002_down_crashes": FAILING["0006_down_crashes"],
+        "0003_uses_t6": (
+            "ALTER TABLE t6 ADD COLUMN z int;\n",
+            "ALTER TABLE t6 DROP COLUMN z;\n",
+            None,
+        ),
+    }
     write_corpus(project / "migrations", corpus)
     run = slipway(project, pg_server, "verify", "--format", "json")
     assert run.returncode == 1, run.stdout + run.stderr
@@ -101,8 +125,11 @@ def test_a_lost_connection_is_one_verdict_and_the_state_is_rebuilt(pg_server: st
 # scripts; the verdict must name the real error, not a lost savepoint.
 NEWER_SYNTAX: Corpus = {
     **BASE,
-    "0002_newer_down": ("ALTER TABLE customers ALTER COLUMN email DROP NOT NULL;\n",
-                        "ALTER TABLE customers ADD CONSTRAINT email_nn NOT NULL email;\n", None),
+    "0002_newer_down": (
+        "ALTER TABLE customers ALTER COLUMN email DROP NOT NULL;\n",
+        "ALTER TABLE customers ADD CONSTRAINT email_nn NOT NULL email;\n",
+        None,
+    ),
     "0003_after": ("CREATE TABLE t3 (id int);\n", "DROP TABLE t3;\n", None),
 }
 

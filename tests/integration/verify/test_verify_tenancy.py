@@ -71,7 +71,8 @@ def _trace(conn: Conn) -> tuple[Any, ...]:
         " (SELECT count(*) FROM leads),"
         " (SELECT count(*) FROM pg_roles WHERE rolname LIKE 'slipway_tenancy%'),"
         " (SELECT string_agg(relname || coalesce(relacl::text, ''), ',' ORDER BY relname)"
-        "    FROM pg_class WHERE relnamespace = 'public'::regnamespace)").fetchone()
+        "    FROM pg_class WHERE relnamespace = 'public'::regnamespace)"
+    ).fetchone()
     assert rows is not None
     return tuple(rows)
 
@@ -91,12 +92,21 @@ def test_planted_leaks_are_reported_with_table_and_operation(db_conn: Conn) -> N
     report = check_tenancy(db_conn)
     found = {(f.target, f.name) for f in report.findings if f.code == "leak"}
     for table in ("notes", "wide"):
-        for operation in ("read without tenant", "read other", "update other", "delete other",
-                          "move to other", "insert other", "read with empty tenant"):
+        for operation in (
+            "read without tenant",
+            "read other",
+            "update other",
+            "delete other",
+            "move to other",
+            "insert other",
+            "read with empty tenant",
+        ):
             assert (table, operation) in found, (table, operation)
     assert ("customer_list", "read other") in found
-    assert not any(f.target in ("customers", "leads", "lead_list", "messages", "messages_default")
-                   for f in report.findings)
+    assert not any(
+        f.target in ("customers", "leads", "lead_list", "messages", "messages_default")
+        for f in report.findings
+    )
     by_table = {f.target: f.message for f in report.findings if f.name == "read other"}
     assert "row level security is not enabled" in by_table["notes"]
     assert "a policy is too wide" in by_table["wide"]
@@ -105,17 +115,22 @@ def test_planted_leaks_are_reported_with_table_and_operation(db_conn: Conn) -> N
 
 
 def test_unset_setting_that_errors_and_untestable_tables_are_reported(db_conn: Conn) -> None:
-    db_conn.execute(SOUND + """
+    db_conn.execute(
+        SOUND
+        + """
 CREATE TABLE strict (id serial PRIMARY KEY, dealership_id uuid NOT NULL REFERENCES dealerships);
 ALTER TABLE strict ENABLE ROW LEVEL SECURITY;
 CREATE POLICY p ON strict USING (dealership_id = current_setting('app.current_dealership_id')::uuid);
 CREATE TABLE coded (id serial PRIMARY KEY, dealership_id uuid NOT NULL REFERENCES dealerships,
                     code text NOT NULL CHECK (code ~ '^[0-9]{3}$'));
-""")
+"""
+    )
     report = check_tenancy(db_conn)
     kinds = {(f.target, f.name): f for f in report.findings}
     assert kinds[("strict", "read without tenant")].code == "error"
-    assert "unrecognized configuration parameter" in kinds[("strict", "read without tenant")].message
+    assert (
+        "unrecognized configuration parameter" in kinds[("strict", "read without tenant")].message
+    )
     assert kinds[("strict", "read with empty tenant")].code == "error"
     assert kinds[("coded", "populate")].code == "untested"
     assert "coded_code_check" in kinds[("coded", "populate")].message
@@ -147,8 +162,9 @@ def test_rylie_passes(db_conn: Conn) -> None:
     assert report.findings == [], [str(f) for f in report.findings]
 
 
-def test_cli_reads_tenancy_settings_and_exits_1_on_leak(project: Path, db_url: str,
-                                                        db_conn: Conn) -> None:
+def test_cli_reads_tenancy_settings_and_exits_1_on_leak(
+    project: Path, db_url: str, db_conn: Conn
+) -> None:
     db_conn.execute(SOUND.replace("app.current_dealership_id", "app.dealer"))
     (project / "slipway.toml").write_text('[tenancy]\nsetting = "app.dealer"\n')
     run = slipway(project, db_url, "verify", "--tenancy")
@@ -159,6 +175,11 @@ def test_cli_reads_tenancy_settings_and_exits_1_on_leak(project: Path, db_url: s
     assert run.returncode == 1
     data = json.loads(run.stdout)
     assert data["ok"] is False and data["setting"] == "app.dealer"
-    assert {"target": "wide", "name": "read other", "code": "leak", "severity": "error"}.items() <= next(
+    assert {
+        "target": "wide",
+        "name": "read other",
+        "code": "leak",
+        "severity": "error",
+    }.items() <= next(
         f for f in data["findings"] if f["target"] == "wide" and f["name"] == "read other"
     ).items()

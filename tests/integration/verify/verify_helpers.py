@@ -26,7 +26,12 @@ def slipway(cwd: Path, db_url: str, *args: str) -> subprocess.CompletedProcess[s
     env = dict(os.environ, DATABASE_URL=db_url, NO_COLOR="1")
     return subprocess.run(
         [sys.executable, "-m", "slipway", *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
 
 

@@ -42,11 +42,28 @@ def test_same_seed_gives_the_same_corpus_and_another_seed_another() -> None:
 def test_corpus_has_the_shapes_of_a_real_history() -> None:
     steps = corpus.generate(300)
     ups = "\n".join(s.up for s in steps)
-    for needle in ("CREATE TABLE", "GENERATED ALWAYS AS IDENTITY", "REFERENCES", "NOT VALID",
-                   "VALIDATE CONSTRAINT", "CREATE INDEX CONCURRENTLY", "USING gin",
-                   "ADD CONSTRAINT", "LANGUAGE plpgsql", "CREATE TRIGGER", "CREATE POLICY",
-                   "CREATE VIEW", "CREATE MATERIALIZED VIEW", "CREATE TYPE", "ADD VALUE",
-                   "INSERT INTO", "UPDATE ", "COMMENT ON", "RENAME COLUMN", "SET NOT NULL"):
+    for needle in (
+        "CREATE TABLE",
+        "GENERATED ALWAYS AS IDENTITY",
+        "REFERENCES",
+        "NOT VALID",
+        "VALIDATE CONSTRAINT",
+        "CREATE INDEX CONCURRENTLY",
+        "USING gin",
+        "ADD CONSTRAINT",
+        "LANGUAGE plpgsql",
+        "CREATE TRIGGER",
+        "CREATE POLICY",
+        "CREATE VIEW",
+        "CREATE MATERIALIZED VIEW",
+        "CREATE TYPE",
+        "ADD VALUE",
+        "INSERT INTO",
+        "UPDATE ",
+        "COMMENT ON",
+        "RENAME COLUMN",
+        "SET NOT NULL",
+    ):
         assert needle in ups, needle
     assert sum(not s.transactional for s in steps) >= 5
     assert sum(s.name.startswith("create_") and "CREATE TABLE" in s.up for s in steps) >= 40
@@ -168,13 +185,24 @@ def test_slipway_applies_and_rolls_back_the_corpus(bench_url: str, tmp_path: Pat
     finally:
         drop_database(reference)
     empty = bench_db.snapshot(bench_url)
-    up = engine_bench.timed(engine_bench.tool_command("slipway", bench_url, {"slipway": folder}),
-                            tmp_path)
+    up = engine_bench.timed(
+        engine_bench.tool_command("slipway", bench_url, {"slipway": folder}), tmp_path
+    )
     assert up.proc.returncode == 0, engine_bench.failure(up.proc)
     assert bench_db.fingerprint(bench_url) == expected
-    down = engine_bench.timed([engine_bench.exe("slipway"), "down", "--steps", "60",
-                               "--database-url", bench_url, "--migrations", str(folder)],
-                              tmp_path)
+    down = engine_bench.timed(
+        [
+            engine_bench.exe("slipway"),
+            "down",
+            "--steps",
+            "60",
+            "--database-url",
+            bench_url,
+            "--migrations",
+            str(folder),
+        ],
+        tmp_path,
+    )
     assert down.proc.returncode == 0, engine_bench.failure(down.proc)
     assert bench_db.snapshot(bench_url) == empty
 

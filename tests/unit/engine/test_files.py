@@ -31,7 +31,10 @@ def parsed(sql: str, transactional: bool | None = None) -> ParsedScript:
     ("sql", "mode"),
     [
         ("CREATE TABLE t (id int);", "transaction"),
-        ("CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;", "transaction"),
+        (
+            "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$;",
+            "transaction",
+        ),
         ("CREATE INDEX CONCURRENTLY i ON t (a);", "statements"),
         ("DROP INDEX CONCURRENTLY i;", "statements"),
         ("REINDEX INDEX CONCURRENTLY i;", "statements"),
@@ -68,7 +71,10 @@ def test_syntax_error_has_line_and_column_even_after_multibyte_text() -> None:
 def test_statement_spans_use_characters_not_bytes() -> None:
     sql = "SELECT 'ééé';\nCREATE INDEX CONCURRENTLY i ON t (a);"
     statements = parsed(sql).statement_texts()
-    assert [text for _, text in statements] == ["SELECT 'ééé'", "CREATE INDEX CONCURRENTLY i ON t (a)"]
+    assert [text for _, text in statements] == [
+        "SELECT 'ééé'",
+        "CREATE INDEX CONCURRENTLY i ON t (a)",
+    ]
 
 
 def test_line_col() -> None:
@@ -101,7 +107,10 @@ def test_unreadable_and_non_utf8_files_are_named(tmp_path: Path) -> None:
     bad.unlink()
     # A dangling symlink cannot be read even by root (CI runs as root).
     (tmp_path / "0002_gone.sql").symlink_to(tmp_path / "nowhere.sql")
-    with pytest.raises(MigrationLayoutError, match="0002_gone.sql: is a symbolic link to .*nowhere.sql, which does not exist"):
+    with pytest.raises(
+        MigrationLayoutError,
+        match="0002_gone.sql: is a symbolic link to .*nowhere.sql, which does not exist",
+    ):
         load_folder(tmp_path)
 
 
@@ -164,7 +173,9 @@ def test_config_errors_are_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     (tmp_path / "slipway.toml").write_text("[migrations\n")
     with pytest.raises(ConfigError, match="invalid TOML"):
         load_settings()
-    (tmp_path / "slipway.toml").write_text('[database]\nurl = "postgresql://u:${NOPE_UNSET}@h/db"\n')
+    (tmp_path / "slipway.toml").write_text(
+        '[database]\nurl = "postgresql://u:${NOPE_UNSET}@h/db"\n'
+    )
     monkeypatch.delenv("DATABASE_URL", raising=False)
     with pytest.raises(ConfigError, match="NOPE_UNSET"):
         load_settings()
@@ -179,8 +190,14 @@ def test_mask_url_hides_passwords() -> None:
 
 def test_mask_url_hides_passwords_holding_at_signs_colons_and_slashes() -> None:
     assert mask_url("postgresql://u:p@ss:Secret@host/db") == "postgresql://u:***@host/db"
-    assert mask_url("postgres://u:a/b@c@h:5/d?sslmode=require") == "postgres://u:***@h:5/d?sslmode=require"
-    assert mask_url("failed: postgresql://u:x@y@h/db: refused") == "failed: postgresql://u:***@h/db: refused"
+    assert (
+        mask_url("postgres://u:a/b@c@h:5/d?sslmode=require")
+        == "postgres://u:***@h:5/d?sslmode=require"
+    )
+    assert (
+        mask_url("failed: postgresql://u:x@y@h/db: refused")
+        == "failed: postgresql://u:***@h/db: refused"
+    )
 
 
 def test_an_unreachable_url_with_an_at_sign_in_its_password_is_shown_masked(tmp_path: Path) -> None:
@@ -188,8 +205,14 @@ def test_an_unreachable_url_with_an_at_sign_in_its_password_is_shown_masked(tmp_
     import sys
 
     url = "postgresql://u:p@ss:Secret@127.0.0.1:1/db"
-    proc = subprocess.run([sys.executable, "-m", "slipway", "status", "--database-url", url],
-                          check=False, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        [sys.executable, "-m", "slipway", "status", "--database-url", url],
+        check=False,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 2
     assert "127.0.0.1" in proc.stderr and "u:***@127.0.0.1" in proc.stderr
     assert "Secret" not in proc.stderr + proc.stdout and "p@ss" not in proc.stderr + proc.stdout

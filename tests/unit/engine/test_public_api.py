@@ -52,6 +52,8 @@ def test_public_functions_classes_and_methods_have_a_docstring(module: ModuleTyp
             undocumented += [
                 f"{node.name}.{m.name}"
                 for m in node.body
-                if isinstance(m, defs) and not m.name.startswith("_") and ast.get_docstring(m) is None
+                if isinstance(m, defs)
+                and not m.name.startswith("_")
+                and ast.get_docstring(m) is None
             ]
     assert not undocumented, f"{module.__name__}: no docstring on {undocumented}"

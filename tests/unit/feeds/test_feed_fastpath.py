@@ -14,9 +14,15 @@ from slipway.feeds.rows import RowConverter
 from slipway.feeds.sample import HEADER, vehicles
 from slipway.feeds.vin import check_digit
 
-MAPPING = Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie" / "feeds" / "vehicles.toml"
-TYPES = {"price": DbType("numeric(12,2)", None, 12, 2), "msrp": DbType("numeric(12,2)", None, 12, 2),
-         "year": DbType("integer"), "mileage": DbType("integer")}
+MAPPING = (
+    Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie" / "feeds" / "vehicles.toml"
+)
+TYPES = {
+    "price": DbType("numeric(12,2)", None, 12, 2),
+    "msrp": DbType("numeric(12,2)", None, 12, 2),
+    "year": DbType("integer"),
+    "mileage": DbType("integer"),
+}
 
 
 def converters() -> tuple[RowConverter, BlockConverter]:
@@ -47,10 +53,23 @@ def test_clean_block_gives_the_row_paths_output() -> None:
 
 @pytest.mark.parametrize(
     ("column", "value"),
-    [("VIN", "1HGCM82643A004352"), ("VIN", "1hgcm82633a004352"), ("Year", "1850"),
-     ("Price", "$24,995"), ("Price", "call"), ("Mileage", "45k"), ("Make", ""), ("Make", "Honda "),
-     ("Features", "A,,B"), ("Features", "A ,B"), ("Features", 'A "B"'), ("Images", ",x"), ("Model", "Acc\\ord"),
-     ("DaysOnLot", 'say "hi"'), ("Trim", "LX\x01")],
+    [
+        ("VIN", "1HGCM82643A004352"),
+        ("VIN", "1hgcm82633a004352"),
+        ("Year", "1850"),
+        ("Price", "$24,995"),
+        ("Price", "call"),
+        ("Mileage", "45k"),
+        ("Make", ""),
+        ("Make", "Honda "),
+        ("Features", "A,,B"),
+        ("Features", "A ,B"),
+        ("Features", 'A "B"'),
+        ("Images", ",x"),
+        ("Model", "Acc\\ord"),
+        ("DaysOnLot", 'say "hi"'),
+        ("Trim", "LX\x01"),
+    ],
 )
 def test_block_with_anything_unusual_is_declined(column: str, value: str) -> None:
     rows = [r for r in vehicles(50)]

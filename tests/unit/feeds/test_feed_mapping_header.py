@@ -17,7 +17,11 @@ MAPPING = RYLIE_FEEDS / "vehicles.toml"
 
 def test_rylie_mapping_declares_seed_001_aliases() -> None:
     m = load_mapping(MAPPING)
-    assert (m.table, m.tenant_column, m.identity) == ("vehicles", "dealership_id", ("vin", "stock_number"))
+    assert (m.table, m.tenant_column, m.identity) == (
+        "vehicles",
+        "dealership_id",
+        ("vin", "stock_number"),
+    )
     aliases = {c.name: c.aliases for c in m.columns}
     assert aliases["stock_number"] == ("Stock", "StockNumber")
     assert aliases["exterior_color"] == ("ExteriorColor", "Color")
@@ -28,11 +32,15 @@ def test_rylie_mapping_declares_seed_001_aliases() -> None:
     assert m.column("features").kind == m.column("images").kind == "list"
     assert m.extra_column == "extra_attributes"
     assert m.lifecycle and m.lifecycle.missing_status == "inactive"
-    assert m.log and m.log.table == "inventory_imports" and m.log.columns["tenant"] == "dealership_id"
+    assert (
+        m.log and m.log.table == "inventory_imports" and m.log.columns["tenant"] == "dealership_id"
+    )
     assert "deactivated_at" in m.target_columns()
 
 
-@pytest.mark.parametrize("header", ["Stock Number", "stock_number", "STOCKNUMBER", " stock-number "])
+@pytest.mark.parametrize(
+    "header", ["Stock Number", "stock_number", "STOCKNUMBER", " stock-number "]
+)
 def test_normalize_ignores_case_spaces_and_punctuation(header: str) -> None:
     assert normalize(header) == "stocknumber"
 
@@ -58,7 +66,7 @@ aliases = ["SKU"]
     [
         ('[columns.qty]\ntype = "float"\n', "type must be one of"),
         ('[columns.qty]\nfallback = "nope"\n', "fallback names undeclared column nope"),
-        ("[log]\ntable = \"l\"\n[log.columns]\nbogus = \"x\"\n", "log.columns.bogus"),
+        ('[log]\ntable = "l"\n[log.columns]\nbogus = "x"\n', "log.columns.bogus"),
         ("[columns.Bad-Name]\n", "lower-case SQL name"),
     ],
 )
@@ -85,7 +93,9 @@ def test_find_mapping_by_name_path_or_not_at_all(tmp_path: Path) -> None:
 
 def test_header_plan_binds_aliases_fallbacks_and_unknown_columns() -> None:
     m = load_mapping(MAPPING)
-    plan = plan_header(m, ["\ufeffvin", "Stock Number", "Make", "Model", "Year", "Price", "MSRP", "Lot"], "f")
+    plan = plan_header(
+        m, ["\ufeffvin", "Stock Number", "Make", "Model", "Year", "Price", "MSRP", "Lot"], "f"
+    )
     bound = {b.spec.name: b.sources for b in plan.bound}
     assert bound["vin"] == (0,) and bound["stock_number"] == (1,)
     assert bound["price"] == (5, 6) and bound["msrp"] == (6,)  # Price, else MSRP

@@ -17,9 +17,15 @@ from slipway.feeds.rows import RowConverter
 from slipway.feeds.sample import HEADER, bad_rows, sample_rows, vehicles
 from slipway.feeds.vin import vin_problem
 
-MAPPING = Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie" / "feeds" / "vehicles.toml"
-TYPES = {"price": DbType("numeric(12,2)", None, 12, 2), "msrp": DbType("numeric(12,2)", None, 12, 2),
-         "year": DbType("integer"), "mileage": DbType("integer")}
+MAPPING = (
+    Path(__file__).parents[3] / "src" / "slipway" / "examples" / "rylie" / "feeds" / "vehicles.toml"
+)
+TYPES = {
+    "price": DbType("numeric(12,2)", None, 12, 2),
+    "msrp": DbType("numeric(12,2)", None, 12, 2),
+    "year": DbType("integer"),
+    "mileage": DbType("integer"),
+}
 
 
 @pytest.mark.parametrize(
@@ -41,8 +47,10 @@ def test_sniff_flags_nul_and_quotes() -> None:
     assert sniff_encoding(io.BytesIO(b"a\tb"))[1:] == (False, False)
 
 
-@pytest.mark.parametrize(("line", "sep"), [("VIN\tMake", "\t"), ("VIN,Make", ","), ("VIN;Make", ";"),
-                                            ("VIN|Make", "|"), ("VIN", "\t")])
+@pytest.mark.parametrize(
+    ("line", "sep"),
+    [("VIN\tMake", "\t"), ("VIN,Make", ","), ("VIN;Make", ";"), ("VIN|Make", "|"), ("VIN", "\t")],
+)
 def test_sniff_delimiter(line: str, sep: str) -> None:
     assert sniff_delimiter(line) == sep
 
@@ -64,8 +72,13 @@ def test_email_attachment_is_found_and_missing_one_rejected(tmp_path: Path) -> N
     msg = EmailMessage()
     msg["Subject"] = "inventory"
     msg.set_content("see attached")
-    msg.add_attachment(b"VIN\tMake\n1\tHonda\n", maintype="text", subtype="tab-separated-values",
-                       filename="inv.tsv", cte="base64")
+    msg.add_attachment(
+        b"VIN\tMake\n1\tHonda\n",
+        maintype="text",
+        subtype="tab-separated-values",
+        filename="inv.tsv",
+        cte="base64",
+    )
     (tmp_path / "a.eml").write_bytes(bytes(msg))
     feed = open_feed(tmp_path / "a.eml")
     assert feed.name.endswith(": inv.tsv")
@@ -88,7 +101,10 @@ def test_good_row_passes_through_raw_with_key_and_ok() -> None:
     conv = converter(["VIN", "Stock", "Make", "Model", "Year", "Lot"])
     line = conv.convert(2, ["1HGCM82633A004352", "S1", "Honda", "Accord", "2021", "North"])
     assert line == "1\tt\t1HGCM82633A004352\tS1\tHonda\tAccord\t2021\tNorth\n"
-    assert conv.convert(3, ["", "S2", "Honda", "Civic", "2020", ""]) == "2\tt\t\tS2\tHonda\tCivic\t2020\t\n"
+    assert (
+        conv.convert(3, ["", "S2", "Honda", "Civic", "2020", ""])
+        == "2\tt\t\tS2\tHonda\tCivic\t2020\t\n"
+    )
     assert [s.name for s in conv.staged][-1] == "extra_attributes"
 
 
@@ -108,7 +124,12 @@ def test_bad_rows_collect_errors_and_duplicates_are_refused() -> None:
     assert conv.convert(6, ["1HGCM82643A004352", "", "Accord", "1850"]) is None
     assert (conv.good_rows, conv.bad_rows) == (1, 3)
     assert [(e.line, e.column) for e in conv.errors] == [
-        (3, "VIN"), (5, None), (6, "VIN"), (6, "Year"), (6, "Make")]
+        (3, "VIN"),
+        (5, None),
+        (6, "VIN"),
+        (6, "Year"),
+        (6, "Make"),
+    ]
     assert conv.errors[0].reason == "duplicate of line 2"
 
 

@@ -86,7 +86,9 @@ def test_list_canonicalises_only_odd_values() -> None:
 
 def test_text_checks_only_when_the_column_is_limited() -> None:
     assert compile_check(ColumnSpec("c", ("C",)), DbType("text"), 2026) is None
-    short = compile_check(ColumnSpec("c", ("C",)), DbType("character varying(3)", max_length=3), 2026)
+    short = compile_check(
+        ColumnSpec("c", ("C",)), DbType("character varying(3)", max_length=3), 2026
+    )
     assert short is not None and short("abc") == "abc"
     with pytest.raises(_Bad, match="longer than 3"):
         short("abcd")

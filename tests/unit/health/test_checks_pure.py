@@ -26,8 +26,13 @@ CHECKS = {c.code: c for c in all_checks()}
 
 
 def settings(raw: dict[str, Any] | None = None) -> Settings:
-    return Settings(project_dir=Path("."), migrations_dir=Path("migrations"), database_url=None,
-                    database_source="flag", file_config=validate_config(raw or {}, "slipway.toml"))
+    return Settings(
+        project_dir=Path("."),
+        migrations_dir=Path("migrations"),
+        database_url=None,
+        database_source="flag",
+        file_config=validate_config(raw or {}, "slipway.toml"),
+    )
 
 
 def facts(**rows: list[dict[str, Any]]) -> Facts:
@@ -39,17 +44,28 @@ def run(code: str, f: Facts) -> CheckResult:
 
 
 def db(**extra: Any) -> dict[str, Any]:
-    base = {"database": "app", "server_version": "15.4", "server_version_num": 150004,
-            "ssl": False, "server_addr": None, "max_connections": 100,
-            "reserved_connections": 3, "connections": 5, "db_connections": 2,
-            "blks_hit": 0, "blks_read": 0, "db_xid_age": 1000,
-            "now": datetime(2026, 11, 22, tzinfo=UTC)}
+    base = {
+        "database": "app",
+        "server_version": "15.4",
+        "server_version_num": 150004,
+        "ssl": False,
+        "server_addr": None,
+        "max_connections": 100,
+        "reserved_connections": 3,
+        "connections": 5,
+        "db_connections": 2,
+        "blks_hit": 0,
+        "blks_read": 0,
+        "db_xid_age": 1000,
+        "now": datetime(2026, 11, 22, tzinfo=UTC),
+    }
     return base | extra
 
 
 def test_registry_is_complete_and_documented() -> None:
-    files = sorted(p.stem for p in Path(CHECKS["HC001"].func.__code__.co_filename).parent
-                   .glob("hc*.py"))
+    files = sorted(
+        p.stem for p in Path(CHECKS["HC001"].func.__code__.co_filename).parent.glob("hc*.py")
+    )
     assert len(files) == len(CHECKS) >= 33
     for check in CHECKS.values():
         assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", check.name)
@@ -67,20 +83,26 @@ def test_selected_checks_follow_options() -> None:
     assert {"HC080", "HC090"} <= codes
 
 
-@pytest.mark.parametrize(("row", "level"), [
-    (db(server_version_num=120010, server_version="12.10"), "warn"),
-    (db(), "info"),
-])
+@pytest.mark.parametrize(
+    ("row", "level"),
+    [
+        (db(server_version_num=120010, server_version="12.10"), "warn"),
+        (db(), "info"),
+    ],
+)
 def test_server_version(row: dict[str, Any], level: str) -> None:
     assert LABEL[run("HC030", facts(database=[row])).findings[0].severity] == level
 
 
-@pytest.mark.parametrize(("row", "level", "words"), [
-    (db(ssl=True, ssl_version="TLSv1.3"), "info", "in use (TLSv1.3)"),
-    (db(server_addr="127.0.0.1/32"), "info", "local"),
-    (db(server_addr="::1/128"), "info", "local"),
-    (db(server_addr="10.0.0.5/32"), "fail", "not in use on a network connection"),
-])
+@pytest.mark.parametrize(
+    ("row", "level", "words"),
+    [
+        (db(ssl=True, ssl_version="TLSv1.3"), "info", "in use (TLSv1.3)"),
+        (db(server_addr="127.0.0.1/32"), "info", "local"),
+        (db(server_addr="::1/128"), "info", "local"),
+        (db(server_addr="10.0.0.5/32"), "fail", "not in use on a network connection"),
+    ],
+)
 def test_ssl(row: dict[str, Any], level: str, words: str) -> None:
     finding = run("HC031", facts(database=[row])).findings[0]
     assert LABEL[finding.severity] == level and words in finding.message
@@ -91,50 +113,73 @@ def test_connection_usage(used: int, level: str) -> None:
     assert LABEL[run("HC032", facts(database=[db(connections=used)])).findings[0].severity] == level
 
 
-@pytest.mark.parametrize(("age", "level"), [(10, "info"), (600_000_000, "warn"),
-                                            (1_600_000_000, "fail")])
+@pytest.mark.parametrize(
+    ("age", "level"), [(10, "info"), (600_000_000, "warn"), (1_600_000_000, "fail")]
+)
 def test_xid_wraparound(age: int, level: str) -> None:
     result = run("HC061", facts(database=[db(db_xid_age=age)], tables=[]))
     assert LABEL[result.findings[0].severity] == level
     assert result.metrics["xid_age"] == age
 
 
-@pytest.mark.parametrize(("hit", "read", "level"), [(10, 10, "info"), (96_000, 4_000, "info"),
-                                                    (90_000, 10_000, "warn"),
-                                                    (50_000, 50_000, "fail")])
+@pytest.mark.parametrize(
+    ("hit", "read", "level"),
+    [(10, 10, "info"), (96_000, 4_000, "info"), (90_000, 10_000, "warn"), (50_000, 50_000, "fail")],
+)
 def test_cache_hit_ratio(hit: int, read: int, level: str) -> None:
     result = run("HC055", facts(database=[db(blks_hit=hit, blks_read=read)]))
     assert LABEL[result.findings[0].severity] == level
 
 
 def seq(**extra: Any) -> dict[str, Any]:
-    return {"schema": "public", "name": "s", "min_value": 1, "max_value": 100,
-            "increment_by": 1, "cycle": False, "last_value": 50, "column_type": None,
-            "table_name": None, "column_name": None} | extra
+    return {
+        "schema": "public",
+        "name": "s",
+        "min_value": 1,
+        "max_value": 100,
+        "increment_by": 1,
+        "cycle": False,
+        "last_value": 50,
+        "column_type": None,
+        "table_name": None,
+        "column_name": None,
+    } | extra
 
 
-@pytest.mark.parametrize(("row", "fraction"), [
-    (seq(), 49 / 99),
-    (seq(last_value=None), None),
-    (seq(cycle=True, last_value=99), None),
-    (seq(max_value=2**63 - 1, last_value=2_000_000_000, column_type="integer"),
-     (2_000_000_000 - 1) / (2**31 - 2)),
-    (seq(increment_by=-1, min_value=-100, max_value=-1, last_value=-91), 90 / 99),
-])
+@pytest.mark.parametrize(
+    ("row", "fraction"),
+    [
+        (seq(), 49 / 99),
+        (seq(last_value=None), None),
+        (seq(cycle=True, last_value=99), None),
+        (
+            seq(max_value=2**63 - 1, last_value=2_000_000_000, column_type="integer"),
+            (2_000_000_000 - 1) / (2**31 - 2),
+        ),
+        (seq(increment_by=-1, min_value=-100, max_value=-1, last_value=-91), 90 / 99),
+    ],
+)
 def test_sequence_fraction(row: dict[str, Any], fraction: float | None) -> None:
     assert used_fraction(row) == pytest.approx(fraction) if fraction else used_fraction(row) is None
 
 
 def test_sequence_levels() -> None:
-    result = run("HC062", facts(sequences=[seq(name="a", last_value=80),
-                                           seq(name="b", last_value=95), seq(name="c")]))
-    assert [(f.target, LABEL[f.severity]) for f in result.findings] == [("public.a", "warn"),
-                                                               ("public.b", "fail")]
+    result = run(
+        "HC062",
+        facts(
+            sequences=[seq(name="a", last_value=80), seq(name="b", last_value=95), seq(name="c")]
+        ),
+    )
+    assert [(f.target, LABEL[f.severity]) for f in result.findings] == [
+        ("public.a", "warn"),
+        ("public.b", "fail"),
+    ]
 
 
 def test_parse_bound() -> None:
-    low, high = parse_bound("FOR VALUES FROM ('2026-01-01 00:00:00+00') TO "
-                            "('2026-02-01 00:00:00+00')") or (None, None)
+    low, high = parse_bound(
+        "FOR VALUES FROM ('2026-01-01 00:00:00+00') TO ('2026-02-01 00:00:00+00')"
+    ) or (None, None)
     assert low == datetime(2026, 1, 1, tzinfo=UTC) and high and high.month == 2
     assert parse_bound("FOR VALUES FROM (MINVALUE) TO ('2026-01-01')") is None
     assert parse_bound("FOR VALUES FROM (1) TO (100)") is None
@@ -145,22 +190,31 @@ NUM = {"a": 1, "b": 2, "c": 3}
 
 
 def ix(names: list[str], predicate: str | None = None, valid: bool = True) -> dict[str, Any]:
-    return {"keys": [NUM[n] for n in names], "key_count": len(names), "method": "btree",
-            "predicate": predicate, "is_valid": valid}
+    return {
+        "keys": [NUM[n] for n in names],
+        "key_count": len(names),
+        "method": "btree",
+        "predicate": predicate,
+        "is_valid": valid,
+    }
 
 
-@pytest.mark.parametrize(("index", "columns", "expected"), [
-    (ix(["a"]), ["a"], True),
-    (ix(["b", "a", "c"]), ["a", "b"], True),
-    (ix(["a", "c"]), ["a", "b"], False),
-    (ix(["c", "a"]), ["a"], False),
-    (ix(["a"], valid=False), ["a"], False),
-    (ix(["a"], "(a IS NOT NULL)"), ["a"], True),
-    (ix(["a"], "(a > 10)"), ["a"], False),
-    (ix(["a"], "(b IS NOT NULL)"), ["a"], False),
-])
-def test_index_covers_foreign_key(index: dict[str, Any], columns: list[str],
-                                  expected: bool) -> None:
+@pytest.mark.parametrize(
+    ("index", "columns", "expected"),
+    [
+        (ix(["a"]), ["a"], True),
+        (ix(["b", "a", "c"]), ["a", "b"], True),
+        (ix(["a", "c"]), ["a", "b"], False),
+        (ix(["c", "a"]), ["a"], False),
+        (ix(["a"], valid=False), ["a"], False),
+        (ix(["a"], "(a IS NOT NULL)"), ["a"], True),
+        (ix(["a"], "(a > 10)"), ["a"], False),
+        (ix(["a"], "(b IS NOT NULL)"), ["a"], False),
+    ],
+)
+def test_index_covers_foreign_key(
+    index: dict[str, Any], columns: list[str], expected: bool
+) -> None:
     fk = {"child_columns": columns, "child_keys": [NUM[c] for c in columns]}
     assert covers(index, fk) is expected
 
@@ -190,11 +244,23 @@ def test_missing_fact_note_is_attached() -> None:
 
 def test_checklist_reason_and_fix() -> None:
     ok = CheckResult("HC001", "a", "schema", "s")
-    bad = CheckResult("HC040", "b", "security", "s", findings=[
-        Finding("HC040", "b", "warning", "m", "public.x", "do this"),
-        Finding("HC040", "b", "error", "m", "public.y", "do that")])
-    warn_only = CheckResult("HC041", "c", "security", "s",
-                            findings=[Finding("HC041", "c", "warning", "m", "public.z", "w")])
+    bad = CheckResult(
+        "HC040",
+        "b",
+        "security",
+        "s",
+        findings=[
+            Finding("HC040", "b", "warning", "m", "public.x", "do this"),
+            Finding("HC040", "b", "error", "m", "public.y", "do that"),
+        ],
+    )
+    warn_only = CheckResult(
+        "HC041",
+        "c",
+        "security",
+        "s",
+        findings=[Finding("HC041", "c", "warning", "m", "public.z", "w")],
+    )
     items = checklist([ok, bad, warn_only])
     assert [(i.category, i.status) for i in items] == [("schema", "pass"), ("security", "fail")]
     assert items[0].reason == "1 check passes"
@@ -211,20 +277,29 @@ class _Error:
     sqlstate = "23503"
 
 
-@pytest.mark.parametrize(("rule", "error", "before", "after", "level", "words"), [
-    ("c", None, ["1"], None, "info", "deleted, as declared"),
-    ("c", None, ["1"], ["1"], "fail", "survived"),
-    ("n", None, ["1"], [None], "info", "now has NULL"),
-    ("n", None, ["1"], ["1"], "fail", "still references"),
-    ("d", None, ["1"], ["0"], "info", "default"),
-    ("a", _Error(), ["1"], None, "info", "refused, as declared"),
-    ("a", None, ["1", "2"], ["1", None], "info", "detached first"),
-    ("a", None, ["1"], None, "info", "another cascade path"),
-    ("r", None, ["1"], ["1"], "fail", "still references"),
-    ("n", None, None, None, "info", "not visible"),
-])
-def test_cascade_judgement(rule: str, error: Any, before: list[str | None] | None,
-                           after: list[str | None] | None, level: str, words: str) -> None:
+@pytest.mark.parametrize(
+    ("rule", "error", "before", "after", "level", "words"),
+    [
+        ("c", None, ["1"], None, "info", "deleted, as declared"),
+        ("c", None, ["1"], ["1"], "fail", "survived"),
+        ("n", None, ["1"], [None], "info", "now has NULL"),
+        ("n", None, ["1"], ["1"], "fail", "still references"),
+        ("d", None, ["1"], ["0"], "info", "default"),
+        ("a", _Error(), ["1"], None, "info", "refused, as declared"),
+        ("a", None, ["1", "2"], ["1", None], "info", "detached first"),
+        ("a", None, ["1"], None, "info", "another cascade path"),
+        ("r", None, ["1"], ["1"], "fail", "still references"),
+        ("n", None, None, None, "info", "not visible"),
+    ],
+)
+def test_cascade_judgement(
+    rule: str,
+    error: Any,
+    before: list[str | None] | None,
+    after: list[str | None] | None,
+    level: str,
+    words: str,
+) -> None:
     from slipway.health.crud import _judge
 
     fk = {"name": "child_parent_fkey", "on_delete": rule}
@@ -249,18 +324,45 @@ def test_topological_order_puts_parents_first() -> None:
 NOW = datetime(2026, 11, 22, 12, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("row", "level", "words"), [
-    (db(archive_mode="off"), "info", "archiving is off"),
-    (db(archive_mode="on", last_archived_time=None, last_failed_time=None), "info",
-     "nothing archived yet"),
-    (db(archive_mode="on", last_archived_time=datetime(2026, 11, 22, 11, tzinfo=UTC),
-        last_failed_time=datetime(2026, 11, 22, 11, 30, tzinfo=UTC), failed_count=3),
-     "fail", "archiving is failing (3 failures"),
-    (db(archive_mode="on", last_archived_time=datetime(2026, 11, 20, tzinfo=UTC),
-        last_failed_time=None), "warn", "60 hours ago"),
-    (db(archive_mode="always", last_archived_time=datetime(2026, 11, 22, 11, tzinfo=UTC),
-        last_failed_time=datetime(2026, 11, 21, tzinfo=UTC)), "info", "works"),
-])
+@pytest.mark.parametrize(
+    ("row", "level", "words"),
+    [
+        (db(archive_mode="off"), "info", "archiving is off"),
+        (
+            db(archive_mode="on", last_archived_time=None, last_failed_time=None),
+            "info",
+            "nothing archived yet",
+        ),
+        (
+            db(
+                archive_mode="on",
+                last_archived_time=datetime(2026, 11, 22, 11, tzinfo=UTC),
+                last_failed_time=datetime(2026, 11, 22, 11, 30, tzinfo=UTC),
+                failed_count=3,
+            ),
+            "fail",
+            "archiving is failing (3 failures",
+        ),
+        (
+            db(
+                archive_mode="on",
+                last_archived_time=datetime(2026, 11, 20, tzinfo=UTC),
+                last_failed_time=None,
+            ),
+            "warn",
+            "60 hours ago",
+        ),
+        (
+            db(
+                archive_mode="always",
+                last_archived_time=datetime(2026, 11, 22, 11, tzinfo=UTC),
+                last_failed_time=datetime(2026, 11, 21, tzinfo=UTC),
+            ),
+            "info",
+            "works",
+        ),
+    ],
+)
 def test_wal_archiving(row: dict[str, Any], level: str, words: str) -> None:
     finding = run("HC066", facts(database=[row | {"now": NOW}])).findings[0]
     assert LABEL[finding.severity] == level and words in finding.message
@@ -281,17 +383,33 @@ def test_check_catalogue_formats() -> None:
 
 
 def session(**extra: Any) -> dict[str, Any]:
-    return {"pid": 42, "role": "app", "application_name": "web", "state": "active",
-            "xact_seconds": 1.0, "state_seconds": 1.0, "blocked_by": 0} | extra
+    return {
+        "pid": 42,
+        "role": "app",
+        "application_name": "web",
+        "state": "active",
+        "xact_seconds": 1.0,
+        "state_seconds": 1.0,
+        "blocked_by": 0,
+    } | extra
 
 
-@pytest.mark.parametrize(("row", "words"), [
-    (session(state="idle in transaction", state_seconds=400.0), "idle in transaction for 400 s"),
-    (session(state="idle in transaction (aborted)", state_seconds=301.0), "idle in transaction"),
-    (session(xact_seconds=4000.0), "has a transaction open for 4000 s (active)"),
-    (session(state="idle in transaction", state_seconds=10.0), None),
-    (session(), None),
-])
+@pytest.mark.parametrize(
+    ("row", "words"),
+    [
+        (
+            session(state="idle in transaction", state_seconds=400.0),
+            "idle in transaction for 400 s",
+        ),
+        (
+            session(state="idle in transaction (aborted)", state_seconds=301.0),
+            "idle in transaction",
+        ),
+        (session(xact_seconds=4000.0), "has a transaction open for 4000 s (active)"),
+        (session(state="idle in transaction", state_seconds=10.0), None),
+        (session(), None),
+    ],
+)
 def test_long_transactions(row: dict[str, Any], words: str | None) -> None:
     result = run("HC034", facts(sessions=[row], database=[db(is_superuser=True)]))
     if words is None:
@@ -301,10 +419,15 @@ def test_long_transactions(row: dict[str, Any], words: str | None) -> None:
 
 
 def test_replication_slots() -> None:
-    slots = [{"name": "gone", "type": "physical", "active": False, "retained_bytes": 5 << 30},
-             {"name": "live", "type": "logical", "active": True, "retained_bytes": 5 << 30},
-             {"name": "fresh", "type": "physical", "active": False, "retained_bytes": None}]
+    slots = [
+        {"name": "gone", "type": "physical", "active": False, "retained_bytes": 5 << 30},
+        {"name": "live", "type": "logical", "active": True, "retained_bytes": 5 << 30},
+        {"name": "fresh", "type": "physical", "active": False, "retained_bytes": None},
+    ]
     result = run("HC067", facts(replication_slots=slots))
     assert [(f.target, LABEL[f.severity]) for f in result.findings] == [
-        ("gone", "warn"), ("live", "info"), ("fresh", "info")]
+        ("gone", "warn"),
+        ("live", "info"),
+        ("fresh", "info"),
+    ]
     assert "holding 5.0 GB of WAL" in result.findings[0].message

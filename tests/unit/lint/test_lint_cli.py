@@ -77,7 +77,9 @@ def test_bad_config_is_a_usage_error(
     monkeypatch.chdir(_project(tmp_path, WARN_ONLY, '[lint]\ndisable = ["nope"]\n'))
     result = CliRunner().invoke(app, ["lint"])
     assert isinstance(result.exception, ConfigError) and result.exception.exit_code == 2
-    assert str(result.exception).startswith("slipway.toml: [lint] disable: unknown lint rule 'nope'")
+    assert str(result.exception).startswith(
+        "slipway.toml: [lint] disable: unknown lint rule 'nope'"
+    )
 
 
 def test_missing_path_is_a_usage_error(

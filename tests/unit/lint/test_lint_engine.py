@@ -185,7 +185,9 @@ def test_config_rejects_unknown_rules_and_levels() -> None:
 
     with pytest.raises(ConfigError, match="unknown lint rule 'nope'"):
         LintConfig.from_mapping({"disable": ["nope"]})
-    with pytest.raises(ConfigError, match="expected one of 'error', 'warning' or 'info', got 'fatal'"):
+    with pytest.raises(
+        ConfigError, match="expected one of 'error', 'warning' or 'info', got 'fatal'"
+    ):
         LintConfig.from_mapping({"severity": {"ban-drop-table": "fatal"}})
     with pytest.raises(ConfigError, match=r"\[lint\] enable: expected a list, got 3"):
         LintConfig.from_mapping({"enable": 3})

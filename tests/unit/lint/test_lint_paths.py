@@ -27,10 +27,14 @@ GOLANG = {
     "000002_b.down.sql": DIESEL["2025-11-19-091444-0000_b/down.sql"],
 }
 DBMATE = {
-    "20190226002946_a.sql": "-- migrate:up\n" + GOLANG["000001_a.up.sql"]
-    + "-- migrate:down\n" + GOLANG["000001_a.down.sql"],
-    "20251119091444_b.sql": "-- migrate:up\n" + GOLANG["000002_b.up.sql"]
-    + "-- migrate:down\n" + GOLANG["000002_b.down.sql"],
+    "20190226002946_a.sql": "-- migrate:up\n"
+    + GOLANG["000001_a.up.sql"]
+    + "-- migrate:down\n"
+    + GOLANG["000001_a.down.sql"],
+    "20251119091444_b.sql": "-- migrate:up\n"
+    + GOLANG["000002_b.up.sql"]
+    + "-- migrate:down\n"
+    + GOLANG["000002_b.down.sql"],
 }
 FLYWAY = {
     "V1__a.sql": GOLANG["000001_a.up.sql"],
@@ -53,7 +57,12 @@ def lint(cwd: Path, *args: str, stdin: str = "") -> tuple[int, list[dict[str, ob
     env = {**os.environ, "SLIPWAY_CACHE_DIR": str(cwd / ".cache")}
     done = subprocess.run(
         [sys.executable, "-m", "slipway", "lint", "--format", "json", *args],
-        cwd=cwd, env=env, input=stdin, capture_output=True, text=True, check=False,
+        cwd=cwd,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     findings = json.loads(done.stdout) if done.stdout.strip() else []
     return done.returncode, findings, done.stderr
@@ -68,7 +77,7 @@ def test_a_folder_and_its_files_give_the_same_findings(tmp_path: Path, layout: s
     root = project(tmp_path, LAYOUTS[layout])
     code, whole, err = lint(root, "migrations")
     assert code == 0, err
-    assert ("foreign-key-without-index" in {f["name"] for f in whole}), whole
+    assert "foreign-key-without-index" in {f["name"] for f in whole}, whole
     files = sorted(str(p.relative_to(root)) for p in (root / "migrations").rglob("*.sql"))
     code, listed, err = lint(root, *files)
     assert code == 0, err
@@ -110,7 +119,8 @@ def test_the_cache_sees_an_edit_of_an_earlier_migration(tmp_path: Path) -> None:
     named = "migrations/2025-11-19-091444-0000_b/up.sql"
     assert lint(root, named)[1] != []
     first = root / "migrations" / "2019-02-26-002946_a" / "up.sql"
-    first.write_text(DIESEL["2019-02-26-002946_a/up.sql"] + "CREATE INDEX b_a ON b (a_id);\n",
-                     encoding="utf-8")
+    first.write_text(
+        DIESEL["2019-02-26-002946_a/up.sql"] + "CREATE INDEX b_a ON b (a_id);\n", encoding="utf-8"
+    )
     os.utime(first.parent, ns=(1, 1))  # the folder's own mtime must not be what tells
     assert lint(root, named)[1] == []

@@ -78,7 +78,9 @@ def test_table_emptied_by_an_earlier_migration_may_have_rows_again(
         "0003_source.down.sql": "ALTER TABLE leads DROP COLUMN source;",
     }
     rows = _lint(app, tmp_path / "m", files)
-    assert [r["location"]["line"] for r in rows if r["name"] == "adding-required-field"] == [1], rows
+    assert [r["location"]["line"] for r in rows if r["name"] == "adding-required-field"] == [1], (
+        rows
+    )
 
 
 def _fk_hits(rows: list[dict[str, object]]) -> list[str]:
@@ -124,9 +126,7 @@ def test_unnamed_unique_constraints_each_count_as_an_index(
     assert _fk_hits(_lint(app, tmp_path / "m", files)) == []
 
 
-def test_dropped_column_takes_its_foreign_key_and_indexes(
-    app: typer.Typer, tmp_path: Path
-) -> None:
+def test_dropped_column_takes_its_foreign_key_and_indexes(app: typer.Typer, tmp_path: Path) -> None:
     """upchieve 20220330203235 drops schools.us_state_code, and PostgreSQL its foreign key."""
     files = {
         "0001_a.sql": PARENT + "CREATE TABLE schools (id bigint PRIMARY KEY,"

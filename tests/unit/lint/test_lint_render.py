@@ -28,15 +28,15 @@ def renderer(fmt: str) -> Callable[[LintResult], str]:
 
     def render(result: LintResult) -> str:
         rules = rule_infos() if fmt == "sarif" else []
-        return render_findings(result.findings, fmt, title="slipway lint",
-                               summary=result.summary(), rules=rules)
+        return render_findings(
+            result.findings, fmt, title="slipway lint", summary=result.summary(), rules=rules
+        )
 
     return render
 
 
 def render_text(result: LintResult, color: bool = False) -> str:
-    return render_findings(result.findings, "text", title="", summary=result.summary(),
-                           color=color)
+    return render_findings(result.findings, "text", title="", summary=result.summary(), color=color)
 
 
 @pytest.fixture

@@ -76,14 +76,35 @@ def test_bound_parsing() -> None:
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
-        ({"partitions": [{"interval": "month"}]}, r"\[\[maintain.partitions\]\] #1 table: required"),
-        ({"partitions": [{"table": "m", "interval": "fortnight"}]}, r"\(m\) interval: expected day, week, month, year .*, got 'fortnight'"),
-        ({"partitions": [{"table": "m", "retention": "a year"}]}, "retention: expected a period like '12 months'.*got 'a year'"),
-        ({"partitions": [{"table": "m", "interval": 10, "retention": "1 month"}]}, "for an integer key"),
-        ({"partitions": [{"table": "m", "retention_mode": "archive"}]}, "expected one of 'drop' or 'detach'"),
-        ({"views": [{"name": "v", "schedule": "yearly"}]}, "schedule: expected one of .*, got 'yearly'"),
+        (
+            {"partitions": [{"interval": "month"}]},
+            r"\[\[maintain.partitions\]\] #1 table: required",
+        ),
+        (
+            {"partitions": [{"table": "m", "interval": "fortnight"}]},
+            r"\(m\) interval: expected day, week, month, year .*, got 'fortnight'",
+        ),
+        (
+            {"partitions": [{"table": "m", "retention": "a year"}]},
+            "retention: expected a period like '12 months'.*got 'a year'",
+        ),
+        (
+            {"partitions": [{"table": "m", "interval": 10, "retention": "1 month"}]},
+            "for an integer key",
+        ),
+        (
+            {"partitions": [{"table": "m", "retention_mode": "archive"}]},
+            "expected one of 'drop' or 'detach'",
+        ),
+        (
+            {"views": [{"name": "v", "schedule": "yearly"}]},
+            "schedule: expected one of .*, got 'yearly'",
+        ),
         ({"views": {"name": "v"}}, r"expected an array of tables \(\[\[maintain.views\]\]\)"),
-        ({"stats": {"vacuum_threshold": 2}}, r"\[maintain.stats\] vacuum_threshold: must be at most 1"),
+        (
+            {"stats": {"vacuum_threshold": 2}},
+            r"\[maintain.stats\] vacuum_threshold: must be at most 1",
+        ),
         ({"lock_timeout": "soon"}, "lock_timeout: expected a duration like 2s"),
     ],
 )

@@ -15,8 +15,9 @@ from slipway.verify.scratch import with_dbname
 
 def _migration(down: bool = True) -> Migration:
     up = Script(Path("0001_x.sql"), "SELECT 1;")
-    return Migration("0001", "x", "x", up, Script(Path("0001_x.down.sql"), "SELECT 1;") if down
-                     else None)
+    return Migration(
+        "0001", "x", "x", up, Script(Path("0001_x.down.sql"), "SELECT 1;") if down else None
+    )
 
 
 def test_verdict_is_the_worst_thing_that_happened() -> None:
@@ -24,18 +25,30 @@ def test_verdict_is_the_worst_thing_that_happened() -> None:
     assert _decide(Result("1", "x"), _migration(down=False)).verdict == "no-rollback"
     failed = _decide(Result("1", "x", verdict="verify-failed", error="boom"), _migration(False))
     assert failed.verdict == "verify-failed" and failed.error == "boom"
-    both = _decide(Result("1", "x", verdict="verify-failed", error="boom",
-                          differences=["index i left behind"]), _migration())
+    both = _decide(
+        Result(
+            "1", "x", verdict="verify-failed", error="boom", differences=["index i left behind"]
+        ),
+        _migration(),
+    )
     assert both.verdict == "rollback-incomplete" and both.error is None
     assert both.differences == ["index i left behind", "verify script failed: boom"]
-    broken = _decide(Result("1", "x", verdict="rollback-failed", error="f.sql:3:1: no",
-                            differences=["x"]), _migration())
+    broken = _decide(
+        Result("1", "x", verdict="rollback-failed", error="f.sql:3:1: no", differences=["x"]),
+        _migration(),
+    )
     assert broken.verdict == "rollback-failed" and broken.error == "f.sql:3:1: no"
     assert Result("7", "y", differences=["a"]).to_dict() == {
-        "version": "7", "name": "y", "verdict": "ok", "differences": ["a"], "column_order": [],
-        "error": None}
-    reordered = _decide(Result("1", "x", column_order=["column order of t changed: b, a"]),
-                        _migration())
+        "version": "7",
+        "name": "y",
+        "verdict": "ok",
+        "differences": ["a"],
+        "column_order": [],
+        "error": None,
+    }
+    reordered = _decide(
+        Result("1", "x", column_order=["column order of t changed: b, a"]), _migration()
+    )
     assert reordered.verdict == "ok"  # not counted; --strict-column-order puts it in differences
     empty = _migration()
     empty = Migration("0001", "x", "x", empty.up, Script(Path("0001_x.down.sql"), "-- none\n"))
@@ -58,10 +71,12 @@ def test_values_fit_their_type() -> None:
 
 def test_check_literals_become_candidates() -> None:
     table = Table(1, "public", "t", "r", False, False, False, "")
-    table.checks = {"t_status": (("status",), ["new", "active"]),
-                    "t_score": (("score",), ["90", "95"]),
-                    "t_len": (("code",), ["17"]),
-                    "t_magic": (("blob",), ["195"])}
+    table.checks = {
+        "t_status": (("status",), ["new", "active"]),
+        "t_score": (("score",), ["90", "95"]),
+        "t_len": (("code",), ["17"]),
+        "t_magic": (("blob",), ["195"]),
+    }
     assert _candidates(table, _col("status", "text", "S"), 1)[:2] == ["new", "active"]
     assert _candidates(table, _col("score", "int4", "N"), 1) == ["90", "95", "91", "96"]
     assert len(_candidates(table, _col("code", "text", "S"), 5)[0]) == 17
@@ -69,8 +84,13 @@ def test_check_literals_become_candidates() -> None:
     assert _candidates(table, _col("at", "timestamptz", "D"), 1)[0].startswith("2099")
 
 
-@pytest.mark.parametrize("url", ["postgresql://u:secret@h:5433/app?sslmode=require",
-                                 "host=h port=5433 user=u password=secret dbname=app"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://u:secret@h:5433/app?sslmode=require",
+        "host=h port=5433 user=u password=secret dbname=app",
+    ],
+)
 def test_scratch_url_keeps_server_and_credentials(url: str) -> None:
     other = with_dbname(url, "slipway_scratch_1")
     assert "dbname=slipway_scratch_1" in other and "host=h" in other and "port=5433" in other

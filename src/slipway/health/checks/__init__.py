@@ -17,8 +17,17 @@ from typing import Any
 from slipway.health.facts import Facts
 from slipway.report.finding import Finding
 
-CATEGORIES = ("schema", "relationships", "migrations", "connection", "security", "performance",
-              "maintenance", "crud", "load")
+CATEGORIES = (
+    "schema",
+    "relationships",
+    "migrations",
+    "connection",
+    "security",
+    "performance",
+    "maintenance",
+    "crud",
+    "load",
+)
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _CODE = re.compile(r"^HC\d{3}$")
 
@@ -51,7 +60,9 @@ class Check:
         return (self.func.__doc__ or "").strip()
 
     def _section(self, label: str) -> str:
-        match = re.search(rf"^\s*{label}:\s*(.+?)(?:\n\s*\n|\Z)", self.doc, re.DOTALL | re.MULTILINE)
+        match = re.search(
+            rf"^\s*{label}:\s*(.+?)(?:\n\s*\n|\Z)", self.doc, re.DOTALL | re.MULTILINE
+        )
         return " ".join(match.group(1).split()) if match else ""
 
     @property
@@ -71,8 +82,14 @@ REGISTRY: dict[str, Check] = {}
 _LOADED: list[bool] = []  # set once every check module has been imported
 
 
-def check(code: str, name: str, category: str, facts: tuple[str, ...] = (),
-          informational: bool = False, needs: str = "") -> Callable[[CheckFunc], CheckFunc]:
+def check(
+    code: str,
+    name: str,
+    category: str,
+    facts: tuple[str, ...] = (),
+    informational: bool = False,
+    needs: str = "",
+) -> Callable[[CheckFunc], CheckFunc]:
     """Register the decorated function as health check `code`."""
     if not _CODE.match(code) or not _NAME.match(name) or category not in CATEGORIES:
         raise ValueError(f"bad check registration {code} {name} {category}")
@@ -97,6 +114,7 @@ def all_checks() -> list[Check]:
 
 
 # The engine fills in each finding's code and name from the check that returned it.
+
 
 def info(target: str, message: str) -> Finding:
     """A fact worth showing; it does not make the check warn."""

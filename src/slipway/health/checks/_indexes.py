@@ -11,14 +11,26 @@ def index_name(ix: Row) -> str:
 
 def keep_rank(ix: Row) -> tuple[int, int, int, str]:
     """Which of two equal indexes to keep: constraint-backed, unique, then by name."""
-    return (0 if ix["is_primary"] else 1, 0 if ix["constraint_name"] else 1,
-            0 if ix["is_unique"] else 1, ix["name"])
+    return (
+        0 if ix["is_primary"] else 1,
+        0 if ix["constraint_name"] else 1,
+        0 if ix["is_unique"] else 1,
+        ix["name"],
+    )
 
 
 def shape(ix: Row) -> tuple[object, ...]:
     """Everything that makes two indexes answer the same queries."""
-    return (ix["table_oid"], ix["method"], tuple(ix["keys"]), ix["opclasses"], ix["collations"],
-            ix["options"], ix["expressions"], ix["predicate"])
+    return (
+        ix["table_oid"],
+        ix["method"],
+        tuple(ix["keys"]),
+        ix["opclasses"],
+        ix["collations"],
+        ix["options"],
+        ix["expressions"],
+        ix["predicate"],
+    )
 
 
 def droppable(ix: Row) -> bool:

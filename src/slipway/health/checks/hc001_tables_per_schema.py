@@ -29,6 +29,7 @@ def tables_per_schema(facts: Facts) -> Outcome:
         extra = f", {parted} partitioned with {parts} partitions" if parted or parts else ""
         out.findings.append(info(schema, f"{plain + parted} tables{extra}, {size(total)}"))
     if not per:
-        out.findings.append(info(facts.one("database").get("database", "database"),
-                                 "no user tables"))
+        out.findings.append(
+            info(facts.one("database").get("database", "database"), "no user tables")
+        )
     return out

@@ -26,19 +26,31 @@ def tenant_root_tree(facts: Facts) -> Outcome:
         return out
     if root is None:
         for t in tenant:
-            out.findings.append(warn(qualified(t), f"has {col} but no foreign key on it",
-                                     f"reference the tenant root table on {col}"))
+            out.findings.append(
+                warn(
+                    qualified(t),
+                    f"has {col} but no foreign key on it",
+                    f"reference the tenant root table on {col}",
+                )
+            )
         return out
     root_name = qualified(root)
     out.metrics["root"] = root_name
     out.details = tree_lines(facts, root)
     out.findings.append(info(root_name, f"tenant root: {len(tenant)} tables carry {col}"))
-    tied = {int(fk["child_oid"]) for fk in tenant_fks(facts)
-            if int(fk["parent_oid"]) == int(root["oid"])}
+    tied = {
+        int(fk["child_oid"])
+        for fk in tenant_fks(facts)
+        if int(fk["parent_oid"]) == int(root["oid"])
+    }
     for t in tenant:
         if int(t["oid"]) not in tied and int(t["oid"]) != int(root["oid"]):
-            out.findings.append(warn(
-                qualified(t), f"has {col} but no foreign key from it to {root_name}",
-                f"ALTER TABLE {qualified(t)} ADD FOREIGN KEY ({col}) REFERENCES {root_name} "
-                "ON DELETE CASCADE NOT VALID; then VALIDATE CONSTRAINT"))
+            out.findings.append(
+                warn(
+                    qualified(t),
+                    f"has {col} but no foreign key from it to {root_name}",
+                    f"ALTER TABLE {qualified(t)} ADD FOREIGN KEY ({col}) REFERENCES {root_name} "
+                    "ON DELETE CASCADE NOT VALID; then VALIDATE CONSTRAINT",
+                )
+            )
     return out

@@ -22,9 +22,12 @@ def foreign_keys(facts: Facts) -> Outcome:
     for fk in fks:
         rule = str(RULES.get(fk["on_delete"], fk["on_delete"]))
         rules[rule] = rules.get(rule, 0) + 1
-        out.findings.append(info(
-            f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",
-            f"({', '.join(fk['child_columns'])}) -> {fk['parent_schema']}.{fk['parent_table']} "
-            f"({', '.join(fk['parent_columns'])}) ON DELETE {rule}"))
+        out.findings.append(
+            info(
+                f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",
+                f"({', '.join(fk['child_columns'])}) -> {fk['parent_schema']}.{fk['parent_table']} "
+                f"({', '.join(fk['parent_columns'])}) ON DELETE {rule}",
+            )
+        )
     out.metrics = {"foreign_keys": len(fks), "on_delete": rules}
     return out

@@ -38,8 +38,11 @@ def fk_without_index(facts: Facts) -> Outcome:
             continue
         table = f"{fk['child_schema']}.{fk['child_table']}"
         cols = ", ".join(fk["child_columns"])
-        out.findings.append(warn(
-            f"{table}.{fk['name']}",
-            f"no index on {table} ({cols}) for the foreign key to {fk['parent_table']}",
-            f"CREATE INDEX CONCURRENTLY ON {table} ({cols});"))
+        out.findings.append(
+            warn(
+                f"{table}.{fk['name']}",
+                f"no index on {table} ({cols}) for the foreign key to {fk['parent_table']}",
+                f"CREATE INDEX CONCURRENTLY ON {table} ({cols});",
+            )
+        )
     return out

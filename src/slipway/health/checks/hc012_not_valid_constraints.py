@@ -6,8 +6,12 @@ from slipway.health.checks import Outcome, check, fail, warn
 from slipway.health.facts import Facts
 
 
-@check("HC012", "not-valid-constraints", "relationships",
-       facts=("foreign_keys", "orphans", "check_constraints"))
+@check(
+    "HC012",
+    "not-valid-constraints",
+    "relationships",
+    facts=("foreign_keys", "orphans", "check_constraints"),
+)
 def not_valid_constraints(facts: Facts) -> Outcome:
     """Constraints added NOT VALID and never validated, and the orphaned rows they hide.
 
@@ -26,16 +30,23 @@ def not_valid_constraints(facts: Facts) -> Outcome:
         validate = f"ALTER TABLE {table} VALIDATE CONSTRAINT {fk['name']};"
         count = orphans.get(int(fk["oid"]))
         if count:
-            out.findings.append(fail(
-                target, f"NOT VALID: {count} rows reference missing "
-                f"{fk['parent_schema']}.{fk['parent_table']} rows",
-                f"delete or repair those rows, then {validate}"))
+            out.findings.append(
+                fail(
+                    target,
+                    f"NOT VALID: {count} rows reference missing "
+                    f"{fk['parent_schema']}.{fk['parent_table']} rows",
+                    f"delete or repair those rows, then {validate}",
+                )
+            )
         else:
-            out.findings.append(warn(target, "NOT VALID but no orphaned rows found",
-                                     validate))
+            out.findings.append(warn(target, "NOT VALID but no orphaned rows found", validate))
     for c in facts.get("check_constraints"):
         table = f"{c['schema']}.{c['table_name']}"
-        out.findings.append(warn(f"{table}.{c['name']}", f"NOT VALID: {c['definition']}",
-                                 f"fix violating rows, then ALTER TABLE {table} "
-                                 f"VALIDATE CONSTRAINT {c['name']};"))
+        out.findings.append(
+            warn(
+                f"{table}.{c['name']}",
+                f"NOT VALID: {c['definition']}",
+                f"fix violating rows, then ALTER TABLE {table} VALIDATE CONSTRAINT {c['name']};",
+            )
+        )
     return out

@@ -10,10 +10,14 @@ from slipway.health.facts import Facts
 _LEVEL = {"pending": warn, "modified": fail, "missing": fail}
 _TEXT = {
     "pending": ("pending: not applied to this database", "run `slipway up`"),
-    "modified": ("modified after it was applied (checksum differs)",
-                 "restore the file, or accept the edit with `slipway accept VERSION --reason \"...\"`"),
-    "missing": ("applied to this database but its file is gone",
-                "restore the migration file from version control"),
+    "modified": (
+        "modified after it was applied (checksum differs)",
+        'restore the file, or accept the edit with `slipway accept VERSION --reason "..."`',
+    ),
+    "missing": (
+        "applied to this database but its file is gone",
+        "restore the migration file from version control",
+    ),
 }
 
 

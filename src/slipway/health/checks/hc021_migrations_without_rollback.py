@@ -25,6 +25,7 @@ def migrations_without_rollback(facts: Facts) -> Outcome:
     for s in states:
         if s.state != "missing" and not s.has_rollback:
             place = s.migration.rollback_place if s.migration else f"{s.version}_{s.name}.down.sql"
-            out.findings.append(warn(f"{s.version}_{s.name}", "has no rollback script",
-                                     f"add {place}"))
+            out.findings.append(
+                warn(f"{s.version}_{s.name}", "has no rollback script", f"add {place}")
+            )
     return out

@@ -22,8 +22,13 @@ def server_version(facts: Facts) -> Outcome:
     target = str(db.get("database", "database"))
     text = f"PostgreSQL {db.get('server_version', '?')}"
     if num and num // 10000 < OLDEST_SUPPORTED:
-        out.findings.append(warn(target, f"{text} is no longer supported",
-                                 f"upgrade to PostgreSQL {OLDEST_SUPPORTED} or newer"))
+        out.findings.append(
+            warn(
+                target,
+                f"{text} is no longer supported",
+                f"upgrade to PostgreSQL {OLDEST_SUPPORTED} or newer",
+            )
+        )
     else:
         out.findings.append(info(target, text))
     return out

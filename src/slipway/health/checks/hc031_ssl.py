@@ -29,7 +29,11 @@ def ssl(facts: Facts) -> Outcome:
     elif _is_local(db.get("server_addr")):
         out.findings.append(info(target, "not in use; the connection is local"))
     else:
-        out.findings.append(fail(target, f"not in use on a network connection to "
-                                 f"{db.get('server_addr')}",
-                                 "enable ssl on the server and add sslmode=require to the URL"))
+        out.findings.append(
+            fail(
+                target,
+                f"not in use on a network connection to {db.get('server_addr')}",
+                "enable ssl on the server and add sslmode=require to the URL",
+            )
+        )
     return out

@@ -22,11 +22,19 @@ def connection_usage(facts: Facts) -> Outcome:
     used = int(db.get("connections") or 0)
     ratio = used / usable if usable > 0 else 0.0
     target = str(db.get("database", "database"))
-    out = Outcome(metrics={"max_connections": db.get("max_connections"), "usable": usable,
-                           "used": used, "used_here": db.get("db_connections"),
-                           "ratio": round(ratio, 3)})
-    text = (f"{used} of {usable} usable connections in use ({ratio:.0%}); "
-            f"max_connections = {db.get('max_connections')}")
+    out = Outcome(
+        metrics={
+            "max_connections": db.get("max_connections"),
+            "usable": usable,
+            "used": used,
+            "used_here": db.get("db_connections"),
+            "ratio": round(ratio, 3),
+        }
+    )
+    text = (
+        f"{used} of {usable} usable connections in use ({ratio:.0%}); "
+        f"max_connections = {db.get('max_connections')}"
+    )
     fix = "add a pooler, shrink application pools or raise max_connections"
     if ratio >= th.connections_fail:
         out.findings.append(fail(target, text, fix))

@@ -22,8 +22,13 @@ def pool_settings_check(facts: Facts) -> Outcome:
     out = Outcome(metrics=dict(pool))
     text = ", ".join(f"{k}={v}" for k, v in pool.items())
     if usable and int(pool["max_size"]) > usable:
-        out.findings.append(warn("pool", f"{text}: max_size exceeds the {usable} usable "
-                                 "connections", f"set [pool] max_size to at most {usable}"))
+        out.findings.append(
+            warn(
+                "pool",
+                f"{text}: max_size exceeds the {usable} usable connections",
+                f"set [pool] max_size to at most {usable}",
+            )
+        )
     else:
         out.findings.append(info("pool", text))
     return out

@@ -25,11 +25,20 @@ def long_transactions(facts: Facts) -> Outcome:
         who = f"pid {s['pid']}"
         what = f"{s['role']} ({s['application_name'] or 'no application_name'})"
         fix = f"end it in the application; SELECT pg_terminate_backend({s['pid']});"
-        if s["state"] and s["state"].startswith("idle in transaction") \
-                and (s["state_seconds"] or 0) >= th.idle_in_transaction_seconds:
-            out.findings.append(warn(who, f"{what} idle in transaction for "
-                                     f"{s['state_seconds']:.0f} s", fix))
+        if (
+            s["state"]
+            and s["state"].startswith("idle in transaction")
+            and (s["state_seconds"] or 0) >= th.idle_in_transaction_seconds
+        ):
+            out.findings.append(
+                warn(who, f"{what} idle in transaction for {s['state_seconds']:.0f} s", fix)
+            )
         elif (s["xact_seconds"] or 0) >= th.long_transaction_seconds:
-            out.findings.append(warn(who, f"{what} has a transaction open for "
-                                     f"{s['xact_seconds']:.0f} s ({s['state']})", fix))
+            out.findings.append(
+                warn(
+                    who,
+                    f"{what} has a transaction open for {s['xact_seconds']:.0f} s ({s['state']})",
+                    fix,
+                )
+            )
     return out

@@ -22,14 +22,24 @@ def tenant_rls_enabled(facts: Facts) -> Outcome:
     for t in facts.tenant_tables():
         if not t["rls"]:
             name = qualified(t)
-            out.findings.append(fail(name, f"has {col} but row-level security is off",
-                                     f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;"))
+            out.findings.append(
+                fail(
+                    name,
+                    f"has {col} but row-level security is off",
+                    f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;",
+                )
+            )
     for t in facts.get("tables"):
         if t["is_partition"] and t["has_tenant_column"] and t["shared"] and not t["rls"]:
             name = qualified(t)
-            out.findings.append(fail(name, "partition granted to other roles without "
-                                     "row-level security: reading it directly skips the "
-                                     "parent's policies",
-                                     f"REVOKE ALL ON {name} FROM PUBLIC (and other roles); "
-                                     "grant access on the parent only"))
+            out.findings.append(
+                fail(
+                    name,
+                    "partition granted to other roles without "
+                    "row-level security: reading it directly skips the "
+                    "parent's policies",
+                    f"REVOKE ALL ON {name} FROM PUBLIC (and other roles); "
+                    "grant access on the parent only",
+                )
+            )
     return out

@@ -19,7 +19,11 @@ def tenant_rls_forced(facts: Facts) -> Outcome:
     for t in facts.tenant_tables():
         if t["rls"] and not t["rls_forced"]:
             name = qualified(t)
-            out.findings.append(warn(name, f"RLS is enabled but not forced; its owner "
-                                     f"{t['owner']} bypasses it",
-                                     f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY;"))
+            out.findings.append(
+                warn(
+                    name,
+                    f"RLS is enabled but not forced; its owner {t['owner']} bypasses it",
+                    f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY;",
+                )
+            )
     return out

@@ -27,11 +27,16 @@ def tenant_policies(facts: Facts) -> Outcome:
     for t in facts.tenant_tables():
         if not t["rls"]:
             continue  # HC040 reports it
-        missing = [name for cmd, name in COMMANDS.items()
-                   if cmd not in covered.get(int(t["oid"]), set())]
+        missing = [
+            name for cmd, name in COMMANDS.items() if cmd not in covered.get(int(t["oid"]), set())
+        ]
         if missing:
-            out.findings.append(warn(
-                qualified(t), f"no policy for {', '.join(missing)}",
-                f"CREATE POLICY ... ON {qualified(t)} FOR {missing[0]} "
-                f"USING ({facts.tenant_column} = ...)"))
+            out.findings.append(
+                warn(
+                    qualified(t),
+                    f"no policy for {', '.join(missing)}",
+                    f"CREATE POLICY ... ON {qualified(t)} FOR {missing[0]} "
+                    f"USING ({facts.tenant_column} = ...)",
+                )
+            )
     return out

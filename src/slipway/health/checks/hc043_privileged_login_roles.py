@@ -21,9 +21,19 @@ def privileged_login_roles(facts: Facts) -> Outcome:
     for r in facts.get("roles"):
         what = "superuser" if r["superuser"] else "BYPASSRLS"
         if int(r["oid"]) == BOOTSTRAP_SUPERUSER_OID:
-            out.findings.append(info(r["name"], "the bootstrap superuser; keep it for "
-                                     "administration, never for the application"))
+            out.findings.append(
+                info(
+                    r["name"],
+                    "the bootstrap superuser; keep it for "
+                    "administration, never for the application",
+                )
+            )
             continue
-        out.findings.append(warn(r["name"], f"can log in and is {what}: RLS does not apply",
-                                 f"ALTER ROLE {r['name']} NOSUPERUSER NOBYPASSRLS;"))
+        out.findings.append(
+            warn(
+                r["name"],
+                f"can log in and is {what}: RLS does not apply",
+                f"ALTER ROLE {r['name']} NOSUPERUSER NOBYPASSRLS;",
+            )
+        )
     return out

@@ -21,8 +21,13 @@ def public_grants(facts: Facts) -> Outcome:
         name = f"{g['schema']}.{g['table_name']}"
         privs = ", ".join(g["privileges"])
         if int(g["table_oid"]) in tenant:
-            out.findings.append(fail(name, f"tenant table grants {privs} to PUBLIC",
-                                     f"REVOKE ALL ON {name} FROM PUBLIC;"))
+            out.findings.append(
+                fail(
+                    name,
+                    f"tenant table grants {privs} to PUBLIC",
+                    f"REVOKE ALL ON {name} FROM PUBLIC;",
+                )
+            )
         else:
             out.findings.append(info(name, f"grants {privs} to PUBLIC"))
     return out

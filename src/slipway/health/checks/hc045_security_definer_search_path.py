@@ -18,8 +18,12 @@ def security_definer_search_path(facts: Facts) -> Outcome:
     out = Outcome()
     for f in facts.get("secdef_functions"):
         if f["search_path"] is None:
-            out.findings.append(fail(
-                f["signature"], f"SECURITY DEFINER (owner {f['owner']}) with a mutable "
-                "search_path", f"ALTER FUNCTION {f['signature']} SET search_path = "
-                f"pg_catalog, {f['schema']}, pg_temp;"))
+            out.findings.append(
+                fail(
+                    f["signature"],
+                    f"SECURITY DEFINER (owner {f['owner']}) with a mutable search_path",
+                    f"ALTER FUNCTION {f['signature']} SET search_path = "
+                    f"pg_catalog, {f['schema']}, pg_temp;",
+                )
+            )
     return out

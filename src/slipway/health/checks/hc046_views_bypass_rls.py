@@ -24,13 +24,20 @@ def views_bypass_rls(facts: Facts) -> Outcome:
         if v["kind"] == "m":
             if not v["shared"]:
                 continue  # readable by its owner only: nothing leaks
-            out.findings.append(warn(name, f"materialized view stores rows of {tables} "
-                                     "without row-level security",
-                                     f"REVOKE ALL ON {name} FROM PUBLIC; grant it to "
-                                     "trusted roles only"))
+            out.findings.append(
+                warn(
+                    name,
+                    f"materialized view stores rows of {tables} without row-level security",
+                    f"REVOKE ALL ON {name} FROM PUBLIC; grant it to trusted roles only",
+                )
+            )
         elif not v["security_invoker"]:
-            fix = (f"ALTER VIEW {name} SET (security_invoker = true);" if pg15 else
-                   "upgrade to PostgreSQL 15 for security_invoker views, or revoke access")
-            out.findings.append(fail(name, f"reads {tables} as its owner, bypassing their "
-                                     "row-level security", fix))
+            fix = (
+                f"ALTER VIEW {name} SET (security_invoker = true);"
+                if pg15
+                else "upgrade to PostgreSQL 15 for security_invoker views, or revoke access"
+            )
+            out.findings.append(
+                fail(name, f"reads {tables} as its owner, bypassing their row-level security", fix)
+            )
     return out

@@ -20,6 +20,7 @@ def tables_without_pk(facts: Facts) -> Outcome:
     for t in facts.get("tables"):
         if not t["has_pk"] and not t["is_partition"]:
             name = qualified(t)
-            out.findings.append(warn(name, "has no primary key",
-                                     f"ALTER TABLE {name} ADD PRIMARY KEY (...);"))
+            out.findings.append(
+                warn(name, "has no primary key", f"ALTER TABLE {name} ADD PRIMARY KEY (...);")
+            )
     return out

@@ -25,9 +25,14 @@ def duplicate_indexes(facts: Facts) -> Outcome:
             continue
         keep, *extra = sorted(same, key=keep_rank)
         for ix in extra:
-            out.findings.append(warn(
-                index_name(ix), f"duplicates {index_name(keep)} on {ix['schema']}."
-                f"{ix['table_name']} ({size(ix['bytes'])})",
-                f"DROP INDEX CONCURRENTLY {index_name(ix)};" if not ix["constraint_name"] else
-                f"drop constraint {ix['constraint_name']} or index {index_name(keep)}"))
+            out.findings.append(
+                warn(
+                    index_name(ix),
+                    f"duplicates {index_name(keep)} on {ix['schema']}."
+                    f"{ix['table_name']} ({size(ix['bytes'])})",
+                    f"DROP INDEX CONCURRENTLY {index_name(ix)};"
+                    if not ix["constraint_name"]
+                    else f"drop constraint {ix['constraint_name']} or index {index_name(keep)}",
+                )
+            )
     return out

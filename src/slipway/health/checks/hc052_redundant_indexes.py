@@ -8,8 +8,13 @@ from slipway.health.facts import Facts, Row
 
 
 def _plain_btree(ix: Row) -> bool:
-    return (ix["method"] == "btree" and ix["expressions"] is None and ix["predicate"] is None
-            and ix["is_valid"] and 0 not in ix["keys"])
+    return (
+        ix["method"] == "btree"
+        and ix["expressions"] is None
+        and ix["predicate"] is None
+        and ix["is_valid"]
+        and 0 not in ix["keys"]
+    )
 
 
 Shape = tuple[tuple[int, str, str, str], ...]
@@ -17,8 +22,15 @@ Shape = tuple[tuple[int, str, str, str], ...]
 
 def _shape(ix: Row) -> Shape:
     """Per key column: (attnum, opclass, collation, option); vectors come space-separated."""
-    return tuple(zip(ix["keys"], ix["opclasses"].split(), ix["collations"].split(),
-                     ix["options"].split(), strict=False))
+    return tuple(
+        zip(
+            ix["keys"],
+            ix["opclasses"].split(),
+            ix["collations"].split(),
+            ix["options"].split(),
+            strict=False,
+        )
+    )
 
 
 def _prefix(short: Shape, long: Shape) -> bool:
@@ -46,8 +58,11 @@ def redundant_indexes(facts: Facts) -> Outcome:
                 continue
             cover = next((ix for ix, shape in shapes if _prefix(short_shape, shape)), None)
             if cover is not None:
-                out.findings.append(warn(
-                    index_name(short), f"its columns lead {index_name(cover)}, which serves "
-                    "the same lookups",
-                    f"DROP INDEX CONCURRENTLY {index_name(short)};"))
+                out.findings.append(
+                    warn(
+                        index_name(short),
+                        f"its columns lead {index_name(cover)}, which serves the same lookups",
+                        f"DROP INDEX CONCURRENTLY {index_name(short)};",
+                    )
+                )
     return out

@@ -16,8 +16,7 @@ def unused_indexes(facts: Facts) -> Outcome:
     Fix: confirm on every replica that it is unused, then DROP INDEX CONCURRENTLY.
     """
     reset = facts.one("database").get("stats_reset")
-    out = Outcome(notes=[f"usage counted since statistics were reset at {reset}"] if reset
-                  else [])
+    out = Outcome(notes=[f"usage counted since statistics were reset at {reset}"] if reset else [])
     tables = facts.tables_by_oid()
     minimum = facts.thresholds.unused_index_min_reads
     for ix in facts.get("indexes"):
@@ -27,8 +26,12 @@ def unused_indexes(facts: Facts) -> Outcome:
         reads = int(table["seq_scan"] or 0) + int(table["idx_scan"] or 0)
         if reads < minimum or not droppable(ix) or not ix["is_valid"]:
             continue
-        out.findings.append(warn(
-            index_name(ix), f"never used ({size(ix['bytes'])}) while {ix['schema']}."
-            f"{ix['table_name']} was read {reads} times",
-            f"DROP INDEX CONCURRENTLY {index_name(ix)};"))
+        out.findings.append(
+            warn(
+                index_name(ix),
+                f"never used ({size(ix['bytes'])}) while {ix['schema']}."
+                f"{ix['table_name']} was read {reads} times",
+                f"DROP INDEX CONCURRENTLY {index_name(ix)};",
+            )
+        )
     return out

@@ -19,7 +19,11 @@ def invalid_indexes(facts: Facts) -> Outcome:
     out = Outcome()
     for ix in facts.get("indexes"):
         if not ix["is_valid"]:
-            out.findings.append(fail(index_name(ix), f"INVALID index on {ix['schema']}."
-                                     f"{ix['table_name']}",
-                                     f"REINDEX INDEX CONCURRENTLY {index_name(ix)};"))
+            out.findings.append(
+                fail(
+                    index_name(ix),
+                    f"INVALID index on {ix['schema']}.{ix['table_name']}",
+                    f"REINDEX INDEX CONCURRENTLY {index_name(ix)};",
+                )
+            )
     return out

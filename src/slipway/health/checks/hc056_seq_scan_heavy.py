@@ -21,8 +21,12 @@ def seq_scan_heavy(facts: Facts) -> Outcome:
         seq, idx = int(t["seq_scan"] or 0), int(t["idx_scan"] or 0)
         rows = int(t["n_live_tup"] or 0)
         if seq >= th.seq_scan_min and rows >= th.seq_scan_min_rows and seq > idx:
-            out.findings.append(warn(
-                qualified(t), f"{seq} sequential scans ({int(t['seq_tup_read'] or 0)} rows read)"
-                f" against {idx} index scans, {rows} rows",
-                "index the columns its frequent queries filter on"))
+            out.findings.append(
+                warn(
+                    qualified(t),
+                    f"{seq} sequential scans ({int(t['seq_tup_read'] or 0)} rows read)"
+                    f" against {idx} index scans, {rows} rows",
+                    "index the columns its frequent queries filter on",
+                )
+            )
     return out

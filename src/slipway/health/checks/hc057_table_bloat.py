@@ -35,7 +35,11 @@ def table_bloat(facts: Facts) -> Outcome:
         ratio = dead / (dead + live) if dead + live else 0.0
         if dead >= th.bloat_min_dead and ratio >= th.bloat_dead_ratio:
             wasted = max(estimate_bloat(t), int(ratio * int(t["table_bytes"] or 0)))
-            out.findings.append(warn(
-                qualified(t), f"{dead} dead rows ({ratio:.0%}), about {size(wasted)} wasted",
-                f"VACUUM (ANALYZE) {qualified(t)};"))
+            out.findings.append(
+                warn(
+                    qualified(t),
+                    f"{dead} dead rows ({ratio:.0%}), about {size(wasted)} wasted",
+                    f"VACUUM (ANALYZE) {qualified(t)};",
+                )
+            )
     return out

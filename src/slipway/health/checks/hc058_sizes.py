@@ -26,14 +26,28 @@ def sizes(facts: Facts) -> Outcome:
     tables = facts.get("tables")
     table_bytes = sum(int(t["table_bytes"] or 0) for t in tables)
     index_bytes = sum(int(t["index_bytes"] or 0) for t in tables)
-    out = Outcome(metrics={"database_bytes": db.get("database_bytes"),
-                           "table_bytes": table_bytes, "index_bytes": index_bytes})
-    out.findings.append(info(str(db.get("database", "database")),
-                             f"database {size(db.get('database_bytes'))}: tables "
-                             f"{size(table_bytes)}, indexes {size(index_bytes)}"))
+    out = Outcome(
+        metrics={
+            "database_bytes": db.get("database_bytes"),
+            "table_bytes": table_bytes,
+            "index_bytes": index_bytes,
+        }
+    )
+    out.findings.append(
+        info(
+            str(db.get("database", "database")),
+            f"database {size(db.get('database_bytes'))}: tables "
+            f"{size(table_bytes)}, indexes {size(index_bytes)}",
+        )
+    )
     biggest = sorted(tables, key=lambda t: int(t["total_bytes"] or 0), reverse=True)[:TOP]
     for t in biggest:
-        out.findings.append(info(qualified(t), f"about {size(t['total_bytes'])} "
-                                 f"({size(t['table_bytes'])} table, {size(t['index_bytes'])} "
-                                 f"indexes), about {_rows(t)} rows"))
+        out.findings.append(
+            info(
+                qualified(t),
+                f"about {size(t['total_bytes'])} "
+                f"({size(t['table_bytes'])} table, {size(t['index_bytes'])} "
+                f"indexes), about {_rows(t)} rows",
+            )
+        )
     return out

@@ -55,8 +55,13 @@ def vacuum_analyze(facts: Facts) -> Outcome:
             continue  # partitioned parents hold no rows of their own
         name = qualified(t)
         if t["autovacuum_off"]:
-            out.findings.append(warn(name, "autovacuum is disabled on this table",
-                                     f"ALTER TABLE {name} RESET (autovacuum_enabled);"))
+            out.findings.append(
+                warn(
+                    name,
+                    "autovacuum is disabled on this table",
+                    f"ALTER TABLE {name} RESET (autovacuum_enabled);",
+                )
+            )
         text = _analyze_finding(t, now, stale)
         if text:
             out.findings.append(warn(name, text, f"ANALYZE {name};"))

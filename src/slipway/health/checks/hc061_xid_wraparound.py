@@ -23,8 +23,10 @@ def xid_wraparound(facts: Facts) -> Outcome:
     age = int(db.get("db_xid_age") or 0)
     target = str(db.get("database", "database"))
     out = Outcome(metrics={"xid_age": age, "percent_to_wraparound": round(100 * age / WRAP, 2)})
-    text = f"oldest unfrozen transaction ID is {age:,} transactions old ({age / WRAP:.1%} of " \
-           "the way to wraparound)"
+    text = (
+        f"oldest unfrozen transaction ID is {age:,} transactions old ({age / WRAP:.1%} of "
+        "the way to wraparound)"
+    )
     fix = "VACUUM (FREEZE) the oldest tables and remove what holds back autovacuum"
     if age >= th.xid_age_fail:
         out.findings.append(fail(target, text, fix))
@@ -36,6 +38,11 @@ def xid_wraparound(facts: Facts) -> Outcome:
         table_age = int(t["xid_age"] or 0)
         if table_age >= th.xid_age_warn:
             level = fail if table_age >= th.xid_age_fail else warn
-            out.findings.append(level(qualified(t), f"relfrozenxid is {table_age:,} "
-                                      "transactions old", f"VACUUM (FREEZE) {qualified(t)};"))
+            out.findings.append(
+                level(
+                    qualified(t),
+                    f"relfrozenxid is {table_age:,} transactions old",
+                    f"VACUUM (FREEZE) {qualified(t)};",
+                )
+            )
     return out

@@ -36,10 +36,18 @@ def sequence_exhaustion(facts: Facts) -> Outcome:
         if frac is None or frac < th.sequence_warn:
             continue
         name = f"{s['schema']}.{s['name']}"
-        feeds = f" feeding {s['table_name']}.{s['column_name']} ({s['column_type']})" \
-            if s["table_name"] else ""
+        feeds = (
+            f" feeding {s['table_name']}.{s['column_name']} ({s['column_type']})"
+            if s["table_name"]
+            else ""
+        )
         level = fail if frac >= th.sequence_fail else warn
-        out.findings.append(level(name, f"{frac:.0%} used (last value {s['last_value']}){feeds}",
-                                  f"ALTER SEQUENCE {name} AS bigint MAXVALUE "
-                                  "9223372036854775807; widen the column to bigint"))
+        out.findings.append(
+            level(
+                name,
+                f"{frac:.0%} used (last value {s['last_value']}){feeds}",
+                f"ALTER SEQUENCE {name} AS bigint MAXVALUE "
+                "9223372036854775807; widen the column to bigint",
+            )
+        )
     return out

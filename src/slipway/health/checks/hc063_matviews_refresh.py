@@ -8,8 +8,9 @@ from slipway.health.checks import Outcome, check, info, warn
 from slipway.health.facts import Facts
 
 
-@check("HC063", "matviews-refresh", "maintenance",
-       facts=("matviews", "maintenance_runs", "database"))
+@check(
+    "HC063", "matviews-refresh", "maintenance", facts=("matviews", "maintenance_runs", "database")
+)
 def matviews_refresh(facts: Facts) -> Outcome:
     """Materialized views never refreshed (no data), or not refreshed for too long.
 
@@ -24,14 +25,17 @@ def matviews_refresh(facts: Facts) -> Outcome:
     max_hours = facts.thresholds.matview_max_age_hours
     out = Outcome()
     if facts.get("matviews") and not have_runs:
-        out.notes.append("no slipway_maintenance_runs table: refresh age is unknown "
-                         "(PostgreSQL does not record it)")
+        out.notes.append(
+            "no slipway_maintenance_runs table: refresh age is unknown "
+            "(PostgreSQL does not record it)"
+        )
     for m in facts.get("matviews"):
         name = f"{m['schema']}.{m['name']}"
         refresh = f"REFRESH MATERIALIZED VIEW {name};"
         if not m["populated"]:
-            out.findings.append(warn(name, "never refreshed: it holds no data and selecting "
-                                     "from it fails", refresh))
+            out.findings.append(
+                warn(name, "never refreshed: it holds no data and selecting from it fails", refresh)
+            )
             continue
         if not have_runs:
             continue

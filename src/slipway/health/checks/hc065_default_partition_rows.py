@@ -19,7 +19,12 @@ def default_partition_rows(facts: Facts) -> Outcome:
     for r in facts.get("default_rows"):
         n = int(r["n"])
         if n:
-            out.findings.append(warn(str(r["partition"]), f"{n} rows in the default partition",
-                                     "create partitions for their ranges and move the rows "
-                                     "(slipway maintain partitions)"))
+            out.findings.append(
+                warn(
+                    str(r["partition"]),
+                    f"{n} rows in the default partition",
+                    "create partitions for their ranges and move the rows "
+                    "(slipway maintain partitions)",
+                )
+            )
     return out

@@ -20,10 +20,16 @@ def replication_slots(facts: Facts) -> Outcome:
     for s in facts.get("replication_slots"):
         held = s["retained_bytes"]
         text = f"{s['type']} slot, {'active' if s['active'] else 'inactive'}" + (
-            f", holding {size(held)} of WAL" if held is not None else "")
+            f", holding {size(held)} of WAL" if held is not None else ""
+        )
         if not s["active"] and held is not None and held >= limit:
-            out.findings.append(warn(s["name"], text, f"restart its consumer or SELECT "
-                                     f"pg_drop_replication_slot('{s['name']}');"))
+            out.findings.append(
+                warn(
+                    s["name"],
+                    text,
+                    f"restart its consumer or SELECT pg_drop_replication_slot('{s['name']}');",
+                )
+            )
         else:
             out.findings.append(info(s["name"], text))
     return out

@@ -27,10 +27,12 @@ def load_test(facts: Facts) -> Outcome:
     s = load.summary()
     out.metrics = s
     out.details = [f"{k}: {v}" for k, v in s.items()]
-    text = (f"{s['clients']} clients, {s['seconds']} s, {s['transactions']} transactions "
-            f"({s['tps']}/s): p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms; "
-            f"pool wait p95 {s['pool_wait_p95_ms']} ms; {s['retries']} retries, "
-            f"{s['errors']} errors")
+    text = (
+        f"{s['clients']} clients, {s['seconds']} s, {s['transactions']} transactions "
+        f"({s['tps']}/s): p50 {s['p50_ms']} ms, p95 {s['p95_ms']} ms, p99 {s['p99_ms']} ms; "
+        f"pool wait p95 {s['pool_wait_p95_ms']} ms; {s['retries']} retries, "
+        f"{s['errors']} errors"
+    )
     total = s["transactions"] + s["errors"]
     rate = s["errors"] / total if total else 1.0
     fix = "see the error samples; check locks, indexes and the pool size"

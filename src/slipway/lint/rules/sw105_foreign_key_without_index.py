@@ -48,8 +48,10 @@ class ForeignKeyWithoutIndex(Rule):
             for fk in table.foreign_keys:
                 if fk.origin is None or not fk.columns:
                     continue
-                if not any(covers_foreign_key(fk.columns, cols, method=method, predicate=where)
-                           for cols, method, where in candidates):
+                if not any(
+                    covers_foreign_key(fk.columns, cols, method=method, predicate=where)
+                    for cols, method, where in candidates
+                ):
                     yield Hit(
                         f"foreign key {table.key} ({', '.join(fk.columns)}) -> "
                         f"{fk.ref_table} has no index on its columns",
@@ -60,8 +62,10 @@ class ForeignKeyWithoutIndex(Rule):
 def _indexes(state: ReplayState, table: Table) -> list[tuple[tuple[str, ...], str, str | None]]:
     """(key columns, method, predicate) of every index on `table`, the btree indexes behind its
     primary key and unique constraints included (PostgreSQL makes them)."""
-    out = [(ix.columns, ix.method, ix.predicate)
-           for ix in (state.indexes[i] for i in table.indexes if i in state.indexes)]
+    out = [
+        (ix.columns, ix.method, ix.predicate)
+        for ix in (state.indexes[i] for i in table.indexes if i in state.indexes)
+    ]
     out.extend((cols, "btree", None) for cols in table.uniques.values())
     if table.primary_key:
         out.append((table.primary_key, "btree", None))
