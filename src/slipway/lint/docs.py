@@ -74,7 +74,8 @@ def rules_markdown() -> str:
             "Suppress a finding for one statement with `-- slipway-ignore rule-name` on the line "
             "before it (or at the end of its line; several names separated by commas, a reason "
             "after `--` or `:`), for a whole file with "
-            "`-- slipway-ignore-file rule-name`; squawk's `-- squawk-ignore` comments work too. "
+            "`-- slipway-ignore-file rule-name`; squawk's `-- squawk-ignore` comments work too, "
+            "and both work as block comments (`/* slipway-ignore rule-name */`). "
             "Configure in `slipway.toml`: `[lint] disable = [...]`, `enable = [...]`, "
             '`[lint.severity] rule-name = "error"`.'
         ),

@@ -17,9 +17,10 @@ from slipway.lint.state import Origin
 from slipway.migrations.model import Script
 from slipway.pgparse import SqlSyntaxError, parse_statements
 
-# `-- slipway-ignore[-file][:] rule[, rule...] [-- why]`; a reason after `--` or `:` is kept out.
+# `-- slipway-ignore[-file][:] rule[, rule...] [-- why]`, or the same in `/* ... */`; a reason
+# after `--` or `:` is kept out (and, in a block comment, everything from `*/` on).
 _IGNORE = re.compile(
-    rb"--[ \t]*(slipway|squawk)-ignore(-file)?\b[ \t]*:?[ \t]*((?:(?!--)[^\r\n:#])*)"
+    rb"(?:--|/\*)[ \t]*(slipway|squawk)-ignore(-file)?\b[ \t]*:?[ \t]*((?:(?!--)[^\r\n:#*])*)"
 )
 _WS = b" \t\r\n\f\v"
 _NEWLINE = re.compile(b"\n")
@@ -40,7 +41,8 @@ class Statement:
 
 @dataclass(repr=False, eq=False, slots=True)
 class IgnoreComment:
-    """A `-- slipway-ignore` / `-- squawk-ignore` comment and the rule names it lists."""
+    """A `-- slipway-ignore` / `-- squawk-ignore` comment (or `/* ... */`) and the rule names it
+    lists."""
 
     names: list[str]
     line: int

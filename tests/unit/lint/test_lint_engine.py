@@ -116,6 +116,15 @@ def test_ignore_on_same_line_trailing_and_by_code() -> None:
     assert "require-concurrent-index-creation" not in lint_one(f"{INDEX} -- slipway-ignore SW024")
 
 
+def test_ignore_in_a_block_comment() -> None:
+    rule = "require-concurrent-index-creation"
+    assert rule not in lint_one(f"/* slipway-ignore {rule}: built before launch */\n{INDEX}")
+    assert rule not in lint_one(f"{INDEX} /* squawk-ignore {rule} */")
+    # The rule names end at `*/`: what follows the comment is not a rule name.
+    result = lint([migration("0001", f"/* slipway-ignore {rule} */ {INDEX}\n{INDEX}")])
+    assert [f.name for f in result.findings].count(rule) == 1 and result.suppressed == 1
+
+
 def test_ignore_applies_to_one_statement_only() -> None:
     sql = f"-- slipway-ignore require-concurrent-index-creation\n{INDEX}\n{INDEX}"
     result = lint([migration("0001", sql)])
