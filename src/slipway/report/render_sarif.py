@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from slipway.report.finding import Finding, RuleInfo
 
@@ -30,14 +31,22 @@ def _version() -> str:
         return "0.0.0"
 
 
-def _uri(path: str) -> str:
+# Relative file URIs name this base (the folder lint ran in, the checkout in CI), which
+# code-scanning uploads resolve; it is not written out, so the output does not depend on
+# where it was made.
+BASE_ID = "SRCROOT"
+
+
+def _artifact(path: str) -> dict[str, str]:
+    """A file's artifactLocation: relative to the working folder (percent-encoded, with the
+    base id) when it is inside it, else an absolute file: URI."""
     p = Path(path)
     if p.is_absolute():
         try:
-            return p.relative_to(Path.cwd()).as_posix()
+            p = p.relative_to(Path.cwd())
         except ValueError:
-            return p.as_uri()
-    return p.as_posix()
+            return {"uri": p.as_uri()}
+    return {"uri": quote(p.as_posix()), "uriBaseId": BASE_ID}
 
 
 def _descriptor(rule: RuleInfo) -> dict[str, Any]:
@@ -58,7 +67,7 @@ def _location(f: Finding) -> dict[str, Any]:
         region = {"startLine": max(f.line, 1)}
         if f.column:
             region["startColumn"] = f.column
-        where["physicalLocation"] = {"artifactLocation": {"uri": _uri(f.file)}, "region": region}
+        where["physicalLocation"] = {"artifactLocation": _artifact(f.file), "region": region}
     if f.target or f.location is None:
         where["logicalLocations"] = [{"fullyQualifiedName": f.target or f.code}]
     return where

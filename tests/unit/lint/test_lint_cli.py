@@ -278,9 +278,25 @@ def test_sarif_output(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.Monk
     assert found["ruleId"] == rules[found["ruleIndex"]]["id"] and found["level"] == "error"
     place = found["locations"][0]["physicalLocation"]
     assert place == {
-        "artifactLocation": {"uri": "migrations/0001_a.sql"},
+        "artifactLocation": {"uri": "migrations/0001_a.sql", "uriBaseId": "SRCROOT"},
         "region": {"startLine": 1, "startColumn": 1},
     }
+
+
+def test_sarif_uris_are_percent_encoded(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "my project"
+    project.mkdir()
+    monkeypatch.chdir(_project(project, {"0001_a b#c.sql": DROP["0001_a.sql"]}))
+    log = json.loads(CliRunner().invoke(app, ["lint", "-f", "sarif"]).output)
+    uris = {
+        loc["physicalLocation"]["artifactLocation"]["uri"]
+        for r in log["runs"][0]["results"]
+        for loc in r["locations"]
+        if "physicalLocation" in loc
+    }
+    assert uris == {"migrations/0001_a%20b%23c.sql"}
 
 
 def test_github_annotations(
