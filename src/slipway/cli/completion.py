@@ -19,24 +19,13 @@ PROG_NAME = "slipway"
 COMPLETE_VAR = "_SLIPWAY_COMPLETE"  # what the completion scripts set when they call slipway
 
 
-def version() -> str:
-    """The installed distribution's version; the package's own in a source checkout."""
-    from importlib.metadata import PackageNotFoundError
-    from importlib.metadata import version as dist_version
-
-    try:
-        return dist_version("slipway")
-    except PackageNotFoundError:  # run from src/ without being installed
-        from slipway import __version__
-
-        return __version__
-
-
 def print_version(ctx: Any, value: bool) -> None:
     if value and not ctx.resilient_parsing:
         import typer
 
-        print(f"{PROG_NAME} {version()}")
+        from slipway.version import __version__  # the one place; pyproject reads it too
+
+        print(f"{PROG_NAME} {__version__}")
         raise typer.Exit(0)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from slipway.report.finding import Finding, RuleInfo
+from slipway.version import __version__
 
 __all__ = ["SCHEMA", "render_sarif"]
 
@@ -20,15 +21,6 @@ SCHEMA = (
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 )
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("slipway")
-    except PackageNotFoundError:  # running from a source tree
-        return "0.0.0"
 
 
 # Relative file URIs name this base (the folder lint ran in, the checkout in CI), which
@@ -94,7 +86,7 @@ def render_sarif(findings: Sequence[Finding], rules: Sequence[RuleInfo]) -> str:
                 "tool": {
                     "driver": {
                         "name": "slipway",
-                        "version": _version(),
+                        "version": __version__,
                         "rules": [_descriptor(r) for r in rules],
                     }
                 },
