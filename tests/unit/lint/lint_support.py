@@ -22,3 +22,13 @@ def migration(
 
 def migrations(*ups: str) -> list[Migration]:
     return [migration(f"{i:04d}", sql) for i, sql in enumerate(ups, 1)]
+
+
+def write_project(tmp: Path, files: dict[str, str], config: str = "") -> Path:
+    """A project folder: `files` in migrations/, and `config` as slipway.toml when given."""
+    (tmp / "migrations").mkdir()
+    for name, sql in files.items():
+        (tmp / "migrations" / name).write_text(sql, encoding="utf-8")
+    if config:
+        (tmp / "slipway.toml").write_text(config, encoding="utf-8")
+    return tmp

@@ -10,31 +10,8 @@ from pathlib import Path
 
 import pytest
 import typer
+from lint_support import write_project
 from typer.testing import CliRunner
-
-from slipway.cli import lint as lint_cli
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    root = typer.Typer()
-
-    @root.callback()
-    def _root(ctx: typer.Context) -> None:
-        ctx.obj = {}
-
-    lint_cli.register(root)
-    return root
-
-
-def _project(tmp: Path, files: dict[str, str], config: str = "") -> Path:
-    (tmp / "migrations").mkdir()
-    for name, sql in files.items():
-        (tmp / "migrations" / name).write_text(sql, encoding="utf-8")
-    if config:
-        (tmp / "slipway.toml").write_text(config, encoding="utf-8")
-    return tmp
-
 
 WARN_ONLY = {"0001_a.sql": "CREATE INDEX i ON leads (s);", "0001_a.down.sql": "DROP INDEX i;"}
 
@@ -42,7 +19,7 @@ WARN_ONLY = {"0001_a.sql": "CREATE INDEX i ON leads (s);", "0001_a.down.sql": "D
 def test_default_folder_and_exit_codes(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(_project(tmp_path, WARN_ONLY))
+    monkeypatch.chdir(write_project(tmp_path, WARN_ONLY))
     runner = CliRunner()
     ok = runner.invoke(app, ["lint"])
     assert ok.exit_code == 0, ok.output
@@ -53,7 +30,7 @@ def test_default_folder_and_exit_codes(
 def test_error_finding_exits_1_and_json(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(_project(tmp_path, {"0001_a.sql": "DROP DATABASE x;"}))
+    monkeypatch.chdir(write_project(tmp_path, {"0001_a.sql": "DROP DATABASE x;"}))
     result = CliRunner().invoke(app, ["lint", "migrations/0001_a.sql", "--format", "json"])
     assert result.exit_code == 1
     rows = json.loads(result.output)
@@ -64,7 +41,7 @@ def test_config_disables_rules(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     config = '[lint]\ndisable = ["require-concurrent-index-creation"]\n'
-    monkeypatch.chdir(_project(tmp_path, WARN_ONLY, config))
+    monkeypatch.chdir(write_project(tmp_path, WARN_ONLY, config))
     result = CliRunner().invoke(app, ["lint", "--fail-on", "warning"])
     assert result.exit_code == 0 and "0 errors, 0 warnings" in result.output
 
@@ -74,7 +51,7 @@ def test_bad_config_is_a_usage_error(
 ) -> None:
     from slipway.errors import ConfigError
 
-    monkeypatch.chdir(_project(tmp_path, WARN_ONLY, '[lint]\ndisable = ["nope"]\n'))
+    monkeypatch.chdir(write_project(tmp_path, WARN_ONLY, '[lint]\ndisable = ["nope"]\n'))
     result = CliRunner().invoke(app, ["lint"])
     assert isinstance(result.exception, ConfigError) and result.exception.exit_code == 2
     assert str(result.exception).startswith(
@@ -109,7 +86,7 @@ def test_duplicate_versions_are_reported_not_fatal(
         "0002_sms.sql": "SELECT 2;",
         "0002_sms.down.sql": "SELECT 3;",
     }
-    monkeypatch.chdir(_project(tmp_path, files))
+    monkeypatch.chdir(write_project(tmp_path, files))
     result = CliRunner().invoke(app, ["lint", "--format", "json"])
     rows = [r for r in json.loads(result.output) if r["name"] == "duplicate-version"]
     assert result.exit_code == 1 and len(rows) == 1
@@ -117,7 +94,7 @@ def test_duplicate_versions_are_reported_not_fatal(
 
 
 def test_real_entry_point(tmp_path: Path) -> None:
-    _project(tmp_path, WARN_ONLY)
+    write_project(tmp_path, WARN_ONLY)
     proc = subprocess.run(
         [sys.executable, "-m", "slipway", "lint", "-f", "github"],
         cwd=tmp_path,
@@ -131,7 +108,7 @@ def test_real_entry_point(tmp_path: Path) -> None:
 
 
 def test_typer_free_entry_point(tmp_path: Path) -> None:
-    _project(tmp_path, {**WARN_ONLY, "0002_b.sql": "DROP DATABASE x;"})
+    write_project(tmp_path, {**WARN_ONLY, "0002_b.sql": "DROP DATABASE x;"})
     proc = subprocess.run(
         [sys.executable, "-m", "slipway.lint", "--format", "json"],
         cwd=tmp_path,
@@ -155,7 +132,7 @@ def test_typer_free_entry_point(tmp_path: Path) -> None:
 
 def test_typer_free_entry_point_loads_neither_cli_nor_typer(tmp_path: Path) -> None:
     """`python -m slipway.lint` prints in colour and prints errors without the CLI package."""
-    _project(tmp_path, WARN_ONLY)
+    write_project(tmp_path, WARN_ONLY)
     code = (
         "import runpy, sys\n"
         "for argv in (['x'], ['x', 'nowhere']):\n"
@@ -201,7 +178,7 @@ def test_quiet_prints_only_errors(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = {"0001_a.sql": "CREATE INDEX i ON leads (s);\nDROP DATABASE x;"}
-    monkeypatch.chdir(_project(tmp_path, files))
+    monkeypatch.chdir(write_project(tmp_path, files))
     result = CliRunner().invoke(app, ["lint", "-q"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
@@ -218,7 +195,7 @@ def test_named_file_is_linted_with_its_history(
         "0002_b.sql": "CREATE INDEX t_s ON t (s);\nALTER TABLE t ALTER COLUMN s TYPE varchar(20);",
         "0003_c.sql": "CREATE TABLE u (id bigint PRIMARY KEY, s text);\nCREATE INDEX u_s ON u (s);",
     }
-    monkeypatch.chdir(_project(tmp_path, files))
+    monkeypatch.chdir(write_project(tmp_path, files))
     runner = CliRunner()
     rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0002_b.sql"]).output)
     assert {r["location"]["file"] for r in rows} == {
@@ -234,7 +211,7 @@ DROP = {"0001_a.sql": "DROP DATABASE x;"}
 
 
 def test_markdown_output(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(_project(tmp_path, DROP))
+    monkeypatch.chdir(write_project(tmp_path, DROP))
     result = CliRunner().invoke(app, ["lint", "-f", "md"])
     assert result.exit_code == 1  # the format does not change the exit code
     lines = result.output.splitlines()
@@ -247,7 +224,7 @@ def test_markdown_output(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.M
 def test_html_output_is_one_escaped_page(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(_project(tmp_path, {"0001_a.sql": 'DROP DATABASE "<b>x</b>";'}))
+    monkeypatch.chdir(write_project(tmp_path, {"0001_a.sql": 'DROP DATABASE "<b>x</b>";'}))
     result = CliRunner().invoke(app, ["lint", "--format", "html"])
     html = result.output
     assert result.exit_code == 1 and html.startswith("<!DOCTYPE html>")
@@ -261,14 +238,14 @@ def test_html_without_findings(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(
-        _project(tmp_path, {"0001_a.sql": "SELECT 1;", "0001_a.down.sql": "SELECT 1;"})
+        write_project(tmp_path, {"0001_a.sql": "SELECT 1;", "0001_a.down.sql": "SELECT 1;"})
     )
     result = CliRunner().invoke(app, ["lint", "-f", "html"])
     assert result.exit_code == 0 and "No findings." in result.output
 
 
 def test_sarif_output(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(_project(tmp_path, DROP))
+    monkeypatch.chdir(write_project(tmp_path, DROP))
     result = CliRunner().invoke(app, ["lint", "-f", "sarif"])
     log = json.loads(result.output)
     assert result.exit_code == 1 and log["version"] == "2.1.0"
@@ -288,7 +265,7 @@ def test_sarif_uris_are_percent_encoded(
 ) -> None:
     project = tmp_path / "my project"
     project.mkdir()
-    monkeypatch.chdir(_project(project, {"0001_a b#c.sql": DROP["0001_a.sql"]}))
+    monkeypatch.chdir(write_project(project, {"0001_a b#c.sql": DROP["0001_a.sql"]}))
     log = json.loads(CliRunner().invoke(app, ["lint", "-f", "sarif"]).output)
     uris = {
         loc["physicalLocation"]["artifactLocation"]["uri"]
@@ -302,7 +279,7 @@ def test_sarif_uris_are_percent_encoded(
 def test_github_annotations(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(_project(tmp_path, DROP))
+    monkeypatch.chdir(write_project(tmp_path, DROP))
     result = CliRunner().invoke(app, ["lint", "-f", "github"])
     assert result.exit_code == 1
     line = next(x for x in result.output.splitlines() if "ban-drop-database" in x)
@@ -313,7 +290,7 @@ def test_github_annotations(
 
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_typer_free_entry_point_formats(tmp_path: Path, fmt: str) -> None:
-    _project(tmp_path, DROP)
+    write_project(tmp_path, DROP)
     proc = subprocess.run(
         [sys.executable, "-m", "slipway.lint", "-f", fmt],
         cwd=tmp_path,

@@ -12,20 +12,6 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from slipway.cli import lint as lint_cli
-
-
-@pytest.fixture
-def app() -> typer.Typer:
-    root = typer.Typer()
-
-    @root.callback()
-    def _root(ctx: typer.Context) -> None:
-        ctx.obj = {}
-
-    lint_cli.register(root)
-    return root
-
 
 def _lint(app: typer.Typer, folder: Path, files: dict[str, str]) -> list[dict[str, object]]:
     folder.mkdir()

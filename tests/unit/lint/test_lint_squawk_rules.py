@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 import typer
+from lint_support import write_project
 from typer.testing import CliRunner
-
-from slipway.cli import lint as lint_cli
 
 # Every rule squawk 2.70 runs by default (checked by running squawk on one statement each).
 SQUAWK_DEFAULT_RULES = [
@@ -66,32 +65,10 @@ SQUAWK_DEFAULT_RULES = [
 ]
 
 
-@pytest.fixture
-def app() -> typer.Typer:
-    root = typer.Typer()
-
-    @root.callback()
-    def _root(ctx: typer.Context) -> None:
-        ctx.obj = {}
-
-    lint_cli.register(root)
-    return root
-
-
-def _project(tmp: Path, files: dict[str, str], config: str = "") -> Path:
-    (tmp / "migrations").mkdir()
-    for name, sql in files.items():
-        (tmp / "migrations" / name).write_text(sql, encoding="utf-8")
-    if config:
-        (tmp / "slipway.toml").write_text(config, encoding="utf-8")
-    return tmp
-
-
 def _rules(app: typer.Typer, *args: str) -> tuple[int, list[tuple[str, int]]]:
     result = CliRunner().invoke(app, ["lint", "--format", "json", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     rows = json.loads(result.output)
-    rows = rows["findings"] if isinstance(rows, dict) else rows  # the JSON may gain an envelope
     return result.exit_code, [(r["name"], r["location"]["line"]) for r in rows]
 
 
@@ -119,7 +96,7 @@ def test_new_rules_fire_through_the_cli(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     files = {"0001_drops.sql": DROPS, "0001_drops.down.sql": "SELECT 1;"}
-    monkeypatch.chdir(_project(tmp_path, files))
+    monkeypatch.chdir(write_project(tmp_path, files))
     code, found = _rules(app)
     assert code == 0  # warnings only
     assert {
@@ -143,7 +120,7 @@ def test_errors_exit_1(app: typer.Typer, tmp_path: Path, monkeypatch: pytest.Mon
         "0001_a.sql": "BEGIN;\nUPDATE leads SET status = 'won', status = 'lost';\n",
         "0001_a.down.sql": "SELECT 1;",
     }
-    monkeypatch.chdir(_project(tmp_path, files))
+    monkeypatch.chdir(write_project(tmp_path, files))
     code, found = _rules(app)
     assert code == 1
     assert {("ban-uncommitted-transaction", 1), ("ban-duplicate-column-assignments", 2)} <= set(
@@ -155,7 +132,7 @@ def test_squawk_ignore_comments_name_the_new_rules(
     app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sql = "-- squawk-ignore ban-drop-view\nDROP VIEW open_leads;\nDROP VIEW closed_leads;\n"
-    monkeypatch.chdir(_project(tmp_path, {"0001_a.sql": sql, "0001_a.down.sql": "SELECT 1;"}))
+    monkeypatch.chdir(write_project(tmp_path, {"0001_a.sql": sql, "0001_a.down.sql": "SELECT 1;"}))
     _, found = _rules(app)
     assert [line for rule, line in found if rule == "ban-drop-view"] == [3]
 
@@ -169,7 +146,7 @@ def test_lock_timeout_directive_zero_is_reported(
         "0002_b.sql": "-- slipway: lock-timeout 30s\nALTER TABLE leads ADD COLUMN medium text;\n",
         "0002_b.down.sql": "SELECT 1;",
     }
-    monkeypatch.chdir(_project(tmp_path, files))
+    monkeypatch.chdir(write_project(tmp_path, files))
     _, found = _rules(app)
     assert [line for rule, line in found if rule == "require-lock-timeout"] == [2]
 
@@ -182,7 +159,7 @@ def test_statement_timeout_is_opt_in(
         "0001_a.down.sql": "SELECT 1;",
     }
     config = '[lint]\nenable = ["require-statement-timeout"]\n'
-    monkeypatch.chdir(_project(tmp_path, files, config))
+    monkeypatch.chdir(write_project(tmp_path, files, config))
     _, found = _rules(app)
     assert ("require-statement-timeout", 1) in found
 
@@ -195,7 +172,7 @@ def test_real_entry_point_reports_smallint_keys(tmp_path: Path) -> None:
         ),
         "0001_a.down.sql": "DROP TABLE lead_tags, lead_sources;",
     }
-    _project(tmp_path, files)
+    write_project(tmp_path, files)
     proc = subprocess.run(
         [sys.executable, "-m", "slipway", "lint", "-f", "github"],
         cwd=tmp_path,
