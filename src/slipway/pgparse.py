@@ -220,6 +220,33 @@ def run_mode(
     return "statements"
 
 
+# What ends the transaction a BEGIN opened (PREPARE TRANSACTION hands it to two-phase commit).
+_END_KINDS = frozenset(
+    {
+        "TRANS_STMT_COMMIT",
+        "TRANS_STMT_ROLLBACK",
+        "TRANS_STMT_COMMIT_PREPARED",
+        "TRANS_STMT_ROLLBACK_PREPARED",
+        "TRANS_STMT_PREPARE",
+    }
+)
+
+
+def unclosed_begin(statements: Sequence[tuple[str, Mapping[str, Any]]]) -> int | None:
+    """Index of the BEGIN (or START TRANSACTION) a script of (node kind, node) statements
+    never ends, else None: whatever follows it would be rolled back when the script ends.
+    One answer for the engine (which refuses such a migration) and lint (SW042)."""
+    opened = None
+    for index, (kind, node) in enumerate(statements):
+        if kind != "TransactionStmt":
+            continue
+        if node.get("kind") in _BEGIN_KINDS and opened is None:
+            opened = index
+        elif node.get("kind") in _END_KINDS:
+            opened = None
+    return opened
+
+
 # Statements that read or change data, or only the session, and never the schema. Anything
 # else (DDL, GRANT, COMMENT, DO and CALL, which may run DDL) counts as changing the schema.
 _DATA_ONLY = frozenset(

@@ -18,7 +18,6 @@ from slipway.migrations.failure import (
     failure_offset,
     script_failure,
     sqlstate_of,
-    statement_start,
 )
 from slipway.migrations.model import Script, checksum
 from slipway.migrations.statements import ParsedScript, Statement
@@ -391,7 +390,7 @@ class _StatementRun:
         self, stmt: Statement, exc: Exception, retries: int, prefix: int
     ) -> MigrationFailed:
         script = self.parsed.script
-        base = statement_start(script.sql, stmt)
+        base = stmt.first_char(script.sql)
         offset = error_offset(exc, base - prefix)
         index = self.index
         ran = f"statements 1..{index} ran and stay applied" if index else "no statement ran"

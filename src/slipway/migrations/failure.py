@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from slipway.errors import MigrationFailed
 from slipway.migrations.model import Script
-from slipway.migrations.statements import ParsedScript, Statement, line_col
+from slipway.migrations.statements import ParsedScript, line_col
 
 if TYPE_CHECKING:
     import psycopg
@@ -25,7 +25,6 @@ __all__ = [
     "locate_failure",
     "script_failure",
     "sqlstate_of",
-    "statement_start",
 ]
 
 
@@ -84,12 +83,6 @@ def error_offset(exc: Exception, base: int) -> int | None:
     return base + int(position) - 1
 
 
-def statement_start(sql_text: str, stmt: Statement) -> int:
-    """Offset of the first non-blank character of `stmt` (its span starts after the `;`)."""
-    raw = sql_text[stmt.start : stmt.end]
-    return stmt.start + len(raw) - len(raw.lstrip())
-
-
 def locate_failure(
     conn: psycopg.Connection[Any], parsed: ParsedScript, settings: str = ""
 ) -> int | None:
@@ -111,7 +104,7 @@ def locate_failure(
                 try:
                     conn.execute(text.encode("utf-8"), prepare=False)
                 except psycopg.Error:
-                    return statement_start(parsed.script.sql, stmt)
+                    return stmt.first_char(parsed.script.sql)
     except psycopg.Error:
         return None
     return None

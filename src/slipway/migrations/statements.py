@@ -13,7 +13,13 @@ from typing import Any
 
 from slipway.errors import MigrationFailed
 from slipway.migrations.model import Script
-from slipway.pgparse import RunMode, is_concurrent, needs_no_transaction, run_mode
+from slipway.pgparse import (
+    RunMode,
+    is_concurrent,
+    needs_no_transaction,
+    run_mode,
+    unclosed_begin,
+)
 
 __all__ = ["ParsedScript", "Statement", "line_col", "parse_script"]
 
@@ -35,6 +41,11 @@ class Statement:
     node: dict[str, Any]
     start: int  # character offset in the script
     end: int
+
+    def first_char(self, sql: str) -> int:
+        """Offset of its first non-blank character in `sql` (its span starts after the `;`)."""
+        raw = sql[self.start : self.end]
+        return self.start + len(raw) - len(raw.lstrip())
 
     def text(self, sql: str) -> str:
         """This statement's text in `sql`, stripped."""
@@ -123,18 +134,11 @@ class ParsedScript:
                 self._check_transactions_end()
 
     def _check_transactions_end(self) -> None:
-        opened: Statement | None = None
-        for stmt in self.statements:
-            kind = stmt.transaction_kind
-            if kind in ("TRANS_STMT_BEGIN", "TRANS_STMT_START"):
-                opened = opened or stmt
-            elif kind in ("TRANS_STMT_COMMIT", "TRANS_STMT_ROLLBACK", "TRANS_STMT_PREPARE"):
-                opened = None
-        if opened is None:
+        index = unclosed_begin([(s.kind, s.node) for s in self.statements])
+        if index is None:
             return
         sql = self.script.sql
-        raw = sql[opened.start : opened.end]
-        line, col = line_col(sql, opened.start + len(raw) - len(raw.lstrip()))
+        line, col = line_col(sql, self.statements[index].first_char(sql))
         raise MigrationFailed(
             f"{self.script.location(line, col)}: this transaction is never committed, so what"
             " follows it would be rolled back when the migration ends; add COMMIT at the end"

@@ -3,15 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, MigrationContext, Rule, register
-
-_BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
-_END = {
-    "TRANS_STMT_COMMIT",
-    "TRANS_STMT_ROLLBACK",
-    "TRANS_STMT_COMMIT_PREPARED",
-    "TRANS_STMT_ROLLBACK_PREPARED",
-    "TRANS_STMT_PREPARE",
-}
+from slipway.pgparse import unclosed_begin
 
 
 @register
@@ -45,15 +37,9 @@ class BanUncommittedTransaction(Rule):
     help = "Add the COMMIT, or remove the BEGIN (slipway runs each migration in a transaction)."
 
     def check_migration(self, ctx: MigrationContext) -> Iterator[Hit]:
-        open_begin = None
-        for stmt in ctx.up.statements:
-            if stmt.kind != "TransactionStmt":
-                continue
-            kind = stmt.node.get("kind")
-            if kind in _BEGIN and open_begin is None:
-                open_begin = stmt
-            elif kind in _END:
-                open_begin = None
+        statements = ctx.up.statements
+        index = unclosed_begin([(stmt.kind, stmt.node) for stmt in statements])
+        open_begin = statements[index] if index is not None else None
         if open_begin is not None:
             yield Hit(
                 "BEGIN without a COMMIT or ROLLBACK after it: what follows is rolled back "
