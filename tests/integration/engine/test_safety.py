@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import psycopg
+import pytest
 from engine_helpers import Cli, query, table_exists
+
+from slipway.errors import MigrationFailed
+from slipway.migrations.execute import RetryPolicy, run_statements
+from slipway.migrations.model import Script
+from slipway.migrations.statements import ParsedScript
 
 
 def applied_versions(conn: psycopg.Connection) -> list[str]:
@@ -269,3 +276,14 @@ def test_a_begin_without_commit_is_refused_before_anything_runs(cli: Cli, db_con
     cli.write("0002_b.sql", "SELECT 1;\nBEGIN;\nCREATE TABLE lost (id int);\nCOMMIT;\n")
     assert cli("up").code == 0
     assert table_exists(db_conn, "lost")
+
+
+def test_the_statement_runner_never_rolls_back_an_open_transaction_quietly(db_url: str) -> None:
+    # Behind the parse-time refusal: if a script still ends inside a transaction it opened,
+    # the runner says so instead of rolling it back and reporting success.
+    script = Script(Path("0001_open.sql"), "BEGIN;\nCREATE TABLE never_kept (id int);\n")
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        with pytest.raises(MigrationFailed, match="ends inside a transaction"):
+            run_statements(conn, ParsedScript(script), RetryPolicy(lock_timeout=5.0))
+        assert conn.info.transaction_status == 0  # rolled back, the session usable
+        assert conn.execute("SELECT to_regclass('never_kept')").fetchone() == (None,)
