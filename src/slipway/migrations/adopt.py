@@ -187,12 +187,13 @@ def check_unmanaged(conn: psycopg.Connection[Any], history: History) -> None:
     own = [history.name, history.name + "_log"] if history.exists(conn) else []
     # Another tool's empty history table (its CLI was set up, nothing ran) is no sign that
     # the database was migrated, so it alone does not make the database "existing".
-    empty = empty_histories(conn)
+    histories = find_histories(conn)
+    empty = empty_histories(conn, histories)
     tables = [r[0] for r in conn.execute(_USER_TABLES, (own + empty,)).fetchall()]
     if not tables:
         return
     shown = ", ".join(tables[:5]) + (f" and {len(tables) - 5} more" if len(tables) > 5 else "")
-    tools = ", ".join(f"{f.tool} ({f.table})" for f in find_histories(conn) if f.table not in empty)
+    tools = ", ".join(f"{f.tool} ({f.table})" for f in histories if f.table not in empty)
     raise Refused(
         f"this database already holds tables ({shown}) but slipway has no history here"
         + (f"; it was migrated by {tools}" if tools else ""),

@@ -236,11 +236,11 @@ def read_history(
     return READERS[found[0].tool](conn, found[0].table)
 
 
-def empty_histories(conn: psycopg.Connection[Any]) -> list[str]:
-    """Other tools' history tables that record nothing (the tool was set up, nothing ran):
-    they are no sign that the database was migrated."""
+def empty_histories(conn: psycopg.Connection[Any], histories: list[Found]) -> list[str]:
+    """Of `histories` (find_histories), the tables that record nothing (the tool was set up,
+    nothing ran): they are no sign that the database was migrated."""
     empty = []
-    for found in find_histories(conn):
+    for found in histories:
         try:
             history = READERS[found.tool](conn, found.table)
         except Refused:  # a dirty or failed state is something
