@@ -2,25 +2,35 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from slipway.report.model import LABEL, Report
+
+if TYPE_CHECKING:
+    import jinja2
 
 TEMPLATE_DIR = Path(__file__).parent / "templates"
 MAX_FINDINGS = 500
 
 
-def render_html(report: Report) -> str:
-    import jinja2
+@cache
+def html_templates() -> jinja2.Environment:
+    """The jinja2 environment of report/templates (HTML: every value escaped); built once."""
+    import jinja2  # at run time: rendering is the only user
 
-    env = jinja2.Environment(
+    return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    template = env.get_template("health_report.html.j2")
+
+
+def render_html(report: Report) -> str:
+    template = html_templates().get_template("health_report.html.j2")
     categories: list[str] = []
     for check in report.checks:
         if check.category not in categories:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from pathlib import Path
 
 from slipway.report.finding import Finding
 from slipway.report.render_md import md_cell
 
 __all__ = ["render_html", "render_json", "render_md", "render_text"]
 
-TEMPLATE_DIR = Path(__file__).parent / "templates"
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
@@ -63,15 +61,10 @@ def render_md(findings: Sequence[Finding], title: str, summary: str) -> str:
 
 def render_html(findings: Sequence[Finding], title: str, summary: str) -> str:
     """One self-contained page: inline CSS, no external assets, every value escaped."""
-    import jinja2
+    from slipway.report.render_html import html_templates
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("findings.html.j2").render(
-        title=title, summary=summary, findings=findings
+    return (
+        html_templates()
+        .get_template("findings.html.j2")
+        .render(title=title, summary=summary, findings=findings)
     )

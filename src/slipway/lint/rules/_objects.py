@@ -134,6 +134,13 @@ def added_column(cmd: Node) -> str:
     return str(((cmd.get("def") or {}).get("ColumnDef") or {}).get("colname", ""))
 
 
+def column_added_here(ctx: StatementContext, table: str, column: str) -> bool:
+    """Whether this script (up to and including the statement) added `table`.`column`: a
+    change to a column no running code has seen yet is no hazard."""
+    added = table_cmds_around(ctx, table, True, "AT_AddColumn")
+    return any(added_column(cmd) == column for cmd in added)
+
+
 def constraint_names(cmd: Node) -> Iterator[str]:
     """The names an ADD CONSTRAINT / ADD COLUMN command gives its constraints."""
     definition = cmd.get("def") or {}

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
-from slipway.lint.rules._objects import added_column, table_cmds_around
+from slipway.lint.rules._objects import column_added_here
 
 
 @register
@@ -41,8 +41,7 @@ class BanDropDefault(Rule):
             column = str(cmd.get("name", ""))
             if cmd.get("def") or not ctx.existed_before(table):
                 continue  # SET DEFAULT, or a new table
-            added = table_cmds_around(ctx, table, True, "AT_AddColumn")
-            if any(added_column(c) == column for c in added):
+            if column_added_here(ctx, table, column):
                 continue
             known = ctx.state.tables.get(table)
             col = known.columns.get(column) if known else None

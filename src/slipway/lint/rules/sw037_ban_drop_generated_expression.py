@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
-from slipway.lint.rules._objects import added_column, table_cmds_around
+from slipway.lint.rules._objects import column_added_here
 
 
 @register
@@ -40,8 +40,7 @@ class BanDropGeneratedExpression(Rule):
             column = str(cmd.get("name", ""))
             if not ctx.existed_before(table):
                 continue
-            added = table_cmds_around(ctx, table, True, "AT_AddColumn")
-            if any(added_column(c) == column for c in added):
+            if column_added_here(ctx, table, column):
                 continue
             yield Hit(
                 f"dropping the expression of {table}.{column}: new and updated rows no "

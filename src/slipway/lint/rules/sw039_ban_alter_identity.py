@@ -6,7 +6,7 @@ from slipway.lint import nodes as n
 from slipway.lint.nodes import Node
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
-from slipway.lint.rules._objects import added_column, table_cmds_around
+from slipway.lint.rules._objects import column_added_here
 
 _ALWAYS = 97  # ord("a"): GENERATED ALWAYS in SET GENERATED
 
@@ -51,8 +51,7 @@ class BanAlterIdentity(Rule):
             column = str(cmd.get("name", ""))
             if not ctx.existed_before(table):
                 continue
-            added = table_cmds_around(ctx, table, True, "AT_AddColumn")
-            if any(added_column(c) == column for c in added):
+            if column_added_here(ctx, table, column):
                 continue
             problem = _problem(cmd)
             if problem:
