@@ -42,6 +42,8 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 from bench_db import write_section
 
+from slipway.lint.rule import all_rules
+
 VENV_BIN = Path(sys.executable).parent
 BAR = 1.5
 # Some shells export PYTHONDONTWRITEBYTECODE=1, which would recompile slipway on every run.
@@ -166,7 +168,8 @@ def render(runs: Runs, files: int, counts: dict[str, int], meta: str) -> str:
             f"start-up plus parsing the files with libpg_query (no rules) is "
             f"{floor / squawk:.2f}x ({'above' if floor / squawk > BAR else 'within'} the "
             f"{BAR}x bar). slipway-cold spends {_median(runs['slipway-cold'], 0) - floor:.3f} s "
-            "beyond that floor on imports, the CLI, the catalog replay and 41 rules."
+            f"beyond that floor on imports, the CLI, the catalog replay and {len(all_rules())}"
+            " rules."
         )
     else:
         lines.append("- squawk is not installed (`pip install squawk-cli`): no ratio")
