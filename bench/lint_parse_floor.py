@@ -8,7 +8,7 @@ no output. Whatever a Python linter built on PostgreSQL's own parser does, it do
 import os
 import sys
 
-from slipway.pgparse import parse_statements
+from slipway.sql import parse_statements
 
 
 def main(folder: str) -> int:

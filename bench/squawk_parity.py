@@ -42,7 +42,7 @@ from slipway.lint.rule import all_rules
 from slipway.lint.source import parse_script
 from slipway.migrations.layouts import load_folder
 from slipway.migrations.model import Script
-from slipway.pgparse import run_mode
+from slipway.sql import run_mode
 
 HEADING = "## squawk parity"
 RESULTS = BENCH / "RESULTS.md"

@@ -16,7 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 
 from slipway.config_values import DEFAULT_TABLE, parse_duration
 from slipway.errors import ConfigError
-from slipway.sqltext import NAME_BYTES, split_qualified
+from slipway.sql.quote import NAME_BYTES, split_qualified
 
 
 class _Model(BaseModel):
@@ -47,7 +47,7 @@ def _lock_timeout(value: object) -> float:
 
 
 def _qualified(value: object) -> object:
-    """`table` or `schema.table`, exactly as PostgreSQL keeps it (see sqltext.split_qualified)."""
+    """`table` or `schema.table`, exactly as PostgreSQL keeps it (see sql.quote.split_qualified)."""
     if isinstance(value, str):
         try:
             split_qualified(value)

@@ -1,4 +1,4 @@
-"""Literals and identifiers quoted by slipway.sqltext read back unchanged on the real server,
+"""Literals and identifiers quoted by slipway.sql.quote read back unchanged on the real server,
 in both string-quoting modes."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from slipway.sqltext import quote_ident, quote_literal, quote_qualified
+from slipway.sql.quote import quote_ident, quote_literal, quote_qualified
 
 VALUES = ["plain", "it's", "back\\slash", "both \\' mixed", "", "ünïcode ✓", "two\nlines", "E'x'"]
 

@@ -17,7 +17,6 @@ from slipway.guide.deps import MigrationFacts
 from slipway.guide.mermaid import dependency_graph, er_diagram
 from slipway.guide.model import Entry, Guide, Line
 from slipway.guide.verification import checks_for
-from slipway.lint.source import parse_script
 from slipway.migrations.model import Migration, MigrationSet
 from slipway.migrations.status import MigrationState
 from slipway.report.finding import Finding
@@ -81,7 +80,7 @@ def _risks(findings: list[Finding], migration: Migration, base: Path) -> list[st
 def _rollback(migration: Migration) -> list[str]:
     if migration.down is None:
         return []
-    parsed = parse_script(migration.down)
+    parsed = migration.down.parsed
     found = [c for s in parsed.statements for c in changes(s.kind, s.node) if c.action == "drops"]
     return list(dict.fromkeys(c.obj.label for c in found))
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from slipway.guide.statements import Change, Obj, dropped, own_relation, type_key
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 Extractor = Callable[[Node], list[Change]]
 

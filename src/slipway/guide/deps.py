@@ -15,11 +15,10 @@ from dataclasses import dataclass, field
 from slipway.guide import locks as lk
 from slipway.guide.changes import changes
 from slipway.guide.statements import Change, Obj, Ref, references
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
-from slipway.lint.source import Statement, parse_script
 from slipway.migrations.model import Migration
-from slipway.pgparse import RunMode, run_mode
+from slipway.sql import RunMode, Statement, run_mode
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +107,7 @@ def analyze(migrations: list[Migration]) -> list[MigrationFacts]:
 
 def _migration(run: _Pass, migration: Migration, position: int) -> MigrationFacts:
     facts = MigrationFacts(migration, position)
-    parsed = parse_script(migration.up)
+    parsed = migration.up.parsed
     if parsed.error is not None:
         facts.syntax_error = f"line {parsed.error_line}: {parsed.error.message}"
     facts.mode = transaction_mode(migration, parsed.statements)
@@ -136,7 +135,7 @@ def _migration(run: _Pass, migration: Migration, position: int) -> MigrationFact
 
 
 def transaction_mode(migration: Migration, statements: list[Statement]) -> RunMode:
-    """How the engine runs the migration's up script (`slipway.pgparse.run_mode`)."""
+    """How the engine runs the migration's up script (`slipway.sql.run_mode`)."""
     return run_mode(migration.up.transactional, [(s.kind, s.node) for s in statements])
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 # Weakest to strongest.
 LEVELS = (

@@ -12,8 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 
 @dataclass(frozen=True, slots=True)

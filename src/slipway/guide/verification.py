@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from slipway.guide.deps import MigrationFacts
 from slipway.guide.statements import Obj
-from slipway.sqltext import quote_literal
+from slipway.sql.quote import quote_literal
 
 
 @dataclass(frozen=True, slots=True)

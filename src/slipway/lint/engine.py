@@ -13,11 +13,11 @@ from slipway.lint import replay
 from slipway.lint.config import LintConfig
 from slipway.lint.findings import Finding, LintResult
 from slipway.lint.rule import Hit, MigrationContext, Rule, SetContext, StatementContext, all_rules
-from slipway.lint.source import ParsedScript, Statement, parse_script
+from slipway.lint.source import ParsedScript, parse_script
 from slipway.lint.state import Origin, ReplayState
 from slipway.migrations.model import Migration, Script
-from slipway.pgparse import run_mode
 from slipway.report.finding import Location, Severity
+from slipway.sql import Statement, run_mode
 
 _BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
 _END = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
 from slipway.lint.state import Column, ForeignKey, Index, Origin, ReplayState, Table, View
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 Handler = Callable[[ReplayState, Node, Origin], None]
 

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from slipway.lint.state import Origin, ReplayState
 
 if TYPE_CHECKING:
-    from slipway.lint.source import ParsedScript, Statement
+    from slipway.lint.source import ParsedScript
     from slipway.migrations.model import Migration
+    from slipway.sql import Statement
 
 
 @dataclass(repr=False, eq=False, frozen=True, slots=True)

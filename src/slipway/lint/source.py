@@ -1,9 +1,8 @@
-"""A script split into located statements, with its suppression comments.
+"""A script's statements for lint, with its suppression comments.
 
-pglast reports statement spans as UTF-8 byte offsets that start right after the previous
-semicolon (leading blank lines and comments included). We skip that leading trivia to find
-the first token, and turn byte offsets into the file's line:column (1-based, in characters,
-counting the script's `line_offset`).
+The statements and their locations come from the SQL floor (`Script.parsed`, one parse per
+script for the engine, lint and the guide); this module adds what only lint reads: the
+`-- slipway-ignore` comments and which statement each belongs to.
 """
 
 from __future__ import annotations
@@ -11,32 +10,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Any
 
 from slipway.lint.state import Origin
 from slipway.migrations.model import Script
-from slipway.pgparse import SqlSyntaxError, parse_statements
+from slipway.sql import ParsedSql, SqlSyntaxError, Statement
 
 # `-- slipway-ignore[-file][:] rule[, rule...] [-- why]`, or the same in `/* ... */`; a reason
 # after `--` or `:` is kept out (and, in a block comment, everything from `*/` on).
 _IGNORE = re.compile(
     rb"(?:--|/\*)[ \t]*(slipway|squawk)-ignore(-file)?\b[ \t]*:?[ \t]*((?:(?!--)[^\r\n:#*])*)"
 )
-_WS = b" \t\r\n\f\v"
-_NEWLINE = re.compile(b"\n")
-
-
-@dataclass(repr=False, eq=False, slots=True)
-class Statement:
-    """One parsed statement: its node type (`kind`), node, and where it starts in the file."""
-
-    kind: str
-    node: dict[str, Any]
-    index: int
-    line: int
-    column: int
-    start: int  # byte offset of the first token
-    end: int  # byte offset just past the statement (before its semicolon)
 
 
 @dataclass(repr=False, eq=False, slots=True)
@@ -54,27 +37,43 @@ class IgnoreComment:
 
 @dataclass(repr=False, eq=False)
 class ParsedScript:
+    """A script as lint reads it: its parsed SQL, where it stands among the scripts, and its
+    ignore comments."""
+
     script: Script
     sid: int = -1  # position in the engine's list of scripts
-    statements: list[Statement] = field(default_factory=list)
-    error: SqlSyntaxError | None = None
-    error_line: int = 0
-    error_column: int = 0
     ignores: list[IgnoreComment] = field(default_factory=list)
     file_ignores: set[str] = field(default_factory=set)
     statement_ignores: dict[int, set[str]] = field(default_factory=dict)
-    lines: _Lines | None = None
+
+    @property
+    def sql(self) -> ParsedSql:
+        return self.script.parsed
+
+    @property
+    def statements(self) -> list[Statement]:
+        return self.script.parsed.statements
+
+    @property
+    def error(self) -> SqlSyntaxError | None:
+        return self.script.parsed.error
+
+    @property
+    def error_line(self) -> int:
+        return self.script.parsed.error_line
+
+    @property
+    def error_column(self) -> int:
+        return self.script.parsed.error_column
 
     @property
     def data(self) -> bytes:
         """The script as UTF-8 bytes (the offsets in the parse tree count these)."""
-        return self.lines.data if self.lines is not None else self.script.sql.encode("utf-8")
+        return self.script.parsed.data
 
     def locate(self, byte: int) -> tuple[int, int]:
         """File line and column of a byte offset in this script."""
-        if self.lines is None:
-            return self.script.line_offset + 1, 1
-        return self.lines.locate(byte)
+        return self.script.parsed.locate(byte)
 
     @property
     def path(self) -> str:
@@ -91,89 +90,17 @@ class ParsedScript:
         return Origin(migration, self.path, stmt.line, stmt.column, stmt.index, self.sid)
 
 
-class _Lines:
-    """Byte offset -> (line, column) for one UTF-8 text.
-
-    Line starts are found once and bisected: counting newlines from byte 0 for every
-    statement made a 40,000-statement file take seconds (quadratic).
-    """
-
-    def __init__(self, data: bytes, line_offset: int) -> None:
-        self.data = data
-        self.offset = line_offset
-        self.starts = [0, *(m.end() for m in _NEWLINE.finditer(data))]
-
-    def line_index(self, byte: int) -> int:
-        """Newlines before `byte` (0-based line), with slice semantics for odd offsets."""
-        if byte < 0:  # pglast's -1 (unknown) keeps its old meaning: slice semantics, from the end
-            byte = max(0, len(self.data) + byte)
-        return bisect_right(self.starts, byte) - 1
-
-    def locate(self, byte: int) -> tuple[int, int]:
-        index = self.line_index(byte)
-        # Columns count characters, so only this line's bytes are decoded.
-        column = len(self.data[self.starts[index] : byte].decode("utf-8", "replace")) + 1
-        return index + 1 + self.offset, column
-
-
-def _skip_trivia(data: bytes, pos: int, end: int) -> int:
-    """First byte at or after `pos` that is not whitespace or a comment."""
-    while pos < end:
-        char = data[pos]
-        if char in _WS:
-            pos += 1
-        elif data.startswith(b"--", pos):
-            newline = data.find(b"\n", pos)
-            pos = end if newline == -1 else newline + 1
-        elif data.startswith(b"/*", pos):
-            pos = _skip_block_comment(data, pos, end)
-        else:
-            return pos
-    return end
-
-
-def _skip_block_comment(data: bytes, pos: int, end: int) -> int:
-    depth = 0
-    while pos < end:
-        if data.startswith(b"/*", pos):
-            depth, pos = depth + 1, pos + 2
-        elif data.startswith(b"*/", pos):
-            depth, pos = depth - 1, pos + 2
-            if depth == 0:
-                return pos
-        else:
-            pos += 1
-    return end
-
-
 def parse_script(script: Script) -> ParsedScript:
-    """Parse `script`; a syntax error is recorded (with its line and column), never raised."""
+    """Lint's view of `script`; a syntax error is recorded (with its line and column), never
+    raised."""
     parsed = ParsedScript(script)
-    data = script.sql.encode("utf-8")
-    try:
-        raw = parse_statements(script.sql)
-    except SqlSyntaxError as exc:
-        parsed.error = exc
-        before = script.sql[: exc.position]
-        parsed.error_line = before.count("\n") + 1 + script.line_offset
-        parsed.error_column = exc.position - (before.rfind("\n") + 1) + 1
-        raw = []
-    lines = parsed.lines = _Lines(data, script.line_offset)
-    for index, item in enumerate(raw):
-        loc = item.get("stmt_location", 0)
-        length = item.get("stmt_len", 0)
-        end = loc + length if length else len(data)
-        start = _skip_trivia(data, loc, end)
-        ((kind, node),) = item["stmt"].items()
-        line, column = lines.locate(start)
-        parsed.statements.append(Statement(kind, node, index, line, column, start, end))
-    if b"-ignore" in data:
-        _collect_ignores(parsed, data, lines)
+    if b"-ignore" in parsed.data:
+        _collect_ignores(parsed, parsed.sql)
     return parsed
 
 
-def _collect_ignores(parsed: ParsedScript, data: bytes, lines: _Lines) -> None:
-    for match in _IGNORE.finditer(data):
+def _collect_ignores(parsed: ParsedScript, lines: ParsedSql) -> None:
+    for match in _IGNORE.finditer(lines.data):
         names = [n for n in re.split(r"[\s,]+", match.group(3).decode("utf-8", "replace")) if n]
         line, column = lines.locate(match.start())
         per_file = match.group(2) is not None
@@ -183,7 +110,7 @@ def _collect_ignores(parsed: ParsedScript, data: bytes, lines: _Lines) -> None:
         )
 
 
-def _owner(statements: list[Statement], lines: _Lines, pos: int) -> int | None:
+def _owner(statements: list[Statement], lines: ParsedSql, pos: int) -> int | None:
     """The statement an ignore comment at byte `pos` belongs to.
 
     Inside a statement: that one. On the line where the previous statement ends: the previous

@@ -16,6 +16,7 @@ from slipway.errors import ConfigError
 from slipway.maintain.config import CleanupRule, MaintainConfig
 from slipway.maintain.ddl import check_rls_visible, with_lock_retry
 from slipway.maintain.model import Action
+from slipway.sql import parse_sql
 
 Conn = psycopg.Connection[Any]
 Progress = Callable[[int, int], None]  # (rows deleted so far, rows expected)
@@ -23,17 +24,12 @@ Progress = Callable[[int, int], None]  # (rows deleted so far, rows expected)
 
 def check_where(where: str) -> None:
     """The condition must be one SQL expression (no `;`-smuggled second statement)."""
-    from pglast import parser
-
-    probe = f"SELECT 1 FROM t WHERE {where}"
-    try:
-        stmts = parser.split(probe)
-        parser.parse_sql_json(probe)
-    except parser.ParseError as exc:
+    parsed = parse_sql(f"SELECT 1 FROM t WHERE {where}")
+    if parsed.error is not None:
         raise ConfigError(
-            f"[maintain] cleanup where {where!r} is not a SQL condition: {exc}"
-        ) from exc
-    if len(stmts) != 1:
+            f"[maintain] cleanup where {where!r} is not a SQL condition: {parsed.error}"
+        ) from parsed.error
+    if len(parsed.statements) != 1:
         raise ConfigError(
             f"[maintain] cleanup where {where!r} must be one condition, not statements"
         )

@@ -22,7 +22,7 @@ from slipway.maintain import isolation
 from slipway.maintain.config import MaintainConfig, PartitionRule
 from slipway.maintain.ddl import check_rls_visible, with_lock_retry
 from slipway.maintain.model import Action
-from slipway.sqltext import quote_ident
+from slipway.sql.quote import quote_ident
 
 Conn = psycopg.Connection[Any]
 

@@ -15,7 +15,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from slipway.maintain.model import Action
-from slipway.sqltext import quote_qualified
+from slipway.sql.quote import quote_qualified
 
 DDL = """
 CREATE TABLE IF NOT EXISTS {table} (

@@ -20,8 +20,9 @@ from slipway.migrations.failure import (
     sqlstate_of,
 )
 from slipway.migrations.model import Script, checksum
-from slipway.migrations.statements import ParsedScript, Statement
-from slipway.sqltext import quote_literal
+from slipway.migrations.statements import ParsedScript
+from slipway.sql import Statement
+from slipway.sql.quote import quote_literal
 
 if TYPE_CHECKING:
     import psycopg
@@ -257,13 +258,10 @@ def run_statements(
 
 
 def _prepare(conn: psycopg.Connection[Any], stmt: Statement, settings: str) -> list[str]:
-    """Send what must precede `stmt` in one message; return INVALID indexes in its way.
-
-    CONCURRENTLY waits for old snapshots, which blocks no application query: a lock_timeout
-    would only make it fail and leave an INVALID index behind, so it runs without one.
-    """
+    """Send what must precede `stmt` in one message (its lock timeout, as `statement_run`
+    says); return INVALID indexes in its way."""
     probe = invalid_index_probe(stmt) if stmt.concurrent else None
-    message = settings + ("SET lock_timeout = 0;\n" if stmt.concurrent else "")
+    message = settings + ("" if stmt.run.lock_timeout else "SET lock_timeout = 0;\n")
     if probe:
         message = probe + ";\n" + message  # the probe's rows are the first result
     if not message:
@@ -297,7 +295,7 @@ class _StatementRun:
         wrap = (
             self.progress is not None
             and self.conn.info.transaction_status == 0
-            and not stmt.needs_no_transaction
+            and not stmt.run.outside_transaction
             and not stmt.transaction_kind
         )
         if wrap:
@@ -326,7 +324,7 @@ class _StatementRun:
         return None if found.done else (found.instead or text)
 
     def _after(self, stmt: Statement, following: Statement | None, recorded: bool) -> None:
-        if stmt.concurrent and following is not None and not following.concurrent:
+        if not stmt.run.lock_timeout and following is not None and following.run.lock_timeout:
             self.conn.execute(f"SET lock_timeout = '{_ms(self.policy.lock_timeout)}'")
         if self.progress and not recorded and self.conn.info.transaction_status == 0:
             self.conn.execute(self.progress.done_sql(self.index + 1).encode(), prepare=False)
@@ -390,7 +388,7 @@ class _StatementRun:
         self, stmt: Statement, exc: Exception, retries: int, prefix: int
     ) -> MigrationFailed:
         script = self.parsed.script
-        base = stmt.first_char(script.sql)
+        base = self.parsed.first_char(stmt)
         offset = error_offset(exc, base - prefix)
         index = self.index
         ran = f"statements 1..{index} ran and stay applied" if index else "no statement ran"

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from slipway.errors import MigrationFailed
 from slipway.migrations.model import Script
-from slipway.migrations.statements import ParsedScript, line_col
+from slipway.migrations.statements import ParsedScript
+from slipway.sql import line_col
 
 if TYPE_CHECKING:
     import psycopg
@@ -104,7 +105,7 @@ def locate_failure(
                 try:
                     conn.execute(text.encode("utf-8"), prepare=False)
                 except psycopg.Error:
-                    return stmt.first_char(parsed.script.sql)
+                    return parsed.first_char(stmt)
     except psycopg.Error:
         return None
     return None

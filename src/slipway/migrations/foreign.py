@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from slipway.errors import ConfigError, Refused
-from slipway.sqltext import quote_qualified
+from slipway.sql.quote import quote_qualified
 
 if TYPE_CHECKING:
     import psycopg

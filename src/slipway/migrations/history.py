@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from slipway.sqltext import quote_literal, quote_qualified
+from slipway.sql.quote import quote_literal, quote_qualified
 
 if TYPE_CHECKING:
     import psycopg
@@ -178,7 +178,7 @@ CREATE TABLE IF NOT EXISTS {log} (
         return {log.version: log for log in (LogRow(*row) for row in rows)}
 
     # -- statements composed into the migration's own transaction -------------------------
-    # Plain text (slipway.sqltext), not psycopg.sql: these run once per migration and
+    # Plain text (slipway.sql.quote), not psycopg.sql: these run once per migration and
     # composing them with psycopg.sql cost more CPU than sending a small migration.
 
     def _success_log_sql(self, version: str, name: str, action: str, checksum: str | None) -> str:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Self
 
 from slipway.config import Settings
 from slipway.errors import LockBusy
-from slipway.sqltext import split_qualified
+from slipway.sql.quote import split_qualified
 
 if TYPE_CHECKING:
     import psycopg

@@ -7,7 +7,10 @@ import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from slipway.sql import ParsedSql
 
 Rollback = Literal["file", "empty", "none"]
 
@@ -61,17 +64,21 @@ class Script:
         return f"{self.path}:{line + self.line_offset}:{column}"
 
     @cached_property
-    def statement_kinds(self) -> tuple[str, ...] | None:
-        """The node kind of each statement, by PostgreSQL's parser; None when it does not
-        parse (running it reports the error with its position)."""
-        from slipway.pgparse import SqlSyntaxError, parse_statements
+    def parsed(self) -> ParsedSql:
+        """Its statements by PostgreSQL's parser, parsed once for the engine, lint and the
+        guide (a syntax error is recorded in `parsed.error`, not raised)."""
+        from slipway.sql import parse_sql
 
+        return parse_sql(self.sql, self.line_offset)
+
+    @property
+    def statement_kinds(self) -> tuple[str, ...] | None:
+        """The node kind of each statement; None when it does not parse (running it reports
+        the error with its position)."""
         if not self.sql.strip():
             return ()
-        try:
-            return tuple(next(iter(raw["stmt"])) for raw in parse_statements(self.sql))
-        except SqlSyntaxError:
-            return None
+        parsed = self.parsed
+        return None if parsed.error else tuple(stmt.kind for stmt in parsed.statements)
 
     @property
     def empty(self) -> bool:
@@ -81,7 +88,7 @@ class Script:
     @property
     def changes_schema(self) -> bool:
         """Whether it may change the schema (a script that does not parse is assumed to)."""
-        from slipway.pgparse import changes_schema
+        from slipway.sql import changes_schema
 
         kinds = self.statement_kinds
         return kinds is None or changes_schema(kinds)

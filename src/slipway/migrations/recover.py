@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from slipway.migrations.statements import Statement
-from slipway.sqltext import quote_ident, quote_literal
+from slipway.sql import Statement
+from slipway.sql.quote import quote_ident, quote_literal
 
 if TYPE_CHECKING:
     import psycopg
@@ -64,7 +64,7 @@ def _shape(node: Any) -> Any:
 
 
 def _index_shape(sql: str) -> Any:
-    from slipway.pgparse import parse_statements
+    from slipway.sql import parse_statements
 
     return _shape(parse_statements(sql)[0]["stmt"]["IndexStmt"])
 

@@ -75,7 +75,7 @@ class Step:
 
     @property
     def mode(self) -> str:
-        """How the script runs (see `slipway.pgparse.run_mode`)."""
+        """How the script runs (see `slipway.sql.run_mode`)."""
         return parse_script(self.script).mode
 
     def to_dict(self) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from slipway.errors import ConfigError, MigrationFailed, MigrationLayoutError
 from slipway.migrations.layouts import describe, load_folder
 from slipway.migrations.model import Script, checksum, version_key
 from slipway.migrations.scaffold import new_migration, next_version, slugify
-from slipway.migrations.statements import ParsedScript, line_col
+from slipway.migrations.statements import ParsedScript
+from slipway.sql import line_col
 
 
 def write(folder: Path, name: str, text: str = "SELECT 1;") -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from slipway.guide.locks import BLOCKS, LEVELS, Lock, statement_locks, strongest
-from slipway.pgparse import parse_statements
+from slipway.sql import parse_statements
 
 
 def locks_of(sql: str) -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from slipway import pgparse as parse
+from slipway.sql import parse
 
 SAMPLES = [
     "CREATE TABLE é (id bigint PRIMARY KEY, note text DEFAULT 'ünï');\nSELECT 1;",

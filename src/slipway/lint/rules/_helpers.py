@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
 from slipway.lint.rule import StatementContext
 from slipway.lint.state import ReplayState, Table
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 COLUMN_KINDS = ("CreateStmt", "AlterTableStmt")
 

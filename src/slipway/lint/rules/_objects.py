@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 if TYPE_CHECKING:
     from slipway.lint.rule import StatementContext

@@ -8,14 +8,15 @@ from bisect import bisect_left
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
 from slipway.lint.rules._objects import FAMILIES, object_name
-from slipway.pgparse import is_concurrent
+from slipway.sql import is_concurrent
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 if TYPE_CHECKING:
     from slipway.lint.rule import StatementContext
-    from slipway.lint.source import ParsedScript, Statement
+    from slipway.lint.source import ParsedScript
+    from slipway.sql import Statement
 
 # Statements that lock a table or other object; the value names the field holding the tables.
 LOCKING: dict[str, str | None] = {

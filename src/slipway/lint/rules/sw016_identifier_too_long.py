@@ -3,9 +3,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
 from slipway.lint.rule import Hit, Rule, StatementContext, register
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 MAX_BYTES = 63
 # PostgreSQL's scanner truncates identifiers before the tree is built, so a name in the tree

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import COLUMN_KINDS, column_sites
+from slipway.sql import nodes as n
 
 
 @register

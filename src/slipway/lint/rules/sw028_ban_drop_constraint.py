@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from slipway.lint.nodes import Node
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
 from slipway.lint.rules._objects import constraint_names, table_cmds_around
 from slipway.lint.state import ReplayState
+from slipway.sql.nodes import Node
 
 
 @register

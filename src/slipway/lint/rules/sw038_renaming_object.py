@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._objects import (
     FAMILIES,
@@ -11,6 +10,7 @@ from slipway.lint.rules._objects import (
     object_name,
     table_cmds_around,
 )
+from slipway.sql import nodes as n
 
 # What code names in its SQL (renaming a table or a column is renaming-table/renaming-column).
 _NOUNS = {

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
 from slipway.lint.rules._objects import column_added_here
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 _ALWAYS = 97  # ord("a"): GENERATED ALWAYS in SET GENERATED
 

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
 from slipway.lint.rule import Hit, Rule, StatementContext, register
-from slipway.pgparse import is_concurrent
+from slipway.sql import is_concurrent
+from slipway.sql import nodes as n
 
 _WHAT = {
     "REINDEX_OBJECT_INDEX": "index",

@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, MigrationContext, Rule, register
-from slipway.pgparse import unclosed_begin
+from slipway.sql import unclosed_begin
 
 
 @register

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
 from slipway.lint.rule import Hit, Rule, StatementContext, register
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 
 @register

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._objects import FAMILIES, created_earlier, object_name
+from slipway.sql import nodes as n
 
 _RELATIONS = {"OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE"}
 

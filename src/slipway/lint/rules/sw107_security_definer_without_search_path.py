@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
 from slipway.lint.rule import Hit, Rule, StatementContext, register
+from slipway.sql import nodes as n
 
 
 @register

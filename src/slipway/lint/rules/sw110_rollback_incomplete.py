@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint import nodes as n
-from slipway.lint.nodes import Node
 from slipway.lint.rule import Hit, MigrationContext, Rule, register
 from slipway.lint.rules._helpers import table_cmds_of
-from slipway.lint.source import Statement
+from slipway.sql import Statement
+from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 # (object kind, name, parent table or "") — what an up script creates / a down script removes.
 Obj = tuple[str, str, str]

@@ -1,114 +1,17 @@
-"""Parse SQL into pglast's JSON tree, fast (shared by the engine, the linter and the guide).
+"""What a statement is to the engine: how a script runs (in a transaction or not), which
+BEGIN is never ended, and whether statements change the schema.
 
-The lint hot path needs only libpg_query's JSON output. `import pglast` costs 40-80 ms (its
-enum and AST modules), so we call `pg_query_parse` from pglast's own extension library
-through ctypes (about 3 ms to load); when that is not possible we fall back to
-`pglast.parser.parse_sql_json`.
+One answer for each, used by `up`, `plan`, `guide`, `verify` and lint alike: when these
+disagreed, `plan` promised a transaction for `DETACH PARTITION ... CONCURRENTLY` and `up` failed.
 """
 
 from __future__ import annotations
 
-import ctypes
-import importlib.util
-import json
-import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Literal
 
-
-class SqlSyntaxError(Exception):
-    """The parser rejected the text; `position` is a 0-based character offset into it."""
-
-    sqlstate = "42601"  # what the server says for the same text: syntax_error
-
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(message)
-        self.message = message
-        self.position = position
-
-
-class _Error(ctypes.Structure):
-    _fields_ = [
-        ("message", ctypes.c_char_p),
-        ("funcname", ctypes.c_char_p),
-        ("filename", ctypes.c_char_p),
-        ("lineno", ctypes.c_int),
-        ("cursorpos", ctypes.c_int),
-        ("context", ctypes.c_char_p),
-    ]
-
-
-class _Result(ctypes.Structure):
-    _fields_ = [
-        ("parse_tree", ctypes.c_void_p),
-        ("stderr_buffer", ctypes.c_void_p),
-        ("error", ctypes.POINTER(_Error)),
-    ]
-
-
-def _ctypes_parser() -> Callable[[str], str] | None:
-    spec = importlib.util.find_spec("pglast")
-    if spec is None or spec.origin is None:
-        return None
-    folder = os.path.dirname(spec.origin)
-    names = [
-        n for n in os.listdir(folder) if n.startswith("parser") and n.endswith((".so", ".pyd"))
-    ]
-    if not names:
-        return None
-    try:
-        lib = ctypes.CDLL(os.path.join(folder, names[0]))
-        parse = lib.pg_query_parse
-        free = lib.pg_query_free_parse_result
-    except (OSError, AttributeError):
-        return None
-    parse.restype = _Result
-    parse.argtypes = [ctypes.c_char_p]
-    free.argtypes = [_Result]
-    free.restype = None
-
-    def run(sql: str) -> str:
-        result = parse(sql.encode("utf-8"))
-        try:
-            if result.error:
-                err = result.error.contents
-                message = (err.message or b"syntax error").decode("utf-8", "replace")
-                raise SqlSyntaxError(message, max(err.cursorpos - 1, 0))
-            return ctypes.string_at(result.parse_tree).decode("utf-8")
-        finally:
-            free(result)
-
-    return run
-
-
-def _pglast_parser() -> Callable[[str], str]:
-    from pglast import parser
-
-    def run(sql: str) -> str:
-        try:
-            return str(parser.parse_sql_json(sql))
-        except parser.ParseError as exc:
-            position = exc.args[1] if len(exc.args) > 1 else 0
-            raise SqlSyntaxError(str(exc.args[0]), int(position)) from exc
-
-    return run
-
-
-_parser: Callable[[str], str] | None = None
-
-
-def parse_statements(sql: str) -> list[dict[str, Any]]:
-    """The raw statements (`stmt`, `stmt_location`, `stmt_len` in UTF-8 bytes) of `sql`."""
-    global _parser
-    if _parser is None:
-        fast = None if os.environ.get("SLIPWAY_PGLAST_PARSER") else _ctypes_parser()
-        _parser = fast or _pglast_parser()
-    tree: dict[str, Any] = json.loads(_parser(sql))
-    stmts: list[dict[str, Any]] = tree.get("stmts", [])
-    return stmts
-
-
-# How the engine runs a script. One answer, used by `up`, `plan`, `guide`, `verify` and lint.
+# How the engine runs a script.
 RunMode = Literal["transaction", "wrapped", "statements"]
 _BEGIN_KINDS = ("TRANS_STMT_BEGIN", "TRANS_STMT_START")
 # PostgreSQL calls PreventInTransactionBlock for these whatever their options.
@@ -189,6 +92,27 @@ def needs_no_transaction(kind: str, node: Mapping[str, Any]) -> bool:
             o.get("DefElem", {}).get("defname") == "tablespace" for o in node.get("options") or []
         )
     return kind == "DiscardStmt" and node.get("target") == "DISCARD_ALL"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRun:
+    """How the engine runs one statement."""
+
+    # PostgreSQL refuses it inside a transaction block, so it runs alone, outside one.
+    outside_transaction: bool
+    # It runs under the configured lock_timeout. CONCURRENTLY waits for old snapshots, which
+    # blocks no application query: a timeout would only make it fail and leave an INVALID
+    # index behind, so it runs without one.
+    lock_timeout: bool
+
+
+def statement_run(kind: str, node: Mapping[str, Any]) -> StatementRun:
+    """How the engine runs a statement of this node kind: in a transaction or not, under the
+    lock timeout or not. The one answer for the engine, plan, the guide, verify and lint."""
+    return StatementRun(
+        outside_transaction=needs_no_transaction(kind, node),
+        lock_timeout=not is_concurrent(kind, node),
+    )
 
 
 def run_mode(
