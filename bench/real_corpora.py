@@ -239,6 +239,7 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
         # slipway refuses them by default (status lists them as `empty`).
         step("down all", ["down", "--all", "--allow-empty", *base], applied_line)
         step("up again", ["up", *base], applied_line)
+        outcome.steps.append(replay_matches_live(corpus, folder, url, outcome.details))
 
     def verdicts(code: int, out: str, err: str) -> str:
         rows = json.loads(out)
@@ -341,6 +342,41 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
     return outcome
 
 
+def replay_matches_live(corpus: Corpus, folder: Path, url: str, details: list[str]) -> Step:
+    """lint's replayed schema against the live one after `up`: tables, columns, keys and
+    indexes (catalog.structure), each difference listed in the details."""
+    from slipway.catalog.introspect import introspect
+    from slipway.catalog.structure import structural_differences, structure
+    from slipway.config_values import DEFAULT_TABLE
+    from slipway.lint.catalog import to_catalog
+    from slipway.lint.engine import lint
+    from slipway.migrations.layouts import load_folder
+
+    start = time.perf_counter()
+    with connect(url) as conn:
+        live = introspect(conn)
+    # Tables the corpus's environment made before its first migration, and slipway's own.
+    before = {sql.split()[2] for sql in corpus.setup_sql if sql.upper().startswith("CREATE TABLE")}
+    own = {t.qualified for t in live.tables if t.name.startswith(DEFAULT_TABLE) or t.name in before}
+    state = lint(load_folder(folder).migrations).state
+    assert state is not None
+    # Tables made by CREATE TABLE AS or LIKE: the replay knows they exist, not their columns.
+    unknown = {
+        f"public.{key}" if "." not in key else key
+        for key, table in state.tables.items()
+        if table.partial and table.origin is not None
+    }
+    model = structure(to_catalog(state), skip=unknown)
+    found = structural_differences(model, structure(live, skip=own | unknown))
+    details.extend(f"replay vs live: {line}" for line in found)
+    tables = len(live.tables) - len(own)
+    summary = f"{len(found)} difference(s) over {tables} tables"
+    if unknown:
+        summary += f" ({len(unknown)} made by CREATE TABLE AS/LIKE not compared)"
+        details.append(f"replay vs live: not compared (CREATE TABLE AS/LIKE): {sorted(unknown)}")
+    return Step("replay = live", 0, time.perf_counter() - start, summary, "")
+
+
 def verdict_detail(row: dict[str, Any]) -> str:
     """One line: the verdict and why (its error, else its first differences)."""
     why = row.get("error") or "; ".join(str(d) for d in (row.get("differences") or [])[:3])
@@ -431,7 +467,18 @@ def report(outcomes: list[Outcome], seconds: float) -> str:
         ),
         "",
     ]
-    names = ["up", "status", "down all", "up again", "verify", "lint", "guide", "docs", "doctor"]
+    names = [
+        "up",
+        "status",
+        "down all",
+        "up again",
+        "replay = live",
+        "verify",
+        "lint",
+        "guide",
+        "docs",
+        "doctor",
+    ]
     extra = [s.name for o in outcomes for s in o.steps if s.name not in names]
     lines.append("| corpus | layout | server | migrations | " + " | ".join(names) + " |")
     lines.append("|" + "---|" * (4 + len(names)))
@@ -504,7 +551,9 @@ def main(argv: list[str] | None = None) -> int:
             outcomes.append(run_corpus(corpus, args.root, Path(tmp)))
     text = report(outcomes, time.perf_counter() - start)
     print(text)
-    if not args.no_write:
+    if args.no_write:
+        print(details(outcomes))
+    else:
         write_section(BENCH / "RESULTS.md", text.rstrip("\n"), HEADING)
         (BENCH / "real_corpora_details.md").write_text(details(outcomes), encoding="utf-8")
     failed = any(

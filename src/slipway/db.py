@@ -10,13 +10,17 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, TypeAlias
 
 from slipway.config import Settings
 from slipway.errors import ConfigError, ConnectionFailed
 
 if TYPE_CHECKING:
     import psycopg
+
+# The one connection type (rows as tuples, psycopg's default). A string, so that importing
+# it does not import psycopg (lint and the guide start without it).
+Conn: TypeAlias = "psycopg.Connection[Any]"
 
 EMBEDDED_DIR = ".slipway"
 EMBEDDED_DATABASE = "postgres"

@@ -15,8 +15,9 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
 from psycopg import sql
+
+from slipway.db import Conn
 
 __all__ = [
     "Column",
@@ -30,7 +31,6 @@ __all__ = [
     "plain_value",
 ]
 
-Conn = psycopg.Connection[tuple[Any, ...]]
 
 _TABLES = """
 SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, c.relrowsecurity,

@@ -19,6 +19,7 @@ from typing import Any
 import psycopg
 from psycopg.types.json import Jsonb
 
+from slipway.db import Conn
 from slipway.feeds import sql as q
 from slipway.feeds import wide
 from slipway.feeds.checks import DbType, RowError
@@ -65,9 +66,6 @@ class ImportResult:
             "seconds": round(self.seconds, 3),
             "phases": {k: round(v, 3) for k, v in self.phases.items()}, "error_report": [e.to_dict() for e in self.errors],
         }  # fmt: skip
-
-
-Conn = psycopg.Connection[Any]
 
 
 def import_feed(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slipway.guide.statements import Change, Obj, dropped, own_relation, type_key
+from slipway.guide.statements import Action, Change, Obj, dropped, own_relation, type_key
 from slipway.sql import nodes as n
 from slipway.sql.nodes import Node
 
@@ -90,7 +90,7 @@ def _column_name(cmd: Node) -> str:
 def _create_function(node: Node) -> list[Change]:
     key = n.qualified(n.strings(node.get("funcname")))
     kind = "procedure" if node.get("is_procedure") else "function"
-    action = "creates"
+    action: Action = "creates"
     detail = "or replace" if node.get("replace") else ""
     return [Change(action, Obj("function", key, kind), detail)]
 

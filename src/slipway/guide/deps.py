@@ -43,7 +43,7 @@ class Dependency:
 
 @dataclass(frozen=True, slots=True)
 class LockUse:
-    mode: str
+    mode: lk.LockLevel
     relation: str
     line: int
     statement: str  # the statement kind, e.g. AlterTableStmt
@@ -65,7 +65,7 @@ class MigrationFacts:
     dependencies: list[Dependency] = field(default_factory=list)
     locks: list[LockUse] = field(default_factory=list)
     syntax_error: str | None = None
-    mode: str = "transaction"  # how the engine runs it: transaction | wrapped | statements
+    mode: RunMode = "transaction"  # how the engine runs it
     surviving: list[Obj] = field(default_factory=list)  # created here, still there at the end
     foreign_keys: list[ForeignKey] = field(default_factory=list)  # added here, still there
 

@@ -9,12 +9,24 @@ the migration (locks on a table the same migration created block nobody).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
+from slipway.sql import is_concurrent
 from slipway.sql import nodes as n
 from slipway.sql.nodes import Node
 
+LockLevel = Literal[
+    "ACCESS SHARE",
+    "ROW SHARE",
+    "ROW EXCLUSIVE",
+    "SHARE UPDATE EXCLUSIVE",
+    "SHARE",
+    "SHARE ROW EXCLUSIVE",
+    "EXCLUSIVE",
+    "ACCESS EXCLUSIVE",
+]
 # Weakest to strongest.
-LEVELS = (
+LEVELS: tuple[LockLevel, ...] = (
     "ACCESS SHARE",
     "ROW SHARE",
     "ROW EXCLUSIVE",
@@ -38,7 +50,7 @@ BLOCKS = {
 }
 
 # ALTER TABLE subcommands that take less than ACCESS EXCLUSIVE.
-_ALTER_CMD = {
+_ALTER_CMD: dict[str, LockLevel] = {
     "AT_ValidateConstraint": "SHARE UPDATE EXCLUSIVE",
     "AT_SetStatistics": "SHARE UPDATE EXCLUSIVE",
     "AT_ClusterOn": "SHARE UPDATE EXCLUSIVE",
@@ -55,7 +67,7 @@ _ALTER_CMD = {
     "AT_EnableAlwaysTrig": "SHARE ROW EXCLUSIVE",
     "AT_EnableReplicaTrig": "SHARE ROW EXCLUSIVE",
 }
-_DML = {
+_DML: dict[str, LockLevel] = {
     "InsertStmt": "ROW EXCLUSIVE",
     "UpdateStmt": "ROW EXCLUSIVE",
     "DeleteStmt": "ROW EXCLUSIVE",
@@ -73,7 +85,7 @@ _DROPPED_RELATIONS = {
 
 @dataclass(frozen=True, slots=True)
 class Lock:
-    mode: str  # one of LEVELS
+    mode: LockLevel
     relation: str  # key of the locked table, view or index
 
     @property
@@ -128,7 +140,9 @@ def _drop(node: Node) -> list[Lock]:
         if not parts:
             continue
         if kind in _DROPPED_RELATIONS:
-            mode = "SHARE UPDATE EXCLUSIVE" if node.get("concurrent") else "ACCESS EXCLUSIVE"
+            mode: LockLevel = (
+                "SHARE UPDATE EXCLUSIVE" if node.get("concurrent") else "ACCESS EXCLUSIVE"
+            )
             out.append(Lock(mode, n.qualified(parts)))
         elif kind in ("OBJECT_POLICY", "OBJECT_TRIGGER", "OBJECT_RULE") and len(parts) >= 2:
             out.append(Lock("ACCESS EXCLUSIVE", n.qualified(parts[:-1])))
@@ -138,7 +152,7 @@ def _drop(node: Node) -> list[Lock]:
 def _vacuum(node: Node) -> list[Lock]:
     options = n.def_elems(node.get("options"))
     full = "full" in options
-    mode = "ACCESS EXCLUSIVE" if full else "SHARE UPDATE EXCLUSIVE"
+    mode: LockLevel = "ACCESS EXCLUSIVE" if full else "SHARE UPDATE EXCLUSIVE"
     return [
         Lock(mode, n.relation(rel["VacuumRelation"].get("relation")))
         for rel in node.get("rels", [])
@@ -146,7 +160,7 @@ def _vacuum(node: Node) -> list[Lock]:
     ]
 
 
-_LOCK_MODES = {  # LOCK TABLE's numeric modes (lockdefs.h)
+_LOCK_MODES: dict[int, LockLevel] = {  # LOCK TABLE's numeric modes (lockdefs.h)
     1: "ACCESS SHARE",
     2: "ROW SHARE",
     3: "ROW EXCLUSIVE",
@@ -169,7 +183,7 @@ def statement_locks(kind: str, node: Node) -> list[Lock]:
     if kind == "VacuumStmt":
         return _vacuum(node)
     if kind == "IndexStmt":
-        mode = "SHARE UPDATE EXCLUSIVE" if node.get("concurrent") else "SHARE"
+        mode: LockLevel = "SHARE UPDATE EXCLUSIVE" if node.get("concurrent") else "SHARE"
         return [Lock(mode, n.relation(node.get("relation")))]
     if kind == "CreateTrigStmt":
         return [Lock("SHARE ROW EXCLUSIVE", n.relation(node.get("relation")))]
@@ -190,13 +204,12 @@ def _simple(kind: str, node: Node) -> list[Lock]:
     if kind == "TruncateStmt":
         return [Lock("ACCESS EXCLUSIVE", n.relation(r.get("RangeVar"))) for r in node["relations"]]
     if kind == "RefreshMatViewStmt":
-        mode = "EXCLUSIVE" if node.get("concurrent") else "ACCESS EXCLUSIVE"
+        mode: LockLevel = "EXCLUSIVE" if node.get("concurrent") else "ACCESS EXCLUSIVE"
         return [Lock(mode, n.relation(node.get("relation")))]
     if kind == "ClusterStmt" and node.get("relation"):
         return [Lock("ACCESS EXCLUSIVE", n.relation(node.get("relation")))]
     if kind == "ReindexStmt" and node.get("relation"):
-        concurrent = "concurrently" in str(node.get("params", ""))
-        mode = "SHARE UPDATE EXCLUSIVE" if concurrent else "SHARE"
+        mode = "SHARE UPDATE EXCLUSIVE" if is_concurrent(kind, node) else "SHARE"
         return [Lock(mode, n.relation(node.get("relation")))]
     if kind == "LockStmt":
         mode = _LOCK_MODES.get(int(node.get("mode", 8)), "ACCESS EXCLUSIVE")

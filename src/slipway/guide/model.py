@@ -46,7 +46,7 @@ class Entry:
     lock: str = ""  # "ACCESS EXCLUSIVE on conversations (line 219)"; "" when none
     lock_blocks: str = ""
     risks: list[str] = field(default_factory=list)
-    mode: str = "transaction"
+    mode: str = "transaction"  # how it runs, as the guide words it
     rollback_file: str = ""
     rollback_drops: list[str] = field(default_factory=list)
     depends: list[str] = field(default_factory=list)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 from slipway.sql import nodes as n
 from slipway.sql.nodes import Node
@@ -27,9 +28,13 @@ class Obj:
         return f"{self.kind} {self.key}"
 
 
+# What a statement does to an object.
+Action = Literal["creates", "alters", "drops", "writes"]
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
-    action: str  # creates | alters | drops | writes
+    action: Action
     obj: Obj
     detail: str = ""
 

@@ -45,10 +45,17 @@ _TYPES = {
 }
 
 
-def format_type(name: str, mods: tuple[int, ...]) -> str:
-    """Internal type name -> format_type() style text: int4 -> integer, varchar(9)."""
+def format_type(name: str, mods: tuple[int, ...], array: bool = False) -> str:
+    """Internal type name -> format_type() text: int4 -> integer, varchar(9), numeric(10,2),
+    timestamp(3) with time zone, text[]."""
     text = _TYPES.get(name, name)
-    return f"{text}({', '.join(map(str, mods))})" if mods else text
+    if name == "bpchar" and not mods:
+        mods = (1,)  # char alone is char(1)
+    if mods:
+        args = f"({','.join(map(str, mods))})"
+        base, zone, rest = text.partition(" with")
+        text = f"{base}{args}{zone}{rest}" if zone else text + args
+    return text + "[]" if array else text
 
 
 def _split(key: str) -> tuple[str, str]:
@@ -60,35 +67,56 @@ def _constraints(table: st.Table) -> list[Constraint]:
     bare = _split(table.key)[1]
     out = []
     if table.primary_key:
-        out.append(Constraint(f"{bare}_pkey", "p", "", table.primary_key))
+        name = table.primary_key_name or f"{bare}_pkey"
+        out.append(Constraint(name, "p", "", table.primary_key, index=name))
     for name, cols in table.uniques.items():
-        out.append(Constraint(name or f"{bare}_{'_'.join(cols)}_key", "u", "", cols))
+        name = name or f"{bare}_{'_'.join(cols)}_key"
+        out.append(Constraint(name, "u", "", cols, index=name))
     for fk in table.foreign_keys:
         ref_schema, ref_name = _split(fk.ref_table)
         name = fk.name or f"{bare}_{'_'.join(fk.columns)}_fkey"
         out.append(
-            Constraint(name, "f", "", fk.columns, ref_schema, ref_name, validated=not fk.not_valid)
+            Constraint(
+                name,
+                "f",
+                "",
+                fk.columns,
+                ref_schema,
+                ref_name,
+                fk.ref_columns,
+                validated=not fk.not_valid,
+            )
         )
     return out
+
+
+def _key_indexes(constraints: list[Constraint]) -> list[Index]:
+    """The index behind each primary key and unique constraint, as PostgreSQL makes it."""
+    return [
+        Index(c.name, "", c.columns, unique=True, primary=c.type == "p", constraint=c.name)
+        for c in constraints
+        if c.type in ("p", "u")
+    ]
 
 
 def _table(state: st.ReplayState, table: st.Table) -> Table:
     schema, name = _split(table.key)
     columns = tuple(
-        Column(c.name, format_type(c.type, c.typmods), nullable=not c.not_null, ordinal=i)
+        Column(c.name, format_type(c.type, c.typmods, c.array), nullable=not c.not_null, ordinal=i)
         for i, c in enumerate(table.columns.values(), 1)
     )
+    constraints = _constraints(table)
     indexes = tuple(
         Index(i.name, "", i.columns, unique=i.unique, method=i.method, predicate=i.predicate)
         for i in (state.indexes[n] for n in table.indexes if n in state.indexes)
-    )
+    ) + tuple(_key_indexes(constraints))
     policies = tuple(Policy(n, cmd.upper()) for n, cmd in table.policies.items())
     return Table(
         schema,
         name,
         kind="partitioned" if table.partition_key else "ordinary",
         columns=columns,
-        constraints=tuple(_constraints(table)),
+        constraints=tuple(constraints),
         indexes=indexes,
         policies=policies,
         rls_enabled=table.rls_enabled,

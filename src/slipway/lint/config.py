@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from slipway.errors import ConfigError
-from slipway.lint.rule import Options, Rule, all_rules, lookup
+from slipway.lint.rule import Options, Rule, all_rules, resolve
 
 if TYPE_CHECKING:
     from slipway.config import Settings
@@ -50,10 +50,16 @@ class LintConfig:
         """The schema checked the types; only the rule registry knows the rule names."""
         at = f"{label}: " if label else ""
         return cls(
-            disable=frozenset(_rule_name(v, f"{at}[lint] disable") for v in section.disable),
-            enable=frozenset(_rule_name(v, f"{at}[lint] enable") for v in section.enable),
+            disable=frozenset(
+                n for v in section.disable for n in _rule_names(v, f"{at}[lint] disable")
+            ),
+            enable=frozenset(
+                n for v in section.enable for n in _rule_names(v, f"{at}[lint] enable")
+            ),
             severity={
-                _rule_name(k, f"{at}[lint.severity] {k}"): v for k, v in section.severity.items()
+                name: v
+                for k, v in section.severity.items()
+                for name in _rule_names(k, f"{at}[lint.severity] {k}")
             },
             options=Options(tenant_column=tenant_column),
         )
@@ -68,10 +74,10 @@ class LintConfig:
         return out
 
 
-def _rule_name(value: str, where: str) -> str:
-    rule = lookup(value)
-    if rule is None:
+def _rule_names(value: str, where: str) -> list[str]:
+    rules = resolve(value)
+    if not rules:
         raise ConfigError(
             f"{where}: unknown lint rule {value!r}; `slipway lint --list` shows the rule names"
         )
-    return rule.name
+    return [rule.name for rule in rules]

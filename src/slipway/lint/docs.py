@@ -60,6 +60,16 @@ here (require-lock-timeout is satisfied by slipway's own lock_timeout, and
 require-statement-timeout is opt-in; their sections say why)."""
 
 
+def _aliases() -> str:
+    """The sentence naming squawk's other spellings (rule.ALIASES)."""
+    from slipway.lint.rule import ALIASES
+
+    named = ", ".join(
+        f"`{alias}` ({' and '.join(targets)})" for alias, targets in sorted(ALIASES.items())
+    )
+    return f"squawk's names {named} work wherever a rule is named."
+
+
 def rules_markdown() -> str:
     """docs/rules.md (`slipway lint --docs > docs/rules.md`); a test keeps it current."""
     rules = all_rules()
@@ -77,7 +87,7 @@ def rules_markdown() -> str:
             "`-- slipway-ignore-file rule-name`; squawk's `-- squawk-ignore` comments work too, "
             "and both work as block comments (`/* slipway-ignore rule-name */`). "
             "Configure in `slipway.toml`: `[lint] disable = [...]`, `enable = [...]`, "
-            '`[lint.severity] rule-name = "error"`.'
+            '`[lint.severity] rule-name = "error"`. ' + _aliases()
         ),
         "",
         "| Code | Rule | Severity | Summary |",

@@ -12,7 +12,15 @@ from typing import cast
 from slipway.lint import replay
 from slipway.lint.config import LintConfig
 from slipway.lint.findings import Finding, LintResult
-from slipway.lint.rule import Hit, MigrationContext, Rule, SetContext, StatementContext, all_rules
+from slipway.lint.rule import (
+    ALIASES,
+    Hit,
+    MigrationContext,
+    Rule,
+    SetContext,
+    StatementContext,
+    all_rules,
+)
 from slipway.lint.source import ParsedScript, parse_script
 from slipway.lint.state import Origin, ReplayState
 from slipway.migrations.model import Migration, Script
@@ -162,18 +170,20 @@ def _lint_statements(
 def _resolve_ignores(run: _Run) -> None:
     """Fill each script's ignore sets; report ignores that name no known rule."""
     rules = all_rules()
-    known = {r.name: r.name for r in rules} | {r.code.lower(): r.name for r in rules}
+    known: dict[str, tuple[str, ...]] = {r.name: (r.name,) for r in rules}
+    known |= {r.code.lower(): (r.name,) for r in rules}
+    known |= ALIASES
     unknown = run.special("unknown-ignore")
     for parsed in run.scripts:
         for comment in parsed.ignores:
-            names = set()
+            names: set[str] = set()
             if not comment.names and not comment.squawk and unknown is not None:
                 hit = Hit("slipway-ignore names no rule: it suppresses nothing")
                 run.emit(*unknown, hit, parsed.origin(-1, comment.line, comment.column))
             for raw_name in comment.names:
-                name = known.get(raw_name.lower())
-                if name:
-                    names.add(name)
+                found = known.get(raw_name.lower())
+                if found:
+                    names.update(found)
                 elif not comment.squawk and unknown is not None:
                     hit = Hit(f"slipway-ignore names unknown rule {raw_name!r}")
                     run.emit(*unknown, hit, parsed.origin(-1, comment.line, comment.column))

@@ -28,6 +28,7 @@ def _create_table(state: ReplayState, node: Node, origin: Origin) -> None:
         _add_column(state, table, column, origin)
     for constraint in n.table_constraints(elements):
         _add_constraint(state, table, constraint, origin)
+    _drop_redundant_keys(table)
     spec = node.get("partspec")
     if spec:
         strategy = str(spec.get("strategy", "")).rpartition("_")[2].lower()
@@ -43,6 +44,17 @@ def _create_table(state: ReplayState, node: Node, origin: Origin) -> None:
     state.tables[key] = table
 
 
+def _drop_redundant_keys(table: Table) -> None:
+    """Within one CREATE TABLE, PostgreSQL makes one index for keys on the same columns: a
+    UNIQUE on the primary key's columns (`id text UNIQUE PRIMARY KEY`) or a repeated UNIQUE
+    is dropped (transformIndexConstraints), the first one kept."""
+    seen = {table.primary_key} if table.primary_key else set()
+    for name, columns in list(table.uniques.items()):
+        if columns in seen:
+            del table.uniques[name]
+        seen.add(columns)
+
+
 def _inherit(child: Table, parent: Table) -> None:
     for name, column in parent.columns.items():
         child.columns.setdefault(
@@ -56,6 +68,7 @@ def _add_column(state: ReplayState, table: Table, column: Node, origin: Origin) 
     name = str(column.get("colname", ""))
     type_node = column.get("typeName")
     col = Column(name, n.type_name(type_node), tuple(n.typmods(type_node)))
+    col.array = n.is_array(type_node)
     for constraint in n.constraints_of(column):
         contype = constraint.get("contype")
         if contype == "CONSTR_NOTNULL":
@@ -63,21 +76,12 @@ def _add_column(state: ReplayState, table: Table, column: Node, origin: Origin) 
         elif contype in ("CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"):
             col.has_default = True
         elif contype == "CONSTR_PRIMARY":
-            table.primary_key = (name,)
+            _set_primary_key(state, table, constraint, (name,))
             col.not_null = True
         elif contype == "CONSTR_UNIQUE":
             table.uniques[_constraint_name(state, table, constraint, (name,), "key")] = (name,)
         elif contype == "CONSTR_FOREIGN":
-            ref = n.relation(constraint.get("pktable"))
-            table.foreign_keys.append(
-                ForeignKey(
-                    _constraint_name(state, table, constraint, (name,), "fkey"),
-                    (name,),
-                    ref,
-                    origin,
-                    bool(constraint.get("skip_validation")),
-                )
-            )
+            _add_foreign_key(state, table, constraint, (name,), origin)
     if col.type in n.SERIAL_TYPES:
         col.has_default = True
     table.columns[name] = col
@@ -92,26 +96,45 @@ def _add_constraint(state: ReplayState, table: Table, con: Node, origin: Origin)
     else:
         keys = n.key_columns(con)
     if contype == "CONSTR_PRIMARY":
-        table.primary_key = keys
+        _set_primary_key(state, table, con, keys)
     elif contype == "CONSTR_UNIQUE":
         table.uniques[_constraint_name(state, table, con, keys, "key")] = keys
     elif contype == "CONSTR_FOREIGN":
-        fk_columns = n.key_columns(con, "fk_attrs")
-        table.foreign_keys.append(
-            ForeignKey(
-                _constraint_name(state, table, con, fk_columns, "fkey"),
-                fk_columns,
-                n.relation(con.get("pktable")),
-                origin,
-                bool(con.get("skip_validation")),
-            )
-        )
+        _add_foreign_key(state, table, con, n.key_columns(con, "fk_attrs"), origin)
     if con.get("skip_validation") and contype in ("CONSTR_CHECK", "CONSTR_FOREIGN"):
         table.not_valid[name] = origin.migration
     if contype == "CONSTR_CHECK":
         column = _null_test_column(con.get("raw_expr"))
         if column:
             table.not_null_checks[name] = (column, not con.get("skip_validation"))
+
+
+def _set_primary_key(state: ReplayState, table: Table, con: Node, columns: tuple[str, ...]) -> None:
+    table.primary_key = columns
+    table.primary_key_name = _constraint_name(state, table, con, (), "pkey")
+    for name in columns:  # a primary key makes its columns NOT NULL
+        if name in table.columns:
+            table.columns[name].not_null = True
+
+
+def _add_foreign_key(
+    state: ReplayState, table: Table, con: Node, columns: tuple[str, ...], origin: Origin
+) -> None:
+    ref = n.relation(con.get("pktable"))
+    ref_columns = n.key_columns(con, "pk_attrs")
+    if not ref_columns:  # REFERENCES t: t's primary key (the table itself while it is made)
+        target = table if ref == table.key else state.tables.get(ref)
+        ref_columns = (target.primary_key or ()) if target else ()
+    table.foreign_keys.append(
+        ForeignKey(
+            _constraint_name(state, table, con, columns, "fkey"),
+            columns,
+            ref,
+            origin,
+            bool(con.get("skip_validation")),
+            ref_columns,
+        )
+    )
 
 
 def _constraint_name(
@@ -125,15 +148,31 @@ def _constraint_name(
     given = con.get("conname")
     if given:
         return str(given)
-    taken = set(table.uniques) | {fk.name for fk in table.foreign_keys} | set(state.indexes)
-    bare = table.key.rpartition(".")[2]
-    addition = "_".join(columns)
+    taken = set(table.uniques) | {fk.name or "" for fk in table.foreign_keys}
+    taken |= set(state.indexes) | {table.primary_key_name}
+    return choose_name(table.bare_name, name_addition(columns), label, taken)
+
+
+def choose_name(name1: str, name2: str, label: str, taken: set[str]) -> str:
+    """PostgreSQL's ChooseRelationName: name1_name2_label, then label1, label2, ... until the
+    name is free."""
     attempt = 0
     while True:
-        name = default_name(bare, addition, label + (str(attempt) if attempt else ""))
+        name = default_name(name1, name2, label + (str(attempt) if attempt else ""))
         if name not in taken:
             return name
         attempt += 1
+
+
+def name_addition(columns: tuple[str, ...]) -> str:
+    """PostgreSQL's ChooseIndexNameAddition: the column names joined with `_`, stopping once
+    the text reaches 64 bytes (makeObjectName then cuts it to fit)."""
+    out = ""
+    for column in columns:
+        out = f"{out}_{column}" if out else column
+        if len(out.encode()) >= 64:
+            break
+    return out
 
 
 def default_name(name1: str, name2: str, label: str) -> str:
@@ -159,8 +198,8 @@ def _drop_column(state: ReplayState, table: Table, name: str) -> None:
     for constraint in gone:
         _drop_constraint(table, constraint)
     if table.primary_key and name in table.primary_key:
-        table.primary_key = None
-    for index in [i for i in table.indexes if name in getattr(state.indexes.get(i), "columns", ())]:
+        table.primary_key, table.primary_key_name = None, ""
+    for index in [i for i in table.indexes if name in getattr(state.indexes.get(i), "uses", ())]:
         state.indexes.pop(index, None)
         table.indexes.discard(index)
 
@@ -179,8 +218,8 @@ def _drop_constraint(table: Table, name: str) -> None:
     table.not_valid.pop(name, None)
     table.not_null_checks.pop(name, None)
     table.foreign_keys = [fk for fk in table.foreign_keys if fk.name != name]
-    if name == f"{table.key.split('.')[-1]}_pkey":
-        table.primary_key = None
+    if table.primary_key and name == table.primary_key_name:
+        table.primary_key, table.primary_key_name = None, ""
 
 
 def _alter_table(state: ReplayState, node: Node, origin: Origin) -> None:
@@ -206,6 +245,7 @@ def _alter_cmd(state: ReplayState, table: Table, cmd: Node, origin: Origin) -> N
     elif sub == "AT_AlterColumnType" and column and "ColumnDef" in definition:
         type_node = definition["ColumnDef"].get("typeName")
         column.type, column.typmods = n.type_name(type_node), tuple(n.typmods(type_node))
+        column.array = n.is_array(type_node)
     elif sub in ("AT_SetNotNull", "AT_DropNotNull") and column:
         column.not_null = sub == "AT_SetNotNull"
     elif sub == "AT_ColumnDefault" and column:
@@ -247,12 +287,19 @@ _RLS_FLAGS = {
 
 def _create_index(state: ReplayState, node: Node, origin: Origin) -> None:
     table = state.table(n.relation(node.get("relation")))
-    columns = tuple(
-        str(p["IndexElem"].get("name", "")) for p in node.get("indexParams", []) if "IndexElem" in p
-    )
-    name = str(node.get("idxname") or f"{table.key}_{'_'.join(columns)}_idx")
+    elems = [p["IndexElem"] for p in node.get("indexParams", []) if "IndexElem" in p]
+    columns = tuple(str(e.get("name", "")) for e in elems)
+    name = str(node.get("idxname") or "")
+    if not name:
+        # `idx` even when UNIQUE: `key` is for the indexes behind constraints.
+        taken = set(state.indexes) | set(table.uniques) | {table.primary_key_name}
+        addition = name_addition(tuple(_index_column_name(e) for e in elems))
+        name = choose_name(table.bare_name, addition, "idx", taken)
     if node.get("if_not_exists") and name in state.indexes:
         return
+    uses = {c for c in columns if c}
+    for part in (*(e.get("expr") for e in elems), node.get("whereClause")):
+        uses.update(_column_refs(part))
     state.indexes[name] = Index(
         name,
         table.key,
@@ -261,8 +308,36 @@ def _create_index(state: ReplayState, node: Node, origin: Origin) -> None:
         origin,
         method=str(node.get("accessMethod") or "btree"),
         predicate=_predicate(node.get("whereClause")),
+        uses=frozenset(uses),
     )
     table.indexes.add(name)
+
+
+def _index_column_name(elem: Node) -> str:
+    """The name PostgreSQL gives an index column (FigureIndexColname): the column, a
+    function's name for a call, else `expr`."""
+    if elem.get("name"):
+        return str(elem["name"])
+    expr = elem.get("expr") or {}
+    while "TypeCast" in expr:
+        expr = expr["TypeCast"].get("arg") or {}
+    if "FuncCall" in expr:
+        return n.func_name(expr["FuncCall"]) or "expr"
+    if "ColumnRef" in expr:
+        fields = n.strings(expr["ColumnRef"].get("fields"))
+        return fields[-1] if fields else "expr"
+    return "expr"
+
+
+def _column_refs(node: Node | None) -> set[str]:
+    """Names of the columns an expression reads."""
+    found: set[str] = set()
+    for kind, child in n.walk(node or {}):
+        if kind == "ColumnRef":
+            fields = n.strings(child.get("fields"))
+            if fields:
+                found.add(fields[-1])
+    return found
 
 
 def _predicate(where: Node | None) -> str | None:
@@ -316,14 +391,33 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
             column.name = new
             table.columns[new] = column
             _rename_in_keys(state, table, old, new)
+    elif kind == "OBJECT_TABCONSTRAINT":
+        _rename_constraint(state.table(n.relation(node.get("relation"))), str(node["subname"]), new)
     elif kind == "OBJECT_INDEX":
-        index = state.indexes.pop(n.relation(node.get("relation")), None)
+        old = n.relation(node.get("relation"))
+        index = state.indexes.pop(old, None)
+        if index is None:  # the index behind a key: renaming it renames the constraint
+            bare = old.rpartition(".")[2]
+            for table in state.tables.values():
+                if bare == table.primary_key_name or bare in table.uniques:
+                    _rename_constraint(table, bare, new)
+                    break
         if index:
             owner = state.table(index.table)
             owner.indexes.discard(index.name)
             index.name = new
             state.indexes[new] = index
             owner.indexes.add(new)
+
+
+def _rename_constraint(table: Table, old: str, new: str) -> None:
+    if old in table.uniques:
+        table.uniques[new] = table.uniques.pop(old)
+    if table.primary_key_name == old:
+        table.primary_key_name = new
+    for fk in table.foreign_keys:
+        if fk.name == old:
+            fk.name = new
 
 
 def _rename_in_keys(state: ReplayState, table: Table, old: str, new: str) -> None:
@@ -352,6 +446,10 @@ def _rename_table(state: ReplayState, old: str, new: str) -> None:
     for name in table.indexes:
         if name in state.indexes:
             state.indexes[name].table = table.key
+    for other in state.tables.values():  # foreign keys follow the table they reference
+        for fk in other.foreign_keys:
+            if fk.ref_table == old:
+                fk.ref_table = table.key
 
 
 def _create_policy(state: ReplayState, node: Node, origin: Origin) -> None:

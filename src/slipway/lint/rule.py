@@ -118,10 +118,23 @@ def all_rules() -> list[type[Rule]]:
     return sorted(REGISTRY.values(), key=lambda r: r.code)
 
 
-def lookup(name_or_code: str) -> type[Rule] | None:
-    """A rule by kebab-case name or by code (case-insensitive)."""
+# squawk's other names for rules slipway has: a squawk-ignore or slipway-ignore comment, a
+# [lint] entry or --explain naming one of them means these rules. require-timeout-settings is
+# squawk's deprecated name for its two timeout rules together.
+ALIASES: dict[str, tuple[str, ...]] = {
+    "prefer-timestamp-tz": ("prefer-timestamptz",),
+    "require-timeout-settings": ("require-lock-timeout", "require-statement-timeout"),
+}
+
+
+def resolve(name_or_code: str) -> list[type[Rule]]:
+    """The rules a name, a code or an alias means (case-insensitive); [] when none."""
     wanted = name_or_code.strip().lower()
-    for rule in all_rules():
-        if rule.name == wanted or rule.code.lower() == wanted:
-            return rule
-    return None
+    names = ALIASES.get(wanted, (wanted,))
+    return [r for r in all_rules() if r.name in names or r.code.lower() == wanted]
+
+
+def lookup(name_or_code: str) -> type[Rule] | None:
+    """A rule by kebab-case name, code or alias (the first, for an alias that means two)."""
+    found = resolve(name_or_code)
+    return found[0] if found else None

@@ -33,6 +33,7 @@ class Column:
     typmods: tuple[int, ...] = ()
     not_null: bool = False
     has_default: bool = False
+    array: bool = False  # text[]: PostgreSQL's array of the type
 
 
 @dataclass(repr=False, eq=False, slots=True)
@@ -42,6 +43,7 @@ class ForeignKey:
     ref_table: str
     origin: Origin | None
     not_valid: bool = False
+    ref_columns: tuple[str, ...] = ()  # the referenced table's primary key when not written
 
 
 @dataclass(repr=False, eq=False, slots=True)
@@ -54,6 +56,8 @@ class Index:
     method: str = "btree"
     # WHERE of a partial index: "col IS NOT NULL", or "<expression>" for any other predicate
     predicate: str | None = None
+    # Every column it reads (key columns, expressions, predicate): dropping one drops it.
+    uses: frozenset[str] = frozenset()
 
 
 @dataclass(repr=False, eq=False, slots=True)
@@ -63,6 +67,8 @@ class Table:
     partial: bool = False  # structure not known (placeholder, CREATE TABLE AS, LIKE)
     columns: dict[str, Column] = field(default_factory=dict)
     primary_key: tuple[str, ...] | None = None
+    # The primary key's name, fixed when it is added (a table rename keeps it: parent_pkey).
+    primary_key_name: str = ""
     uniques: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name ("" unnamed)
     foreign_keys: list[ForeignKey] = field(default_factory=list)
     not_valid: dict[str, int] = field(default_factory=dict)  # constraint -> migration added
@@ -79,6 +85,11 @@ class Table:
     # Migration whose statements so far left the table without rows (DELETE without WHERE,
     # TRUNCATE, not refilled since): what a NOT NULL column without a default needs.
     emptied_in: int | None = None
+
+    @property
+    def bare_name(self) -> str:
+        """The table's name without its schema."""
+        return self.key.rpartition(".")[2]
 
     def created_in(self, migration: int) -> bool:
         return self.origin is not None and self.origin.migration == migration

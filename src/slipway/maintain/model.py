@@ -4,22 +4,41 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-TASKS = ("partitions", "views", "stats", "cleanup")
+TASKS: tuple[Task, ...] = ("partitions", "views", "stats", "cleanup")
+
+
+Task = Literal["partitions", "views", "stats", "cleanup"]
+# What an action does; `skip` is a partition left alone (its range overlaps existing ones)
+# and `run` the summary row of one rule's run.
+Verb = Literal[
+    "create",
+    "rescue",
+    "detach",
+    "finalize",
+    "drop",
+    "refresh",
+    "analyze",
+    "vacuum",
+    "delete",
+    "skip",
+    "run",
+]
+Outcome = Literal["planned", "ok", "failed", "skipped"]
 
 
 @dataclass
 class Action:
     """One thing maintenance does (or, in a dry run, would do) to one target, and why."""
 
-    task: str  # partitions | views | stats | cleanup
+    task: Task
     target: str  # the table or view it acts on
-    action: str  # create | rescue | detach | finalize | drop | refresh | analyze | vacuum | delete
+    action: Verb
     reason: str
     sql: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
-    outcome: str = "planned"  # planned | ok | failed | skipped
+    outcome: Outcome = "planned"
     error: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
@@ -41,14 +60,14 @@ class Action:
 class RuleRun:
     """One rule of [maintain] taken through a run: due or not, and its actions."""
 
-    task: str
+    task: Task
     target: str
     schedule: str
     actions: list[Action] = field(default_factory=list)
     error: str | None = None
 
     @property
-    def outcome(self) -> str:
+    def outcome(self) -> Outcome:
         if self.error or any(a.outcome == "failed" for a in self.actions):
             return "failed"
         return "ok"

@@ -11,24 +11,24 @@ import psycopg
 from slipway.errors import SlipwayError
 from slipway.maintain import cleanup, partitions, runs, stats, views
 from slipway.maintain.config import SCHEDULE_PERIOD, CleanupRule, MaintainConfig
-from slipway.maintain.model import TASKS, Action, MaintenanceResult, RuleRun
+from slipway.maintain.model import TASKS, Action, MaintenanceResult, RuleRun, Task
 
 Conn = psycopg.Connection[Any]
 Progress = Callable[[str, int, int], None]  # (target, done, total)
 DUE_SLACK = 0.9  # a daily cron job a few seconds early still counts as due
 
 
-def rules_of(cfg: MaintainConfig, tasks: Sequence[str]) -> list[tuple[str, Any]]:
-    out: list[tuple[str, Any]] = []
+def rules_of(cfg: MaintainConfig, tasks: Sequence[str]) -> list[tuple[Task, Any]]:
+    out: list[tuple[Task, Any]] = []
     for task in tasks:
         if task == "partitions":
-            out += [(task, r) for r in cfg.partitions]
+            out += [("partitions", r) for r in cfg.partitions]
         elif task == "views":
-            out += [(task, r) for r in cfg.views]
+            out += [("views", r) for r in cfg.views]
         elif task == "stats" and cfg.stats is not None:
-            out.append((task, cfg.stats))
+            out.append(("stats", cfg.stats))
         elif task == "cleanup":
-            out += [(task, r) for r in cfg.cleanup]
+            out += [("cleanup", r) for r in cfg.cleanup]
     return out
 
 
@@ -74,7 +74,7 @@ def run_maintenance(
     return result
 
 
-def _plan(conn: Conn, task: str, rule: Any, now: datetime) -> list[Action]:
+def _plan(conn: Conn, task: Task, rule: Any, now: datetime) -> list[Action]:
     if task == "partitions":
         return partitions.plan(conn, rule, now)
     if task == "views":
@@ -101,7 +101,7 @@ def _apply(
 def _run_rule(
     conn: Conn,
     cfg: MaintainConfig,
-    task: str,
+    task: Task,
     rule: Any,
     now: datetime,
     dry_run: bool,

@@ -15,7 +15,7 @@ from psycopg import sql
 
 from slipway.maintain.config import MaintainConfig, StatsRule
 from slipway.maintain.ddl import with_lock_retry
-from slipway.maintain.model import Action
+from slipway.maintain.model import Action, Verb
 
 Conn = psycopg.Connection[Any]
 
@@ -95,7 +95,7 @@ def decide(stats: list[TableStats], rule: StatsRule) -> list[Action]:
     return actions
 
 
-def _action(target: str, kind: str, reason: str, details: dict[str, Any]) -> Action:
+def _action(target: str, kind: Verb, reason: str, details: dict[str, Any]) -> Action:
     stmt = "VACUUM (ANALYZE) " if kind == "vacuum" else "ANALYZE "
     return Action("stats", target, kind, reason, sql=[stmt + target], details=dict(details))
 

@@ -21,7 +21,7 @@ from slipway.migrations.failure import (
 )
 from slipway.migrations.model import Script, checksum
 from slipway.migrations.statements import ParsedScript
-from slipway.sql import Statement
+from slipway.sql import RunMode, Statement
 from slipway.sql.quote import quote_literal
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ MAX_BACKOFF = 5.0
 class RunOutcome:
     """How one script ran: its mode, lock retries, statements done and what resuming found."""
 
-    mode: str
+    mode: RunMode
     lock_retries: int = 0
     statements_done: int = 0
     statements_total: int = 0

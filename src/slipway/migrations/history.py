@@ -11,7 +11,7 @@ import getpass
 import socket
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from slipway.sql.quote import quote_literal, quote_qualified
 
@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
 
 __all__ = ["AppliedRow", "History", "LogRow", "who"]
+
+
+# What a history row records: an applied migration, a baseline (or its marker row), or a
+# migration adopted from another tool's history.
+EntryKind = Literal["migration", "baseline", "baseline-marker", "adopted"]
+# What a run-log row records, and how it ended (partial: stopped midway, resumable).
+LogAction = Literal["up", "down", "baseline", "accept", "adopt"]
+LogOutcome = Literal["success", "failed", "partial"]
 
 
 @dataclass(frozen=True)
@@ -34,7 +42,7 @@ class AppliedRow:
     applied_at: datetime
     applied_by: str | None
     duration_ms: int | None
-    kind: str  # migration | baseline | baseline-marker | adopted
+    kind: EntryKind
 
 
 @dataclass(frozen=True)
@@ -44,8 +52,8 @@ class LogRow:
     id: int
     version: str
     name: str | None
-    action: str  # up | down | baseline | accept | adopt
-    outcome: str  # success | failed | partial
+    action: LogAction
+    outcome: LogOutcome
     started_at: datetime
     finished_at: datetime | None
     duration_ms: int | None

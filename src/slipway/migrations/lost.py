@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from slipway.config import Settings
 from slipway.errors import SlipwayError
 from slipway.migrations.history import History
+from slipway.migrations.model import Direction
 from slipway.migrations.runlog import partials
 
 __all__ = ["LostStep", "explain"]
@@ -25,7 +26,7 @@ class LostStep:
 
     version: str
     name: str
-    action: str  # up | down
+    action: Direction
     checksum: str
     statement_by_statement: bool
 

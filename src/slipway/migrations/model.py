@@ -13,8 +13,11 @@ if TYPE_CHECKING:
     from slipway.sql import ParsedSql
 
 Rollback = Literal["file", "empty", "none"]
+# Which script of a migration a step runs.
+Direction = Literal["up", "down"]
 
 __all__ = [
+    "Direction",
     "Ignored",
     "Key",
     "Migration",

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from slipway.migrations.history import History, LogRow
+from slipway.migrations.model import Direction
 
 if TYPE_CHECKING:
     import psycopg
@@ -26,7 +27,7 @@ class Partial:
     """A migration whose latest run in `action`'s direction stopped midway."""
 
     version: str
-    action: str  # up | down
+    action: Direction
     done: int
     total: int
     started: int  # the statement running when it stopped, if it had to run on its own
@@ -37,6 +38,8 @@ class Partial:
     def from_row(cls, row: LogRow) -> Partial:
         """The partial run recorded in a run-log row."""
         detail = row.detail or {}
+        if row.action not in ("up", "down"):
+            raise ValueError(f"run-log row {row.id} is a {row.action}, not an up or down run")
         return cls(
             version=row.version,
             action=row.action,

@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from slipway.config import Settings
 from slipway.errors import ConfigError, ConnectionLost, MigrationFailed, Refused
@@ -28,10 +28,11 @@ from slipway.migrations.execute import (
 from slipway.migrations.history import History
 from slipway.migrations.lock import MigrationLock
 from slipway.migrations.lost import LostStep, explain
-from slipway.migrations.model import Migration, MigrationSet, Script
+from slipway.migrations.model import Direction, Migration, MigrationSet, Script
 from slipway.migrations.runlog import Partial, RunRow, partials
 from slipway.migrations.statements import ParsedScript, parse_script
 from slipway.migrations.status import MigrationState, combine
+from slipway.sql import RunMode
 
 if TYPE_CHECKING:
     import psycopg
@@ -64,7 +65,7 @@ class Step:
     """One migration to run in one direction (`up` or `down`)."""
 
     migration: Migration
-    action: str  # up | down
+    action: Direction
 
     @property
     def script(self) -> Script:
@@ -74,7 +75,7 @@ class Step:
         return script
 
     @property
-    def mode(self) -> str:
+    def mode(self) -> RunMode:
         """How the script runs (see `slipway.sql.run_mode`)."""
         return parse_script(self.script).mode
 
@@ -103,7 +104,7 @@ class StepResult:
 class RunReport:
     """What one up, down or redo did, step by step."""
 
-    action: str
+    action: Literal["up", "down", "redo"]
     results: list[StepResult] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

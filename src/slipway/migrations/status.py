@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from slipway.config import Settings
 from slipway.migrations.history import AppliedRow, History
@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 __all__ = ["STATES", "MigrationState", "combine", "migration_status", "project_status"]
 
 
-STATES = ("applied", "pending", "modified", "missing", "partial")
+# partial: its latest run stopped midway (statement by statement), resumable.
+State = Literal["applied", "pending", "modified", "missing", "partial"]
+STATES: tuple[State, ...] = ("applied", "pending", "modified", "missing", "partial")
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class MigrationState:
     version: str
     name: str
     description: str
-    state: str  # applied | pending | modified | missing
+    state: State
     has_rollback: bool  # a down script exists, even an empty one
     applied_at: datetime | None
     migration: Migration | None = None  # None when missing
@@ -66,6 +68,7 @@ def combine(
     states: list[MigrationState] = []
     for mig in mset.migrations:
         row = rows.pop(mig.sort_key, None)
+        state: State
         if row is None:
             state = "pending"
         elif row.checksum == mig.checksum:

@@ -16,16 +16,13 @@ import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import psycopg
 from psycopg import errors, sql
 
 from slipway.config import Settings
-from slipway.db import connect_url, with_database
+from slipway.db import Conn, connect_url, with_database
 from slipway.migrations.model import Migration
 
-Conn = psycopg.Connection[Any]
 PREFIX = "slipway_tpl"
 BUILDING = "_new"
 

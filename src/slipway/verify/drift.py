@@ -11,17 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import psycopg
-
 from slipway.catalog.diff import DRIFT, Change, diff
 from slipway.catalog.introspect import introspect
+from slipway.db import Conn
 from slipway.errors import MigrationFailed, Refused
 from slipway.migrations.history import History
 from slipway.migrations.model import MigrationSet
 from slipway.verify.scratch import Scratch
 from slipway.verify.scripts import run_committed
-
-Conn = psycopg.Connection[Any]
 
 
 @dataclass

@@ -58,12 +58,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Final, Literal
 
 import psycopg
 
 from slipway.catalog.diff import COLUMN_ORDER, ROLLBACK, Change, Wording, diff
 from slipway.catalog.model import Catalog
+from slipway.db import Conn
 from slipway.errors import MigrationFailed, SlipwayError
 from slipway.migrations.model import Migration
 from slipway.verify.instants import Instants
@@ -77,13 +78,40 @@ from slipway.verify.scripts import (
 )
 from slipway.verify.snapshots import Snapshot, Snapshots
 
-Conn = psycopg.Connection[Any]
-OK, INCOMPLETE, FAILED = "ok", "rollback-incomplete", "rollback-failed"
-VERIFY_FAILED, NO_ROLLBACK, UP_FAILED = "verify-failed", "no-rollback", "up-failed"
-NOT_RUN = "not-run"
-VERDICTS = (OK, INCOMPLETE, FAILED, VERIFY_FAILED, NO_ROLLBACK, UP_FAILED, NOT_RUN)
+Verdict = Literal[
+    "ok",
+    "rollback-incomplete",
+    "rollback-failed",
+    "verify-failed",
+    "no-rollback",
+    "up-failed",
+    "not-run",
+]
+OK: Final = "ok"
+INCOMPLETE: Final = "rollback-incomplete"
+FAILED: Final = "rollback-failed"
+VERIFY_FAILED: Final = "verify-failed"
+NO_ROLLBACK: Final = "no-rollback"
+UP_FAILED: Final = "up-failed"
+NOT_RUN: Final = "not-run"
+VERDICTS: tuple[Verdict, ...] = (
+    OK,
+    INCOMPLETE,
+    FAILED,
+    VERIFY_FAILED,
+    NO_ROLLBACK,
+    UP_FAILED,
+    NOT_RUN,
+)
+# How a migration's up ran: in a transaction, or committed statement by statement.
+ScriptMode = Literal["transaction", "committed"]
 # The verdict of an unexpected error (lost connection, failed snapshot) by the step it hit.
-STEP_VERDICTS = {"up": UP_FAILED, "verify": VERIFY_FAILED, "down": FAILED, "up again": INCOMPLETE}
+STEP_VERDICTS: dict[str, Verdict] = {
+    "up": UP_FAILED,
+    "verify": VERIFY_FAILED,
+    "down": FAILED,
+    "up again": INCOMPLETE,
+}
 AGAIN = Wording(added="extra after down and up again", removed="missing after down and up again")
 # An up that fails with one of these failed on its own text, not for want of an earlier up.
 OWN_FAILURES = {"42601"}  # syntax_error
@@ -93,14 +121,14 @@ OWN_FAILURES = {"42601"}  # syntax_error
 class Result:
     version: str
     name: str
-    verdict: str = OK
+    verdict: Verdict = OK
     differences: list[str] = field(default_factory=list)  # what makes the verdict
     # Differences only in the order of columns, not counted without --strict-column-order.
     column_order: list[str] = field(default_factory=list)
     error: str | None = None
     # where `error` happened, when PostgreSQL or the parser said: sqlstate, path, line, column
     error_at: dict[str, Any] | None = None
-    mode: str = "transaction"  # or "committed" (non-transactional migration)
+    mode: ScriptMode = "transaction"
     seconds: float = 0.0
     sqlstate: str | None = None  # of the failed up, if any: whether it may be not-run
 
@@ -117,7 +145,7 @@ class Result:
             out["error_at"] = self.error_at
         return out
 
-    def failed(self, verdict: str, exc: MigrationFailed) -> None:
+    def failed(self, verdict: Verdict, exc: MigrationFailed) -> None:
         """The verdict of a script that failed, with the error's text and its place."""
         self.verdict, self.error = verdict, str(exc)
         where = {"sqlstate": exc.sqlstate, "path": exc.path, "line": exc.line, "column": exc.column}

@@ -20,16 +20,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import FrameType
-from typing import Any
 
 import psycopg
 from psycopg import sql
 
-from slipway.db import connect_url
+from slipway.db import Conn, connect_url
 from slipway.db import with_database as with_dbname
 from slipway.errors import ConfigError
-
-Conn = psycopg.Connection[tuple[Any, ...]]
 
 # Schemas every database has; anything else in a scratch database came from a migration.
 SYSTEM_SCHEMAS = ("pg_catalog", "information_schema", "pg_toast")

@@ -9,16 +9,13 @@ the engine's do (`migrations/failure.py`: `file:line:column`, SQLSTATE, also as 
 
 from __future__ import annotations
 
-from typing import Any
-
 import psycopg
 
+from slipway.db import Conn
 from slipway.migrations.execute import run_script
 from slipway.migrations.failure import failure_offset, script_failure, sqlstate_of
 from slipway.migrations.model import Script
 from slipway.migrations.statements import ParsedScript
-
-Conn = psycopg.Connection[Any]
 
 # PostgreSQL refuses these in a transaction that already did something else: the migration is
 # then verified again with each step committed (see roundtrip.py).

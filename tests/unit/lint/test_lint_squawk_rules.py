@@ -184,3 +184,29 @@ def test_real_entry_point_reports_smallint_keys(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "prefer-bigint-over-smallint" in proc.stdout
     assert proc.stdout.count("prefer-bigint-over-int") == 1  # the int column only
+
+
+def test_squawks_other_rule_names_mean_slipways_rules(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """squawk spells prefer-timestamptz `prefer-timestamp-tz`, and `require-timeout-settings`
+    is its old name for both timeout rules: an ignore comment or [lint] entry using them works."""
+    sql = (
+        "-- squawk-ignore prefer-timestamp-tz\n"
+        "CREATE TABLE a (id bigint PRIMARY KEY, at timestamp);\n"
+        "CREATE TABLE b (id bigint PRIMARY KEY, at timestamp);\n"
+    )
+    config = (
+        '[lint]\nenable = ["require-timeout-settings"]\ndisable = ["require-timeout-settings"]\n'
+    )
+    files = {"0001_a.sql": sql, "0001_a.down.sql": "SELECT 1;"}
+    monkeypatch.chdir(write_project(tmp_path, files, config))
+    _, found = _rules(app)  # JSON, not a config error: the aliases are known names
+    assert [line for rule, line in found if rule == "prefer-timestamptz"] == [3]
+    from slipway.lint.config import LintConfig
+
+    both = LintConfig.from_mapping({"disable": ["require-timeout-settings"]}).disable
+    assert both == {"require-lock-timeout", "require-statement-timeout"}
+    assert LintConfig.from_mapping({"enable": ["prefer-timestamp-tz"]}).enable == {
+        "prefer-timestamptz"
+    }

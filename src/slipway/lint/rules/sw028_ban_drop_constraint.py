@@ -73,7 +73,7 @@ def _kind(state: ReplayState, table: str, name: str) -> str:
         return "unique constraint"
     if any(fk.name == name for fk in found.foreign_keys):
         return "foreign key"
-    if found.primary_key and name == f"{table.split('.')[-1]}_pkey":
+    if found.primary_key and name == found.primary_key_name:
         return "primary key"
     if name in found.not_null_checks or name in found.not_valid:
         return "check constraint"
