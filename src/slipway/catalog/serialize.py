@@ -26,15 +26,15 @@ VERSION = 1
 _ORDERED = {"columns", "attributes", "labels", "ref_columns", "include", "roles"}
 
 
-def to_json(catalog: Catalog) -> dict[str, Any]:
+def to_dict(catalog: Catalog) -> dict[str, Any]:
     """The catalog as a JSON-ready dict, in a stable order."""
     body = _encode(catalog)
     assert isinstance(body, dict)
     return {"format": FORMAT, "version": VERSION, **body}
 
 
-def from_json(data: dict[str, Any]) -> Catalog:
-    """The catalog from `to_json`'s dict; raises ConfigError when it is not one."""
+def from_dict(data: dict[str, Any]) -> Catalog:
+    """The catalog from `to_dict`'s dict; raises ConfigError when it is not one."""
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ConfigError('not a slipway catalog snapshot (expected "format": "slipway-catalog")')
     if not isinstance(data.get("version"), int) or data["version"] > VERSION:
@@ -50,7 +50,7 @@ def from_json(data: dict[str, Any]) -> Catalog:
 
 
 def dumps(catalog: Catalog) -> str:
-    return json.dumps(to_json(catalog), indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(to_dict(catalog), indent=1, ensure_ascii=False) + "\n"
 
 
 def save_snapshot(catalog: Catalog, path: str | Path) -> None:
@@ -67,7 +67,7 @@ def load_snapshot(path: str | Path) -> Catalog:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"catalog snapshot {path} is not valid JSON: {exc}") from exc
-    return from_json(data)
+    return from_dict(data)
 
 
 def _encode(value: Any, field_name: str = "") -> Any:

@@ -9,7 +9,7 @@ from catalog_live import LOGIN, READER
 from slipway.catalog.diff import diff
 from slipway.catalog.introspect import introspect
 from slipway.catalog.model import Catalog
-from slipway.catalog.serialize import from_json, to_json
+from slipway.catalog.serialize import from_dict, to_dict
 
 Conn = psycopg.Connection[tuple[object, ...]]
 
@@ -253,7 +253,7 @@ def test_introspecting_twice_gives_no_differences(rich_conn: Conn, cat: Catalog)
 
 
 def test_snapshot_round_trip_of_a_live_catalog(cat: Catalog) -> None:
-    back = from_json(to_json(cat))
+    back = from_dict(to_dict(cat))
     assert back == cat
     assert diff(cat, back) == []
 

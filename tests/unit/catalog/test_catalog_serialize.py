@@ -15,18 +15,18 @@ from slipway.catalog.serialize import (
     FORMAT,
     VERSION,
     dumps,
-    from_json,
+    from_dict,
     load_snapshot,
     save_snapshot,
-    to_json,
+    to_dict,
 )
 from slipway.errors import ConfigError
 
 
 def test_round_trip_is_exact() -> None:
     cat = sample()
-    data = json.loads(json.dumps(to_json(cat)))  # through real JSON text
-    back = from_json(data)
+    data = json.loads(json.dumps(to_dict(cat)))  # through real JSON text
+    back = from_dict(data)
     assert back == cat
     assert back.table("leads_2024").parent == ("public", "leads")  # type: ignore[union-attr]
     assert isinstance(back.tables[0].columns, tuple)
@@ -35,7 +35,7 @@ def test_round_trip_is_exact() -> None:
 
 
 def test_header_and_shape() -> None:
-    data = to_json(sample())
+    data = to_dict(sample())
     assert data["format"] == FORMAT and data["version"] == VERSION
     assert data["server_version"] == 150004
     assert "_tables_by_key" not in data
@@ -62,7 +62,7 @@ def test_order_is_canonical_but_meaningful_order_is_kept() -> None:
         schemas=tuple(reversed(cat.schemas)),
     )
     assert dumps(shuffled) == dumps(cat)
-    customers = next(t for t in to_json(cat)["tables"] if t["name"] == "customers")
+    customers = next(t for t in to_dict(cat)["tables"] if t["name"] == "customers")
     # Columns keep their table order, not alphabetical order.
     assert [c["name"] for c in customers["columns"]] == [
         "id",
@@ -70,17 +70,17 @@ def test_order_is_canonical_but_meaningful_order_is_kept() -> None:
         "email",
         "opted_out_at",
     ]
-    assert to_json(cat)["enums"][0]["labels"] == ["open", "waiting", "closed"]
+    assert to_dict(cat)["enums"][0]["labels"] == ["open", "waiting", "closed"]
 
 
 def test_unknown_keys_are_ignored_and_missing_ones_default() -> None:
-    data = to_json(sample())
+    data = to_dict(sample())
     data["future_field"] = 1
     data["tables"][0]["future_field"] = {"x": 1}
     del data["tables"][0]["reloptions"]
-    back = from_json(data)
+    back = from_dict(data)
     assert back.tables[0].reloptions == ()
-    minimal = from_json({"format": FORMAT, "version": 1})
+    minimal = from_dict({"format": FORMAT, "version": 1})
     assert minimal == Catalog()
 
 
@@ -97,7 +97,7 @@ def test_unknown_keys_are_ignored_and_missing_ones_default() -> None:
 )
 def test_bad_input_raises_config_error(data: object, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
-        from_json(data)  # type: ignore[arg-type]
+        from_dict(data)  # type: ignore[arg-type]
 
 
 def test_save_and_load_snapshot(tmp_path: Path) -> None:
