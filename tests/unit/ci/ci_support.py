@@ -65,6 +65,7 @@ def committed_copy(dest: Path) -> Path:
 
 
 def write_project(dest: Path, files: dict[str, str]) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         (dest / name).parent.mkdir(parents=True, exist_ok=True)
         (dest / name).write_text(text, encoding="utf-8")
