@@ -20,7 +20,7 @@ CLEAN = {
     "migrations/0002_email.sql": "ALTER TABLE users ADD COLUMN email text;\n",
     "migrations/0002_email.down.sql": "ALTER TABLE users DROP COLUMN email;\n",
 }
-# adding-required-field (an error): fails on a table that has rows. The files parse.
+# adding-required-field (an error: it fails on a table that has rows). The files parse.
 LINT_HAZARD = {
     "migrations/0003_name.sql": "ALTER TABLE users ADD COLUMN name text NOT NULL;\n",
     "migrations/0003_name.down.sql": "ALTER TABLE users DROP COLUMN name;\n",

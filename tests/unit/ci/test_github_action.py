@@ -40,6 +40,12 @@ def test_the_action_is_composite_with_the_documented_inputs() -> None:
     assert {"sarif", "github"} <= set(choices["fmt"])
 
 
+def test_every_input_is_documented() -> None:
+    text = (ROOT / "docs" / "ci.md").read_text(encoding="utf-8")
+    documented = re.findall(r"^\| `([\w-]+)` \|", text, re.MULTILINE)
+    assert documented == list(ACTION["inputs"])
+
+
 def test_scripts_are_bash_and_take_inputs_only_through_env(tmp_path: Path) -> None:
     for step in run_steps():
         assert step.get("shell") == "bash", step
