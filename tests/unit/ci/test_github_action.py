@@ -2,7 +2,7 @@
 through `env:`, and its steps, run the way the runner runs them, install slipway from the
 action's folder, write a SARIF log, print annotations and fail the job only after the upload.
 The run installs slipway into a fresh virtualenv (in place of actions/setup-python's Python):
-about 10 s with a warm pip cache."""
+10-20 s with a warm pip cache."""
 
 from __future__ import annotations
 
