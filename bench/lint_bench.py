@@ -107,7 +107,7 @@ def finding_counts(cmds: dict[str, list[str]]) -> dict[str, int]:
         check=False,
         env=ENV,
     )
-    counts = {"slipway-cold": len(json.loads(proc.stdout or "[]"))}
+    counts = {"slipway-cold": len(json.loads(proc.stdout or '{"findings": []}')["findings"])}
     if "squawk" in cmds:
         argv = [cmds["squawk"][0], "--reporter", "json", *cmds["squawk"][3:]]
         proc = subprocess.run(argv, capture_output=True, text=True, check=False)

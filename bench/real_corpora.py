@@ -242,7 +242,7 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
         outcome.steps.append(replay_matches_live(corpus, folder, url, outcome.details))
 
     def verdicts(code: int, out: str, err: str) -> str:
-        rows = json.loads(out)
+        rows = json.loads(out)["results"]
         for row in rows:
             if row["verdict"] not in ("ok", "no-rollback"):
                 outcome.details.append(verdict_detail(row))
@@ -255,7 +255,7 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
     step("verify", ["verify", "-f", "json", *setup, *base], verdicts, findings_exit=True)
 
     def findings(code: int, out: str, err: str) -> str:
-        rows = json.loads(out)
+        rows = json.loads(out)["findings"]
         for f in rows:
             if f["severity"] == "error":
                 at = f["location"] or {}

@@ -122,7 +122,7 @@ def run_slipway(folder: Path, ups: dict[str, UpScript]) -> Side:
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"slipway lint exit {proc.returncode}: {proc.stderr.strip()[:300]}")
     side = Side()
-    for row in json.loads(proc.stdout or "[]"):
+    for row in json.loads(proc.stdout or '{"findings": []}')["findings"]:
         where = row.get("location") or {}
         up = ups.get(str(Path(where.get("file") or "")))
         line = int(where.get("line") or 1)

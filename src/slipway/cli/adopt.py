@@ -51,7 +51,7 @@ def adopt(
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json(result.to_dict())
+        print_json("adopt", result.to_dict())
     elif not is_quiet(ctx, quiet):
         _print_text(result)
 

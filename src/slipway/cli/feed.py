@@ -61,7 +61,7 @@ def import_cmd(
     if fmt == OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json(result.to_dict())
+        print_json("feed-import", result.to_dict())
     elif not is_quiet(ctx, quiet):
         print_result(result, spec.table)
     if strict and result.error_rows:
@@ -87,7 +87,10 @@ def check_cmd(
     if fmt == OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json({k: v for k, v in result.to_dict().items() if k not in ("tenant", "log_id")})
+        print_json(
+            "feed-check",
+            {k: v for k, v in result.to_dict().items() if k not in ("tenant", "log_id")},
+        )
     else:
         good = result.rows - result.error_rows
         print(f"checked {result.source}: {result.rows} rows, {good} good, {result.error_rows} bad")

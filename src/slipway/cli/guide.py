@@ -100,7 +100,7 @@ def deps_command(
     if fmt is DepsFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json(deps_json(facts))
+        print_json("deps", {"migrations": deps_json(facts)})
         return
     sys.stdout.write(RENDERERS[fmt.value](facts))
 

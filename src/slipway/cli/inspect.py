@@ -80,7 +80,7 @@ def status(
     cfg = settings(ctx, database_url, migrations)
     states = project_status(cfg)
     if fmt is OutputFormat.json:
-        print_json({"migrations": [s.to_dict() for s in states]})
+        print_json("status", {"migrations": [s.to_dict() for s in states]})
         return
     if not states:
         print(f"No migrations in {cfg.migrations_dir}.")
@@ -149,11 +149,12 @@ def validate(
     errors = [p for p in problems if p.severity == "error"]
     if fmt is OutputFormat.json:
         print_json(
+            "validate",
             {
                 "ok": not errors,
                 "migrations": len(mset.migrations),
                 "problems": [p.to_dict() for p in problems],
-            }
+            },
         )
     else:
         for p in problems:
@@ -182,7 +183,7 @@ def history(
     with connect(cfg) as conn:
         runs = History(cfg.table).runs(conn, limit or None)
     if fmt is OutputFormat.json:
-        print_json({"runs": [_run_json(r) for r in runs]})
+        print_json("history", {"runs": [_run_json(r) for r in runs]})
         return
     out = console()
     if not runs:

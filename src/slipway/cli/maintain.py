@@ -99,7 +99,7 @@ def _render(result: MaintenanceResult, fmt: OutputFormat) -> None:
     from slipway.report.terminal import console, print_json
 
     if fmt == OutputFormat.json:
-        print_json(result.to_dict())
+        print_json("maintain", result.to_dict())
         return
     from rich.markup import escape
     from rich.table import Table

@@ -61,7 +61,7 @@ def _print_plan(steps: list[Any], fmt: OutputFormat, action: str) -> None:
     from slipway.report.terminal import console, print_json
 
     if fmt is OutputFormat.json:
-        print_json({"action": action, "steps": [s.to_dict() for s in steps]})
+        print_json("plan", {"action": action, "steps": [s.to_dict() for s in steps]})
         return
     out = console()
     if not steps:

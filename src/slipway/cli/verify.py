@@ -123,7 +123,7 @@ def verify(
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json([r.to_dict() for r in results])
+        print_json("verify", {"results": [r.to_dict() for r in results]})
     elif not quiet:
         _print_summary(results, len(mset.migrations))
     if failures(results, allow_no_rollback):
@@ -168,7 +168,7 @@ def _tenancy(cfg: Any, fmt: OutputFormat) -> None:
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json(report.to_dict())
+        print_json("tenancy", report.to_dict())
     else:
         _print_tenancy(report)
     if report.failed:
@@ -215,7 +215,7 @@ def drift(
     if fmt is OutputFormat.json:
         from slipway.report.terminal import print_json
 
-        print_json(report.to_dict())
+        print_json("diff", report.to_dict())
     else:
         _print_drift(report)
     if report.drifted:

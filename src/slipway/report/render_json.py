@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 
+from slipway.report.json_formats import versioned
 from slipway.report.model import Report
 
 
 def render_json(report: Report) -> str:
-    return json.dumps(report.to_dict(), indent=2, default=str) + "\n"
+    """`slipway doctor -f json`: the "doctor" output (report.json_formats)."""
+    return json.dumps(versioned("doctor", report.to_dict()), indent=2, default=str) + "\n"

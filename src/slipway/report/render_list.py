@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 
 from slipway.report.finding import Finding
+from slipway.report.json_formats import versioned
 from slipway.report.render_md import md_cell
 
 __all__ = ["render_html", "render_json", "render_md", "render_text"]
@@ -40,9 +41,11 @@ def render_text(findings: Sequence[Finding], summary: str, color: bool = False) 
     return "\n".join(lines) + "\n"
 
 
-def render_json(findings: Sequence[Finding]) -> str:
-    """A JSON list of `Finding.to_dict()`."""
-    return json.dumps([f.to_dict() for f in findings], indent=2) + "\n"
+def render_json(findings: Sequence[Finding], output: str = "lint") -> str:
+    """`{"version", "findings": [Finding.to_dict(), ...]}`; `output` names the format
+    (report.json_formats)."""
+    body = {"findings": [f.to_dict() for f in findings]}
+    return json.dumps(versioned(output, body), indent=2) + "\n"
 
 
 def render_md(findings: Sequence[Finding], title: str, summary: str) -> str:

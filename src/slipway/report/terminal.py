@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from slipway.errors import SlipwayError
@@ -41,8 +42,11 @@ def print_error(exc: SlipwayError) -> None:
         print(f"error: {line}", file=sys.stderr)
 
 
-def print_json(data: Any) -> None:
-    print(json.dumps(data, indent=2, default=str))
+def print_json(output: str, body: Mapping[str, Any]) -> None:
+    """An output's JSON object, its format version first (report.json_formats)."""
+    from slipway.report.json_formats import versioned
+
+    print(json.dumps(versioned(output, body), indent=2, default=str))
 
 
 def console(stderr: bool = False) -> Any:

@@ -30,6 +30,7 @@ from starlette.routing import Route
 
 from slipway.config import Settings
 from slipway.errors import ConfigError
+from slipway.report.json_formats import versioned
 from slipway.serve.access_log import AccessLog
 from slipway.serve.cache import SingleFlight
 from slipway.serve.source import DataSource, Rendered
@@ -196,10 +197,10 @@ def create_app(
 
     def readyz(request: Request) -> Response:
         ready, body = readiness(source)
-        return JSONResponse(body, status_code=200 if ready else 503)
+        return JSONResponse(versioned("serve-readyz", body), status_code=200 if ready else 503)
 
     async def healthz(request: Request) -> Response:
-        return JSONResponse({"status": "up"})
+        return JSONResponse(versioned("serve-healthz", {"status": "up"}))
 
     routes = [
         Route("/", _dashboard_view(source, pages)),

@@ -90,7 +90,7 @@ def test_catalog_doctor_and_lint_agree(db_url: str, tmp_path: Path) -> None:
     (folder / "0001_tables.sql").write_text(ddl, encoding="utf-8")
     lint = _slipway(tmp_path, "lint", "--no-cache", "-f", "json", str(folder))
     assert "Traceback" not in lint.stderr, lint.stderr
-    hits = [f["message"] for f in json.loads(lint.stdout) if f["code"] == "SW105"]
+    hits = [f["message"] for f in json.loads(lint.stdout)["findings"] if f["code"] == "SW105"]
     linted = {m.group(1) for h in hits if (m := re.search(r"(child_\d+) \(", h))}
     by_lint = {i: f"child_{i}" not in linted for i in range(len(CASES))}
 

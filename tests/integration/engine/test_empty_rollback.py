@@ -104,7 +104,7 @@ def test_down_refuses_an_empty_rollback_of_a_schema_change(
 
 def test_lint_reports_the_empty_rollback(cli: Cli, layout: list[str]) -> None:
     result = cli("lint", "--format", "json", url=False)
-    findings = json.loads(result.out)
+    findings = json.loads(result.out)["findings"]
     findings = findings.get("findings", findings) if isinstance(findings, dict) else findings
     empty = [f for f in findings if "is empty" in f["message"]]
     assert len(empty) == 1, findings

@@ -188,4 +188,4 @@ def test_guide_and_verify_follow_the_same_order(cli: Cli) -> None:
     assert positions(guide.out, headings) == sorted(positions(guide.out, headings))
     verify = cli("verify", "--format", "json")
     assert verify.code == 0, verify.text
-    assert [r["version"] for r in json.loads(verify.out)] == order
+    assert [r["version"] for r in json.loads(verify.out)["results"]] == order

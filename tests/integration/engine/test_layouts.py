@@ -146,7 +146,11 @@ def test_a_missing_rollback_is_named_in_the_folders_own_layout(cli: Cli) -> None
     assert result.code != 0
     assert "U1__a.sql" in result.err and ".down.sql" not in result.err
     lint = cli("lint", "--format", "json", str(cli.project / "migrations"), url=False)
-    helps = [f["hint"] for f in json.loads(lint.out) if f["name"] == "migration-without-rollback"]
+    helps = [
+        f["hint"]
+        for f in json.loads(lint.out)["findings"]
+        if f["name"] == "migration-without-rollback"
+    ]
     assert helps == ["Add U1__a.sql that undoes the migration."]
 
 

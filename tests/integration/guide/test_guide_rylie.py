@@ -119,7 +119,7 @@ def test_docs_from_the_database_and_from_a_snapshot_match(rylie_url: str, tmp_pa
 def test_cli_commands(rylie_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     migrations = str(RYLIE / "migrations")
     app.main(["deps", "--format", "json", "--migrations", migrations])
-    data = json.loads(capsys.readouterr().out)
+    data = json.loads(capsys.readouterr().out)["migrations"]
     assert [d["version"] for d in data[1]["depends_on"]] == ["0000"]
     app.main(["deps", "-f", "mermaid", "-m", migrations])
     assert capsys.readouterr().out.startswith("flowchart TD\n")

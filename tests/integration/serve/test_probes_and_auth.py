@@ -46,7 +46,7 @@ def test_readyz_flips_with_pending_and_modified(project: Path, serve_settings: S
     assert modified.status == 503 and modified.json()["reasons"] == ["migration 0001 a is modified"]
     assert pending_again.status == 503
     assert pending_again.json()["reasons"] == ["migration 0002 b is pending"]
-    assert healthz.status == 200 and healthz.json() == {"status": "up"}
+    assert healthz.status == 200 and healthz.json() == {"version": 1, "status": "up"}
 
 
 def test_readyz_fails_on_drift_only_when_asked(

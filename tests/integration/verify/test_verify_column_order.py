@@ -45,7 +45,7 @@ def _verify(project: Path, pg_server: str, *flags: str) -> tuple[int, dict[str, 
     write_corpus(project / "migrations", CORPUS)
     run = slipway(project, pg_server, "verify", "--format", "json", *flags)
     assert "Traceback" not in run.stderr, run.stderr
-    return run.returncode, {e["version"]: e for e in json.loads(run.stdout)}
+    return run.returncode, {e["version"]: e for e in json.loads(run.stdout)["results"]}
 
 
 def test_column_order_alone_is_not_rollback_incomplete(pg_server: str, project: Path) -> None:

@@ -22,7 +22,7 @@ CORPUS: Corpus = {
 def test_failed_scripts_carry_sqlstate_and_place(pg_server: str, project: Path) -> None:
     write_corpus(project / "migrations", CORPUS)
     run = slipway(project, pg_server, "verify", "--format", "json")
-    entries = {e["version"]: e for e in json.loads(run.stdout)}
+    entries = {e["version"]: e for e in json.loads(run.stdout)["results"]}
     assert "error_at" not in entries["0001"]  # no error, no place
     down, check = entries["0002"]["error_at"], entries["0003"]["error_at"]
     assert (down["sqlstate"], down["line"], down["column"]) == ("42P01", 2, 1)

@@ -94,7 +94,7 @@ def _verify(project: Path, pg_server: str, corpus: Corpus) -> dict[str, dict[str
     write_corpus(project / "migrations", corpus)
     run = slipway(project, pg_server, "verify", "--format", "json")
     assert "Traceback" not in run.stderr, run.stderr
-    return {e["version"]: e for e in json.loads(run.stdout)}
+    return {e["version"]: e for e in json.loads(run.stdout)["results"]}
 
 
 def test_now_frozen_at_creation_is_no_difference(pg_server: str, project: Path) -> None:

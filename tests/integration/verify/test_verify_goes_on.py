@@ -64,7 +64,7 @@ def test_json_has_one_verdict_per_migration_whatever_fails(pg_server: str, proje
     run = slipway(project, pg_server, "verify", "--format", "json")
     assert run.returncode == 1, run.stdout + run.stderr
     assert "Traceback" not in run.stderr
-    entries = {e["version"]: e for e in json.loads(run.stdout)}
+    entries = {e["version"]: e for e in json.loads(run.stdout)["results"]}
     assert sorted(entries) == sorted(EXPECTED)
     for version, (verdict, needle) in EXPECTED.items():
         entry = entries[version]
@@ -117,7 +117,11 @@ def test_a_lost_connection_is_one_verdict_and_the_state_is_rebuilt(
     write_corpus(project / "migrations", corpus)
     run = slipway(project, pg_server, "verify", "--format", "json")
     assert run.returncode == 1, run.stdout + run.stderr
-    assert [e["verdict"] for e in json.loads(run.stdout)] == ["ok", "rollback-failed", "ok"]
+    assert [e["verdict"] for e in json.loads(run.stdout)["results"]] == [
+        "ok",
+        "rollback-failed",
+        "ok",
+    ]
 
 
 # Syntax of a newer PostgreSQL (18's `ADD CONSTRAINT name NOT NULL column`): slipway's parser
@@ -137,7 +141,7 @@ NEWER_SYNTAX: Corpus = {
 def test_a_down_the_server_cannot_parse_is_its_own_verdict(pg_server: str, project: Path) -> None:
     write_corpus(project / "migrations", NEWER_SYNTAX)
     run = slipway(project, pg_server, "verify", "--format", "json")
-    entries = {e["version"]: e for e in json.loads(run.stdout)}
+    entries = {e["version"]: e for e in json.loads(run.stdout)["results"]}
     assert entries["0002"]["verdict"] == "rollback-failed", entries["0002"]
     assert "0002_newer_down.down.sql:1:" in entries["0002"]["error"]
     assert "syntax error" in entries["0002"]["error"]

@@ -233,7 +233,7 @@ def test_cli_json_and_exit_codes(pg_server: str, project: Path) -> None:
     )
     run = slipway(project, pg_server, "verify", "--format", "json")
     assert run.returncode == 1, run.stderr
-    data = json.loads(run.stdout)
+    data = json.loads(run.stdout)["results"]
     assert data == [
         {
             "version": "0001",

@@ -42,7 +42,7 @@ def _verdicts(project: Path, pg_server: str, *flags: str) -> dict[str, str]:
     write_corpus(project / "migrations", CORPUS)
     run = slipway(project, pg_server, "verify", "--format", "json", *flags)
     assert "Traceback" not in run.stderr, run.stderr
-    return {e["version"]: e["verdict"] for e in json.loads(run.stdout)}
+    return {e["version"]: e["verdict"] for e in json.loads(run.stdout)["results"]}
 
 
 def test_without_setup_the_tools_table_is_missing(pg_server: str, project: Path) -> None:

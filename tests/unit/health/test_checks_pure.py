@@ -373,7 +373,7 @@ def test_check_catalogue_formats() -> None:
 
     from slipway.health.docs import describe_checks
 
-    listed = json.loads(describe_checks("json"))
+    listed = json.loads(describe_checks("json"))["checks"]
     assert [c["code"] for c in listed] == sorted(CHECKS)
     assert all(c["why"] and c["fix"] for c in listed)
     md = describe_checks("md")

@@ -33,7 +33,7 @@ def test_error_finding_exits_1_and_json(
     monkeypatch.chdir(write_project(tmp_path, {"0001_a.sql": "DROP DATABASE x;"}))
     result = CliRunner().invoke(app, ["lint", "migrations/0001_a.sql", "--format", "json"])
     assert result.exit_code == 1
-    rows = json.loads(result.output)
+    rows = json.loads(result.output)["findings"]
     assert {"ban-drop-database", "migration-without-rollback"} <= {r["name"] for r in rows}
 
 
@@ -88,7 +88,7 @@ def test_duplicate_versions_are_reported_not_fatal(
     }
     monkeypatch.chdir(write_project(tmp_path, files))
     result = CliRunner().invoke(app, ["lint", "--format", "json"])
-    rows = [r for r in json.loads(result.output) if r["name"] == "duplicate-version"]
+    rows = [r for r in json.loads(result.output)["findings"] if r["name"] == "duplicate-version"]
     assert result.exit_code == 1 and len(rows) == 1
     assert rows[0]["location"]["file"].endswith("0002_sms.sql")
 
@@ -118,7 +118,7 @@ def test_typer_free_entry_point(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 1, proc.stderr
-    assert "ban-drop-database" in {r["name"] for r in json.loads(proc.stdout)}
+    assert "ban-drop-database" in {r["name"] for r in json.loads(proc.stdout)["findings"]}
     missing = subprocess.run(
         [sys.executable, "-m", "slipway.lint", "nowhere"],
         cwd=tmp_path,
@@ -197,13 +197,17 @@ def test_named_file_is_linted_with_its_history(
     }
     monkeypatch.chdir(write_project(tmp_path, files))
     runner = CliRunner()
-    rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0002_b.sql"]).output)
+    rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0002_b.sql"]).output)[
+        "findings"
+    ]
     assert {r["location"]["file"] for r in rows} == {
         "migrations/0002_b.sql"
     }  # 0001's DROP DATABASE not shown
     assert "require-concurrent-index-creation" in {r["name"] for r in rows}
     assert "changing-column-type" not in {r["name"] for r in rows}  # 0001 said varchar(10)
-    rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0003_c.sql"]).output)
+    rows = json.loads(runner.invoke(app, ["lint", "-f", "json", "migrations/0003_c.sql"]).output)[
+        "findings"
+    ]
     assert "require-concurrent-index-creation" not in {r["name"] for r in rows}  # u is new
 
 

@@ -64,7 +64,7 @@ def lint(cwd: Path, *args: str, stdin: str = "") -> tuple[int, list[dict[str, ob
         text=True,
         check=False,
     )
-    findings = json.loads(done.stdout) if done.stdout.strip() else []
+    findings = json.loads(done.stdout)["findings"] if done.stdout.strip() else []
     return done.returncode, findings, done.stderr
 
 

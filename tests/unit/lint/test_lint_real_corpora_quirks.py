@@ -19,7 +19,7 @@ def _lint(app: typer.Typer, folder: Path, files: dict[str, str]) -> list[dict[st
         (folder / name).write_text(sql, encoding="utf-8")
     result = CliRunner().invoke(app, ["lint", "--no-cache", "-f", "json", str(folder)])
     assert result.exit_code in (0, 1), result.output
-    rows: list[dict[str, object]] = json.loads(result.output)
+    rows: list[dict[str, object]] = json.loads(result.output)["findings"]
     return rows
 
 

@@ -65,7 +65,7 @@ def test_golden(fmt: str, result: LintResult) -> None:
 
 
 def test_json_has_the_promised_fields(result: LintResult) -> None:
-    rows = json.loads(renderer("json")(result))
+    rows = json.loads(renderer("json")(result))["findings"]
     # the one finding shape (report.finding), shared with doctor and verify --tenancy
     keys = {"code", "name", "severity", "target", "message", "hint", "location"}
     assert rows and all(set(r) == keys for r in rows)

@@ -68,7 +68,7 @@ SQUAWK_DEFAULT_RULES = [
 def _rules(app: typer.Typer, *args: str) -> tuple[int, list[tuple[str, int]]]:
     result = CliRunner().invoke(app, ["lint", "--format", "json", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.output)["findings"]
     return result.exit_code, [(r["name"], r["location"]["line"]) for r in rows]
 
 
