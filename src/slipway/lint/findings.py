@@ -7,7 +7,17 @@ from dataclasses import dataclass, field
 from slipway.lint.state import ReplayState
 from slipway.report.finding import SEVERITIES, SEVERITY_RANK, Finding
 
-__all__ = ["SEVERITIES", "SEVERITY_RANK", "Finding", "LintResult"]
+__all__ = ["RULES_DOC", "SEVERITIES", "SEVERITY_RANK", "Finding", "LintResult", "rule_link"]
+
+# Where the rules are documented: docs/rules.md (`slipway lint --docs`), one `## rule-name`
+# section each. A reference into the repository, as there is no website: the one place to
+# change if the documentation is ever published at an absolute URL.
+RULES_DOC = "docs/rules.md"
+
+
+def rule_link(name: str) -> str:
+    """The docs link of a rule: its section of RULES_DOC (the heading's anchor is its name)."""
+    return f"{RULES_DOC}#{name}"
 
 
 @dataclass(repr=False, eq=False)

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from slipway.config import Settings
-from slipway.lint.findings import LintResult
+from slipway.lint.findings import LintResult, rule_link
 
 TITLE = "slipway lint"
 
@@ -71,25 +71,42 @@ def _relative(path: Path) -> Path:
 
 
 def _print(result: LintResult, fmt: str, quiet: bool) -> None:
-    from slipway.report import render_findings
     from slipway.report.terminal import color_enabled
 
-    findings, summary = result.findings, result.summary()
-    if fmt == "text" and quiet:  # -q: only error findings, no summary
-        findings, summary = [f for f in findings if f.severity == "error"], ""
-        text = render_findings(findings, "text", title=TITLE, summary=summary)
-        sys.stdout.write("".join(text.splitlines(keepends=True)[:-1]))
-        return
-    rules = []
-    if fmt == "sarif":
-        from slipway.lint.docs import rule_infos
-
-        rules = rule_infos()
-    color = fmt == "text" and color_enabled()
-    text = render_findings(findings, fmt, title=TITLE, summary=summary, rules=rules, color=color)
+    color = fmt == "text" and not quiet and color_enabled()
+    text = render(result, fmt, quiet=quiet, color=color)
     if color:
         from slipway.report.terminal import console
 
         console().print(text, end="")
         return
     sys.stdout.write(text)
+
+
+def render(result: LintResult, fmt: str, quiet: bool = False, color: bool = False) -> str:
+    """The result as `slipway lint -f fmt` prints it. Text shows the code under each finding
+    (each file with a finding read once) and its rule's docs link; with `quiet`, only error
+    findings, one line and the hint each, and no summary."""
+    from slipway.report import render_findings
+    from slipway.report.render_list import FileLines
+
+    findings, summary = result.findings, result.summary()
+    if fmt == "text" and quiet:
+        errors = [f for f in findings if f.severity == "error"]
+        text = render_findings(errors, "text", title=TITLE, summary="", compact=True)
+        return "".join(text.splitlines(keepends=True)[:-1])  # the empty summary line
+    rules = []
+    if fmt == "sarif":
+        from slipway.lint.docs import rule_infos
+
+        rules = rule_infos()
+    return render_findings(
+        findings,
+        fmt,
+        title=TITLE,
+        summary=summary,
+        rules=rules,
+        color=color,
+        source=FileLines(),
+        docs=lambda f: rule_link(f.name),
+    )

@@ -3,10 +3,14 @@ and every renderer of both."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from slipway.report.finding import SEVERITIES, Finding, Location, RuleInfo, Severity
 from slipway.report.model import ChecklistItem, CheckResult, Report, worst
+
+if TYPE_CHECKING:
+    from slipway.report.render_list import SourceLines
 
 FORMATS = ("text", "md", "html", "json", "sarif", "github")  # of a health Report
 FINDING_FORMATS = ("text", "json", "sarif", "github", "md", "html")  # of a list of findings
@@ -66,9 +70,14 @@ def render_findings(
     summary: str,
     rules: Sequence[RuleInfo] = (),
     color: bool = False,
+    source: SourceLines | None = None,
+    docs: Callable[[Finding], str] | None = None,
+    compact: bool = False,
 ) -> str:
     """A list of findings as text in one of FINDING_FORMATS. `summary` ends the text and heads
-    md and html; `rules` describe the codes for SARIF; `color` gives text rich markup."""
+    md and html; `rules` describe the codes for SARIF. Text only: `color` gives it rich
+    markup, `source` shows the code under each finding (render_list.FileLines), `docs` gives
+    a finding's docs link, `compact` one line and the hint per finding."""
     if fmt == "sarif":
         from slipway.report.render_sarif import render_sarif
 
@@ -86,5 +95,7 @@ def render_findings(
     if fmt == "html":
         return render_list.render_html(findings, title, summary)
     if fmt == "text":
-        return render_list.render_text(findings, summary, color=color)
+        return render_list.render_text(
+            findings, summary, color, source=source, docs=docs, compact=compact
+        )
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FINDING_FORMATS)}")

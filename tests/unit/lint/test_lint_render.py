@@ -13,11 +13,11 @@ from typing import Any
 
 import pytest
 
-from slipway.lint.docs import rule_infos
 from slipway.lint.engine import lint
 from slipway.lint.findings import LintResult
+from slipway.lint.run import render
 from slipway.lint.sources import collect
-from slipway.report import FINDING_FORMATS, render_findings
+from slipway.report import FINDING_FORMATS
 
 GOLDEN = Path(__file__).parent / "golden"
 FORMATS = FINDING_FORMATS
@@ -25,18 +25,11 @@ FORMATS = FINDING_FORMATS
 
 def renderer(fmt: str) -> Callable[[LintResult], str]:
     """Lint's output in `fmt`, as `slipway lint -f fmt` prints it."""
-
-    def render(result: LintResult) -> str:
-        rules = rule_infos() if fmt == "sarif" else []
-        return render_findings(
-            result.findings, fmt, title="slipway lint", summary=result.summary(), rules=rules
-        )
-
-    return render
+    return lambda result: render(result, fmt)
 
 
 def render_text(result: LintResult, color: bool = False) -> str:
-    return render_findings(result.findings, "text", title="", summary=result.summary(), color=color)
+    return render(result, "text", color=color)
 
 
 @pytest.fixture
