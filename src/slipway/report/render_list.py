@@ -26,7 +26,10 @@ SourceLines = Callable[[str], Sequence[str] | None]
 
 
 def _esc(text: str) -> str:
-    return text.replace("[", "\\[")
+    """`text` shown as it is through rich markup (a backslash before `[` included)."""
+    from rich.markup import escape
+
+    return escape(text)
 
 
 def render_text(

@@ -97,3 +97,18 @@ def test_every_rule_link_is_a_section_of_the_rules_doc() -> None:
     for rule in all_rules():
         anchor = rule_link(rule.name).removeprefix(f"{RULES_DOC}#")
         assert anchor in headings, f"{rule.name}: no section {anchor} in {RULES_DOC}"
+
+
+def test_colour_adds_only_colour(
+    app: typer.Typer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Code and messages are escaped for rich: `\\[bold]` in a file stays text, styles none."""
+    sql = "CREATE TABLE t (id bigint PRIMARY KEY);\nSELECT 'a\\[bold]b[/]'; DROP DATABASE x;\n"
+    monkeypatch.chdir(write_project(tmp_path, {"0001_a.sql": sql}))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    plain = CliRunner().invoke(app, ["lint"]).output
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = CliRunner().invoke(app, ["lint"]).output
+    assert "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+    assert "   2 | SELECT 'a\\[bold]b[/]'; DROP DATABASE x;" in plain.splitlines()
