@@ -84,9 +84,9 @@ def _print(result: LintResult, fmt: str, quiet: bool) -> None:
 
 
 def render(result: LintResult, fmt: str, quiet: bool = False, color: bool = False) -> str:
-    """The result in format `fmt`, as `slipway lint --format` prints it. Text shows the code under each finding
-    (each file with a finding read once) and its rule's docs link; with `quiet`, only error
-    findings, one line and the hint each, and no summary."""
+    """The result in format `fmt`, as slipway lint prints it. Text shows the code under each
+    finding (each file with a finding read once) and its rule's docs link; with `quiet`, only
+    error findings, one line and the hint each, and no summary."""
     from slipway.report import render_findings
     from slipway.report.render_list import FileLines
 
