@@ -325,6 +325,25 @@ class MaintainSection(_Model):
     archive_schema: Name | None = None  # detached partitions move here, readable by no app role
 
 
+class ServeSection(_Model):
+    """What `slipway serve` samples for the dashboard's charts (serve/sampler.py)."""
+
+    # table: kept in `samples_table` (the one thing serve writes); memory: a ring buffer,
+    # lost on restart, never a write; off: no sampling, the charts of samples stay empty.
+    samples: Annotated[Literal["table", "memory", "off"], BeforeValidator(_lower)] = "table"
+    samples_table: QualifiedName = "slipway_serve_samples"  # created as written, like [migrations]
+    sample_interval: Duration = 60.0
+    sample_retention: Duration = 7 * 86400.0  # older samples are deleted in batches
+
+    @model_validator(mode="after")
+    def _periods(self) -> ServeSection:
+        if self.sample_interval < 1:
+            raise ValueError("sample_interval must be at least 1s")
+        if self.sample_retention < self.sample_interval:
+            raise ValueError("sample_retention must be at least sample_interval")
+        return self
+
+
 class SlipwayConfig(_Model):
     """The whole file; every section is optional."""
 
@@ -334,6 +353,7 @@ class SlipwayConfig(_Model):
     lint: LintSection = LintSection()
     maintain: MaintainSection = MaintainSection()
     pool: PoolSection = PoolSection()
+    serve: ServeSection = ServeSection()
     doctor: DoctorSection = DoctorSection()
     feeds: FeedsSection = FeedsSection()
     project: ProjectSection = ProjectSection()

@@ -12,12 +12,14 @@ __all__ = ["DEFAULT_TABLE", "parse_duration"]
 DEFAULT_TABLE = "slipway_migrations"
 
 
-_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h)?\s*$")
-_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, None: 1.0, "m": 60.0, "min": 60.0, "h": 3600.0}
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|min|h|d)?\s*$")
+_UNIT_SECONDS = {
+    "ms": 0.001, "s": 1.0, None: 1.0, "m": 60.0, "min": 60.0, "h": 3600.0, "d": 86400.0,
+}  # fmt: skip
 
 
 def parse_duration(text: str | float, what: str = "duration") -> float:
-    """'2s', '500ms', '1m', '1.5' (seconds) -> seconds as a float."""
+    """'2s', '500ms', '1m', '7d', '1.5' (seconds) -> seconds as a float."""
     if isinstance(text, (int, float)):
         return float(text)
     match = _DURATION.match(text)

@@ -17,7 +17,6 @@ from slipway.cli.options import (
 )
 
 if TYPE_CHECKING:
-    from slipway.config import Settings
     from slipway.feeds.importer import ImportResult
 
 feed_app = typer.Typer(help="Import data feeds (TSV, CSV or an email with one attached).")
@@ -49,7 +48,7 @@ def import_cmd(
     """Validate, stage with COPY and merge FILE in one transaction; print the statistics."""
     from slipway.db import connect
     from slipway.feeds.importer import import_feed
-    from slipway.feeds.mapping import find_mapping, load_mapping
+    from slipway.feeds.mapping import feeds_dir, find_mapping, load_mapping
 
     cfg = settings(ctx, database_url, None)
     spec = load_mapping(find_mapping(mapping, feeds_dir(cfg)))
@@ -80,7 +79,7 @@ def check_cmd(
     """Check FILE against the mapping without a database; exit 1 if any row is bad."""
     from slipway.config import load_settings
     from slipway.feeds.importer import check_feed
-    from slipway.feeds.mapping import find_mapping, load_mapping
+    from slipway.feeds.mapping import feeds_dir, find_mapping, load_mapping
 
     spec = load_mapping(find_mapping(mapping, feeds_dir(load_settings())))
     result = check_feed(spec, file)
@@ -97,12 +96,6 @@ def check_cmd(
         print_errors(result)
     if result.error_rows:
         raise typer.Exit(1)
-
-
-def feeds_dir(cfg: Settings) -> Path:
-    """[feeds] directory in slipway.toml (relative to it), else ./feeds."""
-    base = cfg.config_file.parent if cfg.config_file else cfg.project_dir
-    return base / cfg.config.feeds.directory
 
 
 def print_result(result: ImportResult, table: str) -> None:

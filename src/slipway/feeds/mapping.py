@@ -11,10 +11,13 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slipway.errors import ConfigError
 from slipway.feeds.limits import NO_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from slipway.config import Settings
 
 KINDS = ("text", "vin", "int", "year", "number", "list")
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -196,6 +199,12 @@ def _log(spec: dict[str, Any]) -> LogSpec:
             raise ValueError(f"log.columns.{key} is not one of {', '.join(LOG_FIELDS)}")
         columns[key] = _ident(value, f"log.columns.{key}")
     return LogSpec(table=_ident(spec["table"], "log.table"), columns=columns)
+
+
+def feeds_dir(cfg: Settings) -> Path:
+    """[feeds] directory in slipway.toml (relative to it), else ./feeds."""
+    base = cfg.config_file.parent if cfg.config_file else cfg.project_dir
+    return base / cfg.config.feeds.directory
 
 
 def find_mapping(name_or_path: str, feeds_dir: Path) -> Path:

@@ -28,9 +28,11 @@ def build_app(
     access_log: bool = False,
     on_stop: Callable[[], None] | None = None,
     ready_on_drift: str = "ignore",
+    samples: str | None = None,
 ) -> Starlette:
     """The ASGI app for `settings`' database (pool opened on startup, closed on shutdown);
-    without a token it answers only requests whose Host is loopback or `host`."""
+    without a token it answers only requests whose Host is loopback or `host`. `samples`
+    (table | memory | off) overrides [serve] samples."""
     from slipway.db import server_url
     from slipway.serve.app import create_app
     from slipway.serve.source import DataSource
@@ -41,6 +43,7 @@ def build_app(
         ttl=ttl,
         health_ttl=health_ttl,
         ready_on_drift=ready_on_drift,
+        samples=samples,
     )
     return create_app(
         settings, source, token=token, host=host, access_log=access_log, on_stop=on_stop
@@ -57,6 +60,7 @@ def serve(
     access_log: bool = True,
     on_stop: Callable[[], None] | None = None,
     ready_on_drift: str = "ignore",
+    samples: str | None = None,
 ) -> None:
     """Run the service in the foreground until SIGINT or SIGTERM (refuses a non-loopback
     host without a token); one access-log line per request on stderr unless turned off.
@@ -75,6 +79,7 @@ def serve(
         access_log=access_log,
         on_stop=on_stop,
         ready_on_drift=ready_on_drift,
+        samples=samples,
     )
     # uvicorn's own access log prints the query string; ours does not (see access_log.py).
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

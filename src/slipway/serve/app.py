@@ -15,7 +15,7 @@ import hmac
 import ipaddress
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,8 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
 from slipway.config import Settings
 from slipway.errors import ConfigError
@@ -36,10 +37,11 @@ from slipway.serve.cache import SingleFlight
 from slipway.serve.source import DataSource, Rendered
 
 TEMPLATES = Path(__file__).parent / "templates"
+STATIC = Path(__file__).parent / "static"  # the vendored chart library (tools/vendor_uplot.py)
 OPEN_PATHS = ("/healthz",)
 RETRY_AFTER = 5  # seconds a client refused for a busy pool is told to wait
 CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; "
+    "default-src 'none'; style-src 'self' 'unsafe-inline'; script-src 'self' 'unsafe-inline'; "
     "img-src data:; connect-src 'self'; base-uri 'none'; form-action 'none'"
 )
 
@@ -142,9 +144,15 @@ def _dashboard_view(source: DataSource, pages: dict[str, Any]) -> Callable[[Requ
     env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape())
     env.filters["bytes"] = human_bytes
     env.filters["ago"] = ago
+    env.filters["duration"] = duration
+    env.filters["iso"] = lambda at: datetime.fromtimestamp(at, UTC).isoformat()
+    env.filters["clock"] = lambda at: datetime.fromtimestamp(at, UTC).strftime("%H:%M:%S UTC")
     rank = {"fail": 0, "warn": 1, "pass": 2}
 
     def dashboard(request: Request) -> Response:
+        from slipway.serve.charts import DEFAULT_WINDOW, WINDOWS
+
+        window = request.query_params.get("window", DEFAULT_WINDOW)
         ready, why = readiness(source)
         health = source.health.get()
         checks = sorted(health.report.checks, key=lambda c: rank[c.status]) if health.report else []
@@ -158,6 +166,9 @@ def _dashboard_view(source: DataSource, pages: dict[str, Any]) -> Callable[[Requ
             pages=pages,
             refresh=max(5, int(source.snapshot.ttl * 2)),
             pool=source.pool_stats(),
+            window=window if window in WINDOWS else DEFAULT_WINDOW,
+            windows=list(WINDOWS),
+            sampler=source.sampler.status(),
         )
         headers = {"Content-Security-Policy": CSP, "Cache-Control": "no-store"}
         return HTMLResponse(html, headers=headers)
@@ -202,11 +213,25 @@ def create_app(
     async def healthz(request: Request) -> Response:
         return JSONResponse(versioned("serve-healthz", {"status": "up"}))
 
-    routes = [
+    async def charts(request: Request) -> Response:
+        from slipway.serve.charts import DEFAULT_WINDOW, WINDOWS
+
+        window = request.query_params.get("window", DEFAULT_WINDOW)
+        if window not in WINDOWS:
+            return JSONResponse(
+                {"error": f"unknown window {window!r}: use one of {', '.join(WINDOWS)}"},
+                status_code=400,
+            )
+        body = await run_in_threadpool(source.charts[window].get)
+        return JSONResponse(body, headers={"Cache-Control": "no-store"})
+
+    routes: list[BaseRoute] = [
         Route("/", _dashboard_view(source, pages)),
         Route("/metrics", metrics_view),
         Route("/healthz", healthz),
         Route("/readyz", readyz),
+        Route("/api/charts", charts),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     routes += [Route(path, _page_view(source.page(page))) for path, page in pages.items()]
     middleware = [Middleware(AccessLog)] if access_log else []
@@ -272,6 +297,14 @@ def human_bytes(n: float) -> str:
             return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
         n /= 1024
     return f"{n:.1f} TB"
+
+
+def duration(seconds: float) -> str:
+    """60 -> "1 min", 604800 -> "7 d": the largest unit that divides it, else seconds."""
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "min")):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)} {unit}"
+    return f"{seconds:g} s"
 
 
 def ago(value: datetime | float | None) -> str:

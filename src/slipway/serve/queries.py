@@ -52,6 +52,13 @@ CACHE_SQL = """
 SELECT blks_hit::float8 / nullif(blks_hit + blks_read, 0)
 FROM pg_stat_database WHERE datname = current_database()
 """
+# The sampler's database-wide row: the counters behind the cache hit ratio (the charts show
+# it per interval, from the difference of two samples) and the size, at the server's clock.
+BLOCKS_SQL = """
+SELECT now(), blks_hit, blks_read, pg_database_size(current_database())
+FROM pg_stat_database WHERE datname = current_database()
+"""
+SAMPLED_TABLES = 10  # the largest tables each sample keeps
 
 
 @dataclass(frozen=True)
@@ -132,6 +139,29 @@ def collect(conn: Conn, settings: Settings, runs_table: str, max_tables: int = 1
     snap.last_runs = last_runs(conn, runs_table)
     snap.collect_seconds = time.perf_counter() - started
     return snap
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One reading for the dashboard's charts (serve/sampler.py keeps them)."""
+
+    at: datetime  # the server's now(), with its time zone
+    connections: dict[str, int]  # client backends of this database by state
+    lock_waits: int  # sessions waiting for another session's lock
+    blks_hit: int
+    blks_read: int
+    database_bytes: int
+    tables: tuple[TableSize, ...]  # the largest SAMPLED_TABLES
+
+
+def read_sample(conn: Conn) -> Sample:
+    """A Sample in four statements, the same readings the snapshot takes."""
+    snap = Snapshot(collected_at=time.time())
+    _activity(conn, snap)
+    row = conn.execute(BLOCKS_SQL).fetchone()
+    at, hit, read, size = row if row else (datetime.now(UTC), 0, 0, 0)
+    tables = tuple(TableSize(*r) for r in conn.execute(TABLES_SQL, (SAMPLED_TABLES,)).fetchall())
+    return Sample(at, snap.connections, snap.blocked, int(hit), int(read), int(size), tables)
 
 
 def migration_state(conn: Conn, settings: Settings) -> Snapshot:

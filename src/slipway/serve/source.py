@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import psycopg
@@ -18,8 +19,11 @@ from psycopg_pool import PoolTimeout
 
 from slipway.config import Settings
 from slipway.serve.cache import SingleFlight
+from slipway.serve.charts import WINDOWS
+from slipway.serve.charts import build as build_charts
 from slipway.serve.probe import ProbeConnection
 from slipway.serve.queries import Snapshot, collect, migration_state
+from slipway.serve.sampler import Sampler
 
 APPLICATION_NAME = "slipway-serve"
 
@@ -76,6 +80,7 @@ class DataSource:
         health_ttl: float = 60.0,
         runs_table: str | None = None,
         ready_on_drift: str = "ignore",
+        samples: str | None = None,
     ) -> None:
         from psycopg_pool import ConnectionPool
 
@@ -108,11 +113,19 @@ class DataSource:
         # check builds a scratch database, so it is reused for the health report's ttl.
         self.ready_on_drift = ready_on_drift
         self.drift = SingleFlight(self._load_drift, health_ttl)
+        # The charts' readings, on a connection and thread of their own (`samples`: table |
+        # memory | off, default [serve] samples); the charts are read through the pool.
+        self.sampler = Sampler(url, settings.config.serve, mode=samples)
+        self.charts = {
+            window: SingleFlight(partial(self._load_charts, window), ttl) for window in WINDOWS
+        }
 
     def open(self) -> None:
         self.pool.open(wait=False)
+        self.sampler.start()
 
     def close(self) -> None:
+        self.sampler.stop()
         self.pool.close()
         self.probe_conn.close()
 
@@ -167,6 +180,16 @@ class DataSource:
             return DriftView(changes=[c.message for c in report.changes])
         except Exception as exc:  # noqa: BLE001 - an unknown drift is an answer, never a 500
             return DriftView(error=_error_line(exc))
+
+    def _load_charts(self, window: str) -> dict[str, Any]:
+        try:
+            with self.pool.connection() as conn:
+                return build_charts(conn, self.settings, self.sampler, window)
+        except Exception as exc:  # noqa: BLE001 - a failed read is an answer, never a 500
+            previous = self.charts[window].peek()  # a busy pool: the last charts, if any
+            if previous is not None and "error" not in previous:
+                return previous
+            return {"error": _error_line(exc), "window": window, "charts": []}
 
     def page(
         self, render: Callable[[psycopg.Connection[Any], Settings], str]
