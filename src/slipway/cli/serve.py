@@ -15,6 +15,12 @@ class DriftPolicy(str, Enum):
     fail = "fail"
 
 
+class SampleStore(str, Enum):
+    table = "table"
+    memory = "memory"
+    off = "off"
+
+
 def serve_command(
     ctx: typer.Context,
     host: Annotated[
@@ -52,11 +58,25 @@ def serve_command(
             " minute); ignore: drift does not affect readiness.",
         ),
     ] = DriftPolicy.ignore,
+    samples: Annotated[
+        SampleStore | None,
+        typer.Option(
+            "--samples",
+            help="Where the dashboard's samples (sizes, dead tuples, cache hits, connections,"
+            " lock waits; one every [serve] sample_interval, 60s by default) are kept:"
+            " table: in [serve] samples_table (slipway_serve_samples), older than"
+            " sample_retention (7d) deleted in batches; memory: in this process only, never a"
+            " write; off: not taken. Default: [serve] samples, else table. A role that cannot"
+            " write the table falls back to memory with one line on stderr.",
+            show_default=False,
+        ),
+    ] = None,
     database_url: DatabaseUrlOpt = None,
     migrations: MigrationsOpt = None,
 ) -> None:
-    """Serve /metrics (Prometheus), /healthz, /readyz and a dashboard at / (read-only).
+    """Serve /metrics (Prometheus), /healthz, /readyz and a dashboard at / with charts.
 
+    Requests never write; the only write is the sampler's, to its own table (see --samples).
     Without a token, requests whose Host header is not loopback (localhost, 127.0.0.1, [::1]
     or the --host address) get 400, so a web page cannot reach it by DNS rebinding. Heavy
     pages are cached like /metrics; a busy connection pool is a 503 with Retry-After.
@@ -83,6 +103,7 @@ def serve_command(
         access_log=access_log,
         on_stop=lambda: console(stderr=True).print("slipway serve: stopped"),
         ready_on_drift=ready_on_drift.value,
+        samples=samples.value if samples else None,
     )
 
 

@@ -111,10 +111,20 @@ def _hit_ratios(samples: list[Sample]) -> list[float | None]:
 
 
 def _top_tables(samples: list[Sample]) -> list[tuple[tuple[str, str], str]]:
-    """The TOP_TABLES largest tables of the newest sample: (schema, name) and the label."""
+    """The TOP_TABLES largest tables of the newest sample, slipway's own left out (as the
+    catalog leaves them out): (schema, name) and the label."""
+    from fnmatch import fnmatchcase
+
+    from slipway.catalog.introspect import DEFAULT_EXCLUDE_TABLES
+
     if not samples:
         return []
-    newest = sorted(samples[-1].tables, key=lambda t: -(t.table_bytes + t.index_bytes))
+    theirs = [
+        t
+        for t in samples[-1].tables
+        if not any(fnmatchcase(t.name, pattern) for pattern in DEFAULT_EXCLUDE_TABLES)
+    ]
+    newest = sorted(theirs, key=lambda t: -(t.table_bytes + t.index_bytes))
     return [
         ((t.schema, t.name), t.name if t.schema == "public" else f"{t.schema}.{t.name}")
         for t in newest[:TOP_TABLES]

@@ -61,3 +61,20 @@ def test_no_access_log(project: Path, db_url: str) -> None:
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=30)
     assert " GET /healthz " not in err and "slipway serve: stopped" in err
+
+
+def test_samples_flag_overrides_the_config(project: Path, db_url: str) -> None:
+    import psycopg
+
+    (project / "slipway.toml").write_text('[serve]\nsample_interval = "1s"\n', encoding="utf-8")
+    proc, base = _start(project, db_url, "--samples", "memory", "--no-access-log")
+    auth = {"Authorization": "Bearer s3cret-token"}
+    deadline = time.monotonic() + 20
+    while (status := fetch(base + "/api/charts", headers=auth).json()["samples"])["taken"] < 2:
+        assert time.monotonic() < deadline, status
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=30)
+    assert status["mode"] == status["configured"] == "memory"
+    with psycopg.connect(db_url) as conn:
+        assert conn.execute("SELECT to_regclass('slipway_serve_samples')").fetchone() == (None,)
