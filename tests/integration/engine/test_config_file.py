@@ -71,6 +71,12 @@ interval = 1000
 retention = 5
 start = 0
 
+[serve]
+samples = "Memory"
+samples_table = "ops.samples"
+sample_interval = "30s"
+sample_retention = "2d"
+
 [[maintain.views]]
 name = "daily_totals"
 concurrently = false
@@ -115,6 +121,8 @@ def test_a_full_valid_config_loads_and_is_used(cli: Cli) -> None:
         "8 weeks",
     )
     assert (ranged.interval, str(ranged.retention)) == (1000, "5")
+    assert (config.serve.samples, config.serve.samples_table) == ("memory", "ops.samples")
+    assert (config.serve.sample_interval, config.serve.sample_retention) == (30.0, 2 * 86400.0)
 
 
 @pytest.mark.parametrize(
@@ -156,6 +164,18 @@ def test_a_full_valid_config_loads_and_is_used(cli: Cli) -> None:
         (
             '[migrations]\nlock_timeout = "0s"\n',
             "slipway.toml: [migrations] lock_timeout: must be at least 1ms",
+        ),
+        (
+            '[serve]\nsample_interval = "500ms"\n',
+            "slipway.toml: [serve]: sample_interval must be at least 1s",
+        ),
+        (
+            '[serve]\nsample_interval = "2h"\nsample_retention = "1h"\n',
+            "slipway.toml: [serve]: sample_retention must be at least sample_interval",
+        ),
+        (
+            '[serve]\nsamples = "disk"\n',
+            "slipway.toml: [serve] samples: expected one of 'table', 'memory' or 'off', got 'disk'",
         ),
         (
             '[migrations]\ndirectroy = "db"\n',
