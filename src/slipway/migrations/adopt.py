@@ -10,6 +10,7 @@ transaction: nothing is half-recorded.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from slipway.migrations.foreign import (
 from slipway.migrations.history import History
 from slipway.migrations.lock import MigrationLock
 from slipway.migrations.model import Migration, MigrationSet
+from slipway.sql.quote import quote_qualified
 
 if TYPE_CHECKING:
     import psycopg
@@ -179,12 +181,19 @@ ORDER BY 1
 """
 
 
-def check_unmanaged(conn: psycopg.Connection[Any], history: History) -> None:
+def check_unmanaged(
+    conn: psycopg.Connection[Any], history: History, also_own: Sequence[str] = ()
+) -> None:
     """Refuse to migrate a database that holds tables (another tool's history tables too:
-    that is the usual case) while slipway has never recorded anything in it."""
+    that is the usual case) while slipway has never recorded anything in it. `also_own`:
+    slipway's other tables (maintenance runs, serve's samples), no sign of a schema either."""
     if history.exists(conn) and (history.applied(conn) or history.runs(conn, limit=1)):
         return
     own = [history.name, history.name + "_log"] if history.exists(conn) else []
+    for name in also_own:
+        quoted = quote_qualified(name)
+        row = conn.execute("SELECT to_regclass(%s) IS NOT NULL", (quoted,)).fetchone()
+        own += [quoted] if row and row[0] else []
     # Another tool's empty history table (its CLI was set up, nothing ran) is no sign that
     # the database was migrated, so it alone does not make the database "existing".
     histories = find_histories(conn)

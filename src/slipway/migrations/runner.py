@@ -268,7 +268,9 @@ class Engine:
         self._partials = None
         with self._locked():
             if not allow_existing:
-                check_unmanaged(self.conn, self.history)
+                config = self.settings.config
+                own = (config.maintain.runs_table, config.serve.samples_table)
+                check_unmanaged(self.conn, self.history, own)
             self.history.ensure(self.conn)
             plan = self.plan_up(to, allow_out_of_order)
             self._check_syntax(plan)

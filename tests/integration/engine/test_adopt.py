@@ -427,3 +427,19 @@ def test_baseline_after_a_mistaken_partial_run(cli: Cli, db_conn) -> None:
     assert cli("up").code == 0 and table_exists(db_conn, "d")
     again = cli("baseline", "0002")
     assert again.code == 1 and "newer migrations are already recorded (0003, 0004)" in again.err
+
+
+def test_slipways_own_tables_do_not_make_a_database_unmanaged(cli: Cli, db_conn) -> None:
+    # `slipway serve` (its samples) or `slipway maintain` (its runs) may run before the first up.
+    from slipway.maintain.runs import ensure_table as ensure_runs
+    from slipway.serve.samples import ensure_table as ensure_samples
+
+    ensure_samples(db_conn, "slipway_serve_samples")
+    ensure_runs(db_conn, "slipway_maintenance_runs")
+    cli.write("0001_a.sql", "CREATE TABLE a (id int);")
+    applied_up = cli("up")
+    assert applied_up.code == 0, applied_up.err
+    db_conn.execute("DROP TABLE a, slipway_migrations, slipway_migrations_log")
+    db_conn.execute("CREATE TABLE theirs (id int)")
+    refused = cli("up")
+    assert refused.code == 1 and "already holds tables (public.theirs)" in refused.err
