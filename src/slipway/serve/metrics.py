@@ -61,6 +61,16 @@ class SlipwayCollector(Collector):
             g = _gauge(name, f"psycopg_pool get_stats() {key}")
             g.add_metric([], float(stats.get(key, 0)))
             yield g
+        sampler = self.source.sampler
+        taken = CounterMetricFamily("slipway_serve_samples", "Samples taken for the charts")
+        taken.add_metric([], float(sampler.taken))
+        yield taken
+        memory = _gauge(
+            "slipway_serve_samples_in_memory",
+            "1 while samples are kept in memory only (configured so, or the table is not writable)",
+        )
+        memory.add_metric([], 1.0 if sampler.mode == "memory" else 0.0)
+        yield memory
         for key in ("requests_num", "requests_queued", "connections_num", "requests_errors"):
             counter = CounterMetricFamily(f"slipway_pool_{key}", f"psycopg_pool {key}")
             counter.add_metric([], float(stats.get(key, 0)))

@@ -10,14 +10,13 @@ from typing import Any
 
 import psycopg
 import pytest
-from serve_helpers import apply_all, running, write_migration
+from serve_helpers import ARTIFACTS, apply_all, running, write_migration
 
 from slipway.config import Settings
 from slipway.maintain.config import parse_maintain
 from slipway.maintain.runner import run_maintenance
 from slipway.serve import build_app
 
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
     "--headless",
@@ -61,7 +60,7 @@ def test_dashboard_in_headless_chromium(
     db_conn.execute("CREATE MATERIALIZED VIEW lead_counts AS SELECT count(*) AS n FROM leads")
     cfg = parse_maintain({"views": [{"name": "lead_counts"}]})
     assert run_maintenance(db_conn, cfg, only_due=False).ok
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shot = ARTIFACTS / "dashboard.png"
     shot.unlink(missing_ok=True)
     with running(build_app(serve_settings, ttl=30)) as base:

@@ -4,7 +4,6 @@ and no card cut off; screenshots kept in $SLIPWAY_TEST_ARTIFACTS (default test-a
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -13,15 +12,11 @@ import psycopg
 import pytest
 from cdp import Browser
 from chart_fixtures import fill, sampling_project
-from serve_helpers import running
+from serve_helpers import ARTIFACTS, running
 
 from slipway.serve import build_app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(
-    os.environ.get("SLIPWAY_TEST_ARTIFACTS")
-    or Path(__file__).resolve().parents[3] / "test-artifacts"
-)
 CHARTS = [
     "connections", "lock-waits", "cache-hit", "table-sizes", "index-sizes", "dead-tuples",
     "migration-durations", "feed-leads", "maintenance-runs",
@@ -82,7 +77,7 @@ def test_dashboard_charts_draw_and_fit_at_1400_and_800_px(
     fill(project, settings, db_conn)
     long_name = "t_" + "x" * 60  # a table name wide enough to need its card to scroll
     db_conn.execute(f"CREATE TABLE {long_name} (id int)")
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     app = build_app(settings, ttl=0.05)
     sampler = app.state.source.sampler
     seen: dict[int, Any] = {}

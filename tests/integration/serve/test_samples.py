@@ -53,6 +53,7 @@ def test_sampling_writes_rows_and_the_charts_read_them(
         wait_for(lambda: rows(db_conn) >= 3)  # the thread samples on its own, once a second
         got = charts(base)
         bad = fetch(f"{base}/api/charts?window=2y")
+        metrics = fetch(base + "/metrics").text
     status = got[""]["samples"]
     assert status["mode"] == "table" and status["table"] == TABLE and status["taken"] >= 3
     row = db_conn.execute(
@@ -85,6 +86,8 @@ def test_sampling_writes_rows_and_the_charts_read_them(
     maintenance = got["maintenance-runs"]
     assert maintenance["labels"] == ["views lead_counts: ok"]
     assert bad.status == 400 and "1h, 6h, 24h, 7d" in bad.json()["error"]
+    assert "slipway_serve_samples_in_memory 0.0" in metrics
+    assert "slipway_serve_samples_total " in metrics
 
 
 def test_retention_prunes_old_samples_in_batches(
@@ -141,6 +144,7 @@ def test_a_role_that_cannot_write_keeps_samples_in_memory(
         with running(app) as base:
             wait_for(lambda: app.state.source.sampler.taken >= 2)
             got = charts(base)
+            metrics = fetch(base + "/metrics").text
         table = db_conn.execute(f"SELECT to_regclass('{TABLE}')").fetchone()
     finally:
         if why == "no privilege":
@@ -151,6 +155,7 @@ def test_a_role_that_cannot_write_keeps_samples_in_memory(
     assert status["note"].startswith(f"cannot write to {TABLE}")
     assert table == (None,)
     assert len(got["connections"]["x"]) >= 2  # the charts still have their points
+    assert "slipway_serve_samples_in_memory 1.0" in metrics
     err = capsys.readouterr().err
     warned = [line for line in err.splitlines() if "cannot write samples" in line]
     assert len(warned) == 1, err  # one line, not one per sample
