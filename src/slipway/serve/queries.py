@@ -96,6 +96,7 @@ class Snapshot:
     migrations_error: str | None = None
     lock_held: bool | None = None
     tables: list[TableSize] = field(default_factory=list)
+    tables_error: str | None = None
     matviews: list[MatView] = field(default_factory=list)
     partitions: list[PartitionInfo] = field(default_factory=list)
     connections: dict[str, int] = field(default_factory=dict)
@@ -127,7 +128,7 @@ def collect(conn: Conn, settings: Settings, runs_table: str, max_tables: int = 1
     snap = Snapshot(collected_at=time.time())
     snap.server_version = conn.info.parameter_status("server_version") or ""
     _migrations(conn, settings, snap)
-    snap.tables = [TableSize(*r) for r in conn.execute(TABLES_SQL, (max_tables,)).fetchall()]
+    snap.tables, snap.tables_error = table_sizes(conn, max_tables)
     _matviews(conn, runs_table, snap)
     snap.partitions = _partitions(conn)
     _activity(conn, snap)
@@ -160,8 +161,18 @@ def read_sample(conn: Conn) -> Sample:
     _activity(conn, snap)
     row = conn.execute(BLOCKS_SQL).fetchone()
     at, hit, read, size = row if row else (datetime.now(UTC), 0, 0, 0)
-    tables = tuple(TableSize(*r) for r in conn.execute(TABLES_SQL, (SAMPLED_TABLES,)).fetchall())
-    return Sample(at, snap.connections, snap.blocked, int(hit), int(read), int(size), tables)
+    tables, _ = table_sizes(conn, SAMPLED_TABLES)
+    return Sample(at, snap.connections, snap.blocked, int(hit), int(read), int(size), tuple(tables))
+
+
+def table_sizes(conn: Conn, limit: int) -> tuple[list[TableSize], str | None]:
+    """The largest tables, or none and why: a size needs a share lock on the table, so while
+    a migration holds an exclusive one the read gives up after the lock timeout instead of
+    making the whole snapshot (and slipway_database_up) fail."""
+    try:
+        return [TableSize(*r) for r in conn.execute(TABLES_SQL, (limit,)).fetchall()], None
+    except psycopg.errors.LockNotAvailable:
+        return [], "table sizes skipped: a table is locked exclusively (a migration running?)"
 
 
 def migration_state(conn: Conn, settings: Settings) -> Snapshot:

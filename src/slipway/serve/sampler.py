@@ -157,7 +157,7 @@ class Sampler:
                 connect_timeout=5,
             )
             conn.execute("SET statement_timeout = '10s'")
-            conn.execute("SET lock_timeout = '1s'")
+            conn.execute("SET lock_timeout = '200ms'")
             self._conn = conn
         return self._conn
 

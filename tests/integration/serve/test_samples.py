@@ -181,3 +181,41 @@ def test_memory_and_off_never_write(project: Path, db_url: str) -> None:
     with psycopg.connect(db_url) as conn:
         assert conn.execute(f"SELECT to_regclass('{TABLE}')").fetchone() == (None,)
     assert load_settings(database_url=db_url, project_dir=project).config.serve.samples == "off"
+
+
+def test_a_sample_counts_lock_waits_and_connections_by_state(
+    project: Path, db_url: str, db_conn: psycopg.Connection[Any]
+) -> None:
+    import threading
+
+    settings = sampling_project(project, db_url)
+    db_conn.execute("CREATE TABLE leads (id int)")
+    app = build_app(settings, ttl=0.05)
+    sampler = app.state.source.sampler
+    with running(app) as base, psycopg.connect(db_url) as holder:
+        wait_for(lambda: sampler.taken >= 1)
+        sampler.stop()
+        holder.execute("LOCK TABLE leads IN ACCESS EXCLUSIVE MODE")  # idle in transaction
+        waiter = threading.Thread(
+            target=lambda: psycopg.connect(db_url, autocommit=True).execute("SELECT * FROM leads")
+        )
+        waiter.start()
+        wait_for(
+            lambda: db_conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            ).fetchone()[0]
+        )
+        sampler.tick()  # the table sizes wait for the lock: skipped, the rest is kept
+        app.state.source.snapshot.clear()
+        metrics = fetch(base + "/metrics").text  # the snapshot's sizes too: still "up"
+        holder.rollback()
+        waiter.join(10)
+        sampler.tick()
+        got = charts(base)
+    waits = got["lock-waits"]["series"][0]["values"]
+    assert waits[-2:] == [1.0, 0.0]
+    assert "slipway_database_up 1.0" in metrics and "slipway_table_size_bytes{" not in metrics
+    sizes = {s["label"]: s["values"] for s in got["table-sizes"]["series"]}
+    assert sizes["leads"][-2] is None and sizes["leads"][-1] is not None  # a gap, then back
+    states = {s["label"]: s["values"] for s in got["connections"]["series"]}
+    assert states["idle in transaction"][-2] == 1.0 and states["active"][-2] >= 1.0
