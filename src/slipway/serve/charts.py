@@ -55,13 +55,15 @@ def chart(
     return out
 
 
-def build(conn: Conn, settings: Settings, sampler: Sampler, window: str) -> dict[str, Any]:
+def build(
+    conn: Conn, settings: Settings, sampler: Sampler, window: str, runs_table: str
+) -> dict[str, Any]:
     """Every chart for `window` (a key of WINDOWS), read through `conn` (read-only)."""
     since = datetime.now(UTC) - timedelta(seconds=WINDOWS[window])
     charts = sample_charts(sampler.recent(conn, since, MAX_POINTS), sampler)
     charts.append(migration_chart(conn, settings))
     charts += feed_charts(conn, settings)
-    charts.append(maintenance_chart(conn, settings.config.maintain.runs_table))
+    charts.append(maintenance_chart(conn, runs_table))
     return {
         "generated_at": time.time(),
         "window": window,

@@ -184,7 +184,7 @@ class DataSource:
     def _load_charts(self, window: str) -> dict[str, Any]:
         try:
             with self.pool.connection() as conn:
-                return build_charts(conn, self.settings, self.sampler, window)
+                return build_charts(conn, self.settings, self.sampler, window, self.runs_table)
         except Exception as exc:  # noqa: BLE001 - a failed read is an answer, never a 500
             previous = self.charts[window].peek()  # a busy pool: the last charts, if any
             if previous is not None and "error" not in previous:
