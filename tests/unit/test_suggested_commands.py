@@ -49,6 +49,9 @@ _EMBEDDED = re.compile(
 )
 
 
+_OUTPUT = re.compile(r"slipway [\w-]+: ")
+
+
 def _markdown_commands(text: str) -> Iterator[str]:
     """Command lines in fenced code blocks (`slipway ...  # comment`), and commands inside
     their other lines (`- run: slipway lint`, `pip install . && slipway demo`)."""
@@ -56,6 +59,8 @@ def _markdown_commands(text: str) -> Iterator[str]:
     for line in text.splitlines():
         if line.startswith("```"):
             fenced = not fenced
+        elif fenced and _OUTPUT.match(line.strip()):
+            continue  # a message slipway prints (`slipway serve: stopped`), not a command
         elif fenced and line.strip().startswith("slipway "):
             yield line.strip().split("  #", 1)[0].split(" && ", 1)[0].strip()
         elif fenced:
