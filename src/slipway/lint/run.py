@@ -13,6 +13,7 @@ from pathlib import Path
 
 from slipway.config import Settings
 from slipway.lint.findings import LintResult, rule_link
+from slipway.migrations.model import shown_path
 
 TITLE = "slipway lint"
 
@@ -34,7 +35,7 @@ def run(
 def lint_paths(paths: list[Path], settings: Settings, use_cache: bool = True) -> LintResult:
     """The findings for `paths` (default: the settings' migrations folder), from the cache
     when nothing changed; prints nothing."""
-    targets = paths or [_relative(settings.migrations_dir)]
+    targets = paths or [shown_path(settings.migrations_dir)]
     cacheable = use_cache and Path("-") not in targets  # stdin has no modification time
     return _cached(targets, settings) if cacheable else _lint(targets, settings)
 
@@ -60,14 +61,6 @@ def _cached(targets: list[Path], settings: Settings) -> LintResult:
         result = _lint(targets, settings)
         cache.store(key, result)
     return result
-
-
-def _relative(path: Path) -> Path:
-    """`migrations`, not `/home/me/project/migrations`, in the findings when possible."""
-    try:
-        return path.relative_to(Path.cwd())
-    except ValueError:
-        return path
 
 
 def _print(result: LintResult, fmt: str, quiet: bool) -> None:

@@ -29,6 +29,7 @@ from slipway.migrations.model import (
     Script,
     normalize_sql,
     order_layout,
+    shown_path,
     version_key,
 )
 
@@ -203,7 +204,7 @@ def _diesel_scripts(directory: Path) -> tuple[Script | None, Script | None, Scri
     scripts: list[Script | None] = []
     for role in ("up", "down", "verify"):
         path = directory / f"{role}.sql"
-        _refuse_broken(path, os.path.relpath(path, directory.parent.parent))
+        _refuse_broken(path, str(shown_path(path)))
         if path.is_file():
             script = apply_directives(Script(path=path, sql=read_sql(path)))
             if transactional is False:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -26,8 +25,18 @@ __all__ = [
     "checksum",
     "normalize_sql",
     "order_layout",
+    "shown_path",
     "version_key",
 ]
+
+
+def shown_path(path: Path) -> Path:
+    """`path` as the user can open it from where they ran slipway: relative to the working
+    folder when it is inside it, else as given."""
+    try:
+        return path.absolute().relative_to(Path.cwd())
+    except ValueError:
+        return path
 
 
 def normalize_sql(text: str) -> str:
@@ -232,5 +241,5 @@ class MigrationSet:
         return version_key(version, self.order)
 
     def shown(self, path: Path) -> str:
-        """`path` as the project sees it: relative to the folder holding the migrations."""
-        return os.path.relpath(path, self.directory.parent)
+        """`path` as the user can open it (see `shown_path`)."""
+        return str(shown_path(path))

@@ -137,6 +137,18 @@ def test_duplicate_versions_are_refused_naming_both_files(cli: Cli, db_conn) -> 
     assert not table_exists(db_conn, "squad") and not table_exists(db_conn, "sms")
 
 
+def test_paths_in_messages_open_from_where_slipway_ran(cli: Cli) -> None:
+    """A folder given as db/migrations is named db/migrations/..., not migrations/... (a
+    path that does not exist from the working folder)."""
+    folder = cli.project / "db" / "migrations"
+    folder.mkdir(parents=True)
+    (folder / "0002_email.sql").write_text("SELECT 1;")
+    (folder / "0002_name.sql").write_text("SELECT 1;")
+    result = cli("validate", "--offline", "-m", "db/migrations")
+    assert result.code == 2
+    assert "db/migrations/0002_email.sql and db/migrations/0002_name.sql" in result.err
+
+
 def test_a_missing_rollback_is_named_in_the_folders_own_layout(cli: Cli) -> None:
     # Flyway's undo file is U<version>__<name>.sql; a hint naming "V1__a.down.sql" sends a
     # Flyway team to write a file their layout never reads.
