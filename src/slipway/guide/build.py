@@ -14,7 +14,7 @@ from slipway.config import Settings
 from slipway.guide import locks as lk
 from slipway.guide.changes import changes
 from slipway.guide.deps import MigrationFacts
-from slipway.guide.mermaid import dependency_graph, er_diagram
+from slipway.guide.mermaid import dependency_graph, er_diagrams
 from slipway.guide.model import Entry, Guide, Line
 from slipway.guide.verification import checks_for
 from slipway.migrations.model import Migration, MigrationSet
@@ -165,7 +165,7 @@ def build_guide(inputs: GuideInputs) -> Guide:
         layouts=", ".join(sorted(inputs.migrations.layouts)) or "paired",
         entries=entries,
         dependency_graph=dependency_graph(inputs.facts),
-        er_diagram=er_diagram(inputs.catalog, keys_only=True),
+        er_diagrams=er_diagrams(inputs.catalog, keys_only=True, max_tables=15),
         tenant_column=settings.tenant_column,
         lock_timeout=_seconds(settings.lock_timeout),
         lock_retries=settings.lock_retries,

@@ -17,7 +17,7 @@ from slipway.catalog.model import (
     Table,
     View,
 )
-from slipway.guide.mermaid import er_diagram
+from slipway.guide.mermaid import Diagram, er_diagrams
 
 CONSTRAINT_TYPES = {
     "p": "PRIMARY KEY",
@@ -60,7 +60,7 @@ class Docs:
     functions: list[Function]
     enums: list[EnumType]
     sequences: list[Sequence]
-    er_diagram: str
+    er_diagrams: list[Diagram]
     extensions: list[str]
     domains: list[str]
 
@@ -113,7 +113,7 @@ def build_docs(catalog: Catalog, title: str = "Schema", generated: str = "") -> 
         functions=list(catalog.functions),
         enums=list(catalog.enums),
         sequences=list(catalog.sequences),
-        er_diagram=er_diagram(catalog),
+        er_diagrams=er_diagrams(catalog),
         extensions=[f"{e.name} {e.version}".strip() for e in catalog.extensions],
         domains=[f"{d.schema}.{d.name}: {d.base_type}" for d in catalog.domains],
     )

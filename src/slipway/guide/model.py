@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from slipway.guide.mermaid import Diagram
 from slipway.guide.verification import Check
 
-STATUS_LABELS = {
-    "complete": "✅ Complete",
-    "no-rollback": "⚠️ No rollback",
-    "pending": "⏳ Pending",
-    "modified": "❌ Modified",
-    "missing": "❓ Missing",
-    "unknown": "❔ Unknown",
+# A status: its emoji (Markdown, which GitHub shows with its own emoji font), its words and
+# the badge colour the HTML page shows instead (no emoji font needed).
+STATUSES = {
+    "complete": ("✅", "Complete", "pass"),
+    "no-rollback": ("⚠️", "No rollback", "warn"),
+    "pending": ("⏳", "Pending", "info"),
+    "modified": ("❌", "Modified", "fail"),
+    "missing": ("❓", "Missing", "fail"),
+    "unknown": ("❔", "Unknown", "unknown"),
 }
+STATUS_LABELS = {key: f"{emoji} {words}" for key, (emoji, words, _) in STATUSES.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +71,7 @@ class Guide:
     layouts: str
     entries: list[Entry]
     dependency_graph: str  # Mermaid source
-    er_diagram: str  # Mermaid source
+    er_diagrams: list[Diagram]  # one per schema, or per part of a big one
     tenant_column: str
     lock_timeout: str
     lock_retries: int

@@ -19,14 +19,20 @@ MAX_FINDINGS = 500
 def html_templates() -> jinja2.Environment:
     """The jinja2 environment of report/templates (HTML: every value escaped); built once."""
     import jinja2  # at run time: rendering is the only user
+    import markupsafe
 
-    return jinja2.Environment(
+    from slipway.report.diagrams import mermaid_js, mermaid_version
+
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["mermaid_js"] = lambda: markupsafe.Markup(mermaid_js())
+    env.globals["mermaid_version"] = mermaid_version
+    return env
 
 
 def render_html(report: Report) -> str:

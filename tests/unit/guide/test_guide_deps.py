@@ -234,5 +234,5 @@ def test_renderers(tmp_path: Path) -> None:
         }
     ]
     assert deps_mermaid(facts) == (
-        'flowchart TD\n    m0001["0001 a"]\n    m0002["0002 b"]\n    m0001 -->|"a"| m0002\n'
+        'flowchart LR\n    m0001["0001 a"]\n    m0002["0002 b"]\n    m0001 -->|"a"| m0002\n'
     )

@@ -27,7 +27,9 @@ from slipway.catalog.model import (
 )
 from slipway.config import load_settings
 from slipway.guide import docs_text, guide_text
+from slipway.guide.model import STATUSES
 from slipway.guide.render import to_html
+from slipway.report.diagrams import mermaid_js
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -142,19 +144,57 @@ def test_generated_timestamp_is_injected() -> None:
     assert "Generated" not in docs_text(small_catalog(), "md", "x").split("---")[0]
 
 
+def _body(page: str) -> str:
+    """The page without the inlined Mermaid script (its code holds any string)."""
+    return page.split("<script>", 1)[0]
+
+
 def test_html_is_one_self_contained_page() -> None:
     page = docs_text(small_catalog(), "html", "Small <schema>")
     assert page.startswith("<!DOCTYPE html>")
     assert "<title>Small &lt;schema&gt;</title>" in page
-    assert "<script" not in page and "src=" not in page and "<link" not in page
-    assert '<pre class="mermaid">erDiagram' in page
-    assert "<table>" in page
+    assert "<script src" not in page and "<link" not in page and "src=" not in _body(page)
+    assert f"<script>{mermaid_js()}</script>" in page  # drawn offline by the vendored build
+    assert '<div class="diagram"><pre class="mermaid">erDiagram' in page
+    assert '<div class="scroll"><table>' in page
     guide = guide_text(load_settings(), "html")
-    assert '<pre class="mermaid">flowchart TD' in guide
-    assert "<script" not in guide
+    assert '<pre class="mermaid">flowchart LR' in guide
+    assert guide.count("<script>") == 2
+
+
+def test_html_badges_instead_of_emoji_and_markdown_keeps_them() -> None:
+    guide = guide_text(load_settings(), "html")
+    assert '<span class="badge s-unknown">Unknown</span>' in guide
+    assert '(<span class="badge s-pass">Complete</span>)' in guide  # the checklist's (✅)
+    assert re.search(r'<li><span class="badge s-(error|warning)">(error|warning)</span> ', guide)
+    body = _body(guide)
+    assert not any(emoji in body for emoji, _, _ in STATUSES.values())
+    markdown = guide_text(load_settings(), "md")
+    assert "| ❔ Unknown |" in markdown and "```mermaid" in markdown
+
+
+def test_html_table_of_contents_links_every_section() -> None:
+    page = docs_text(small_catalog(), "html", "Small schema")
+    toc = page.split('<nav class="toc" id="toc">', 1)[1].split("</nav>", 1)[0]
+    targets = re.findall(r'href="#([^"]+)"', toc)
+    assert targets[:2] == ["tables", "entity-relationship-diagram"]
+    assert "table-accounts" in targets and "view-open_projects" in targets
+    assert "columns" not in targets  # under every table: an anchor, not a contents line
+    for target in targets:
+        assert f'id="{target}"' in page
+    assert len(set(re.findall(r' id="([^"]+)"', _body(page)))) == len(
+        re.findall(r' id="([^"]+)"', _body(page))
+    )  # anchors are unique (the second "Columns" is columns-2)
+
+
+def test_html_without_diagrams_carries_no_script() -> None:
+    page = to_html("# t\n\n## a\n\n| x |\n|---|\n| 1 |\n\n## b\n", "t")
+    assert "<script" not in page and '<a href="#a">a</a>' in page
 
 
 def test_html_escapes_raw_html_in_markdown() -> None:
-    page = to_html("# t\n\n<img src=x onerror=alert(1)>\n\n```mermaid\nA-->B<script>\n```\n", "t")
+    page = _body(
+        to_html("# t\n\n<img src=x onerror=alert(1)>\n\n```mermaid\nA-->B<script>\n```\n", "t")
+    )
     assert "<img" not in page and "<script>" not in page
     assert re.search(r'<pre class="mermaid">A--&gt;B&lt;script&gt;', page)
