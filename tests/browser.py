@@ -9,10 +9,12 @@ it is ready, evaluate JavaScript in it and take PNG screenshots; the dashboard t
 from __future__ import annotations
 
 import base64
+import fcntl
 import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 from types import TracebackType
@@ -44,19 +46,26 @@ class Browser:
         assert CHROMIUM is not None
         to_child, self._write = os.pipe()
         self._read, from_child = os.pipe()
-
-        # The shell gives the pipe ends fd numbers 3 and 4 in the browser (no preexec_fn).
-        wire = f'exec "$0" "$@" 3<&{to_child} 4>&{from_child}'
+        # A small Python trampoline gives the pipe ends fd numbers 3 and 4 in the browser (no
+        # preexec_fn; dash cannot name fds above 9); they are moved above 9 first, so placing
+        # one cannot overwrite the other.
+        high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in (to_child, from_child)]
+        os.close(to_child)
+        os.close(from_child)
+        wire = (
+            "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+            "os.closerange(5, 4096); os.execv(sys.argv[3], sys.argv[3:])"
+        )
+        command = [CHROMIUM, *FLAGS, "--remote-debugging-pipe", f"--user-data-dir={profile}"]
         self._proc = subprocess.Popen(
-            ["/bin/sh", "-c", wire, CHROMIUM, *FLAGS, "--remote-debugging-pipe",
-             f"--user-data-dir={profile}"],
+            [sys.executable, "-c", wire, *map(str, high), *command],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            pass_fds=(to_child, from_child),
-        )  # fmt: skip
-        os.close(to_child)
-        os.close(from_child)
+            pass_fds=tuple(high),
+        )
+        for fd in high:
+            os.close(fd)
         self._buffer = b""
         self._id = 0
         target = self.call("Target.createTarget", url="about:blank")["targetId"]
@@ -93,6 +102,8 @@ class Browser:
             deviceScaleFactor=1,
             mobile=False,
         )
+        # marks the page being left, so a wait cannot mistake it for the new one
+        self.evaluate("document.documentElement.dataset.stale = '1'")
         self.call("Page.navigate", url=url)
 
     def evaluate(self, expression: str) -> Any:

@@ -35,7 +35,7 @@ def test_guide_with_the_live_database(rylie_url: str) -> None:
         "## Entity-relationship model",
         "## Checklists",
         "## Troubleshooting",
-        "```mermaid\nflowchart TD",
+        "```mermaid\nflowchart LR",
         "```mermaid\nerDiagram",
         "pg_blocking_pids",
     ):
@@ -122,7 +122,7 @@ def test_cli_commands(rylie_url: str, tmp_path: Path, capsys: pytest.CaptureFixt
     data = json.loads(capsys.readouterr().out)["migrations"]
     assert [d["version"] for d in data[1]["depends_on"]] == ["0000"]
     app.main(["deps", "-f", "mermaid", "-m", migrations])
-    assert capsys.readouterr().out.startswith("flowchart TD\n")
+    assert capsys.readouterr().out.startswith("flowchart LR\n")
 
     out = tmp_path / "site"
     app.main(
@@ -159,7 +159,10 @@ def test_cli_commands(rylie_url: str, tmp_path: Path, capsys: pytest.CaptureFixt
     page = tmp_path / "guide.html"
     app.main(["guide", "-f", "html", "-o", str(page), "-d", rylie_url, "-m", migrations, "-q"])
     html = page.read_text()
-    assert html.startswith("<!DOCTYPE html>") and "✅ Complete" in html and "<script" not in html
+    assert (
+        html.startswith("<!DOCTYPE html>") and '<span class="badge s-pass">Complete</span>' in html
+    )
+    assert "<script src" not in html and "✅" not in html  # drawn offline; badges, not emoji
 
 
 @pytest.mark.usefixtures("cli")
@@ -190,5 +193,6 @@ def test_corpus_verification_and_serve_pages(db_url: str) -> None:
         settings = load_settings(database_url=db_url, project_dir=corpus)
         guide = render_guide_html(conn, settings)
         docs = render_docs_html(conn, settings)
-    assert "⚠️ No rollback" in guide and guide.count("✅ Complete") >= 3
-    assert "<h2>table accounts</h2>" in docs and "plan" in docs
+    assert '<span class="badge s-warn">No rollback</span>' in guide
+    assert guide.count('<span class="badge s-pass">Complete</span>') >= 3
+    assert '<h2 id="table-accounts">table accounts</h2>' in docs and "plan" in docs
