@@ -2,11 +2,13 @@
 all reference the tenant table is 13,000 px wide).
 
 One part per schema while it has at most `max_tables` tables. A bigger schema is cut along its
-foreign keys: the hub tables (referenced from a quarter of the schema or more, such as the
-tenant table) go first and are left out of the other parts (named in their note), then each group of tables linked to one another without a hub (a
-tenant's subtree), packed into parts in table order; a group too big for one part is cut in
-breadth-first order. A table referenced from a part but drawn in another is a stub there:
-its name only, so the relationship still shows.
+foreign keys. The hub tables (referenced from a quarter of the schema or more, such as the
+tenant table) make the first part on their own, and foreign keys to them are left out of the
+other parts (named in their note: drawn, they would make every part a star around the hubs).
+Then each group of tables linked to one another without a hub (a tenant's subtree) is packed
+into parts in table order; a group too big for one part is cut in breadth-first order. A table
+referenced from a part but drawn in another is a stub there: its name only, so the
+relationship still shows.
 """
 
 from __future__ import annotations
@@ -79,7 +81,7 @@ def _split(catalog: Catalog, schema: str, tables: list[Table], max_tables: int) 
                 referenced[p.key] = referenced.get(p.key, 0) + 1
     threshold = max(3, len(tables) // 4)
     hubs = [t for t in tables if referenced.get(t.key, 0) >= threshold][:max_tables]
-    parts: list[list[Table]] = [list(hubs)]
+    parts: list[list[Table]] = [list(hubs), []] if hubs else [[]]  # the hubs on their own
     for group in _groups(catalog, tables, {h.key for h in hubs}):
         if parts[-1] and len(parts[-1]) + len(group) > max_tables and len(group) <= max_tables:
             parts.append([])  # a group that fits one part stays together
