@@ -170,3 +170,32 @@ def test_printed(name: str, pages: dict[str, Path], browser: Browser, shots: Pat
         browser.call("Emulation.setEmulatedMedia", media="")
     (shots / f"{name}.pdf").write_bytes(base64.b64decode(pdf))
     assert hidden and closed == [] and wide == 0, closed
+
+
+def test_a_big_schema_stays_readable(
+    db_url: str, browser: Browser, shots: Path, tmp_path: Path
+) -> None:
+    """150 tables under one tenant table, in subtrees of five: the docs draw it in parts, each
+    a picture a reader can follow (one diagram would be some 50,000 px wide)."""
+    sql = ["CREATE TABLE tenants (id bigint PRIMARY KEY, name text);"]
+    for tree in range(30):
+        for level in range(5):
+            parent = f", parent_id bigint REFERENCES t{tree}_{level - 1}" if level else ""
+            sql.append(
+                f"CREATE TABLE t{tree}_{level} (id bigint PRIMARY KEY, "
+                f"tenant_id bigint NOT NULL REFERENCES tenants, note text{parent});"
+            )
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("\n".join(sql).encode())
+    page = tmp_path / "docs.html"
+    app.main(["-d", db_url, "-q", "docs", "-f", "html", "-o", str(page)])
+    seen = load(browser, page, 1400)
+    browser.screenshot(shots / "big-schema-1400.png")
+    assert seen["state"] == "drawn" and seen["source"] == []
+    assert seen["diagrams"] == 16  # the tenant table, then two subtrees (10 tables) a part
+    sizes = browser.evaluate(
+        "[...document.querySelectorAll('.diagram svg')].map(s => s.getBoundingClientRect())"
+        ".map(r => [r.width, r.height])"
+    )
+    assert all(w <= 3000 and h <= 6000 for w, h in sizes), sizes
+    assert seen["scrollWidth"] <= seen["innerWidth"] and seen["sticking"] == []
