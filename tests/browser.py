@@ -12,6 +12,7 @@ import base64
 import fcntl
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+TIMEOUT = 120  # seconds without a message from the browser: it hangs
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
     "--headless",
@@ -87,6 +89,8 @@ class Browser:
 
     def _next(self) -> dict[str, Any]:
         while b"\0" not in self._buffer:
+            ready, _, _ = select.select([self._read], [], [], TIMEOUT)
+            assert ready, f"chromium sent nothing for {TIMEOUT} s"
             chunk = os.read(self._read, 1 << 20)
             assert chunk, "chromium closed the DevTools pipe"
             self._buffer += chunk
