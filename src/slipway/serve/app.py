@@ -37,7 +37,7 @@ from slipway.serve.cache import SingleFlight
 from slipway.serve.source import DataSource, Rendered
 
 TEMPLATES = Path(__file__).parent / "templates"
-STATIC = Path(__file__).parent / "static"  # the vendored chart library (tools/vendor_uplot.py)
+STATIC = Path(__file__).parent / "static"  # the vendored chart library (scripts/vendor.py)
 OPEN_PATHS = ("/healthz",)
 RETRY_AFTER = 5  # seconds a client refused for a busy pool is told to wait
 CSP = (

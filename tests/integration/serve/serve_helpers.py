@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import socket
 import threading
 import time
@@ -16,13 +15,6 @@ from pathlib import Path
 from typing import Any
 
 from slipway.config import Settings
-
-# Screenshots and other artifacts the browser tests keep: $SLIPWAY_TEST_ARTIFACTS, else
-# test-artifacts/ at the repository root.
-ARTIFACTS = Path(
-    os.environ.get("SLIPWAY_TEST_ARTIFACTS")
-    or Path(__file__).resolve().parents[3] / "test-artifacts"
-)
 
 
 @dataclass

@@ -10,8 +10,9 @@ from typing import Any
 
 import psycopg
 import pytest
-from serve_helpers import ARTIFACTS, apply_all, running, write_migration
+from serve_helpers import apply_all, running, write_migration
 
+from browser import artifacts_dir
 from slipway.config import Settings
 from slipway.maintain.config import parse_maintain
 from slipway.maintain.runner import run_maintenance
@@ -60,8 +61,7 @@ def test_dashboard_in_headless_chromium(
     db_conn.execute("CREATE MATERIALIZED VIEW lead_counts AS SELECT count(*) AS n FROM leads")
     cfg = parse_maintain({"views": [{"name": "lead_counts"}]})
     assert run_maintenance(db_conn, cfg, only_due=False).ok
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    shot = ARTIFACTS / "dashboard.png"
+    shot = artifacts_dir(tmp_path) / "dashboard.png"
     shot.unlink(missing_ok=True)
     with running(build_app(serve_settings, ttl=30)) as base:
         dom = chromium(tmp_path, "--virtual-time-budget=3000", "--dump-dom", base + "/")

@@ -1,22 +1,20 @@
 """The dashboard's charts in headless Chromium at 1400 and 800 px: every chart drawn from
 real data (uPlot's own data arrays, and ink on its canvas), nothing wider than the window
-and no card cut off; screenshots kept in $SLIPWAY_TEST_ARTIFACTS (default test-artifacts/)."""
+and no card cut off; screenshots kept in $SLIPWAY_TEST_ARTIFACTS (default: the test's tmp dir)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Any
 
 import psycopg
 import pytest
-from cdp import Browser
 from chart_fixtures import fill, sampling_project
-from serve_helpers import ARTIFACTS, running
+from serve_helpers import running
 
+from browser import CHROMIUM, Browser, artifacts_dir
 from slipway.serve import build_app
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHARTS = [
     "connections", "lock-waits", "cache-hit", "table-sizes", "index-sizes", "dead-tuples",
     "migration-durations", "feed-leads", "maintenance-runs",
@@ -27,6 +25,8 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"
 )
 
+# The new page has loaded (Browser.open marks the page it leaves as stale).
+LOADED = "document.readyState === 'complete' && !document.documentElement.dataset.stale"
 # What each chart drew: points in uPlot's data, and painted pixels on its canvas.
 DRAWN = """
 new Promise(function (done) {
@@ -77,28 +77,26 @@ def test_dashboard_charts_draw_and_fit_at_1400_and_800_px(
     fill(project, settings, db_conn)
     long_name = "t_" + "x" * 60  # a table name wide enough to need its card to scroll
     db_conn.execute(f"CREATE TABLE {long_name} (id int)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    artifacts = artifacts_dir(tmp_path)
     app = build_app(settings, ttl=0.05)
     sampler = app.state.source.sampler
     seen: dict[int, Any] = {}
     with running(app) as base:
         while sampler.taken < 3:  # a few samples, so trends are lines
             sampler._stop.wait(0.1)
-        browser = Browser(CHROMIUM, tmp_path / "profile")
-        try:
+        with Browser(tmp_path / "profile") as browser:
             for width in WIDTHS:
                 browser.open(base + "/?window=1h", width)
-                drawn = browser.js(DRAWN)
-                overflow = browser.js(OVERFLOW)
-                columns = browser.js(
+                browser.wait_for(LOADED)
+                drawn = browser.evaluate(DRAWN)
+                overflow = browser.evaluate(OVERFLOW)
+                columns = browser.evaluate(
                     "new Set([].map.call(document.querySelectorAll('main > section:not(.wide)'),"
                     " function (s) { return s.getBoundingClientRect().left; })).size"
                 )
-                shot = ARTIFACTS / f"dashboard-charts-{width}.png"
-                browser.screenshot(shot)
+                shot = artifacts / f"dashboard-charts-{width}.png"
+                browser.screenshot(shot, clip_height=20_000)  # the whole page
                 seen[width] = (drawn, overflow, columns, shot)
-        finally:
-            browser.close()
     for width, (drawn, overflow, columns, shot) in seen.items():
         assert drawn["state"] == str(len(CHARTS)), drawn
         assert sorted(drawn["charts"]) == sorted(CHARTS), drawn
