@@ -9,12 +9,13 @@ the migration (locks on a table the same migration created block nobody).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from slipway.sql import is_concurrent
 from slipway.sql import nodes as n
 from slipway.sql.nodes import Node
 
+# Weakest to strongest.
 LockLevel = Literal[
     "ACCESS SHARE",
     "ROW SHARE",
@@ -25,17 +26,7 @@ LockLevel = Literal[
     "EXCLUSIVE",
     "ACCESS EXCLUSIVE",
 ]
-# Weakest to strongest.
-LEVELS: tuple[LockLevel, ...] = (
-    "ACCESS SHARE",
-    "ROW SHARE",
-    "ROW EXCLUSIVE",
-    "SHARE UPDATE EXCLUSIVE",
-    "SHARE",
-    "SHARE ROW EXCLUSIVE",
-    "EXCLUSIVE",
-    "ACCESS EXCLUSIVE",
-)
+LEVELS: tuple[LockLevel, ...] = get_args(LockLevel)
 RANK = {level: i for i, level in enumerate(LEVELS)}
 
 BLOCKS = {

@@ -45,15 +45,21 @@ def table_exists(conn: Conn, table: str) -> bool:
     return bool(row and row[0])
 
 
-def ensure_table(conn: Conn, table: str) -> None:
+def create_table(conn: Conn, table: str, ddl: str, index_suffix: str) -> None:
+    """Create one of slipway's own tables from `ddl` (its {table} and {index}) unless it
+    exists. Two processes starting together (maintenance runs, serve instances) must not race
+    on CREATE TABLE, so it happens under an advisory lock named after the table."""
     if table_exists(conn, table):
         return
-    index = sql.Identifier(table.split(".")[-1] + "_task_target_idx")
+    index = sql.Identifier(table.split(".")[-1] + index_suffix)
     with conn.transaction():
-        # Two maintenance runs starting together must not race on CREATE TABLE.
         conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (table,))
-        for stmt in DDL.split(";"):
+        for stmt in ddl.split(";"):
             conn.execute(sql.SQL(stmt).format(table=ident(table), index=index))
+
+
+def ensure_table(conn: Conn, table: str) -> None:
+    create_table(conn, table, DDL, "_task_target_idx")
 
 
 def record(conn: Conn, table: str, action: Action) -> None:

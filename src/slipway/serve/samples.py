@@ -15,7 +15,7 @@ import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
-from slipway.maintain.runs import ident, table_exists
+from slipway.maintain.runs import create_table, ident, table_exists
 from slipway.serve.queries import Sample, TableSize
 
 Conn = psycopg.Connection[Any]
@@ -40,13 +40,7 @@ COLUMNS = "sampled_at, connections, lock_waits, blks_hit, blks_read, database_by
 
 def ensure_table(conn: Conn, table: str) -> None:
     """Create the table once; two services starting together do not race on it."""
-    if table_exists(conn, table):
-        return
-    index = sql.Identifier(table.split(".")[-1] + "_sampled_at_idx")
-    with conn.transaction():
-        conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (table,))
-        for stmt in DDL.split(";"):
-            conn.execute(sql.SQL(stmt).format(table=ident(table), index=index))
+    create_table(conn, table, DDL, "_sampled_at_idx")
 
 
 def insert(conn: Conn, table: str, sample: Sample) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -12,25 +11,13 @@ import psycopg
 import pytest
 from serve_helpers import apply_all, running, write_migration
 
-from browser import artifacts_dir
+from browser import CHROMIUM, FLAGS, artifacts_dir
 from slipway.config import Settings
 from slipway.maintain.config import parse_maintain
 from slipway.maintain.runner import run_maintenance
 from slipway.serve import build_app
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-    "--window-size=1280,1500",
-]
+WINDOW = "--window-size=1280,1500"
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="chromium is not installed (apt-get install -y chromium)"
@@ -41,7 +28,7 @@ def chromium(tmp_path: Path, *args: str) -> str:
     assert CHROMIUM is not None
     profile = tmp_path / f"profile-{len(list(tmp_path.iterdir()))}"
     done = subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+        [CHROMIUM, *FLAGS, WINDOW, f"--user-data-dir={profile}", *args],
         capture_output=True,
         text=True,
         timeout=120,
