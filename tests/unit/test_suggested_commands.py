@@ -22,6 +22,7 @@ SRC = ROOT / "src" / "slipway"
 _QUOTED = re.compile(r"`(slipway [^`]+)`")
 _BARE = re.compile(r"(?<![\w.`/-])slipway ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?")
 _TEMPLATE = re.compile(r"\{\{.*?\}\}|\{[^{}\s]*\}")  # jinja and f-string holes
+_TAG = re.compile(r"\{%.*?%\}")  # a jinja statement prints nothing (`{% endif %}```mermaid`)
 
 
 def _python_strings(path: Path) -> Iterator[str]:
@@ -83,7 +84,7 @@ def suggestions() -> list[tuple[str, str, bool]]:
     ("run slipway up first") only names its command (and subcommand)."""
     found: dict[tuple[str, bool], str] = {}
     for where, text in sources():
-        text = _TEMPLATE.sub("X", text)
+        text = _TEMPLATE.sub("X", _TAG.sub("", text))
         for command in [*_QUOTED.findall(text), *_markdown_commands(text)]:
             found.setdefault((command.strip(), True), where)
         for first, second in _BARE.findall(_QUOTED.sub("", text)):
