@@ -137,6 +137,11 @@ def _parse(run: _Run, script: Script, position: int) -> ParsedScript:
     if parsed.error is not None and special:
         hit = Hit(parsed.error.message)
         run.emit(*special, hit, parsed.origin(position, parsed.error_line, parsed.error_column))
+    meta = run.special("psql-meta-command") if parsed.meta_commands else None
+    for line, column, command in parsed.meta_commands:
+        if meta is not None:
+            text = f"psql meta-command {command.split()[0]} skipped: the SQL around it is linted"
+            run.emit(*meta, Hit(text), parsed.origin(position, line, column))
     return parsed
 
 

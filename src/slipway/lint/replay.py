@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from slipway.lint.state import Column, ForeignKey, Index, Origin, ReplayState, Table, View
+from slipway.lint.state import Column, ForeignKey, Function, Index, Origin, ReplayState, Table, View
 from slipway.sql import nodes as n
 from slipway.sql.nodes import Node
 
@@ -458,7 +458,37 @@ def _create_policy(state: ReplayState, node: Node, origin: Origin) -> None:
 
 
 def _create_function(state: ReplayState, node: Node, origin: Origin) -> None:
-    state.functions[n.qualified(n.strings(node.get("funcname")))] = origin
+    key = n.qualified(n.strings(node.get("funcname")))
+    function = Function(key, origin)
+    language = n.def_elems(node.get("options")).get("language")
+    if isinstance(language, dict):
+        function.language = str(language.get("String", {}).get("sval", "sql")).lower()
+    _function_options(function, node.get("options"))
+    state.functions[key] = function  # CREATE OR REPLACE starts from scratch, as on the server
+
+
+def _alter_function(state: ReplayState, node: Node, origin: Origin) -> None:
+    key = n.qualified(n.strings((node.get("func") or {}).get("objname")))
+    function = state.functions.get(key)
+    if function is not None:
+        _function_options(function, node.get("actions"))
+
+
+def _function_options(function: Function, options: list[Node] | None) -> None:
+    """VOLATILE/STABLE/IMMUTABLE, SECURITY DEFINER/INVOKER and SET/RESET search_path."""
+    for option in options or ():
+        elem = option.get("DefElem") or {}
+        name, arg = elem.get("defname"), elem.get("arg") or {}
+        if name == "volatility":
+            function.volatility = str(arg.get("String", {}).get("sval", "volatile")).lower()
+        elif name == "security":
+            function.security_definer = n.truthy(arg)
+        elif name == "set":
+            setting = arg.get("VariableSetStmt", {})
+            if setting.get("kind") == "VAR_RESET_ALL":
+                function.search_path_set = False
+            elif setting.get("name") == "search_path":
+                function.search_path_set = setting.get("kind") in _PINS
 
 
 def _create_view(state: ReplayState, node: Node, origin: Origin) -> None:
@@ -514,6 +544,8 @@ def _set_emptied(state: ReplayState, key: str, migration: int | None) -> None:
     state.table(key).emptied_in = migration
 
 
+_PINS = ("VAR_SET_VALUE", "VAR_SET_CURRENT")  # RESET and SET ... TO DEFAULT unpin it
+
 _HANDLERS: dict[str, Handler] = {
     "DeleteStmt": _delete,
     "TruncateStmt": _truncate,
@@ -526,6 +558,7 @@ _HANDLERS: dict[str, Handler] = {
     "RenameStmt": _rename,
     "CreatePolicyStmt": _create_policy,
     "CreateFunctionStmt": _create_function,
+    "AlterFunctionStmt": _alter_function,
     "ViewStmt": _create_view,
     "CreateTableAsStmt": _create_table_as,
     "CreateEnumStmt": _create_enum,

@@ -2,7 +2,8 @@
 
 The statements and their locations come from the SQL floor (`Script.parsed`, one parse per
 script for the engine, lint and the guide); this module adds what only lint reads: the
-`-- slipway-ignore` comments and which statement each belongs to.
+`-- slipway-ignore` comments and which statement each belongs to, and a second parse without
+psql meta-commands (`\\set`, `\\connect`) for a script that has them.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ from dataclasses import dataclass, field
 
 from slipway.lint.state import Origin
 from slipway.migrations.model import Script
-from slipway.sql import ParsedSql, SqlSyntaxError, Statement
+from slipway.sql import ParsedSql, SqlSyntaxError, Statement, line_col, parse_sql
 
+# A psql meta-command: a line starting with a backslash (\set, \connect, \i, ...).
+_META = re.compile(r"^[ \t]*(\\[^\n]*)", re.MULTILINE)
 # `-- slipway-ignore[-file][:] rule[, rule...] [-- why]`, or the same in `/* ... */`; a reason
 # after `--` or `:` is kept out (and, in a block comment, everything from `*/` on).
 _IGNORE = re.compile(
@@ -45,35 +48,38 @@ class ParsedScript:
     ignores: list[IgnoreComment] = field(default_factory=list)
     file_ignores: set[str] = field(default_factory=set)
     statement_ignores: dict[int, set[str]] = field(default_factory=dict)
+    # psql meta-commands (file line, column, text) blanked out of `without_meta` before parsing
+    meta_commands: list[tuple[int, int, str]] = field(default_factory=list)
+    without_meta: ParsedSql | None = None
 
     @property
     def sql(self) -> ParsedSql:
-        return self.script.parsed
+        return self.without_meta or self.script.parsed
 
     @property
     def statements(self) -> list[Statement]:
-        return self.script.parsed.statements
+        return self.sql.statements
 
     @property
     def error(self) -> SqlSyntaxError | None:
-        return self.script.parsed.error
+        return self.sql.error
 
     @property
     def error_line(self) -> int:
-        return self.script.parsed.error_line
+        return self.sql.error_line
 
     @property
     def error_column(self) -> int:
-        return self.script.parsed.error_column
+        return self.sql.error_column
 
     @property
     def data(self) -> bytes:
         """The script as UTF-8 bytes (the offsets in the parse tree count these)."""
-        return self.script.parsed.data
+        return self.sql.data
 
     def locate(self, byte: int) -> tuple[int, int]:
         """File line and column of a byte offset in this script."""
-        return self.script.parsed.locate(byte)
+        return self.sql.locate(byte)
 
     @property
     def path(self) -> str:
@@ -94,9 +100,28 @@ def parse_script(script: Script) -> ParsedScript:
     """Lint's view of `script`; a syntax error is recorded (with its line and column), never
     raised."""
     parsed = ParsedScript(script)
+    if script.parsed.error is not None and "\\" in script.sql:
+        _skip_meta_commands(parsed)
     if b"-ignore" in parsed.data:
         _collect_ignores(parsed, parsed.sql)
     return parsed
+
+
+def _skip_meta_commands(parsed: ParsedScript) -> None:
+    """Parse the script again with its psql meta-commands blanked out (same lines, same
+    columns), so the SQL around them is linted. Only a script that does not parse is
+    looked at: a meta-command is always a syntax error to PostgreSQL."""
+    text = parsed.script.sql
+    commands = list(_META.finditer(text))
+    if not commands:
+        return
+    chars = list(text)
+    for match in commands:
+        start, end = match.span(1)
+        chars[start:end] = " " * (end - start)
+        line, column = line_col(text, start)
+        parsed.meta_commands.append((line + parsed.script.line_offset, column, match.group(1)))
+    parsed.without_meta = parse_sql("".join(chars), parsed.script.line_offset)
 
 
 def _collect_ignores(parsed: ParsedScript, lines: ParsedSql) -> None:

@@ -1,7 +1,7 @@
 """The catalog as the replay sees it between two statements: small, mutable, cheap to update.
 
 Only what the rules need: tables (columns, keys, indexes, RLS flags, policies, partitioning),
-indexes, functions, views and enums, each with the place that created it. A table the linted
+indexes, functions (volatility, security, search_path), views and enums, each with the place that created it. A table the linted
 migrations never created (it came from earlier history) is a placeholder with `origin=None`,
 so rules treat it as existing and holding data.
 """
@@ -105,10 +105,23 @@ class View:
 
 
 @dataclass(repr=False, eq=False, slots=True)
+class Function:
+    """A function or procedure as CREATE FUNCTION and later ALTER FUNCTIONs left it (overloads
+    share one entry: the rules read it by name)."""
+
+    key: str
+    origin: Origin
+    language: str = "sql"
+    volatility: str = "volatile"  # immutable, stable, volatile (PostgreSQL's default)
+    security_definer: bool = False
+    search_path_set: bool = False  # SET search_path = ... (or FROM CURRENT) in its config
+
+
+@dataclass(repr=False, eq=False, slots=True)
 class ReplayState:
     tables: dict[str, Table] = field(default_factory=dict)
     indexes: dict[str, Index] = field(default_factory=dict)
-    functions: dict[str, Origin] = field(default_factory=dict)
+    functions: dict[str, Function] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)
     enums: dict[str, list[str]] = field(default_factory=dict)
 

@@ -5,6 +5,7 @@ verify), so each question about a statement has one answer:
 
 - `parse`: PostgreSQL's own parser (libpg_query through pglast), to its JSON tree, fast.
 - `script`: a text split into located `Statement`s (`parse_sql`).
+- `plpgsql`: PL/pgSQL function and DO bodies compiled for syntax errors (`body_error`).
 - `classify`: how the engine runs a script (`run_mode`), which statements PostgreSQL refuses
   in a transaction block, which BEGIN is never ended, whether statements change the schema.
 - `nodes`: small readers for the parse tree's plain dicts.
@@ -22,14 +23,17 @@ from slipway.sql.classify import (
     unclosed_begin,
 )
 from slipway.sql.parse import SqlSyntaxError, parse_statements
+from slipway.sql.plpgsql import BodyError, body_error
 from slipway.sql.script import ParsedSql, Statement, line_col, parse_sql
 
 __all__ = [
+    "BodyError",
     "ParsedSql",
     "RunMode",
     "SqlSyntaxError",
     "Statement",
     "StatementRun",
+    "body_error",
     "changes_schema",
     "is_concurrent",
     "line_col",

@@ -77,3 +77,26 @@ def test_many_statements_with_comments_keep_their_places() -> None:
     parsed = parse_script(Script(Path("big.sql"), sql))
     assert [c.statement for c in parsed.ignores[-2:]] == [19_998, 19_999]
     assert parsed.statements[-1].line == 20_000
+
+
+def test_psql_meta_commands_are_skipped_and_the_sql_around_them_keeps_its_lines() -> None:
+    sql = (
+        "\\set ON_ERROR_STOP on\n"
+        'CREATE TABLE "tæble" (id bigint PRIMARY KEY, x char(1));\n'
+        "\\connect app\n"
+        '  ALTER TABLE "tæble" ADD COLUMN y char(1);\n'
+    )
+    script = Script(Path("migrations/0002_meta.sql"), sql, line_offset=OFFSET)
+    earlier = Script(Path("migrations/0001_base.sql"), 'CREATE TABLE "tæble" (id bigint);')
+    found = lint(
+        [Migration("0001", "base", "paired", earlier), Migration("0002", "meta", "paired", script)]
+    ).findings
+    located = {(f.name, f.line, f.column) for f in found if f.file.endswith("0002_meta.sql")}
+    assert ("psql-meta-command", OFFSET + 1, 1) in located
+    assert ("psql-meta-command", OFFSET + 3, 1) in located
+    # the statements are still linted, at their own lines and columns
+    assert {(n, line) for n, line, _ in located if n == "ban-char-field"} == {
+        ("ban-char-field", OFFSET + 2),
+        ("ban-char-field", OFFSET + 4),
+    }
+    assert not any(n == "syntax-error" for n, _, _ in located)

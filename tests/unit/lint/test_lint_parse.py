@@ -38,3 +38,22 @@ def test_same_error_and_position(sql: str) -> None:
         errors.append((info.value.message, info.value.position))
     assert errors[0] == errors[1]
     assert 0 <= errors[0][1] <= len(sql)
+
+
+PLPGSQL_BROKEN = [
+    "CREATE FUNCTION f() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETRUN 1; END $$;",
+    "DO $$ BEGIN PERFORM 1 END $$;",
+]
+
+
+@pytest.mark.parametrize("sql", PLPGSQL_BROKEN)
+def test_plpgsql_same_message_on_both_paths(sql: str) -> None:
+    fast, slow = parse._ctypes_plpgsql(), parse._pglast_plpgsql()
+    assert fast is not None
+    messages = []
+    for run in (fast, slow):
+        with pytest.raises(parse.PlpgsqlError) as info:
+            run(sql)
+        messages.append(info.value.message)
+    assert messages[0] == messages[1]
+    fast("DO $$ BEGIN PERFORM 1; END $$;")  # a body that compiles raises nothing

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
-from slipway.lint.rule import Rule, register
+from collections.abc import Iterator
+
+from slipway.lint.rule import Hit, Rule, StatementContext, register
+from slipway.sql import body_error
 
 
 @register
@@ -8,7 +11,9 @@ class SyntaxError_(Rule):
     """The file does not parse as PostgreSQL SQL; it would fail when applied.
 
     Reported at the exact line and column where PostgreSQL's own parser gives up. No other
-    rule can check a file that does not parse.
+    rule can check a file that does not parse. PL/pgSQL bodies (`LANGUAGE plpgsql` functions
+    and procedures, `DO` blocks) are compiled too, as `CREATE FUNCTION` does on the server: a
+    typo in one is reported at the token PostgreSQL names.
 
     **Anti-pattern**
 
@@ -27,3 +32,9 @@ class SyntaxError_(Rule):
     name = "syntax-error"
     severity = "error"
     help = "Fix the SQL at the reported position; run it in psql to see PostgreSQL's full message."
+    kinds = ("CreateFunctionStmt", "DoStmt")
+
+    def check(self, ctx: StatementContext) -> Iterator[Hit]:
+        error = body_error(ctx.script.sql, ctx.stmt)
+        if error is not None:
+            yield Hit(f"PL/pgSQL: {error.message}", offset=error.offset)

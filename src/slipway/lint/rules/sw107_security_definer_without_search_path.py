@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.lint.rule import Hit, Rule, StatementContext, register
-from slipway.sql import nodes as n
+from slipway.lint.rule import Hit, Rule, SetContext, register
 
 
 @register
@@ -11,7 +10,9 @@ class SecurityDefinerWithoutSearchPath(Rule):
     """A SECURITY DEFINER function does not pin its search_path.
 
     It runs with its owner's rights; any caller who can create objects in a schema on the
-    search_path can shadow a table or function it uses and run code as the owner.
+    search_path can shadow a table or function it uses and run code as the owner. The
+    function is judged as the migrations leave it: `ALTER FUNCTION ... SET search_path` in a
+    later migration fixes it.
 
     **Anti-pattern**
 
@@ -32,21 +33,12 @@ class SecurityDefinerWithoutSearchPath(Rule):
     code = "SW107"
     name = "security-definer-without-search-path"
     severity = "error"
-    kinds = ("CreateFunctionStmt",)
     help = "Add SET search_path = pg_catalog, <schemas> to the function definition."
 
-    def check(self, ctx: StatementContext) -> Iterator[Hit]:
-        node = ctx.stmt.node
-        options = node.get("options", [])
-        definer = n.truthy(n.def_elems(options).get("security"))
-        if not definer:
-            return
-        pinned = any(
-            str(o["DefElem"].get("arg", {}).get("VariableSetStmt", {}).get("name", ""))
-            == "search_path"
-            for o in options
-            if o.get("DefElem", {}).get("defname") == "set"
-        )
-        if not pinned:
-            name = n.qualified(n.strings(node.get("funcname")))
-            yield Hit(f"SECURITY DEFINER function {name} has no SET search_path")
+    def check_set(self, ctx: SetContext) -> Iterator[Hit]:
+        # The replayed function, not its CREATE statement: a later ALTER FUNCTION ... SET
+        # search_path fixes it, a later CREATE OR REPLACE without one undoes the fix.
+        for function in ctx.state.functions.values():
+            if function.security_definer and not function.search_path_set:
+                message = f"SECURITY DEFINER function {function.key} has no SET search_path"
+                yield Hit(message, at=function.origin)

@@ -1,0 +1,109 @@
+"""PL/pgSQL bodies checked as the server compiles them: `CREATE FUNCTION ... LANGUAGE plpgsql`
+and `DO` blocks, whose text the SQL parser keeps as an opaque string.
+
+libpg_query's PL/pgSQL compiler names the offending token ("at or near "RETRUN"") and a body
+line at or before it, but no position, so the token is looked up in the body's text from that
+line on: the location is as exact as the message allows.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from slipway.sql import nodes as n
+from slipway.sql.parse import PlpgsqlError, check_plpgsql
+from slipway.sql.script import ParsedSql, Statement
+
+__all__ = ["BodyError", "body_error", "is_plpgsql"]
+
+_NEAR = re.compile(r'at or near "(.+)"\s*$')
+_DOLLAR = re.compile(rb"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
+
+
+@dataclass(frozen=True, slots=True)
+class BodyError:
+    """A body that does not compile: the compiler's message and the byte offset (in the
+    script) of the token it names, or of the body's start when that is all we know."""
+
+    message: str
+    offset: int
+
+
+def is_plpgsql(kind: str, node: n.Node) -> bool:
+    """A CREATE FUNCTION/PROCEDURE in PL/pgSQL, or a DO block (PL/pgSQL unless it says)."""
+    if kind == "DoStmt":
+        options = n.def_elems(node.get("args"))
+    elif kind == "CreateFunctionStmt":
+        options = n.def_elems(node.get("options"))
+        if "language" not in options:
+            return False  # LANGUAGE is required for a body given with AS; BEGIN ATOMIC is SQL
+    else:
+        return False
+    language = options.get("language")
+    name = language.get("String", {}).get("sval", "") if isinstance(language, dict) else ""
+    if not name:
+        return kind == "DoStmt"
+    return str(name).lower() == "plpgsql"
+
+
+def body_error(parsed: ParsedSql, stmt: Statement) -> BodyError | None:
+    """Why `stmt`'s PL/pgSQL body does not compile, or None (also for other statements)."""
+    if not is_plpgsql(stmt.kind, stmt.node):
+        return None
+    text = parsed.data[stmt.start : stmt.end].decode("utf-8", "replace")
+    try:
+        check_plpgsql(text)
+    except PlpgsqlError as exc:
+        return BodyError(exc.message, _locate(parsed.data, stmt, exc))
+    return None
+
+
+def _body_span(data: bytes, stmt: Statement) -> tuple[int, int]:
+    """Byte span of the body's text (inside its quotes); the statement when not found."""
+    options = stmt.node.get("args" if stmt.kind == "DoStmt" else "options", [])
+    at = next(
+        (
+            int(o["DefElem"].get("arg_location", -1))
+            for o in options
+            if o.get("DefElem", {}).get("defname") == "as"
+        ),
+        -1,
+    )
+    if at < 0:
+        return stmt.start, stmt.end
+    quote = _DOLLAR.match(data, at)
+    if quote:
+        close = data.find(quote.group(0), quote.end(), stmt.end)
+        return quote.end(), close if close >= 0 else stmt.end
+    if data[at : at + 1] in (b"E", b"e"):
+        at += 1
+    return at + 1, stmt.end
+
+
+def _locate(data: bytes, stmt: Statement, exc: PlpgsqlError) -> int:
+    start, end = _body_span(data, stmt)
+    from_line = start
+    for _ in range(max(exc.line - 1, 0)):  # the compiler's line 1 is where the body starts
+        newline = data.find(b"\n", from_line, end)
+        if newline < 0:
+            break
+        from_line = newline + 1
+    if exc.message.endswith("at end of input"):
+        return end
+    near = _NEAR.search(exc.message)
+    if near:
+        token = near.group(1).encode("utf-8")
+        pattern = re.escape(token)
+        if token[:1].isalnum() or token[:1] == b"_":
+            pattern = rb"(?<![\w$])" + pattern + rb"(?![\w$])"
+        found = re.compile(pattern, re.IGNORECASE).search(data, from_line, end)
+        if found:
+            return found.start()
+    return _skip_blank(data, from_line, end)
+
+
+def _skip_blank(data: bytes, pos: int, end: int) -> int:
+    while pos < end and data[pos : pos + 1] in (b" ", b"\t", b"\r", b"\n"):
+        pos += 1
+    return pos
