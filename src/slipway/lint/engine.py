@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import cast
+from typing import Any, cast
 
 from slipway.lint import replay
 from slipway.lint.config import LintConfig
@@ -48,6 +48,8 @@ class _Run:
     state: ReplayState = field(default_factory=ReplayState)
     scripts: list[ParsedScript] = field(default_factory=list)
     raw: list[tuple[Finding, int, int | None]] = field(default_factory=list)
+    migrations: list[Migration] = field(default_factory=list)
+    cache: dict[str, Any] = field(default_factory=dict)  # StatementContext.run_cache
 
     def emit(self, rule: Rule, severity: str, hit: Hit, at: Origin) -> None:
         at = hit.at or at
@@ -99,7 +101,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 
 
 def _lint(migrations: list[Migration], config: LintConfig, focus: set[str] | None) -> LintResult:
-    run = _Run(config, [(cls(), sev) for cls, sev in config.active()])
+    run = _Run(config, [(cls(), sev) for cls, sev in config.active()], migrations=migrations)
     for rule, sev in run.rules:
         for kind in rule.kinds:
             run.dispatch.setdefault(kind, []).append((rule, sev))
@@ -117,7 +119,12 @@ def _lint(migrations: list[Migration], config: LintConfig, focus: set[str] | Non
         if migration.verify and shown:
             _parse(run, migration.verify, position)
         ups.append(up)
-        _lint_statements(run, migration, position, up, shown)
+        _lint_statements(run, migration, position, up, migration.up, run.state, shown)
+        if down is not None and migration.down is not None and up.error is None:
+            # The down runs on what its up left (unknown when the up does not parse); its
+            # replay, on a fork, must not reach the next up.
+            fork = run.state.fork()
+            _lint_statements(run, migration, position, down, migration.down, fork, True, up)
         mctx = MigrationContext(migration, position, up, down, config.options)
         for rule, sev in run.migration_rules if shown else ():
             for hit in rule.check_migration(mctx):
@@ -151,17 +158,37 @@ def runs_outside_transaction(script: Script, statements: list[Statement]) -> boo
 
 
 def _lint_statements(
-    run: _Run, migration: Migration, position: int, up: ParsedScript, check: bool
+    run: _Run,
+    migration: Migration,
+    position: int,
+    parsed: ParsedScript,
+    script: Script,
+    state: ReplayState,
+    check: bool,
+    up: ParsedScript | None = None,
 ) -> None:
-    """Run the statement rules (when `check`) and replay each statement into the state."""
-    non_txn = runs_outside_transaction(migration.up, up.statements)
+    """Run the statement rules (when `check`) and replay each statement into `state`.
+
+    `up` is given for a down script (`parsed`): the migration's up, which ran before it."""
+    non_txn = runs_outside_transaction(script, parsed.statements)
     in_block = False
-    for stmt in up.statements:
-        origin = up.statement_origin(position, stmt)
+    options = run.config.options
+    for stmt in parsed.statements:
+        origin = parsed.statement_origin(position, stmt)
         rules = run.dispatch.get(stmt.kind) if check else None
         if rules:
             ctx = StatementContext(
-                stmt, run.state, migration, position, up, in_block, non_txn, run.config.options
+                stmt,
+                state,
+                migration,
+                position,
+                parsed,
+                in_block,
+                non_txn,
+                options,
+                up,
+                run.migrations,
+                run_cache=run.cache,
             )
             for rule, sev in rules:
                 for hit in rule.check(ctx):
@@ -169,7 +196,7 @@ def _lint_statements(
         if stmt.kind == "TransactionStmt":
             kind = stmt.node.get("kind")
             in_block = True if kind in _BEGIN else False if kind in _END else in_block
-        replay.apply(run.state, stmt.kind, stmt.node, origin)
+        replay.apply(state, stmt.kind, stmt.node, origin)
 
 
 def _resolve_ignores(run: _Run) -> None:

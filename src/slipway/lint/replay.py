@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from slipway.lint.state import Column, ForeignKey, Function, Index, Origin, ReplayState, Table, View
 from slipway.sql import nodes as n
@@ -23,7 +24,10 @@ def _create_table(state: ReplayState, node: Node, origin: Origin) -> None:
         return
     table = Table(key, origin=origin)
     elements = node.get("tableElts", [])
-    table.partial = any("TableLikeClause" in e for e in elements)
+    # LIKE, OF type and INHERITS bring columns the replay does not copy
+    table.partial = any("TableLikeClause" in e for e in elements) or bool(node.get("ofTypename"))
+    table.partial |= bool(node.get("inhRelations")) and not node.get("partbound")
+    state.gone.pop(("table", key), None)
     for column in n.column_defs(elements):
         _add_column(state, table, column, origin)
     for constraint in n.table_constraints(elements):
@@ -269,12 +273,14 @@ def _alter_cmd(state: ReplayState, table: Table, cmd: Node, origin: Origin) -> N
 
 
 def _alter_view(state: ReplayState, node: Node) -> None:
-    view = state.views.get(n.relation(node.get("relation")))
+    key = n.relation(node.get("relation"))
     for cmd in n.alter_cmds(node):
+        view = state.views.get(key)
         if view and cmd.get("subtype") == "AT_SetRelOptions":
             options = n.def_elems(cmd.get("def", {}).get("List", {}).get("items"))
             if "security_invoker" in options:
-                view.security_invoker = n.truthy(options["security_invoker"])
+                invoker = n.truthy(options["security_invoker"])
+                state.views[key] = replace(view, security_invoker=invoker)  # a fork shares it
 
 
 _RLS_FLAGS = {
@@ -297,6 +303,7 @@ def _create_index(state: ReplayState, node: Node, origin: Origin) -> None:
         name = choose_name(table.bare_name, addition, "idx", taken)
     if node.get("if_not_exists") and name in state.indexes:
         return
+    state.gone.pop(("index", name), None)
     uses = {c for c in columns if c}
     for part in (*(e.get("expr") for e in elems), node.get("whereClause")):
         uses.update(_column_refs(part))
@@ -357,32 +364,44 @@ def _drop(state: ReplayState, node: Node, origin: Origin) -> None:
     for obj in node.get("objects", []):
         parts = n.strings(obj["List"].get("items")) if "List" in obj else []
         if kind in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE") and parts:
-            _drop_table(state, n.qualified(parts))
+            _drop_table(state, n.qualified(parts), origin)
         elif kind == "OBJECT_INDEX" and parts:
             index = state.indexes.pop(n.qualified(parts), None)
+            state.gone["index", n.qualified(parts)] = origin
             if index and index.table in state.tables:
-                state.tables[index.table].indexes.discard(index.name)
+                state.table(index.table).indexes.discard(index.name)
         elif kind in ("OBJECT_VIEW", "OBJECT_MATVIEW") and parts:
             state.views.pop(n.qualified(parts), None)
-        elif kind == "OBJECT_POLICY" and len(parts) >= 2:
-            state.table(n.qualified(parts[:-1])).policies.pop(parts[-1], None)
-        elif kind in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE") and "ObjectWithArgs" in obj:
-            state.functions.pop(n.qualified(n.strings(obj["ObjectWithArgs"].get("objname"))), None)
-        elif kind == "OBJECT_TYPE" and "TypeName" in obj:
-            state.enums.pop(n.qualified(n.strings(obj["TypeName"].get("names"))), None)
+            state.gone["view", n.qualified(parts)] = origin
+        elif kind in ("OBJECT_POLICY", "OBJECT_TRIGGER") and len(parts) >= 2:
+            table = state.table(n.qualified(parts[:-1]))
+            (table.policies if kind == "OBJECT_POLICY" else table.triggers).pop(parts[-1], None)
+        elif kind in _ROUTINES and "ObjectWithArgs" in obj:
+            key = n.qualified(n.strings(obj["ObjectWithArgs"].get("objname")))
+            state.functions.pop(key, None)
+            state.gone["function", key] = origin
+        elif kind in ("OBJECT_TYPE", "OBJECT_DOMAIN") and "TypeName" in obj:
+            key = n.qualified(n.strings(obj["TypeName"].get("names")))
+            state.enums.pop(key, None)
+            state.gone["type", key] = origin
 
 
-def _drop_table(state: ReplayState, key: str) -> None:
+_ROUTINES = ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE")
+
+
+def _drop_table(state: ReplayState, key: str, origin: Origin) -> None:
     table = state.tables.pop(key, None)
+    state.gone["table", key] = origin
     for name in table.indexes if table else ():
         state.indexes.pop(name, None)
+        state.gone["index", name] = origin
 
 
 def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
     kind = node.get("renameType")
     new = str(node.get("newname", ""))
     if kind == "OBJECT_TABLE":
-        _rename_table(state, n.relation(node.get("relation")), new)
+        _rename_table(state, n.relation(node.get("relation")), new, origin)
     elif kind == "OBJECT_COLUMN":
         table = state.table(n.relation(node.get("relation")))
         old = str(node.get("subname", ""))
@@ -394,20 +413,21 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
     elif kind == "OBJECT_TABCONSTRAINT":
         _rename_constraint(state.table(n.relation(node.get("relation"))), str(node["subname"]), new)
     elif kind == "OBJECT_INDEX":
-        old = n.relation(node.get("relation"))
-        index = state.indexes.pop(old, None)
+        old_index = n.relation(node.get("relation"))
+        index = state.indexes.pop(old_index, None)
         if index is None:  # the index behind a key: renaming it renames the constraint
-            bare = old.rpartition(".")[2]
-            for table in state.tables.values():
+            bare = old_index.rpartition(".")[2]
+            for table in list(state.tables.values()):
                 if bare == table.primary_key_name or bare in table.uniques:
-                    _rename_constraint(table, bare, new)
+                    _rename_constraint(state.table(table.key), bare, new)
                     break
         if index:
             owner = state.table(index.table)
             owner.indexes.discard(index.name)
-            index.name = new
-            state.indexes[new] = index
+            state.indexes[new] = replace(index, name=new)
             owner.indexes.add(new)
+            state.gone["index", old_index] = origin
+            state.gone.pop(("index", new), None)
 
 
 def _rename_constraint(table: Table, old: str, new: str) -> None:
@@ -433,23 +453,29 @@ def _rename_in_keys(state: ReplayState, table: Table, old: str, new: str) -> Non
         fk.columns = swap(fk.columns)
     for name in table.indexes:
         if name in state.indexes:
-            state.indexes[name].columns = swap(state.indexes[name].columns)
+            index = state.indexes[name]
+            state.indexes[name] = replace(index, columns=swap(index.columns))
     if table.partition_key:
         table.partition_key = swap(table.partition_key)
 
 
-def _rename_table(state: ReplayState, old: str, new: str) -> None:
-    table = state.tables.pop(old, None) or Table(old, partial=True)
+def _rename_table(state: ReplayState, old: str, new: str, origin: Origin) -> None:
+    table = state.table(old)
+    del state.tables[old]
     schema = old.rpartition(".")[0]
     table.key = f"{schema}.{new}" if schema else new
     state.tables[table.key] = table
+    state.gone["table", old] = origin
+    state.gone.pop(("table", table.key), None)
     for name in table.indexes:
         if name in state.indexes:
-            state.indexes[name].table = table.key
-    for other in state.tables.values():  # foreign keys follow the table they reference
-        for fk in other.foreign_keys:
-            if fk.ref_table == old:
-                fk.ref_table = table.key
+            state.indexes[name] = replace(state.indexes[name], table=table.key)
+    # Foreign keys follow the table they reference (a fork copies the tables it changes).
+    for other in [
+        t for t in state.tables.values() if any(fk.ref_table == old for fk in t.foreign_keys)
+    ]:
+        for fk in state.table(other.key).foreign_keys:
+            fk.ref_table = table.key if fk.ref_table == old else fk.ref_table
 
 
 def _create_policy(state: ReplayState, node: Node, origin: Origin) -> None:
@@ -465,12 +491,14 @@ def _create_function(state: ReplayState, node: Node, origin: Origin) -> None:
         function.language = str(language.get("String", {}).get("sval", "sql")).lower()
     _function_options(function, node.get("options"))
     state.functions[key] = function  # CREATE OR REPLACE starts from scratch, as on the server
+    state.gone.pop(("function", key), None)
 
 
 def _alter_function(state: ReplayState, node: Node, origin: Origin) -> None:
     key = n.qualified(n.strings((node.get("func") or {}).get("objname")))
     function = state.functions.get(key)
     if function is not None:
+        function = state.functions[key] = replace(function)  # a fork may share it
         _function_options(function, node.get("actions"))
 
 
@@ -496,6 +524,7 @@ def _create_view(state: ReplayState, node: Node, origin: Origin) -> None:
     invoker = n.truthy(n.def_elems(node.get("options")).get("security_invoker"))
     tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
     state.views[key] = View(key, tables, invoker, origin)
+    state.gone.pop(("view", key), None)
 
 
 def _create_table_as(state: ReplayState, node: Node, origin: Origin) -> None:
@@ -504,22 +533,46 @@ def _create_table_as(state: ReplayState, node: Node, origin: Origin) -> None:
         tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
         # security_invoker does not exist for materialized views: not the view rule's business.
         state.views[key] = View(key, tables, True, origin, materialized=True)
+        state.gone.pop(("view", key), None)
     else:
         state.tables[key] = Table(key, origin=origin, partial=True)
+        state.gone.pop(("table", key), None)
 
 
 def _create_enum(state: ReplayState, node: Node, origin: Origin) -> None:
     values = [str(v["String"]["sval"]) for v in node.get("vals", []) if "String" in v]
-    state.enums[n.qualified(n.strings(node.get("typeName")))] = values
+    key = n.qualified(n.strings(node.get("typeName")))
+    state.enums[key] = values
+    state.gone.pop(("type", key), None)
+
+
+def _create_type(state: ReplayState, node: Node, origin: Origin) -> None:
+    """CREATE DOMAIN, CREATE TYPE AS (...), AS RANGE, or a base type: the name is back."""
+    if "typevar" in node:
+        key = n.relation(node.get("typevar"))
+    elif "defnames" in node:
+        if node.get("kind") != "OBJECT_TYPE":
+            return  # CREATE AGGREGATE, OPERATOR, ...
+        key = n.qualified(n.strings(node.get("defnames")))
+    else:
+        key = n.qualified(n.strings(node.get("domainname") or node.get("typeName")))
+    state.gone.pop(("type", key), None)
 
 
 def _alter_enum(state: ReplayState, node: Node, origin: Origin) -> None:
-    values = state.enums.setdefault(n.qualified(n.strings(node.get("typeName"))), [])
+    key = n.qualified(n.strings(node.get("typeName")))
+    values = list(state.enums.get(key, ()))  # a new list: a fork shares the old one
     old, new = node.get("oldVal"), node.get("newVal")
     if old and new:  # RENAME VALUE: same place, new label
-        values[:] = [str(new) if v == old else v for v in values]
+        values = [str(new) if v == old else v for v in values]
     elif new and new not in values:  # ADD VALUE [IF NOT EXISTS]
         values.append(str(new))
+    state.enums[key] = values
+
+
+def _create_trigger(state: ReplayState, node: Node, origin: Origin) -> None:
+    table = state.table(n.relation(node.get("relation")))
+    table.triggers[str(node.get("trigname", ""))] = n.qualified(n.strings(node.get("funcname")))
 
 
 def _delete(state: ReplayState, node: Node, origin: Origin) -> None:
@@ -562,5 +615,10 @@ _HANDLERS: dict[str, Handler] = {
     "ViewStmt": _create_view,
     "CreateTableAsStmt": _create_table_as,
     "CreateEnumStmt": _create_enum,
+    "CreateDomainStmt": _create_type,
+    "CompositeTypeStmt": _create_type,
+    "CreateRangeStmt": _create_type,
+    "DefineStmt": _create_type,
+    "CreateTrigStmt": _create_trigger,
     "AlterEnumStmt": _alter_enum,
 }

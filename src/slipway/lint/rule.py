@@ -1,7 +1,8 @@
 """The rule contract: small, pure, self-documenting units registered by name and code.
 
 A statement rule names the node types it inspects (`kinds`) and sees each such statement with
-the replayed catalog as it was just before it. Migration rules see one migration's parsed
+the replayed catalog as it was just before it, in up scripts and in down scripts (a down sees
+the catalog its up left, replayed on a copy). Migration rules see one migration's parsed
 up and down scripts; set rules see the final catalog after the whole replay. Rules never do
 I/O: they yield Hits, which the engine turns into located, suppressible Findings.
 """
@@ -45,7 +46,12 @@ class StatementContext:
     in_transaction_block: bool  # inside an explicit BEGIN ... COMMIT written in the file
     non_transactional: bool  # slipway runs this script statement by statement, no transaction
     options: Options
+    # When the statement is in a down script: the migration's up, which ran just before it
+    # (what it made is the migration's own, as if made earlier in the same script).
+    up: ParsedScript | None = None
+    migrations: list[Migration] = field(default_factory=list)  # the whole linted set
     cache: dict[str, Any] = field(default_factory=dict)  # per-statement facts shared by rules
+    run_cache: dict[str, Any] = field(default_factory=dict)  # per-run facts shared by rules
 
     def existed_before(self, table: str) -> bool:
         """The table was there before this migration (so it may hold rows and serve traffic)."""

@@ -85,6 +85,7 @@ class Table:
     # Migration whose statements so far left the table without rows (DELETE without WHERE,
     # TRUNCATE, not refilled since): what a NOT NULL column without a default needs.
     emptied_in: int | None = None
+    triggers: dict[str, str] = field(default_factory=dict)  # name -> function key
 
     @property
     def bare_name(self) -> str:
@@ -93,6 +94,44 @@ class Table:
 
     def created_in(self, migration: int) -> bool:
         return self.origin is not None and self.origin.migration == migration
+
+    @property
+    def columns_known(self) -> bool:
+        """Its columns are all in `columns` (created here, not inherited from elsewhere)."""
+        return self.origin is not None and not self.partial and self.partition_of is None
+
+    def copy(self) -> Table:
+        """A copy that shares nothing mutable with this table (a forked state changes it).
+        Spelled out: dataclasses.replace is several times slower, per column."""
+        return Table(
+            self.key,
+            origin=self.origin,
+            partial=self.partial,
+            columns={
+                k: Column(c.name, c.type, c.typmods, c.not_null, c.has_default, c.array)
+                for k, c in self.columns.items()
+            },
+            primary_key=self.primary_key,
+            primary_key_name=self.primary_key_name,
+            uniques=dict(self.uniques),
+            foreign_keys=[
+                ForeignKey(
+                    fk.name, fk.columns, fk.ref_table, fk.origin, fk.not_valid, fk.ref_columns
+                )
+                for fk in self.foreign_keys
+            ],
+            not_valid=dict(self.not_valid),
+            not_null_checks=dict(self.not_null_checks),
+            indexes=set(self.indexes),
+            rls_enabled=self.rls_enabled,
+            rls_forced=self.rls_forced,
+            policies=dict(self.policies),
+            partition_key=self.partition_key,
+            partition_strategy=self.partition_strategy,
+            partition_of=self.partition_of,
+            emptied_in=self.emptied_in,
+            triggers=dict(self.triggers),
+        )
 
 
 @dataclass(repr=False, eq=False, slots=True)
@@ -124,13 +163,37 @@ class ReplayState:
     functions: dict[str, Function] = field(default_factory=dict)
     views: dict[str, View] = field(default_factory=dict)
     enums: dict[str, list[str]] = field(default_factory=dict)
+    # (family, key) -> where a DROP or RENAME made the name go away (until it is made again)
+    gone: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    # A fork (None: the replay's own state): ids of the tables it has copied for itself.
+    owned: set[int] | None = None
 
     def table(self, key: str) -> Table:
-        """The table named `key`, a placeholder when the linted migrations never created it."""
+        """The table named `key`, to change: a placeholder when the linted migrations never
+        created it; in a fork, a copy of the shared table the first time."""
         found = self.tables.get(key)
         if found is None:
             found = self.tables[key] = Table(key, partial=True)
+        elif self.owned is not None and id(found) not in self.owned:
+            found = self.tables[key] = found.copy()
+            self.owned.add(id(found))
         return found
+
+    def fork(self) -> ReplayState:
+        """A scratch state for a down script: replaying into it leaves this one as it is.
+
+        The maps are copied; a table is copied when the fork first changes it (`table`);
+        the replay replaces indexes, views, functions and enum lists rather than change them.
+        """
+        return ReplayState(
+            dict(self.tables),
+            dict(self.indexes),
+            dict(self.functions),
+            dict(self.views),
+            dict(self.enums),
+            dict(self.gone),
+            owned=set(),
+        )
 
     def existed_before(self, key: str, migration: int) -> bool:
         """True when the table was there (likely with rows) before migration `migration`."""

@@ -107,7 +107,10 @@ def _index(script: ParsedScript) -> _ScriptIndex:
 
 
 def created_earlier(ctx: StatementContext, family: str, key: str) -> bool:
-    """The script made this object before the statement: no deployed code uses it yet."""
+    """The script made this object before the statement (or, in a down script, its up made
+    it): no deployed code uses it yet."""
+    if ctx.up is not None and (family, key) in _index(ctx.up).created:
+        return True
     places = _index(ctx.script).created.get((family, key), ())
     return any(i < ctx.stmt.index for i in places)
 
@@ -122,8 +125,13 @@ def table_cmds_around(
     ctx: StatementContext, table: str, before: bool, *subtypes: str
 ) -> Iterator[Node]:
     """ALTER TABLE `table` commands of these subtypes in the script before (or after) the
-    statement, and every one of the statement itself."""
+    statement, and every one of the statement itself; before it, in a down script, also
+    those of its up."""
     here = ctx.stmt.index
+    if before and ctx.up is not None:
+        for _, cmd in _index(ctx.up).table_cmds.get(table, ()):
+            if cmd.get("subtype") in subtypes:
+                yield cmd
     for index, cmd in _index(ctx.script).table_cmds.get(table, ()):
         if cmd.get("subtype") in subtypes and (index == here or (index < here) == before):
             yield cmd
@@ -135,8 +143,8 @@ def added_column(cmd: Node) -> str:
 
 
 def column_added_here(ctx: StatementContext, table: str, column: str) -> bool:
-    """Whether this script (up to and including the statement) added `table`.`column`: a
-    change to a column no running code has seen yet is no hazard."""
+    """Whether this script (up to and including the statement; a down's up too) added
+    `table`.`column`: a change to a column no running code has seen yet is no hazard."""
     added = table_cmds_around(ctx, table, True, "AT_AddColumn")
     return any(added_column(cmd) == column for cmd in added)
 

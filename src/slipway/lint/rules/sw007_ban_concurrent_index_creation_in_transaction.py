@@ -40,7 +40,7 @@ class BanConcurrentIndexCreationInTransaction(Rule):
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         if not ctx.stmt.node.get("concurrent"):
             return
-        forced = ctx.migration.up.transactional is True
+        forced = ctx.script.script.transactional is True
         if ctx.in_transaction_block or forced:
             where = "the file's BEGIN ... COMMIT" if ctx.in_transaction_block else "a transaction"
             verb = "CREATE INDEX" if ctx.stmt.kind == "IndexStmt" else "DROP INDEX"

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
+from slipway.lint.rules._objects import column_added_here
 
 
 @register
@@ -37,7 +38,8 @@ class BanDropColumn(Rule):
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         for table, cmd in table_cmds(ctx, "AT_DropColumn"):
-            if ctx.existed_before(table):
+            # A column this migration added (a down undoing its up) is no running code's yet.
+            if ctx.existed_before(table) and not column_added_here(ctx, table, cmd.get("name", "")):
                 yield Hit(
                     f"dropping column {table}.{cmd.get('name')} breaks code that still uses "
                     "it and destroys its data"

@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
-from slipway.lint.rules._objects import column_added_here
+from slipway.lint.rules._objects import column_added_here, table_cmds_around
 
 
 @register
@@ -41,7 +41,7 @@ class BanDropDefault(Rule):
             column = str(cmd.get("name", ""))
             if cmd.get("def") or not ctx.existed_before(table):
                 continue  # SET DEFAULT, or a new table
-            if column_added_here(ctx, table, column):
+            if column_added_here(ctx, table, column) or _default_set_here(ctx, table, column):
                 continue
             known = ctx.state.tables.get(table)
             col = known.columns.get(column) if known else None
@@ -50,3 +50,10 @@ class BanDropDefault(Rule):
                 f"dropping the default of {table}.{column}: inserts that leave the column "
                 f"out {result}"
             )
+
+
+def _default_set_here(ctx: StatementContext, table: str, column: str) -> bool:
+    """This migration set the default before (a down undoing its up): nothing deployed
+    relies on it yet."""
+    earlier = table_cmds_around(ctx, table, True, "AT_ColumnDefault")
+    return any(cmd.get("def") and cmd.get("name") == column for cmd in earlier)

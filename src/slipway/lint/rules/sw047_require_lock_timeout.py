@@ -49,7 +49,7 @@ class RequireLockTimeout(Rule):
         self.once = OncePerGap()
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
-        configured = ctx.migration.up.lock_timeout
+        configured = ctx.script.script.lock_timeout
         enabled, since = timeout_enabled(ctx, "lock_timeout", configured != 0)
         if enabled or not locks_existing(ctx) or not self.once.first(ctx, since):
             return
