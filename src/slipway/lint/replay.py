@@ -63,7 +63,14 @@ def _inherit(child: Table, parent: Table) -> None:
     for name, column in parent.columns.items():
         child.columns.setdefault(
             name,
-            Column(column.name, column.type, column.typmods, column.not_null, column.has_default),
+            Column(
+                column.name,
+                column.type,
+                column.typmods,
+                column.not_null,
+                column.has_default,
+                column.array,
+            ),
         )
     child.primary_key = child.primary_key or parent.primary_key
 

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
+from slipway.lint.state import ReplayState
 from slipway.sql import nodes as n
 
 # Functions known not to be volatile: a default using only these is stored once (PG 11+).
@@ -29,22 +30,41 @@ NON_VOLATILE = {
 }
 
 
-def volatile_call(expr: object) -> str | None:
-    """Name of a function in `expr` that may be volatile (None when it has none)."""
+# Built-in functions that are VOLATILE (pg_proc.provolatile = 'v').
+VOLATILE = {"random", "gen_random_uuid", "uuid_generate_v4", "clock_timestamp", "nextval"}
+
+
+def volatile_call(expr: object, state: ReplayState | None = None) -> tuple[str, str] | None:
+    """A function call in `expr` that is or may be volatile: (name, why), None when none is.
+
+    A function the migrations created is judged by the volatility they gave it."""
     for kind, node in n.walk(expr):
-        if kind == "FuncCall" and n.func_name(node) not in NON_VOLATILE:
-            return n.func_name(node)
+        if kind != "FuncCall":
+            continue
+        name = n.func_name(node)
+        made = state.functions.get(n.qualified(n.strings(node.get("funcname")))) if state else None
+        if made is not None:
+            if made.volatility != "volatile":
+                continue
+            inline = " (unless PostgreSQL inlines its SQL body)" if made.language == "sql" else ""
+            return name, f"which is VOLATILE{inline}"
+        if name in VOLATILE:
+            return name, "which is VOLATILE"
+        if name not in NON_VOLATILE:
+            return name, "which may be volatile"
     return None
 
 
 @register
 class AddingFieldWithDefault(Rule):
-    """Adding a column with a volatile default (or a stored generated column) rewrites the table.
+    """Adding a column with a volatile default, identity or stored expression rewrites the table.
 
     Since PostgreSQL 11 a constant or stable default is stored in the catalog and the ADD
     COLUMN is instant. A volatile default (random(), gen_random_uuid(), clock_timestamp(),
-    a serial's nextval) or `GENERATED ALWAYS AS (...) STORED` must be computed for every
-    existing row: the whole table is rewritten under an ACCESS EXCLUSIVE lock.
+    a serial's nextval, a function the migrations declared VOLATILE or left at that default),
+    `GENERATED ... AS IDENTITY` or `GENERATED ALWAYS AS (...) STORED` must be computed for
+    every existing row: the whole table is rewritten under an ACCESS EXCLUSIVE lock. A
+    function the migrations created STABLE or IMMUTABLE is not reported.
 
     **Anti-pattern**
 
@@ -77,7 +97,7 @@ class AddingFieldWithDefault(Rule):
             if not ctx.existed_before(table):
                 continue
             col = (cmd.get("def") or {}).get("ColumnDef", {})
-            what = self._rewrite_reason(col)
+            what = self._rewrite_reason(col, ctx.state)
             if what:
                 yield Hit(
                     f"adding {table}.{col.get('colname')} with {what} rewrites the whole "
@@ -85,14 +105,16 @@ class AddingFieldWithDefault(Rule):
                 )
 
     @staticmethod
-    def _rewrite_reason(col: n.Node) -> str | None:
+    def _rewrite_reason(col: n.Node, state: ReplayState) -> str | None:
         if n.type_name(col.get("typeName")) in n.SERIAL_TYPES:
             return "a serial type (nextval default)"
         for con in n.constraints_of(col):
             if con.get("contype") == "CONSTR_GENERATED":
                 return "a stored generated expression"
+            if con.get("contype") == "CONSTR_IDENTITY":
+                return "an identity (a sequence value for every existing row)"
             if con.get("contype") == "CONSTR_DEFAULT":
-                func = volatile_call(con.get("raw_expr"))
-                if func:
-                    return f"a default calling {func}(), which may be volatile"
+                call = volatile_call(con.get("raw_expr"), state)
+                if call:
+                    return f"a default calling {call[0]}(), {call[1]},"
         return None

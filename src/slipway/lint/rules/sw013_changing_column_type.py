@@ -4,9 +4,12 @@ from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.lint.rules._helpers import table_cmds
+from slipway.lint.state import Column
 from slipway.sql import nodes as n
+from slipway.sql.nodes import Node
 
 _TEXTLIKE = {"varchar", "text"}
+_TIMESTAMPS = {"timestamp", "timestamptz"}
 
 
 @register
@@ -15,7 +18,10 @@ class ChangingColumnType(Rule):
 
     Reads and writes wait for the rewrite and for every index rebuild. The replay knows the
     old type, so changes that need no rewrite (varchar(n) to a longer varchar or to text)
-    are not reported.
+    are not reported. A `USING` expression other than the column itself computes every row
+    anew, and any change to or from an array type rewrites too. timestamp to timestamptz
+    (or back) rebuilds the column's indexes, and rewrites the table unless the session's
+    TimeZone is UTC (the stored values then mean the same instant).
 
     **Anti-pattern**
 
@@ -42,22 +48,55 @@ class ChangingColumnType(Rule):
             if not ctx.existed_before(table):
                 continue
             name = str(cmd.get("name", ""))
-            type_node = (cmd.get("def") or {}).get("ColumnDef", {}).get("typeName")
+            definition = (cmd.get("def") or {}).get("ColumnDef", {})
+            type_node = definition.get("typeName")
             known = ctx.state.tables.get(table)
             old = known.columns.get(name) if known else None
-            if old and _no_rewrite(
-                old.type, old.typmods, n.type_name(type_node), n.typmods(type_node)
-            ):
+            using = definition.get("raw_default")
+            if using is not None and not _is_column(using, name):
+                yield Hit(
+                    f"changing the type of {table}.{name} with USING computes every row anew: "
+                    "the table is rewritten while reads and writes wait"
+                )
                 continue
-            yield Hit(
-                f"changing the type of {table}.{name} rewrites the table while blocking "
-                "reads and writes"
-            )
+            if old is None:
+                yield _rewrite(table, name)
+                continue
+            new, new_mods = n.type_name(type_node), n.typmods(type_node)
+            if old.array != n.is_array(type_node) or (old.array and new != old.type):
+                yield _rewrite(table, name)
+            elif {old.type, new} == _TIMESTAMPS:
+                yield Hit(
+                    f"changing {table}.{name} from {old.type} to {new} rebuilds its indexes "
+                    "and rewrites the table unless the session TimeZone is UTC, while reads "
+                    "and writes wait",
+                    help="Run it with SET TimeZone = 'UTC' (and the table is not rewritten), "
+                    "or add a new column and backfill it in batches.",
+                )
+            elif not _no_rewrite(old, new, new_mods):
+                yield _rewrite(table, name)
 
 
-def _no_rewrite(old: str, old_mods: tuple[int, ...], new: str, new_mods: list[int]) -> bool:
-    if old in _TEXTLIKE and new == "text":
+def _rewrite(table: str, name: str) -> Hit:
+    return Hit(
+        f"changing the type of {table}.{name} rewrites the table while blocking reads and writes"
+    )
+
+
+def _is_column(expr: Node, name: str) -> bool:
+    """`USING col` or `USING col::type`: the old value itself, as without USING."""
+    cast = expr.get("TypeCast")
+    ref = (cast.get("arg") if cast else expr).get("ColumnRef") or {}
+    fields = n.strings(ref.get("fields"))
+    return bool(fields) and fields[-1] == name
+
+
+def _no_rewrite(old: Column, new: str, new_mods: list[int]) -> bool:
+    """Binary-coercible changes PostgreSQL makes in the catalog only."""
+    if old.type == new and tuple(new_mods) == old.typmods:
         return True
-    if old == new == "varchar":
-        return not new_mods or bool(old_mods and new_mods[0] >= old_mods[0])
+    if old.type in _TEXTLIKE and (new == "text" or new == "varchar" and not new_mods):
+        return True
+    if old.type == new == "varchar":
+        return not new_mods or bool(old.typmods and new_mods[0] >= old.typmods[0])
     return False
