@@ -127,12 +127,16 @@ def parse_statements(sql: str) -> list[dict[str, Any]]:
 
 class PlpgsqlError(Exception):
     """libpg_query's PL/pgSQL compiler rejected a body: its message, and the body line it
-    names ("near line N", 1-based; 0 when it names none). It gives no character position."""
+    names ("near line N", 1-based; 0 when it names none: the line of the last statement it
+    read, at or before the error). It gives no character position. `embedded`: the error is
+    in a SQL statement or expression inside the body (PostgreSQL's own grammar), not in the
+    PL/pgSQL around it."""
 
-    def __init__(self, message: str, line: int) -> None:
+    def __init__(self, message: str, line: int, embedded: bool = False) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.embedded = embedded
 
 
 _NEAR_LINE = re.compile(r"near line (\d+)")
@@ -160,7 +164,8 @@ def _ctypes_plpgsql() -> Callable[[str], None] | None:
                 err = result.error.contents
                 message = (err.message or b"syntax error").decode("utf-8", "replace")
                 near = _NEAR_LINE.search((err.context or b"").decode("utf-8", "replace"))
-                raise PlpgsqlError(message, int(near.group(1)) if near else 0)
+                embedded = (err.filename or b"").endswith(b"scan.l")  # the core SQL scanner
+                raise PlpgsqlError(message, int(near.group(1)) if near else 0, embedded)
         finally:
             free(result)
 

@@ -1,9 +1,10 @@
 """PL/pgSQL bodies checked as the server compiles them: `CREATE FUNCTION ... LANGUAGE plpgsql`
 and `DO` blocks, whose text the SQL parser keeps as an opaque string.
 
-libpg_query's PL/pgSQL compiler names the offending token ("at or near "RETRUN"") and a body
-line at or before it, but no position, so the token is looked up in the body's text from that
-line on: the location is as exact as the message allows.
+libpg_query's PL/pgSQL compiler names the offending token ("at or near "RETRUN"", or a quoted
+name) and a body line at or before it, but no position, so the token is looked up in the
+body's text from that line on; an embedded statement cut short ("at end of input") is placed at
+its semicolon. The location is as exact as the message allows.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ from slipway.sql.script import ParsedSql, Statement
 __all__ = ["BodyError", "body_error", "is_plpgsql"]
 
 _NEAR = re.compile(r'at or near "(.+)"\s*$')
+# what an embedded statement cut short ends with, right before its `;`
+_DANGLING = re.compile(
+    rb"(?:[-+*/=<>,(|&%^]|\b(?:WHERE|AND|OR|NOT|SET|FROM|SELECT|BY|ON|JOIN|IN|IS|THEN|VALUES|"
+    rb"INTO|WHEN|ELSE|AS|LIKE))\s*\Z",
+    re.IGNORECASE,
+)
+_QUOTED = re.compile(r'"([^"]+)"')  # a name the message quotes: "x" is not a known variable
 _DOLLAR = re.compile(rb"\$([A-Za-z_][A-Za-z_0-9]*)?\$")
 
 
@@ -90,8 +98,8 @@ def _locate(data: bytes, stmt: Statement, exc: PlpgsqlError) -> int:
             break
         from_line = newline + 1
     if exc.message.endswith("at end of input"):
-        return end
-    near = _NEAR.search(exc.message)
+        return _statement_end(data, from_line, end) if exc.embedded else end
+    near = _NEAR.search(exc.message) or _QUOTED.search(exc.message)
     if near:
         token = near.group(1).encode("utf-8")
         pattern = re.escape(token)
@@ -101,6 +109,23 @@ def _locate(data: bytes, stmt: Statement, exc: PlpgsqlError) -> int:
         if found:
             return found.start()
     return _skip_blank(data, from_line, end)
+
+
+def _statement_end(data: bytes, line: int, end: int) -> int:
+    """The `;` ending the embedded statement that stopped short: of the next few from the
+    compiler's line, the first after a dangling word or operator (`WHERE;`, `1 +;`), else
+    the first after the line's own statement (the compiler names the last one it read)."""
+    semicolons: list[int] = []
+    at = data.find(b";", line, end)
+    while at >= 0 and len(semicolons) < 4:
+        semicolons.append(at)
+        at = data.find(b";", at + 1, end)
+    for candidate in semicolons:
+        if _DANGLING.search(data, line, candidate) is not None:
+            return candidate
+    line_end = data.find(b"\n", line, end)
+    later = [c for c in semicolons if c > (end if line_end < 0 else line_end)]
+    return later[0] if later else semicolons[0] if semicolons else end
 
 
 def _skip_blank(data: bytes, pos: int, end: int) -> int:
