@@ -55,7 +55,7 @@ def fingerprint(targets: list[Path], config: dict[str, Any]) -> str:
     code = Path(__file__).parent.parent  # the slipway package
     hasher.update(f"{__version__}\0{os.getcwd()}\0".encode())
     hasher.update(json.dumps(config, sort_keys=True, default=str).encode())
-    for part in ("lint", "lint/rules", "report", "migrations"):
+    for part in ("lint", "lint/rules", "report", "migrations", "sql"):  # sql: the parser
         _stat_tree(hasher, str(code / part), depth=0)
     for target in targets:  # as far as lint.sources looks: a folder's migrations/, a file's
         hasher.update(f"target {target}\0".encode())  # diesel folder's parent

@@ -67,3 +67,22 @@ def test_a_broken_cache_entry_is_ignored(
     for entry in _private_lint_cache.glob("lint-*.json"):
         entry.write_text("{not json")
     assert _lint(capsys) == first
+
+
+def test_the_code_that_decides_findings_is_part_of_the_key(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from slipway.lint import cache
+
+    seen: list[str] = []
+    real = cache._stat_tree
+
+    def record(hasher: object, folder: str, depth: int = 1) -> None:
+        seen.append(folder)
+        real(hasher, folder, depth)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "_stat_tree", record)
+    cache.fingerprint([Path("migrations")], {})
+    package = Path(cache.__file__).parent.parent
+    for part in ("lint", "lint/rules", "migrations", "sql"):  # sql: parsing, PL/pgSQL bodies
+        assert str(package / part) in seen, part
