@@ -477,12 +477,16 @@ def _rename_table(state: ReplayState, old: str, new: str, origin: Origin) -> Non
     for name in table.indexes:
         if name in state.indexes:
             state.indexes[name] = replace(state.indexes[name], table=table.key)
-    # Foreign keys follow the table they reference (a fork copies the tables it changes).
+    # Foreign keys and views follow the table (PostgreSQL keeps them by oid, not by name).
     for other in [
         t for t in state.tables.values() if any(fk.ref_table == old for fk in t.foreign_keys)
     ]:
         for fk in state.table(other.key).foreign_keys:
             fk.ref_table = table.key if fk.ref_table == old else fk.ref_table
+    for key, view in list(state.views.items()):
+        if old in view.tables:
+            tables = tuple(table.key if t == old else t for t in view.tables)
+            state.views[key] = replace(view, tables=tables)
 
 
 def _create_policy(state: ReplayState, node: Node, origin: Origin) -> None:

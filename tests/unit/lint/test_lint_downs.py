@@ -70,6 +70,16 @@ def test_a_down_naming_what_only_a_later_migration_creates() -> None:
     assert "only 0002 case, later, creates it" in missing[0].message
 
 
+def test_a_later_create_if_not_exists_proves_nothing() -> None:
+    found = lint(
+        [
+            migration("0001", "CREATE TABLE leads (id bigint PRIMARY KEY);", "DROP TABLE notes;"),
+            migration("0002", "CREATE TABLE IF NOT EXISTS notes (id bigint PRIMARY KEY);"),
+        ]
+    ).findings
+    assert [f for f in found if f.name == "missing-object"] == []
+
+
 def test_a_down_whose_up_does_not_parse_is_not_judged() -> None:
     found = lint([migration("0001", "CREATE TABLE x (id int,);", "DROP TABLE x;")]).findings
     assert [f.name for f in found if ".down." in f.file] == []

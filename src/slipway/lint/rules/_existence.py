@@ -46,7 +46,10 @@ def _created_at(ctx: StatementContext) -> dict[tuple[str, str], list[int]]:
         for position, migration in enumerate(ctx.migrations):
             for stmt in migration.up.parsed.statements:
                 made = created(stmt.kind, stmt.node)
-                if made is not None:
+                # IF NOT EXISTS and OR REPLACE do not prove the object was not there before
+                if made is not None and not (
+                    stmt.node.get("if_not_exists") or stmt.node.get("replace")
+                ):
                     family, key = made
                     found.setdefault((_FAMILY.get(family, family), key), []).append(position)
     return found
