@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from slipway.lint.state import Column, ForeignKey, Function, Index, Origin, ReplayState, Table, View
+from slipway.lint import replay_objects
+from slipway.lint.state import Column, ForeignKey, Index, Origin, ReplayState, Table, View
 from slipway.sql import nodes as n
 from slipway.sql.nodes import Node
 
@@ -417,6 +418,8 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
             column.name = new
             table.columns[new] = column
             _rename_in_keys(state, table, old, new)
+    elif kind in replay_objects.RENAMES:
+        replay_objects.rename(state, node, origin)
     elif kind == "OBJECT_TABCONSTRAINT":
         _rename_constraint(state.table(n.relation(node.get("relation"))), str(node["subname"]), new)
     elif kind == "OBJECT_INDEX":
@@ -494,42 +497,6 @@ def _create_policy(state: ReplayState, node: Node, origin: Origin) -> None:
     table.policies[str(node.get("policy_name", ""))] = str(node.get("cmd_name", "all")).lower()
 
 
-def _create_function(state: ReplayState, node: Node, origin: Origin) -> None:
-    key = n.qualified(n.strings(node.get("funcname")))
-    function = Function(key, origin)
-    language = n.def_elems(node.get("options")).get("language")
-    if isinstance(language, dict):
-        function.language = str(language.get("String", {}).get("sval", "sql")).lower()
-    _function_options(function, node.get("options"))
-    state.functions[key] = function  # CREATE OR REPLACE starts from scratch, as on the server
-    state.gone.pop(("function", key), None)
-
-
-def _alter_function(state: ReplayState, node: Node, origin: Origin) -> None:
-    key = n.qualified(n.strings((node.get("func") or {}).get("objname")))
-    function = state.functions.get(key)
-    if function is not None:
-        function = state.functions[key] = replace(function)  # a fork may share it
-        _function_options(function, node.get("actions"))
-
-
-def _function_options(function: Function, options: list[Node] | None) -> None:
-    """VOLATILE/STABLE/IMMUTABLE, SECURITY DEFINER/INVOKER and SET/RESET search_path."""
-    for option in options or ():
-        elem = option.get("DefElem") or {}
-        name, arg = elem.get("defname"), elem.get("arg") or {}
-        if name == "volatility":
-            function.volatility = str(arg.get("String", {}).get("sval", "volatile")).lower()
-        elif name == "security":
-            function.security_definer = n.truthy(arg)
-        elif name == "set":
-            setting = arg.get("VariableSetStmt", {})
-            if setting.get("kind") == "VAR_RESET_ALL":
-                function.search_path_set = False
-            elif setting.get("name") == "search_path":
-                function.search_path_set = setting.get("kind") in _PINS
-
-
 def _create_view(state: ReplayState, node: Node, origin: Origin) -> None:
     key = n.relation(node.get("view"))
     invoker = n.truthy(n.def_elems(node.get("options")).get("security_invoker"))
@@ -548,42 +515,6 @@ def _create_table_as(state: ReplayState, node: Node, origin: Origin) -> None:
     else:
         state.tables[key] = Table(key, origin=origin, partial=True)
         state.gone.pop(("table", key), None)
-
-
-def _create_enum(state: ReplayState, node: Node, origin: Origin) -> None:
-    values = [str(v["String"]["sval"]) for v in node.get("vals", []) if "String" in v]
-    key = n.qualified(n.strings(node.get("typeName")))
-    state.enums[key] = values
-    state.gone.pop(("type", key), None)
-
-
-def _create_type(state: ReplayState, node: Node, origin: Origin) -> None:
-    """CREATE DOMAIN, CREATE TYPE AS (...), AS RANGE, or a base type: the name is back."""
-    if "typevar" in node:
-        key = n.relation(node.get("typevar"))
-    elif "defnames" in node:
-        if node.get("kind") != "OBJECT_TYPE":
-            return  # CREATE AGGREGATE, OPERATOR, ...
-        key = n.qualified(n.strings(node.get("defnames")))
-    else:
-        key = n.qualified(n.strings(node.get("domainname") or node.get("typeName")))
-    state.gone.pop(("type", key), None)
-
-
-def _alter_enum(state: ReplayState, node: Node, origin: Origin) -> None:
-    key = n.qualified(n.strings(node.get("typeName")))
-    values = list(state.enums.get(key, ()))  # a new list: a fork shares the old one
-    old, new = node.get("oldVal"), node.get("newVal")
-    if old and new:  # RENAME VALUE: same place, new label
-        values = [str(new) if v == old else v for v in values]
-    elif new and new not in values:  # ADD VALUE [IF NOT EXISTS]
-        values.append(str(new))
-    state.enums[key] = values
-
-
-def _create_trigger(state: ReplayState, node: Node, origin: Origin) -> None:
-    table = state.table(n.relation(node.get("relation")))
-    table.triggers[str(node.get("trigname", ""))] = n.qualified(n.strings(node.get("funcname")))
 
 
 def _delete(state: ReplayState, node: Node, origin: Origin) -> None:
@@ -608,8 +539,6 @@ def _set_emptied(state: ReplayState, key: str, migration: int | None) -> None:
     state.table(key).emptied_in = migration
 
 
-_PINS = ("VAR_SET_VALUE", "VAR_SET_CURRENT")  # RESET and SET ... TO DEFAULT unpin it
-
 _HANDLERS: dict[str, Handler] = {
     "DeleteStmt": _delete,
     "TruncateStmt": _truncate,
@@ -621,15 +550,7 @@ _HANDLERS: dict[str, Handler] = {
     "DropStmt": _drop,
     "RenameStmt": _rename,
     "CreatePolicyStmt": _create_policy,
-    "CreateFunctionStmt": _create_function,
-    "AlterFunctionStmt": _alter_function,
     "ViewStmt": _create_view,
     "CreateTableAsStmt": _create_table_as,
-    "CreateEnumStmt": _create_enum,
-    "CreateDomainStmt": _create_type,
-    "CompositeTypeStmt": _create_type,
-    "CreateRangeStmt": _create_type,
-    "DefineStmt": _create_type,
-    "CreateTrigStmt": _create_trigger,
-    "AlterEnumStmt": _alter_enum,
+    **replay_objects.HANDLERS,
 }

@@ -165,6 +165,8 @@ class ReplayState:
     enums: dict[str, list[str]] = field(default_factory=dict)
     # (family, key) -> where a DROP or RENAME made the name go away (until it is made again)
     gone: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    # Lower-case words of the DO blocks so far: objects they name may have changed unseen.
+    opaque: frozenset[str] = frozenset()
     # A fork (None: the replay's own state): ids of the tables it has copied for itself.
     owned: set[int] | None = None
 
@@ -192,8 +194,13 @@ class ReplayState:
             dict(self.views),
             dict(self.enums),
             dict(self.gone),
+            self.opaque,
             owned=set(),
         )
+
+    def sure_of_columns(self, table: Table) -> bool:
+        """The table's columns are all known: made here, not inherited, no DO block names it."""
+        return table.columns_known and table.bare_name.lower() not in self.opaque
 
     def existed_before(self, key: str, migration: int) -> bool:
         """True when the table was there (likely with rows) before migration `migration`."""

@@ -18,6 +18,9 @@ from slipway.sql.script import ParsedSql, Statement
 
 __all__ = ["BodyError", "body_error", "is_plpgsql"]
 
+# Messages of libpg_query's compiler that come from not having a catalog (an array of a type
+# it cannot look up becomes `record[]`: "has pseudo-type _record"), not from the text.
+_NEEDS_CATALOG = ("pseudo-type", "does not exist")
 _NEAR = re.compile(r'at or near "(.+)"\s*$')
 # what an embedded statement cut short ends with, right before its `;`
 _DANGLING = re.compile(
@@ -63,6 +66,8 @@ def body_error(parsed: ParsedSql, stmt: Statement) -> BodyError | None:
     try:
         check_plpgsql(text)
     except PlpgsqlError as exc:
+        if any(part in exc.message for part in _NEEDS_CATALOG):
+            return None  # an artefact of compiling without the database's catalog
         return BodyError(exc.message, _locate(parsed.data, stmt, exc))
     return None
 

@@ -24,6 +24,8 @@ def absent_because(ctx: StatementContext, family: str, key: str) -> str | None:
     """Why the object cannot exist when the statement runs, or None when it may exist.
 
     The caller has checked that the replayed state does not hold it."""
+    if key.rpartition(".")[2].lower() in ctx.state.opaque:
+        return None  # a DO block names it: it may have made it
     where = ctx.state.gone.get((family, key))
     if where is not None:
         return f"{where.path}:{where.line} dropped or renamed it"

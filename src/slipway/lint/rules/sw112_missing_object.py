@@ -48,7 +48,7 @@ class MissingObject(Rule):
     a rollback that drops an index the up never made, alters a column under its old name, or
     names a table that only a later migration creates fails on the server, usually on the
     day it is needed. Names the replay cannot judge (objects older than the linted
-    migrations) are not reported; `IF EXISTS` is respected.
+    migrations, names a DO block mentions) are not reported; `IF EXISTS` is respected.
 
     **Anti-pattern**
 
@@ -102,7 +102,7 @@ class MissingObject(Rule):
             if not node.get("missing_ok"):
                 yield from _absent(ctx, "table", key)
             return
-        columns = set(table.columns) if table.columns_known else None
+        columns = set(table.columns) if ctx.state.sure_of_columns(table) else None
         for cmd in n.alter_cmds(node):
             sub, name = cmd.get("subtype"), str(cmd.get("name", ""))
             column = (cmd.get("def") or {}).get("ColumnDef") or {}
@@ -124,7 +124,7 @@ class MissingObject(Rule):
             if key not in ctx.state.views:
                 yield from _absent(ctx, "table", key)
             return
-        if not table.columns_known:
+        if not ctx.state.sure_of_columns(table):
             return
         for param in node.get("indexParams", []):
             name = (param.get("IndexElem") or {}).get("name")
@@ -143,7 +143,7 @@ class MissingObject(Rule):
         table = ctx.state.tables.get(key)
         if table is None:
             yield from _absent(ctx, "table", key)
-        elif kind == "OBJECT_COLUMN" and table.columns_known:
+        elif kind == "OBJECT_COLUMN" and ctx.state.sure_of_columns(table):
             old = str(node.get("subname", ""))
             if old not in table.columns:
                 yield Hit(f"column {key}.{old} does not exist {when(ctx)}")
