@@ -159,3 +159,27 @@ def constraint_names(cmd: Node) -> Iterator[str]:
     for constraint in constraints:
         if constraint.get("conname"):
             yield str(constraint["conname"])
+
+
+def _renaming(node: Node) -> tuple[str, str, str, str]:
+    """(kind, table for a column, old bare name, new name) of a RenameStmt."""
+    kind = str(node.get("renameType"))
+    relation = n.relation(node.get("relation")) if node.get("relation") else ""
+    if kind in ("OBJECT_COLUMN", "OBJECT_ATTRIBUTE", "OBJECT_TABCONSTRAINT"):
+        return kind, relation, str(node.get("subname", "")), str(node.get("newname", ""))
+    old = relation or object_name(node.get("object") or {})
+    return kind, "", old.rpartition(".")[2], str(node.get("newname", ""))
+
+
+def undoes_up_rename(ctx: StatementContext) -> bool:
+    """In a down script: this RENAME gives back the name its up renamed away (the rollback
+    restores what the code before the migration uses)."""
+    if ctx.up is None or ctx.stmt.kind != "RenameStmt":
+        return False
+    kind, table, old, new = _renaming(ctx.stmt.node)
+    for stmt in ctx.up.statements:
+        if stmt.kind == "RenameStmt":
+            up_kind, up_table, up_old, up_new = _renaming(stmt.node)
+            if (up_kind, up_old, up_new) == (kind, new, old) and up_table == table:
+                return True
+    return False

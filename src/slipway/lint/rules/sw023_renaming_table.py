@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
+from slipway.lint.rules._objects import undoes_up_rename
 from slipway.sql import nodes as n
 
 
@@ -36,7 +37,7 @@ class RenamingTable(Rule):
         if node.get("renameType") != "OBJECT_TABLE":
             return
         table = n.relation(node.get("relation"))
-        if ctx.existed_before(table):
+        if ctx.existed_before(table) and not undoes_up_rename(ctx):
             yield Hit(
                 f"renaming table {table} to {node.get('newname')} breaks code that uses "
                 "the old name"

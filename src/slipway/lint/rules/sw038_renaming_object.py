@@ -9,6 +9,7 @@ from slipway.lint.rules._objects import (
     created_earlier,
     object_name,
     table_cmds_around,
+    undoes_up_rename,
 )
 from slipway.sql import nodes as n
 
@@ -77,7 +78,7 @@ class RenamingObject(Rule):
             return
         kind = str(node.get("renameType"))
         noun = _NOUNS.get(kind)
-        if noun is None or _new_here(ctx, kind):
+        if noun is None or _new_here(ctx, kind) or undoes_up_rename(ctx):
             return
         old = _old_name(node, kind)
         where = f" on {n.relation(node.get('relation'))}" if kind in _ON_TABLE else ""
