@@ -19,9 +19,10 @@ class ChangingColumnType(Rule):
     Reads and writes wait for the rewrite and for every index rebuild. The replay knows the
     old type, so changes that need no rewrite (varchar(n) to a longer varchar or to text)
     are not reported. A `USING` expression other than the column itself computes every row
-    anew, and any change to or from an array type rewrites too. timestamp to timestamptz
-    (or back) rebuilds the column's indexes, and rewrites the table unless the session's
-    TimeZone is UTC (the stored values then mean the same instant).
+    anew, and a change to, from or between array types rewrites too (only dropping the
+    elements' length limit does not). timestamp to timestamptz (or back) rebuilds the
+    column's indexes, and rewrites the table unless the session's TimeZone is UTC (the
+    stored values then mean the same instant).
 
     **Anti-pattern**
 
@@ -63,8 +64,11 @@ class ChangingColumnType(Rule):
                 yield _rewrite(table, name)
                 continue
             new, new_mods = n.type_name(type_node), n.typmods(type_node)
-            if old.array != n.is_array(type_node) or (old.array and new != old.type):
-                yield _rewrite(table, name)
+            if old.array or n.is_array(type_node):
+                # An array's elements are coerced one by one unless only a length limit goes.
+                same = old.array and n.is_array(type_node) and new == old.type
+                if not (same and (not new_mods or tuple(new_mods) == old.typmods)):
+                    yield _rewrite(table, name)
             elif {old.type, new} == _TIMESTAMPS:
                 yield Hit(
                     f"changing {table}.{name} from {old.type} to {new} rebuilds its indexes "
