@@ -87,6 +87,7 @@ def _add_column(state: ReplayState, table: Table, column: Node, origin: Origin) 
             col.not_null = True
         elif contype in ("CONSTR_DEFAULT", "CONSTR_IDENTITY", "CONSTR_GENERATED"):
             col.has_default = True
+            _set_calls(table, f"default of column {name}", constraint.get("raw_expr"))
         elif contype == "CONSTR_PRIMARY":
             _set_primary_key(state, table, constraint, (name,))
             col.not_null = True
@@ -204,6 +205,7 @@ def default_name(name1: str, name2: str, label: str) -> str:
 def _drop_column(state: ReplayState, table: Table, name: str) -> None:
     """PostgreSQL drops the column's constraints and every index that uses it along with it."""
     table.columns.pop(name, None)
+    table.calls.pop(f"default of column {name}", None)
     gone = {c for c, cols in table.uniques.items() if name in cols}
     gone |= {fk.name for fk in table.foreign_keys if name in fk.columns and fk.name}
     gone |= {c for c, (col, _) in table.not_null_checks.items() if col == name}
@@ -262,6 +264,7 @@ def _alter_cmd(state: ReplayState, table: Table, cmd: Node, origin: Origin) -> N
         column.not_null = sub == "AT_SetNotNull"
     elif sub == "AT_ColumnDefault" and column:
         column.has_default = bool(definition)
+        _set_calls(table, f"default of column {name}", definition or None)
     elif sub == "AT_AddConstraint" and "Constraint" in definition:
         _add_constraint(state, table, definition["Constraint"], origin)
     elif sub == "AT_DropConstraint":
@@ -384,6 +387,8 @@ def _drop(state: ReplayState, node: Node, origin: Origin) -> None:
         elif kind in ("OBJECT_POLICY", "OBJECT_TRIGGER") and len(parts) >= 2:
             table = state.table(n.qualified(parts[:-1]))
             (table.policies if kind == "OBJECT_POLICY" else table.triggers).pop(parts[-1], None)
+            if kind == "OBJECT_POLICY":
+                table.calls.pop(f"policy {parts[-1]}", None)
         elif kind in _ROUTINES and "ObjectWithArgs" in obj:
             key = n.qualified(n.strings(obj["ObjectWithArgs"].get("objname")))
             state.functions.pop(key, None)
@@ -494,14 +499,36 @@ def _rename_table(state: ReplayState, old: str, new: str, origin: Origin) -> Non
 
 def _create_policy(state: ReplayState, node: Node, origin: Origin) -> None:
     table = state.table(n.relation(node.get("table")))
-    table.policies[str(node.get("policy_name", ""))] = str(node.get("cmd_name", "all")).lower()
+    name = str(node.get("policy_name", ""))
+    table.policies[name] = str(node.get("cmd_name", "all")).lower()
+    _set_calls(table, f"policy {name}", [node.get("qual"), node.get("with_check")])
+
+
+def _set_calls(table: Table, what: str, expr: object) -> None:
+    """Record the functions `expr` calls (a DROP FUNCTION without CASCADE fails on them)."""
+    calls = function_calls(expr)
+    if calls:
+        table.calls[what] = calls
+    else:
+        table.calls.pop(what, None)
+
+
+def function_calls(expr: object) -> frozenset[str]:
+    """Keys of the functions an expression or query calls."""
+    found = (
+        n.qualified(n.strings(node.get("funcname")))
+        for kind, node in n.walk(expr)
+        if kind == "FuncCall"
+    )
+    return frozenset(found)
 
 
 def _create_view(state: ReplayState, node: Node, origin: Origin) -> None:
     key = n.relation(node.get("view"))
     invoker = n.truthy(n.def_elems(node.get("options")).get("security_invoker"))
     tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
-    state.views[key] = View(key, tables, invoker, origin)
+    calls = function_calls(node.get("query"))
+    state.views[key] = View(key, tables, invoker, origin, calls=calls)
     state.gone.pop(("view", key), None)
 
 
@@ -510,7 +537,8 @@ def _create_table_as(state: ReplayState, node: Node, origin: Origin) -> None:
     if node.get("objtype") == "OBJECT_MATVIEW":
         tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
         # security_invoker does not exist for materialized views: not the view rule's business.
-        state.views[key] = View(key, tables, True, origin, materialized=True)
+        calls = function_calls(node.get("query"))
+        state.views[key] = View(key, tables, True, origin, materialized=True, calls=calls)
         state.gone.pop(("view", key), None)
     else:
         state.tables[key] = Table(key, origin=origin, partial=True)

@@ -165,11 +165,21 @@ def _rename_function(state: ReplayState, old: str, key: str) -> None:
     function = state.functions.pop(old, None)
     if function is not None:
         state.functions[key] = replace(function, key=key)
-    users = [t.key for t in state.tables.values() if old in t.triggers.values()]
+    users = [
+        t.key
+        for t in state.tables.values()
+        if old in t.triggers.values() or any(old in c for c in t.calls.values())
+    ]
     for table_key in users:
-        triggers = state.table(table_key).triggers
-        for name, called in list(triggers.items()):
-            triggers[name] = key if called == old else called
+        table = state.table(table_key)
+        for name, called in list(table.triggers.items()):
+            table.triggers[name] = key if called == old else called
+        for what, calls in list(table.calls.items()):
+            table.calls[what] = frozenset(key if c == old else c for c in calls)
+    for name, view in list(state.views.items()):
+        if old in view.calls:
+            calls = frozenset(key if c == old else c for c in view.calls)
+            state.views[name] = replace(view, calls=calls)
 
 
 _PINS = ("VAR_SET_VALUE", "VAR_SET_CURRENT")  # RESET and SET ... TO DEFAULT unpin it

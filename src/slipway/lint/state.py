@@ -86,6 +86,8 @@ class Table:
     # TRUNCATE, not refilled since): what a NOT NULL column without a default needs.
     emptied_in: int | None = None
     triggers: dict[str, str] = field(default_factory=dict)  # name -> function key
+    # what else calls functions: "default of column c", "policy p" -> the functions it calls
+    calls: dict[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def bare_name(self) -> str:
@@ -131,6 +133,7 @@ class Table:
             partition_of=self.partition_of,
             emptied_in=self.emptied_in,
             triggers=dict(self.triggers),
+            calls=dict(self.calls),
         )
 
 
@@ -141,6 +144,7 @@ class View:
     security_invoker: bool
     origin: Origin
     materialized: bool = False
+    calls: frozenset[str] = frozenset()  # functions its query calls
 
 
 @dataclass(repr=False, eq=False, slots=True)

@@ -17,6 +17,8 @@ TRIGGER = (
     "CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\n"
     "CREATE TRIGGER leads_touch BEFORE UPDATE ON leads FOR EACH ROW EXECUTE FUNCTION touch();"
 )
+CODE = "CREATE FUNCTION code() RETURNS text LANGUAGE sql AS $$ SELECT 'x' $$;"
+ONE = "CREATE FUNCTION one() RETURNS bigint LANGUAGE sql STABLE AS $$ SELECT 1::bigint $$;"
 BASE = "CREATE TABLE leads (id bigint PRIMARY KEY, mail text NOT NULL, email text);"
 RULES = {"missing-object", "drop-with-dependents", "index-constraint-mixup"}
 
@@ -66,6 +68,26 @@ CASES = [
         TRIGGER,
         "DROP TRIGGER leads_touch ON leads;\nDROP FUNCTION touch();",
         False,
+    ),
+    (
+        f"{CODE}\nALTER TABLE leads ADD COLUMN code text DEFAULT code();",
+        "DROP FUNCTION code();\nALTER TABLE leads DROP COLUMN code;",
+        True,
+    ),
+    (
+        f"{ONE}\nCREATE POLICY leads_one ON leads USING (id = one());",
+        "DROP FUNCTION one();\nDROP POLICY leads_one ON leads;",
+        True,
+    ),
+    (
+        f"{ONE}\nCREATE POLICY leads_one ON leads USING (id = one());",
+        "DROP POLICY leads_one ON leads;\nDROP FUNCTION one();",
+        False,
+    ),
+    (
+        f"{ONE}\nCREATE VIEW lead_ones AS SELECT id, one() FROM leads;",
+        "DROP FUNCTION one();\nDROP VIEW lead_ones;",
+        True,
     ),
     (
         "CREATE UNIQUE INDEX leads_email_idx ON leads (email);",

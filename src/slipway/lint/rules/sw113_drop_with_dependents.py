@@ -12,11 +12,12 @@ from slipway.lint.state import ReplayState
 class DropWithDependents(Rule):
     """A DROP without CASCADE names an object other objects depend on: PostgreSQL refuses it.
 
-    Dropping a table that another table's foreign key references, or that a view reads, a type
-    a column uses, or a function a trigger calls fails with "cannot drop ... because other
-    objects depend on it". In a down script this is usually the order of its statements: the
-    dependent object has to go first. The replay knows the foreign keys, views, column types
-    and triggers the migrations made.
+    Dropping a table that another table's foreign key references or a view reads, a type a
+    column uses, or a function that a trigger, a column default, a policy or a view calls
+    fails with "cannot drop ... because other objects depend on it". In a down script this
+    is usually the order of its statements: the dependent object has to go first. The
+    replay knows the foreign keys, views, column types, triggers, defaults and policies the
+    migrations made.
 
     **Anti-pattern**
 
@@ -94,3 +95,14 @@ def _on_function(state: ReplayState, key: str) -> Iterator[str]:
         for trigger, function in table.triggers.items():
             if function == key:
                 yield f"trigger {trigger} on {table.key}"
+        for what, calls in table.calls.items():
+            if key in calls:  # "default of column c" or "policy p"
+                kind, _, name = what.rpartition(" ")
+                yield (
+                    f"{kind} {table.key}.{name}"
+                    if kind != "policy"
+                    else f"policy {name} on {table.key}"
+                )
+    for view in state.views.values():
+        if key in view.calls:
+            yield f"{'materialized view' if view.materialized else 'view'} {view.key}"
