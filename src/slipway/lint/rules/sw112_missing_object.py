@@ -168,6 +168,7 @@ def _absent(ctx: StatementContext, family: str, key: str) -> Iterator[Hit]:
 
 
 def _type_hit(ctx: StatementContext, type_node: Node | None) -> Iterator[Hit]:
+    # Only a type a DROP or RENAME took away: a column's type is a built-in one nearly always.
     key = n.qualified(n.strings((type_node or {}).get("names")))
-    if key and key not in ctx.state.enums:
+    if ("type", key) in ctx.state.gone:
         yield from _absent(ctx, "type", key)
