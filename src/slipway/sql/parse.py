@@ -3,7 +3,8 @@
 The lint hot path needs only libpg_query's JSON output. `import pglast` costs 40-80 ms (its
 enum and AST modules), so we call `pg_query_parse` from pglast's own extension library
 through ctypes (about 3 ms to load); when that is not possible we fall back to
-`pglast.parser.parse_sql_json`.
+`pglast.parser.parse_sql_json`. PL/pgSQL bodies are compiled the same way
+(`pg_query_parse_plpgsql`, `check_plpgsql`).
 """
 
 from __future__ import annotations
