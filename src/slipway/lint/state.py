@@ -180,6 +180,8 @@ class ReplayState:
         found = self.tables.get(key)
         if found is None:
             found = self.tables[key] = Table(key, partial=True)
+            if self.owned is not None:
+                self.owned.add(id(found))
         elif self.owned is not None and id(found) not in self.owned:
             found = self.tables[key] = found.copy()
             self.owned.add(id(found))

@@ -135,3 +135,11 @@ def test_a_forked_table_copy_keeps_every_field_and_shares_nothing_mutable() -> N
     assert copy.columns["id"] is not table.columns["id"]
     assert copy.foreign_keys[0] is not table.foreign_keys[0]
     assert fork.table("leads") is copy  # copied once
+
+
+def test_a_fork_hands_out_one_table_per_name() -> None:
+    from slipway.lint.state import ReplayState
+
+    fork = ReplayState().fork()
+    placeholder = fork.table("legacy")
+    assert fork.table("legacy") is placeholder  # changes through either reference stay
