@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 
 from slipway.lint.state import Origin
 from slipway.migrations.model import Script
-from slipway.sql import ParsedSql, SqlSyntaxError, Statement, line_col, parse_sql
+from slipway.sql import ParsedSql, SqlSyntaxError, Statement, without_meta_commands
 
-# A psql meta-command: a line starting with a backslash (\set, \connect, \i, ...).
-_META = re.compile(r"^[ \t]*(\\[^\n]*)", re.MULTILINE)
 # `-- slipway-ignore[-file][:] rule[, rule...] [-- why]`, or the same in `/* ... */`; a reason
 # after `--` or `:` is kept out (and, in a block comment, everything from `*/` on).
 _IGNORE = re.compile(
@@ -111,17 +109,10 @@ def _skip_meta_commands(parsed: ParsedScript) -> None:
     """Parse the script again with its psql meta-commands blanked out (same lines, same
     columns), so the SQL around them is linted. Only a script that does not parse is
     looked at: a meta-command is always a syntax error to PostgreSQL."""
-    text = parsed.script.sql
-    commands = list(_META.finditer(text))
-    if not commands:
-        return
-    chars = list(text)
-    for match in commands:
-        start, end = match.span(1)
-        chars[start:end] = " " * (end - start)
-        line, column = line_col(text, start)
-        parsed.meta_commands.append((line + parsed.script.line_offset, column, match.group(1)))
-    parsed.without_meta = parse_sql("".join(chars), parsed.script.line_offset)
+    found = without_meta_commands(parsed.script.sql, parsed.script.line_offset)
+    if found is not None:
+        commands, parsed.without_meta = found
+        parsed.meta_commands = [(c.line, c.column, c.text) for c in commands]
 
 
 def _collect_ignores(parsed: ParsedScript, lines: ParsedSql) -> None:

@@ -11,7 +11,16 @@ from functools import cached_property, lru_cache
 
 from slipway.errors import MigrationFailed
 from slipway.migrations.model import Script
-from slipway.sql import ParsedSql, RunMode, Statement, line_col, run_mode, unclosed_begin
+from slipway.sql import (
+    MetaCommand,
+    ParsedSql,
+    RunMode,
+    Statement,
+    line_col,
+    run_mode,
+    unclosed_begin,
+    without_meta_commands,
+)
 
 __all__ = ["ParsedScript", "parse_script"]
 
@@ -43,15 +52,36 @@ class ParsedScript:
         parsed = self.sql
         if parsed.error is not None:
             line, col = line_col(self.script.sql, parsed.error.position)
+            meta = self._meta_command()
+            if meta is not None:  # psql's own syntax: the parser trips over it somewhere later
+                line, col = meta.line - self.script.line_offset, meta.column
+            what = (
+                f"{meta.text.split()[0]} is a psql meta-command, which only psql understands:"
+                " slipway sends the file to the server as SQL; remove it (or do what it does"
+                " in SQL)"
+                if meta is not None
+                else f"{parsed.error.message} (SQLSTATE 42601); fix the SQL and retry"
+            )
             raise MigrationFailed(
-                f"{self.script.location(line, col)}: {parsed.error.message} (SQLSTATE 42601); "
-                "fix the SQL and retry",
+                f"{self.script.location(line, col)}: {what}",
                 sqlstate="42601",
                 path=str(self.script.path),
                 line=line + self.script.line_offset,
                 column=col,
             ) from parsed.error
         return parsed.statements
+
+    def _meta_command(self) -> MetaCommand | None:
+        """The first psql meta-command, when it is what makes the script not parse (without
+        them it parses, or fails further on)."""
+        found = without_meta_commands(self.script.sql, self.script.line_offset)
+        error = self.sql.error
+        if found is None or error is None:
+            return None
+        commands, blanked = found
+        if blanked.error is not None and blanked.error.position <= error.position:
+            return None  # the SQL itself is wrong before that
+        return commands[0]
 
     def first_char(self, stmt: Statement) -> int:
         """Character offset where the statement's text (as sent) starts in the script."""

@@ -24,10 +24,18 @@ from slipway.sql.classify import (
 )
 from slipway.sql.parse import SqlSyntaxError, parse_statements
 from slipway.sql.plpgsql import BodyError, body_error
-from slipway.sql.script import ParsedSql, Statement, line_col, parse_sql
+from slipway.sql.script import (
+    MetaCommand,
+    ParsedSql,
+    Statement,
+    line_col,
+    parse_sql,
+    without_meta_commands,
+)
 
 __all__ = [
     "BodyError",
+    "MetaCommand",
     "ParsedSql",
     "RunMode",
     "SqlSyntaxError",
@@ -43,4 +51,5 @@ __all__ = [
     "run_mode",
     "statement_run",
     "unclosed_begin",
+    "without_meta_commands",
 ]

@@ -20,10 +20,19 @@ from slipway.sql.classify import StatementRun, is_concurrent, statement_run
 from slipway.sql.nodes import Node
 from slipway.sql.parse import SqlSyntaxError, parse_statements
 
-__all__ = ["ParsedSql", "Statement", "line_col", "parse_sql"]
+__all__ = [
+    "MetaCommand",
+    "ParsedSql",
+    "Statement",
+    "line_col",
+    "parse_sql",
+    "without_meta_commands",
+]
 
 _WS = b" \t\r\n\f\v"
 _NEWLINE = re.compile(b"\n")
+# A psql meta-command: a line starting with a backslash (\set, \connect, \i, ...).
+_META = re.compile(r"^[ \t]*(\\[^\n]*)", re.MULTILINE)
 
 
 @dataclass(repr=False, eq=False, slots=True)
@@ -143,6 +152,33 @@ def parse_sql(text: str, line_offset: int = 0) -> ParsedSql:
         line, column = parsed.locate(start)
         parsed.statements.append(Statement(kind, node, index, line, column, start, end, span_start))
     return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class MetaCommand:
+    """A psql meta-command line (`\\set x 1`): psql's own syntax, a syntax error to the server."""
+
+    line: int  # file line and column
+    column: int
+    text: str
+
+
+def without_meta_commands(
+    text: str, line_offset: int = 0
+) -> tuple[list[MetaCommand], ParsedSql] | None:
+    """The psql meta-commands in `text` and the parse of `text` with them blanked out (same
+    lines, same columns); None when it has none."""
+    found = list(_META.finditer(text))
+    if not found:
+        return None
+    chars = list(text)
+    commands = []
+    for match in found:
+        start, end = match.span(1)
+        chars[start:end] = " " * (end - start)
+        line, column = line_col(text, start)
+        commands.append(MetaCommand(line + line_offset, column, match.group(1)))
+    return commands, parse_sql("".join(chars), line_offset)
 
 
 def _skip_trivia(data: bytes, pos: int, end: int) -> int:

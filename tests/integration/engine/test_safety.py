@@ -63,6 +63,22 @@ def test_syntax_error_is_caught_before_anything_runs(cli: Cli, db_conn) -> None:
     assert not table_exists(db_conn, "ok")  # nothing ran: parsing happens first
 
 
+def test_a_psql_meta_command_is_named_as_such(cli: Cli, db_conn) -> None:
+    """`\\set` is psql's, not SQL: the server's parser trips over it further on, so the
+    message names the line with the meta-command, not the place the parser gave up."""
+    cli.write(
+        "0001_vars.sql", "CREATE TABLE a (id int);\n\\set owner app\nCREATE TABLE b (id int);\n"
+    )
+    cli.write("0002_typo.sql", "-- a \\set in a comment is not a meta-command\nSELEC 1;\n")
+    result = cli("up")
+    assert result.code == 1
+    assert "0001_vars.sql:2:1: \\set is a psql meta-command" in result.err, result.err
+    assert not table_exists(db_conn, "a")
+    cli.write("0001_vars.sql", "CREATE TABLE a (id int);\n")
+    result = cli("up")
+    assert 'syntax error at or near "SELEC"' in result.err and "meta-command" not in result.err
+
+
 def test_history_table_name_is_configurable(cli: Cli, db_conn) -> None:
     (cli.project / "slipway.toml").write_text('[migrations]\ntable = "ops_schema_history"\n')
     cli.write("0001_a.sql", "CREATE TABLE a (id int);")

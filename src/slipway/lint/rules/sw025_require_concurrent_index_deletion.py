@@ -39,7 +39,18 @@ class RequireConcurrentIndexDeletion(Rule):
         for obj in node.get("objects", []):
             name = n.qualified(n.strings(obj.get("List", {}).get("items")))
             table = ctx.state.index_table(name)
-            if table is None or ctx.existed_before(table):
+            if table is not None and not ctx.existed_before(table):
+                continue
+            known = ctx.state.tables.get(table) if table else None
+            if known is not None and known.partition_key:
+                # PostgreSQL refuses DROP INDEX CONCURRENTLY on a partitioned index.
+                yield Hit(
+                    f"dropping index {name} of partitioned table {table} blocks every query on"
+                    " all its partitions until it is done",
+                    help="A partitioned index cannot be dropped CONCURRENTLY; drop it at a quiet"
+                    " time (slipway's lock_timeout bounds the wait for the lock).",
+                )
+            else:
                 yield Hit(
                     f"dropping index {name} without CONCURRENTLY blocks every query on its table"
                 )
