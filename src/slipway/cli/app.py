@@ -1,189 +1,37 @@
-"""The `slipway` command: a thin shell that loads each command group on demand and maps errors.
+"""The `slipway` command's entry point: `slipway lint` in its plain spellings runs without the
+typer shell (slipway.cli.fastlint: typer costs more to import than a warm lint); everything else,
+help and errors included, goes to the typer shell (slipway.cli.root).
 
-Building typer commands is the slow part of starting (typer inspects every signature), so the
-root lists commands from the table below and builds only the module a command lives in.
-`tests/unit/test_cli_table.py` keeps the table in step with the modules.
+`app`, `build_module`, `LazyGroup` and `root` are the shell's, loaded when first asked for.
 """
 
 from __future__ import annotations
 
-import importlib
-import os
 import sys
-from typing import Annotated, Any
+from typing import Any
 
-import typer
-from typer.core import TyperGroup
+from slipway.cli.commands import COMMANDS
 
-from slipway.cli import completion
-from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt
-from slipway.errors import SlipwayError
-
-# name -> (module in slipway.cli, one-line help shown by `slipway --help`)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "init": (
-        "inspect",
-        "Create the migrations folder and a commented slipway.toml in this folder.",
-    ),
-    "new": ("inspect", "Create up, down and verify stubs, numbered in the folder's own scheme."),
-    "status": ("inspect", "Show every migration: applied, pending, modified or missing."),
-    "up": (
-        "migrate",
-        "Apply pending migrations, each in its own transaction with its history row.",
-    ),
-    "down": ("migrate", "Roll back the newest applied migration (or --steps N, --to V, or --all)."),
-    "redo": ("migrate", "Roll back the newest applied migration and apply it again."),
-    "plan": ("migrate", "Show what `up` or `down` would run, in order, with the SQL."),
-    "validate": ("inspect", "Check migrations without changing anything; exit 1 on errors."),
-    "baseline": (
-        "migrate",
-        "Adopt an existing database: record migrations up to VERSION as applied.",
-    ),
-    "adopt": (
-        "adopt",
-        "Take over a database migrated by another tool (dbmate, Flyway, goose, ...).",
-    ),
-    "accept": ("migrate", "Accept an intentional edit of an applied migration (audited)."),
-    "history": ("inspect", "Every run: what, who, when, how long, outcome (newest first)."),
-    "lint": ("lint", "Lint migrations for locking hazards, tenancy gaps and broken rollbacks."),
-    "deps": ("guide", "Show which earlier migrations each migration depends on, and why."),
-    "guide": ("guide", "Write the migration guide and runbook (Markdown or self-contained HTML)."),
-    "docs": ("guide", "Write schema documentation from the live database or a saved snapshot."),
-    "verify": (
-        "verify",
-        "Prove every rollback on a scratch database; --tenancy tests RLS isolation.",
-    ),
-    "diff": ("verify", "Compare the live database with the schema its migrations produce (drift)."),
-    "doctor": ("doctor", "Check the live database's health and integrity; one verdict."),
-    "maintain": ("maintain", "Partitions ahead, view refreshes, ANALYZE/VACUUM and cleanup."),
-    "serve": ("serve", "Serve /metrics, /healthz, /readyz and a dashboard (read-only)."),
-    "feed": ("feed", "Import data feeds (TSV, CSV or an email with one attached)."),
-    "demo": ("demo", "Run the Rylie reference platform end to end on a fresh database."),
-    "db": ("db", "The database slipway uses; start, stop and locate the embedded one."),
-    "wait": ("wait", "Wait until the configured database accepts connections (--timeout)."),
-}
-
-
-def build_module(module_name: str) -> dict[str, Any]:
-    """Every click command a module registers, by name."""
-    module = importlib.import_module(f"slipway.cli.{module_name}")
-    sub = typer.Typer(rich_markup_mode=None)
-    sub.callback()(lambda: None)  # forces a group, even for a module with one command
-    module.register(sub)
-    group = typer.main.get_command(sub)
-    return dict(getattr(group, "commands", {}))
-
-
-class LazyGroup(TyperGroup):
-    """The root group: commands are built the first time they are asked for."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return list(super().parse_args(ctx, completion.optional_shell(args, COMMANDS)))
-
-    def _main_shell_completion(
-        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
-    ) -> None:
-        if completion.COMPLETE_VAR in os.environ:  # a completion script is asking
-            completion.enable_completion_classes()
-        super()._main_shell_completion(ctx_args, prog_name, complete_var)
-
-    def list_commands(self, ctx: Any) -> list[str]:
-        return list(COMMANDS)
-
-    def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        if cmd_name not in self.commands and cmd_name in COMMANDS:
-            try:
-                self.commands.update(build_module(COMMANDS[cmd_name][0]))
-            except ModuleNotFoundError as exc:
-                if exc.name != f"slipway.cli.{COMMANDS[cmd_name][0]}":
-                    raise
-        return self.commands.get(cmd_name)
-
-    def format_commands(self, ctx: Any, formatter: Any) -> None:
-        with formatter.section("Commands"):
-            formatter.write_dl([(name, short) for name, (_, short) in COMMANDS.items()])
-
-
-app = typer.Typer(
-    name="slipway",
-    help="Take a PostgreSQL schema from migration files to production safely.",
-    cls=LazyGroup,
-    no_args_is_help=True,
-    add_completion=False,  # our own completion options take the shell by name (see completion.py)
-    rich_markup_mode=None,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
-@app.callback()
-def root(
-    ctx: typer.Context,
-    database_url: DatabaseUrlOpt = None,
-    migrations: MigrationsOpt = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")] = False,
-    version: Annotated[
-        bool,
-        typer.Option(
-            "--version",
-            is_eager=True,
-            expose_value=False,
-            callback=completion.print_version,
-            help="Print slipway's version and exit.",
-        ),
-    ] = False,
-    install_completion: Annotated[
-        str | None,
-        typer.Option(
-            "--install-completion",
-            is_eager=True,
-            expose_value=False,
-            metavar="[SHELL]",
-            callback=completion.install_completion,
-            help="Install shell completion (bash, zsh, fish, powershell, pwsh; default: this shell).",
-        ),
-    ] = None,
-    show_completion: Annotated[
-        str | None,
-        typer.Option(
-            "--show-completion",
-            is_eager=True,
-            expose_value=False,
-            metavar="[SHELL]",
-            callback=completion.show_completion,
-            help="Print the shell completion script (to source or save it yourself).",
-        ),
-    ] = None,
-) -> None:
-    ctx.obj = {"database_url": database_url, "migrations": migrations, "quiet": quiet}
+__all__ = ["COMMANDS", "main"]
 
 
 def main(argv: list[str] | None = None) -> None:
-    try:
-        code = app(args=argv, prog_name="slipway", standalone_mode=False)
-        if isinstance(code, int) and code:
+    from slipway.cli import fastlint
+
+    args = fastlint.parse(sys.argv[1:] if argv is None else argv)
+    if args is not None:
+        code = fastlint.main(args)
+        if code:  # as the shell: success returns
             sys.exit(code)
-    except SlipwayError as exc:
-        from slipway.report.terminal import print_error
+        return
+    from slipway.cli.root import main as shell
 
-        print_error(exc)
-        sys.exit(exc.exit_code)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        print("Aborted.", file=sys.stderr)
-        sys.exit(130)
-    except KeyboardInterrupt:
-        print("Interrupted.", file=sys.stderr)
-        sys.exit(130)
-    except Exception as exc:  # click usage errors arrive here in non-standalone mode
-        # typer vendors its own click, so recognise a ClickException by its interface.
-        code = getattr(exc, "exit_code", None)
-        if hasattr(exc, "show") and isinstance(code, int):
-            exc.show()
-            sys.exit(code)
-        raise
+    shell(argv)
 
 
-if __name__ == "__main__":
-    main()
+def __getattr__(name: str) -> Any:
+    if name in ("app", "build_module", "LazyGroup", "root"):
+        from slipway.cli import root
+
+        return getattr(root, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 
 import typer
 
-from slipway.config import Settings, load_settings
+from slipway.cli.context import project_settings
+from slipway.config import Settings
 
 DatabaseUrlOpt = Annotated[
     str | None,
@@ -46,14 +47,11 @@ FormatOpt = Annotated[
 
 def settings(ctx: typer.Context, database_url: str | None, migrations: str | None) -> Settings:
     """Settings from this command's options, falling back to the root options."""
-    from slipway import db
-
     root: dict[str, Any] = ctx.find_root().obj or {}
-    # Every command that reaches a database names it first on stderr (stdout stays parseable).
-    db.announce_databases(not is_quiet(ctx, bool(ctx.params.get("quiet"))))
-    return load_settings(
-        database_url=database_url or root.get("database_url"),
-        migrations=migrations or root.get("migrations"),
+    return project_settings(
+        database_url or root.get("database_url"),
+        migrations or root.get("migrations"),
+        announce=not is_quiet(ctx, bool(ctx.params.get("quiet"))),
     )
 
 

@@ -1,0 +1,145 @@
+"""`slipway lint` without the typer shell: importing typer (with click) and building the command
+cost more than linting a warm folder.
+
+`parse` reads the plain spellings of the lint command line (root options, `lint`, its own): the
+options one to an argument (`--format json`, `--format=json`, `-f json`), choices in any case,
+`--` before paths. Anything else (help, --version, completion, a cluster like `-qf`, an unknown
+option, a missing or invalid value, a value that starts with `-`) returns None and the entry
+point hands the arguments to typer, so every message, error and help text is typer's own.
+`tests/unit/lint/test_lint_fast_cli.py` runs both paths on the same arguments.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from slipway.cli.completion import COMPLETE_VAR
+from slipway.cli.context import project_settings
+from slipway.errors import SlipwayError
+
+# The options as slipway.cli.root and slipway.cli.lint declare them.
+_ROOT_VALUED = {"--database-url": "database_url", "-d": "database_url", "-m": "migrations"}
+_ROOT_VALUED["--migrations"] = "migrations"
+_LINT_VALUED = {"--format": "fmt", "-f": "fmt", "--fail-on": "fail_on", "--explain": "explain"}
+_LINT_VALUED |= {"--migrations": "migrations", "-m": "migrations"}
+_LINT_FLAGS = {"--list": "list_rules", "--docs": "docs", "--no-cache": "no_cache"}
+_LINT_FLAGS |= {"--quiet": "quiet", "-q": "quiet"}
+_CHOICES = {
+    "fmt": ("text", "json", "sarif", "github", "md", "html"),
+    "fail_on": ("error", "warning"),
+}
+
+
+@dataclass
+class LintArgs:
+    """What `slipway lint` was asked, as the typer command receives it."""
+
+    paths: list[Path] = field(default_factory=list)
+    fmt: str = "text"
+    fail_on: str = "error"
+    explain: str | None = None
+    list_rules: bool = False
+    docs: bool = False
+    no_cache: bool = False
+    migrations: str | None = None
+    quiet: bool = False
+    root_database_url: str | None = None
+    root_migrations: str | None = None
+    root_quiet: bool = False
+
+
+def parse(argv: list[str]) -> LintArgs | None:
+    """The lint arguments of `argv`, or None when typer should parse them."""
+    if COMPLETE_VAR in os.environ or "" in argv:  # completion asking; "" is click's Path(".")
+        return None
+    args = LintArgs()
+    rest = iter(argv)
+    for arg in rest:  # root options, up to the command name
+        if arg == "lint":
+            break
+        if arg in ("-q", "--quiet"):
+            args.root_quiet = True
+            continue
+        name, value = _option(arg, rest, _ROOT_VALUED)
+        if name is None:
+            return None
+        setattr(args, f"root_{name}", value)
+    else:
+        return None
+    for arg in rest:
+        if arg == "--":
+            args.paths.extend(Path(p) for p in rest)
+            return args
+        if arg == "-" or (arg and not arg.startswith("-")):
+            args.paths.append(Path(arg))
+        elif arg in _LINT_FLAGS:
+            setattr(args, _LINT_FLAGS[arg], True)
+        else:
+            name, value = _option(arg, rest, _LINT_VALUED)
+            if name is None:
+                return None
+            choice = _choice(value, _CHOICES[name]) if name in _CHOICES else value
+            if choice is None:
+                return None
+            setattr(args, name, choice)
+    return args
+
+
+def _option(arg: str, rest: Iterator[str], valued: dict[str, str]) -> tuple[str | None, str]:
+    """(attribute, value) of a valued option spelled `--name value`, `--name=value` or
+    `-n value`; (None, "") for anything else."""
+    name, eq, value = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+    if name not in valued:
+        return None, ""
+    if not eq:
+        value = next(rest, "")
+    if not value or value.startswith("-"):
+        return None, ""
+    return valued[name], value
+
+
+def _choice(value: str, choices: tuple[str, ...]) -> str | None:
+    """click's case-insensitive Choice: the declared spelling of `value`, or None."""
+    folded = {c.casefold(): c for c in choices}
+    return folded.get(value.casefold())
+
+
+def run(args: LintArgs) -> int:
+    """What slipway.cli.lint's command does with the same arguments; the exit code."""
+    if args.explain or args.list_rules or args.docs:
+        from slipway.lint.docs import print_docs
+
+        print_docs(args.explain, args.list_rules)
+        return 0
+    from slipway.lint.run import run as lint
+
+    quiet = args.quiet or args.root_quiet
+    settings = project_settings(
+        args.root_database_url, args.migrations or args.root_migrations, announce=not quiet
+    )
+    return lint(
+        list(args.paths),
+        args.fmt,
+        args.fail_on,
+        settings,
+        quiet=quiet,
+        use_cache=not args.no_cache,
+    )
+
+
+def main(args: LintArgs) -> int:
+    """Run `args` with the typer shell's error handling (slipway.cli.root.main)."""
+    try:
+        return run(args)
+    except SlipwayError as exc:
+        from slipway.report.terminal import print_error
+
+        print_error(exc)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130

@@ -1,0 +1,133 @@
+"""`slipway lint` without typer (slipway.cli.fastlint) behaves exactly as the typer shell does.
+
+Every argument list runs through the real entry point (slipway.cli.app.main: the fast path, or
+typer when the fast parser declines) and through the typer shell alone (slipway.cli.root.main);
+exit code, stdout and stderr must be equal, errors and help included.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from lint_support import write_project
+
+from slipway.cli import app, fastlint, root
+
+FILES = {
+    "0001_a.sql": "CREATE INDEX i ON leads (s);",
+    "0001_a.down.sql": "DROP INDEX i;",
+    "0002_b.sql": "DROP DATABASE x; -- slipway-ignore ban-drop-database\nDROP TABLE t;",
+    "0003_c.sql": "DROP DATABASE y;",
+    "0003_c.down.sql": "SELECT 1;",
+}
+FAST = [
+    ["lint"],
+    ["lint", "--no-cache"],
+    ["lint", "--format", "json"],
+    ["lint", "-f", "JSON", "--fail-on=WARNING"],
+    ["lint", "--fail-on", "warning", "-f", "sarif"],
+    ["-q", "lint"],
+    ["lint", "-q", "--no-cache"],
+    ["lint", "--quiet", "-f", "github"],
+    ["--migrations", "migrations", "lint", "-f", "md"],
+    ["--migrations=migrations", "-q", "lint", "--format=html"],
+    ["-m", "nowhere", "lint"],
+    ["-m", "nowhere", "lint", "-m", "migrations"],
+    ["-d", "postgresql://u@localhost/db", "lint", "migrations"],
+    ["--database-url=postgresql://u@localhost/db", "lint", "migrations/0001_a.sql"],
+    ["lint", "migrations/0002_b.sql", "migrations/0001_a.sql", "-f", "json"],
+    ["lint", "--", "migrations/0001_a.sql"],
+    ["lint", "--", "-x.sql"],
+    ["lint", "nowhere.sql"],
+    ["lint", "notes.txt"],
+    ["lint", "--explain", "SW024"],
+    ["lint", "--explain=nope"],
+    ["lint", "--list"],
+    ["lint", "--docs"],
+    ["lint", "-"],
+]
+TYPER = [
+    ["lint", "--help"],
+    ["lint", "-h"],
+    ["-h"],
+    ["--version"],
+    ["lint", "--format", "xml"],
+    ["lint", "--format"],
+    ["lint", "--format", "-q"],
+    ["lint", "--nope"],
+    ["lint", "-qf", "json"],
+    ["lint", "-fjson"],
+    ["lint", "--no-cache=1"],
+    ["lint", ""],
+    ["lint", "-d", "postgresql://u@localhost/db"],
+    ["--nope", "lint"],
+    ["-q"],
+    ["doctor", "--help"],
+]
+
+
+def _outcome(
+    main: Callable[[list[str]], None], argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> tuple[object, str, str]:
+    try:
+        main(argv)
+        code: object = None  # returned: success
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("argv", FAST + TYPER, ids=" ".join)
+def test_fast_path_and_typer_agree(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(write_project(tmp_path, FILES))
+    (tmp_path / "notes.txt").write_text("hello\n")
+    monkeypatch.setattr(sys, "stdin", open(tmp_path / "migrations" / "0001_a.sql"))  # noqa: SIM115
+    assert (fastlint.parse(argv) is not None) == (argv in FAST)
+    typer_result = _outcome(root.main, argv, capsys)
+    monkeypatch.setattr(sys, "stdin", open(tmp_path / "migrations" / "0001_a.sql"))  # noqa: SIM115
+    assert _outcome(app.main, argv, capsys) == typer_result
+    assert typer_result[1] or typer_result[2]  # something was said
+
+
+def test_fast_path_parses_like_the_command() -> None:
+    args = fastlint.parse(["-q", "-m", "db", "lint", "a.sql", "-f", "Sarif", "--", "-b.sql"])
+    assert args == fastlint.LintArgs(
+        paths=[Path("a.sql"), Path("-b.sql")], fmt="sarif", root_migrations="db", root_quiet=True
+    )
+
+
+def test_slipway_lint_imports_no_typer(tmp_path: Path) -> None:
+    """The real entry point lints, from the cache or not, without loading typer or click."""
+    write_project(tmp_path, FILES)
+    code = (
+        "import sys\n"
+        "from slipway.cli import app\n"
+        "for argv in (['lint', '--no-cache'], ['lint'], ['lint', '-q'], ['lint', 'nowhere']):\n"
+        "    try:\n"
+        "        app.main(argv)\n"
+        "    except SystemExit as exc:\n"
+        "        print('EXIT', exc.code)\n"
+        "loaded = [m for m in sys.modules if m.startswith(('typer', 'click', 'slipway.cli.root'))]\n"
+        "print('LOADED', sorted(loaded))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.stdout.count("EXIT 1") == 3 and "EXIT 2" in proc.stdout, proc.stderr
+    assert "no such file or folder" in proc.stderr
+    assert proc.stdout.rstrip().endswith("LOADED []"), proc.stdout[-300:]
