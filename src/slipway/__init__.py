@@ -8,11 +8,12 @@ sets the package attribute of that name, so use `slipway.api.lint` and `slipway.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from slipway.version import __version__
 
+TYPE_CHECKING = False  # not typing's: `import slipway` loads nothing else
 if TYPE_CHECKING:
+    from typing import Any
+
     from slipway.api import (
         ConfigError,
         ConnectionFailed,

@@ -8,9 +8,12 @@ help and errors included, goes to the typer shell (slipway.cli.root).
 from __future__ import annotations
 
 import sys
-from typing import Any
 
 from slipway.cli.commands import COMMANDS
+
+TYPE_CHECKING = False  # not typing's: `slipway lint` imports only what it uses
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["COMMANDS", "main"]
 

@@ -1,10 +1,13 @@
-"""Every `slipway` command: its module in slipway.cli and its one-line help (`slipway --help`).
+"""Every `slipway` command: its module in slipway.cli and its one-line help (`slipway --help`);
+the variable shell completion sets.
 
-A table, not typer, so the entry point (slipway.cli.app) can list and dispatch commands without
-importing typer.
+Plain data, not typer, so the entry point (slipway.cli.app) can dispatch without importing
+typer.
 """
 
 from __future__ import annotations
+
+COMPLETE_VAR = "_SLIPWAY_COMPLETE"  # what the completion scripts set when they call slipway
 
 # name -> (module in slipway.cli, one-line help shown by `slipway --help`)
 COMMANDS: dict[str, tuple[str, str]] = {

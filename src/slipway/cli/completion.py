@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from slipway.cli.commands import COMPLETE_VAR
 from slipway.errors import ConfigError
 
 SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
 COMPLETION_OPTIONS = ("--install-completion", "--show-completion")
 PROG_NAME = "slipway"
-COMPLETE_VAR = "_SLIPWAY_COMPLETE"  # what the completion scripts set when they call slipway
 
 
 def print_version(ctx: Any, value: bool) -> None:

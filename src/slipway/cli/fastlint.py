@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from slipway.cli.completion import COMPLETE_VAR
-from slipway.cli.context import project_settings
+from slipway.cli.commands import COMPLETE_VAR
 from slipway.errors import SlipwayError
+
+TYPE_CHECKING = False  # typing, dataclasses, pathlib: milliseconds a warm lint does not spend
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 # The options as slipway.cli.root and slipway.cli.lint declare them.
 _ROOT_VALUED = {"--database-url": "database_url", "-d": "database_url", "-m": "migrations"}
@@ -34,22 +34,38 @@ _CHOICES = {
 }
 
 
-@dataclass
 class LintArgs:
-    """What `slipway lint` was asked, as the typer command receives it."""
+    """What `slipway lint` was asked, as the typer command receives it (paths as given)."""
 
-    paths: list[Path] = field(default_factory=list)
-    fmt: str = "text"
-    fail_on: str = "error"
-    explain: str | None = None
-    list_rules: bool = False
-    docs: bool = False
-    no_cache: bool = False
-    migrations: str | None = None
-    quiet: bool = False
-    root_database_url: str | None = None
-    root_migrations: str | None = None
-    root_quiet: bool = False
+    def __init__(self, **given: object) -> None:
+        self.paths: list[str] = []
+        self.fmt = "text"
+        self.fail_on = "error"
+        self.explain: str | None = None
+        self.list_rules = False
+        self.docs = False
+        self.no_cache = False
+        self.migrations: str | None = None
+        self.quiet = False
+        self.root_database_url: str | None = None
+        self.root_migrations: str | None = None
+        self.root_quiet = False
+        for name, value in given.items():
+            if not hasattr(self, name):
+                raise TypeError(f"LintArgs has no {name}")
+            setattr(self, name, value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, LintArgs) and vars(self) == vars(other)
+
+    def __repr__(self) -> str:
+        return f"LintArgs({vars(self)!r})"
+
+    def request(self) -> str:
+        """What the printed output depends on, for the output cache (slipway.lint.cache)."""
+        quiet = self.quiet or self.root_quiet
+        migrations = self.migrations or self.root_migrations
+        return repr((self.paths, self.fmt, self.fail_on, quiet, migrations))
 
 
 def parse(argv: list[str]) -> LintArgs | None:
@@ -72,10 +88,10 @@ def parse(argv: list[str]) -> LintArgs | None:
         return None
     for arg in rest:
         if arg == "--":
-            args.paths.extend(Path(p) for p in rest)
+            args.paths.extend(rest)
             return args
         if arg == "-" or (arg and not arg.startswith("-")):
-            args.paths.append(Path(arg))
+            args.paths.append(arg)
         elif arg in _LINT_FLAGS:
             setattr(args, _LINT_FLAGS[arg], True)
         else:
@@ -115,19 +131,29 @@ def run(args: LintArgs) -> int:
 
         print_docs(args.explain, args.list_rules)
         return 0
-    from slipway.lint.run import run as lint
+    from slipway.lint import run as lint
+
+    request = args.request()
+    if not args.no_cache and "-" not in args.paths:  # stdin has no modification time
+        code = lint.replay_output(request, args.fmt)
+        if code is not None:
+            return code
+    from pathlib import Path
+
+    from slipway.cli.context import project_settings
 
     quiet = args.quiet or args.root_quiet
     settings = project_settings(
         args.root_database_url, args.migrations or args.root_migrations, announce=not quiet
     )
-    return lint(
-        list(args.paths),
+    return lint.run(
+        [Path(p) for p in args.paths],
         args.fmt,
         args.fail_on,
         settings,
         quiet=quiet,
         use_cache=not args.no_cache,
+        request=request,
     )
 
 

@@ -17,7 +17,7 @@ import typer
 from typer.core import TyperGroup
 
 from slipway.cli import completion
-from slipway.cli.commands import COMMANDS
+from slipway.cli.commands import COMMANDS, COMPLETE_VAR
 from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt
 from slipway.errors import SlipwayError
 
@@ -41,7 +41,7 @@ class LazyGroup(TyperGroup):
     def _main_shell_completion(
         self, ctx_args: Any, prog_name: str, complete_var: str | None = None
     ) -> None:
-        if completion.COMPLETE_VAR in os.environ:  # a completion script is asking
+        if COMPLETE_VAR in os.environ:  # a completion script is asking
             completion.enable_completion_classes()
         super()._main_shell_completion(ctx_args, prog_name, complete_var)
 

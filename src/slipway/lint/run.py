@@ -1,21 +1,49 @@
 """One lint run as the command line does it: collect, lint, print, exit code (`lint_paths`
 without the printing, for slipway.api).
 
-Shared by `slipway lint` (typer) and `python -m slipway.lint` (no typer: starts faster).
-The engine, the rules and the migration loader are imported only when the result is not in
-the cache (slipway.lint.cache), so an unchanged folder is linted by a lookup.
+Shared by `slipway lint` and `python -m slipway.lint`. The engine, the rules and the
+migration loader are imported only when the result is not in the cache (slipway.lint.cache),
+so an unchanged folder is linted by a lookup; and a command line run again on unchanged files
+(`request`: its options and paths, spelled by the caller) prints its stored output
+(`replay_output`) before settings are even loaded.
 """
 
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
-from slipway.config import Settings
-from slipway.lint.findings import LintResult, rule_link
-from slipway.migrations.model import shown_path
+TYPE_CHECKING = False  # not typing's: a warm run imports nothing it does not use
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from slipway.config import Settings
+    from slipway.lint.findings import LintResult
 
 TITLE = "slipway lint"
+# The migrations (with their parse trees) of a lint that ends the process, kept: freeing
+# millions of objects one by one just before os._exit (slipway.cli.fastlint) is wasted work.
+_UNTIL_EXIT: list[object] = []
+
+
+def replay_output(request: str, fmt: str) -> int | None:
+    """Print what the same command line printed last time, if nothing it read has changed;
+    its exit code, else None (in colour, rich renders the text: nothing is stored)."""
+    from slipway.lint import cache
+
+    if _color(fmt) or not _utf8_stdout():
+        return None
+    found = cache.load_output(cache.output_key(request))
+    if found is None:
+        return None
+    code, text = found
+    sys.stdout.flush()
+    raw = getattr(sys.stdout, "buffer", None)
+    if raw is None:
+        sys.stdout.write(text.decode())
+    else:
+        raw.write(text)
+        raw.flush()
+    return code
 
 
 def run(
@@ -25,31 +53,58 @@ def run(
     settings: Settings,
     quiet: bool = False,
     use_cache: bool = True,
+    request: str | None = None,
+    whole_process: bool = False,
 ) -> int:
-    """Lint `paths` (default: the settings' migrations folder); return the exit code."""
-    result = lint_paths(paths, settings, use_cache)
-    _print(result, fmt, quiet)
-    return 1 if result.fails(fail_on) else 0
+    """Lint `paths` (default: the settings' migrations folder); return the exit code. With
+    `request` (and the cache on) the printed output is stored for `replay_output`;
+    `whole_process`: the process ends after this, its objects need not be freed."""
+    targets = _targets(paths, settings)
+    result = _lint_paths(targets, settings, use_cache, whole_process)
+    code = 1 if result.fails(fail_on) else 0
+    text = _print(result, fmt, quiet)
+    if text is not None and request is not None and use_cache and _cacheable(targets):
+        from slipway.lint import cache
+
+        if _utf8_stdout():
+            cache.store_output(cache.output_key(request), targets, code, text)
+    return code
 
 
 def lint_paths(paths: list[Path], settings: Settings, use_cache: bool = True) -> LintResult:
     """The findings for `paths` (default: the settings' migrations folder), from the cache
     when nothing changed; prints nothing."""
-    targets = paths or [shown_path(settings.migrations_dir)]
-    cacheable = use_cache and Path("-") not in targets  # stdin has no modification time
-    return _cached(targets, settings) if cacheable else _lint(targets, settings)
+    return _lint_paths(_targets(paths, settings), settings, use_cache, False)
 
 
-def _lint(targets: list[Path], settings: Settings) -> LintResult:
+def _targets(paths: list[Path], settings: Settings) -> list[Path]:
+    from slipway.migrations.model import shown_path
+
+    return paths or [shown_path(settings.migrations_dir)]
+
+
+def _cacheable(targets: list[Path]) -> bool:
+    return all(str(t) != "-" for t in targets)  # stdin has no modification time
+
+
+def _lint_paths(targets: list[Path], settings: Settings, use_cache: bool, keep: bool) -> LintResult:
+    if use_cache and _cacheable(targets):
+        return _cached(targets, settings, keep)
+    return _lint(targets, settings, keep)
+
+
+def _lint(targets: list[Path], settings: Settings, keep: bool = False) -> LintResult:
     from slipway.lint.config import LintConfig
     from slipway.lint.engine import lint
     from slipway.lint.sources import select
 
     migrations, focus = select(targets)
+    if keep:
+        _UNTIL_EXIT.append(migrations)
     return lint(migrations, LintConfig.from_settings(settings), focus)
 
 
-def _cached(targets: list[Path], settings: Settings) -> LintResult:
+def _cached(targets: list[Path], settings: Settings, keep: bool = False) -> LintResult:
     from slipway.lint import cache
 
     # Without a config file the lint settings are the defaults ({}), schema not loaded.
@@ -58,28 +113,40 @@ def _cached(targets: list[Path], settings: Settings) -> LintResult:
     key = cache.fingerprint(targets, config)
     result = cache.load(key)
     if result is None:
-        result = _lint(targets, settings)
+        result = _lint(targets, settings, keep)
         cache.store(key, result)
     return result
 
 
-def _print(result: LintResult, fmt: str, quiet: bool) -> None:
+def _utf8_stdout() -> bool:
+    """Whether the stored bytes (UTF-8) are what printing the text would write."""
+    return (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") == "utf8"
+
+
+def _color(fmt: str) -> bool:
     from slipway.report.terminal import color_enabled
 
-    color = fmt == "text" and not quiet and color_enabled()
+    return fmt == "text" and color_enabled()
+
+
+def _print(result: LintResult, fmt: str, quiet: bool) -> str | None:
+    """Print the result; the text printed, or None when rich printed it in colour."""
+    color = _color(fmt) and not quiet
     text = render(result, fmt, quiet=quiet, color=color)
     if color:
         from slipway.report.terminal import console
 
         console().print(text, end="")
-        return
+        return None
     sys.stdout.write(text)
+    return text
 
 
 def render(result: LintResult, fmt: str, quiet: bool = False, color: bool = False) -> str:
     """The result in format `fmt`, as slipway lint prints it. Text shows the code under each
     finding (each file with a finding read once) and its rule's docs link; with `quiet`, only
     error findings, one line and the hint each, and no summary."""
+    from slipway.lint.findings import rule_link
     from slipway.report import render_findings
     from slipway.report.render_list import FileLines
 

@@ -3,13 +3,13 @@ and every renderer of both."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
-
-from slipway.report.finding import SEVERITIES, Finding, Location, RuleInfo, Severity
-from slipway.report.model import ChecklistItem, CheckResult, Report, worst
-
+TYPE_CHECKING = False  # the models load on first use: a warm `slipway lint` needs none
 if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from slipway.report.finding import SEVERITIES, Finding, Location, RuleInfo, Severity
+    from slipway.report.model import ChecklistItem, CheckResult, Report, worst
     from slipway.report.render_list import SourceLines
 
 FORMATS = ("text", "md", "html", "json", "sarif", "github")  # of a health Report
@@ -30,6 +30,22 @@ __all__ = [
     "render_findings",
     "worst",
 ]
+
+
+_MODELS = {
+    "SEVERITIES": "finding", "Finding": "finding", "Location": "finding", "RuleInfo": "finding",
+    "Severity": "finding", "ChecklistItem": "model", "CheckResult": "model", "Report": "model",
+    "worst": "model",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """The models (report.finding, report.model), imported when first asked for."""
+    if name in _MODELS:
+        from importlib import import_module
+
+        return getattr(import_module(f"slipway.report.{_MODELS[name]}"), name)
+    raise AttributeError(f"module 'slipway.report' has no attribute {name!r}")
 
 
 def render(report: Report, fmt: str, color: bool = False) -> str:

@@ -6,13 +6,15 @@ below both.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
-from collections.abc import Mapping
-from typing import Any
 
-from slipway.errors import SlipwayError
+TYPE_CHECKING = False  # typing (like json) stays unloaded for a warm `slipway lint`
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from typing import Any
+
+    from slipway.errors import SlipwayError
 
 # Where stdout is not a terminal, lines are not wrapped (rich would wrap tables at 80 columns).
 UNWRAPPED = 10_000
@@ -44,6 +46,8 @@ def print_error(exc: SlipwayError) -> None:
 
 def print_json(output: str, body: Mapping[str, Any]) -> None:
     """An output's JSON object, its format version first (report.json_formats)."""
+    import json
+
     from slipway.report.json_formats import versioned
 
     print(json.dumps(versioned(output, body), indent=2, default=str))

@@ -2,7 +2,8 @@
 
 Every argument list runs through the real entry point (slipway.cli.app.main: the fast path, or
 typer when the fast parser declines) and through the typer shell alone (slipway.cli.root.main);
-exit code, stdout and stderr must be equal, errors and help included.
+exit code, stdout and stderr must be equal, errors and help included, and again when the
+entry point prints a stored output (slipway.lint.cache).
 """
 
 from __future__ import annotations
@@ -94,15 +95,16 @@ def test_fast_path_and_typer_agree(
     monkeypatch.setattr(sys, "stdin", open(tmp_path / "migrations" / "0001_a.sql"))  # noqa: SIM115
     assert (fastlint.parse(argv) is not None) == (argv in FAST)
     typer_result = _outcome(root.main, argv, capsys)
-    monkeypatch.setattr(sys, "stdin", open(tmp_path / "migrations" / "0001_a.sql"))  # noqa: SIM115
-    assert _outcome(app.main, argv, capsys) == typer_result
+    for _ in range(2):  # the second time from the output cache, when the first stored one
+        monkeypatch.setattr(sys, "stdin", open(tmp_path / "migrations" / "0001_a.sql"))  # noqa: SIM115
+        assert _outcome(app.main, argv, capsys) == typer_result
     assert typer_result[1] or typer_result[2]  # something was said
 
 
 def test_fast_path_parses_like_the_command() -> None:
     args = fastlint.parse(["-q", "-m", "db", "lint", "a.sql", "-f", "Sarif", "--", "-b.sql"])
     assert args == fastlint.LintArgs(
-        paths=[Path("a.sql"), Path("-b.sql")], fmt="sarif", root_migrations="db", root_quiet=True
+        paths=["a.sql", "-b.sql"], fmt="sarif", root_migrations="db", root_quiet=True
     )
 
 
@@ -131,3 +133,50 @@ def test_slipway_lint_imports_no_typer(tmp_path: Path) -> None:
     assert proc.stdout.count("EXIT 1") == 3 and "EXIT 2" in proc.stdout, proc.stderr
     assert "no such file or folder" in proc.stderr
     assert proc.stdout.rstrip().endswith("LOADED []"), proc.stdout[-300:]
+
+
+def test_warm_lint_imports_only_the_cache(tmp_path: Path) -> None:
+    """A command line run again on unchanged files stats them, reads one cache entry and
+    prints: no settings, engine, renderer, typing or json; a changed file or config file is
+    linted again."""
+    write_project(tmp_path, FILES)
+    code = (
+        "import sys\n"
+        "before = set(sys.modules)\n"
+        "from slipway.cli import app\n"
+        "try:\n"
+        "    app.main(['lint', '-f', 'github'])\n"
+        "except SystemExit as exc:\n"
+        "    print('EXIT', exc.code)\n"
+        "print('LOADED', sorted(set(sys.modules) - before))\n"
+    )
+
+    def lint() -> tuple[str, list[str]]:
+        proc = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        out, loaded = proc.stdout.split("LOADED ")
+        return out, eval(loaded)  # a list of module names
+
+    cold, cold_modules = lint()
+    assert "slipway.lint.engine" in cold_modules and "EXIT 1" in cold
+    warm, warm_modules = lint()
+    assert warm == cold
+    assert set(warm_modules) == {
+        "slipway", "slipway.version", "slipway.errors", "slipway.cli", "slipway.cli.app",
+        "slipway.cli.commands", "slipway.cli.fastlint",
+        "slipway.lint", "slipway.lint.run", "slipway.lint.cache", "slipway.report",
+        "slipway.report.terminal", "_blake2", "__future__",
+    }  # fmt: skip
+    (tmp_path / "migrations" / "0003_c.sql").write_text("SELECT 1;\n")
+    edited, edited_modules = lint()
+    assert "slipway.lint.engine" in edited_modules and "EXIT" not in edited
+    assert "ban-drop-table" in edited
+    (tmp_path / "slipway.toml").write_text('[lint]\ndisable = ["ban-drop-table"]\n')
+    configured, _ = lint()
+    assert "ban-drop-table" not in configured and lint()[0] == configured
