@@ -19,9 +19,12 @@ __all__ = ["COMMANDS", "main"]
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the command line `argv` (None: this process's own, which then ends with it)."""
     from slipway.cli import fastlint
 
     args = fastlint.parse(sys.argv[1:] if argv is None else argv)
+    if args is not None and argv is None:
+        fastlint.exit_process(fastlint.main(args, whole_process=True))
     if args is not None:
         code = fastlint.main(args)
         if code:  # as the shell: success returns

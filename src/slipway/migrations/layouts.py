@@ -14,7 +14,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
@@ -98,7 +97,8 @@ def _refuse_broken(path: Path, shown: str) -> None:
 def read_sql(path: Path) -> str:
     """A migration file's text, normalized; unreadable or non-UTF-8 files are a layout error."""
     try:
-        raw = path.read_bytes()
+        with open(path, "rb") as handle:  # not Path.read_bytes: thousands of files add up
+            raw = handle.read()
     except OSError as exc:
         raise MigrationLayoutError(
             f"{path}: cannot read ({exc.strerror}); fix its permissions or remove it"
@@ -195,6 +195,8 @@ def _diesel_scripts(directory: Path) -> tuple[Script | None, Script | None, Scri
     transactional: bool | None = None
     meta = directory / "metadata.toml"
     if meta.is_file():
+        import tomllib  # only diesel's metadata.toml needs it
+
         try:
             data = tomllib.loads(meta.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
@@ -362,19 +364,21 @@ def load_folder(directory: Path | str, *, strict: bool = True) -> MigrationSet:
             f"migrations folder {directory} does not exist; run `slipway init` or pass --migrations"
         )
     collector = _Collector(directory, strict)
-    try:
-        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    try:  # one scandir: each entry's type comes with its name, no stat per file
+        with os.scandir(directory) as listing:
+            found = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         raise MigrationLayoutError(f"{directory}: cannot list ({exc.strerror})") from exc
-    for entry in entries:
-        if entry.name.startswith("."):
+    for item in found:
+        if item.name.startswith("."):
             continue
-        link = broken_link(entry)
+        entry = directory / item.name
+        link = broken_link(entry) if item.is_symlink() else None  # only a link can dangle
         if link and (entry.name.lower().endswith(".sql") or _DIESEL_DIR.match(entry.name)):
             _refuse_broken(entry, collector.result.shown(entry))  # named like a migration
         if link:
             collector.ignore(entry, link)
-        elif entry.is_dir():
+        elif item.is_dir():
             match = _DIESEL_DIR.match(entry.name)
             if not match or not is_migration_folder(entry):
                 collector.ignore(entry, "folder without a version and an up.sql")

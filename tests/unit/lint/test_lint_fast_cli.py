@@ -8,6 +8,7 @@ entry point prints a stored output (slipway.lint.cache).
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -180,3 +181,21 @@ def test_warm_lint_imports_only_the_cache(tmp_path: Path) -> None:
     (tmp_path / "slipway.toml").write_text('[lint]\ndisable = ["ban-drop-table"]\n')
     configured, _ = lint()
     assert "ban-drop-table" not in configured and lint()[0] == configured
+
+
+def test_the_process_ends_with_its_output_and_exit_code(tmp_path: Path) -> None:
+    """`python -m slipway lint` ends the process itself (slipway.cli.fastlint.exit_process):
+    everything printed is flushed first, and the exit code is the lint's."""
+    many = {f"{n:04d}_t.sql": f"DROP DATABASE d{n};" for n in range(1, 400)}
+    write_project(tmp_path, many)
+
+    def slipway(*argv: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "slipway", "lint", *argv]
+        return subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+
+    for flags in (["--no-cache"], [], []):  # cold, cold storing its output, replayed
+        found = slipway("-f", "json", *flags)
+        assert found.returncode == 1 and found.stderr == ""
+        assert len(json.loads(found.stdout)) >= 399  # > 64 KiB: more than one pipe buffer
+    missing = slipway("nowhere")
+    assert missing.returncode == 2 and missing.stderr == "error: nowhere: no such file or folder\n"
