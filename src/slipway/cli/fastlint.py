@@ -125,7 +125,7 @@ def _choice(value: str, choices: tuple[str, ...]) -> str | None:
     return folded.get(value.casefold())
 
 
-def run(args: LintArgs) -> int:
+def run(args: LintArgs, whole_process: bool = False) -> int:
     """What slipway.cli.lint's command does with the same arguments; the exit code."""
     if args.explain or args.list_rules or args.docs:
         from slipway.lint.docs import print_docs
@@ -155,6 +155,7 @@ def run(args: LintArgs) -> int:
         quiet=quiet,
         use_cache=not args.no_cache,
         request=request,
+        whole_process=whole_process,
     )
 
 
@@ -167,7 +168,7 @@ def main(args: LintArgs, whole_process: bool = False) -> int:
 
         gc.disable()
     try:
-        return run(args)
+        return run(args, whole_process)
     except SlipwayError as exc:
         from slipway.report.terminal import print_error
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -47,6 +46,8 @@ def normalize_sql(text: str) -> str:
 
 def checksum(text: str) -> str:
     """SHA-256 of the normalized text (line endings and a BOM do not change it)."""
+    import hashlib  # loads OpenSSL: only for the commands that checksum (not lint)
+
     return hashlib.sha256(normalize_sql(text).encode("utf-8")).hexdigest()
 
 
