@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from slipway.lint.state import Origin
 from slipway.migrations.model import Script
@@ -79,8 +80,8 @@ class ParsedScript:
         """File line and column of a byte offset in this script."""
         return self.sql.locate(byte)
 
-    @property
-    def path(self) -> str:
+    @cached_property
+    def path(self) -> str:  # asked for every statement's origin
         return str(self.script.path)
 
     def origin(

@@ -95,8 +95,12 @@ class ParsedSql:
     def locate(self, byte: int) -> tuple[int, int]:
         """File line and column of a byte offset."""
         index = self.line_index(byte)
+        start, size = self.starts[index], len(self.data)
+        if size == len(self.text):  # ASCII: the line's slice length, without decoding it
+            end = min(max(size + byte if byte < 0 else byte, 0), size)
+            return index + 1 + self.line_offset, max(end - start, 0) + 1
         # Columns count characters, so only this line's bytes are decoded.
-        column = len(self.data[self.starts[index] : byte].decode("utf-8", "replace")) + 1
+        column = len(self.data[start:byte].decode("utf-8", "replace")) + 1
         return index + 1 + self.line_offset, column
 
     @cached_property

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from slipway.lint.engine import lint
 from slipway.lint.source import parse_script
 from slipway.migrations.model import Migration, Script
@@ -48,11 +50,15 @@ def test_statements_and_ignores_are_located_like_the_reference() -> None:
         assert (comment.line, comment.column) == reference(SQL, byte_of(text), OFFSET)
 
 
-def test_every_byte_offset_maps_as_before() -> None:
-    # Mid-character offsets, CR bytes, -1 (an unknown pglast location) and past the end too.
-    parsed = parse_script(Script(Path("m/0001_x.sql"), SQL, line_offset=OFFSET))
-    data = SQL.encode("utf-8")
-    for byte in range(-3, len(data) + 3):
+@pytest.mark.parametrize(
+    "sql", [SQL, SQL.encode("ascii", "replace").decode()], ids=["utf8", "ascii"]
+)
+def test_every_byte_offset_maps_as_before(sql: str) -> None:
+    # Mid-character offsets, CR bytes, -1 (an unknown pglast location) and past the end too;
+    # an ASCII text takes the short way (no decoding), with the same answers.
+    parsed = parse_script(Script(Path("m/0001_x.sql"), sql, line_offset=OFFSET))
+    data = sql.encode("utf-8")
+    for byte in range(-len(data) - 3, len(data) + 3):
         assert parsed.locate(byte) == old_locate(data, byte, OFFSET), byte
 
 
