@@ -41,15 +41,17 @@ def select(paths: list[Path]) -> tuple[list[Migration], set[str] | None]:
         finder.add(path)
     replay: list[Migration] = []
     focus: set[str] = set()
+    whole = all(named is None for named in finder.folders.values())
     for folder, named in finder.folders.items():
         migrations = finder.sets[folder].migrations
         replay.extend(migrations)
+        if whole:  # every script is reported: no focus to compute (thousands of abspaths)
+            continue
         chosen = migrations if named is None else [m for m in migrations if script_paths(m) & named]
         focus |= {p for m in chosen for p in script_paths(m)}
     for lone in finder.lone:
         replay.append(lone)
         focus |= script_paths(lone)
-    whole = all(named is None for named in finder.folders.values())
     return replay, None if whole else focus
 
 

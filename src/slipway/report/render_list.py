@@ -8,8 +8,8 @@ caret under the column, its hint and docs link, then the summary line the caller
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from slipway.report.finding import Finding
 from slipway.report.json_formats import versioned
@@ -20,6 +20,7 @@ __all__ = ["FileLines", "SourceLines", "render_html", "render_json", "render_md"
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 GUTTER = 4  # width of the line numbers' column (wider for a line number of 5 digits or more)
 SHOWN = 120  # characters of a long line shown around the column
+_NOT_TAB = re.compile(r"[^\t]")
 
 # A file's lines (None: not readable), for the code under a finding.
 SourceLines = Callable[[str], Sequence[str] | None]
@@ -79,7 +80,7 @@ def _snippet(f: Finding, code: Sequence[str] | None, width: int, color: bool) ->
         return []
     text, caret = _window(code[f.line - 1].rstrip(), f.column - 1)
     # The caret's padding keeps the line's tabs, so it lines up however tabs are shown.
-    pad = "".join(c if c == "\t" else " " for c in text[:caret])
+    pad = _NOT_TAB.sub(" ", text[:caret])
     number, blank = f"{f.line:>{width}} |", f"{'':>{width}} |"
     if color:
         return [
@@ -112,7 +113,8 @@ class FileLines:
             from slipway.migrations.model import normalize_sql
 
             try:
-                raw = Path(file).read_bytes()
+                with open(file, "rb") as handle:  # not Path.read_bytes: thousands of files
+                    raw = handle.read()
             except OSError:
                 self._files[file] = None
             else:
