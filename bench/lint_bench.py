@@ -28,7 +28,7 @@ Output goes to /dev/null; bytecode caching is allowed (as on a user's machine) a
 byte-compiled first. One warm-up run each is not counted. Wall time is the measure (the bars
 are on the median); CPU time (user + sys, children included) is shown too, since it is less
 disturbed by a busy machine. Writes the `## lint` section of bench/RESULTS.md (other sections
-are left alone) and prints it.
+are left alone; its hand-written `### Notes` are kept) and prints it.
 """
 
 from __future__ import annotations
@@ -59,6 +59,7 @@ VENV_BIN = Path(sys.executable).parent
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 Runs = dict[str, list[tuple[float, float]]]  # tool -> [(wall, cpu)]
 BIG_STATEMENTS = 40_000
+NOTES = "### Notes"  # a hand-written subsection the rerun keeps
 
 
 @dataclass
@@ -275,10 +276,22 @@ def main(argv: list[str] | None = None) -> int:
     lines = ["## lint", "", meta, ""]
     for case in todo:
         lines.extend(render_case(case))
-    section = "\n".join(lines)
+    section = "\n".join(lines) + _notes(args.results)
     print(section)
     if not args.no_write:
         write_section(args.results, section, "## lint")
+
+
+def _notes(results: Path) -> str:
+    """The `### Notes` written by hand at the end of the old section, kept across reruns."""
+    text = results.read_text() if results.exists() else ""
+    start = text.find("\n## lint\n")
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 1)
+    old = text[start : end if end >= 0 else len(text)]
+    at = old.find(NOTES)
+    return "\n" + old[at:].strip() + "\n" if at >= 0 else ""
     return 0
 
 
