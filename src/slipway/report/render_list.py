@@ -7,13 +7,10 @@ caret under the column, its hint and docs link, then the summary line the caller
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Sequence
 
 from slipway.report.finding import Finding
-from slipway.report.json_formats import versioned
-from slipway.report.render_md import md_cell
 
 __all__ = ["FileLines", "SourceLines", "render_html", "render_json", "render_md", "render_text"]
 
@@ -125,12 +122,18 @@ class FileLines:
 def render_json(findings: Sequence[Finding], output: str = "lint") -> str:
     """`{"version", "findings": [Finding.to_dict(), ...]}`; `output` names the format
     (report.json_formats)."""
+    import json  # here, like the Markdown helpers below: text (lint's default) needs neither
+
+    from slipway.report.json_formats import versioned
+
     body = {"findings": [f.to_dict() for f in findings]}
     return json.dumps(versioned(output, body), indent=2) + "\n"
 
 
 def render_md(findings: Sequence[Finding], title: str, summary: str) -> str:
     """A table to paste into a pull request or a ticket."""
+    from slipway.report.render_md import md_cell  # imports the health report's model
+
     lines = [f"# {title}", "", summary, ""]
     if findings:
         lines += ["| severity | where | rule | finding | hint |", "|---|---|---|---|---|"]
