@@ -36,7 +36,17 @@ if TYPE_CHECKING:
     from slipway.lint.findings import LintResult
 
 KEEP = 64  # newest entries of each kind kept
-_CODE = ("", "lint", "lint/rules", "report", "migrations", "sql", "cli")  # what output depends on
+_CODE = (  # the code a printed output depends on (templates: the HTML page)
+    "",
+    "lint",
+    "lint/rules",
+    "report",
+    "report/templates",
+    "report/vendor",
+    "migrations",
+    "sql",
+    "cli",
+)
 _CONFIG_FILES = ("slipway.toml", "pyproject.toml")  # as slipway.config looks for them
 
 
