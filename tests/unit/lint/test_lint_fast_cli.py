@@ -199,3 +199,35 @@ def test_the_process_ends_with_its_output_and_exit_code(tmp_path: Path) -> None:
         assert len(json.loads(found.stdout)["findings"]) >= 399  # > 64 KiB: over a pipe buffer
     missing = slipway("nowhere")
     assert missing.returncode == 2 and missing.stderr == "error: nowhere: no such file or folder\n"
+
+
+def test_fast_path_knows_the_lint_command_as_typer_declares_it() -> None:
+    """The fast path's option tables, choices and defaults are the typer command's: an option
+    added to `slipway lint` (or a default changed) cannot be read differently by the two."""
+    import typer.main
+
+    from slipway.cli import app as entry
+
+    root = typer.main.get_command(entry.app)
+    lint = root.get_command(root.context_class(root), "lint")
+    assert lint is not None
+    defaults = fastlint.LintArgs()
+    valued, flags = {}, {}
+    for param in lint.params:
+        if param.param_type_name != "option":  # the paths argument
+            continue
+        table = flags if param.is_flag else valued
+        table.update(dict.fromkeys(param.opts, param.name))
+        default = param.default.value if hasattr(param.default, "value") else param.default
+        assert getattr(defaults, str(param.name)) == default, param.name
+        if hasattr(param.type, "choices"):
+            assert tuple(param.type.choices) == fastlint._CHOICES[str(param.name)]
+    assert valued == fastlint._LINT_VALUED
+    assert flags == fastlint._LINT_FLAGS
+    root_valued = {
+        opt: p.name
+        for p in root.params
+        if p.param_type_name == "option" and p.name in ("database_url", "migrations")
+        for opt in p.opts
+    }
+    assert root_valued == fastlint._ROOT_VALUED
