@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slipway.catalog.testrows import Unpopulatable, load_tables
+from slipway.db import Conn
 from slipway.health.facts import Facts, Row
 from slipway.health.rows import Plan, Shapes, insert_row, key_condition, make_plan
 from slipway.health.tenancy import RULES, reachable, tenant_root
@@ -51,7 +52,7 @@ def _name(t: Row) -> str:
     return f"{t['schema']}.{t['name']}"
 
 
-def _insert_all(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
+def _insert_all(conn: Conn, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
     for oid in plan.order:
         table = plan.tables[oid]
         try:
@@ -80,7 +81,7 @@ def _not_inserted(plan: Plan, oid: int, table: Row, exc: Unpopulatable) -> Findi
     )
 
 
-def _set_tenant(conn: Any, plan: Plan, facts: Facts) -> None:
+def _set_tenant(conn: Conn, plan: Plan, facts: Facts) -> None:
     """Point the RLS tenant setting at the new root row so forced policies let us in."""
     tenant = plan.tenant()
     if tenant is None:
@@ -89,7 +90,7 @@ def _set_tenant(conn: Any, plan: Plan, facts: Facts) -> None:
     conn.execute("SELECT set_config(%s, %s, true)", (setting, tenant))
 
 
-def _read_update(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
+def _read_update(conn: Conn, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
     import psycopg
     from psycopg import sql
 
@@ -137,7 +138,7 @@ def _read_update(conn: Any, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
             )
 
 
-def _edge_states(conn: Any, plan: Plan, fks: list[Row]) -> dict[int, list[str | None] | None]:
+def _edge_states(conn: Conn, plan: Plan, fks: list[Row]) -> dict[int, list[str | None] | None]:
     """The foreign-key columns (as text) of each edge's child test row; None when it is gone.
 
     One UNION ALL statement for all the edges, not a query per table.
@@ -211,7 +212,7 @@ def _edges_by_parent(plan: Plan) -> dict[int, list[Row]]:
 
 
 def _cascades(
-    conn: Any, plan: Plan, out: CrudOutcome, fanout: dict[int, int], fanout_limit: int
+    conn: Conn, plan: Plan, out: CrudOutcome, fanout: dict[int, int], fanout_limit: int
 ) -> None:
     """Delete each parent test row once (undone) and judge every foreign key pointing at it.
 
@@ -278,7 +279,7 @@ def _with_ancestors(facts: Facts, chunk: list[int], below: set[int]) -> list[int
 
 
 def _batch(
-    conn: Any,
+    conn: Conn,
     facts: Facts,
     root: Row,
     oids: list[int],
@@ -305,7 +306,7 @@ def _batch(
     out.findings += [f for f in part.findings if (f.target, f.message) not in known]
 
 
-def run_crud(conn: Any, facts: Facts, limit: int = 100) -> CrudOutcome:
+def run_crud(conn: Conn, facts: Facts, limit: int = 100) -> CrudOutcome:
     """Validate inserts, reads, updates and ON DELETE rules below the tenant root; roll back.
 
     At most `limit` tables below the root (0: all), BATCH per transaction so the locks held

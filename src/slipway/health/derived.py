@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from slipway.db import Conn
 from slipway.health.facts import Facts, Row
 
 # Candidate column names in slipway_maintenance_runs (written by `slipway maintain`).
@@ -64,7 +65,7 @@ def _default_rows_statement(defaults: list[Row]) -> Any:
     return sql.SQL(" UNION ALL ").join(parts)
 
 
-def _runs_statement(conn: Any, table: str) -> Any:
+def _runs_statement(conn: Conn, table: str) -> Any:
     """Last successful refresh per target from `slipway maintain`'s runs table, if it exists.
 
     Its columns are (task, target, action, started_at, finished_at, outcome, ...); the filters
@@ -102,7 +103,7 @@ def _runs_statement(conn: Any, table: str) -> Any:
     )
 
 
-def _fetch(conn: Any, facts: Facts, name: str, statement: Any) -> None:
+def _fetch(conn: Conn, facts: Facts, name: str, statement: Any) -> None:
     import psycopg
     from psycopg.rows import dict_row
 
@@ -115,7 +116,7 @@ def _fetch(conn: Any, facts: Facts, name: str, statement: Any) -> None:
         facts.notes[name] = f"could not read {name}: {exc.diag.message_primary}"
 
 
-def gather_derived(conn: Any, facts: Facts, names: set[str]) -> None:
+def gather_derived(conn: Conn, facts: Facts, names: set[str]) -> None:
     """Run the derived fact statements that `names` asks for (inside gather's snapshot)."""
     if "orphans" in names:
         fks = [fk for fk in facts.get("foreign_keys") if not fk["validated"]]
@@ -136,7 +137,7 @@ def gather_derived(conn: Any, facts: Facts, names: set[str]) -> None:
             _fetch(conn, facts, "maintenance_runs", statement)
 
 
-def gather_migrations(conn: Any, facts: Facts) -> None:
+def gather_migrations(conn: Conn, facts: Facts) -> None:
     """Migration states from the project's folder and history, or the reason they are unknown.
 
     Sets extra["migrations"] (a list of MigrationState), extra["migrations_error"] (a string)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
 
 from slipway.config import Settings
+from slipway.db import Conn
 from slipway.health.checks import Check, all_checks
 from slipway.health.facts import Facts
 from slipway.health.gather import gather
@@ -72,7 +72,7 @@ def evaluate(check: Check, facts: Facts) -> CheckResult:
     return result
 
 
-def collect(conn: Any, settings: Settings, checks: list[Check], options: DoctorOptions) -> Facts:
+def collect(conn: Conn, settings: Settings, checks: list[Check], options: DoctorOptions) -> Facts:
     """Everything the checks need: catalog facts, migrations, CRUD and load results."""
     facts = Facts(settings=settings, thresholds=settings.config.doctor)
     names = {f for c in checks for f in c.facts}
@@ -94,7 +94,7 @@ def collect(conn: Any, settings: Settings, checks: list[Check], options: DoctorO
     return facts
 
 
-def run_doctor(conn: Any, settings: Settings, options: DoctorOptions | None = None) -> Report:
+def run_doctor(conn: Conn, settings: Settings, options: DoctorOptions | None = None) -> Report:
     """The whole health report for the database behind `conn`."""
     from slipway.health.readiness import checklist
 

@@ -7,8 +7,8 @@ Kept apart from the Facts model (slipway.health.facts) so the derived facts
 from __future__ import annotations
 
 import threading
-from typing import Any
 
+from slipway.db import Conn
 from slipway.health.derived import gather_derived
 from slipway.health.facts import Facts, query_text
 
@@ -48,7 +48,7 @@ SIDE_FACTS = (
 _REFUSED = ("InsufficientPrivilege", "FeatureNotSupported", "UndefinedColumn", "UndefinedTable")
 
 
-def _begin(conn: Any, snapshot: str | None = None) -> None:
+def _begin(conn: Conn, snapshot: str | None = None) -> None:
     from psycopg import sql
 
     conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -58,7 +58,7 @@ def _begin(conn: Any, snapshot: str | None = None) -> None:
     conn.execute("SET LOCAL lock_timeout = '2s'")
 
 
-def _run(conn: Any, facts: Facts, names: list[str]) -> None:
+def _run(conn: Conn, facts: Facts, names: list[str]) -> None:
     """Each named fact query in its own savepoint; a refused one becomes a note."""
     import psycopg
     from psycopg.rows import dict_row
@@ -100,7 +100,7 @@ class _Side(threading.Thread):
             self.error = exc
 
 
-def gather(conn: Any, facts: Facts, names: set[str], url: str = "") -> None:
+def gather(conn: Conn, facts: Facts, names: set[str], url: str = "") -> None:
     """Run the named fact queries in one read-only snapshot (on two connections when `url`
     allows a second one); then the derived facts."""
     import psycopg
@@ -113,7 +113,8 @@ def gather(conn: Any, facts: Facts, names: set[str], url: str = "") -> None:
         if side_names:
             try:
                 with conn.transaction():
-                    snapshot = str(conn.execute("SELECT pg_export_snapshot()").fetchone()[0])
+                    row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+                snapshot = str(row[0]) if row else ""
                 side = _Side(url, snapshot, facts, side_names)
                 side.start()
             except psycopg.Error:

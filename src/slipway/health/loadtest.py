@@ -11,12 +11,16 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slipway.catalog.testrows import Unpopulatable
+from slipway.db import Conn
 from slipway.health.facts import Facts
 from slipway.health.rows import Plan, insert_row, key_condition, make_plan
 from slipway.health.tenancy import children, tenant_root
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
 
 RETRYABLE = {"40001", "40P01"}
 MAX_RETRIES = 3
@@ -61,7 +65,7 @@ class LoadResult:
         }
 
 
-def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
+def _mix_plan(conn: Conn, facts: Facts) -> tuple[Plan | None, list[Any]]:
     """The root plus a few direct tenant tables, and some existing tenant keys to read."""
     root = tenant_root(facts)
     if root is None:
@@ -93,7 +97,7 @@ def _mix_plan(conn: Any, facts: Facts) -> tuple[Plan | None, list[Any]]:
     return plan, existing
 
 
-def _insertable(conn: Any, plan: Plan) -> set[int]:
+def _insertable(conn: Conn, plan: Plan) -> set[int]:
     """Tables whose test row inserts (tried once, rolled back): the mix uses those, with the
     values that worked (the generator remembers them)."""
     ok: set[int] = set()
@@ -109,7 +113,7 @@ def _insertable(conn: Any, plan: Plan) -> set[int]:
     return ok
 
 
-def _iteration(conn: Any, plan: Plan | None, existing: list[Any], facts: Facts, n: int) -> None:
+def _iteration(conn: Conn, plan: Plan | None, existing: list[Any], facts: Facts, n: int) -> None:
     """One rolled-back transaction of the CRUD mix."""
     from psycopg import sql
 
@@ -152,7 +156,7 @@ def _iteration(conn: Any, plan: Plan | None, existing: list[Any], facts: Facts, 
 
 
 def _worker(
-    pool: Any,
+    pool: ConnectionPool[Conn],
     result: LoadResult,
     plan: Plan | None,
     existing: list[Any],
@@ -197,7 +201,7 @@ def _worker(
                     break
 
 
-def run_load(conn: Any, facts: Facts, clients: int, seconds: float, url: str) -> LoadResult:
+def run_load(conn: Conn, facts: Facts, clients: int, seconds: float, url: str) -> LoadResult:
     """Drive `clients` concurrent sessions for `seconds` and measure them."""
     from psycopg_pool import ConnectionPool
 

@@ -7,18 +7,16 @@ tableoid matters on partitioned tables, where the same ctid exists in every part
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-import psycopg
 from psycopg import sql
 
+from slipway.db import Conn
 from slipway.errors import ConfigError
 from slipway.maintain.config import CleanupRule, MaintainConfig
 from slipway.maintain.ddl import check_rls_visible, with_lock_retry
 from slipway.maintain.model import Action
 from slipway.sql import parse_sql
 
-Conn = psycopg.Connection[Any]
 Progress = Callable[[int, int], None]  # (rows deleted so far, rows expected)
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import psycopg
 from psycopg import errors as pgerrors
 
 from slipway.config import Settings
 from slipway.errors import LockBusy, Refused
 
 T = TypeVar("T")
-Conn = psycopg.Connection[Any]
+from slipway.db import Conn
+
 RETRYABLE = (pgerrors.LockNotAvailable, pgerrors.DeadlockDetected)
 
 

@@ -10,12 +10,10 @@ into that schema with every grant on it revoked: only its owner (and superusers)
 
 from __future__ import annotations
 
-from typing import Any
-
-import psycopg
 from psycopg import sql
 
-Conn = psycopg.Connection[Any]
+from slipway.db import Conn
+
 _COMMANDS = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE", "*": "ALL"}
 _PARENT_SQL = "SELECT relrowsecurity, relforcerowsecurity FROM pg_class WHERE oid = %s"
 _POLICIES_SQL = """

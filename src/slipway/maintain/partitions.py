@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from psycopg import errors as pgerrors
 from psycopg import sql
 
+from slipway.db import Conn
 from slipway.errors import ConfigError
 from slipway.maintain import bounds as b
 from slipway.maintain import isolation
@@ -23,8 +23,6 @@ from slipway.maintain.config import MaintainConfig, PartitionRule
 from slipway.maintain.ddl import check_rls_visible, with_lock_retry
 from slipway.maintain.model import Action
 from slipway.sql.quote import quote_ident
-
-Conn = psycopg.Connection[Any]
 
 _TABLE_SQL = """
 SELECT n.nspname, c.relname, pt.partstrat, pt.partnatts, a.attname,

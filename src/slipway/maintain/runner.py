@@ -8,12 +8,12 @@ from typing import Any
 
 import psycopg
 
+from slipway.db import Conn
 from slipway.errors import SlipwayError
 from slipway.maintain import cleanup, partitions, runs, stats, views
 from slipway.maintain.config import SCHEDULE_PERIOD, CleanupRule, MaintainConfig
 from slipway.maintain.model import TASKS, Action, MaintenanceResult, RuleRun, Task
 
-Conn = psycopg.Connection[Any]
 Progress = Callable[[str, int, int], None]  # (target, done, total)
 DUE_SLACK = 0.9  # a daily cron job a few seconds early still counts as due
 

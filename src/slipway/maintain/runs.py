@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import psycopg
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -31,7 +30,7 @@ CREATE TABLE IF NOT EXISTS {table} (
 CREATE INDEX IF NOT EXISTS {index} ON {table} (task, target, started_at DESC)
 """
 
-Conn = psycopg.Connection[Any]
+from slipway.db import Conn
 
 
 def ident(name: str) -> sql.Identifier:

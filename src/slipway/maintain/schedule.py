@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass
-from typing import Any
 
-import psycopg
 from psycopg import sql
 
 from slipway.config import Settings
+from slipway.db import Conn
 from slipway.maintain import views
 from slipway.maintain.config import CleanupRule, MaintainConfig, ViewRule
 from slipway.maintain.runs import ident
 
-Conn = psycopg.Connection[Any]
 CRON = {
     "hourly": "17 * * * *",
     "daily": "17 3 * * *",

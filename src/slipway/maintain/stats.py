@@ -10,14 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import psycopg
 from psycopg import sql
 
+from slipway.db import Conn
 from slipway.maintain.config import MaintainConfig, StatsRule
 from slipway.maintain.ddl import with_lock_retry
 from slipway.maintain.model import Action, Verb
-
-Conn = psycopg.Connection[Any]
 
 _STATS_SQL = """
 SELECT s.schemaname, s.relname, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze,

@@ -7,17 +7,14 @@ runs table (task 'views', action 'refresh'), which `runs.last_refreshes()` reads
 from __future__ import annotations
 
 import time
-from typing import Any
 
-import psycopg
 from psycopg import sql
 
+from slipway.db import Conn
 from slipway.errors import ConfigError
 from slipway.maintain.config import MaintainConfig, ViewRule
 from slipway.maintain.ddl import with_lock_retry
 from slipway.maintain.model import Action
-
-Conn = psycopg.Connection[Any]
 
 # CONCURRENTLY needs a unique index on plain columns, without a WHERE clause, on a populated view.
 _VIEW_SQL = """

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import psycopg
 
 T = TypeVar("T")
-Conn = psycopg.Connection[Any]
+from slipway.db import Conn
+
 PROBE_APPLICATION_NAME = "slipway-serve-probe"
 
 

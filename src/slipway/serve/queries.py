@@ -11,11 +11,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import psycopg
-
 from slipway.config import Settings
+from slipway.db import Conn
 
-Conn = psycopg.Connection[Any]
 LONG_QUERY_SECONDS = 60.0
 
 TABLES_SQL = """
