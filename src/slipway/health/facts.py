@@ -2,7 +2,10 @@
 
 Each fact is one SQL file in queries/ run once for the whole database (never once per table).
 A fact the role may not read (a view that needs pg_read_all_stats, say) is recorded with a note
-and left empty, so the checks that use it degrade instead of failing.
+and left empty, so the checks that use it degrade instead of failing. Statistics (sizes, row
+estimates, scans, dead rows, vacuum and analyze times, ages, cache hits) are not facts of their
+own: they are the one statistics model, `slipway.catalog.stats.Statistics`, read by the
+"stats" fact into `Facts.stats`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from slipway.catalog.stats import IndexStats, Statistics, TableStats
 from slipway.config import Settings
 from slipway.config_schema import DoctorSection
 
@@ -30,6 +34,7 @@ class Facts:
     rows: dict[str, list[Row]] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
+    stats: Statistics = field(default_factory=Statistics)
 
     @property
     def tenant_column(self) -> str:
@@ -41,6 +46,15 @@ class Facts:
     def one(self, name: str) -> Row:
         rows = self.get(name)
         return rows[0] if rows else {}
+
+    def table_stats(self, row: Row) -> TableStats:
+        """The statistics of a `tables` row (all zero when they could not be read)."""
+        found = self.stats.table(row["schema"], row["name"])
+        return found or TableStats(row["schema"], row["name"])
+
+    def index_stats(self, row: Row) -> IndexStats | None:
+        """The statistics of an `indexes` row; None when they could not be read."""
+        return self.stats.index(row["schema"], row["name"])
 
     def tables_by_oid(self) -> dict[int, Row]:
         return {int(t["oid"]): t for t in self.get("tables")}

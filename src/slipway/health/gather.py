@@ -1,5 +1,7 @@
 """Gathering the facts: a few set-based, read-only queries in one snapshot, then the derived ones.
 
+The "stats" fact is the statistics model (slipway.catalog.stats), read in the same snapshot.
+
 Kept apart from the Facts model (slipway.health.facts) so the derived facts
 (slipway.health.derived) can read the model without an import cycle.
 """
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import threading
 
+from slipway.catalog.stats import read_statistics
 from slipway.db import Conn
 from slipway.health.derived import gather_derived
 from slipway.health.facts import Facts, query_text
@@ -76,6 +79,19 @@ def _run(conn: Conn, facts: Facts, names: list[str]) -> None:
             facts.notes[name] = f"could not read {name}: {exc.diag.message_primary}"
 
 
+def _read_stats(conn: Conn, facts: Facts) -> None:
+    """The statistics model into `facts.stats`; a refused read becomes a note."""
+    import psycopg
+
+    try:
+        with conn.transaction():
+            facts.stats = read_statistics(conn)
+    except psycopg.Error as exc:
+        if type(exc).__name__ not in _REFUSED:
+            raise
+        facts.notes["stats"] = f"could not read statistics: {exc.diag.message_primary}"
+
+
 class _Side(threading.Thread):
     """Runs some fact queries on a second connection inside the exported snapshot."""
 
@@ -120,24 +136,10 @@ def gather(conn: Conn, facts: Facts, names: set[str], url: str = "") -> None:
             except psycopg.Error:
                 side = None  # e.g. a server that cannot export snapshots: one connection
         _run(conn, facts, [n for n in wanted if side is None or n not in side_names])
+        if "stats" in names:
+            _read_stats(conn, facts)
         if side is not None:
             side.join()
             if side.error is not None:  # fall back to this connection
                 _run(conn, facts, [n for n in side_names if n not in facts.rows])
         gather_derived(conn, facts, names)
-    add_index_totals(facts)
-
-
-def add_index_totals(facts: Facts) -> None:
-    """Per table: index_bytes, total_bytes and idx_scan, summed from the indexes fact (one pass
-    over the indexes is much cheaper than pg_indexes_size and the stats view per table)."""
-    size: dict[int, int] = {}
-    scans: dict[int, int] = {}
-    for ix in facts.get("indexes"):
-        oid = int(ix["table_oid"])
-        size[oid] = size.get(oid, 0) + int(ix["bytes"] or 0)
-        scans[oid] = scans.get(oid, 0) + int(ix["idx_scan"] or 0)
-    for t in facts.get("tables"):
-        t["index_bytes"] = size.get(int(t["oid"]), 0)
-        t["total_bytes"] = int(t["table_bytes"] or 0) + t["index_bytes"]
-        t["idx_scan"] = scans.get(int(t["oid"]))

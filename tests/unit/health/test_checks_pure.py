@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from slipway.catalog.stats import DatabaseStats, Statistics
 from slipway.config import Settings
 from slipway.config_errors import validate_config
 from slipway.errors import ConfigError
@@ -35,8 +36,14 @@ def settings(raw: dict[str, Any] | None = None) -> Settings:
     )
 
 
-def facts(**rows: list[dict[str, Any]]) -> Facts:
-    return Facts(settings=settings(), rows=dict(rows))
+def facts(stats: Statistics | None = None, **rows: list[dict[str, Any]]) -> Facts:
+    return Facts(settings=settings(), rows=dict(rows), stats=stats or Statistics())
+
+
+def database_stats(**values: Any) -> Statistics:
+    return Statistics(
+        collected_at=datetime(2026, 11, 22, tzinfo=UTC), database=DatabaseStats(**values)
+    )
 
 
 def run(code: str, f: Facts) -> CheckResult:
@@ -54,9 +61,6 @@ def db(**extra: Any) -> dict[str, Any]:
         "reserved_connections": 3,
         "connections": 5,
         "db_connections": 2,
-        "blks_hit": 0,
-        "blks_read": 0,
-        "db_xid_age": 1000,
         "now": datetime(2026, 11, 22, tzinfo=UTC),
     }
     return base | extra
@@ -117,7 +121,7 @@ def test_connection_usage(used: int, level: str) -> None:
     ("age", "level"), [(10, "info"), (600_000_000, "warn"), (1_600_000_000, "fail")]
 )
 def test_xid_wraparound(age: int, level: str) -> None:
-    result = run("HC061", facts(database=[db(db_xid_age=age)], tables=[]))
+    result = run("HC061", facts(database_stats(xid_age=age), database=[db()], tables=[]))
     assert LABEL[result.findings[0].severity] == level
     assert result.metrics["xid_age"] == age
 
@@ -127,7 +131,8 @@ def test_xid_wraparound(age: int, level: str) -> None:
     [(10, 10, "info"), (96_000, 4_000, "info"), (90_000, 10_000, "warn"), (50_000, 50_000, "fail")],
 )
 def test_cache_hit_ratio(hit: int, read: int, level: str) -> None:
-    result = run("HC055", facts(database=[db(blks_hit=hit, blks_read=read)]))
+    stats = database_stats(blocks_hit=hit, blocks_read=read)
+    result = run("HC055", facts(stats, database=[db()]))
     assert LABEL[result.findings[0].severity] == level
 
 

@@ -6,7 +6,7 @@ from slipway.health.checks import Outcome, check, info, size
 from slipway.health.facts import Facts
 
 
-@check("HC001", "tables-per-schema", "schema", facts=("tables", "indexes"), informational=True)
+@check("HC001", "tables-per-schema", "schema", facts=("tables", "stats"), informational=True)
 def tables_per_schema(facts: Facts) -> Outcome:
     """How many tables each schema holds, and how big they are.
 
@@ -23,7 +23,7 @@ def tables_per_schema(facts: Facts) -> Outcome:
             counts[1] += 1
         else:
             counts[0] += 1
-        counts[3] += int(t["total_bytes"] or 0)
+        counts[3] += facts.table_stats(t).total_bytes
     out = Outcome(metrics={"schemas": len(per), "tables": len(facts.get("tables"))})
     for schema, (plain, parted, parts, total) in sorted(per.items()):
         extra = f", {parted} partitioned with {parts} partitions" if parted or parts else ""

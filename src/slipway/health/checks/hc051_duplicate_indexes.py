@@ -7,7 +7,12 @@ from slipway.health.checks._indexes import index_name, keep_rank, shape
 from slipway.health.facts import Facts, Row
 
 
-@check("HC051", "duplicate-indexes", "performance", facts=("indexes",))
+def _bytes(facts: Facts, ix: Row) -> int | None:
+    found = facts.index_stats(ix)
+    return found.bytes if found else None
+
+
+@check("HC051", "duplicate-indexes", "performance", facts=("indexes", "stats"))
 def duplicate_indexes(facts: Facts) -> Outcome:
     """Indexes identical to another index on the same table (same columns, opclasses, predicate).
 
@@ -29,7 +34,7 @@ def duplicate_indexes(facts: Facts) -> Outcome:
                 warn(
                     index_name(ix),
                     f"duplicates {index_name(keep)} on {ix['schema']}."
-                    f"{ix['table_name']} ({size(ix['bytes'])})",
+                    f"{ix['table_name']} ({size(_bytes(facts, ix))})",
                     f"DROP INDEX CONCURRENTLY {index_name(ix)};"
                     if not ix["constraint_name"]
                     else f"drop constraint {ix['constraint_name']} or index {index_name(keep)}",

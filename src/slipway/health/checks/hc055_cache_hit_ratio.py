@@ -6,7 +6,7 @@ from slipway.health.checks import Outcome, check, fail, info, warn
 from slipway.health.facts import Facts
 
 
-@check("HC055", "cache-hit-ratio", "performance", facts=("database",))
+@check("HC055", "cache-hit-ratio", "performance", facts=("database", "stats"))
 def cache_hit_ratio(facts: Facts) -> Outcome:
     """The share of block reads served from shared buffers for this database.
 
@@ -17,7 +17,7 @@ def cache_hit_ratio(facts: Facts) -> Outcome:
     """
     db = facts.one("database")
     th = facts.thresholds
-    hit, read = int(db.get("blks_hit") or 0), int(db.get("blks_read") or 0)
+    hit, read = facts.stats.database.blocks_hit, facts.stats.database.blocks_read
     total = hit + read
     target = str(db.get("database", "database"))
     ratio = hit / total if total else 1.0

@@ -6,7 +6,7 @@ from slipway.health.checks import Outcome, check, warn
 from slipway.health.facts import Facts, qualified
 
 
-@check("HC056", "seq-scan-heavy", "performance", facts=("tables", "indexes"))
+@check("HC056", "seq-scan-heavy", "performance", facts=("tables", "stats"))
 def seq_scan_heavy(facts: Facts) -> Outcome:
     """Tables of some size that are read mostly by sequential scans.
 
@@ -18,13 +18,13 @@ def seq_scan_heavy(facts: Facts) -> Outcome:
     th = facts.thresholds
     out = Outcome()
     for t in facts.get("tables"):
-        seq, idx = int(t["seq_scan"] or 0), int(t["idx_scan"] or 0)
-        rows = int(t["n_live_tup"] or 0)
+        st = facts.table_stats(t)
+        seq, idx, rows = st.seq_scan, st.idx_scan or 0, st.live_tuples
         if seq >= th.seq_scan_min and rows >= th.seq_scan_min_rows and seq > idx:
             out.findings.append(
                 warn(
                     qualified(t),
-                    f"{seq} sequential scans ({int(t['seq_tup_read'] or 0)} rows read)"
+                    f"{seq} sequential scans ({st.seq_tup_read} rows read)"
                     f" against {idx} index scans, {rows} rows",
                     "index the columns its frequent queries filter on",
                 )

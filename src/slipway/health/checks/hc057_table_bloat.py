@@ -2,23 +2,24 @@
 
 from __future__ import annotations
 
+from slipway.catalog.stats import TableStats
 from slipway.health.checks import Outcome, check, size, warn
-from slipway.health.facts import Facts, Row, qualified
+from slipway.health.facts import Facts, qualified
 
 TUPLE_OVERHEAD = 28  # heap tuple header + line pointer, bytes
 PAGE_FILL = 0.9
 
 
-def estimate_bloat(t: Row) -> int:
+def estimate_bloat(t: TableStats) -> int:
     """Bytes beyond what the live rows need, from their average width (pg_stats); 0 if unknown."""
-    width, rows, actual = t["row_width"], float(t["reltuples"] or 0), int(t["table_bytes"] or 0)
+    width, rows, actual = t.row_width, float(t.estimated_rows), t.table_bytes
     if not width or rows <= 0:
         return 0
     needed = rows * (int(width) + TUPLE_OVERHEAD) / PAGE_FILL
     return max(0, int(actual - needed))
 
 
-@check("HC057", "table-bloat", "performance", facts=("tables",))
+@check("HC057", "table-bloat", "performance", facts=("tables", "stats"))
 def table_bloat(facts: Facts) -> Outcome:
     """Tables with many dead rows, and an estimate of the space they waste.
 
@@ -31,10 +32,11 @@ def table_bloat(facts: Facts) -> Outcome:
     th = facts.thresholds
     out = Outcome()
     for t in facts.get("tables"):
-        dead, live = int(t["n_dead_tup"] or 0), int(t["n_live_tup"] or 0)
+        st = facts.table_stats(t)
+        dead, live = st.dead_tuples, st.live_tuples
         ratio = dead / (dead + live) if dead + live else 0.0
         if dead >= th.bloat_min_dead and ratio >= th.bloat_dead_ratio:
-            wasted = max(estimate_bloat(t), int(ratio * int(t["table_bytes"] or 0)))
+            wasted = max(estimate_bloat(st), int(ratio * st.table_bytes))
             out.findings.append(
                 warn(
                     qualified(t),

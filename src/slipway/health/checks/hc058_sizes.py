@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from slipway.catalog.stats import TableStats
 from slipway.health.checks import Outcome, check, info, size
-from slipway.health.facts import Facts, Row, qualified
+from slipway.health.facts import Facts, qualified
 
 TOP = 10
 
 
-def _rows(t: Row) -> int:
+def _rows(t: TableStats) -> int:
     # reltuples is -1 until the first ANALYZE; the live-row counter fills in meanwhile
-    return max(int(t["reltuples"] or 0), int(t["n_live_tup"] or 0), 0)
+    return max(int(t.estimated_rows), t.live_tuples, 0)
 
 
-@check("HC058", "sizes", "performance", facts=("tables", "indexes", "database"), informational=True)
+@check("HC058", "sizes", "performance", facts=("tables", "stats", "database"), informational=True)
 def sizes(facts: Facts) -> Outcome:
     """The database size and the largest tables with their indexes (pages as of the last VACUUM).
 
@@ -23,12 +24,13 @@ def sizes(facts: Facts) -> Outcome:
     Fix: nothing to fix; this is an inventory.
     """
     db = facts.one("database")
-    tables = facts.get("tables")
-    table_bytes = sum(int(t["table_bytes"] or 0) for t in tables)
-    index_bytes = sum(int(t["index_bytes"] or 0) for t in tables)
+    tables = [(t, facts.table_stats(t)) for t in facts.get("tables")]
+    table_bytes = sum(st.table_bytes for _, st in tables)
+    index_bytes = sum(st.index_bytes for _, st in tables)
+    database_bytes = facts.stats.database.bytes if facts.stats.collected_at else None
     out = Outcome(
         metrics={
-            "database_bytes": db.get("database_bytes"),
+            "database_bytes": database_bytes,
             "table_bytes": table_bytes,
             "index_bytes": index_bytes,
         }
@@ -36,18 +38,18 @@ def sizes(facts: Facts) -> Outcome:
     out.findings.append(
         info(
             str(db.get("database", "database")),
-            f"database {size(db.get('database_bytes'))}: tables "
+            f"database {size(database_bytes)}: tables "
             f"{size(table_bytes)}, indexes {size(index_bytes)}",
         )
     )
-    biggest = sorted(tables, key=lambda t: int(t["total_bytes"] or 0), reverse=True)[:TOP]
-    for t in biggest:
+    biggest = sorted(tables, key=lambda pair: pair[1].total_bytes, reverse=True)[:TOP]
+    for t, st in biggest:
         out.findings.append(
             info(
                 qualified(t),
-                f"about {size(t['total_bytes'])} "
-                f"({size(t['table_bytes'])} table, {size(t['index_bytes'])} "
-                f"indexes), about {_rows(t)} rows",
+                f"about {size(st.total_bytes)} "
+                f"({size(st.table_bytes)} table, {size(st.index_bytes)} "
+                f"indexes), about {_rows(st)} rows",
             )
         )
     return out

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from slipway.catalog.stats import TableStats
 from slipway.health.checks import Outcome, check, warn
-from slipway.health.facts import Facts, Row, qualified
+from slipway.health.facts import Facts, qualified
 
 
 def _latest(*stamps: Any) -> datetime | None:
@@ -14,9 +15,9 @@ def _latest(*stamps: Any) -> datetime | None:
     return max(known) if known else None
 
 
-def _analyze_finding(t: Row, now: datetime, stale: timedelta) -> str | None:
-    last = _latest(t["last_analyze"], t["last_autoanalyze"])
-    changed, live = int(t["n_mod_since_analyze"] or 0), int(t["n_live_tup"] or 0)
+def _analyze_finding(t: TableStats, now: datetime, stale: timedelta) -> str | None:
+    last = _latest(t.last_analyze, t.last_autoanalyze)
+    changed, live = t.modified_since_analyze, t.live_tuples
     if changed <= 50 + live // 10:  # below autovacuum's own analyze threshold
         return None
     if last is None:
@@ -26,9 +27,9 @@ def _analyze_finding(t: Row, now: datetime, stale: timedelta) -> str | None:
     return None
 
 
-def _vacuum_finding(t: Row, now: datetime, stale: timedelta, min_dead: int) -> str | None:
-    last = _latest(t["last_vacuum"], t["last_autovacuum"])
-    dead = int(t["n_dead_tup"] or 0)
+def _vacuum_finding(t: TableStats, now: datetime, stale: timedelta, min_dead: int) -> str | None:
+    last = _latest(t.last_vacuum, t.last_autovacuum)
+    dead = t.dead_tuples
     if dead < min_dead:
         return None
     if last is None:
@@ -38,7 +39,7 @@ def _vacuum_finding(t: Row, now: datetime, stale: timedelta, min_dead: int) -> s
     return None
 
 
-@check("HC060", "vacuum-analyze", "maintenance", facts=("tables", "database"))
+@check("HC060", "vacuum-analyze", "maintenance", facts=("tables", "stats", "database"))
 def vacuum_analyze(facts: Facts) -> Outcome:
     """Tables never or long not analyzed or vacuumed, and tables with autovacuum turned off.
 
@@ -62,10 +63,11 @@ def vacuum_analyze(facts: Facts) -> Outcome:
                     f"ALTER TABLE {name} RESET (autovacuum_enabled);",
                 )
             )
-        text = _analyze_finding(t, now, stale)
+        st = facts.table_stats(t)
+        text = _analyze_finding(st, now, stale)
         if text:
             out.findings.append(warn(name, text, f"ANALYZE {name};"))
-        text = _vacuum_finding(t, now, stale, facts.thresholds.bloat_min_dead)
+        text = _vacuum_finding(st, now, stale, facts.thresholds.bloat_min_dead)
         if text:
             out.findings.append(warn(name, text, f"VACUUM (ANALYZE) {name};"))
     return out

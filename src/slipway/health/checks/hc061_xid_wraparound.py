@@ -8,7 +8,7 @@ from slipway.health.facts import Facts, qualified
 WRAP = 2_147_483_648
 
 
-@check("HC061", "xid-wraparound", "maintenance", facts=("database", "tables"))
+@check("HC061", "xid-wraparound", "maintenance", facts=("database", "tables", "stats"))
 def xid_wraparound(facts: Facts) -> Outcome:
     """Transaction ID age of the database and its oldest tables (wraparound risk).
 
@@ -20,7 +20,7 @@ def xid_wraparound(facts: Facts) -> Outcome:
     """
     db = facts.one("database")
     th = facts.thresholds
-    age = int(db.get("db_xid_age") or 0)
+    age = facts.stats.database.xid_age
     target = str(db.get("database", "database"))
     out = Outcome(metrics={"xid_age": age, "percent_to_wraparound": round(100 * age / WRAP, 2)})
     text = (
@@ -35,7 +35,7 @@ def xid_wraparound(facts: Facts) -> Outcome:
     else:
         out.findings.append(info(target, text))
     for t in facts.get("tables"):
-        table_age = int(t["xid_age"] or 0)
+        table_age = facts.table_stats(t).xid_age or 0
         if table_age >= th.xid_age_warn:
             level = fail if table_age >= th.xid_age_fail else warn
             out.findings.append(

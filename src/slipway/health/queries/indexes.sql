@@ -1,4 +1,5 @@
--- Every index on a user table, with the parts needed to compare indexes and its usage.
+-- Every index on a user table, with the parts needed to compare indexes (its scans and size
+-- are the statistics model's).
 -- Key columns are attribute numbers (`keys`, 0 for an expression): resolving names for
 -- 10,000 indexes costs more than everything else here, and the checks compare numbers.
 SELECT i.indexrelid AS oid, i.indrelid AS table_oid, n.nspname AS schema,
@@ -11,11 +12,7 @@ SELECT i.indexrelid AS oid, i.indrelid AS table_oid, n.nspname AS schema,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
        i.indisunique AS is_unique, i.indisprimary AS is_primary,
        i.indisvalid AS is_valid, i.indisready AS is_ready,
-       k.conname AS constraint_name,
-       pg_stat_get_numscans(i.indexrelid) AS idx_scan,
-       -- pages as of the last build, VACUUM or ANALYZE: sizing 10,000 indexes exactly costs
-       -- 10,000 stat calls
-       x.relpages::bigint * current_setting('block_size')::bigint AS bytes
+       k.conname AS constraint_name
   FROM pg_index i
   JOIN pg_class x ON x.oid = i.indexrelid
   JOIN pg_class t ON t.oid = i.indrelid
