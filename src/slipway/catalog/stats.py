@@ -11,14 +11,15 @@ nothing in another database).
 
 Sizes come in two kinds (`Statistics.sizes`): "estimated" (pages as of the last VACUUM,
 ANALYZE or index build: one catalog read however many tables there are; the doctor) and
-"exact" (pg_table_size and pg_indexes_size: TOAST and free-space maps included, one stat call
-per relation; the metrics).
+"exact" (pg_table_size, and pg_total_relation_size per index, which add up to pg_indexes_size:
+TOAST and free-space maps included, one stat call per relation; the metrics).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import typing
+from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -195,37 +196,39 @@ def read_statistics(conn: Conn, *, sizes: Sizes = "estimated") -> Statistics:
     """The statistics of the database behind `conn`, in three queries sent at once. Read-only
     and never commits, so it may run inside the caller's (snapshot) transaction."""
     from psycopg import Pipeline
-    from psycopg.rows import dict_row
 
     from slipway.catalog.introspect import query
 
     params = {"exact": sizes == "exact"}
     with conn.pipeline() if Pipeline.is_supported() else nullcontext():
-        cursors = []
-        for name in ("stats_relations", "stats_indexes", "stats_database"):
-            cur = conn.cursor(row_factory=dict_row)
-            cur.execute(query(name), params)
-            cursors.append(cur)
+        cursors = [
+            conn.cursor().execute(query(name), params)
+            for name in ("stats_relations", "stats_indexes", "stats_database")
+        ]
         relations, indexes, database = (cur.fetchall() for cur in cursors)
+    # Tuples, not dicts: a big database has tens of thousands of indexes.
     by_table: dict[int, list[IndexStats]] = {}
-    for row in indexes:
-        by_table.setdefault(row.pop("table_oid"), []).append(IndexStats(**row))
-    db = database[0]
+    for table_oid, *values in indexes:
+        by_table.setdefault(table_oid, []).append(IndexStats(*values))
+    now, version, *db = database[0]
     return Statistics(
-        collected_at=db.pop("now"),
-        server_version=int(db.pop("server_version")),
+        collected_at=now,
+        server_version=int(version),
         sizes=sizes,
-        database=DatabaseStats(**db),
-        tables=tuple(_table(row, by_table.get(row.pop("oid"), [])) for row in relations),
+        database=DatabaseStats(*db),
+        tables=tuple(_table(row, by_table.get(row[0], ())) for row in relations),
         indexes=tuple(ix for ixs in by_table.values() for ix in ixs),
     )
 
 
-def _table(row: dict[str, Any], indexes: list[IndexStats]) -> TableStats:
-    """A relation row with its indexes' bytes (unless measured exactly) and scans summed in:
-    one pass over the indexes is much cheaper than a stat call per table."""
-    row["kind"] = _KINDS[row["kind"]]
-    if row["index_bytes"] is None:
-        row["index_bytes"] = sum(ix.bytes for ix in indexes)
-    row["idx_scan"] = sum(ix.scans for ix in indexes) if indexes else None
-    return TableStats(**row)
+def _table(row: tuple[Any, ...], indexes: Iterable[IndexStats]) -> TableStats:
+    """A relation row (stats_relations.sql: oid, schema, name, kind, then TableStats' fields
+    from estimated_rows to xid_age, without the two summed from the indexes)."""
+    oid, schema, name, kind, rows, pages, table_bytes, *rest = row
+    index_bytes = scans = 0
+    has_index = False
+    for ix in indexes:  # one pass over the indexes, not a stat call per table
+        index_bytes, scans, has_index = index_bytes + ix.bytes, scans + ix.scans, True
+    width, seq_scan, seq_tup_read, *counters = rest
+    return TableStats(schema, name, _KINDS[kind], rows, pages, table_bytes, index_bytes, width,
+                      seq_scan, seq_tup_read, scans if has_index else None, *counters)  # fmt: skip

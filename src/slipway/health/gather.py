@@ -31,13 +31,14 @@ QUERY_FACTS = (
     "partitions",
     "sessions",
     "replication_slots",
+    "stats",  # the statistics model, slipway.catalog.stats
 )
 
 
 # Run on a second connection sharing the first one's snapshot (pg_export_snapshot), so the
-# two big catalog reads (tables, indexes) proceed in parallel on the server.
+# big reads (tables and indexes here, the statistics there) proceed in parallel on the server.
 SIDE_FACTS = (
-    "indexes",
+    "stats",
     "sequences",
     "roles",
     "public_grants",
@@ -68,6 +69,9 @@ def _run(conn: Conn, facts: Facts, names: list[str]) -> None:
 
     params = {"tenant_column": facts.tenant_column}
     for name in names:
+        if name == "stats":
+            _read_stats(conn, facts)
+            continue
         try:
             with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
                 cur.execute(query_text(name), params)
@@ -90,6 +94,12 @@ def _read_stats(conn: Conn, facts: Facts) -> None:
         if type(exc).__name__ not in _REFUSED:
             raise
         facts.notes["stats"] = f"could not read statistics: {exc.diag.message_primary}"
+
+
+def _gathered(facts: Facts, name: str) -> bool:
+    if name == "stats":
+        return facts.stats.collected_at is not None or name in facts.notes
+    return name in facts.rows
 
 
 class _Side(threading.Thread):
@@ -136,10 +146,8 @@ def gather(conn: Conn, facts: Facts, names: set[str], url: str = "") -> None:
             except psycopg.Error:
                 side = None  # e.g. a server that cannot export snapshots: one connection
         _run(conn, facts, [n for n in wanted if side is None or n not in side_names])
-        if "stats" in names:
-            _read_stats(conn, facts)
         if side is not None:
             side.join()
             if side.error is not None:  # fall back to this connection
-                _run(conn, facts, [n for n in side_names if n not in facts.rows])
+                _run(conn, facts, [n for n in side_names if not _gathered(facts, n)])
         gather_derived(conn, facts, names)

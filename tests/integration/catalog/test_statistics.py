@@ -47,6 +47,9 @@ def test_statistics_per_table_and_index(db_conn: Conn, sizes: str) -> None:
         (sizes, sizes),
     ).fetchone()
     assert expected_table is not None and t.table_bytes == expected_table[0]
+    if sizes == "exact":
+        indexes_size = db_conn.execute("SELECT pg_indexes_size('t')").fetchone()
+        assert indexes_size is not None and t.index_bytes == indexes_size[0]
     plain = stats.table("public", "plain")
     assert plain is not None and plain.idx_scan is None and plain.index_bytes == 0
     mv, parent = stats.table("public", "mv"), stats.table("public", "p")

@@ -1,3 +1,4 @@
+-- Columns: now, the server version, then DatabaseStats' fields in order.
 -- This database's size, cache hits and transaction-ID ages, with the moment they were read.
 SELECT now() AS now, current_setting('server_version_num')::int AS server_version,
        current_database() AS name, pg_database_size(current_database()) AS bytes,

@@ -1,9 +1,10 @@
+-- Columns in the order of slipway.catalog.stats.TableStats' fields (read as tuples).
 -- Statistics of every user table, partitioned table and materialized view (the structure is
 -- the Catalog's). The pg_stat_get_* functions are cheaper than the pg_stat_user_tables view.
 -- Estimated sizes are heap pages as of the last VACUUM/ANALYZE (pg_relation_size opens the
 -- relation: a relcache build and a lock per table), exact only for tables never vacuumed or
--- analyzed that hold rows; index bytes are then summed from stats_indexes. Exact sizes
--- (%(exact)s) are pg_table_size and pg_indexes_size.
+-- analyzed that hold rows; exact ones are pg_table_size. A table's index bytes are summed
+-- from stats_indexes.
 SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
        c.reltuples::float8 AS estimated_rows, c.relpages::bigint AS pages,
        CASE WHEN %(exact)s THEN pg_table_size(c.oid)
@@ -11,7 +12,6 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS kind,
                                    + pg_stat_get_dead_tuples(c.oid) = 0
             THEN greatest(c.relpages, 0)::bigint * current_setting('block_size')::bigint
             ELSE pg_relation_size(c.oid) END AS table_bytes,
-       CASE WHEN %(exact)s THEN pg_indexes_size(c.oid) END AS index_bytes,
        w.row_width,
        pg_stat_get_numscans(c.oid) AS seq_scan,
        pg_stat_get_tuples_returned(c.oid) AS seq_tup_read,
