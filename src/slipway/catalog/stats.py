@@ -224,7 +224,7 @@ def read_statistics(conn: Conn, *, sizes: Sizes = "estimated") -> Statistics:
 def _table(row: tuple[Any, ...], indexes: Iterable[IndexStats]) -> TableStats:
     """A relation row (stats_relations.sql: oid, schema, name, kind, then TableStats' fields
     from estimated_rows to xid_age, without the two summed from the indexes)."""
-    oid, schema, name, kind, rows, pages, table_bytes, *rest = row
+    _oid, schema, name, kind, rows, pages, table_bytes, *rest = row
     index_bytes = scans = 0
     has_index = False
     for ix in indexes:  # one pass over the indexes, not a stat call per table
