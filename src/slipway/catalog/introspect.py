@@ -12,13 +12,11 @@ from collections.abc import Collection
 from contextlib import nullcontext
 from functools import cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slipway.catalog._assemble import QUERIES, Assembler
 from slipway.catalog.model import Catalog
-
-if TYPE_CHECKING:
-    import psycopg
+from slipway.db import Conn
 
 #: Tables slipway keeps for itself (history, lock, feeds): not part of the user's schema.
 DEFAULT_EXCLUDE_TABLES: frozenset[str] = frozenset({"slipway_*"})
@@ -41,21 +39,29 @@ def _read(name: str) -> str:
 
 
 def introspect(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     *,
     schemas: list[str] | None = None,
     exclude_tables: Collection[str] = DEFAULT_EXCLUDE_TABLES,
     include_privileges: bool = True,
+    kinds: str | None = None,
+    members: Collection[str] | None = None,
 ) -> Catalog:
     """The catalog of the database behind `conn`.
 
     `schemas` limits it to those schemas (default: every user schema). `exclude_tables` holds
     shell-style patterns matched against a table's name and its `schema.name`; matching tables,
     and sequences they own, are left out. `include_privileges=False` leaves grants empty.
+
+    For a reader that needs only part of the schema (the doctor's partitions, say): `kinds`
+    keeps only relations of those relkind letters ("pm": partitioned tables with their
+    partitions, and materialized views), and `members` names the other queries to run
+    (MEMBERS: "columns", "indexes"...; default all). What is not read stays empty.
     """
+    wanted = QUERIES if members is None else _wanted(members)
     saved = _pin_settings(conn)
     try:
-        return _introspect(conn, schemas, exclude_tables, include_privileges)
+        return _introspect(conn, schemas, exclude_tables, include_privileges, kinds, wanted)
     finally:
         _restore_settings(conn, saved)
 
@@ -76,7 +82,7 @@ PINNED = {
 _SET = "SELECT " + ", ".join(f"set_config('{n}', %s, false)" for n in PINNED)
 
 
-def _pin_settings(conn: psycopg.Connection[Any]) -> list[str]:
+def _pin_settings(conn: Conn) -> list[str]:
     """Pin PINNED; returns the previous values."""
     reads = ", ".join(f"current_setting('{n}')" for n in PINNED)
     row = conn.execute(f"SELECT {reads}").fetchone()
@@ -85,7 +91,7 @@ def _pin_settings(conn: psycopg.Connection[Any]) -> list[str]:
     return [str(v) for v in row]
 
 
-def _restore_settings(conn: psycopg.Connection[Any], saved: list[str]) -> None:
+def _restore_settings(conn: Conn, saved: list[str]) -> None:
     import psycopg
 
     try:
@@ -94,26 +100,45 @@ def _restore_settings(conn: psycopg.Connection[Any], saved: list[str]) -> None:
         pass
 
 
+#: What `members` may name: every query but the relations, which are always read.
+MEMBERS = QUERIES[1:]
+_NEEDS_COLUMNS = {"constraints", "indexes"}  # their definitions are written from column names
+
+
+def _wanted(members: Collection[str]) -> tuple[str, ...]:
+    unknown = set(members) - set(MEMBERS)
+    if unknown:
+        raise ValueError(f"unknown catalog members {sorted(unknown)}; known: {MEMBERS}")
+    chosen = set(members) | ({"columns"} if _NEEDS_COLUMNS & set(members) else set())
+    return tuple(q for q in QUERIES if q == "relations" or q in chosen)
+
+
 def _introspect(
-    conn: psycopg.Connection[Any],
+    conn: Conn,
     schemas: list[str] | None,
     exclude_tables: Collection[str],
     include_privileges: bool,
+    kinds: str | None,
+    wanted: tuple[str, ...],
 ) -> Catalog:
     from psycopg import Pipeline
     from psycopg.rows import dict_row
 
     assembler = Assembler(exclude_tables, include_privileges)
-    params: dict[str, Any] = {"schemas": schemas, "skip": sorted(assembler.exclude.literal)}
+    params: dict[str, Any] = {
+        "schemas": schemas,
+        "skip": sorted(assembler.exclude.literal),
+        "kinds": kinds,
+    }
     # Send every query at once: the server computes the next result while Python turns the
     # previous one into objects.
     with conn.pipeline() if Pipeline.is_supported() else nullcontext():
         cursors = []
-        for name in QUERIES:
+        for name in wanted:
             cur = conn.cursor(row_factory=dict_row)
             cur.execute(query(name), params)
             cursors.append(cur)
-        for name, cur in zip(QUERIES, cursors, strict=True):
+        for name, cur in zip(wanted, cursors, strict=True):
             assembler.add(name, cur.fetchall())
             cur.close()
     return assembler.catalog(conn.info.server_version)

@@ -224,9 +224,11 @@ class Table(Named):
     rls_forced: bool = False
     partition_strategy: str | None = None  # range, list, hash (partitioned tables)
     partition_key: str | None = None  # pg_get_partkeydef: "RANGE (created_at)"
+    partition_columns: tuple[str, ...] = ()  # the key's columns in order; "" for an expression
     parent: tuple[str, str] | None = None  # (schema, name) of the partitioned parent
     partition_bound: str | None = None  # "FOR VALUES FROM (...) TO (...)" or "DEFAULT"
     is_default_partition: bool = False
+    detach_pending: bool = False  # a DETACH PARTITION ... CONCURRENTLY that did not finish
     comment: str | None = None
     owner: str | None = None
     grants: tuple[str, ...] = ()  # aclitem text: "app=arwd/postgres"

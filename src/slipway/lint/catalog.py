@@ -123,6 +123,7 @@ def _table(state: st.ReplayState, table: st.Table) -> Table:
         rls_forced=table.rls_forced,
         partition_strategy=table.partition_strategy,
         partition_key=_partition_key(table),
+        partition_columns=tuple(table.partition_key or ()),
         parent=_split(table.partition_of) if table.partition_of else None,
     )
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import psycopg
 import pytest
 from catalog_live import LOGIN, READER
@@ -306,3 +308,29 @@ def test_empty_database(db_conn: Conn) -> None:
     assert cat.tables == () and cat.functions == () and cat.views == ()
     assert [s.name for s in cat.schemas] == ["public"]
     assert [e.name for e in cat.extensions] == ["plpgsql"]
+
+
+def test_partial_introspection_reads_only_what_is_asked(rich_conn: Conn, cat: Catalog) -> None:
+    """A reader that needs partitions and materialized views (the doctor, serve, maintain)
+    reads those kinds only, with only the members it names; what it reads is what the whole
+    introspection reads."""
+    part = introspect(rich_conn, kinds="pm", members=("columns",))
+    assert [t.name for t in part.tables] == ["leads", "leads_2024", "leads_default"]
+    assert [m.name for m in part.matviews] == ["dealer_counts"]
+    assert part.views == () and part.functions == () and part.sequences == ()
+    leads, whole = part.table("leads"), cat.table("leads")
+    assert leads is not None and whole is not None
+    assert leads.columns == whole.columns and leads.indexes == () and whole.indexes != ()
+    assert leads.partition_columns == whole.partition_columns == ("created_at",)
+    assert part.table("leads_2024") == replace(
+        cat.table("leads_2024"),  # type: ignore[type-var]
+        constraints=(),
+        indexes=(),
+        triggers=(),
+        policies=(),
+    )
+    with_indexes = introspect(rich_conn, kinds="m", members=("indexes",))
+    (counts,) = with_indexes.matviews
+    assert counts == cat.matview("dealer_counts") and with_indexes.tables == ()
+    with pytest.raises(ValueError, match="unknown catalog members"):
+        introspect(rich_conn, members=("colums",))

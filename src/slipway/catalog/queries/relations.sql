@@ -1,5 +1,6 @@
 -- Tables, partitioned and foreign tables, views and materialized views of the user schemas,
--- without the ones that belong to an extension.
+-- without the ones that belong to an extension; `kinds` (relkind letters) keeps only some
+-- kinds, partitions coming with their partitioned tables ('p').
 SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind,
        quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS quoted,
        c.relrowsecurity AS rls_enabled, c.relforcerowsecurity AS rls_forced,
@@ -9,8 +10,17 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind
        d.description AS comment,
        pt.partstrat::text AS partstrat,
        CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
+       -- the key's columns ('' for an expression)
+       CASE WHEN c.relkind = 'p' THEN
+         ARRAY(SELECT coalesce(a.attname::text, '')
+               FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(num, pos)
+               LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.num
+               ORDER BY k.pos)
+       END AS partcols,
        pn.nspname AS parent_schema, pc.relname AS parent_name,
        pg_get_expr(c.relpartbound, c.oid) AS partbound,
+       -- inhdetachpending is PostgreSQL 14's: read through to_jsonb so 13 answers too
+       coalesce((to_jsonb(i) ->> 'inhdetachpending')::boolean, false) AS detach_pending,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef,
        c.relispopulated AS populated
 FROM pg_class c
@@ -25,6 +35,8 @@ WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm')
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
   AND n.nspname !~ '^pg_(toast|temp_)'
   AND (%(schemas)s::text[] IS NULL OR n.nspname = ANY(%(schemas)s::text[]))
+  AND (%(kinds)s::text IS NULL OR strpos(%(kinds)s::text, c.relkind::text) > 0
+       OR (c.relispartition AND strpos(%(kinds)s::text, 'p') > 0))
   AND NOT EXISTS (SELECT 1 FROM pg_depend e
                   WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
 ORDER BY n.nspname, c.relname
