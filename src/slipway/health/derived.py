@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from slipway.catalog.model import Table
 from slipway.db import Conn
 from slipway.health.facts import Facts, Row
 
@@ -48,7 +49,7 @@ def _orphan_statement(fks: list[Row]) -> Any:
     return sql.SQL(" UNION ALL ").join(parts)
 
 
-def _default_rows_statement(defaults: list[Row]) -> Any:
+def _default_rows_statement(defaults: list[Table]) -> Any:
     from psycopg import sql
 
     parts = [
@@ -56,8 +57,8 @@ def _default_rows_statement(defaults: list[Row]) -> Any:
             "SELECT {name} AS partition, (SELECT count(*) FROM (SELECT 1 FROM {rel} LIMIT {cap})"
             " s) AS n"
         ).format(
-            name=sql.Literal(f"{d['partition_schema']}.{d['partition_name']}"),
-            rel=sql.Identifier(d["partition_schema"], d["partition_name"]),
+            name=sql.Literal(d.qualified),
+            rel=sql.Identifier(d.schema, d.name),
             cap=sql.Literal(_DEFAULT_ROWS_CAP),
         )
         for d in defaults
@@ -116,6 +117,18 @@ def _fetch(conn: Conn, facts: Facts, name: str, statement: Any) -> None:
         facts.notes[name] = f"could not read {name}: {exc.diag.message_primary}"
 
 
+def _defaults_of_top_level(facts: Facts) -> list[Table]:
+    """The default partitions of partitioned tables that are not partitions themselves."""
+    catalog = facts.catalog
+    return [
+        p
+        for t in catalog.tables
+        if t.is_partitioned and not t.is_partition
+        for p in catalog.partitions(t)
+        if p.is_default_partition
+    ]
+
+
 def gather_derived(conn: Conn, facts: Facts, names: set[str]) -> None:
     """Run the derived fact statements that `names` asks for (inside gather's snapshot)."""
     if "orphans" in names:
@@ -124,7 +137,7 @@ def gather_derived(conn: Conn, facts: Facts, names: set[str]) -> None:
         if fks:
             _fetch(conn, facts, "orphans", _orphan_statement(fks))
     if "default_rows" in names:
-        defaults = [p for p in facts.get("partitions") if p["is_default"]]
+        defaults = _defaults_of_top_level(facts)
         facts.rows["default_rows"] = []
         if defaults:
             _fetch(conn, facts, "default_rows", _default_rows_statement(defaults))

@@ -5,7 +5,8 @@ A fact the role may not read (a view that needs pg_read_all_stats, say) is recor
 and left empty, so the checks that use it degrade instead of failing. Statistics (sizes, row
 estimates, scans, dead rows, vacuum and analyze times, ages, cache hits) are not facts of their
 own: they are the one statistics model, `slipway.catalog.stats.Statistics`, read by the
-"stats" fact into `Facts.stats`.
+"stats" fact into `Facts.stats`. Partitions and materialized views are the Catalog's, read by
+the "catalog" fact into `Facts.catalog`.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from slipway.catalog.model import Catalog
 from slipway.catalog.stats import IndexStats, Statistics, TableStats
 from slipway.config import Settings
 from slipway.config_schema import DoctorSection
@@ -35,6 +37,9 @@ class Facts:
     notes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     stats: Statistics = field(default_factory=Statistics)
+    # The "catalog" fact: partitioned tables with their partitions, and materialized views
+    # (the part of the Catalog the checks read so far).
+    catalog: Catalog = field(default_factory=Catalog)
 
     @property
     def tenant_column(self) -> str:

@@ -1,6 +1,8 @@
 """Gathering the facts: a few set-based, read-only queries in one snapshot, then the derived ones.
 
-The "stats" fact is the statistics model (slipway.catalog.stats), read in the same snapshot.
+Two facts are models rather than rows, read in the same snapshot: "stats", the statistics
+model (slipway.catalog.stats), and "catalog", the part of the Catalog the checks read so far
+(partitioned tables with their partitions, and materialized views).
 
 Kept apart from the Facts model (slipway.health.facts) so the derived facts
 (slipway.health.derived) can read the model without an import cycle.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import threading
 
+from slipway.catalog.introspect import introspect
 from slipway.catalog.stats import read_statistics
 from slipway.db import Conn
 from slipway.health.derived import gather_derived
@@ -27,10 +30,9 @@ QUERY_FACTS = (
     "secdef_functions",
     "views_rls",
     "sequences",
-    "matviews",
-    "partitions",
     "sessions",
     "replication_slots",
+    "catalog",  # the Catalog's partitions and materialized views
     "stats",  # the statistics model, slipway.catalog.stats
 )
 
@@ -44,8 +46,6 @@ SIDE_FACTS = (
     "public_grants",
     "secdef_functions",
     "views_rls",
-    "matviews",
-    "partitions",
     "check_constraints",
     "replication_slots",
 )
@@ -69,8 +69,8 @@ def _run(conn: Conn, facts: Facts, names: list[str]) -> None:
 
     params = {"tenant_column": facts.tenant_column}
     for name in names:
-        if name == "stats":
-            _read_stats(conn, facts)
+        if name in _MODELS:
+            _read_model(conn, facts, name)
             continue
         try:
             with conn.transaction(), conn.cursor(row_factory=dict_row) as cur:
@@ -84,21 +84,33 @@ def _run(conn: Conn, facts: Facts, names: list[str]) -> None:
 
 
 def _read_stats(conn: Conn, facts: Facts) -> None:
-    """The statistics model into `facts.stats`; a refused read becomes a note."""
+    facts.stats = read_statistics(conn)
+
+
+def _read_catalog(conn: Conn, facts: Facts) -> None:
+    facts.catalog = introspect(conn, kinds="pm", members=("columns",))
+
+
+_MODELS = {"stats": _read_stats, "catalog": _read_catalog}
+
+
+def _read_model(conn: Conn, facts: Facts, name: str) -> None:
+    """A model fact into `facts` (its own savepoint); a refused read becomes a note."""
     import psycopg
 
     try:
         with conn.transaction():
-            facts.stats = read_statistics(conn)
+            _MODELS[name](conn, facts)
+        facts.extra[f"{name}_read"] = True
     except psycopg.Error as exc:
         if type(exc).__name__ not in _REFUSED:
             raise
-        facts.notes["stats"] = f"could not read statistics: {exc.diag.message_primary}"
+        facts.notes[name] = f"could not read {name}: {exc.diag.message_primary}"
 
 
 def _gathered(facts: Facts, name: str) -> bool:
-    if name == "stats":
-        return facts.stats.collected_at is not None or name in facts.notes
+    if name in _MODELS:
+        return f"{name}_read" in facts.extra or name in facts.notes
     return name in facts.rows
 
 

@@ -9,7 +9,7 @@ from slipway.health.facts import Facts
 
 
 @check(
-    "HC063", "matviews-refresh", "maintenance", facts=("matviews", "maintenance_runs", "database")
+    "HC063", "matviews-refresh", "maintenance", facts=("catalog", "maintenance_runs", "database")
 )
 def matviews_refresh(facts: Facts) -> Outcome:
     """Materialized views never refreshed (no data), or not refreshed for too long.
@@ -24,22 +24,22 @@ def matviews_refresh(facts: Facts) -> Outcome:
     now = facts.one("database").get("now") or datetime.now().astimezone()
     max_hours = facts.thresholds.matview_max_age_hours
     out = Outcome()
-    if facts.get("matviews") and not have_runs:
+    if facts.catalog.matviews and not have_runs:
         out.notes.append(
             "no slipway_maintenance_runs table: refresh age is unknown "
             "(PostgreSQL does not record it)"
         )
-    for m in facts.get("matviews"):
-        name = f"{m['schema']}.{m['name']}"
+    for m in facts.catalog.matviews:
+        name = f"{m.schema}.{m.name}"
         refresh = f"REFRESH MATERIALIZED VIEW {name};"
-        if not m["populated"]:
+        if not m.populated:
             out.findings.append(
                 warn(name, "never refreshed: it holds no data and selecting from it fails", refresh)
             )
             continue
         if not have_runs:
             continue
-        last = runs.get(name) or runs.get(m["name"])
+        last = runs.get(name) or runs.get(m.name)
         if last is None:
             out.findings.append(info(name, "no refresh recorded by slipway maintain"))
             continue

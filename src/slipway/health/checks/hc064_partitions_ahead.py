@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from slipway.catalog.model import Table
 from slipway.health.checks import Outcome, check, fail, info, warn
-from slipway.health.facts import Facts, Row
+from slipway.health.facts import Facts
 
 TIME_TYPES = ("date", "timestamp without time zone", "timestamp with time zone")
 _RANGE = re.compile(r"FROM \('([^']*)'\) TO \('([^']*)'\)")
@@ -28,8 +29,16 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _judge(name: str, parts: list[Row], now: datetime, wanted: int) -> tuple[str, str]:
-    ranges = [r for r in (parse_bound(p["bound"]) for p in parts) if r]
+def key_type(table: Table) -> str | None:
+    """The type of a partitioned table's first key column, without a type modifier
+    ("timestamp with time zone" for timestamptz(3)); None for an expression key."""
+    first = table.partition_columns[0] if table.partition_columns else ""
+    column = table.column(first) if first else None
+    return re.sub(r"\(\d+\)", "", column.type) if column else None
+
+
+def _judge(name: str, parts: list[Table], now: datetime, wanted: int) -> tuple[str, str]:
+    ranges = [r for r in (parse_bound(p.partition_bound) for p in parts) if r]
     ahead = sum(1 for low, _ in ranges if low > now)
     current = any(low <= now < high for low, high in ranges)
     if not current:
@@ -39,7 +48,7 @@ def _judge(name: str, parts: list[Row], now: datetime, wanted: int) -> tuple[str
     return ("warn" if ahead < wanted else "info"), text
 
 
-@check("HC064", "partitions-ahead", "maintenance", facts=("partitions", "database"))
+@check("HC064", "partitions-ahead", "maintenance", facts=("catalog", "database"))
 def partitions_ahead(facts: Facts) -> Outcome:
     """Time-partitioned tables without enough partitions created ahead of now.
 
@@ -50,16 +59,17 @@ def partitions_ahead(facts: Facts) -> Outcome:
     """
     now = _aware(facts.one("database").get("now") or datetime.now(UTC))
     wanted = facts.thresholds.partitions_ahead
-    tables: dict[str, list[Row]] = {}
-    for p in facts.get("partitions"):
-        tables.setdefault(f"{p['schema']}.{p['table_name']}", []).append(p)
+    catalog = facts.catalog
     out = Outcome()
-    for name, rows in tables.items():
-        parts = [p for p in rows if p["partition_name"] and not p["is_default"]]
+    for table in catalog.tables:
+        if not table.is_partitioned or table.is_partition:
+            continue
+        name = table.qualified
+        parts = [p for p in catalog.partitions(table) if not p.is_default_partition]
         fix = f"create the next {wanted} partitions of {name} (slipway maintain partitions)"
         if not parts:
             out.findings.append(fail(name, "partitioned table has no partitions", fix))
-        elif rows[0]["strategy"] == "r" and rows[0]["key_type"] in TIME_TYPES:
+        elif table.partition_strategy == "range" and key_type(table) in TIME_TYPES:
             level, text = _judge(name, parts, now, wanted)
             maker = {"fail": fail, "warn": warn}.get(level)
             out.findings.append(maker(name, text, fix) if maker else info(name, text))

@@ -6,7 +6,7 @@ from slipway.health.checks import Outcome, check, warn
 from slipway.health.facts import Facts
 
 
-@check("HC065", "default-partition-rows", "maintenance", facts=("partitions", "default_rows"))
+@check("HC065", "default-partition-rows", "maintenance", facts=("catalog", "default_rows"))
 def default_partition_rows(facts: Facts) -> Outcome:
     """Rows sitting in a default partition.
 
