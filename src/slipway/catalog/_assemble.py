@@ -191,6 +191,7 @@ class Assembler:
             partition_strategy=_rows.PARTITION_STRATEGIES.get(r["partstrat"] or ""),
             partition_key=r["partkey"],
             partition_columns=_rows.texts(r["partcols"]),
+            partition_key_type=r["partkey_type"],
             parent=parent,
             partition_bound=r["partbound"],
             is_default_partition=r["partbound"] == "DEFAULT",

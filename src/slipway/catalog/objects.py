@@ -225,6 +225,9 @@ class Table(Named):
     partition_strategy: str | None = None  # range, list, hash (partitioned tables)
     partition_key: str | None = None  # pg_get_partkeydef: "RANGE (created_at)"
     partition_columns: tuple[str, ...] = ()  # the key's columns in order; "" for an expression
+    # the first key column's type without modifier ("timestamp with time zone"); None for an
+    # expression or when unknown (the lint replay)
+    partition_key_type: str | None = None
     parent: tuple[str, str] | None = None  # (schema, name) of the partitioned parent
     partition_bound: str | None = None  # "FOR VALUES FROM (...) TO (...)" or "DEFAULT"
     is_default_partition: bool = False

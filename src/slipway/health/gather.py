@@ -2,7 +2,8 @@
 
 Two facts are models rather than rows, read in the same snapshot: "stats", the statistics
 model (slipway.catalog.stats), and "catalog", the part of the Catalog the checks read so far
-(partitioned tables with their partitions, and materialized views).
+(partitioned tables with their partitions, and materialized views, without their members:
+their columns' expressions would wait behind a lock on the table).
 
 Kept apart from the Facts model (slipway.health.facts) so the derived facts
 (slipway.health.derived) can read the model without an import cycle.
@@ -88,7 +89,7 @@ def _read_stats(conn: Conn, facts: Facts) -> None:
 
 
 def _read_catalog(conn: Conn, facts: Facts) -> None:
-    facts.catalog = introspect(conn, kinds="pm", members=("columns",))
+    facts.catalog = introspect(conn, kinds="pm", members=())
 
 
 _MODELS = {"stats": _read_stats, "catalog": _read_catalog}

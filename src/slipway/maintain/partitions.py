@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg import errors as pgerrors
 from psycopg import sql
 
+from slipway.catalog.introspect import introspect as read_catalog
+from slipway.catalog.model import Catalog, Table
 from slipway.db import Conn
 from slipway.errors import ConfigError
 from slipway.maintain import bounds as b
@@ -24,24 +26,20 @@ from slipway.maintain.ddl import check_rls_visible, with_lock_retry
 from slipway.maintain.model import Action
 from slipway.sql.quote import quote_ident
 
-_TABLE_SQL = """
-SELECT n.nspname, c.relname, pt.partstrat, pt.partnatts, a.attname,
-       format_type(a.atttypid, NULL),
-       EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f'),
-       c.oid::regclass::text
+# The configured name as PostgreSQL resolves it (quoted where needed: action targets), and
+# whether a foreign key points at it; the structure comes from the Catalog.
+_RESOLVE_SQL = """
+SELECT n.nspname, c.relname, c.oid::regclass::text,
+       EXISTS (SELECT 1 FROM pg_constraint f WHERE f.confrelid = c.oid AND f.contype = 'f')
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_partitioned_table pt ON pt.partrelid = c.oid
-LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = pt.partattrs[0]
 WHERE c.oid = to_regclass(%s)
 """
-_CHILDREN_SQL = """
-SELECT n.nspname, ch.relname, pg_get_expr(ch.relpartbound, ch.oid), {pending}
-FROM pg_inherits i
-JOIN pg_class ch ON ch.oid = i.inhrelid
-JOIN pg_namespace n ON n.oid = ch.relnamespace
-WHERE i.inhparent = to_regclass(%s)
-"""
+
+
+class _Name(NamedTuple):
+    schema: str
+    name: str
 
 
 @dataclass(frozen=True)
@@ -95,29 +93,57 @@ class PartitionedTable:
         return sorted(parts, key=lambda p: (p.lo is not None, p.lo))
 
 
+def read_partitions(conn: Conn, members: tuple[str, ...] = ()) -> Catalog:
+    """The Catalog's partitioned tables with their partitions (in any schema). Without members
+    by default: printing a generated column's expression waits behind a lock on its table, and
+    planning must not wait behind the lock an action is about to be refused."""
+    return read_catalog(conn, exclude_tables=(), kinds="p", members=members)
+
+
 def introspect(conn: Conn, table: str, tz: str = "UTC") -> PartitionedTable:
-    row = conn.execute(_TABLE_SQL, (table,)).fetchone()
+    """The partitioned table `table` (a name as written in SQL) as maintenance sees it."""
+    row = conn.execute(_RESOLVE_SQL, (table,)).fetchone()
     if row is None:
         raise ConfigError(f"[maintain] partitions: {table} is not a partitioned table")
-    schema, name, strategy, natts, key, key_type, referenced, regclass = row
-    if strategy != "r" or natts != 1 or key is None:
-        raise ConfigError(f"{table}: only RANGE partitioning on one column is supported")
+    schema, name, regclass, referenced = row
+    catalog = read_partitions(conn)
+    found = catalog.table(_Name(schema, name))
+    if found is None or not found.is_partitioned:
+        raise ConfigError(f"[maintain] partitions: {table} is not a partitioned table")
+    return from_catalog(found, catalog, table, str(regclass), bool(referenced), tz)
+
+
+def from_catalog(
+    parent: Table,
+    catalog: Catalog,
+    label: str,
+    regclass: str = "",
+    referenced: bool = False,
+    tz: str = "UTC",
+) -> PartitionedTable:
+    """A partitioned table of the Catalog as maintenance sees it; ConfigError for a layout
+    maintenance does not handle (not RANGE on one column, a key neither time nor integer)."""
+    keys = parent.partition_columns
+    if parent.partition_strategy != "range" or len(keys) != 1 or not keys[0]:
+        raise ConfigError(f"{label}: only RANGE partitioning on one column is supported")
+    key_type = parent.partition_key_type or ""
     if key_type not in b.TIME_TYPES + b.INT_TYPES:
-        raise ConfigError(f"{table}: partition key type {key_type} is not a time or integer type")
-    pending = "i.inhdetachpending" if conn.info.server_version >= 140000 else "false"
-    rows = conn.execute(sql.SQL(_CHILDREN_SQL).format(pending=sql.SQL(pending)), (regclass,))
+        raise ConfigError(f"{label}: partition key type {key_type} is not a time or integer type")
     parts = []
-    for nsp, rel, spec, detach_pending in rows.fetchall():
+    for child in catalog.partitions(parent):
+        spec = child.partition_bound or ""
         try:
             bounds = b.parse_bound_spec(spec)
             values = [b.bound_value(v, key_type, tz) for v in bounds] if bounds else []
         except ValueError as exc:
-            raise ConfigError(f"{table}: cannot read the bounds of {rel}: {exc}") from exc
+            raise ConfigError(f"{label}: cannot read the bounds of {child.name}: {exc}") from exc
         if bounds is None:
-            parts.append(Partition(nsp, rel, None, None, is_default=True))
+            parts.append(Partition(child.schema, child.name, None, None, is_default=True))
             continue
-        parts.append(Partition(nsp, rel, values[0], values[1], detach_pending=bool(detach_pending)))
-    return PartitionedTable(schema, name, key, key_type, tuple(parts), bool(referenced), regclass)
+        parts.append(Partition(child.schema, child.name, values[0], values[1],
+                               detach_pending=child.detach_pending))  # fmt: skip
+    return PartitionedTable(parent.schema, parent.name, keys[0], key_type, tuple(parts),
+                            referenced, regclass)  # fmt: skip
 
 
 def _current_int(conn: Conn, table: PartitionedTable, rule: PartitionRule) -> int:
@@ -394,12 +420,10 @@ def _rescue(conn: Conn, table: PartitionedTable, part: sql.Identifier, action: A
 
 
 def _plain_columns(conn: Conn, table: PartitionedTable) -> list[str]:
-    rows = conn.execute(
-        "SELECT attname FROM pg_attribute WHERE attrelid = %s::regclass AND attnum > 0"
-        " AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
-        (table.regclass,),
-    ).fetchall()
-    return [r[0] for r in rows]
+    """The columns rows are copied by, generated ones left out (read under the rescue's own
+    locks, so the Catalog's columns do not wait)."""
+    found = read_partitions(conn, ("columns",)).table(_Name(table.schema, table.name))
+    return [c.name for c in found.columns if c.generated is None] if found else []
 
 
 def _retire(

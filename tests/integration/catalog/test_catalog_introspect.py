@@ -322,6 +322,7 @@ def test_partial_introspection_reads_only_what_is_asked(rich_conn: Conn, cat: Ca
     assert leads is not None and whole is not None
     assert leads.columns == whole.columns and leads.indexes == () and whole.indexes != ()
     assert leads.partition_columns == whole.partition_columns == ("created_at",)
+    assert leads.partition_key_type == "timestamp with time zone"
     assert part.table("leads_2024") == replace(
         cat.table("leads_2024"),  # type: ignore[type-var]
         constraints=(),

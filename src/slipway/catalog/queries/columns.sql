@@ -2,7 +2,9 @@
 -- caller write index and constraint definitions without asking the server per object.
 SELECT a.attrelid AS rel, a.attname AS name, a.attnum AS ordinal,
        format_type(a.atttypid, a.atttypmod) AS type, NOT a.attnotnull AS nullable,
-       pg_get_expr(ad.adbin, ad.adrelid) AS expr, a.attgenerated::text AS generated,
+       -- a default cannot name a column: printed without the relation, so without its lock
+       pg_get_expr(ad.adbin, CASE WHEN a.attgenerated = '' THEN 0 ELSE ad.adrelid END) AS expr,
+       a.attgenerated::text AS generated,
        a.attidentity::text AS identity, d.description AS comment, a.attacl::text[] AS acl,
        CASE WHEN a.attcollation <> t.typcollation THEN co.collname END AS collation,
        quote_ident(a.attname) AS quoted, a.attcollation::int8 AS collation_oid

@@ -9,7 +9,22 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind
        COALESCE(c.relacl, acldefault('r', c.relowner))::text[] AS acl, c.reloptions,
        d.description AS comment,
        pt.partstrat::text AS partstrat,
-       CASE WHEN c.relkind = 'p' THEN pg_get_partkeydef(c.oid) END AS partkey,
+       -- pg_get_partkeydef() locks the table (a reader must not wait behind a maintenance
+       -- lock), so the common key of plain columns with their default operator classes and
+       -- collations is written here, exactly as it would write it
+       CASE WHEN c.relkind <> 'p' THEN NULL
+            WHEN pt.partexprs IS NULL
+                 AND pt.partclass::oid[] <@ (SELECT array_agg(oid) FROM pg_opclass WHERE opcdefault)
+                 AND NOT EXISTS (
+                     SELECT 1 FROM unnest(pt.partattrs::int2[], pt.partcollation::oid[]) AS k(num, coll)
+                     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.num
+                     WHERE a.attcollation <> k.coll)
+            THEN CASE pt.partstrat WHEN 'r' THEN 'RANGE' WHEN 'l' THEN 'LIST' ELSE 'HASH' END
+                 || ' (' || (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY k.pos)
+                             FROM unnest(pt.partattrs::int2[]) WITH ORDINALITY AS k(num, pos)
+                             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.num) || ')'
+            ELSE pg_get_partkeydef(c.oid)
+       END AS partkey,
        -- the key's columns ('' for an expression)
        CASE WHEN c.relkind = 'p' THEN
          ARRAY(SELECT coalesce(a.attname::text, '')
@@ -17,8 +32,13 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind
                LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.num
                ORDER BY k.pos)
        END AS partcols,
+       CASE WHEN c.relkind = 'p' THEN
+         (SELECT format_type(a.atttypid, NULL) FROM pg_attribute a
+          WHERE a.attrelid = c.oid AND a.attnum = pt.partattrs[0])
+       END AS partkey_type,
        pn.nspname AS parent_schema, pc.relname AS parent_name,
-       pg_get_expr(c.relpartbound, c.oid) AS partbound,
+       -- a bound holds constants only: no relation needed to print it (nor its lock)
+       pg_get_expr(c.relpartbound, 0) AS partbound,
        -- inhdetachpending is PostgreSQL 14's: read through to_jsonb so 13 answers too
        coalesce((to_jsonb(i) ->> 'inhdetachpending')::boolean, false) AS detach_pending,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef,

@@ -29,14 +29,6 @@ def _aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def key_type(table: Table) -> str | None:
-    """The type of a partitioned table's first key column, without a type modifier
-    ("timestamp with time zone" for timestamptz(3)); None for an expression key."""
-    first = table.partition_columns[0] if table.partition_columns else ""
-    column = table.column(first) if first else None
-    return re.sub(r"\(\d+\)", "", column.type) if column else None
-
-
 def _judge(name: str, parts: list[Table], now: datetime, wanted: int) -> tuple[str, str]:
     ranges = [r for r in (parse_bound(p.partition_bound) for p in parts) if r]
     ahead = sum(1 for low, _ in ranges if low > now)
@@ -69,7 +61,7 @@ def partitions_ahead(facts: Facts) -> Outcome:
         fix = f"create the next {wanted} partitions of {name} (slipway maintain partitions)"
         if not parts:
             out.findings.append(fail(name, "partitioned table has no partitions", fix))
-        elif table.partition_strategy == "range" and key_type(table) in TIME_TYPES:
+        elif table.partition_strategy == "range" and table.partition_key_type in TIME_TYPES:
             level, text = _judge(name, parts, now, wanted)
             maker = {"fail": fail, "warn": warn}.get(level)
             out.findings.append(maker(name, text, fix) if maker else info(name, text))
