@@ -192,20 +192,22 @@ def _decode(cls: type, data: dict[str, Any]) -> Any:
     return cls(**kwargs)
 
 
-def read_statistics(conn: Conn, *, sizes: Sizes = "estimated") -> Statistics:
-    """The statistics of the database behind `conn`, in three queries sent at once. Read-only
-    and never commits, so it may run inside the caller's (snapshot) transaction."""
+def read_statistics(
+    conn: Conn, *, sizes: Sizes = "estimated", relations: bool = True
+) -> Statistics:
+    """The statistics of the database behind `conn`, in three queries sent at once (one, the
+    database's, with `relations=False`: it never waits for a table's lock). Read-only and
+    never commits, so it may run inside the caller's (snapshot) transaction."""
     from psycopg import Pipeline
 
     from slipway.catalog.introspect import query
 
     params = {"exact": sizes == "exact"}
+    names = ("stats_relations", "stats_indexes") if relations else ()
     with conn.pipeline() if Pipeline.is_supported() else nullcontext():
-        cursors = [
-            conn.cursor().execute(query(name), params)
-            for name in ("stats_relations", "stats_indexes", "stats_database")
-        ]
-        relations, indexes, database = (cur.fetchall() for cur in cursors)
+        cursors = [conn.cursor().execute(query(n), params) for n in (*names, "stats_database")]
+        *results, database = (cur.fetchall() for cur in cursors)
+    rels, indexes = results if results else ([], [])
     # Tuples, not dicts: a big database has tens of thousands of indexes.
     by_table: dict[int, list[IndexStats]] = {}
     for table_oid, *values in indexes:
@@ -216,7 +218,7 @@ def read_statistics(conn: Conn, *, sizes: Sizes = "estimated") -> Statistics:
         server_version=int(version),
         sizes=sizes,
         database=DatabaseStats(*db),
-        tables=tuple(_table(row, by_table.get(row[0], ())) for row in relations),
+        tables=tuple(_table(row, by_table.get(row[0], ())) for row in rels),
         indexes=tuple(ix for ixs in by_table.values() for ix in ixs),
     )
 

@@ -1,7 +1,9 @@
 """What /metrics and the dashboard show, read in one pass over one pooled connection.
 
 Every query here is read-only and set-based; `collect()` never raises for a database
-problem: it returns a Snapshot whose `error` says what went wrong.
+problem: it returns a Snapshot whose `error` says what went wrong. Sizes, tuples and cache
+hits are the statistics model's (slipway.catalog.stats, exact sizes); partitions and
+materialized views are the Catalog's.
 """
 
 from __future__ import annotations
@@ -9,34 +11,20 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import psycopg
+
+from slipway.catalog.introspect import introspect
+from slipway.catalog.model import Catalog
+from slipway.catalog.stats import Statistics, read_statistics
 from slipway.config import Settings
 from slipway.db import Conn
 
+if TYPE_CHECKING:
+    from slipway.maintain.partitions import PartitionedTable
 LONG_QUERY_SECONDS = 60.0
 
-TABLES_SQL = """
-SELECT s.schemaname, s.relname, pg_table_size(s.relid), pg_indexes_size(s.relid),
-       s.n_live_tup, s.n_dead_tup
-FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-WHERE c.relkind <> 'p'
-ORDER BY pg_total_relation_size(s.relid) DESC, 1, 2
-LIMIT %s
-"""
-MATVIEWS_SQL = """
-SELECT n.nspname, c.relname, c.relispopulated
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind = 'm' AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-ORDER BY 1, 2
-"""
-PARTITIONED_SQL = """
-SELECT n.nspname || '.' || c.relname
-FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN pg_partitioned_table p ON p.partrelid = c.oid
-WHERE c.relkind = 'p' AND NOT c.relispartition AND p.partstrat = 'r' AND p.partnatts = 1
-ORDER BY 1
-"""
 ACTIVITY_SQL = """
 SELECT coalesce(state, 'unknown'), count(*),
        count(*) FILTER (WHERE state = 'active' AND now() - query_start > make_interval(secs => %s)),
@@ -45,16 +33,6 @@ SELECT coalesce(state, 'unknown'), count(*),
 FROM pg_stat_activity
 WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend'
 GROUP BY 1
-"""
-CACHE_SQL = """
-SELECT blks_hit::float8 / nullif(blks_hit + blks_read, 0)
-FROM pg_stat_database WHERE datname = current_database()
-"""
-# The sampler's database-wide row: the counters behind the cache hit ratio (the charts show
-# it per interval, from the difference of two samples) and the size, at the server's clock.
-BLOCKS_SQL = """
-SELECT now(), blks_hit, blks_read, pg_database_size(current_database())
-FROM pg_stat_database WHERE datname = current_database()
 """
 SAMPLED_TABLES = 10  # the largest tables each sample keeps
 
@@ -127,11 +105,11 @@ def collect(conn: Conn, settings: Settings, runs_table: str, max_tables: int = 1
     snap.server_version = conn.info.parameter_status("server_version") or ""
     _migrations(conn, settings, snap)
     snap.tables, snap.tables_error = table_sizes(conn, max_tables)
-    _matviews(conn, runs_table, snap)
-    snap.partitions = _partitions(conn)
+    catalog = introspect(conn, kinds="pm", members=())
+    _matviews(conn, catalog, runs_table, snap)
+    snap.partitions = _partitions(conn, catalog)
     _activity(conn, snap)
-    row = conn.execute(CACHE_SQL).fetchone()
-    snap.cache_hit_ratio = row[0] if row else None
+    snap.cache_hit_ratio = read_statistics(conn, relations=False).database.cache_hit_ratio
     from slipway.maintain.runs import last_runs, recent_runs
 
     snap.runs = recent_runs(conn, runs_table, limit=15)
@@ -154,13 +132,14 @@ class Sample:
 
 
 def read_sample(conn: Conn) -> Sample:
-    """A Sample in four statements, the same readings the snapshot takes."""
+    """A Sample: the same readings the snapshot takes."""
     snap = Snapshot(collected_at=time.time())
     _activity(conn, snap)
-    row = conn.execute(BLOCKS_SQL).fetchone()
-    at, hit, read, size = row if row else (datetime.now(UTC), 0, 0, 0)
+    stats = read_statistics(conn, relations=False)
+    db, at = stats.database, stats.collected_at or datetime.now(UTC)
     tables, _ = table_sizes(conn, SAMPLED_TABLES)
-    return Sample(at, snap.connections, snap.blocked, int(hit), int(read), int(size), tuple(tables))
+    return Sample(at, snap.connections, snap.blocked, db.blocks_hit, db.blocks_read, db.bytes,
+                  tuple(tables))  # fmt: skip
 
 
 def table_sizes(conn: Conn, limit: int) -> tuple[list[TableSize], str | None]:
@@ -168,7 +147,7 @@ def table_sizes(conn: Conn, limit: int) -> tuple[list[TableSize], str | None]:
     a migration holds an exclusive one the read gives up after the lock timeout instead of
     making the whole snapshot (and slipway_database_up) fail."""
     try:
-        return [TableSize(*r) for r in conn.execute(TABLES_SQL, (limit,)).fetchall()], None
+        return _largest(read_statistics(conn, sizes="exact"), limit), None
     except psycopg.errors.LockNotAvailable:
         return [], "table sizes skipped: a table is locked exclusively (a migration running?)"
 
@@ -204,24 +183,37 @@ def _migrations(conn: Conn, settings: Settings, snap: Snapshot) -> None:
     snap.lock_held = is_locked(conn, settings)
 
 
-def _matviews(conn: Conn, runs_table: str, snap: Snapshot) -> None:
+def _largest(stats: Statistics, limit: int) -> list[TableSize]:
+    """The `limit` largest tables and materialized views (partitioned parents hold nothing)."""
+    tables = [t for t in stats.tables if t.kind != "partitioned"]
+    tables.sort(key=lambda t: (-t.total_bytes, t.schema, t.name))
+    return [
+        TableSize(t.schema, t.name, t.table_bytes, t.index_bytes, t.live_tuples, t.dead_tuples)
+        for t in tables[:limit]
+    ]
+
+
+def _matviews(conn: Conn, catalog: Catalog, runs_table: str, snap: Snapshot) -> None:
     from slipway.maintain.runs import last_refreshes
 
     refreshed = last_refreshes(conn, runs_table)
-    for schema, name, populated in conn.execute(MATVIEWS_SQL).fetchall():
-        when = refreshed.get(name) or refreshed.get(f"{schema}.{name}")
-        snap.matviews.append(MatView(schema, name, bool(populated), when))
+    for m in catalog.matviews:
+        when = refreshed.get(m.name) or refreshed.get(f"{m.schema}.{m.name}")
+        snap.matviews.append(MatView(m.schema, m.name, m.populated, when))
 
 
-def _partitions(conn: Conn) -> list[PartitionInfo]:
+def _partitions(conn: Conn, catalog: Catalog) -> list[PartitionInfo]:
     from slipway.errors import SlipwayError
-    from slipway.maintain.partitions import introspect
+    from slipway.maintain.partitions import from_catalog
 
     now = datetime.now(UTC).replace(tzinfo=None)
     out = []
-    for (name,) in conn.execute(PARTITIONED_SQL).fetchall():
+    for parent in catalog.tables:
+        if not parent.is_partitioned or parent.is_partition:
+            continue
+        name = parent.qualified
         try:
-            table = introspect(conn, name)
+            table = from_catalog(parent, catalog, name)
         except SlipwayError:
             continue  # expression keys and other layouts maintenance does not handle
         ranged = table.ranged
@@ -233,7 +225,7 @@ def _partitions(conn: Conn) -> list[PartitionInfo]:
     return out
 
 
-def _int_ahead(conn: Conn, table: Any) -> int:
+def _int_ahead(conn: Conn, table: PartitionedTable) -> int:
     from psycopg import sql
 
     row = conn.execute(

@@ -60,6 +60,9 @@ def test_statistics_per_table_and_index(db_conn: Conn, sizes: str) -> None:
     assert stats.database.bytes > 0 and stats.database.xid_age > 0
     assert stats.database.cache_hit_ratio is not None and 0 < stats.database.cache_hit_ratio <= 1
     assert stats.collected_at is not None and stats.collected_at.tzinfo is not None
+    only_database = read_statistics(db_conn, relations=False)
+    assert only_database.tables == () and only_database.indexes == ()
+    assert only_database.database.name == stats.database.name
 
 
 def test_json_round_trip_is_stable_and_versioned(db_conn: Conn) -> None:
