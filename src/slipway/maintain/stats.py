@@ -1,92 +1,91 @@
 """ANALYZE where many rows changed since the last analyze; VACUUM (ANALYZE) where many are dead.
 
-`decide()` is pure: it sees table statistics and the thresholds and says what to do and why.
+`decide()` is pure: it sees table statistics (the statistics model's TableStats) and the
+thresholds and says what to do and why.
 Partitioned parents are included because autovacuum never analyzes them: a parent never
 analyzed gets ANALYZE once its partitions hold rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
 from psycopg import sql
 
+from slipway.catalog.introspect import introspect as read_catalog
+from slipway.catalog.model import Catalog, Table
+from slipway.catalog.stats import TableStats, read_statistics
 from slipway.db import Conn
 from slipway.maintain.config import MaintainConfig, StatsRule
 from slipway.maintain.ddl import with_lock_retry
 from slipway.maintain.model import Action, Verb
 
-_STATS_SQL = """
-SELECT s.schemaname, s.relname, s.n_live_tup, s.n_dead_tup, s.n_mod_since_analyze,
-       c.reltuples::bigint, false AS partitioned
-FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
-WHERE s.schemaname = ANY(%(schemas)s) AND c.relkind = 'r'
-UNION ALL
-SELECT n.nspname, c.relname, coalesce(sum(l.n_live_tup), 0)::bigint, 0, 0,
-       c.reltuples::bigint, true
-FROM pg_class c
-JOIN pg_namespace n ON n.oid = c.relnamespace
-JOIN LATERAL pg_partition_tree(c.oid) t ON t.isleaf
-LEFT JOIN pg_stat_user_tables l ON l.relid = t.relid
-WHERE c.relkind = 'p' AND NOT c.relispartition AND n.nspname = ANY(%(schemas)s)
-GROUP BY n.nspname, c.relname, c.reltuples
-"""
-
-
-@dataclass(frozen=True)
-class TableStats:
-    schema: str
-    name: str
-    live: int
-    dead: int
-    modified: int  # n_mod_since_analyze
-    reltuples: int  # -1 (PG14+) or 0 when never analyzed
-    partitioned: bool = False
-
 
 def gather(conn: Conn, rule: StatsRule) -> list[TableStats]:
+    """The statistics of the rule's tables, fresh (this session's stats snapshot cleared):
+    ordinary tables and partitions, and partitioned parents, whose live rows are their leaf
+    partitions' (the statistics model's numbers, the Catalog's partition tree)."""
     conn.execute("SELECT pg_stat_clear_snapshot()")
-    rows = conn.execute(_STATS_SQL, {"schemas": list(rule.schemas)}).fetchall()
-    stats = [TableStats(*r) for r in rows]
+    stats = read_statistics(conn)
+    tree = read_catalog(conn, exclude_tables=(), kinds="p", members=())
+    schemas = set(rule.schemas)
+    out = [t for t in stats.tables if t.kind == "ordinary" and t.schema in schemas]
+    for parent in tree.tables:
+        own = stats.table(parent.schema, parent.name)
+        if parent.is_partition or not parent.is_partitioned or own is None:
+            continue
+        if parent.schema in schemas:
+            leaves = (stats.table(t.schema, t.name) for t in _leaves(tree, parent))
+            live = sum(t.live_tuples for t in leaves if t is not None)
+            out.append(replace(own, live_tuples=live, dead_tuples=0, modified_since_analyze=0))
     if rule.tables:
         wanted = set(rule.tables)
-        stats = [s for s in stats if s.name in wanted or f"{s.schema}.{s.name}" in wanted]
-    return stats
+        out = [s for s in out if s.name in wanted or s.qualified in wanted]
+    return out
+
+
+def _leaves(tree: Catalog, parent: Table) -> list[Table]:
+    found = []
+    for child in tree.partitions(parent):
+        found.extend(_leaves(tree, child) if child.is_partitioned else [child])
+    return found
 
 
 def decide(stats: list[TableStats], rule: StatsRule) -> list[Action]:
     """Pure: which tables to VACUUM (ANALYZE) or ANALYZE, with the numbers that say why."""
     actions = []
     for t in sorted(stats, key=lambda s: (s.schema, s.name)):
-        target = f"{t.schema}.{t.name}"
-        base = {"live": t.live, "dead": t.dead, "modified": t.modified, "reltuples": t.reltuples}
-        total = t.live + t.dead
-        dead_frac = t.dead / total if total else 0.0
-        if t.partitioned:
-            if t.reltuples < 1 and t.live >= rule.min_rows:
+        target = t.qualified
+        live, dead, modified = t.live_tuples, t.dead_tuples, t.modified_since_analyze
+        reltuples = int(t.estimated_rows)
+        base = {"live": live, "dead": dead, "modified": modified, "reltuples": reltuples}
+        total = live + dead
+        dead_frac = dead / total if total else 0.0
+        if t.kind == "partitioned":
+            if reltuples < 1 and live >= rule.min_rows:
                 actions.append(
                     _action(
                         target,
                         "analyze",
                         "partitioned parent never analyzed"
-                        f" (autovacuum skips parents); {t.live} rows",
+                        f" (autovacuum skips parents); {live} rows",
                         base,
                     )
                 )
-        elif t.dead >= rule.min_rows and dead_frac >= rule.vacuum_threshold:
+        elif dead >= rule.min_rows and dead_frac >= rule.vacuum_threshold:
             reason = (
-                f"{t.dead} dead tuples = {dead_frac:.0%} of rows"
+                f"{dead} dead tuples = {dead_frac:.0%} of rows"
                 f" >= vacuum_threshold {rule.vacuum_threshold:.0%}"
             )
             actions.append(_action(target, "vacuum", reason, base))
         else:
-            size = t.reltuples if t.reltuples > 0 else t.live
-            frac = t.modified / size if size else float("inf")
-            if t.modified >= rule.min_rows and frac >= rule.analyze_threshold:
+            size = reltuples if reltuples > 0 else live
+            frac = modified / size if size else float("inf")
+            if modified >= rule.min_rows and frac >= rule.analyze_threshold:
                 shown = "all" if frac == float("inf") else f"{frac:.0%}"
                 reason = (
-                    f"{t.modified} rows changed since last analyze = {shown} of"
+                    f"{modified} rows changed since last analyze = {shown} of"
                     f" ~{size} >= analyze_threshold {rule.analyze_threshold:.0%}"
                 )
                 actions.append(_action(target, "analyze", reason, base))

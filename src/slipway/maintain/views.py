@@ -7,31 +7,50 @@ runs table (task 'views', action 'refresh'), which `runs.last_refreshes()` reads
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
 from psycopg import sql
 
+from slipway.catalog.introspect import introspect as read_catalog
+from slipway.catalog.model import MatView
 from slipway.db import Conn
 from slipway.errors import ConfigError
 from slipway.maintain.config import MaintainConfig, ViewRule
 from slipway.maintain.ddl import with_lock_retry
 from slipway.maintain.model import Action
 
-# CONCURRENTLY needs a unique index on plain columns, without a WHERE clause, on a populated view.
-_VIEW_SQL = """
-SELECT c.relispopulated,
-       EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.oid AND i.indisunique
-               AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL),
-       c.oid::regclass::text
-FROM pg_class c
+# The configured name as PostgreSQL resolves it (and prints it, quoted as needed); the
+# structure comes from the Catalog.
+_RESOLVE_SQL = """
+SELECT n.nspname, c.relname, c.oid::regclass::text
+FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.oid = to_regclass(%s) AND c.relkind = 'm'
 """
 
 
+class _Name(NamedTuple):
+    schema: str
+    name: str
+
+
+def _concurrent_ready(view: MatView) -> bool:
+    """CONCURRENTLY needs a valid unique index on plain columns, without a WHERE clause."""
+    columns = {c.name for c in view.columns}
+    return any(
+        ix.unique and ix.valid and ix.predicate is None and set(ix.columns) <= columns
+        for ix in view.indexes
+    )
+
+
 def plan(conn: Conn, rule: ViewRule) -> list[Action]:
-    row = conn.execute(_VIEW_SQL, (rule.name,)).fetchone()
-    if row is None:
+    row = conn.execute(_RESOLVE_SQL, (rule.name,)).fetchone()
+    view = None
+    if row is not None:
+        views = read_catalog(conn, schemas=[row[0]], kinds="m", members=("indexes",))
+        view = views.matview(_Name(row[0], row[1]))
+    if row is None or view is None:
         raise ConfigError(f"[maintain] views: {rule.name} is not a materialized view")
-    populated, unique, regclass = bool(row[0]), bool(row[1]), str(row[2])
+    populated, unique, regclass = view.populated, _concurrent_ready(view), str(row[2])
     possible = populated and unique
     if rule.concurrently and not possible:
         why = "it is not populated yet" if not populated else "it has no plain unique index"

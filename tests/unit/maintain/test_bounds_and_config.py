@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from slipway.catalog.stats import TableStats
 from slipway.config import Settings
 from slipway.errors import ConfigError
 from slipway.maintain import bounds as b
 from slipway.maintain.config import Retention, StatsRule, parse_maintain
 from slipway.maintain.schedule import host_only_crontab, render_host_schedule
-from slipway.maintain.stats import TableStats, decide
+from slipway.maintain.stats import decide
 
 
 def test_month_ranges_cross_the_year() -> None:
@@ -132,14 +133,21 @@ def test_config_defaults() -> None:
     assert cfg.stats == StatsRule() and cfg.lock_timeout == 0.25
 
 
+def table(
+    name: str, live: int, dead: int, modified: int, rows: float, kind: str = "ordinary"
+) -> TableStats:
+    return TableStats("public", name, kind, rows, live_tuples=live, dead_tuples=dead,
+                      modified_since_analyze=modified)  # fmt: skip
+
+
 def test_stats_decisions_and_reasons() -> None:
     rule = StatsRule(analyze_threshold=0.1, vacuum_threshold=0.2, min_rows=50)
     stats = [
-        TableStats("public", "dead", 800, 200, 0, 1000),  # 20% dead -> vacuum
-        TableStats("public", "changed", 1000, 10, 150, 1000),  # 15% changed -> analyze
-        TableStats("public", "tiny", 10, 9, 9, 10),  # under min_rows -> nothing
-        TableStats("public", "fresh", 500, 0, 500, -1),  # never analyzed -> analyze
-        TableStats("public", "parent", 900, 0, 0, -1, partitioned=True),
+        table("dead", 800, 200, 0, 1000),  # 20% dead -> vacuum
+        table("changed", 1000, 10, 150, 1000),  # 15% changed -> analyze
+        table("tiny", 10, 9, 9, 10),  # under min_rows -> nothing
+        table("fresh", 500, 0, 500, -1),  # never analyzed -> analyze
+        table("parent", 900, 0, 0, -1, kind="partitioned"),
     ]
     got = {a.target: (a.action, a.reason) for a in decide(stats, rule)}
     assert got["public.dead"] == ("vacuum", "200 dead tuples = 20% of rows >= vacuum_threshold 20%")
