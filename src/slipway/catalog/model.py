@@ -157,9 +157,6 @@ class Catalog:
         yield from self.functions
 
     # --- helpers other features need -----------------------------------------------------
-    def tables_with_column(self, column: str) -> tuple[Table, ...]:
-        return tuple(t for t in self.tables if t.column(column) is not None)
-
     def foreign_keys(
         self, table: str | Relation | None = None
     ) -> tuple[tuple[Table, Constraint], ...]:
@@ -178,17 +175,9 @@ class Catalog:
             if c.ref_table == target.name and c.ref_schema == target.schema
         )
 
-    def has_covering_index(self, table: str | Relation, fk: Constraint) -> bool:
-        found = self.table(table)
-        return found is not None and found.covering_index(fk) is not None
-
     def uncovered_foreign_keys(self) -> tuple[tuple[Table, Constraint], ...]:
         """Foreign keys without an index whose leading columns are the FK's columns."""
         return tuple((t, c) for t, c in self.foreign_keys() if t.covering_index(c) is None)
-
-    def primary_key_columns(self, table: str | Relation) -> tuple[str, ...]:
-        found = self.table(table)
-        return found.primary_key_columns if found else ()
 
     def partitions(self, table: str | Relation) -> tuple[Table, ...]:
         """Direct partitions of a partitioned table (the default partition included)."""

@@ -120,13 +120,8 @@ def _fetch(conn: Conn, facts: Facts, name: str, statement: Any) -> None:
 def _defaults_of_top_level(facts: Facts) -> list[Table]:
     """The default partitions of partitioned tables that are not partitions themselves."""
     catalog = facts.catalog
-    return [
-        p
-        for t in catalog.tables
-        if t.is_partitioned and not t.is_partition
-        for p in catalog.partitions(t)
-        if p.is_default_partition
-    ]
+    tops = [t for t in catalog.tables if t.is_partitioned and not t.is_partition]
+    return [d for d in map(catalog.default_partition, tops) if d is not None]
 
 
 def gather_derived(conn: Conn, facts: Facts, names: set[str]) -> None:
