@@ -18,11 +18,13 @@ TOAST and free-space maps included, one stat call per relation; the metrics).
 from __future__ import annotations
 
 import dataclasses
+import json
 import typing
 from collections.abc import Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from slipway.db import Conn
@@ -153,6 +155,31 @@ class Statistics:
         except (TypeError, ValueError, KeyError, AttributeError) as exc:
             raise ConfigError(f"malformed statistics snapshot: {exc}") from exc
         return stats
+
+
+def save_statistics(stats: Statistics, path: str | Path) -> None:
+    """Write `stats` as its JSON form; ConfigError (one line) when the file cannot be written."""
+    text = json.dumps(stats.to_dict(), indent=1, ensure_ascii=False) + "\n"
+    try:
+        Path(path).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot write the statistics to {path}: {exc.strerror}",
+            hint="pick a writable path",
+        ) from exc
+
+
+def load_statistics(path: str | Path) -> Statistics:
+    """Statistics saved by `save_statistics`; ConfigError when unreadable or not a snapshot."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read statistics {path}: {exc.strerror}") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"statistics {path} is not valid JSON: {exc}") from exc
+    return Statistics.from_dict(data)
 
 
 def _encode(obj: Any) -> dict[str, Any]:

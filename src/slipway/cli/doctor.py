@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from slipway.cli.options import DatabaseUrlOpt, MigrationsOpt, settings
 from slipway.errors import ConfigError
+
+if TYPE_CHECKING:
+    from slipway.report.model import Report
 
 
 class ReportFormat(str, Enum):
@@ -65,6 +68,16 @@ def doctor(
             help="Validate CRUD on at most this many tables below the tenant root (0: all).",
         ),
     ] = 100,
+    save_stats: Annotated[
+        Path | None,
+        typer.Option(
+            "--save-stats",
+            metavar="FILE",
+            help="Also write the statistics the checks read (row estimates, sizes, scans, "
+            "vacuum and analyze times, ages per table and index) to FILE as JSON "
+            '({"format": "slipway-stats", "version": 1}).',
+        ),
+    ] = None,
     list_checks: Annotated[
         bool, typer.Option("--list", help="List the checks (code, name, why, fix) and exit.")
     ] = False,
@@ -85,6 +98,8 @@ def doctor(
         crud=not no_crud, crud_tables=crud_tables, load_clients=load, load_seconds=load_seconds
     )
     report = diagnose(settings(ctx, database_url, migrations), options)
+    if save_stats is not None:
+        _save_stats(report, save_stats)
     from slipway.report.terminal import color_enabled
 
     color = output is None and fmt is ReportFormat.text and color_enabled()
@@ -92,6 +107,22 @@ def doctor(
     bad = {"warn": ("warn", "fail"), "fail": ("fail",), "never": ()}[fail_on.value]
     if report.status in bad:
         raise typer.Exit(1)
+
+
+def _save_stats(report: Report, path: Path) -> None:
+    from slipway.catalog.stats import save_statistics
+
+    if report.statistics is None:
+        notes = (n for c in report.checks for n in c.notes)
+        why = next((n for n in notes if n.startswith("could not read stats")), "")
+        raise ConfigError(
+            f"no statistics to save to {path}" + (f": {why}" if why else ""),
+            hint="connect as a role that may read pg_stat_* and pg_class",
+        )
+    save_statistics(report.statistics, path)
+    tables, indexes = len(report.statistics.tables), len(report.statistics.indexes)
+    print(f"statistics of {tables} tables and {indexes} indexes written to {path}",
+          file=sys.stderr)  # fmt: skip
 
 
 def _emit(text: str, output: Path | None, verdict: str) -> None:

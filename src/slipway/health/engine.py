@@ -119,6 +119,7 @@ def run_doctor(conn: Conn, settings: Settings, options: DoctorOptions | None = N
         notes=notes,
         server_version=f"PostgreSQL {db.get('server_version', '?')}",
         duration_s=time.perf_counter() - started,
+        statistics=facts.stats if "stats_read" in facts.extra else None,
     )
 
 

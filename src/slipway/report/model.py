@@ -11,9 +11,12 @@ the worst severity among its findings, read through STATUS_OF (an info finding p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from slipway.report.finding import Finding, RuleInfo, Severity
+
+if TYPE_CHECKING:
+    from slipway.catalog.stats import Statistics
 
 Status = Literal["pass", "warn", "fail"]
 
@@ -108,6 +111,8 @@ class Report:
     notes: list[str] = field(default_factory=list)
     server_version: str = ""
     duration_s: float = 0.0
+    # The statistics the checks were judged on (`slipway doctor --save-stats`); not rendered.
+    statistics: Statistics | None = field(default=None, repr=False, compare=False)
 
     @property
     def status(self) -> Status:
