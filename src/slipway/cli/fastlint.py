@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 _ROOT_VALUED = {"--database-url": "database_url", "-d": "database_url", "-m": "migrations"}
 _ROOT_VALUED["--migrations"] = "migrations"
 _LINT_VALUED = {"--format": "fmt", "-f": "fmt", "--fail-on": "fail_on", "--explain": "explain"}
-_LINT_VALUED |= {"--migrations": "migrations", "-m": "migrations"}
+_LINT_VALUED |= {"--migrations": "migrations", "-m": "migrations", "--stats": "stats"}
 _LINT_FLAGS = {"--list": "list_rules", "--docs": "docs", "--no-cache": "no_cache"}
 _LINT_FLAGS |= {"--quiet": "quiet", "-q": "quiet"}
 _CHOICES = {
@@ -47,6 +47,7 @@ class LintArgs:
         self.docs = False
         self.no_cache = False
         self.migrations: str | None = None
+        self.stats: str | None = None
         self.quiet = False
         self.root_database_url: str | None = None
         self.root_migrations: str | None = None
@@ -134,8 +135,9 @@ def run(args: LintArgs, whole_process: bool = False) -> int:
         return 0
     from slipway.lint import run as lint
 
-    request = args.request()
-    if not args.no_cache and "-" not in args.paths:  # stdin has no modification time
+    # The snapshot is not part of the stored output's key: with one, nothing is replayed.
+    request = args.request() if args.stats is None else None
+    if request is not None and not args.no_cache and "-" not in args.paths:
         code = lint.replay_output(request, args.fmt)
         if code is not None:
             return code
@@ -156,6 +158,7 @@ def run(args: LintArgs, whole_process: bool = False) -> int:
         use_cache=not args.no_cache,
         request=request,
         whole_process=whole_process,
+        stats=Path(args.stats) if args.stats else None,
     )
 
 

@@ -60,6 +60,16 @@ def lint_command(
     no_cache: Annotated[
         bool, typer.Option("--no-cache", help="Lint even if an unchanged result is cached.")
     ] = False,
+    stats: Annotated[
+        Path | None,
+        typer.Option(
+            "--stats",
+            metavar="SNAPSHOT",
+            help="A statistics snapshot from production (slipway doctor --save-stats FILE): a "
+            "rewrite or full scan of a large table becomes an error with its estimated "
+            "duration, of an empty table info; each such finding says the size it used.",
+        ),
+    ] = None,
     migrations: MigrationsOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
@@ -76,6 +86,7 @@ def lint_command(
         settings(ctx, None, migrations),
         quiet=is_quiet(ctx, quiet),
         use_cache=not no_cache,
+        stats=stats,
     )
     raise typer.Exit(code)
 

@@ -43,13 +43,15 @@ _INTRO = """\
 migrations folder) with PostgreSQL's own parser and replays them in version order, so each rule
 knows which tables existed before the migration (a lock on a table that holds data is a hazard,
 on a table created a statement earlier it is not). Set-level rules (tenancy, keys, indexes)
-judge the schema after the last migration. Down scripts are parsed for syntax and for
-rollback-incomplete; only up scripts get the statement rules. A file named on the command line
-is linted with its folder's history replayed first, and only its own findings are shown.
+judge the schema after the last migration. Down scripts get the statement rules too, each on
+the schema its up left (a down undoing its own up is not a hazard), and are checked against it
+(missing objects, drops with dependents). A file named on the command line is linted with its
+folder's history replayed first, and only its own findings are shown.
 
     slipway lint                          # text; exit 1 on any error finding
     slipway lint --format json|sarif|github|md|html --fail-on warning
     slipway lint --explain require-concurrent-index-creation
+    slipway lint --stats prod-stats.json  # sizes from `slipway doctor --save-stats prod-stats.json`
     python -m slipway.lint migrations/    # the same, without the CLI shell (starts faster)
 
 Results for unchanged inputs are cached (`--no-cache` bypasses; `SLIPWAY_CACHE_DIR` moves
@@ -57,7 +59,13 @@ it). slipway itself sets `lock_timeout` for every migration and retries, and run
 that contains CONCURRENTLY statement by statement outside a transaction, so the rules do not
 ask for either in the files. Every default rule of squawk 2.70 has a rule of the same name
 here (require-lock-timeout is satisfied by slipway's own lock_timeout, and
-require-statement-timeout is opt-in; their sections say why)."""
+require-statement-timeout is opt-in; their sections say why).
+
+With `--stats SNAPSHOT` (a statistics snapshot saved from production by `slipway doctor
+--save-stats FILE`), the rules whose hazard grows with the table (their sections say "judged by
+table size") are judged by the table's size in the snapshot: a rewrite or scan that would take
+5 s or more at 50 MB/s becomes an error with its estimated duration, one on an empty table
+becomes info, and each such finding says the size it used."""
 
 
 def _aliases() -> str:
@@ -99,7 +107,7 @@ def rules_markdown() -> str:
             "",
             f"## {r.name}",
             "",
-            f"`{r.code}` · severity **{r.severity}**",
+            f"`{r.code}` · severity **{r.severity}**" + _cost_note(r),
             "",
             r.summary(),
             "",
@@ -108,6 +116,20 @@ def rules_markdown() -> str:
         if r.help:
             out += ["", f"**Fix:** {r.help}"]
     return "\n".join(out).rstrip() + "\n"
+
+
+_COST_WORDS = {
+    "rewrite": "a rewrite of the table and its indexes",
+    "scan": "a scan of every row (or an index build) under a lock",
+    "rows": "fails when the table has rows",
+}
+
+
+def _cost_note(rule: type[Rule]) -> str:
+    """What `--stats` makes of the rule, when its hazard grows with the table."""
+    if rule.cost is None:
+        return ""
+    return f" · judged by table size with `--stats` ({_COST_WORDS[rule.cost]})"
 
 
 def print_docs(explain_rule: str | None, list_rules: bool) -> None:

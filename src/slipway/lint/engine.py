@@ -61,6 +61,7 @@ class _Run:
             rule.name,
             cast(Severity, severity),  # LintConfig accepts only SEVERITIES
             hit.message,
+            target=_target(hit.table),
             hint=hit.help if hit.help is not None else rule.help,
             location=Location(at.path, at.line, at.column),
         )
@@ -71,6 +72,13 @@ class _Run:
         if name not in self.specials:
             self.specials[name] = next(((r, s) for r, s in self.rules if r.name == name), None)
         return self.specials[name]
+
+
+def _target(table: str | None) -> str:
+    """A replayed table's key as a finding's target: `public.leads`, `audit.events`."""
+    if not table:
+        return ""
+    return table if "." in table else f"public.{table}"
 
 
 def lint(

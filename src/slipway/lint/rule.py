@@ -13,7 +13,7 @@ import importlib
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from slipway.lint.state import Origin, ReplayState
 
@@ -23,12 +23,19 @@ if TYPE_CHECKING:
     from slipway.sql import Statement
 
 
+# What a rule's hazard costs in proportion to its table's size (`Rule.cost`).
+Cost = Literal["rewrite", "scan", "rows"]
+
+
 @dataclass(repr=False, eq=False, frozen=True, slots=True)
 class Hit:
     message: str
     help: str | None = None
     at: Origin | None = None  # where to report (set rules); default: the statement / file
     offset: int | None = None  # byte offset in the statement's script (a column, say)
+    # The table the hazard is about (the replay's key: `leads`, `audit.events`), for the
+    # finding's target and `--stats` (how big it is decides how bad a rewrite or scan is).
+    table: str | None = None
 
 
 @dataclass(repr=False, eq=False, frozen=True, slots=True)
@@ -84,6 +91,10 @@ class Rule:
     kinds: ClassVar[tuple[str, ...]] = ()
     help: ClassVar[str] = ""
     default_enabled: ClassVar[bool] = True
+    # What a hit of this rule costs in proportion to its table's size, for `lint --stats`:
+    # "rewrite" (the table and its indexes written anew), "scan" (every row read, or an
+    # index built, under a lock) or "rows" (fails when the table has rows); None: neither.
+    cost: ClassVar[Cost | None] = None
 
     def check(self, ctx: StatementContext) -> Iterable[Hit]:
         return ()

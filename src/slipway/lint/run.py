@@ -55,12 +55,20 @@ def run(
     use_cache: bool = True,
     request: str | None = None,
     whole_process: bool = False,
+    stats: Path | None = None,
 ) -> int:
     """Lint `paths` (default: the settings' migrations folder); return the exit code. With
     `request` (and the cache on) the printed output is stored for `replay_output`;
-    `whole_process`: the process ends after this, its objects need not be freed."""
+    `whole_process`: the process ends after this, its objects need not be freed; `stats`: a
+    statistics snapshot that re-judges rewrites and scans by table size (slipway.lint.statistics;
+    the output is then not stored: the snapshot is not part of its key)."""
     targets = _targets(paths, settings)
     result = _lint_paths(targets, settings, use_cache, whole_process)
+    if stats is not None:
+        from slipway.lint.statistics import apply_statistics, load_statistics
+
+        result.findings = apply_statistics(result.findings, load_statistics(stats), stats)
+        request = None
     code = 1 if result.fails(fail_on) else 0
     text = _print(result, fmt, quiet)
     if text is not None and request is not None and use_cache and _cacheable(targets):

@@ -86,6 +86,7 @@ class AddingFieldWithDefault(Rule):
     code = "SW001"
     name = "adding-field-with-default"
     severity = "warning"
+    cost = "rewrite"
     kinds = ("AlterTableStmt",)
     help = (
         "Add the column without the default, set the default in a second statement, and "
@@ -101,7 +102,8 @@ class AddingFieldWithDefault(Rule):
             if what:
                 yield Hit(
                     f"adding {table}.{col.get('colname')} with {what} rewrites the whole "
-                    "table under an ACCESS EXCLUSIVE lock"
+                    "table under an ACCESS EXCLUSIVE lock",
+                    table=table,
                 )
 
     @staticmethod

@@ -35,6 +35,7 @@ class AddingForeignKeyConstraint(Rule):
     code = "SW002"
     name = "adding-foreign-key-constraint"
     severity = "warning"
+    cost = "scan"
     kinds = ("AlterTableStmt",)
     help = "Add the foreign key NOT VALID, then VALIDATE CONSTRAINT in a separate migration."
 
@@ -46,5 +47,6 @@ class AddingForeignKeyConstraint(Rule):
                 ref = n.relation(con.get("pktable"))
                 yield Hit(
                     f"foreign key on existing table {table} referencing {ref} is validated "
-                    "immediately, blocking writes to both tables while every row is checked"
+                    "immediately, blocking writes to both tables while every row is checked",
+                    table=table,
                 )

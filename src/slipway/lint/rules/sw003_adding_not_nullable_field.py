@@ -33,6 +33,7 @@ class AddingNotNullableField(Rule):
     code = "SW003"
     name = "adding-not-nullable-field"
     severity = "warning"
+    cost = "scan"
     kinds = ("AlterTableStmt",)
     help = (
         "Add CHECK (col IS NOT NULL) NOT VALID, validate it in a later migration, then "
@@ -49,5 +50,6 @@ class AddingNotNullableField(Rule):
                 continue
             yield Hit(
                 f"SET NOT NULL on {table}.{column} scans the whole table while holding an "
-                "ACCESS EXCLUSIVE lock"
+                "ACCESS EXCLUSIVE lock",
+                table=table,
             )

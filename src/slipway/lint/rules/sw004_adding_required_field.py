@@ -34,6 +34,7 @@ class AddingRequiredField(Rule):
     code = "SW004"
     name = "adding-required-field"
     severity = "error"
+    cost = "rows"
     kinds = ("AlterTableStmt",)
     help = "Give the column a constant DEFAULT, or add it nullable, backfill, then SET NOT NULL."
 
@@ -51,5 +52,6 @@ class AddingRequiredField(Rule):
             ):
                 yield Hit(
                     f"NOT NULL column {table}.{col.get('colname')} without a default fails "
-                    "on a table that has rows"
+                    "on a table that has rows",
+                    table=table,
                 )

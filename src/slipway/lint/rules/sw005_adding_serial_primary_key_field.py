@@ -30,6 +30,7 @@ class AddingSerialPrimaryKeyField(Rule):
     code = "SW005"
     name = "adding-serial-primary-key-field"
     severity = "warning"
+    cost = "scan"
     kinds = ("AlterTableStmt",)
     help = (
         "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX "
@@ -43,5 +44,6 @@ class AddingSerialPrimaryKeyField(Rule):
             if ctx.existed_before(table):
                 yield Hit(
                     f"adding a primary key to existing table {table} builds its index while "
-                    "blocking reads and writes"
+                    "blocking reads and writes",
+                    table=table,
                 )

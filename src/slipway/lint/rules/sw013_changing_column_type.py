@@ -41,6 +41,7 @@ class ChangingColumnType(Rule):
     code = "SW013"
     name = "changing-column-type"
     severity = "warning"
+    cost = "rewrite"
     kinds = ("AlterTableStmt",)
     help = "Add a new column, backfill it in batches, move the application over, drop the old one."
 
@@ -57,7 +58,8 @@ class ChangingColumnType(Rule):
             if using is not None and not _is_column(using, name):
                 yield Hit(
                     f"changing the type of {table}.{name} with USING computes every row anew: "
-                    "the table is rewritten while reads and writes wait"
+                    "the table is rewritten while reads and writes wait",
+                    table=table,
                 )
                 continue
             if old is None:
@@ -76,6 +78,7 @@ class ChangingColumnType(Rule):
                     "and writes wait",
                     help="Run it with SET TimeZone = 'UTC' (and the table is not rewritten), "
                     "or add a new column and backfill it in batches.",
+                    table=table,
                 )
             elif not _no_rewrite(old, new, new_mods):
                 yield _rewrite(table, name)
@@ -83,7 +86,8 @@ class ChangingColumnType(Rule):
 
 def _rewrite(table: str, name: str) -> Hit:
     return Hit(
-        f"changing the type of {table}.{name} rewrites the table while blocking reads and writes"
+        f"changing the type of {table}.{name} rewrites the table while blocking reads and writes",
+        table=table,
     )
 
 

@@ -32,6 +32,7 @@ class ConstraintMissingNotValid(Rule):
     code = "SW014"
     name = "constraint-missing-not-valid"
     severity = "warning"
+    cost = "scan"
     kinds = ("AlterTableStmt",)
     help = "Add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate migration."
 
@@ -42,7 +43,8 @@ class ConstraintMissingNotValid(Rule):
                 name = con.get("conname") or "(unnamed)"
                 yield Hit(
                     f"CHECK constraint {name} on existing table {table} scans every row while "
-                    "blocking reads and writes"
+                    "blocking reads and writes",
+                    table=table,
                 )
         for table, cmd in table_cmds(ctx, "AT_ValidateConstraint"):
             known = ctx.state.tables.get(table)
@@ -50,5 +52,6 @@ class ConstraintMissingNotValid(Rule):
             if known and known.not_valid.get(name) == ctx.position and not ctx.non_transactional:
                 yield Hit(
                     f"constraint {name} is validated in the same migration that added it "
-                    "NOT VALID, while that migration still holds the ACCESS EXCLUSIVE lock"
+                    "NOT VALID, while that migration still holds the ACCESS EXCLUSIVE lock",
+                    table=table,
                 )

@@ -33,6 +33,7 @@ class RequireConcurrentIndexCreation(Rule):
     code = "SW024"
     name = "require-concurrent-index-creation"
     severity = "warning"
+    cost = "scan"
     kinds = ("IndexStmt",)
     help = (
         "Use CREATE INDEX CONCURRENTLY (without BEGIN/COMMIT around it); slipway's "
@@ -51,9 +52,11 @@ class RequireConcurrentIndexCreation(Rule):
                 "every partition for the whole build",
                 help="CREATE INDEX ON ONLY the parent, CREATE INDEX CONCURRENTLY on each "
                 "partition, then ALTER INDEX ... ATTACH PARTITION each one.",
+                table=table,
             )
         else:
             yield Hit(
                 f"creating an index on existing table {table} without CONCURRENTLY "
-                "blocks writes for the whole build"
+                "blocks writes for the whole build",
+                table=table,
             )
