@@ -28,6 +28,19 @@ class LintResult:
     suppressed: int = 0
     state: ReplayState | None = None  # the catalog after the last migration (lint.catalog)
 
+    @classmethod
+    def combine(cls, results: list[LintResult]) -> LintResult:
+        """One result for several histories linted apart (the state: the last one's)."""
+        if len(results) == 1:
+            return results[0]
+        return cls(
+            findings=[f for r in results for f in r.findings],
+            files=sum(r.files for r in results),
+            migrations=sum(r.migrations for r in results),
+            suppressed=sum(r.suppressed for r in results),
+            state=results[-1].state if results else None,
+        )
+
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 

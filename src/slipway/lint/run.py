@@ -104,12 +104,16 @@ def _lint_paths(targets: list[Path], settings: Settings, use_cache: bool, keep: 
 def _lint(targets: list[Path], settings: Settings, keep: bool = False) -> LintResult:
     from slipway.lint.config import LintConfig
     from slipway.lint.engine import lint
+    from slipway.lint.findings import LintResult
     from slipway.lint.sources import select
 
-    migrations, focus = select(targets)
-    if keep:
-        _UNTIL_EXIT.append(migrations)
-    return lint(migrations, LintConfig.from_settings(settings), focus)
+    config = LintConfig.from_settings(settings)
+    results = []
+    for migrations, focus in select(targets):  # each folder is its own history
+        if keep:
+            _UNTIL_EXIT.append(migrations)
+        results.append(lint(migrations, config, focus))
+    return LintResult.combine(results)
 
 
 def _cached(targets: list[Path], settings: Settings, keep: bool = False) -> LintResult:

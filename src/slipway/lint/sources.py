@@ -5,7 +5,9 @@ duplicates kept so lint can report them). A path may be a migrations folder, one
 own folder (diesel), the folder above `migrations/`, or files: each file is grouped into the
 migration it belongs to, in its folder's layout order, and that folder's whole history is
 replayed so the rules know what earlier migrations created; findings are reported for the
-named migrations only. A `.sql` file that belongs to no migration is linted as a lone up
+named migrations only. Each migrations folder is its own history: two folders (two services'
+migrations, the files a pre-commit hook passes from both) are replayed apart, never one after
+the other into one schema. A `.sql` file that belongs to no migration is linted as a lone up
 script; `-` reads one script from stdin. A path that yields no migration is a usage error.
 """
 
@@ -29,30 +31,31 @@ from slipway.migrations.model import Migration, MigrationSet, Script, normalize_
 STDIN = Path("<stdin>")
 
 
+# One history to replay, and the absolute paths of the scripts to report on (None: all).
+Group = tuple[list[Migration], set[str] | None]
+
+
 def collect(paths: list[Path]) -> list[Migration]:
     """Migrations named by `paths` (files or folders), folders in version order."""
-    return select(paths)[0]
+    return [m for migrations, _ in select(paths) for m in migrations]
 
 
-def select(paths: list[Path]) -> tuple[list[Migration], set[str] | None]:
-    """(migrations to replay, absolute paths of the scripts to report on; None: all)."""
+def select(paths: list[Path]) -> list[Group]:
+    """One group per migrations folder (its whole history), then the lone scripts."""
     finder = _Finder()
     for path in paths:
         finder.add(path)
-    replay: list[Migration] = []
-    focus: set[str] = set()
-    whole = all(named is None for named in finder.folders.values())
+    groups: list[Group] = []
     for folder, named in finder.folders.items():
         migrations = finder.sets[folder].migrations
-        replay.extend(migrations)
-        if whole:  # every script is reported: no focus to compute (thousands of abspaths)
+        if named is None:  # every script is reported: no focus to compute (thousands of paths)
+            groups.append((migrations, None))
             continue
-        chosen = migrations if named is None else [m for m in migrations if script_paths(m) & named]
-        focus |= {p for m in chosen for p in script_paths(m)}
-    for lone in finder.lone:
-        replay.append(lone)
-        focus |= script_paths(lone)
-    return replay, None if whole else focus
+        chosen = [m for m in migrations if script_paths(m) & named]
+        groups.append((migrations, {p for m in chosen for p in script_paths(m)}))
+    if finder.lone:
+        groups.append((finder.lone, None))
+    return groups
 
 
 def script_paths(migration: Migration) -> set[str]:

@@ -99,6 +99,28 @@ def test_one_migrations_folder_or_file_replays_the_earlier_ones(tmp_path: Path) 
     assert code == 0 and {r for _, r in rules_by_file(findings)} == {"foreign-key-without-index"}
 
 
+def test_two_folders_are_two_histories(tmp_path: Path) -> None:
+    """Two services' migrations (or the files a pre-commit hook passes from both) are replayed
+    apart: a table one folder creates is not "existing" for the other."""
+    for service in ("billing", "crm"):
+        folder = tmp_path / service / "migrations"
+        folder.mkdir(parents=True)
+        (folder / "0001_t.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY, a int);\n")
+        (folder / "0001_t.down.sql").write_text("DROP TABLE t;\n")
+        (folder / "0002_i.sql").write_text("CREATE INDEX t_a_idx ON t (a);\n")
+        (folder / "0002_i.down.sql").write_text("DROP INDEX t_a_idx;\n")
+    code, findings, err = lint(tmp_path, "billing/migrations", "crm/migrations")
+    assert code == 0, err
+    found = rules_by_file(findings)
+    # Each folder's 0001 creates t and its 0002 indexes an existing table: the same findings
+    # for both, and no "t already exists" or 0001-of-crm-on-billing's-t confusion.
+    assert {(f, r) for f, r in found if f.startswith("billing/")} == {
+        (f.replace("crm/", "billing/"), r) for f, r in found if f.startswith("crm/")
+    }
+    assert ("crm/migrations/0002_i.sql", "require-concurrent-index-creation") in found
+    assert not [f for f in findings if f["name"] == "duplicate-version"]
+
+
 def test_a_dash_reads_one_script_from_stdin(tmp_path: Path) -> None:
     code, findings, err = lint(tmp_path, "-", stdin="DROP DATABASE production;\n")
     assert code == 1, err
