@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TypeAlias, TypeVar
 
+from slipway.catalog.fk_coverage import covers_foreign_key
 from slipway.catalog.objects import (
     Column,
     Constraint,
@@ -24,7 +25,6 @@ from slipway.catalog.objects import (
     Table,
     Trigger,
     View,
-    covers_foreign_key,
     display_name,
 )
 from slipway.catalog.objects_schema import (

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from slipway.catalog.model import covers_foreign_key
+from slipway.catalog.fk_coverage import covers_foreign_key
 from slipway.lint.rule import Hit, Rule, SetContext, register
 from slipway.lint.state import ReplayState, Table
 
