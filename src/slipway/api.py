@@ -196,17 +196,25 @@ def lint(
     migrations: PathArg | None = None,
     project_dir: PathArg | None = None,
     use_cache: bool = True,
+    stats: PathArg | None = None,
 ) -> LintResult:
     """Lint migrations, as `slipway lint`: a migrations folder, one migration's folder, or
     .sql files (linted with the migrations before them); by default the project's folder.
     Relative paths are relative to `project_dir` when it is given. `result.findings` lists
-    the findings; `result.fails("error")` is the CLI's exit 1."""
+    the findings; `result.fails("error")` is the CLI's exit 1. `stats`: a statistics snapshot
+    saved by `slipway doctor --save-stats FILE`, as `slipway lint --stats`."""
     from slipway.lint.run import lint_paths
 
     settings = load_project(None, migrations, project_dir)
     base = Path(project_dir) if project_dir is not None else Path()
     targets = [Path(p) if str(p) == "-" else base / p for p in paths]  # "-": stdin
-    return lint_paths(targets, settings, use_cache)
+    result = lint_paths(targets, settings, use_cache)
+    if stats is not None:
+        from slipway.lint.statistics import apply_statistics, load_statistics
+
+        snapshot = base / stats
+        result.findings = apply_statistics(result.findings, load_statistics(snapshot), snapshot)
+    return result
 
 
 def doctor(

@@ -80,6 +80,12 @@ def test_table_sizes_from_a_snapshot_decide_the_severity(db_url: str, tmp_path: 
     assert judged[(required, "public.small")]["severity"] == "error"
     assert judged[(required, "public.empty")]["severity"] == "info"
     assert judged_run.returncode == 1  # the large rewrite is an error now
+    from slipway import api
+
+    through_api = api.lint(["migrations"], project_dir=tmp_path, stats="prod-stats.json")
+    by_target = {(f.name, f.target): f.severity for f in through_api.findings}
+    assert by_target[(rewrite, "public.big")] == "error"
+    assert by_target[(rewrite, "public.empty")] == "info"
 
     # A snapshot that is not one: one line, exit 2, no traceback.
     (tmp_path / "bad.json").write_text('{"format": "something else"}')
