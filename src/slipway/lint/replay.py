@@ -413,8 +413,11 @@ def _drop_table(state: ReplayState, key: str, origin: Origin) -> None:
 def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
     kind = node.get("renameType")
     new = str(node.get("newname", ""))
-    if kind == "OBJECT_TABLE":
-        _rename_table(state, n.relation(node.get("relation")), new, origin)
+    relation = n.relation(node.get("relation"))
+    if kind == "OBJECT_TABLE" and relation in state.indexes and relation not in state.tables:
+        _rename_index(state, relation, new, origin)  # ALTER TABLE also renames an index
+    elif kind == "OBJECT_TABLE":
+        _rename_table(state, relation, new, origin)
     elif kind == "OBJECT_COLUMN":
         table = state.table(n.relation(node.get("relation")))
         old = str(node.get("subname", ""))
@@ -428,21 +431,24 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
     elif kind == "OBJECT_TABCONSTRAINT":
         _rename_constraint(state.table(n.relation(node.get("relation"))), str(node["subname"]), new)
     elif kind == "OBJECT_INDEX":
-        old_index = n.relation(node.get("relation"))
-        index = state.indexes.pop(old_index, None)
-        if index is None:  # the index behind a key: renaming it renames the constraint
-            bare = old_index.rpartition(".")[2]
-            for table in list(state.tables.values()):
-                if bare == table.primary_key_name or bare in table.uniques:
-                    _rename_constraint(state.table(table.key), bare, new)
-                    break
-        if index:
-            owner = state.table(index.table)
-            owner.indexes.discard(index.name)
-            state.indexes[new] = replace(index, name=new)
-            owner.indexes.add(new)
-            state.gone["index", old_index] = origin
-            state.gone.pop(("index", new), None)
+        _rename_index(state, relation, new, origin)
+
+
+def _rename_index(state: ReplayState, old_index: str, new: str, origin: Origin) -> None:
+    index = state.indexes.pop(old_index, None)
+    if index is None:  # the index behind a key: renaming it renames the constraint
+        bare = old_index.rpartition(".")[2]
+        for table in list(state.tables.values()):
+            if bare == table.primary_key_name or bare in table.uniques:
+                _rename_constraint(state.table(table.key), bare, new)
+                break
+        return
+    owner = state.table(index.table)
+    owner.indexes.discard(index.name)
+    state.indexes[new] = replace(index, name=new)
+    owner.indexes.add(new)
+    state.gone["index", old_index] = origin
+    state.gone.pop(("index", new), None)
 
 
 def _rename_constraint(table: Table, old: str, new: str) -> None:
@@ -532,6 +538,15 @@ def _create_view(state: ReplayState, node: Node, origin: Origin) -> None:
     state.gone.pop(("view", key), None)
 
 
+def _select_into(state: ReplayState, node: Node, origin: Origin) -> None:
+    """SELECT ... INTO t creates t, as CREATE TABLE t AS SELECT does."""
+    into = node.get("intoClause")
+    if into:
+        key = n.relation(into.get("rel"))
+        state.tables[key] = Table(key, origin=origin, partial=True)
+        state.gone.pop(("table", key), None)
+
+
 def _create_table_as(state: ReplayState, node: Node, origin: Origin) -> None:
     key = n.relation(node.get("into", {}).get("rel"))
     if node.get("objtype") == "OBJECT_MATVIEW":
@@ -580,5 +595,6 @@ _HANDLERS: dict[str, Handler] = {
     "CreatePolicyStmt": _create_policy,
     "ViewStmt": _create_view,
     "CreateTableAsStmt": _create_table_as,
+    "SelectStmt": _select_into,
     **replay_objects.HANDLERS,
 }

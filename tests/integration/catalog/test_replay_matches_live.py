@@ -53,6 +53,7 @@ MIGRATIONS = {
         ALTER TABLE child ADD COLUMN mother_id bigint;
         ALTER TABLE child ADD FOREIGN KEY (mother_id) REFERENCES mother (id);
         ALTER INDEX child_other_id_idx1 RENAME TO child_other_again;
+        ALTER TABLE child_other_again RENAME TO child_other_final;  -- ALTER TABLE renames indexes too
     """,
     "0004_keys.up.sql": """
         CREATE TABLE store (id text UNIQUE PRIMARY KEY, a int, b int, UNIQUE (a), UNIQUE (a));
