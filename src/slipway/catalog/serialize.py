@@ -59,15 +59,20 @@ def save_snapshot(catalog: Catalog, path: str | Path) -> None:
 
 def load_snapshot(path: str | Path) -> Catalog:
     """A catalog saved by `save_snapshot`; ConfigError when unreadable or not a snapshot."""
+    return from_dict(read_json(path, "catalog snapshot"))
+
+
+def read_json(path: str | Path, what: str) -> Any:
+    """The JSON document in `path` (a snapshot of some kind, named `what` in errors); one-line
+    ConfigError when it cannot be read or is not JSON."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot read catalog snapshot {path}: {exc.strerror}") from exc
+        raise ConfigError(f"cannot read {what} {path}: {exc.strerror}") from exc
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"catalog snapshot {path} is not valid JSON: {exc}") from exc
-    return from_dict(data)
+        raise ConfigError(f"{what} {path} is not valid JSON: {exc}") from exc
 
 
 def _encode(value: Any, field_name: str = "") -> Any:

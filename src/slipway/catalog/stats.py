@@ -171,15 +171,9 @@ def save_statistics(stats: Statistics, path: str | Path) -> None:
 
 def load_statistics(path: str | Path) -> Statistics:
     """Statistics saved by `save_statistics`; ConfigError when unreadable or not a snapshot."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"cannot read statistics {path}: {exc.strerror}") from exc
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"statistics {path} is not valid JSON: {exc}") from exc
-    return Statistics.from_dict(data)
+    from slipway.catalog.serialize import read_json
+
+    return Statistics.from_dict(read_json(path, "statistics"))
 
 
 def _encode(obj: Any) -> dict[str, Any]:
