@@ -52,7 +52,9 @@ class Action:
 
     @property
     def summary(self) -> str:
-        text = f"{self.task}: {self.action} {self.target} ({self.reason})"
+        part = self.details.get("partition")
+        target = f"{self.target} partition {part}" if part else self.target  # which one
+        text = f"{self.task}: {self.action} {target} ({self.reason})"
         return text if not self.error else f"{text}: {self.error}"
 
 
