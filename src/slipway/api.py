@@ -202,7 +202,7 @@ def lint(
     .sql files (linted with the migrations before them); by default the project's folder.
     Relative paths are relative to `project_dir` when it is given. `result.findings` lists
     the findings; `result.fails("error")` is the CLI's exit 1. `stats`: a statistics snapshot
-    saved by `slipway doctor --save-stats FILE`, as `slipway lint --stats`."""
+    saved by `slipway doctor --save-stats FILE`, as slipway lint's --stats option takes."""
     from slipway.lint.run import lint_paths
 
     settings = load_project(None, migrations, project_dir)
