@@ -5,8 +5,8 @@ A fact the role may not read (a view that needs pg_read_all_stats, say) is recor
 and left empty, so the checks that use it degrade instead of failing. Statistics (sizes, row
 estimates, scans, dead rows, vacuum and analyze times, ages, cache hits) are not facts of their
 own: they are the one statistics model, `slipway.catalog.stats.Statistics`, read by the
-"stats" fact into `Facts.stats`. Partitions and materialized views are the Catalog's, read by
-the "catalog" fact into `Facts.catalog`.
+"stats" fact into `Facts.stats`. Tables with their constraints and indexes, partitions and
+materialized views are the Catalog's, read by the "catalog" fact into `Facts.catalog`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from slipway.catalog.model import Catalog
+from slipway.catalog.model import Catalog, Constraint, Index, MatView, Table
 from slipway.catalog.stats import IndexStats, Statistics, TableStats
 from slipway.config import Settings
 from slipway.config_schema import DoctorSection
@@ -37,8 +37,8 @@ class Facts:
     notes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     stats: Statistics = field(default_factory=Statistics)
-    # The "catalog" fact: partitioned tables with their partitions, and materialized views
-    # (the part of the Catalog the checks read so far).
+    # The "catalog" fact: tables, partitions and materialized views with their constraints
+    # and indexes (the part of the Catalog the checks read; see gather.CATALOG_MEMBERS).
     catalog: Catalog = field(default_factory=Catalog)
 
     @property
@@ -60,6 +60,21 @@ class Facts:
     def index_stats(self, row: Row) -> IndexStats | None:
         """The statistics of an `indexes` row; None when they could not be read."""
         return self.stats.index(row["schema"], row["name"])
+
+    def foreign_keys(self) -> list[tuple[Table, Constraint]]:
+        """The Catalog's foreign keys, by table then name; a partition's copies of its
+        parent's foreign keys are the parent's."""
+        return [
+            (t, fk)
+            for t, fk in self.catalog.foreign_keys()
+            if not t.is_partition and not fk.inherited
+        ]
+
+    def indexes(self) -> list[tuple[Table | MatView, Index]]:
+        """Every index of the Catalog's tables and materialized views, by relation then name."""
+        rels: list[Table | MatView] = [*self.catalog.tables, *self.catalog.matviews]
+        rels.sort(key=lambda r: (r.schema, r.name))
+        return [(r, ix) for r in rels for ix in r.indexes]
 
     def tables_by_oid(self) -> dict[int, Row]:
         return {int(t["oid"]): t for t in self.get("tables")}

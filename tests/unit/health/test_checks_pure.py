@@ -9,12 +9,12 @@ from typing import Any
 
 import pytest
 
+from slipway.catalog.model import Catalog, Constraint, Index, Table
 from slipway.catalog.stats import DatabaseStats, Statistics
 from slipway.config import Settings
 from slipway.config_errors import validate_config
 from slipway.errors import ConfigError
 from slipway.health.checks import CATEGORIES, all_checks
-from slipway.health.checks.hc011_fk_without_index import covers
 from slipway.health.checks.hc062_sequence_exhaustion import used_fraction
 from slipway.health.checks.hc064_partitions_ahead import parse_bound
 from slipway.health.engine import DoctorOptions, evaluate, selected_checks
@@ -191,17 +191,8 @@ def test_parse_bound() -> None:
     assert parse_bound("DEFAULT") is None and parse_bound(None) is None
 
 
-NUM = {"a": 1, "b": 2, "c": 3}
-
-
-def ix(names: list[str], predicate: str | None = None, valid: bool = True) -> dict[str, Any]:
-    return {
-        "keys": [NUM[n] for n in names],
-        "key_count": len(names),
-        "method": "btree",
-        "predicate": predicate,
-        "is_valid": valid,
-    }
+def ix(names: list[str], predicate: str | None = None, valid: bool = True) -> Index:
+    return Index("t_idx", "", columns=tuple(names), predicate=predicate, valid=valid)
 
 
 @pytest.mark.parametrize(
@@ -217,11 +208,11 @@ def ix(names: list[str], predicate: str | None = None, valid: bool = True) -> di
         (ix(["a"], "(b IS NOT NULL)"), ["a"], False),
     ],
 )
-def test_index_covers_foreign_key(
-    index: dict[str, Any], columns: list[str], expected: bool
-) -> None:
-    fk = {"child_columns": columns, "child_keys": [NUM[c] for c in columns]}
-    assert covers(index, fk) is expected
+def test_index_covers_foreign_key(index: Index, columns: list[str], expected: bool) -> None:
+    fk = Constraint("t_fk", "f", "", columns=tuple(columns), ref_schema="public", ref_table="p")
+    table = Table("public", "t", constraints=(fk,), indexes=(index,))
+    f = Facts(settings=settings(), catalog=Catalog(tables=(table,)))
+    assert (run("HC011", f).status == "pass") is expected
 
 
 def test_thresholds_from_config() -> None:
@@ -234,7 +225,7 @@ def test_thresholds_from_config() -> None:
 
 
 def test_crashing_check_becomes_a_failure() -> None:
-    result = run("HC050", facts(tables=[{"schema": "public"}]))  # a row missing keys
+    result = run("HC056", facts(tables=[{"schema": "public"}]))  # a row missing keys
     assert result.status == "fail"
     assert result.findings[0].message.startswith("check crashed: KeyError")
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from slipway.health.checks import Outcome, check, warn
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
 
-@check("HC050", "tables-without-pk", "performance", facts=("tables",))
+@check("HC050", "tables-without-pk", "performance", facts=("catalog",))
 def tables_without_pk(facts: Facts) -> Outcome:
     """Tables without a primary key.
 
@@ -17,9 +17,9 @@ def tables_without_pk(facts: Facts) -> Outcome:
     tables, then ADD PRIMARY KEY USING INDEX).
     """
     out = Outcome()
-    for t in facts.get("tables"):
-        if not t["has_pk"] and not t["is_partition"]:
-            name = qualified(t)
+    for t in facts.catalog.tables:
+        if t.primary_key is None and not t.is_partition:
+            name = t.qualified
             out.findings.append(
                 warn(name, "has no primary key", f"ALTER TABLE {name} ADD PRIMARY KEY (...);")
             )

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from slipway.health.checks import Outcome, check, fail
-from slipway.health.checks._indexes import index_name
 from slipway.health.facts import Facts
 
 
-@check("HC054", "invalid-indexes", "performance", facts=("indexes",))
+@check("HC054", "invalid-indexes", "performance", facts=("catalog",))
 def invalid_indexes(facts: Facts) -> Outcome:
     """Indexes left INVALID, usually by a CREATE INDEX CONCURRENTLY that failed.
 
@@ -17,13 +16,14 @@ def invalid_indexes(facts: Facts) -> Outcome:
     Fix: REINDEX INDEX CONCURRENTLY it, or DROP INDEX CONCURRENTLY and create it again.
     """
     out = Outcome()
-    for ix in facts.get("indexes"):
-        if not ix["is_valid"]:
+    for rel, ix in facts.indexes():
+        if not ix.valid:
+            name = f"{rel.schema}.{ix.name}"
             out.findings.append(
                 fail(
-                    index_name(ix),
-                    f"INVALID index on {ix['schema']}.{ix['table_name']}",
-                    f"REINDEX INDEX CONCURRENTLY {index_name(ix)};",
+                    name,
+                    f"INVALID index on {rel.schema}.{rel.name}",
+                    f"REINDEX INDEX CONCURRENTLY {name};",
                 )
             )
     return out
