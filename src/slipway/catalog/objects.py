@@ -132,6 +132,12 @@ class Constraint(OnTable):
         return self.type == "f"
 
 
+def granted_to_others(grants: Iterable[str], owner: str | None) -> bool:
+    """Whether aclitem texts ("app=r/owner", "=r/owner" for PUBLIC) grant anything to a role
+    other than `owner`."""
+    return any(item.partition("=")[0].strip('"') != owner for item in grants)
+
+
 @dataclass(frozen=True, slots=True)
 class Index:
     name: str
@@ -250,6 +256,11 @@ class Table(Named):
     @property
     def foreign_keys(self) -> tuple[Constraint, ...]:
         return tuple(c for c in self.constraints if c.type == "f")
+
+    @property
+    def shared(self) -> bool:
+        """Granted to a role other than its owner (PUBLIC included)."""
+        return granted_to_others(self.grants, self.owner)
 
     def policies_for(self, command: str) -> tuple[Policy, ...]:
         """Policies that apply to `command` (SELECT/INSERT/UPDATE/DELETE), ALL included."""

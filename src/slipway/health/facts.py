@@ -79,9 +79,13 @@ class Facts:
     def tables_by_oid(self) -> dict[int, Row]:
         return {int(t["oid"]): t for t in self.get("tables")}
 
-    def tenant_tables(self) -> list[Row]:
-        """Tables carrying the tenant column (partitions are covered by their parent)."""
-        return [t for t in self.get("tables") if t["has_tenant_column"] and not t["is_partition"]]
+    def tenant_tables(self) -> list[Table]:
+        """The Catalog's tables carrying the tenant column (partitions are covered by their
+        parent)."""
+        return [t for t in self.catalog.tables if self.has_tenant_column(t) and not t.is_partition]
+
+    def has_tenant_column(self, table: Table) -> bool:
+        return table.column(self.tenant_column) is not None
 
 
 def query_text(name: str) -> str:

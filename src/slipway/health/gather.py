@@ -24,7 +24,6 @@ QUERY_FACTS = (
     "tables",
     "foreign_keys",
     "check_constraints",
-    "policies",
     "indexes",
     "roles",
     "public_grants",
@@ -100,7 +99,7 @@ def _read_catalog(conn: Conn, facts: Facts) -> None:
 
 #: What the "catalog" fact reads: the relkinds and the Catalog members the checks use.
 CATALOG_KINDS = "rpm"
-CATALOG_MEMBERS = ("constraints", "indexes")
+CATALOG_MEMBERS = ("constraints", "indexes", "policies")
 _MODELS = {"stats": _read_stats, "catalog": _read_catalog}
 
 

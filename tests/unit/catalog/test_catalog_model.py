@@ -178,3 +178,18 @@ def test_members_and_objects_are_kept_in_canonical_order() -> None:
     assert dataclasses.replace(cat, tables=tuple(reversed(cat.tables))) == cat
     # Column order is the table's own and is never re-sorted.
     assert [c.name for c in CUSTOMERS.columns][:2] == ["id", "dealership_id"]
+
+
+@pytest.mark.parametrize(
+    ("grants", "shared"),
+    [
+        ((), False),
+        (("owner=arwdDxt/owner",), False),
+        (("owner=arwdDxt/owner", "app=r/owner"), True),
+        (("owner=arwdDxt/owner", "=r/owner"), True),  # PUBLIC
+        (('"my owner"=arwdDxt/"my owner"',), False),
+    ],
+)
+def test_table_shared_means_granted_to_another_role(grants: tuple[str, ...], shared: bool) -> None:
+    owner = "my owner" if grants and grants[0].startswith('"') else "owner"
+    assert Table("public", "t", owner=owner, grants=grants).shared is shared

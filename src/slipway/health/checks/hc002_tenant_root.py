@@ -7,7 +7,7 @@ from slipway.health.facts import Facts, qualified
 from slipway.health.tenancy import tenant_fks, tenant_root, tree_lines
 
 
-@check("HC002", "tenant-root", "schema", facts=("tables", "foreign_keys"))
+@check("HC002", "tenant-root", "schema", facts=("catalog", "tables", "foreign_keys"))
 def tenant_root_tree(facts: Facts) -> Outcome:
     """The tenant root table and the foreign-key tree below it; tenant tables not tied to it.
 
@@ -28,7 +28,7 @@ def tenant_root_tree(facts: Facts) -> Outcome:
         for t in tenant:
             out.findings.append(
                 warn(
-                    qualified(t),
+                    t.qualified,
                     f"has {col} but no foreign key on it",
                     f"reference the tenant root table on {col}",
                 )
@@ -39,17 +39,17 @@ def tenant_root_tree(facts: Facts) -> Outcome:
     out.details = tree_lines(facts, root)
     out.findings.append(info(root_name, f"tenant root: {len(tenant)} tables carry {col}"))
     tied = {
-        int(fk["child_oid"])
+        (fk["child_schema"], fk["child_table"])
         for fk in tenant_fks(facts)
         if int(fk["parent_oid"]) == int(root["oid"])
     }
     for t in tenant:
-        if int(t["oid"]) not in tied and int(t["oid"]) != int(root["oid"]):
+        if (t.schema, t.name) not in tied | {(root["schema"], root["name"])}:
             out.findings.append(
                 warn(
-                    qualified(t),
+                    t.qualified,
                     f"has {col} but no foreign key from it to {root_name}",
-                    f"ALTER TABLE {qualified(t)} ADD FOREIGN KEY ({col}) REFERENCES {root_name} "
+                    f"ALTER TABLE {t.qualified} ADD FOREIGN KEY ({col}) REFERENCES {root_name} "
                     "ON DELETE CASCADE NOT VALID; then VALIDATE CONSTRAINT",
                 )
             )

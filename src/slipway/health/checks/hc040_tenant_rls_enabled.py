@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from slipway.health.checks import Outcome, check, fail
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
 
-@check("HC040", "tenant-rls-enabled", "security", facts=("tables",))
+@check("HC040", "tenant-rls-enabled", "security", facts=("catalog",))
 def tenant_rls_enabled(facts: Facts) -> Outcome:
     """Tenant tables without row-level security, and shared partitions that skip it.
 
@@ -20,8 +20,8 @@ def tenant_rls_enabled(facts: Facts) -> Outcome:
     col = facts.tenant_column
     out = Outcome()
     for t in facts.tenant_tables():
-        if not t["rls"]:
-            name = qualified(t)
+        if not t.rls_enabled:
+            name = t.qualified
             out.findings.append(
                 fail(
                     name,
@@ -29,9 +29,9 @@ def tenant_rls_enabled(facts: Facts) -> Outcome:
                     f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY;",
                 )
             )
-    for t in facts.get("tables"):
-        if t["is_partition"] and t["has_tenant_column"] and t["shared"] and not t["rls"]:
-            name = qualified(t)
+    for t in facts.catalog.tables:
+        if t.is_partition and facts.has_tenant_column(t) and t.shared and not t.rls_enabled:
+            name = t.qualified
             out.findings.append(
                 fail(
                     name,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from slipway.health.checks import Outcome, check, warn
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
 
-@check("HC041", "tenant-rls-forced", "security", facts=("tables",))
+@check("HC041", "tenant-rls-forced", "security", facts=("catalog",))
 def tenant_rls_forced(facts: Facts) -> Outcome:
     """Tenant tables with row-level security enabled but not forced on the table owner.
 
@@ -17,12 +17,12 @@ def tenant_rls_forced(facts: Facts) -> Outcome:
     """
     out = Outcome()
     for t in facts.tenant_tables():
-        if t["rls"] and not t["rls_forced"]:
-            name = qualified(t)
+        if t.rls_enabled and not t.rls_forced:
+            name = t.qualified
             out.findings.append(
                 warn(
                     name,
-                    f"RLS is enabled but not forced; its owner {t['owner']} bypasses it",
+                    f"RLS is enabled but not forced; its owner {t.owner} bypasses it",
                     f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY;",
                 )
             )

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from slipway.health.checks import Outcome, check, warn
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
-COMMANDS = {"r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}
+COMMANDS = ("SELECT", "INSERT", "UPDATE", "DELETE")
 
 
-@check("HC042", "tenant-policies", "security", facts=("tables", "policies"))
+@check("HC042", "tenant-policies", "security", facts=("catalog",))
 def tenant_policies(facts: Facts) -> Outcome:
     """Tenant tables with RLS that lack a permissive policy for SELECT, INSERT, UPDATE or DELETE.
 
@@ -17,25 +17,18 @@ def tenant_policies(facts: Facts) -> Outcome:
 
     Fix: CREATE POLICY ... FOR <command> (or FOR ALL) USING / WITH CHECK on the tenant column.
     """
-    covered: dict[int, set[str]] = {}
-    for p in facts.get("policies"):
-        if not p["permissive"]:
-            continue  # restrictive policies narrow access; they never grant it
-        cmds = set(COMMANDS) if p["cmd"] == "*" else {p["cmd"]}
-        covered.setdefault(int(p["table_oid"]), set()).update(cmds)
     out = Outcome()
     for t in facts.tenant_tables():
-        if not t["rls"]:
+        if not t.rls_enabled:
             continue  # HC040 reports it
-        missing = [
-            name for cmd, name in COMMANDS.items() if cmd not in covered.get(int(t["oid"]), set())
-        ]
+        # restrictive policies narrow access; they never grant it
+        missing = [c for c in COMMANDS if not any(p.permissive for p in t.policies_for(c))]
         if missing:
             out.findings.append(
                 warn(
-                    qualified(t),
+                    t.qualified,
                     f"no policy for {', '.join(missing)}",
-                    f"CREATE POLICY ... ON {qualified(t)} FOR {missing[0]} "
+                    f"CREATE POLICY ... ON {t.qualified} FOR {missing[0]} "
                     f"USING ({facts.tenant_column} = ...)",
                 )
             )

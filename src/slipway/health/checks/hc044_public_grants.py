@@ -6,7 +6,7 @@ from slipway.health.checks import Outcome, check, fail, info
 from slipway.health.facts import Facts
 
 
-@check("HC044", "public-grants", "security", facts=("tables", "public_grants"))
+@check("HC044", "public-grants", "security", facts=("catalog", "public_grants"))
 def public_grants(facts: Facts) -> Outcome:
     """Privileges on tenant tables granted to PUBLIC, i.e. to every role.
 
@@ -15,12 +15,12 @@ def public_grants(facts: Facts) -> Outcome:
 
     Fix: REVOKE ALL ON t FROM PUBLIC; GRANT what is needed to the application role.
     """
-    tenant = {int(t["oid"]) for t in facts.tenant_tables()}
+    tenant = {(t.schema, t.name) for t in facts.tenant_tables()}
     out = Outcome()
     for g in facts.get("public_grants"):
         name = f"{g['schema']}.{g['table_name']}"
         privs = ", ".join(g["privileges"])
-        if int(g["table_oid"]) in tenant:
+        if (g["schema"], g["table_name"]) in tenant:
             out.findings.append(
                 fail(
                     name,
