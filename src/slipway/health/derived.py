@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from slipway.catalog.model import Table
+from slipway.catalog.model import Constraint, Table
 from slipway.db import Conn
-from slipway.health.facts import Facts, Row
+from slipway.health.facts import Facts
 
 # Candidate column names in slipway_maintenance_runs (written by `slipway maintain`).
 _RUN_TARGET = ("target", "object_name", "object", "relation", "name")
@@ -20,26 +20,31 @@ _RUN_FILTER = (("task", "views"), ("action", "refresh"), ("outcome", "ok"))
 _DEFAULT_ROWS_CAP = 1_000_000
 
 
-def _orphan_statement(fks: list[Row]) -> Any:
+def fk_target(table: Table, fk: Constraint) -> str:
+    """How findings and the orphans fact name a foreign key: schema.table.constraint."""
+    return f"{table.qualified}.{fk.name}"
+
+
+def _orphan_statement(fks: list[tuple[Table, Constraint]]) -> Any:
     from psycopg import sql
 
     parts = []
-    for fk in fks:
-        child = sql.Identifier(fk["child_schema"], fk["child_table"])
-        parent = sql.Identifier(fk["parent_schema"], fk["parent_table"])
+    for table, fk in fks:
+        child = sql.Identifier(table.schema, table.name)
+        parent = sql.Identifier(str(fk.ref_schema), str(fk.ref_table))
         not_null = sql.SQL(" AND ").join(
-            sql.SQL("c.{} IS NOT NULL").format(sql.Identifier(col)) for col in fk["child_columns"]
+            sql.SQL("c.{} IS NOT NULL").format(sql.Identifier(col)) for col in fk.columns
         )
         match = sql.SQL(" AND ").join(
             sql.SQL("p.{} = c.{}").format(sql.Identifier(pc), sql.Identifier(cc))
-            for cc, pc in zip(fk["child_columns"], fk["parent_columns"], strict=True)
+            for cc, pc in zip(fk.columns, fk.ref_columns, strict=True)
         )
         parts.append(
             sql.SQL(
-                "SELECT {oid}::bigint AS oid, count(*) AS orphans FROM {child} c WHERE {nn} "
+                "SELECT {fk}::text AS fk, count(*) AS orphans FROM {child} c WHERE {nn} "
                 "AND NOT EXISTS (SELECT 1 FROM {parent} p WHERE {match})"
             ).format(
-                oid=sql.Literal(int(fk["oid"])),
+                fk=sql.Literal(fk_target(table, fk)),
                 child=child,
                 nn=not_null,
                 parent=parent,
@@ -127,7 +132,7 @@ def _defaults_of_top_level(facts: Facts) -> list[Table]:
 def gather_derived(conn: Conn, facts: Facts, names: set[str]) -> None:
     """Run the derived fact statements that `names` asks for (inside gather's snapshot)."""
     if "orphans" in names:
-        fks = [fk for fk in facts.get("foreign_keys") if not fk["validated"]]
+        fks = [(t, fk) for t, fk in facts.foreign_keys() if not fk.validated]
         facts.rows["orphans"] = []
         if fks:
             _fetch(conn, facts, "orphans", _orphan_statement(fks))

@@ -23,7 +23,6 @@ QUERY_FACTS = (
     "database",
     "tables",
     "foreign_keys",
-    "check_constraints",
     "indexes",
     "roles",
     "public_grants",
@@ -48,7 +47,6 @@ SIDE_FACTS = (
     "public_grants",
     "secdef_functions",
     "views_rls",
-    "check_constraints",
     "replication_slots",
 )
 _REFUSED = ("InsufficientPrivilege", "FeatureNotSupported", "UndefinedColumn", "UndefinedTable")
