@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from slipway.catalog.model import Key
+from slipway.catalog.objects import privileges
 
 T = TypeVar("T")
 
@@ -185,48 +186,6 @@ class On:
 
     def common(self, old: Any, new: Any) -> None:
         self.c.common(self.label, self.key, old, new)
-
-
-_PRIVILEGES = {
-    "r": "SELECT",
-    "w": "UPDATE",
-    "a": "INSERT",
-    "d": "DELETE",
-    "D": "TRUNCATE",
-    "x": "REFERENCES",
-    "t": "TRIGGER",
-    "X": "EXECUTE",
-    "U": "USAGE",
-    "C": "CREATE",
-    "c": "CONNECT",
-    "T": "TEMPORARY",
-    "m": "MAINTAIN",
-    "s": "SET",
-    "A": "ALTER SYSTEM",
-}
-
-
-def privileges(acl: Iterable[str], owner: str | None = None) -> set[tuple[str, str]]:
-    """aclitem texts as (grantee, privilege) pairs: {("app", "SELECT WITH GRANT OPTION")}.
-
-    The grantor is left out (it differs between environments without meaning anything), and
-    the owner's own privileges are attributed to "the owner", so a change of owner is
-    reported once, as an owner change.
-    """
-    pairs: set[tuple[str, str]] = set()
-    for item in acl:
-        grantee, _, rest = item.partition("=")
-        letters = rest.split("/", 1)[0]
-        grantee = grantee.strip('"') or "PUBLIC"
-        if owner is not None and grantee == owner:
-            grantee = "the owner"
-        for i, letter in enumerate(letters):
-            if letter == "*":
-                continue
-            priv = _PRIVILEGES.get(letter, letter)
-            option = i + 1 < len(letters) and letters[i + 1] == "*"
-            pairs.add((grantee, priv + " WITH GRANT OPTION" if option else priv))
-    return pairs
 
 
 Spec = Sequence[tuple[str, str, Callable[[Any], str]]]

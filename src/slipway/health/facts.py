@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from slipway.catalog.model import Catalog, Constraint, Index, MatView, Table
+from slipway.catalog.model import Catalog, Constraint, Index, MatView, Table, View
 from slipway.catalog.stats import IndexStats, Statistics, TableStats
 from slipway.config import Settings
 from slipway.config_schema import DoctorSection
@@ -70,11 +70,15 @@ class Facts:
             if not t.is_partition and not fk.inherited
         ]
 
+    def relations(self) -> list[Table | View | MatView]:
+        """The Catalog's tables (partitions included), views and materialized views, by name."""
+        catalog = self.catalog
+        rels: list[Table | View | MatView] = [*catalog.tables, *catalog.views, *catalog.matviews]
+        return sorted(rels, key=lambda r: (r.schema, r.name))
+
     def indexes(self) -> list[tuple[Table | MatView, Index]]:
         """Every index of the Catalog's tables and materialized views, by relation then name."""
-        rels: list[Table | MatView] = [*self.catalog.tables, *self.catalog.matviews]
-        rels.sort(key=lambda r: (r.schema, r.name))
-        return [(r, ix) for r in rels for ix in r.indexes]
+        return [(r, ix) for r in self.relations() if not isinstance(r, View) for ix in r.indexes]
 
     def tables_by_oid(self) -> dict[int, Row]:
         return {int(t["oid"]): t for t in self.get("tables")}

@@ -25,7 +25,6 @@ QUERY_FACTS = (
     "foreign_keys",
     "indexes",
     "roles",
-    "public_grants",
     "secdef_functions",
     "views_rls",
     "sequences",
@@ -44,7 +43,6 @@ SIDE_FACTS = (
     "stats",
     "sequences",
     "roles",
-    "public_grants",
     "secdef_functions",
     "views_rls",
     "replication_slots",
@@ -88,7 +86,8 @@ def _read_stats(conn: Conn, facts: Facts) -> None:
 
 
 def _read_catalog(conn: Conn, facts: Facts) -> None:
-    # Tables (partitions included) and materialized views with their constraints and indexes
+    # Tables (partitions included), views and materialized views with their constraints, indexes
+    # and policies
     # (and so their column names); slipway's own tables too, as every other fact sees them.
     facts.catalog = introspect(
         conn, kinds=CATALOG_KINDS, members=CATALOG_MEMBERS, exclude_tables=()
@@ -96,7 +95,7 @@ def _read_catalog(conn: Conn, facts: Facts) -> None:
 
 
 #: What the "catalog" fact reads: the relkinds and the Catalog members the checks use.
-CATALOG_KINDS = "rpm"
+CATALOG_KINDS = "rpvm"
 CATALOG_MEMBERS = ("constraints", "indexes", "policies")
 _MODELS = {"stats": _read_stats, "catalog": _read_catalog}
 

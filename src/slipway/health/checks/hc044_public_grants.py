@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from slipway.catalog.objects import privileges
 from slipway.health.checks import Outcome, check, fail, info
 from slipway.health.facts import Facts
 
 
-@check("HC044", "public-grants", "security", facts=("catalog", "public_grants"))
+@check("HC044", "public-grants", "security", facts=("catalog",))
 def public_grants(facts: Facts) -> Outcome:
     """Privileges on tenant tables granted to PUBLIC, i.e. to every role.
 
@@ -17,10 +18,13 @@ def public_grants(facts: Facts) -> Outcome:
     """
     tenant = {(t.schema, t.name) for t in facts.tenant_tables()}
     out = Outcome()
-    for g in facts.get("public_grants"):
-        name = f"{g['schema']}.{g['table_name']}"
-        privs = ", ".join(g["privileges"])
-        if (g["schema"], g["table_name"]) in tenant:
+    for rel in facts.relations():
+        public = sorted(priv for grantee, priv in privileges(rel.grants) if grantee == "PUBLIC")
+        if not public:
+            continue
+        name = f"{rel.schema}.{rel.name}"
+        privs = ", ".join(public)
+        if (rel.schema, rel.name) in tenant:
             out.findings.append(
                 fail(
                     name,
