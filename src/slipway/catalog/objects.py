@@ -12,6 +12,7 @@ from `key_in(table)` / `label_in(table)`, so they stay plain values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, TypeVar
@@ -194,12 +195,55 @@ class Index:
     constraint: str | None = None  # name of the constraint it backs, if any
     comment: str | None = None
 
+    @property
+    def key_specs(self) -> tuple[str, ...]:
+        """Each key column as the definition writes it, with its operator class, collation
+        and ordering when they are not the defaults: `a`, `b DESC`, `lower(name)`,
+        `c COLLATE "C" text_pattern_ops`. Two indexes of one table whose specs, method,
+        INCLUDE columns and predicate are equal answer the same queries."""
+        marker = f" USING {_quote(self.method)} ("
+        start = self.definition.find(marker)
+        if start < 0:
+            return self.columns
+        return _split_list(self.definition, start + len(marker))
+
     def key_in(self, rel: Relation) -> Key:
         # Index names are unique per schema, so the table is not part of the key.
         return ("index", rel.schema, self.name)
 
     def label_in(self, rel: Relation) -> str:
         return f"index {display_name(rel.schema, self.name)}"
+
+
+_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def _quote(name: str) -> str:
+    return name if _PLAIN_IDENTIFIER.fullmatch(name) else '"' + name.replace('"', '""') + '"'
+
+
+def _split_list(text: str, pos: int) -> tuple[str, ...]:
+    """The comma-separated items of the parenthesised list that starts at `pos` (after its
+    opening parenthesis), minding nested parentheses, quoted names and string literals."""
+    items: list[str] = []
+    depth, quote, item_start = 0, "", pos
+    for i in range(pos, len(text)):
+        ch = text[i]
+        if quote:
+            if ch == quote:
+                quote = ""  # a doubled quote closes and reopens: same result
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif ch in ",)" and depth == 0:
+            items.append(text[item_start:i].strip())
+            if ch == ")":
+                break
+            item_start = i + 1
+    return tuple(items)
 
 
 @dataclass(frozen=True, slots=True)

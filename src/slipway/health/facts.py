@@ -16,7 +16,7 @@ from importlib import resources
 from typing import Any
 
 from slipway.catalog.model import Catalog, Constraint, Index, MatView, Table, View
-from slipway.catalog.stats import IndexStats, Statistics, TableStats
+from slipway.catalog.stats import Statistics, TableStats
 from slipway.config import Settings
 from slipway.config_schema import DoctorSection
 
@@ -56,10 +56,6 @@ class Facts:
         """The statistics of a `tables` row (all zero when they could not be read)."""
         found = self.stats.table(row["schema"], row["name"])
         return found or TableStats(row["schema"], row["name"])
-
-    def index_stats(self, row: Row) -> IndexStats | None:
-        """The statistics of an `indexes` row; None when they could not be read."""
-        return self.stats.index(row["schema"], row["name"])
 
     def foreign_keys(self) -> list[tuple[Table, Constraint]]:
         """The Catalog's foreign keys, by table then name; a partition's copies of its

@@ -23,7 +23,6 @@ QUERY_FACTS = (
     "database",
     "tables",
     "foreign_keys",
-    "indexes",
     "roles",
     "secdef_functions",
     "views_rls",
@@ -36,7 +35,7 @@ QUERY_FACTS = (
 
 
 # Run on a second connection sharing the first one's snapshot (pg_export_snapshot), so the
-# big reads (the Catalog, tables and indexes here, the statistics there) proceed in parallel
+# big reads (the Catalog here, the statistics there) proceed in parallel
 # on the server. (Moving more to the side was measured slower: both threads then build
 # Python objects, and they share one interpreter lock.)
 SIDE_FACTS = (

@@ -2,37 +2,37 @@
 
 from __future__ import annotations
 
-from slipway.health.facts import Row
+from slipway.catalog.model import Index, MatView, Table
+
+Relation = Table | MatView
 
 
-def index_name(ix: Row) -> str:
-    return f"{ix['schema']}.{ix['name']}"
+def index_name(rel: Relation, ix: Index) -> str:
+    return f"{rel.schema}.{ix.name}"
 
 
-def keep_rank(ix: Row) -> tuple[int, int, int, str]:
+def keep_rank(ix: Index) -> tuple[int, int, int, str]:
     """Which of two equal indexes to keep: constraint-backed, unique, then by name."""
     return (
-        0 if ix["is_primary"] else 1,
-        0 if ix["constraint_name"] else 1,
-        0 if ix["is_unique"] else 1,
-        ix["name"],
+        0 if ix.primary else 1,
+        0 if ix.constraint else 1,
+        0 if ix.unique else 1,
+        ix.name,
     )
 
 
-def shape(ix: Row) -> tuple[object, ...]:
-    """Everything that makes two indexes answer the same queries."""
-    return (
-        ix["table_oid"],
-        ix["method"],
-        tuple(ix["keys"]),
-        ix["opclasses"],
-        ix["collations"],
-        ix["options"],
-        ix["expressions"],
-        ix["predicate"],
-    )
+def shape(rel: Relation, ix: Index) -> tuple[object, ...]:
+    """Everything that makes two indexes answer the same queries: the key columns with their
+    operator classes, collations and ordering, INCLUDE columns and predicate."""
+    return ((rel.schema, rel.name), ix.method, ix.key_specs, ix.include, ix.predicate)
 
 
-def droppable(ix: Row) -> bool:
+def droppable(ix: Index) -> bool:
     """An index that enforces nothing (dropping it changes only performance)."""
-    return not (ix["is_unique"] or ix["is_primary"] or ix["constraint_name"])
+    return not (ix.unique or ix.primary or ix.constraint)
+
+
+def plain_columns(rel: Relation, ix: Index) -> bool:
+    """Whether every key column is a column of the table (no expression)."""
+    names = {c.name for c in rel.columns}
+    return all(c in names for c in ix.columns)
