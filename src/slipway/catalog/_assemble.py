@@ -211,6 +211,7 @@ class Assembler:
             definition=r["viewdef"],
             options=_rows.texts(r["reloptions"]),
             columns=self._of(self.columns, r["oid"]),
+            reads=_reads(r),
             owner=r["owner"],
             grants=_rows.acl(r, self.privs),
             comment=r["comment"],
@@ -226,6 +227,7 @@ class Assembler:
             columns=self._of(self.columns, r["oid"]),
             indexes=self._of(self.indexes, r["oid"]),
             populated=r["populated"],
+            reads=_reads(r),
             owner=r["owner"],
             grants=_rows.acl(r, self.privs),
             comment=r["comment"],
@@ -234,6 +236,10 @@ class Assembler:
     def _composite(self, t: Row) -> CompositeType:
         attrs = self._of(self.columns, t["rel"])
         return CompositeType(t["schema"], t["name"], attrs, t["owner"], t["comment"])
+
+
+def _reads(r: Row) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((schema, name) for schema, name in r["reads"] or ()))
 
 
 def _enum(t: Row) -> EnumType:

@@ -380,6 +380,8 @@ class View(Named):
     grants: tuple[str, ...] = ()
     comment: str | None = None
     triggers: tuple[Trigger, ...] = ()  # INSTEAD OF triggers
+    # (schema, name) of the relations its query reads; live introspection only. Not compared.
+    reads: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "triggers", by_name(self.triggers))
@@ -387,6 +389,11 @@ class View(Named):
     @property
     def security_invoker(self) -> bool:
         return _option_true(self.options, "security_invoker")
+
+    @property
+    def shared(self) -> bool:
+        """Granted to a role other than its owner (PUBLIC included)."""
+        return granted_to_others(self.grants, self.owner)
 
 
 @dataclass(frozen=True, slots=True)
@@ -400,6 +407,7 @@ class MatView(Named):
     columns: tuple[Column, ...] = ()
     indexes: tuple[Index, ...] = ()
     populated: bool = True  # False: created WITH NO DATA and never refreshed
+    reads: tuple[tuple[str, str], ...] = ()  # as View.reads
     owner: str | None = None
     grants: tuple[str, ...] = ()
     comment: str | None = None
@@ -409,6 +417,11 @@ class MatView(Named):
 
     def index(self, name: str) -> Index | None:
         return next((i for i in self.indexes if i.name == name), None)
+
+    @property
+    def shared(self) -> bool:
+        """Granted to a role other than its owner (PUBLIC included)."""
+        return granted_to_others(self.grants, self.owner)
 
 
 def _option_true(options: Iterable[str], name: str) -> bool:

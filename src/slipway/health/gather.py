@@ -25,7 +25,6 @@ QUERY_FACTS = (
     "foreign_keys",
     "roles",
     "secdef_functions",
-    "views_rls",
     "sequences",
     "sessions",
     "replication_slots",
@@ -43,7 +42,6 @@ SIDE_FACTS = (
     "sequences",
     "roles",
     "secdef_functions",
-    "views_rls",
     "replication_slots",
 )
 _REFUSED = ("InsufficientPrivilege", "FeatureNotSupported", "UndefinedColumn", "UndefinedTable")

@@ -42,6 +42,16 @@ SELECT c.oid, n.nspname AS schema, c.relname AS name, c.relkind::text AS relkind
        -- inhdetachpending is PostgreSQL 14's: read through to_jsonb so 13 answers too
        coalesce((to_jsonb(i) ->> 'inhdetachpending')::boolean, false) AS detach_pending,
        CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS viewdef,
+       -- the relations a view's query reads: its rewrite rule's dependencies
+       CASE WHEN c.relkind IN ('v', 'm') THEN
+         ARRAY(SELECT DISTINCT ARRAY[tn.nspname::text, t.relname::text]
+               FROM pg_rewrite r
+               JOIN pg_depend dp ON dp.classid = 'pg_rewrite'::regclass AND dp.objid = r.oid
+                                AND dp.refclassid = 'pg_class'::regclass
+               JOIN pg_class t ON t.oid = dp.refobjid AND t.oid <> c.oid
+               JOIN pg_namespace tn ON tn.oid = t.relnamespace
+               WHERE r.ev_class = c.oid)
+       END AS reads,
        c.relispopulated AS populated
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from slipway.catalog.model import MatView, View
 from slipway.health.checks import Outcome, check, fail, warn
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
 
-@check("HC046", "views-bypass-rls", "security", facts=("views_rls", "database"))
+@check("HC046", "views-bypass-rls", "security", facts=("catalog", "database"))
 def views_bypass_rls(facts: Facts) -> Outcome:
     """Views over RLS tables that run as their owner (no security_invoker); shared matviews of them.
 
@@ -17,12 +18,17 @@ def views_bypass_rls(facts: Facts) -> Outcome:
     materialized views, which store rows without any policy.
     """
     pg15 = int(facts.one("database").get("server_version_num") or 0) >= 150000
+    catalog = facts.catalog
+    with_rls = {(t.schema, t.name): t.qualified for t in catalog.tables if t.rls_enabled}
     out = Outcome()
-    for v in facts.get("views_rls"):
-        name = qualified(v)
-        tables = ", ".join(sorted(v["rls_tables"]))
-        if v["kind"] == "m":
-            if not v["shared"]:
+    views: list[View | MatView] = [*catalog.views, *catalog.matviews]
+    for v in sorted(views, key=lambda v: (v.schema, v.name)):
+        rls = sorted(with_rls[pair] for pair in v.reads if pair in with_rls)
+        if not rls:
+            continue
+        name, tables = f"{v.schema}.{v.name}", ", ".join(rls)
+        if isinstance(v, MatView):
+            if not v.shared:
                 continue  # readable by its owner only: nothing leaks
             out.findings.append(
                 warn(
@@ -31,7 +37,7 @@ def views_bypass_rls(facts: Facts) -> Outcome:
                     f"REVOKE ALL ON {name} FROM PUBLIC; grant it to trusted roles only",
                 )
             )
-        elif not v["security_invoker"]:
+        elif not v.security_invoker:
             fix = (
                 f"ALTER VIEW {name} SET (security_invoker = true);"
                 if pg15
