@@ -44,7 +44,16 @@ SIDE_FACTS = (
     "secdef_functions",
     "replication_slots",
 )
-_REFUSED = ("InsufficientPrivilege", "FeatureNotSupported", "UndefinedColumn", "UndefinedTable")
+# Errors that make a fact a note instead of failing the report: refused reads, and reads that
+# waited for a table's lock past the lock timeout (printing an index's or a policy's
+# expression opens its table, which an ALTER TABLE in progress holds).
+_REFUSED = (
+    "InsufficientPrivilege",
+    "FeatureNotSupported",
+    "UndefinedColumn",
+    "UndefinedTable",
+    "LockNotAvailable",
+)
 
 
 def _begin(conn: Conn, snapshot: str | None = None) -> None:

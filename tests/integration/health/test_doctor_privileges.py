@@ -45,3 +45,13 @@ def test_plain_role_gets_a_report_with_notes(planted: Built, plain_url: str) -> 
     assert any(
         "permission denied" in f.message and LABEL[f.severity] == "warn" for f in crud.findings
     )
+
+
+def test_a_table_locked_by_a_migration_gives_a_report_with_notes(planted: Built) -> None:
+    # printing a policy's expression opens its table: behind an ACCESS EXCLUSIVE lock (an
+    # ALTER TABLE in progress) the read gives up at the lock timeout, and the report says so
+    with psycopg.connect(planted.url) as holder:
+        holder.execute("LOCK TABLE customers IN ACCESS EXCLUSIVE MODE")
+        report = doctor(planted.url, planted.project, crud=False)
+        holder.rollback()
+    assert any("could not read catalog" in n for n in report.check("HC040").notes)
