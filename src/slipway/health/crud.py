@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from slipway.catalog.model import Constraint, Table
 from slipway.catalog.testrows import Unpopulatable, load_tables
 from slipway.db import Conn
-from slipway.health.facts import Facts, Row
+from slipway.health.derived import fk_target
+from slipway.health.facts import Facts
 from slipway.health.rows import Plan, Shapes, insert_row, key_condition, make_plan
-from slipway.health.tenancy import RULES, reachable, tenant_root
+from slipway.health.tenancy import Edge, Name, child_of, parent_of, reachable, tenant_root
 from slipway.report.finding import Finding, Severity
 
 # Errors that mean "our made-up row broke a rule of the schema", not "the schema is broken".
@@ -36,6 +38,10 @@ BATCH = 100  # tables per transaction
 FANOUT_LIMIT = 200  # delete a parent row only when at most this many FKs point at its table
 
 
+# ON DELETE rules under which deleting a referenced parent is refused
+_REFUSING = ("NO ACTION", "RESTRICT")
+
+
 @dataclass
 class CrudOutcome:
     findings: list[Finding] = field(default_factory=list)
@@ -48,33 +54,29 @@ def _finding(severity: Severity, target: str, message: str, hint: str = "") -> F
     return Finding("", "", severity, message, target, hint)
 
 
-def _name(t: Row) -> str:
-    return f"{t['schema']}.{t['name']}"
-
-
 def _insert_all(conn: Conn, plan: Plan, facts: Facts, out: CrudOutcome) -> None:
-    for oid in plan.order:
-        table = plan.tables[oid]
+    for name in plan.order:
+        table = plan.tables[name]
         try:
-            insert_row(plan, oid)
+            insert_row(plan, name)
         except Unpopulatable as exc:
-            out.findings.append(_not_inserted(plan, oid, table, exc))
+            out.findings.append(_not_inserted(plan, name, table, exc))
             continue
-        if oid == int(plan.root["oid"]):
+        if name == plan.root_name:
             _set_tenant(conn, plan, facts)
 
 
-def _not_inserted(plan: Plan, oid: int, table: Row, exc: Unpopulatable) -> Finding:
+def _not_inserted(plan: Plan, name: Name, table: Table, exc: Unpopulatable) -> Finding:
     """Why the test row of `table` is missing: info when our made-up row (or its parent's)
     broke a rule of the schema, a warning when the schema itself refused a valid row."""
-    shape = plan.shape(oid)
+    shape = plan.shape(name)
     if exc.sqlstate is None or shape is None or exc.table != shape.display:
-        return _finding("info", _name(table), f"insert not validated: {exc}")
+        return _finding("info", table.qualified, f"insert not validated: {exc}")
     state = exc.sqlstate
     level: Severity = "info" if state in SYNTHETIC else "warning"
     return _finding(
         level,
-        _name(table),
+        table.qualified,
         f"insert {'not validated' if level == 'info' else 'failed'}: "
         f"{exc.reason} (SQLSTATE {state})",
         "" if level == "info" else "check the table's triggers, defaults and grants",
@@ -94,16 +96,16 @@ def _read_update(conn: Conn, plan: Plan, facts: Facts, out: CrudOutcome) -> None
     import psycopg
     from psycopg import sql
 
-    for oid in plan.inserted:
-        table = plan.tables[oid]
-        target = sql.Identifier(table["schema"], table["name"])
-        where = key_condition(plan, oid)
-        shape = plan.shape(oid)
+    for name in plan.inserted:
+        table = plan.tables[name]
+        target = sql.Identifier(table.schema, table.name)
+        where = key_condition(plan, name)
+        shape = plan.shape(name)
         column = next(
             (
                 c.name
                 for c in (shape.columns if shape else [])
-                if not c.generated and not c.identity and c.name not in plan.pk(oid)
+                if not c.generated and not c.identity and c.name not in plan.pk(name)
             ),
             None,
         )
@@ -121,7 +123,7 @@ def _read_update(conn: Conn, plan: Plan, facts: Facts, out: CrudOutcome) -> None
             out.findings.append(
                 _finding(
                     "error",
-                    _name(table),
+                    table.qualified,
                     f"read/update failed: {exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
                     "check the table's triggers and policies",
                 )
@@ -131,88 +133,87 @@ def _read_update(conn: Conn, plan: Plan, facts: Facts, out: CrudOutcome) -> None
             out.findings.append(
                 _finding(
                     "error",
-                    _name(table),
+                    table.qualified,
                     "the row just inserted cannot be read back and updated",
                     "check the table's SELECT and UPDATE policies",
                 )
             )
 
 
-def _edge_states(conn: Conn, plan: Plan, fks: list[Row]) -> dict[int, list[str | None] | None]:
-    """The foreign-key columns (as text) of each edge's child test row; None when it is gone.
+def _edge_states(conn: Conn, plan: Plan, fks: list[Edge]) -> list[list[str | None] | None]:
+    """The foreign-key columns (as text) of each edge's child test row, in the order of
+    `fks`; None when it is gone.
 
     One UNION ALL statement for all the edges, not a query per table.
     """
     from psycopg import sql
 
     parts = []
-    for fk in fks:
-        child = int(fk["child_oid"])
-        table = plan.tables[child]
+    for i, (table, fk) in enumerate(fks):
         parts.append(
-            sql.SQL("SELECT {}::bigint, ARRAY[{}]::text[] FROM {} WHERE {}").format(
-                sql.Literal(int(fk["oid"])),
+            sql.SQL("SELECT {}::int, ARRAY[{}]::text[] FROM {} WHERE {}").format(
+                sql.Literal(i),
                 sql.SQL(", ").join(
-                    sql.SQL("{}::text").format(sql.Identifier(c)) for c in fk["child_columns"]
+                    sql.SQL("{}::text").format(sql.Identifier(c)) for c in fk.columns
                 ),
-                sql.Identifier(table["schema"], table["name"]),
-                key_condition(plan, child),
+                sql.Identifier(table.schema, table.name),
+                key_condition(plan, child_of((table, fk))),
             )
         )
-    found = {int(oid): list(vals) for oid, vals in conn.execute(sql.SQL(" UNION ALL ").join(parts))}
-    return {int(fk["oid"]): found.get(int(fk["oid"])) for fk in fks}
+    found = {int(i): list(vals) for i, vals in conn.execute(sql.SQL(" UNION ALL ").join(parts))}
+    return [found.get(i) for i in range(len(fks))]
 
 
 def _judge(
-    fk: Row, error: Any, before: list[str | None] | None, after: list[str | None] | None
+    fk: Constraint, error: Any, before: list[str | None] | None, after: list[str | None] | None
 ) -> tuple[Severity, str]:
     """(severity, message) for one foreign key's delete test."""
-    rule = RULES.get(fk["on_delete"], fk["on_delete"])
+    rule = fk.on_delete
     if before is None:
         return "info", f"ON DELETE {rule} not verified: the child test row is not visible"
     if error is not None:
         blocker = error.diag.constraint_name
-        if fk["on_delete"] in ("a", "r") and blocker == fk["name"]:
+        if rule in _REFUSING and blocker == fk.name:
             return "info", f"ON DELETE {rule}: deleting the parent is refused, as declared"
         return "info", (
             f"ON DELETE {rule} not verified: deleting the parent fails on "
             f"{blocker or error.sqlstate}"
         )
     if after is None:
-        if fk["on_delete"] == "c":
+        if rule == "CASCADE":
             return "info", "ON DELETE CASCADE: the child row was deleted, as declared"
-        if fk["on_delete"] in ("a", "r"):
+        if rule in _REFUSING:
             return "info", f"ON DELETE {rule}: the child row went by another cascade path"
         return "error", f"ON DELETE {rule} declared but the child row was deleted"
-    if fk["on_delete"] == "n" and any(v is None for v in after):
+    if rule == "SET NULL" and any(v is None for v in after):
         return "info", "ON DELETE SET NULL: the child row now has NULL, as declared"
-    if fk["on_delete"] == "d" and after != before:
+    if rule == "SET DEFAULT" and after != before:
         return "info", "ON DELETE SET DEFAULT: the child row now has the default, as declared"
     detached = after != before or any(v is None for v in after)
-    if fk["on_delete"] in ("a", "r") and detached:
+    if rule in _REFUSING and detached:
         return "info", (
             f"ON DELETE {rule}: the child row was detached first (e.g. by a "
             "trigger), so deleting the parent succeeded"
         )
-    if fk["on_delete"] == "c":
+    if rule == "CASCADE":
         return "error", "ON DELETE CASCADE declared but the child row survived the delete"
     return "error", (
         f"ON DELETE {rule} declared but the child row still references the deleted parent"
     )
 
 
-def _edges_by_parent(plan: Plan) -> dict[int, list[Row]]:
-    groups: dict[int, list[Row]] = {}
-    for child, fks in plan.fks_by_child.items():
-        for fk in fks:
-            parent = int(fk["parent_oid"])
+def _edges_by_parent(plan: Plan) -> dict[Name, list[Edge]]:
+    groups: dict[Name, list[Edge]] = {}
+    for child, edges in plan.fks_by_child.items():
+        for edge in edges:
+            parent = parent_of(edge)
             if child in plan.inserted and parent in plan.inserted and parent != child:
-                groups.setdefault(parent, []).append(fk)
+                groups.setdefault(parent, []).append(edge)
     return groups
 
 
 def _cascades(
-    conn: Conn, plan: Plan, out: CrudOutcome, fanout: dict[int, int], fanout_limit: int
+    conn: Conn, plan: Plan, out: CrudOutcome, fanout: dict[Name, int], fanout_limit: int
 ) -> None:
     """Delete each parent test row once (undone) and judge every foreign key pointing at it.
 
@@ -226,34 +227,34 @@ def _cascades(
     for parent, edges in _edges_by_parent(plan).items():
         table = plan.tables[parent]
         if fanout_limit and fanout.get(parent, 0) > fanout_limit:
-            for fk in edges:
+            for child, fk in edges:
                 out.findings.append(
                     _finding(
                         "info",
-                        f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}",
-                        f"ON DELETE {RULES.get(fk['on_delete'], fk['on_delete'])} not exercised: "
-                        f"{fanout[parent]} foreign keys point at {_name(table)} "
+                        fk_target(child, fk),
+                        f"ON DELETE {fk.on_delete} not exercised: "
+                        f"{fanout[parent]} foreign keys point at {table.qualified} "
                         "(--crud-tables 0 exercises it)",
                     )
                 )
             continue
         before = _edge_states(conn, plan, edges)
-        after: dict[int, list[str | None] | None] = {}
+        after: list[list[str | None] | None] = [None] * len(edges)
         error = None
         try:
             with conn.transaction():
                 conn.execute(
                     sql.SQL("DELETE FROM {} WHERE {}").format(
-                        sql.Identifier(table["schema"], table["name"]), key_condition(plan, parent)
+                        sql.Identifier(table.schema, table.name), key_condition(plan, parent)
                     )
                 )
                 after = _edge_states(conn, plan, edges)
                 raise psycopg.Rollback()
         except psycopg.Error as exc:
             error = exc
-        for fk in edges:
-            level, message = _judge(fk, error, before[int(fk["oid"])], after.get(int(fk["oid"])))
-            target = f"{fk['child_schema']}.{fk['child_table']}.{fk['name']}"
+        for i, (child, fk) in enumerate(edges):
+            level, message = _judge(fk, error, before[i], after[i])
+            target = fk_target(child, fk)
             out.findings.append(
                 _finding(
                     level,
@@ -264,14 +265,14 @@ def _cascades(
             )
 
 
-def _with_ancestors(facts: Facts, chunk: list[int], below: set[int]) -> list[int]:
+def _with_ancestors(facts: Facts, chunk: list[Name], below: set[Name]) -> list[Name]:
     """The chunk plus the tables its rows need as parents (within the tree)."""
-    parents: dict[int, set[int]] = {}
-    for fk in facts.get("foreign_keys"):
-        parents.setdefault(int(fk["child_oid"]), set()).add(int(fk["parent_oid"]))
+    parents: dict[Name, set[Name]] = {}
+    for edge in facts.foreign_keys():
+        parents.setdefault(child_of(edge), set()).add(parent_of(edge))
     need, seen = list(chunk), set(chunk)
-    for oid in need:  # grows while iterating: a breadth-first closure
-        for parent in sorted(parents.get(oid, ())):
+    for name in need:  # grows while iterating: a breadth-first closure
+        for parent in sorted(parents.get(name, ())):
             if parent in below and parent not in seen:
                 seen.add(parent)
                 need.append(parent)
@@ -281,24 +282,24 @@ def _with_ancestors(facts: Facts, chunk: list[int], below: set[int]) -> list[int
 def _batch(
     conn: Conn,
     facts: Facts,
-    root: Row,
-    oids: list[int],
+    root: Table,
+    names: list[Name],
     out: CrudOutcome,
-    counts: dict[str, set[int]],
+    counts: dict[str, set[Name]],
     fanout_limit: int,
     shapes: Shapes,
 ) -> None:
-    """One rolled-back transaction validating the root and `oids`; findings deduplicated."""
+    """One rolled-back transaction validating the root and `names`; findings deduplicated."""
     part = CrudOutcome()
     with conn.transaction(force_rollback=True):
         conn.execute("SET LOCAL lock_timeout = '2s'")
         conn.execute("SET LOCAL statement_timeout = '30s'")
-        plan = make_plan(conn, facts, root, oids, shapes)
+        plan = make_plan(conn, facts, root, names, shapes)
         _insert_all(conn, plan, facts, part)
         _read_update(conn, plan, facts, part)
-        fanout: dict[int, int] = {}
-        for fk in facts.get("foreign_keys"):
-            fanout[int(fk["parent_oid"])] = fanout.get(int(fk["parent_oid"]), 0) + 1
+        fanout: dict[Name, int] = {}
+        for edge in facts.foreign_keys():
+            fanout[parent_of(edge)] = fanout.get(parent_of(edge), 0) + 1
         _cascades(conn, plan, part, fanout, fanout_limit)
     counts["planned"].update(plan.order)
     counts["inserted"].update(plan.inserted)
@@ -322,7 +323,7 @@ def run_crud(conn: Conn, facts: Facts, limit: int = 100) -> CrudOutcome:
     out = CrudOutcome()
     below = reachable(facts, root)
     chosen = below[:limit] if limit else below
-    counts: dict[str, set[int]] = {"planned": set(), "inserted": set()}
+    counts: dict[str, set[Name]] = {"planned": set(), "inserted": set()}
     shapes = load_tables(conn)  # once: every batch plans over the same tables
     for start in range(0, max(len(chosen), 1), BATCH):
         chunk = _with_ancestors(facts, chosen[start : start + BATCH], set(below))
@@ -341,7 +342,7 @@ def run_crud(conn: Conn, facts: Facts, limit: int = 100) -> CrudOutcome:
             out.findings.append(
                 _finding(
                     "warning",
-                    _name(root),
+                    root.qualified,
                     f"CRUD validation stopped: "
                     f"{exc.diag.message_primary} (SQLSTATE {exc.sqlstate})",
                     "rerun when the tables are not locked",

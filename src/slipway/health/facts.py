@@ -5,8 +5,9 @@ A fact the role may not read (a view that needs pg_read_all_stats, say) is recor
 and left empty, so the checks that use it degrade instead of failing. Statistics (sizes, row
 estimates, scans, dead rows, vacuum and analyze times, ages, cache hits) are not facts of their
 own: they are the one statistics model, `slipway.catalog.stats.Statistics`, read by the
-"stats" fact into `Facts.stats`. Tables with their constraints and indexes, partitions and
-materialized views are the Catalog's, read by the "catalog" fact into `Facts.catalog`.
+"stats" fact into `Facts.stats`. Tables (partitions included) with their constraints (foreign
+keys too), indexes and policies, views and materialized views are the Catalog's, read by the
+"catalog" fact into `Facts.catalog`; checks key tables by (schema, name), never by oid.
 """
 
 from __future__ import annotations
@@ -52,10 +53,10 @@ class Facts:
         rows = self.get(name)
         return rows[0] if rows else {}
 
-    def table_stats(self, row: Row) -> TableStats:
-        """The statistics of a `tables` row (all zero when they could not be read)."""
-        found = self.stats.table(row["schema"], row["name"])
-        return found or TableStats(row["schema"], row["name"])
+    def table_stats(self, table: Table) -> TableStats:
+        """The statistics of a Catalog table (all zero when they could not be read)."""
+        found = self.stats.table(table.schema, table.name)
+        return found or TableStats(table.schema, table.name)
 
     def foreign_keys(self) -> list[tuple[Table, Constraint]]:
         """The Catalog's foreign keys, by table then name; a partition's copies of its
@@ -75,9 +76,6 @@ class Facts:
     def indexes(self) -> list[tuple[Table | MatView, Index]]:
         """Every index of the Catalog's tables and materialized views, by relation then name."""
         return [(r, ix) for r in self.relations() if not isinstance(r, View) for ix in r.indexes]
-
-    def tables_by_oid(self) -> dict[int, Row]:
-        return {int(t["oid"]): t for t in self.get("tables")}
 
     def tenant_tables(self) -> list[Table]:
         """The Catalog's tables carrying the tenant column (partitions are covered by their

@@ -21,8 +21,6 @@ from slipway.health.facts import Facts, query_text
 
 QUERY_FACTS = (
     "database",
-    "tables",
-    "foreign_keys",
     "roles",
     "secdef_functions",
     "sequences",

@@ -17,7 +17,7 @@ from slipway.catalog.testrows import Unpopulatable
 from slipway.db import Conn
 from slipway.health.facts import Facts
 from slipway.health.rows import Plan, insert_row, key_condition, make_plan
-from slipway.health.tenancy import children, tenant_root
+from slipway.health.tenancy import Name, child_of, children, name_of, tenant_root
 
 if TYPE_CHECKING:
     from psycopg_pool import ConnectionPool
@@ -70,18 +70,19 @@ def _mix_plan(conn: Conn, facts: Facts) -> tuple[Plan | None, list[Any]]:
     root = tenant_root(facts)
     if root is None:
         return None, []
-    links = {
-        int(fk["child_oid"]): fk["child_columns"][0]
-        for fk in children(facts).get(int(root["oid"]), [])
-        if len(fk["child_columns"]) == 1 and int(fk["child_oid"]) != int(root["oid"])
+    root_name = name_of(root)
+    links: dict[Name, str] = {
+        child_of(edge): edge[1].columns[0]
+        for edge in children(facts).get(root_name, [])
+        if len(edge[1].columns) == 1 and child_of(edge) != root_name
     }
     plan = make_plan(conn, facts, root, list(links))
     plan.links = links
     working = _insertable(conn, plan)
-    if int(root["oid"]) not in working:
+    if root_name not in working:
         return None, []
     plan.order = [o for o in plan.order if o in working][: MIX_TABLES + 1]
-    pk = plan.pk(int(root["oid"]))
+    pk = plan.pk(root_name)
     existing: list[Any] = []
     if len(pk) == 1:
         from psycopg import sql
@@ -90,24 +91,24 @@ def _mix_plan(conn: Conn, facts: Facts) -> tuple[Plan | None, list[Any]]:
             r[0]
             for r in conn.execute(
                 sql.SQL("SELECT {} FROM {} LIMIT 100").format(
-                    sql.Identifier(pk[0]), sql.Identifier(root["schema"], root["name"])
+                    sql.Identifier(pk[0]), sql.Identifier(root.schema, root.name)
                 )
             )
         ]
     return plan, existing
 
 
-def _insertable(conn: Conn, plan: Plan) -> set[int]:
+def _insertable(conn: Conn, plan: Plan) -> set[Name]:
     """Tables whose test row inserts (tried once, rolled back): the mix uses those, with the
     values that worked (the generator remembers them)."""
-    ok: set[int] = set()
+    ok: set[Name] = set()
     with conn.transaction(force_rollback=True):
-        for oid in plan.order:
+        for name in plan.order:
             try:
-                insert_row(plan, oid)
+                insert_row(plan, name)
             except Unpopulatable:
                 continue
-            ok.add(oid)
+            ok.add(name)
     plan.inserted = {}
     plan.maker.rows.clear()
     return ok
@@ -124,33 +125,33 @@ def _iteration(conn: Conn, plan: Plan | None, existing: list[Any], facts: Facts,
         plan.inserted = {}
         plan.maker.conn = conn
         plan.maker.rows.clear()
-        for oid in plan.order:
+        for name in plan.order:
             try:
-                insert_row(plan, oid, retry=False)
+                insert_row(plan, name, retry=False)
             except Unpopulatable:
                 continue
         tenant = existing[n % len(existing)] if existing else None
-        for oid in plan.order[1:]:
-            t = plan.tables[oid]
-            col = sql.Identifier(plan.links[oid])
-            target = sql.Identifier(t["schema"], t["name"])
+        for name in plan.order[1:]:
+            t = plan.tables[name]
+            col = sql.Identifier(plan.links[name])
+            target = sql.Identifier(t.schema, t.name)
             if tenant is not None:
                 conn.execute(
                     sql.SQL("SELECT * FROM {} WHERE {} = {} LIMIT 20").format(
                         target, col, sql.Literal(tenant)
                     )
                 ).fetchall()
-            if oid in plan.inserted:
+            if name in plan.inserted:
                 conn.execute(
                     sql.SQL("UPDATE {} SET {c} = {c} WHERE {}").format(
-                        target, key_condition(plan, oid), c=col
+                        target, key_condition(plan, name), c=col
                     )
                 )
         root = plan.tables[plan.order[0]]
         if plan.order[0] in plan.inserted:
             conn.execute(
                 sql.SQL("DELETE FROM {} WHERE {}").format(
-                    sql.Identifier(root["schema"], root["name"]), key_condition(plan, plan.order[0])
+                    sql.Identifier(root.schema, root.name), key_condition(plan, plan.order[0])
                 )
             )
 

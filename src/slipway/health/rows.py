@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from slipway.catalog.model import Table as CatalogTable
 from slipway.catalog.rowmaker import RowMaker
 from slipway.catalog.testrows import Conn, Table, Unpopulatable, load_tables
 from slipway.catalog.testrows import Row as TestRow
-from slipway.health.facts import Facts, Row
+from slipway.health.facts import Facts
+from slipway.health.tenancy import Edge, Name, child_of, name_of, parent_of
 
 __all__ = ["Plan", "Shapes", "insert_row", "key_condition", "make_plan", "topo_order"]
 
@@ -24,95 +26,105 @@ Shapes = tuple[dict[int, Table], dict[int, list[str]]]  # tables by oid, enum la
 
 @dataclass
 class Plan:
-    """Tables to fill (parents first), the generator that fills them and what it made."""
+    """Tables to fill (parents first, by (schema, name)), the generator that fills them and
+    what it made. The generator knows its tables by oid; `oids` translates."""
 
-    root: Row
-    order: list[int]
-    tables: dict[int, Row]
-    fks_by_child: dict[int, list[Row]]
+    root: CatalogTable
+    order: list[Name]
+    tables: dict[Name, CatalogTable]
+    fks_by_child: dict[Name, list[Edge]]
     maker: RowMaker
-    inserted: dict[int, TestRow] = field(default_factory=dict)
-    links: dict[int, str] = field(default_factory=dict)  # table -> its column naming the root
+    oids: dict[Name, int] = field(default_factory=dict)
+    inserted: dict[Name, TestRow] = field(default_factory=dict)
+    links: dict[Name, str] = field(default_factory=dict)  # table -> its column naming the root
 
-    def shape(self, oid: int) -> Table | None:
-        """The generator's view of table `oid` (columns, key, checks)."""
-        return self.maker.tables.get(oid)
+    @property
+    def root_name(self) -> Name:
+        return name_of(self.root)
 
-    def pk(self, oid: int) -> tuple[str, ...]:
-        """Primary key columns of table `oid` (empty without one)."""
-        shape = self.shape(oid)
+    def shape(self, name: Name) -> Table | None:
+        """The generator's view of table `name` (columns, key, checks)."""
+        oid = self.oids.get(name)
+        return None if oid is None else self.maker.tables.get(oid)
+
+    def pk(self, name: Name) -> tuple[str, ...]:
+        """Primary key columns of table `name` (empty without one)."""
+        shape = self.shape(name)
         return shape.key if shape else ()
 
     def tenant(self) -> str | None:
         """The key of the root's test row (what the tenant column takes), if it has one."""
-        row = self.inserted.get(int(self.root["oid"]))
-        key = self.pk(int(self.root["oid"]))
+        row = self.inserted.get(self.root_name)
+        key = self.pk(self.root_name)
         return row.values.get(key[0]) if row is not None and len(key) == 1 else None
 
 
-def topo_order(oids: list[int], fks: list[Row]) -> list[int]:
-    """Parents before children among `oids` (a cycle is broken in the given order)."""
-    members = set(oids)
-    deps: dict[int, set[int]] = {o: set() for o in oids}
-    for fk in fks:
-        child, parent = int(fk["child_oid"]), int(fk["parent_oid"])
+def topo_order(names: list[Name], fks: list[tuple[Name, Name]]) -> list[Name]:
+    """Parents before children among `names`, from (child, parent) edges (a cycle is broken
+    in the given order)."""
+    members = set(names)
+    deps: dict[Name, set[Name]] = {o: set() for o in names}
+    for child, parent in fks:
         if child in members and parent in members and parent != child:
             deps[child].add(parent)
-    order: list[int] = []
-    done: set[int] = set()
-    while len(order) < len(oids):
-        pick = next((o for o in oids if o not in done and deps[o] <= done), None)
+    order: list[Name] = []
+    done: set[Name] = set()
+    while len(order) < len(names):
+        pick = next((o for o in names if o not in done and deps[o] <= done), None)
         if pick is None:  # a cycle: take the first remaining table, its FK columns get NULL
-            pick = next(o for o in oids if o not in done)
+            pick = next(o for o in names if o not in done)
         order.append(pick)
         done.add(pick)
     return order
 
 
 def make_plan(
-    conn: Conn, facts: Facts, root: Row, below: list[int], shapes: Shapes | None = None
+    conn: Conn, facts: Facts, root: CatalogTable, below: list[Name], shapes: Shapes | None = None
 ) -> Plan:
     """Order the inserts of the root and `below`; the generator may create rows only there."""
-    oids = [int(root["oid"])] + below
+    root_name = name_of(root)
+    names = [root_name, *below]
     tables_shapes, enums = shapes or load_tables(conn)
-    fks = facts.get("foreign_keys")
-    by_child: dict[int, list[Row]] = {}
-    for fk in fks:
-        by_child.setdefault(int(fk["child_oid"]), []).append(fk)
-    tables = facts.tables_by_oid()
-    maker = RowMaker(conn, tables_shapes, enums, facts.tenant_column, scope=oids)
+    oid_of = {Name(t.schema, t.name): oid for oid, t in tables_shapes.items()}
+    fks = facts.foreign_keys()
+    by_child: dict[Name, list[Edge]] = {}
+    for edge in fks:
+        by_child.setdefault(child_of(edge), []).append(edge)
+    scope = [oid_of[n] for n in names if n in oid_of]
+    maker = RowMaker(conn, tables_shapes, enums, facts.tenant_column, scope=scope)
+    tables = {n: t for n in names if (t := facts.catalog.table(n)) is not None}
     return Plan(
         root=root,
-        order=[int(root["oid"])] + topo_order(below, fks),
-        tables={o: tables[o] for o in oids if o in tables},
+        order=[root_name, *topo_order(below, [(child_of(e), parent_of(e)) for e in fks])],
+        tables=tables,
         fks_by_child=by_child,
         maker=maker,
+        oids={n: oid_of[n] for n in names if n in oid_of},
     )
 
 
-def insert_row(plan: Plan, oid: int, retry: bool = True) -> TestRow:
-    """Insert the test row of table `oid` and remember it; Unpopulatable says why not.
+def insert_row(plan: Plan, name: Name, retry: bool = True) -> TestRow:
+    """Insert the test row of table `name` and remember it; Unpopulatable says why not.
 
     `retry` (in a savepoint, trying other values when a CHECK refuses) is what the CRUD check
     wants; the load test's iterations insert once, with the values that worked before.
     """
-    shape = plan.shape(oid)
+    shape = plan.shape(name)
     if shape is None:
-        name = plan.tables[oid]["name"] if oid in plan.tables else str(oid)
-        raise Unpopulatable(f"{name} is not a table of the user schemas", table=name)
-    tenant = None if oid == int(plan.root["oid"]) else plan.tenant()
+        raise Unpopulatable(f"{name[1]} is not a table of the user schemas", table=name[1])
+    tenant = None if name == plan.root_name else plan.tenant()
     maker = plan.maker
     if retry:
         row = maker.ensure(shape, tenant)
     else:
         row = maker.raw_insert(shape, maker.complete(shape, maker.values_for(shape, tenant)))
-        maker.rows[(oid, tenant or "")] = row
-    plan.inserted[oid] = row
+        maker.rows[(shape.oid, tenant or "")] = row
+    plan.inserted[name] = row
     return row
 
 
-def key_condition(plan: Plan, oid: int) -> Any:
-    """WHERE clause matching the test row of table `oid` by its primary key (or all columns)."""
-    shape = plan.shape(oid)
+def key_condition(plan: Plan, name: Name) -> Any:
+    """WHERE clause matching the test row of table `name` by its primary key (or all columns)."""
+    shape = plan.shape(name)
     assert shape is not None  # only inserted rows are matched
-    return shape.match(plan.inserted[oid])
+    return shape.match(plan.inserted[name])

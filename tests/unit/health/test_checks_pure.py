@@ -121,7 +121,7 @@ def test_connection_usage(used: int, level: str) -> None:
     ("age", "level"), [(10, "info"), (600_000_000, "warn"), (1_600_000_000, "fail")]
 )
 def test_xid_wraparound(age: int, level: str) -> None:
-    result = run("HC061", facts(database_stats(xid_age=age), database=[db()], tables=[]))
+    result = run("HC061", facts(database_stats(xid_age=age), database=[db()]))
     assert LABEL[result.findings[0].severity] == level
     assert result.metrics["xid_age"] == age
 
@@ -225,7 +225,7 @@ def test_thresholds_from_config() -> None:
 
 
 def test_crashing_check_becomes_a_failure() -> None:
-    result = run("HC056", facts(tables=[{"schema": "public"}]))  # a row missing keys
+    result = run("HC062", facts(sequences=[{"schema": "public"}]))  # a row missing keys
     assert result.status == "fail"
     assert result.findings[0].message.startswith("check crashed: KeyError")
 
@@ -296,22 +296,28 @@ def test_cascade_judgement(
     level: str,
     words: str,
 ) -> None:
+    from slipway.catalog.model import Constraint
     from slipway.health.crud import _judge
 
-    fk = {"name": "child_parent_fkey", "on_delete": rule}
+    rules = {"a": "NO ACTION", "r": "RESTRICT", "c": "CASCADE", "n": "SET NULL", "d": "SET DEFAULT"}
+    fk = Constraint("child_parent_fkey", "f", "", on_delete=rules[rule])
     got_level, message = _judge(fk, error, before, after)
     assert LABEL[got_level] == level and words in message
 
 
 def test_topological_order_puts_parents_first() -> None:
     from slipway.health.rows import topo_order
+    from slipway.health.tenancy import Name
 
-    def fk(child: int, parent: int) -> dict[str, int]:
-        return {"child_oid": child, "parent_oid": parent}
+    def fk(child: int, parent: int) -> tuple[Name, Name]:
+        return Name("public", str(child)), Name("public", str(parent))
+
+    def names(*numbers: int) -> list[Name]:
+        return [Name("public", str(n)) for n in numbers]
 
     # 3 -> 2 -> 1, 4 -> 1, 5 <-> 6 (a cycle), 7 -> 99 (outside the set), 8 -> 8 (self)
     fks = [fk(3, 2), fk(2, 1), fk(4, 1), fk(5, 6), fk(6, 5), fk(7, 99), fk(8, 8)]
-    order = topo_order([3, 4, 2, 1, 5, 6, 7, 8], fks)
+    order = [int(n.name) for n in topo_order(names(3, 4, 2, 1, 5, 6, 7, 8), fks)]
     assert sorted(order) == [1, 2, 3, 4, 5, 6, 7, 8]
     assert order.index(1) < order.index(2) < order.index(3)
     assert order.index(1) < order.index(4)

@@ -6,7 +6,7 @@ from slipway.health.checks import Outcome, check, info, size
 from slipway.health.facts import Facts
 
 
-@check("HC001", "tables-per-schema", "schema", facts=("tables", "stats"), informational=True)
+@check("HC001", "tables-per-schema", "schema", facts=("catalog", "stats"), informational=True)
 def tables_per_schema(facts: Facts) -> Outcome:
     """How many tables each schema holds, and how big they are.
 
@@ -15,16 +15,16 @@ def tables_per_schema(facts: Facts) -> Outcome:
     Fix: nothing to fix; this is an inventory.
     """
     per: dict[str, list[int]] = {}
-    for t in facts.get("tables"):
-        counts = per.setdefault(t["schema"], [0, 0, 0, 0])
-        if t["is_partition"]:
+    for t in facts.catalog.tables:
+        counts = per.setdefault(t.schema, [0, 0, 0, 0])
+        if t.is_partition:
             counts[2] += 1
-        elif t["kind"] == "p":
+        elif t.is_partitioned:
             counts[1] += 1
         else:
             counts[0] += 1
         counts[3] += facts.table_stats(t).total_bytes
-    out = Outcome(metrics={"schemas": len(per), "tables": len(facts.get("tables"))})
+    out = Outcome(metrics={"schemas": len(per), "tables": len(facts.catalog.tables)})
     for schema, (plain, parted, parts, total) in sorted(per.items()):
         extra = f", {parted} partitioned with {parts} partitions" if parted or parts else ""
         out.findings.append(info(schema, f"{plain + parted} tables{extra}, {size(total)}"))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from slipway.health.checks import Outcome, check, info, warn
-from slipway.health.facts import Facts, qualified
-from slipway.health.tenancy import tenant_fks, tenant_root, tree_lines
+from slipway.health.facts import Facts
+from slipway.health.tenancy import child_of, name_of, parent_of, tenant_fks, tenant_root, tree_lines
 
 
-@check("HC002", "tenant-root", "schema", facts=("catalog", "tables", "foreign_keys"))
+@check("HC002", "tenant-root", "schema", facts=("catalog",))
 def tenant_root_tree(facts: Facts) -> Outcome:
     """The tenant root table and the foreign-key tree below it; tenant tables not tied to it.
 
@@ -34,17 +34,13 @@ def tenant_root_tree(facts: Facts) -> Outcome:
                 )
             )
         return out
-    root_name = qualified(root)
+    root_name = root.qualified
     out.metrics["root"] = root_name
     out.details = tree_lines(facts, root)
     out.findings.append(info(root_name, f"tenant root: {len(tenant)} tables carry {col}"))
-    tied = {
-        (fk["child_schema"], fk["child_table"])
-        for fk in tenant_fks(facts)
-        if int(fk["parent_oid"]) == int(root["oid"])
-    }
+    tied = {child_of(e) for e in tenant_fks(facts) if parent_of(e) == name_of(root)}
     for t in tenant:
-        if (t.schema, t.name) not in tied | {(root["schema"], root["name"])}:
+        if name_of(t) not in tied | {name_of(root)}:
             out.findings.append(
                 warn(
                     t.qualified,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slipway.catalog.stats import TableStats
 from slipway.health.checks import Outcome, check, size, warn
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
 TUPLE_OVERHEAD = 28  # heap tuple header + line pointer, bytes
 PAGE_FILL = 0.9
@@ -19,7 +19,7 @@ def estimate_bloat(t: TableStats) -> int:
     return max(0, int(actual - needed))
 
 
-@check("HC057", "table-bloat", "performance", facts=("tables", "stats"))
+@check("HC057", "table-bloat", "performance", facts=("catalog", "stats"))
 def table_bloat(facts: Facts) -> Outcome:
     """Tables with many dead rows, and an estimate of the space they waste.
 
@@ -31,7 +31,7 @@ def table_bloat(facts: Facts) -> Outcome:
     """
     th = facts.thresholds
     out = Outcome()
-    for t in facts.get("tables"):
+    for t in facts.catalog.tables:
         st = facts.table_stats(t)
         dead, live = st.dead_tuples, st.live_tuples
         ratio = dead / (dead + live) if dead + live else 0.0
@@ -39,9 +39,9 @@ def table_bloat(facts: Facts) -> Outcome:
             wasted = max(estimate_bloat(st), int(ratio * st.table_bytes))
             out.findings.append(
                 warn(
-                    qualified(t),
+                    t.qualified,
                     f"{dead} dead rows ({ratio:.0%}), about {size(wasted)} wasted",
-                    f"VACUUM (ANALYZE) {qualified(t)};",
+                    f"VACUUM (ANALYZE) {t.qualified};",
                 )
             )
     return out

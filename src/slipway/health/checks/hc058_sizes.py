@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slipway.catalog.stats import TableStats
 from slipway.health.checks import Outcome, check, info, size
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
 TOP = 10
 
@@ -14,7 +14,7 @@ def _rows(t: TableStats) -> int:
     return max(int(t.estimated_rows), t.live_tuples, 0)
 
 
-@check("HC058", "sizes", "performance", facts=("tables", "stats", "database"), informational=True)
+@check("HC058", "sizes", "performance", facts=("catalog", "stats", "database"), informational=True)
 def sizes(facts: Facts) -> Outcome:
     """The database size and the largest tables with their indexes (pages as of the last VACUUM).
 
@@ -24,7 +24,7 @@ def sizes(facts: Facts) -> Outcome:
     Fix: nothing to fix; this is an inventory.
     """
     db = facts.one("database")
-    tables = [(t, facts.table_stats(t)) for t in facts.get("tables")]
+    tables = [(t, facts.table_stats(t)) for t in facts.catalog.tables]
     table_bytes = sum(st.table_bytes for _, st in tables)
     index_bytes = sum(st.index_bytes for _, st in tables)
     database_bytes = facts.stats.database.bytes if facts.stats.collected_at else None
@@ -46,7 +46,7 @@ def sizes(facts: Facts) -> Outcome:
     for t, st in biggest:
         out.findings.append(
             info(
-                qualified(t),
+                t.qualified,
                 f"about {size(st.total_bytes)} "
                 f"({size(st.table_bytes)} table, {size(st.index_bytes)} "
                 f"indexes), about {_rows(st)} rows",

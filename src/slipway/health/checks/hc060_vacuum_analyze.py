@@ -7,7 +7,7 @@ from typing import Any
 
 from slipway.catalog.stats import TableStats
 from slipway.health.checks import Outcome, check, warn
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
 
 def _latest(*stamps: Any) -> datetime | None:
@@ -39,7 +39,7 @@ def _vacuum_finding(t: TableStats, now: datetime, stale: timedelta, min_dead: in
     return None
 
 
-@check("HC060", "vacuum-analyze", "maintenance", facts=("tables", "stats", "database"))
+@check("HC060", "vacuum-analyze", "maintenance", facts=("catalog", "stats", "database"))
 def vacuum_analyze(facts: Facts) -> Outcome:
     """Tables never or long not analyzed or vacuumed, and tables with autovacuum turned off.
 
@@ -51,11 +51,11 @@ def vacuum_analyze(facts: Facts) -> Outcome:
     now = facts.one("database").get("now") or datetime.now().astimezone()
     stale = timedelta(days=facts.thresholds.stale_days)
     out = Outcome()
-    for t in facts.get("tables"):
-        if t["kind"] != "r":
+    for t in facts.catalog.tables:
+        if t.kind != "ordinary":
             continue  # partitioned parents hold no rows of their own
-        name = qualified(t)
-        if t["autovacuum_off"]:
+        name = t.qualified
+        if "autovacuum_enabled=false" in t.reloptions:
             out.findings.append(
                 warn(
                     name,

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from slipway.health.checks import Outcome, check, fail, info, warn
-from slipway.health.facts import Facts, qualified
+from slipway.health.facts import Facts
 
 WRAP = 2_147_483_648
 
 
-@check("HC061", "xid-wraparound", "maintenance", facts=("database", "tables", "stats"))
+@check("HC061", "xid-wraparound", "maintenance", facts=("database", "catalog", "stats"))
 def xid_wraparound(facts: Facts) -> Outcome:
     """Transaction ID age of the database and its oldest tables (wraparound risk).
 
@@ -34,15 +34,15 @@ def xid_wraparound(facts: Facts) -> Outcome:
         out.findings.append(warn(target, text, fix))
     else:
         out.findings.append(info(target, text))
-    for t in facts.get("tables"):
+    for t in facts.catalog.tables:
         table_age = facts.table_stats(t).xid_age or 0
         if table_age >= th.xid_age_warn:
             level = fail if table_age >= th.xid_age_fail else warn
             out.findings.append(
                 level(
-                    qualified(t),
+                    t.qualified,
                     f"relfrozenxid is {table_age:,} transactions old",
-                    f"VACUUM (FREEZE) {qualified(t)};",
+                    f"VACUUM (FREEZE) {t.qualified};",
                 )
             )
     return out
