@@ -351,12 +351,19 @@ def replay_matches_live(corpus: Corpus, folder: Path, url: str, details: list[st
     from slipway.lint.catalog import to_catalog
     from slipway.lint.engine import lint
     from slipway.migrations.layouts import load_folder
+    from slipway.sql import nodes as n
+    from slipway.sql import parse_sql
 
     start = time.perf_counter()
     with connect(url) as conn:
         live = introspect(conn)
     # Tables the corpus's environment made before its first migration, and slipway's own.
-    before = {sql.split()[2] for sql in corpus.setup_sql if sql.upper().startswith("CREATE TABLE")}
+    before = {
+        n.relation(stmt.node.get("relation"))
+        for sql in corpus.setup_sql
+        for stmt in parse_sql(sql).statements
+        if stmt.kind == "CreateStmt"
+    }
     own = {t.qualified for t in live.tables if t.name.startswith(DEFAULT_TABLE) or t.name in before}
     state = lint(load_folder(folder).migrations).state
     assert state is not None

@@ -208,13 +208,7 @@ def lint(
     settings = load_project(None, migrations, project_dir)
     base = Path(project_dir) if project_dir is not None else Path()
     targets = [Path(p) if str(p) == "-" else base / p for p in paths]  # "-": stdin
-    result = lint_paths(targets, settings, use_cache)
-    if stats is not None:
-        from slipway.lint.statistics import apply_statistics, load_statistics
-
-        snapshot = base / stats
-        result.findings = apply_statistics(result.findings, load_statistics(snapshot), snapshot)
-    return result
+    return lint_paths(targets, settings, use_cache, None if stats is None else base / stats)
 
 
 def doctor(

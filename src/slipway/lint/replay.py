@@ -161,18 +161,27 @@ def _constraint_name(
     given = con.get("conname")
     if given:
         return str(given)
-    taken = set(table.uniques) | {fk.name or "" for fk in table.foreign_keys}
-    taken |= set(state.indexes) | {table.primary_key_name}
+    fks = {fk.name for fk in table.foreign_keys}
+
+    def taken(name: str) -> bool:
+        return _relation_name_taken(state, table, name) or name in fks
+
     return choose_name(table.bare_name, name_addition(columns), label, taken)
 
 
-def choose_name(name1: str, name2: str, label: str, taken: set[str]) -> str:
+def _relation_name_taken(state: ReplayState, table: Table, name: str) -> bool:
+    """Whether an index (or a key's index) already has `name`. Looked up, not copied: a
+    migration set with thousands of indexes names many of them by default."""
+    return name in state.indexes or name in table.uniques or name == table.primary_key_name
+
+
+def choose_name(name1: str, name2: str, label: str, taken: Callable[[str], bool]) -> str:
     """PostgreSQL's ChooseRelationName: name1_name2_label, then label1, label2, ... until the
     name is free."""
     attempt = 0
     while True:
         name = default_name(name1, name2, label + (str(attempt) if attempt else ""))
-        if name not in taken:
+        if not taken(name):
             return name
         attempt += 1
 
@@ -309,9 +318,10 @@ def _create_index(state: ReplayState, node: Node, origin: Origin) -> None:
     name = str(node.get("idxname") or "")
     if not name:
         # `idx` even when UNIQUE: `key` is for the indexes behind constraints.
-        taken = set(state.indexes) | set(table.uniques) | {table.primary_key_name}
         addition = name_addition(tuple(_index_column_name(e) for e in elems))
-        name = choose_name(table.bare_name, addition, "idx", taken)
+        name = choose_name(
+            table.bare_name, addition, "idx", lambda name: _relation_name_taken(state, table, name)
+        )
     if node.get("if_not_exists") and name in state.indexes:
         return
     state.gone.pop(("index", name), None)

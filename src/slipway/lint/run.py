@@ -63,11 +63,8 @@ def run(
     statistics snapshot that re-judges rewrites and scans by table size (slipway.lint.statistics;
     the output is then not stored: the snapshot is not part of its key)."""
     targets = _targets(paths, settings)
-    result = _lint_paths(targets, settings, use_cache, whole_process)
+    result = _lint_paths(targets, settings, use_cache, whole_process, stats)
     if stats is not None:
-        from slipway.lint.statistics import apply_statistics, load_statistics
-
-        result.findings = apply_statistics(result.findings, load_statistics(stats), stats)
         request = None
     code = 1 if result.fails(fail_on) else 0
     text = _print(result, fmt, quiet)
@@ -79,10 +76,13 @@ def run(
     return code
 
 
-def lint_paths(paths: list[Path], settings: Settings, use_cache: bool = True) -> LintResult:
+def lint_paths(
+    paths: list[Path], settings: Settings, use_cache: bool = True, stats: Path | None = None
+) -> LintResult:
     """The findings for `paths` (default: the settings' migrations folder), from the cache
-    when nothing changed; prints nothing."""
-    return _lint_paths(_targets(paths, settings), settings, use_cache, False)
+    when nothing changed, judged by the statistics snapshot `stats` when given; prints
+    nothing."""
+    return _lint_paths(_targets(paths, settings), settings, use_cache, False, stats)
 
 
 def _targets(paths: list[Path], settings: Settings) -> list[Path]:
@@ -95,7 +95,22 @@ def _cacheable(targets: list[Path]) -> bool:
     return all(str(t) != "-" for t in targets)  # stdin has no modification time
 
 
-def _lint_paths(targets: list[Path], settings: Settings, use_cache: bool, keep: bool) -> LintResult:
+def _lint_paths(
+    targets: list[Path], settings: Settings, use_cache: bool, keep: bool, stats: Path | None
+) -> LintResult:
+    if stats is None:
+        return _lint_unjudged(targets, settings, use_cache, keep)
+    from slipway.lint.statistics import apply_statistics, load_statistics
+
+    snapshot = load_statistics(stats)  # first: a bad snapshot fails before the lint runs
+    result = _lint_unjudged(targets, settings, use_cache, keep)
+    result.findings = apply_statistics(result.findings, snapshot, stats)
+    return result
+
+
+def _lint_unjudged(
+    targets: list[Path], settings: Settings, use_cache: bool, keep: bool
+) -> LintResult:
     if use_cache and _cacheable(targets):
         return _cached(targets, settings, keep)
     return _lint(targets, settings, keep)
