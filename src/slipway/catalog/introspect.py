@@ -46,6 +46,7 @@ def introspect(
     include_privileges: bool = True,
     kinds: str | None = None,
     members: Collection[str] | None = None,
+    definitions: bool = True,
 ) -> Catalog:
     """The catalog of the database behind `conn`.
 
@@ -57,11 +58,14 @@ def introspect(
     keeps only relations of those relkind letters ("pm": partitioned tables with their
     partitions, and materialized views), and `members` names the other queries to run
     (MEMBERS: "columns", "indexes"...; default all). What is not read stays empty.
+    `definitions=False` leaves functions' `definition` None (the rest of them is read).
     """
     wanted = QUERIES if members is None else _wanted(members)
     saved = _pin_settings(conn)
     try:
-        return _introspect(conn, schemas, exclude_tables, include_privileges, kinds, wanted)
+        return _introspect(
+            conn, schemas, exclude_tables, include_privileges, kinds, wanted, definitions
+        )
     finally:
         _restore_settings(conn, saved)
 
@@ -120,6 +124,7 @@ def _introspect(
     include_privileges: bool,
     kinds: str | None,
     wanted: tuple[str, ...],
+    definitions: bool,
 ) -> Catalog:
     from psycopg import Pipeline
     from psycopg.rows import dict_row
@@ -129,6 +134,7 @@ def _introspect(
         "schemas": schemas,
         "skip": sorted(assembler.exclude.literal),
         "kinds": kinds,
+        "definitions": definitions,
     }
     # Send every query at once: the server computes the next result while Python turns the
     # previous one into objects.

@@ -12,12 +12,12 @@ from `key_in(table)` / `label_in(table)`, so they stay plain values.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol, TypeVar
 
 from slipway.catalog.fk_coverage import covers_foreign_key
+from slipway.sql.quote import quote_ident_if_needed
 
 Key = tuple[str, ...]
 
@@ -201,7 +201,7 @@ class Index:
         and ordering when they are not the defaults: `a`, `b DESC`, `lower(name)`,
         `c COLLATE "C" text_pattern_ops`. Two indexes of one table whose specs, method,
         INCLUDE columns and predicate are equal answer the same queries."""
-        marker = f" USING {_quote(self.method)} ("
+        marker = f" USING {quote_ident_if_needed(self.method)} ("
         start = self.definition.find(marker)
         if start < 0:
             return self.columns
@@ -213,13 +213,6 @@ class Index:
 
     def label_in(self, rel: Relation) -> str:
         return f"index {display_name(rel.schema, self.name)}"
-
-
-_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
-
-
-def _quote(name: str) -> str:
-    return name if _PLAIN_IDENTIFIER.fullmatch(name) else '"' + name.replace('"', '""') + '"'
 
 
 def _split_list(text: str, pos: int) -> tuple[str, ...]:

@@ -2,8 +2,9 @@
 
 The Catalog says what exists (tables, partitions, indexes, definitions); `Statistics` says how
 big and how used it is: row estimates, sizes, scans, live and dead tuples, last (auto)vacuum
-and (auto)analyze, transaction-ID ages, cache hits. `read_statistics` fills it from a live
-database in three set-based queries (relations, indexes, the database), sent at once; the
+and (auto)analyze, transaction-ID ages, cache hits, how far sequences have come.
+`read_statistics` fills it from a live database in four set-based queries (relations, indexes,
+sequences, the database), sent at once; the
 doctor, `slipway serve` and `slipway maintain` read it. Its JSON form (`to_dict`/`from_dict`,
 `{"format": "slipway-stats", "version": 1, ...}`) is stable, so a snapshot saved from
 production can be read back elsewhere. Objects are named by schema and name (oids mean
@@ -84,6 +85,15 @@ class IndexStats:
 
 
 @dataclass(frozen=True, slots=True)
+class SequenceStats:
+    """How far one sequence has come (its settings are the Catalog's `Sequence`)."""
+
+    schema: str
+    name: str
+    last_value: int | None = None  # None: never called, unreadable, or too wide to run out
+
+
+@dataclass(frozen=True, slots=True)
 class DatabaseStats:
     """The database as a whole."""
 
@@ -111,18 +121,25 @@ class Statistics:
     database: DatabaseStats = field(default_factory=DatabaseStats)
     tables: tuple[TableStats, ...] = ()
     indexes: tuple[IndexStats, ...] = ()
+    sequences: tuple[SequenceStats, ...] = ()
     _tables: dict[tuple[str, str], TableStats] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
     _indexes: dict[tuple[str, str], IndexStats] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    _sequences: dict[tuple[str, str], SequenceStats] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         tables = tuple(sorted(self.tables, key=lambda t: (t.schema, t.name)))
         indexes = tuple(sorted(self.indexes, key=lambda i: (i.schema, i.table, i.name)))
+        sequences = tuple(sorted(self.sequences, key=lambda s: (s.schema, s.name)))
         object.__setattr__(self, "tables", tables)
         object.__setattr__(self, "indexes", indexes)
+        object.__setattr__(self, "sequences", sequences)
+        object.__setattr__(self, "_sequences", {(s.schema, s.name): s for s in sequences})
         object.__setattr__(self, "_tables", {(t.schema, t.name): t for t in tables})
         object.__setattr__(self, "_indexes", {(i.schema, i.name): i for i in indexes})
 
@@ -132,6 +149,9 @@ class Statistics:
     def index(self, schema: str, name: str) -> IndexStats | None:
         """An index by schema and name (index names are unique per schema)."""
         return self._indexes.get((schema, name))
+
+    def sequence(self, schema: str, name: str) -> SequenceStats | None:
+        return self._sequences.get((schema, name))
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form: {"format": "slipway-stats", "version": 1, ...}, datetimes in ISO."""
@@ -192,7 +212,12 @@ def _encode(obj: Any) -> dict[str, Any]:
     return out
 
 
-_MEMBERS: dict[str, type] = {"database": DatabaseStats, "tables": TableStats, "indexes": IndexStats}
+_MEMBERS: dict[str, type] = {
+    "database": DatabaseStats,
+    "tables": TableStats,
+    "indexes": IndexStats,
+    "sequences": SequenceStats,
+}
 
 
 def _decode(cls: type, data: dict[str, Any]) -> Any:
@@ -216,7 +241,7 @@ def _decode(cls: type, data: dict[str, Any]) -> Any:
 def read_statistics(
     conn: Conn, *, sizes: Sizes = "estimated", relations: bool = True
 ) -> Statistics:
-    """The statistics of the database behind `conn`, in three queries sent at once (one, the
+    """The statistics of the database behind `conn`, in four queries sent at once (one, the
     database's, with `relations=False`: it never waits for a table's lock). Read-only and
     never commits, so it may run inside the caller's (snapshot) transaction."""
     from psycopg import Pipeline
@@ -224,11 +249,11 @@ def read_statistics(
     from slipway.catalog.introspect import query
 
     params = {"exact": sizes == "exact"}
-    names = ("stats_relations", "stats_indexes") if relations else ()
+    names = ("stats_relations", "stats_indexes", "stats_sequences") if relations else ()
     with conn.pipeline() if Pipeline.is_supported() else nullcontext():
         cursors = [conn.cursor().execute(query(n), params) for n in (*names, "stats_database")]
         *results, database = (cur.fetchall() for cur in cursors)
-    rels, indexes = results if results else ([], [])
+    rels, indexes, sequences = results if results else ([], [], [])
     # Tuples, not dicts: a big database has tens of thousands of indexes.
     by_table: dict[int, list[IndexStats]] = {}
     for table_oid, *values in indexes:
@@ -241,6 +266,7 @@ def read_statistics(
         database=DatabaseStats(*db),
         tables=tuple(_table(row, by_table.get(row[0], ())) for row in rels),
         indexes=tuple(ix for ixs in by_table.values() for ix in ixs),
+        sequences=tuple(SequenceStats(*row) for row in sequences),
     )
 
 

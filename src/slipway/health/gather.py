@@ -2,8 +2,9 @@
 
 Two facts are models rather than rows, read in the same snapshot: "stats", the statistics
 model (slipway.catalog.stats), and "catalog", the part of the Catalog the checks read
-(tables, partitions and materialized views with their constraints and indexes; only
-printing a partial index's predicate takes its table's lock, under the lock timeout).
+(tables, partitions and materialized views with their constraints and indexes, sequences,
+functions without their definitions; only printing a partial index's predicate takes its
+table's lock, under the lock timeout). The row facts are live server state, not schema.
 
 Kept apart from the Facts model (slipway.health.facts) so the derived facts
 (slipway.health.derived) can read the model without an import cycle.
@@ -22,8 +23,6 @@ from slipway.health.facts import Facts, query_text
 QUERY_FACTS = (
     "database",
     "roles",
-    "secdef_functions",
-    "sequences",
     "sessions",
     "replication_slots",
     "catalog",  # the Catalog: tables, constraints, indexes, partitions, materialized views
@@ -37,9 +36,7 @@ QUERY_FACTS = (
 # Python objects, and they share one interpreter lock.)
 SIDE_FACTS = (
     "stats",
-    "sequences",
     "roles",
-    "secdef_functions",
     "replication_slots",
 )
 # Errors that make a fact a note instead of failing the report: refused reads, and reads that
@@ -91,16 +88,20 @@ def _read_stats(conn: Conn, facts: Facts) -> None:
 
 def _read_catalog(conn: Conn, facts: Facts) -> None:
     # Tables (partitions included), views and materialized views with their constraints, indexes
-    # and policies
-    # (and so their column names); slipway's own tables too, as every other fact sees them.
+    # and policies (and so their column names), sequences and functions; slipway's own tables
+    # too, as every other fact sees them. No function definitions: the checks read flags.
     facts.catalog = introspect(
-        conn, kinds=CATALOG_KINDS, members=CATALOG_MEMBERS, exclude_tables=()
+        conn,
+        kinds=CATALOG_KINDS,
+        members=CATALOG_MEMBERS,
+        exclude_tables=(),
+        definitions=False,
     )
 
 
 #: What the "catalog" fact reads: the relkinds and the Catalog members the checks use.
 CATALOG_KINDS = "rpvm"
-CATALOG_MEMBERS = ("constraints", "indexes", "policies")
+CATALOG_MEMBERS = ("constraints", "indexes", "policies", "sequences", "functions")
 _MODELS = {"stats": _read_stats, "catalog": _read_catalog}
 
 

@@ -8,12 +8,23 @@ the same way whatever `standard_conforming_strings` says (a migration may change
 
 from __future__ import annotations
 
+import re
+
 
 def quote_ident(name: str) -> str:
     """`"name"` with embedded double quotes doubled (always quoted: case is kept)."""
     if "\x00" in name:
         raise ValueError("an identifier cannot contain a NUL character")
     return '"' + name.replace('"', '""') + '"'
+
+
+_PLAIN_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_$]*")
+
+
+def quote_ident_if_needed(name: str) -> str:
+    """`name` as PostgreSQL prints it: bare when it is a plain lower-case word, else quoted
+    (names that are reserved words are not detected: pass those to `quote_ident`)."""
+    return name if _PLAIN_IDENTIFIER.fullmatch(name) else quote_ident(name)
 
 
 NAME_BYTES = 63  # PostgreSQL truncates longer identifiers (NAMEDATALEN - 1)

@@ -83,6 +83,24 @@ def test_json_round_trip_is_stable_and_versioned(db_conn: Conn) -> None:
     assert Statistics.from_dict(data).tables[0].dead_tuples == 0
 
 
+def test_sequences_report_how_far_they_have_come_where_they_can_run_out(db_conn: Conn) -> None:
+    db_conn.execute(
+        "CREATE SEQUENCE small MAXVALUE 100; SELECT setval('small', 95);"
+        "CREATE SEQUENCE fresh MAXVALUE 100;"  # never called
+        "CREATE TABLE narrow (id integer GENERATED ALWAYS AS IDENTITY, v int);"
+        "INSERT INTO narrow (v) VALUES (1), (2);"
+        "CREATE TABLE wide (id bigint GENERATED ALWAYS AS IDENTITY);"
+        "INSERT INTO wide DEFAULT VALUES;"
+    )
+    stats = read_statistics(db_conn)
+    values = {(s.name, s.last_value) for s in stats.sequences}
+    # a bigint sequence feeding a bigint column cannot run out in practice: not opened
+    assert values == {("small", 95), ("fresh", None), ("narrow_id_seq", 2), ("wide_id_seq", None)}
+    back = Statistics.from_dict(json.loads(json.dumps(stats.to_dict())))
+    assert back.sequence("public", "small") == stats.sequence("public", "small")
+    assert back.sequence("public", "small") is not None
+
+
 @pytest.mark.parametrize(
     ("data", "words"),
     [

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from slipway.catalog.model import Catalog, Constraint, Index, Table
-from slipway.catalog.stats import DatabaseStats, Statistics
+from slipway.catalog.model import Catalog, Constraint, Function, Index, Sequence, Table
+from slipway.catalog.stats import DatabaseStats, SequenceStats, Statistics
 from slipway.config import Settings
 from slipway.config_errors import validate_config
 from slipway.errors import ConfigError
@@ -136,19 +136,12 @@ def test_cache_hit_ratio(hit: int, read: int, level: str) -> None:
     assert LABEL[result.findings[0].severity] == level
 
 
-def seq(**extra: Any) -> dict[str, Any]:
-    return {
-        "schema": "public",
-        "name": "s",
-        "min_value": 1,
-        "max_value": 100,
-        "increment_by": 1,
-        "cycle": False,
-        "last_value": 50,
-        "column_type": None,
-        "table_name": None,
-        "column_name": None,
-    } | extra
+def seq(
+    last_value: int | None = 50, column_type: str | None = None, **settings: Any
+) -> tuple[Sequence, int | None, str | None]:
+    """A sequence (the Catalog's settings), its last value and the type of the column it feeds."""
+    values = {"min_value": 1, "max_value": 100, "increment": 1, "cycle": False} | settings
+    return Sequence("public", "s", **values), last_value, column_type
 
 
 @pytest.mark.parametrize(
@@ -161,20 +154,28 @@ def seq(**extra: Any) -> dict[str, Any]:
             seq(max_value=2**63 - 1, last_value=2_000_000_000, column_type="integer"),
             (2_000_000_000 - 1) / (2**31 - 2),
         ),
-        (seq(increment_by=-1, min_value=-100, max_value=-1, last_value=-91), 90 / 99),
+        (seq(increment=-1, min_value=-100, max_value=-1, last_value=-91), 90 / 99),
     ],
 )
-def test_sequence_fraction(row: dict[str, Any], fraction: float | None) -> None:
-    assert used_fraction(row) == pytest.approx(fraction) if fraction else used_fraction(row) is None
+def test_sequence_fraction(
+    row: tuple[Sequence, int | None, str | None], fraction: float | None
+) -> None:
+    assert (
+        used_fraction(*row) == pytest.approx(fraction) if fraction else used_fraction(*row) is None
+    )
+
+
+def sequence_facts(*last_values: tuple[str, int]) -> Facts:
+    """Facts holding sequences of 1..100 named and advanced as given."""
+    sequences = tuple(Sequence("public", name, max_value=100) for name, _ in last_values)
+    measured = tuple(SequenceStats("public", name, value) for name, value in last_values)
+    f = facts(Statistics(sequences=measured))
+    f.catalog = Catalog(sequences=sequences)
+    return f
 
 
 def test_sequence_levels() -> None:
-    result = run(
-        "HC062",
-        facts(
-            sequences=[seq(name="a", last_value=80), seq(name="b", last_value=95), seq(name="c")]
-        ),
-    )
+    result = run("HC062", sequence_facts(("a", 80), ("b", 95), ("c", 50)))
     assert [(f.target, LABEL[f.severity]) for f in result.findings] == [
         ("public.a", "warn"),
         ("public.b", "fail"),
@@ -225,17 +226,17 @@ def test_thresholds_from_config() -> None:
 
 
 def test_crashing_check_becomes_a_failure() -> None:
-    result = run("HC062", facts(sequences=[{"schema": "public"}]))  # a row missing keys
+    result = run("HC034", facts(sessions=[{"pid": 1}]))  # a row missing keys
     assert result.status == "fail"
     assert result.findings[0].message.startswith("check crashed: KeyError")
 
 
 def test_missing_fact_note_is_attached() -> None:
-    f = facts(sequences=[])
-    f.notes["sequences"] = "could not read sequences: permission denied"
+    f = sequence_facts()
+    f.notes["stats"] = "could not read stats: permission denied"
     result = run("HC062", f)
     assert result.status == "pass"
-    assert result.notes == ["could not read sequences: permission denied"]
+    assert result.notes == ["could not read stats: permission denied"]
 
 
 def test_checklist_reason_and_fix() -> None:
@@ -433,3 +434,25 @@ def test_replication_slots() -> None:
         ("fresh", "info"),
     ]
     assert "holding 5.0 GB of WAL" in result.findings[0].message
+
+
+def test_security_definer_hint_is_sql_that_runs() -> None:
+    """The fix names a procedure as a procedure (ALTER FUNCTION refuses one) and quotes names
+    that need it; a routine with a fixed search_path, or not SECURITY DEFINER, passes."""
+    routines = (
+        Function("public", "MyProc", "integer", kind="procedure", security_definer=True),
+        Function("app", "f", "", security_definer=True, owner="app_owner"),
+        Function("app", "fixed", "", security_definer=True, config=("search_path=pg_catalog",)),
+        Function("app", "plain", ""),
+    )
+    f = facts()
+    f.catalog = Catalog(functions=routines)
+    result = run("HC045", f)
+    assert [(x.target, x.hint) for x in result.findings] == [
+        ("app.f()", "ALTER FUNCTION app.f() SET search_path = pg_catalog, app, pg_temp;"),
+        (
+            "MyProc(integer)",
+            'ALTER PROCEDURE "MyProc"(integer) SET search_path = pg_catalog, public, pg_temp;',
+        ),
+    ]
+    assert "owner app_owner" in result.findings[0].message

@@ -1,9 +1,12 @@
 -- Functions, procedures and aggregates of the user schemas, without extension members.
+-- `definitions` false leaves pg_get_functiondef out: it decompiles each function, the costly
+-- part of reading thousands (a reader of flags, such as the doctor, needs none).
 SELECT n.nspname AS schema, p.proname AS name, oidvectortypes(p.proargtypes) AS arg_types,
        pg_get_function_identity_arguments(p.oid) AS identity_args,
        CASE WHEN p.prokind <> 'p' THEN pg_get_function_result(p.oid) END AS result,
        p.prokind::text AS kind, l.lanname AS language,
-       CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END AS definition,
+       CASE WHEN p.prokind <> 'a' AND %(definitions)s THEN pg_get_functiondef(p.oid) END
+           AS definition,
        CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid)
             ELSE p.prosrc END AS source,
        p.prosecdef AS security_definer, p.proconfig AS config,
