@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from slipway.config import Settings
+    from slipway.lint.config import LintConfig
     from slipway.lint.findings import LintResult
 
 TITLE = "slipway lint"
@@ -118,11 +119,25 @@ def _lint_unjudged(
 
 def _lint(targets: list[Path], settings: Settings, keep: bool = False) -> LintResult:
     from slipway.lint.config import LintConfig
+
+    config = LintConfig.from_settings(settings)
+    if keep:  # the whole process: several folders may go to two cores
+        from slipway.lint import parallel
+
+        split = parallel.halves(targets)
+        if split is not None:
+            import slipway.lint.engine  # noqa: F401 - imported once, before the fork
+
+            config.active()  # the rule modules too
+            return parallel.lint_halves(*split, lambda part: _lint_serial(part, config, keep))
+    return _lint_serial(targets, config, keep)
+
+
+def _lint_serial(targets: list[Path], config: LintConfig, keep: bool) -> LintResult:
     from slipway.lint.engine import lint
     from slipway.lint.findings import LintResult
     from slipway.lint.sources import select
 
-    config = LintConfig.from_settings(settings)
     results = []
     for migrations, focus in select(targets):  # each folder is its own history
         if keep:

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import ctypes
 import importlib.util
-import orjson
 import os
 import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
+
+import orjson
 
 
 class SqlSyntaxError(Exception):

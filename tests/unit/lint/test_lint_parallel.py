@@ -1,0 +1,92 @@
+"""`slipway lint A B C D` lints half of the folders in a second process: the same findings, in
+the same order, as linting them one after the other; errors read the same wherever they occur."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from slipway.lint import parallel
+
+SERVICES = {
+    # Each folder differs, so a finding attributed to the wrong folder or out of order shows.
+    "billing": ["CREATE TABLE t (id int PRIMARY KEY, a int);", "CREATE INDEX t_a ON t (a);"],
+    "crm": ["CREATE TABLE u (id bigint PRIMARY KEY, c char(2));", "ALTER TABLE u DROP COLUMN c;"],
+    "ledger": ["CREATE TABLE v (id serial PRIMARY KEY);", "DROP TABLE v;"],
+    "search": ["CREATE TABLE w (id bigint PRIMARY KEY, b int);", "ALTER TABLE w ADD UNIQUE (b);"],
+    "notify": ["CREATE TABLE x (id bigint PRIMARY KEY, d timestamp);", "DROP TABLE x;"],
+}
+
+
+def services(root: Path) -> list[str]:
+    for name, (first, second) in SERVICES.items():
+        folder = root / name / "migrations"
+        folder.mkdir(parents=True)
+        (folder / "0001_first.sql").write_text(first + "\n")
+        (folder / "0002_second.sql").write_text(second + "\n")
+    return [f"{name}/migrations" for name in SERVICES]
+
+
+def lint(cwd: Path, *paths: str) -> subprocess.CompletedProcess[str]:
+    """The real command line (a whole process, where two cores may be used), uncached."""
+    return subprocess.run(
+        [sys.executable, "-m", "slipway", "lint", "--no-cache", "--format", "json", *paths],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={k: v for k, v in os.environ.items() if k != "DATABASE_URL"},
+    )
+
+
+def test_folders_on_two_cores_give_the_findings_of_one_after_the_other(tmp_path: Path) -> None:
+    targets = services(tmp_path)
+    assert parallel.halves([tmp_path / t for t in targets]) is not None  # it does split these
+    together = lint(tmp_path, *targets)
+    assert together.returncode == 0, together.stderr  # warnings only
+    one_by_one = []
+    for target in targets:
+        alone = lint(tmp_path, target)
+        assert alone.returncode == 0, alone.stderr
+        one_by_one += json.loads(alone.stdout)["findings"]
+    findings = json.loads(together.stdout)["findings"]
+    assert findings == one_by_one
+    assert {f["location"]["file"].split("/")[0] for f in findings} == set(SERVICES)
+
+
+@pytest.mark.parametrize("empty_at", [0, 4])
+def test_an_error_in_either_half_is_the_serial_lints_error(tmp_path: Path, empty_at: int) -> None:
+    """A folder without migrations, linted by the parent (first half) or the child (second
+    half): one line, exit code 2, no traceback, no findings printed."""
+    targets = services(tmp_path)[:4]
+    (tmp_path / "empty").mkdir()
+    targets.insert(empty_at, "empty")
+    done = lint(tmp_path, *targets)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("error: empty: no migrations found"), done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_what_is_linted_on_one_core(tmp_path: Path) -> None:
+    """Splitting must not change which folder is a history of its own: one folder, a file, a
+    folder named twice or inside another, or one diesel migration's own folder stay serial."""
+    targets = [tmp_path / t for t in services(tmp_path)]
+    diesel = tmp_path / "diesel" / "2019-02-26-002946_a"
+    diesel.mkdir(parents=True)
+    (diesel / "up.sql").write_text("SELECT 1;\n")
+    first, rest = targets[0], targets[1:]
+    assert parallel.halves(targets) == (targets[:2], targets[2:])
+    for serial in (
+        [first],
+        [first, first / "0001_first.sql"],
+        [first, tmp_path / "billing" / "migrations" / "."],
+        [tmp_path / "billing", first],
+        [diesel, *rest],
+        [Path("-"), *rest],
+    ):
+        assert parallel.halves(serial) is None, serial
