@@ -18,7 +18,6 @@ linting them together (slipway.lint.sources.select).
 from __future__ import annotations
 
 import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,6 +59,8 @@ def lint_halves(
     """`lint(first)` here and `lint(second)` in a forked child, combined in that order. An
     exception in the child is raised here (a user's error, such as a folder without
     migrations, reads the same as in a serial lint)."""
+    import pickle  # here: a lint of one folder never needs it
+
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: lint, send, and end without running the parent's clean-up
@@ -79,6 +80,8 @@ def lint_halves(
 
 
 def _child(targets: list[Path], lint: Callable[[list[Path]], LintResult], fd: int) -> None:
+    import pickle
+
     code = 0
     try:
         result = lint(targets)
@@ -96,6 +99,8 @@ def _child(targets: list[Path], lint: Callable[[list[Path]], LintResult], fd: in
 
 def _pickled_error(exc: BaseException) -> bytes:
     """The exception pickled so that it unpickles; else a RuntimeError with its text."""
+    import pickle
+
     try:
         data = pickle.dumps(exc)
         pickle.loads(data)

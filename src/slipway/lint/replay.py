@@ -161,10 +161,11 @@ def _constraint_name(
     given = con.get("conname")
     if given:
         return str(given)
-    fks = {fk.name for fk in table.foreign_keys}
 
     def taken(name: str) -> bool:
-        return _relation_name_taken(state, table, name) or name in fks
+        return _relation_name_taken(state, table, name) or any(
+            fk.name == name for fk in table.foreign_keys
+        )
 
     return choose_name(table.bare_name, name_addition(columns), label, taken)
 
@@ -199,8 +200,10 @@ def name_addition(columns: tuple[str, ...]) -> str:
 
 def default_name(name1: str, name2: str, label: str) -> str:
     """PostgreSQL's makeObjectName: name1_name2_label, the longer part cut until it fits 63 bytes."""
+    room = 63 - len(label) - 1 - (1 if name2 else 0)
+    if name1.isascii() and name2.isascii() and len(name1) + len(name2) <= room:
+        return f"{name1}_{name2}_{label}" if name2 else f"{name1}_{label}"  # fits: the usual case
     first, second = name1.encode(), name2.encode()
-    room = 63 - len(label) - 1 - (1 if second else 0)
     len1, len2 = len(first), len(second)
     while len1 + len2 > room:
         if len1 > len2:

@@ -4,7 +4,8 @@ columns, keys and indexes equal the live catalog's (compared through the Catalog
 The migrations below do what made the replay lose track on real projects: unnamed
 constraints and indexes (PostgreSQL's own names, with their numeric suffixes and 63-byte
 truncation), columns dropped with their keys and indexes, a table renamed before a column
-drop, `CREATE INDEX IF NOT EXISTS` on an index that exists.
+drop, `CREATE INDEX IF NOT EXISTS` on an index that exists; long names in several bytes a
+character.
 """
 
 from __future__ import annotations
@@ -73,6 +74,11 @@ MIGRATIONS = {
             a_column_name_that_is_also_rather_long_for_an_identifier int UNIQUE
         );
         CREATE INDEX ON {LONG} (id, a_column_name_that_is_also_rather_long_for_an_identifier);
+        -- multibyte names: cut on a character boundary, counted in bytes
+        CREATE TABLE "données_des_clients_très_très_longues" (
+            id int PRIMARY KEY, "référence_élémentaire_é" int UNIQUE, "clé" int UNIQUE
+        );
+        CREATE INDEX ON "données_des_clients_très_très_longues" ("référence_élémentaire_é", "clé");
     """,
 }
 
