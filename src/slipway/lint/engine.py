@@ -25,7 +25,7 @@ from slipway.lint.source import ParsedScript, parse_script
 from slipway.lint.state import Origin, ReplayState
 from slipway.migrations.model import Migration, Script
 from slipway.report.finding import Location, Severity
-from slipway.sql import Statement, run_mode
+from slipway.sql import Statement, nodes, run_mode
 
 _BEGIN = {"TRANS_STMT_BEGIN", "TRANS_STMT_START"}
 _END = {
@@ -50,6 +50,22 @@ class _Run:
     raw: list[tuple[Finding, int, int | None]] = field(default_factory=list)
     migrations: list[Migration] = field(default_factory=list)
     cache: dict[str, Any] = field(default_factory=dict)  # StatementContext.run_cache
+    # (kind, refinements) -> the rules for a statement of that kind with those refinements
+    refined: dict[tuple[str, frozenset[str]], list[tuple[Rule, str]]] = field(default_factory=dict)
+
+    def statement_rules(self, stmt: Statement) -> list[tuple[Rule, str]] | None:
+        """The rules a statement is checked by: those of its kind, and for ALTER TABLE and
+        DROP those of the commands or object kind it has (REFINED_KINDS)."""
+        refine = REFINED_KINDS.get(stmt.kind)
+        if refine is None:
+            return self.dispatch.get(stmt.kind)
+        key = (stmt.kind, refine(stmt.node))
+        found = self.refined.get(key)
+        if found is None:
+            wanted = {stmt.kind} | {f"{stmt.kind}:{part}" for part in key[1]}
+            found = [(r, s) for r, s in self.rules if wanted.intersection(r.kinds)]
+            self.refined[key] = found
+        return found
 
     def emit(self, rule: Rule, severity: str, hit: Hit, at: Origin) -> None:
         at = hit.at or at
@@ -72,6 +88,19 @@ class _Run:
         if name not in self.specials:
             self.specials[name] = next(((r, s) for r, s in self.rules if r.name == name), None)
         return self.specials[name]
+
+
+def _alter_subtypes(node: dict[str, Any]) -> frozenset[str]:
+    return frozenset(str(c.get("subtype")) for c in nodes.alter_cmds(node))
+
+
+def _drop_kind(node: dict[str, Any]) -> frozenset[str]:
+    return frozenset((str(node.get("removeType")),))
+
+
+#: Statement kinds a rule may name with a refinement ("AlterTableStmt:AT_DropColumn"), and how
+#: a statement's refinements are read: its ALTER TABLE commands, its DROP's object kind.
+REFINED_KINDS = {"AlterTableStmt": _alter_subtypes, "DropStmt": _drop_kind}
 
 
 def _target(table: str | None) -> str:
@@ -111,7 +140,7 @@ def _cyclic_gc_paused() -> Iterator[None]:
 def _lint(migrations: list[Migration], config: LintConfig, focus: set[str] | None) -> LintResult:
     run = _Run(config, [(cls(), sev) for cls, sev in config.active()], migrations=migrations)
     for rule, sev in run.rules:
-        for kind in rule.kinds:
+        for kind in rule.kinds:  # refined kinds are read by statement_rules
             run.dispatch.setdefault(kind, []).append((rule, sev))
         # Only rules that override a hook are called for it (41 rules x 570 scripts adds up).
         if type(rule).check_migration is not Rule.check_migration:
@@ -183,7 +212,7 @@ def _lint_statements(
     options = run.config.options
     for stmt in parsed.statements:
         origin = parsed.statement_origin(position, stmt)
-        rules = run.dispatch.get(stmt.kind) if check else None
+        rules = run.statement_rules(stmt) if check else None
         if rules:
             ctx = StatementContext(
                 stmt,

@@ -1,6 +1,7 @@
 """The rule contract: small, pure, self-documenting units registered by name and code.
 
-A statement rule names the node types it inspects (`kinds`) and sees each such statement with
+A statement rule names the node types it inspects (`kinds`, refined to one ALTER TABLE command
+or one DROP's object kind where that is all it reads) and sees each such statement with
 the replayed catalog as it was just before it, in up scripts and in down scripts (a down sees
 the catalog its up left, replayed on a copy). Migration rules see one migration's parsed
 up and down scripts; set rules see the final catalog after the whole replay. Rules never do
@@ -88,6 +89,9 @@ class Rule:
     code: ClassVar[str]
     name: ClassVar[str]
     severity: ClassVar[str]
+    # Node types the statement rule inspects ("IndexStmt"); "AlterTableStmt:AT_AddColumn" is
+    # called only for an ALTER TABLE with that command, "DropStmt:OBJECT_VIEW" only for a DROP
+    # of that kind (REFINED_KINDS: most statements then skip most rules).
     kinds: ClassVar[tuple[str, ...]] = ()
     help: ClassVar[str] = ""
     default_enabled: ClassVar[bool] = True

@@ -253,3 +253,38 @@ def test_lint_pauses_the_cyclic_collector_and_restores_it() -> None:
         gc.callbacks.remove(count)
     assert len(result.findings) >= 3_000
     assert len(passes) <= 1 and gc.isenabled()  # one young pass as it is switched back on
+
+
+def test_refined_rule_kinds_name_real_commands_and_object_kinds() -> None:
+    """A rule called only for one ALTER TABLE command or one DROP's object kind must name one
+    PostgreSQL has: a misspelt refinement would silently never run the rule."""
+    from pglast.enums.parsenodes import AlterTableType, ObjectType
+
+    from slipway.lint.engine import REFINED_KINDS
+    from slipway.lint.rule import all_rules
+
+    known = {
+        "AlterTableStmt": set(AlterTableType.__members__),
+        "DropStmt": set(ObjectType.__members__),
+    }
+    refined = [(r.name, k) for r in all_rules() for k in r.kinds if ":" in k]
+    assert len(refined) > 20
+    for name, kind in refined:
+        base, _, part = kind.partition(":")
+        assert base in REFINED_KINDS and part in known[base], (name, kind)
+
+
+def test_an_alter_table_runs_the_rules_of_each_of_its_commands_once() -> None:
+    """ALTER TABLE ... ADD COLUMN, DROP COLUMN: both commands' rules report, each once; a
+    refined rule is not run for a command it does not name."""
+    result = lint(
+        migrations(
+            "CREATE TABLE t (id bigint PRIMARY KEY, old int);",
+            "ALTER TABLE t ADD COLUMN c char(3) NOT NULL, DROP COLUMN old;\n"
+            "ALTER TABLE t ADD CONSTRAINT t_c_check CHECK (c <> '');",
+        )
+    )
+    names = [f.name for f in result.findings if "0002_" in f.file]
+    for rule in ("ban-char-field", "adding-required-field", "ban-drop-column"):
+        assert names.count(rule) == 1, (rule, names)
+    assert names.count("constraint-missing-not-valid") == 1

@@ -36,8 +36,12 @@ class DropObjectRule(Rule):
     replaceable: ClassVar[bool] = False
     breaks: ClassVar[str]  # "breaks ..." part of the message
     cascade_note: ClassVar[str] = "; CASCADE also drops everything that depends on it"
-    kinds = ("DropStmt",)
     severity = "warning"
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        super().__init_subclass__(**kwargs)
+        if "remove_types" in cls.__dict__:  # called only for a DROP of its object kinds
+            cls.kinds = tuple(f"DropStmt:{t}" for t in cls.remove_types)
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
         node = ctx.stmt.node

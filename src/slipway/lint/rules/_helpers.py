@@ -10,7 +10,8 @@ from slipway.lint.state import ReplayState, Table
 from slipway.sql import nodes as n
 from slipway.sql.nodes import Node
 
-COLUMN_KINDS = ("CreateStmt", "AlterTableStmt")
+# Where column_sites finds columns: CREATE TABLE, ADD COLUMN and ALTER COLUMN ... TYPE.
+COLUMN_KINDS = ("CreateStmt", "AlterTableStmt:AT_AddColumn", "AlterTableStmt:AT_AlterColumnType")
 
 
 @dataclass(repr=False, eq=False, slots=True)

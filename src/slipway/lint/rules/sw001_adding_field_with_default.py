@@ -87,7 +87,7 @@ class AddingFieldWithDefault(Rule):
     name = "adding-field-with-default"
     severity = "warning"
     cost = "rewrite"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_AddColumn",)
     help = (
         "Add the column without the default, set the default in a second statement, and "
         "backfill existing rows in batches."

@@ -36,7 +36,7 @@ class AddingForeignKeyConstraint(Rule):
     name = "adding-foreign-key-constraint"
     severity = "warning"
     cost = "scan"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_AddConstraint", "AlterTableStmt:AT_AddColumn")
     help = "Add the foreign key NOT VALID, then VALIDATE CONSTRAINT in a separate migration."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

@@ -34,7 +34,7 @@ class AddingNotNullableField(Rule):
     name = "adding-not-nullable-field"
     severity = "warning"
     cost = "scan"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_SetNotNull",)
     help = (
         "Add CHECK (col IS NOT NULL) NOT VALID, validate it in a later migration, then "
         "SET NOT NULL (no scan) and drop the check."

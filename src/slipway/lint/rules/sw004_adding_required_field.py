@@ -35,7 +35,7 @@ class AddingRequiredField(Rule):
     name = "adding-required-field"
     severity = "error"
     cost = "rows"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_AddColumn",)
     help = "Give the column a constant DEFAULT, or add it nullable, backfill, then SET NOT NULL."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

@@ -31,7 +31,7 @@ class AddingSerialPrimaryKeyField(Rule):
     name = "adding-serial-primary-key-field"
     severity = "warning"
     cost = "scan"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_AddConstraint", "AlterTableStmt:AT_AddColumn")
     help = (
         "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... PRIMARY KEY USING INDEX "
         "in a later migration."

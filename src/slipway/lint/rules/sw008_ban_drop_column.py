@@ -33,7 +33,7 @@ class BanDropColumn(Rule):
     code = "SW008"
     name = "ban-drop-column"
     severity = "warning"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_DropColumn",)
     help = "Remove every use in the application and deploy before dropping the column."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

@@ -29,7 +29,7 @@ class BanDropTable(Rule):
     code = "SW009"
     name = "ban-drop-table"
     severity = "warning"
-    kinds = ("DropStmt",)
+    kinds = ("DropStmt:OBJECT_TABLE",)
     help = "Make sure nothing uses the table and its data is backed up or no longer needed."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

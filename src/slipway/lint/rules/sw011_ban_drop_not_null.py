@@ -31,7 +31,7 @@ class BanDropNotNull(Rule):
     code = "SW011"
     name = "ban-drop-not-null"
     severity = "warning"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_DropNotNull",)
     help = "Deploy code that handles NULL first; then suppress this with -- slipway-ignore."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

@@ -42,7 +42,7 @@ class ChangingColumnType(Rule):
     name = "changing-column-type"
     severity = "warning"
     cost = "rewrite"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_AlterColumnType",)
     help = "Add a new column, backfill it in batches, move the application over, drop the old one."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

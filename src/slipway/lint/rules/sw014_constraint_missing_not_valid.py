@@ -33,7 +33,11 @@ class ConstraintMissingNotValid(Rule):
     name = "constraint-missing-not-valid"
     severity = "warning"
     cost = "scan"
-    kinds = ("AlterTableStmt",)
+    kinds = (
+        "AlterTableStmt:AT_AddConstraint",
+        "AlterTableStmt:AT_AddColumn",
+        "AlterTableStmt:AT_ValidateConstraint",
+    )
     help = "Add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate migration."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

@@ -29,7 +29,7 @@ class DisallowedUniqueConstraint(Rule):
     code = "SW015"
     name = "disallowed-unique-constraint"
     severity = "warning"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_AddConstraint", "AlterTableStmt:AT_AddColumn")
     help = "CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT ... UNIQUE USING INDEX."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

@@ -29,7 +29,7 @@ class RequireConcurrentIndexDeletion(Rule):
     code = "SW025"
     name = "require-concurrent-index-deletion"
     severity = "warning"
-    kinds = ("DropStmt",)
+    kinds = ("DropStmt:OBJECT_INDEX",)
     help = "Use DROP INDEX CONCURRENTLY IF EXISTS (without BEGIN/COMMIT around it)."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

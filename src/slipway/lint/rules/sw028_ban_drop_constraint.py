@@ -39,7 +39,7 @@ class BanDropConstraint(Rule):
     code = "SW028"
     name = "ban-drop-constraint"
     severity = "warning"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_DropConstraint",)
     help = "Make sure no code or data relies on it, or add its replacement in the same migration."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

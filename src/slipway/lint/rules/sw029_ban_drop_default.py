@@ -33,7 +33,7 @@ class BanDropDefault(Rule):
     code = "SW029"
     name = "ban-drop-default"
     severity = "warning"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_ColumnDefault",)
     help = "Drop the default only after every running version writes the column itself."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

@@ -32,7 +32,7 @@ class BanDropGeneratedExpression(Rule):
     code = "SW037"
     name = "ban-drop-generated-expression"
     severity = "warning"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_DropExpression",)
     help = "Make sure every writer fills the column itself before dropping its expression."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:

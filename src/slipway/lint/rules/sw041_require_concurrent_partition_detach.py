@@ -33,7 +33,7 @@ class RequireConcurrentPartitionDetach(Rule):
     code = "SW041"
     name = "require-concurrent-partition-detach"
     severity = "warning"
-    kinds = ("AlterTableStmt",)
+    kinds = ("AlterTableStmt:AT_DetachPartition",)
     help = "Use DETACH PARTITION ... CONCURRENTLY (PostgreSQL 14+)."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
