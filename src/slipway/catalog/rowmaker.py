@@ -24,6 +24,7 @@ from slipway.catalog.testrows import (
     Conn,
     Row,
     Table,
+    TableId,
     Unpopulatable,
     candidates,
     plain_value,
@@ -39,62 +40,61 @@ class RowMaker:
 
     `scope` (None: every table) is where the maker may create parent rows; a NOT NULL foreign
     key to a table outside it borrows one of that table's existing rows (a lookup table).
+    Tables are known by (schema, name), as `testrows.tables_of` gives them.
     """
 
     def __init__(
         self,
         conn: Conn,
-        tables: dict[int, Table],
-        enums: dict[int, list[str]],
+        tables: dict[TableId, Table],
         tenant_column: str,
-        scope: Collection[int] | None = None,
+        scope: Collection[TableId] | None = None,
     ) -> None:
-        self.conn, self.tables, self.enums = conn, tables, enums
+        self.conn, self.tables = conn, tables
         self.tenant_column = tenant_column
         self.scope = None if scope is None else frozenset(scope)
-        self.rows: dict[tuple[int, str], Row] = {}
-        self.failed: dict[tuple[int, str], Unpopulatable] = {}
+        self.rows: dict[tuple[TableId, str], Row] = {}
+        self.failed: dict[tuple[TableId, str], Unpopulatable] = {}
         # what made each table's row go in (CHECK retries), so complete() can repeat it
-        self.recipes: dict[int, tuple[dict[str, int], frozenset[str]]] = {}
-        self.borrowed: dict[tuple[int, tuple[str, ...]], dict[str, str | None] | None] = {}
-        self._by_name = {(t.schema, t.name): t for t in tables.values() if t.kind in "rp"}
-        self._making: set[int] = set()
+        self.recipes: dict[TableId, tuple[dict[str, int], frozenset[str]]] = {}
+        self.borrowed: dict[tuple[TableId, tuple[str, ...]], dict[str, str | None] | None] = {}
+        self._making: set[TableId] = set()
         self._n = secrets.randbelow(1000) * 1000 + 1
 
     def fork(self, conn: Conn) -> RowMaker:
         """A maker for another connection (a load-test client): same tables and recipes,
         its own rows and its own run of values."""
-        other = RowMaker(conn, self.tables, self.enums, self.tenant_column, self.scope)
+        other = RowMaker(conn, self.tables, self.tenant_column, self.scope)
         other.recipes, other.borrowed = self.recipes, self.borrowed
         return other
 
     def in_scope(self, table: Table) -> bool:
         """May the maker create rows in `table`?"""
-        return self.scope is None or table.oid in self.scope
+        return self.scope is None or table.id in self.scope
 
-    def made(self, oid: int, tenant: str | None) -> Row | None:
-        """The row already made in table `oid` for `tenant`, or a tenant-less one."""
-        return self.rows.get((oid, tenant or "")) or self.rows.get((oid, ""))
+    def made(self, table: TableId, tenant: str | None) -> Row | None:
+        """The row already made in `table` for `tenant`, or a tenant-less one."""
+        return self.rows.get((table, tenant or "")) or self.rows.get((table, ""))
 
     def ensure(self, table: Table, tenant: str | None) -> Row:
         """The row of `table` for `tenant` (None: a tenant-less row, e.g. a tenant root)."""
-        key = (table.oid, tenant or "")
+        key = (table.id, tenant or "")
         if key in self.failed:  # tried once: the same reason, without trying again
             raise self.failed[key]
         if key not in self.rows:
-            if table.oid in self._making:
+            if table.id in self._making:
                 raise Unpopulatable(
                     f"foreign keys form a NOT NULL cycle through {table.display}",
                     table=table.display,
                 )
-            self._making.add(table.oid)
+            self._making.add(table.id)
             try:
                 self.rows[key] = self.insert(table, self.values_for(table, tenant))
             except Unpopulatable as exc:
                 self.failed[key] = exc
                 raise
             finally:
-                self._making.discard(table.oid)
+                self._making.discard(table.id)
         return self.rows[key]
 
     def values_for(self, table: Table, tenant: str | None) -> dict[str, str | None]:
@@ -106,11 +106,11 @@ class RowMaker:
             )
             if fk.columns == (self.tenant_column,):
                 continue
-            cached = self.made(fk.ref_oid, tenant)
+            cached = self.made(fk.ref, tenant)
             if not required and cached is None:
                 continue  # NULL will do; but link to a parent we already have (triggers
                 # often check that siblings agree, e.g. a message and its conversation)
-            parent_table = self.tables.get(fk.ref_oid)
+            parent_table = self.tables.get(fk.ref)
             if parent_table is None:
                 raise Unpopulatable(
                     f"foreign key {fk.name} points outside the user schemas", table=table.display
@@ -131,7 +131,7 @@ class RowMaker:
 
     def borrow(self, table: Table, columns: tuple[str, ...]) -> dict[str, str | None] | None:
         """`columns` of one existing row of `table` (as text), or None if it has none."""
-        key = (table.oid, columns)
+        key = (table.id, columns)
         if key not in self.borrowed:
             query = sql.SQL("SELECT {} FROM {} LIMIT 1").format(
                 sql.SQL(", ").join(sql.SQL("{}::text").format(sql.Identifier(c)) for c in columns),
@@ -148,7 +148,6 @@ class RowMaker:
     def _implied(self, table: Table, tenant: str | None, values: dict[str, str | None]) -> None:
         """References by naming convention, without a foreign key (partitioned parents can't
         have one): NOT NULL `message_id` + `message_created_at` -> a row of `messages`."""
-        by_name = self._by_name
         for col in table.columns:
             if col.name in values or not col.not_null or col.has_default:
                 continue
@@ -157,15 +156,15 @@ class RowMaker:
             base = col.name[:-3]
             parent_table = next(
                 (
-                    by_name[(table.schema, n)]
+                    t
                     for n in (base + "s", base + "es", base)
-                    if (table.schema, n) in by_name
+                    if (t := self.tables.get((table.schema, n))) is not None and t.kind in "rp"
                 ),
                 None,
             )
             if parent_table is None or parent_table.column("id") is None or parent_table is table:
                 continue
-            parent = self.made(parent_table.oid, tenant)
+            parent = self.made(parent_table.id, tenant)
             if parent is None and not self.in_scope(parent_table):
                 continue
             parent = parent or self.ensure(parent_table, tenant)
@@ -191,7 +190,7 @@ class RowMaker:
             try:
                 with self.conn.transaction():
                     row = self.raw_insert(table, values)
-                self.recipes[table.oid] = (dict(tries), frozenset(fill))
+                self.recipes[table.id] = (dict(tries), frozenset(fill))
                 return row
             except psycopg.errors.CheckViolation as exc:
                 error = exc
@@ -229,7 +228,7 @@ class RowMaker:
     ) -> dict[str, str | None]:
         """`given` plus a value for every NOT NULL column without a default (and the columns
         `recipe` fills); without a recipe, the one that last got a row of `table` in."""
-        tries, fill = recipe or self.recipes.get(table.oid, ({}, frozenset()))
+        tries, fill = recipe or self.recipes.get(table.id, ({}, frozenset()))
         values = dict(given)
         for col in table.columns:
             wanted = (col.not_null and not col.has_default) or col.name in fill
@@ -250,7 +249,7 @@ class RowMaker:
             found = candidates(table, col, self._n)
             if attempt <= len(found):
                 return found[attempt - 1]
-        return plain_value(col, self._n, self.enums)
+        return plain_value(col, self._n)
 
     def raw_insert(self, table: Table, values: dict[str, str | None]) -> Row:
         """INSERT one row as the current role; returns where it landed and its values."""

@@ -1,6 +1,6 @@
-"""What the one row generator (`catalog/rowmaker.py`) knows: the tables of the user schemas
-read in a few set-based queries (`load_tables`: columns, keys, foreign keys, CHECK
-constraints, enums, domains by their base type), and values per type.
+"""What the one row generator (`catalog/rowmaker.py`) knows: the tables of the user schemas as
+the Catalog holds them (`tables_of`: columns with what their types need, keys, foreign keys,
+CHECK constraints; `read_tables` reads that part of the Catalog), and values per type.
 
 A NOT NULL column without a default gets a plain value of its type (`plain_value`); when a
 CHECK refuses it, the literals the constraint spells out and shapes CHECKs often demand are
@@ -17,50 +17,35 @@ from typing import Any
 
 from psycopg import sql
 
+from slipway.catalog.introspect import introspect
+from slipway.catalog.model import Catalog, MatView, View
+from slipway.catalog.model import Column as CatalogColumn
+from slipway.catalog.model import Table as CatalogTable
+from slipway.catalog.typeshape import TypeShapes
 from slipway.db import Conn
 
 __all__ = [
+    "KINDS",
+    "MEMBERS",
     "Column",
     "Conn",
     "ForeignKey",
     "Row",
     "Table",
+    "TableId",
     "Unpopulatable",
     "candidates",
-    "load_tables",
     "plain_value",
+    "read_tables",
+    "tables_of",
 ]
 
+TableId = tuple[str, str]  # (schema, name): how the generator, like the Catalog, knows a table
+#: The part of the Catalog the generator reads: tables (partitions included), views and
+#: materialized views, their columns and constraints, and the enums and domains types name.
+KINDS = "rpvm"
+MEMBERS = ("columns", "constraints", "types")
 
-_TABLES = """
-SELECT c.oid, n.nspname, c.relname, c.relkind, c.relispartition, c.relrowsecurity,
-       c.relforcerowsecurity, coalesce(array_to_string(c.reloptions, ','), ''),
-       a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-       a.atthasdef OR a.attidentity <> '' OR a.attgenerated <> '',
-       bt.typname, bt.typcategory, bt.oid, a.atttypmod,
-       a.attgenerated <> '', a.attidentity <> ''
-  FROM pg_class c
-  JOIN pg_namespace n ON n.oid = c.relnamespace
-  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-  JOIN pg_type t ON t.oid = a.atttypid
-  JOIN pg_type bt ON bt.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
- WHERE c.relkind IN ('r', 'p', 'v', 'm')
-   AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%%'
-   AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                   AND d.objid = c.oid AND d.deptype = 'e')
- ORDER BY c.oid, a.attnum
-"""
-_CONSTRAINTS = """
-SELECT con.conrelid, con.contype, con.conname, con.confrelid,
-       ARRAY(SELECT attname FROM unnest(con.conkey) WITH ORDINALITY k(n, i)
-             JOIN pg_attribute ON attrelid = con.conrelid AND attnum = k.n ORDER BY k.i),
-       ARRAY(SELECT attname FROM unnest(con.confkey) WITH ORDINALITY k(n, i)
-             JOIN pg_attribute ON attrelid = con.confrelid AND attnum = k.n ORDER BY k.i),
-       pg_get_constraintdef(con.oid)
-  FROM pg_constraint con
- WHERE con.contype IN ('f', 'c', 'p') AND con.conrelid <> 0
-"""
-_ENUMS = "SELECT enumtypid, enumlabel FROM pg_enum ORDER BY enumtypid, enumsortorder"
 _LITERAL = re.compile(r"'((?:[^']|'')*)'|(?<![\w.])(-?\d+(?:\.\d+)?)")
 # CHECK (c IN ('a', 'b')) as pg_get_constraintdef prints it: c = ANY (ARRAY['a'::text, ...])
 _IN_LIST = re.compile(r"= ANY \(\(?ARRAY\['((?:[^']|'')*)'")
@@ -85,13 +70,13 @@ class Unpopulatable(Exception):
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str  # format_type(): safe to splice into SQL as a cast
+    type: str  # the type to cast to (catalog/typeshape.py): safe to splice into SQL
     not_null: bool
     has_default: bool  # default, identity or generated: leave it to the server
-    base_type: str
-    category: str
-    type_oid: int
-    max_length: int | None
+    base_type: str  # typname of the type, or of a domain's base type: int2, varchar, uuid
+    category: str  # its typcategory: N numeric, D date/time, E enum...
+    labels: tuple[str, ...] = ()  # an enum's labels (a domain over an enum's too)
+    max_length: int | None = None
     generated: bool = False  # GENERATED ALWAYS AS (...): never written
     identity: bool = False
 
@@ -100,26 +85,29 @@ class Column:
 class ForeignKey:
     name: str
     columns: tuple[str, ...]
-    ref_oid: int
+    ref: TableId
     ref_columns: tuple[str, ...]
 
 
 @dataclass
 class Table:
-    oid: int
     schema: str
     name: str
     kind: str  # r table, p partitioned, v view, m materialized view
-    is_partition: bool
-    rls: bool
-    force_rls: bool
-    options: str
+    is_partition: bool = False
+    rls: bool = False
+    force_rls: bool = False
+    options: str = ""  # reloptions, comma-separated
     columns: list[Column] = field(default_factory=list)
     fks: list[ForeignKey] = field(default_factory=list)
     key: tuple[str, ...] = ()  # primary key columns
     # constraint name -> (its columns, candidate literals written in it)
     checks: dict[str, tuple[tuple[str, ...], list[str]]] = field(default_factory=dict)
     allowed: dict[str, str] = field(default_factory=dict)  # column -> first value its IN allows
+
+    @property
+    def id(self) -> TableId:
+        return (self.schema, self.name)
 
     @property
     def ident(self) -> sql.Identifier:
@@ -182,44 +170,89 @@ class Row:
     values: dict[str, str | None]
 
 
-def load_tables(conn: Conn) -> tuple[dict[int, Table], dict[int, list[str]]]:
-    """Tables, views and materialized views of the user schemas, and every enum's labels."""
-    tables: dict[int, Table] = {}
-    for r in conn.execute(_TABLES).fetchall():
-        table = tables.get(r[0])
-        if table is None:
-            table = tables[r[0]] = Table(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7])
-        length = r[15] - 4 if r[12] in ("varchar", "bpchar") and r[15] > 4 else None
-        table.columns.append(
-            Column(r[8], r[9], r[10], r[11], r[12], r[13], r[14], length, r[16], r[17])
-        )
-    for oid, kind, name, ref, cols, ref_cols, definition in conn.execute(_CONSTRAINTS).fetchall():
-        if oid not in tables:
-            continue
-        if kind == "p":
-            tables[oid].key = tuple(cols)
-        elif kind == "f":
-            tables[oid].fks.append(ForeignKey(name, tuple(cols), ref, tuple(ref_cols)))
+def read_tables(conn: Conn) -> dict[TableId, Table]:
+    """`tables_of` the database behind `conn` (slipway's own tables included, as before)."""
+    catalog = introspect(
+        conn, kinds=KINDS, members=MEMBERS, exclude_tables=(), include_privileges=False
+    )
+    return tables_of(catalog)
+
+
+def tables_of(catalog: Catalog) -> dict[TableId, Table]:
+    """The generator's view of the Catalog's tables, views and materialized views, in name
+    order. It needs `MEMBERS` read; foreign tables are left out (no row is made there)."""
+    types = TypeShapes(catalog)
+    relations: list[CatalogTable | View | MatView] = [
+        *(t for t in catalog.tables if t.kind != "foreign"),
+        *catalog.views,
+        *catalog.matviews,
+    ]
+    out: dict[TableId, Table] = {}
+    for rel in sorted(relations, key=lambda r: (r.schema, r.name)):
+        columns = [_column(c, types) for c in rel.columns]
+        if isinstance(rel, CatalogTable):
+            table = Table(
+                rel.schema,
+                rel.name,
+                "p" if rel.is_partitioned else "r",
+                rel.is_partition,
+                rel.rls_enabled,
+                rel.rls_forced,
+                ",".join(rel.reloptions),
+                columns,
+            )
+            _constraints(table, rel)
         else:
+            kind = "v" if isinstance(rel, View) else "m"
+            table = Table(
+                rel.schema, rel.name, kind, options=",".join(rel.options), columns=columns
+            )
+        out[table.id] = table
+    return out
+
+
+def _column(col: CatalogColumn, types: TypeShapes) -> Column:
+    shape = types.of(col.type)
+    generated, identity = col.generated is not None, col.identity != ""
+    return Column(
+        col.name,
+        shape.cast,
+        not col.nullable,
+        col.default is not None or generated or identity,
+        shape.base_type,
+        shape.category,
+        shape.labels,
+        shape.max_length,
+        generated,
+        identity,
+    )
+
+
+def _constraints(table: Table, rel: CatalogTable) -> None:
+    """Primary key, foreign keys and CHECKs (with the literals written in them)."""
+    for con in rel.constraints:
+        cols = con.columns
+        if con.type == "p":
+            table.key = cols
+        elif con.type == "f":
+            ref = (str(con.ref_schema), str(con.ref_table))
+            table.fks.append(ForeignKey(con.name, cols, ref, con.ref_columns))
+        elif con.type == "c":
             literals = [
                 m.group(1) if m.group(1) is not None else m.group(2)
-                for m in _LITERAL.finditer(definition)
+                for m in _LITERAL.finditer(con.definition)
             ]
-            tables[oid].checks[name] = (tuple(cols), [x.replace("''", "'") for x in literals])
-            first = _IN_LIST.search(definition)
+            table.checks[con.name] = (cols, [x.replace("''", "'") for x in literals])
+            first = _IN_LIST.search(con.definition)
             if first and len(cols) == 1:
-                tables[oid].allowed.setdefault(cols[0], first.group(1).replace("''", "'"))
-    enums: dict[int, list[str]] = {}
-    for typ, label in conn.execute(_ENUMS).fetchall():
-        enums.setdefault(typ, []).append(label)
-    return tables, enums
+                table.allowed.setdefault(cols[0], first.group(1).replace("''", "'"))
 
 
-def plain_value(col: Column, n: int, enums: dict[int, list[str]]) -> str:
+def plain_value(col: Column, n: int) -> str:
     """A value of the column's type; `n` makes values differ between rows."""
     name, cat = col.base_type, col.category
     if cat == "E":
-        return enums[col.type_oid][0]
+        return col.labels[0]
     if cat == "A":
         return "{}"
     if cat == "B":

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from slipway.catalog.model import Constraint, Table
-from slipway.catalog.testrows import Unpopulatable, load_tables
+from slipway.catalog.testrows import Unpopulatable, tables_of
 from slipway.db import Conn
 from slipway.health.derived import fk_target
 from slipway.health.facts import Facts
@@ -324,7 +324,7 @@ def run_crud(conn: Conn, facts: Facts, limit: int = 100) -> CrudOutcome:
     below = reachable(facts, root)
     chosen = below[:limit] if limit else below
     counts: dict[str, set[Name]] = {"planned": set(), "inserted": set()}
-    shapes = load_tables(conn)  # once: every batch plans over the same tables
+    shapes = tables_of(facts.catalog)  # once: every batch plans over the same tables
     for start in range(0, max(len(chosen), 1), BATCH):
         chunk = _with_ancestors(facts, chosen[start : start + BATCH], set(below))
         try:

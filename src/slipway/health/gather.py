@@ -101,7 +101,8 @@ def _read_catalog(conn: Conn, facts: Facts) -> None:
 
 #: What the "catalog" fact reads: the relkinds and the Catalog members the checks use.
 CATALOG_KINDS = "rpvm"
-CATALOG_MEMBERS = ("constraints", "indexes", "policies", "sequences", "functions")
+# types: the enums and domains the row generator (CRUD, load test) reads column types through
+CATALOG_MEMBERS = ("constraints", "indexes", "policies", "sequences", "functions", "types")
 _MODELS = {"stats": _read_stats, "catalog": _read_catalog}
 
 

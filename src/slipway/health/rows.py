@@ -14,27 +14,26 @@ from typing import Any
 
 from slipway.catalog.model import Table as CatalogTable
 from slipway.catalog.rowmaker import RowMaker
-from slipway.catalog.testrows import Conn, Table, Unpopulatable, load_tables
+from slipway.catalog.testrows import Conn, Table, TableId, Unpopulatable, tables_of
 from slipway.catalog.testrows import Row as TestRow
 from slipway.health.facts import Facts
 from slipway.health.tenancy import Edge, Name, child_of, name_of, parent_of
 
 __all__ = ["Plan", "Shapes", "insert_row", "key_condition", "make_plan", "topo_order"]
 
-Shapes = tuple[dict[int, Table], dict[int, list[str]]]  # tables by oid, enum labels by type
+Shapes = dict[TableId, Table]  # the generator's view of the tables, by (schema, name)
 
 
 @dataclass
 class Plan:
     """Tables to fill (parents first, by (schema, name)), the generator that fills them and
-    what it made. The generator knows its tables by oid; `oids` translates."""
+    what it made."""
 
     root: CatalogTable
     order: list[Name]
     tables: dict[Name, CatalogTable]
     fks_by_child: dict[Name, list[Edge]]
     maker: RowMaker
-    oids: dict[Name, int] = field(default_factory=dict)
     inserted: dict[Name, TestRow] = field(default_factory=dict)
     links: dict[Name, str] = field(default_factory=dict)  # table -> its column naming the root
 
@@ -44,8 +43,7 @@ class Plan:
 
     def shape(self, name: Name) -> Table | None:
         """The generator's view of table `name` (columns, key, checks)."""
-        oid = self.oids.get(name)
-        return None if oid is None else self.maker.tables.get(oid)
+        return self.maker.tables.get(name)
 
     def pk(self, name: Name) -> tuple[str, ...]:
         """Primary key columns of table `name` (empty without one)."""
@@ -81,17 +79,17 @@ def topo_order(names: list[Name], fks: list[tuple[Name, Name]]) -> list[Name]:
 def make_plan(
     conn: Conn, facts: Facts, root: CatalogTable, below: list[Name], shapes: Shapes | None = None
 ) -> Plan:
-    """Order the inserts of the root and `below`; the generator may create rows only there."""
+    """Order the inserts of the root and `below`; the generator may create rows only there.
+
+    `shapes` defaults to the doctor's Catalog's (`tables_of(facts.catalog)`)."""
     root_name = name_of(root)
     names = [root_name, *below]
-    tables_shapes, enums = shapes or load_tables(conn)
-    oid_of = {Name(t.schema, t.name): oid for oid, t in tables_shapes.items()}
     fks = facts.foreign_keys()
     by_child: dict[Name, list[Edge]] = {}
     for edge in fks:
         by_child.setdefault(child_of(edge), []).append(edge)
-    scope = [oid_of[n] for n in names if n in oid_of]
-    maker = RowMaker(conn, tables_shapes, enums, facts.tenant_column, scope=scope)
+    shapes = tables_of(facts.catalog) if shapes is None else shapes
+    maker = RowMaker(conn, shapes, facts.tenant_column, scope=names)
     tables = {n: t for n in names if (t := facts.catalog.table(n)) is not None}
     return Plan(
         root=root,
@@ -99,7 +97,6 @@ def make_plan(
         tables=tables,
         fks_by_child=by_child,
         maker=maker,
-        oids={n: oid_of[n] for n in names if n in oid_of},
     )
 
 
@@ -118,7 +115,7 @@ def insert_row(plan: Plan, name: Name, retry: bool = True) -> TestRow:
         row = maker.ensure(shape, tenant)
     else:
         row = maker.raw_insert(shape, maker.complete(shape, maker.values_for(shape, tenant)))
-        maker.rows[(shape.oid, tenant or "")] = row
+        maker.rows[(shape.id, tenant or "")] = row
     plan.inserted[name] = row
     return row
 

@@ -28,7 +28,7 @@ import psycopg
 from psycopg import sql
 
 from slipway.catalog.rowmaker import RowMaker
-from slipway.catalog.testrows import Conn, Row, Table, Unpopulatable, load_tables
+from slipway.catalog.testrows import Conn, Row, Table, TableId, Unpopulatable, read_tables
 from slipway.errors import ConfigError
 from slipway.report.finding import Finding
 
@@ -90,13 +90,13 @@ class _Run:
         self.conn, self.column, self.setting = conn, column, setting
         self.report = TenancyReport(column, setting)
         self.role = f"slipway_tenancy_{secrets.token_hex(5)}"
-        self.rows: dict[int, tuple[Row, Row]] = {}  # table oid -> (A's row, B's row)
+        self.rows: dict[TableId, tuple[Row, Row]] = {}  # table -> (A's row, B's row)
         self.tenants: tuple[str, ...] = ()  # A, B and C (C has no rows: a clean insert target)
         self.tenant_type = "text"
-        self.privileges: dict[int, set[str]] = {}
+        self.privileges: dict[TableId, set[str]] = {}
 
     def prepare(self, app_role: str | None) -> None:
-        tables, enums = load_tables(self.conn)
+        tables = read_tables(self.conn)
         self.tables = [t for t in tables.values() if t.column(self.column) is not None]
         tenant_tables = [t for t in self.tables if t.kind in "rp" and not t.is_partition]
         if not tenant_tables:
@@ -104,14 +104,14 @@ class _Run:
                 f"no table has the tenant column {self.column}: "
                 "set [tenancy] column in slipway.toml"
             )
-        self.maker = RowMaker(self.conn, tables, enums, self.column)
+        self.maker = RowMaker(self.conn, tables, self.column)
         self._create_role(app_role)
         self._read_privileges()
         self._make_tenants(tables, tenant_tables)
         for table in tenant_tables:
             self.report.tables.append(table.display)
             try:
-                self.rows[table.oid] = (
+                self.rows[table.id] = (
                     self.maker.ensure(table, self.tenants[0]),
                     self.maker.ensure(table, self.tenants[1]),
                 )
@@ -175,20 +175,20 @@ class _Run:
 
     def _read_privileges(self) -> None:
         rows = self.conn.execute(
-            """SELECT t.oid, ARRAY(SELECT p FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE']) p
-                                  WHERE has_table_privilege(%s, t.oid, p))
-                 FROM unnest(%s::oid[]) AS t(oid)""",
-            (self.role, [t.oid for t in self.tables]),
+            """SELECT s, n, ARRAY(SELECT p FROM unnest(ARRAY['SELECT','INSERT','UPDATE','DELETE']) p
+                                  WHERE has_table_privilege(%s, format('%%I.%%I', s, n), p))
+                 FROM unnest(%s::text[], %s::text[]) AS t(s, n)""",
+            (self.role, [t.schema for t in self.tables], [t.name for t in self.tables]),
         ).fetchall()
-        self.privileges = {int(oid): set(privs) for oid, privs in rows}
+        self.privileges = {(s, n): set(privs) for s, n, privs in rows}
 
     def _may(self, table: Table, privilege: str) -> bool:
-        return privilege in self.privileges.get(table.oid, set())
+        return privilege in self.privileges.get(table.id, set())
 
-    def _make_tenants(self, tables: dict[int, Table], tenant_tables: list[Table]) -> None:
+    def _make_tenants(self, tables: dict[TableId, Table], tenant_tables: list[Table]) -> None:
         """Two tenants: two rows of the table the tenant column points at (the tenant root)."""
         refs = Counter(
-            (fk.ref_oid, fk.ref_columns[0])
+            (fk.ref, fk.ref_columns[0])
             for t in tenant_tables
             for fk in t.fks
             if fk.columns == (self.column,)
@@ -199,8 +199,8 @@ class _Run:
         if not refs:  # no tenant root: distinct values of the column's type
             self.tenants = tuple(self.maker.value(tenant_tables[0], column) for _ in range(3))
             return
-        (root_oid, key), _ = refs.most_common(1)[0]
-        root = tables[root_oid]
+        (root_id, key), _ = refs.most_common(1)[0]
+        root = tables[root_id]
         try:
             rows = [self.maker.insert(root, self.maker.values_for(root, None)) for _ in range(3)]
         except Unpopulatable as exc:
@@ -221,7 +221,7 @@ class _Run:
             t
             for t in self.tables
             if self._may(t, "SELECT")
-            and (t.oid in self.rows or t.kind == "v" or (t.is_partition and t.kind in "rp"))
+            and (t.id in self.rows or t.kind == "v" or (t.is_partition and t.kind in "rp"))
         ]
         for table in readable:  # before the setting ever exists in this session
             self._sees_nothing(table, None, "read without tenant")
@@ -285,8 +285,8 @@ class _Run:
             )
         if table.kind == "v":
             self._view_visibility(table, others)
-        elif table.oid in self.rows:
-            self._writes(table, *self.rows[table.oid])
+        elif table.id in self.rows:
+            self._writes(table, *self.rows[table.id])
 
     def _view_visibility(self, table: Table, others: int | None) -> None:
         invoker = _invoker(table)

@@ -57,20 +57,22 @@ def test_verdict_is_the_worst_thing_that_happened() -> None:
     assert left.differences == ["the down script is empty (no statement)", "table t left behind"]
 
 
-def _col(name: str, base: str, category: str, length: int | None = None) -> Column:
-    return Column(name, base, True, False, base, category, 0, length)
+def _col(
+    name: str, base: str, category: str, length: int | None = None, labels: tuple[str, ...] = ()
+) -> Column:
+    return Column(name, base, True, False, base, category, labels, length)
 
 
 def test_values_fit_their_type() -> None:
-    assert plain_value(_col("n", "int2", "N"), 999_999, {}) == str(999_999 % 30000 + 1)
-    assert plain_value(_col("c", "bpchar", "S", 2), 12345, {}) == "sl"
-    assert plain_value(_col("b", "bool", "B"), 1, {}) == "true"
-    assert plain_value(_col("e", "mood", "E"), 1, {0: ["happy", "sad"]}) == "happy"
-    assert plain_value(_col("t", "timestamptz", "D"), 1, {}) == "now"
+    assert plain_value(_col("n", "int2", "N"), 999_999) == str(999_999 % 30000 + 1)
+    assert plain_value(_col("c", "bpchar", "S", 2), 12345) == "sl"
+    assert plain_value(_col("b", "bool", "B"), 1) == "true"
+    assert plain_value(_col("e", "mood", "E", labels=("happy", "sad")), 1) == "happy"
+    assert plain_value(_col("t", "timestamptz", "D"), 1) == "now"
 
 
 def test_check_literals_become_candidates() -> None:
-    table = Table(1, "public", "t", "r", False, False, False, "")
+    table = Table("public", "t", "r")
     table.checks = {
         "t_status": (("status",), ["new", "active"]),
         "t_score": (("score",), ["90", "95"]),
