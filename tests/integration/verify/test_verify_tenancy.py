@@ -137,6 +137,37 @@ CREATE TABLE coded (id serial PRIMARY KEY, dealership_id uuid NOT NULL REFERENCE
     assert report.failed
 
 
+def test_foreign_key_to_a_partitioned_table_and_types_in_domains_and_schemas(
+    db_conn: Conn,
+) -> None:
+    # A foreign key to a partitioned table has one copy per partition; the row must go in
+    # through the parent (it once went into `regions_eu` directly, breaking its bound). A
+    # varchar(5) inside a domain keeps its length; a quoted schema's enum gives its labels.
+    db_conn.execute(
+        SOUND
+        + """
+CREATE DOMAIN code5 AS varchar(5);
+CREATE SCHEMA "Sales";
+CREATE TYPE "Sales"."Stage" AS ENUM ('Lead', 'Won');
+CREATE TABLE regions (code text PRIMARY KEY, dealership_id uuid NOT NULL REFERENCES dealerships)
+  PARTITION BY LIST (code);
+CREATE TABLE regions_eu PARTITION OF regions FOR VALUES IN ('eu');
+CREATE TABLE regions_other PARTITION OF regions DEFAULT;
+CREATE TABLE "Sales"."Visits" (id serial PRIMARY KEY,
+  dealership_id uuid NOT NULL REFERENCES dealerships, region text NOT NULL REFERENCES regions,
+  code code5 NOT NULL, stage "Sales"."Stage" NOT NULL);
+"""
+        + "".join(
+            f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY;"
+            f"CREATE POLICY tenant ON {t} USING (dealership_id = {TENANT});"
+            for t in ("regions", '"Sales"."Visits"')
+        )
+    )
+    report = check_tenancy(db_conn)
+    assert {"regions", "Sales.Visits"} <= set(report.tables)
+    assert report.findings == [], [str(f) for f in report.findings]
+
+
 def test_app_role_and_missing_column(db_conn: Conn) -> None:
     db_conn.execute(SOUND)
     with pytest.raises(ConfigError, match="no table has the tenant column tenant_id"):
