@@ -53,7 +53,7 @@ _BUILTIN = {
     "bpchar": ("bpchar", "S"),
     "text": ("text", "S"),
     "name": ("name", "S"),
-    '"char"': ("char", "S"),
+    '"char"': ("char", "Z"),
     "uuid": ("uuid", "U"),
     "json": ("json", "U"),
     "jsonb": ("jsonb", "U"),
