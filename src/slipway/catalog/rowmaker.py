@@ -1,10 +1,10 @@
 """Minimal valid rows for any table: the one row generator, for the doctor's CRUD check and
 load test (`health/rows.py`) and the tenancy test (`verify/tenancy.py`).
 
-Rows are built from `catalog/testrows.py`'s tables and values, in the caller's transaction
-(the callers roll it back): NOT NULL columns without a default get a value of their type (an
-enum's first label, the first value a one-column `CHECK (c IN (...))` allows), NOT NULL
-foreign keys get a parent row (made first, for the same tenant; a parent outside the maker's
+Rows are built from `catalog/testrows.py`'s tables (the Catalog's) and values, in the
+caller's transaction (the callers roll it back): NOT NULL columns without a default get a
+value of their type (an enum's first label, the first value a one-column `CHECK (c IN
+(...))` allows), NOT NULL foreign keys get a parent row (made first, for the same tenant; a parent outside the maker's
 scope lends one of its existing rows instead), CHECK constraints that reject a value make us
 try the literals written in the constraint. A table that still cannot be populated raises
 Unpopulatable with PostgreSQL's reason and SQLSTATE, so the caller can say so instead of

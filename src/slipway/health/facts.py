@@ -38,8 +38,9 @@ class Facts:
     notes: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
     stats: Statistics = field(default_factory=Statistics)
-    # The "catalog" fact: tables, partitions and materialized views with their constraints
-    # and indexes (the part of the Catalog the checks read; see gather.CATALOG_MEMBERS).
+    # The "catalog" fact: tables, partitions, views and materialized views with their
+    # constraints, indexes and policies, and the enums and domains (the part of the Catalog
+    # the checks and the row generator read; see gather.CATALOG_MEMBERS).
     catalog: Catalog = field(default_factory=Catalog)
 
     @property
