@@ -39,8 +39,8 @@ class Facts:
     extra: dict[str, Any] = field(default_factory=dict)
     stats: Statistics = field(default_factory=Statistics)
     # The "catalog" fact: tables, partitions, views and materialized views with their
-    # constraints, indexes and policies, and the enums and domains (the part of the Catalog
-    # the checks and the row generator read; see gather.CATALOG_MEMBERS).
+    # constraints, indexes and policies; sequences, functions, enums and domains (the part
+    # of the Catalog the checks and the row generator read; see gather.CATALOG_MEMBERS).
     catalog: Catalog = field(default_factory=Catalog)
 
     @property
