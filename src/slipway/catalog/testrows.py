@@ -95,9 +95,8 @@ class Table:
     name: str
     kind: str  # r table, p partitioned, v view, m materialized view
     is_partition: bool = False
-    rls: bool = False
-    force_rls: bool = False
-    options: str = ""  # reloptions, comma-separated
+    rls: bool = False  # row level security enabled
+    security_invoker: bool = False  # a view WITH (security_invoker = true)
     columns: list[Column] = field(default_factory=list)
     fks: list[ForeignKey] = field(default_factory=list)
     key: tuple[str, ...] = ()  # primary key columns
@@ -189,24 +188,15 @@ def tables_of(catalog: Catalog) -> dict[TableId, Table]:
     ]
     out: dict[TableId, Table] = {}
     for rel in sorted(relations, key=lambda r: (r.schema, r.name)):
-        columns = [_column(c, types) for c in rel.columns]
         if isinstance(rel, CatalogTable):
-            table = Table(
-                rel.schema,
-                rel.name,
-                "p" if rel.is_partitioned else "r",
-                rel.is_partition,
-                rel.rls_enabled,
-                rel.rls_forced,
-                ",".join(rel.reloptions),
-                columns,
-            )
+            kind = "p" if rel.is_partitioned else "r"
+            table = Table(rel.schema, rel.name, kind, rel.is_partition, rel.rls_enabled)
             _constraints(table, rel)
+        elif isinstance(rel, View):
+            table = Table(rel.schema, rel.name, "v", security_invoker=rel.security_invoker)
         else:
-            kind = "v" if isinstance(rel, View) else "m"
-            table = Table(
-                rel.schema, rel.name, kind, options=",".join(rel.options), columns=columns
-            )
+            table = Table(rel.schema, rel.name, "m")
+        table.columns = [_column(c, types) for c in rel.columns]
         out[table.id] = table
     return out
 

@@ -289,7 +289,7 @@ class _Run:
             self._writes(table, *self.rows[table.id])
 
     def _view_visibility(self, table: Table, others: int | None) -> None:
-        invoker = _invoker(table)
+        invoker = table.security_invoker
         query = sql.SQL("SELECT count(*) FROM (SELECT FROM {} LIMIT 1) s").format(table.ident)
         own = self._try(table, "read own", self.tenants[0], query)
         if not invoker and not others and not own:
@@ -407,25 +407,12 @@ def _reason(exc: psycopg.Error) -> str:
 def _why(table: Table) -> str:
     """The likely cause of a leak, from the catalog."""
     if table.kind == "v":
-        if not _invoker(table):
+        if not table.security_invoker:
             return " (the view runs as its owner: create it WITH (security_invoker = true))"
         return ""
     if not table.rls:
         return " (row level security is not enabled)"
     return " (a policy is too wide)"
-
-
-def _invoker(view: Table) -> bool:
-    options = view.options.lower().split(",")
-    return any(
-        o in options
-        for o in (
-            "security_invoker=true",
-            "security_invoker=on",
-            "security_invoker=1",
-            "security_invoker=yes",
-        )
-    )
 
 
 def _scalar(conn: Conn, query: str) -> Any:
