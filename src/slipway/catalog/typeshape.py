@@ -87,7 +87,7 @@ class TypeShapes:
             return TypeShape("_" + element.base_type, "A", element.cast + "[]")
         lengths = _MODIFIERS.findall(text)
         bare = _MODIFIERS.sub("", text)
-        if bare in _BUILTIN or bare.startswith("interval"):  # interval year to month...
+        if bare in _BUILTIN or bare.startswith("interval "):  # interval year to month...
             name, category = _BUILTIN.get(bare, ("interval", "T"))
             length = int(lengths[0]) if lengths and name in ("varchar", "bpchar") else None
             return TypeShape(name, category, text, max_length=length)
