@@ -534,19 +534,24 @@ def _set_calls(table: Table, what: str, expr: object) -> None:
 
 def function_calls(expr: object) -> frozenset[str]:
     """Keys of the functions an expression or query calls."""
-    found = (
-        n.qualified(n.strings(node.get("funcname")))
-        for kind, node in n.walk(expr)
-        if kind == "FuncCall"
-    )
-    return frozenset(found)
+    return _calls(n.collect(expr, "FuncCall")["FuncCall"])
+
+
+def _calls(calls: list[Node]) -> frozenset[str]:
+    return frozenset(n.qualified(n.strings(call.get("funcname"))) for call in calls)
+
+
+def _reads(query: Node | None) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The tables a view's query reads and the functions it calls (one walk: views are big)."""
+    found = n.collect(query or {}, "RangeVar", "FuncCall")
+    tables = tuple(dict.fromkeys(n.relation(r) for r in found["RangeVar"]))
+    return tables, _calls(found["FuncCall"])
 
 
 def _create_view(state: ReplayState, node: Node, origin: Origin) -> None:
     key = n.relation(node.get("view"))
     invoker = n.truthy(n.def_elems(node.get("options")).get("security_invoker"))
-    tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
-    calls = function_calls(node.get("query"))
+    tables, calls = _reads(node.get("query"))
     state.views[key] = View(key, tables, invoker, origin, calls=calls)
     state.gone.pop(("view", key), None)
 
@@ -563,9 +568,8 @@ def _select_into(state: ReplayState, node: Node, origin: Origin) -> None:
 def _create_table_as(state: ReplayState, node: Node, origin: Origin) -> None:
     key = n.relation(node.get("into", {}).get("rel"))
     if node.get("objtype") == "OBJECT_MATVIEW":
-        tables = tuple(dict.fromkeys(n.range_vars(node.get("query", {}))))
         # security_invoker does not exist for materialized views: not the view rule's business.
-        calls = function_calls(node.get("query"))
+        tables, calls = _reads(node.get("query"))
         state.views[key] = View(key, tables, True, origin, materialized=True, calls=calls)
         state.gone.pop(("view", key), None)
     else:

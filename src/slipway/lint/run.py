@@ -124,12 +124,14 @@ def _lint(targets: list[Path], settings: Settings, keep: bool = False) -> LintRe
     if keep:  # the whole process: several folders may go to two cores
         from slipway.lint import parallel
 
-        split = parallel.halves(targets)
-        if split is not None:
+        sides = parallel.split(targets)
+        if sides is not None:
             import slipway.lint.engine  # noqa: F401 - imported once, before the fork
 
             config.active()  # the rule modules too
-            return parallel.lint_halves(*split, lambda part: _lint_serial(part, config, keep))
+            return parallel.lint_split(
+                targets, *sides, lambda target: _lint_serial([target], config, keep)
+            )
     return _lint_serial(targets, config, keep)
 
 

@@ -89,19 +89,32 @@ def alter_cmds(stmt: Node) -> Iterator[Node]:
 
 def walk(node: Any) -> Iterator[tuple[str, Node]]:
     """Every (node type, node) below `node`, depth first."""
+    # The hot loop of reading big view and function bodies: exact type tests, bound methods.
     stack = [node]
+    pop, push, extend = stack.pop, stack.append, stack.extend
     while stack:
-        item = stack.pop()
-        if isinstance(item, dict):
+        item = pop()
+        kind = type(item)
+        if kind is dict:
             for key, value in item.items():
-                if isinstance(value, dict):
-                    if key[:1].isupper():
+                kind = type(value)
+                if kind is dict:
+                    if "A" <= key[0] <= "Z":  # node types are CamelCase, fields lower case
                         yield key, value
-                    stack.append(value)
-                elif isinstance(value, list):
-                    stack.extend(value)
-        elif isinstance(item, list):
-            stack.extend(item)
+                    push(value)
+                elif kind is list:
+                    extend(value)
+        elif kind is list:
+            extend(item)
+
+
+def collect(node: Any, *kinds: str) -> dict[str, list[Node]]:
+    """The nodes of the given types below `node`, by type, in one walk."""
+    found: dict[str, list[Node]] = {kind: [] for kind in kinds}
+    for kind, child in walk(node):
+        if kind in found:
+            found[kind].append(child)
+    return found
 
 
 def func_name(call: Node) -> str:
@@ -136,10 +149,3 @@ def truthy(arg: Any) -> bool:
 
 def key_columns(constraint: Node, field: str = "keys") -> tuple[str, ...]:
     return tuple(strings(constraint.get(field)))
-
-
-def range_vars(node: Node) -> Iterator[str]:
-    """Keys of every table a query reads (RangeVar nodes)."""
-    for kind, child in walk(node):
-        if kind == "RangeVar":
-            yield relation(child)

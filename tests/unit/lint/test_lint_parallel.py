@@ -46,7 +46,7 @@ def lint(cwd: Path, *paths: str) -> subprocess.CompletedProcess[str]:
 
 def test_folders_on_two_cores_give_the_findings_of_one_after_the_other(tmp_path: Path) -> None:
     targets = services(tmp_path)
-    assert parallel.halves([tmp_path / t for t in targets]) is not None  # it does split these
+    assert parallel.split([tmp_path / t for t in targets]) is not None  # it does split these
     together = lint(tmp_path, *targets)
     assert together.returncode == 0, together.stderr  # warnings only
     one_by_one = []
@@ -59,17 +59,33 @@ def test_folders_on_two_cores_give_the_findings_of_one_after_the_other(tmp_path:
     assert {f["location"]["file"].split("/")[0] for f in findings} == set(SERVICES)
 
 
-@pytest.mark.parametrize("empty_at", [0, 4])
-def test_an_error_in_either_half_is_the_serial_lints_error(tmp_path: Path, empty_at: int) -> None:
-    """A folder without migrations, linted by the parent (first half) or the child (second
-    half): one line, exit code 2, no traceback, no findings printed."""
+@pytest.mark.parametrize("empty_at", [0, 2, 4])
+def test_an_error_in_either_process_is_the_serial_lints_error(
+    tmp_path: Path, empty_at: int
+) -> None:
+    """A folder without migrations, wherever it is among the targets (so linted by either
+    process): one line, exit code 2, no traceback, no findings printed. With two bad folders
+    the first one named is reported, as a serial lint reports it."""
     targets = services(tmp_path)[:4]
-    (tmp_path / "empty").mkdir()
+    for name in ("empty", "void"):
+        (tmp_path / name).mkdir()
     targets.insert(empty_at, "empty")
+    targets.append("void")
     done = lint(tmp_path, *targets)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.startswith("error: empty: no migrations found"), done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_the_sides_are_balanced_by_sql_files(tmp_path: Path) -> None:
+    """One big folder goes alone to one side, the small ones to the other, whatever their
+    order; the indexes on each side stay in order."""
+    targets = [tmp_path / t for t in services(tmp_path)]
+    for number in range(3, 20):
+        (targets[1] / f"{number:04d}_more.sql").write_text("SELECT 1;\n")
+    sides = parallel.split(targets)
+    assert sides is not None
+    assert sorted([sides[0], sides[1]], key=len) == [[1], [0, 2, 3, 4]]
 
 
 def test_what_is_linted_on_one_core(tmp_path: Path) -> None:
@@ -80,7 +96,8 @@ def test_what_is_linted_on_one_core(tmp_path: Path) -> None:
     diesel.mkdir(parents=True)
     (diesel / "up.sql").write_text("SELECT 1;\n")
     first, rest = targets[0], targets[1:]
-    assert parallel.halves(targets) == (targets[:2], targets[2:])
+    sides = parallel.split(targets)
+    assert sides is not None and sorted(sides[0] + sides[1]) == list(range(len(targets)))
     for serial in (
         [first],
         [first, first / "0001_first.sql"],
@@ -89,4 +106,4 @@ def test_what_is_linted_on_one_core(tmp_path: Path) -> None:
         [diesel, *rest],
         [Path("-"), *rest],
     ):
-        assert parallel.halves(serial) is None, serial
+        assert parallel.split(serial) is None, serial

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from slipway.lint.rule import Hit, Rule, StatementContext, register
 from slipway.sql import nodes as n
 from slipway.sql.nodes import Node
+
+_UPDATE = re.compile(rb"(?i)update")
 
 
 @register
@@ -36,6 +39,8 @@ class BanDuplicateColumnAssignments(Rule):
     help = "Assign each column once."
 
     def check(self, ctx: StatementContext) -> Iterator[Hit]:
+        if not _UPDATE.search(ctx.script.data, ctx.stmt.start, ctx.stmt.end):
+            return  # a SET list needs the word UPDATE: no need to walk a big query
         for kind, node in [(ctx.stmt.kind, ctx.stmt.node), *n.walk(ctx.stmt.node)]:
             yield from _duplicates(_set_list(kind, node))
 
