@@ -41,7 +41,7 @@ def acl(row: Row, privileges: bool, key: str = "acl") -> tuple[str, ...]:
 
 
 def column(row: Row, privileges: bool) -> Column:
-    generated = row["generated"] == "s"
+    generated = row["generated"] in ("s", "v")  # STORED, or VIRTUAL (PostgreSQL 18)
     return Column(
         name=row["name"],
         type=row["type"],

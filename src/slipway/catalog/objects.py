@@ -96,7 +96,8 @@ class Column:
     nullable: bool = True
     default: str | None = None  # pg_get_expr text, None when there is none
     identity: str = ""  # 'a' ALWAYS, 'd' BY DEFAULT, '' not an identity column
-    generated: str | None = None  # expression of a GENERATED ALWAYS AS (...) STORED column
+    # expression of a GENERATED ALWAYS AS (...) column, STORED or (PostgreSQL 18) VIRTUAL
+    generated: str | None = None
     comment: str | None = None
     ordinal: int = 0  # attnum; not compared by diff (dropped columns leave gaps)
     collation: str | None = None  # only when it differs from the type's default

@@ -193,3 +193,25 @@ def test_members_and_objects_are_kept_in_canonical_order() -> None:
 def test_table_shared_means_granted_to_another_role(grants: tuple[str, ...], shared: bool) -> None:
     owner = "my owner" if grants and grants[0].startswith('"') else "owner"
     assert Table("public", "t", owner=owner, grants=grants).shared is shared
+
+
+def test_generated_columns_are_generated_stored_or_virtual() -> None:
+    """pg_attribute.attgenerated is 's' (STORED) or, from PostgreSQL 18, 'v' (VIRTUAL): both
+    are generated columns (never written, no default), not columns with a default."""
+    from slipway.catalog._rows import column
+
+    base = {
+        "name": "c",
+        "type": "integer",
+        "nullable": True,
+        "identity": "",
+        "comment": None,
+        "ordinal": 3,
+        "collation": None,
+        "acl": None,
+    }
+    for flag in ("s", "v"):
+        made = column({**base, "generated": flag, "expr": "(a * 2)"}, False)
+        assert (made.generated, made.default) == ("(a * 2)", None), flag
+    plain = column({**base, "generated": "", "expr": "42"}, False)
+    assert (plain.generated, plain.default) == (None, "42")
