@@ -105,6 +105,9 @@ CORPORA = [
         "conductor-oss+conductor/postgres-persistence/src/main/resources/db/migration_postgres",
         "flyway",
     ),
+    # One folder for four databases: 0001_x.postgres.up.sql beside .mysql., .cockroach.,
+    # .sqlite3. and untagged files (ory popx), some `.autocommit`.
+    Corpus("kratos", "ory/kratos", "ory+kratos/persistence/sql/migrations/sql", "pop (popx)"),
 ]
 
 
@@ -395,11 +398,11 @@ def squawk_counts(folder: Path) -> str:
     squawk = shutil.which("squawk") or str(Path(sys.executable).parent / "squawk")
     if not Path(squawk).exists():
         return ""
-    files = sorted(
-        str(p)
-        for p in folder.rglob("*.sql")
-        if not p.name.endswith(".down.sql") and p.name != "down.sql"
-    )
+    from slipway.migrations.layouts import load_folder
+
+    # The up scripts slipway reads: no rollbacks, and of a database-tagged (pop) folder only
+    # PostgreSQL's files.
+    files = sorted(str(m.up.path) for m in load_folder(folder, strict=False).migrations)
     start = time.perf_counter()
     proc = subprocess.run(
         [squawk, "--reporter", "json", *files],

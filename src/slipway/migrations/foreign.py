@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-TOOLS = ("golang-migrate", "dbmate", "diesel", "flyway", "goose", "sqitch")
+TOOLS = ("golang-migrate", "dbmate", "diesel", "flyway", "goose", "pop", "sqitch")
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ _DEFAULT_TABLES = {
     "diesel": "__diesel_schema_migrations",
     "flyway": "flyway_schema_history",
     "goose": "goose_db_version",
+    "pop": "schema_migration",  # gobuffalo pop and ory popx (kratos, hydra, keto)
     "sqitch": "changes",
 }
 
@@ -95,6 +96,8 @@ def classify(table: str, columns: list[str]) -> str | None:
         return "sqitch"
     if {"version", "run_on"} <= cols:
         return "diesel"
+    if "version" in cols and table == "schema_migration" and cols <= {"version", "version_self"}:
+        return "pop"  # version, and in ory's popx version_self (its own table's migrations)
     if cols == {"version"}:
         return "dbmate"
     return None
@@ -142,6 +145,12 @@ def _golang_migrate(conn: psycopg.Connection[Any], table: str) -> ForeignHistory
 def _dbmate(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
     rows = conn.execute(f"SELECT version FROM {quote_qualified(table)}").fetchall()
     return ForeignHistory("dbmate", table, versions=[str(r[0]) for r in rows])
+
+
+def _pop(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
+    """pop writes a row per applied version and deletes it on down."""
+    rows = conn.execute(f"SELECT version FROM {quote_qualified(table)}").fetchall()
+    return ForeignHistory("pop", table, versions=[str(r[0]) for r in rows])
 
 
 def _diesel(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
@@ -204,6 +213,7 @@ READERS: dict[str, Callable[[Any, str], ForeignHistory]] = {
     "diesel": _diesel,
     "flyway": _flyway,
     "goose": _goose,
+    "pop": _pop,
     "sqitch": _sqitch,
 }
 

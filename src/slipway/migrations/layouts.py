@@ -6,7 +6,10 @@
 4. dbmate: one file with `-- migrate:up` and `-- migrate:down` sections
 5. Flyway: V1__name.sql + U1__name.sql
 
-A rollback pairs with its migration by version, not by name.
+A rollback pairs with its migration by version, not by name. Files tagged with a database
+(gobuffalo pop / ory popx: 0001_name.postgres.up.sql beside .mysql., .cockroach., .sqlite3.
+and untagged ones) are read for PostgreSQL: a `.postgres.` file wins over the untagged file
+of its version and role, other databases' files are listed as ignored.
 """
 
 from __future__ import annotations
@@ -47,6 +50,13 @@ VERSION = r"(?P<version>\d(?:[\d-]*\d)?)"
 _PAIRED = re.compile(
     VERSION + r"_(?P<name>.+?)(?P<role>\.up|\.down|\.rollback|_rollback|\.verify|_verify)?\.sql$",
     re.IGNORECASE,
+)
+# pop's database tags (untagged: for every database) and its `.autocommit` flag (no
+# transaction): 0001_name[.tag][.autocommit].up.sql, the tag in pop's spellings.
+_POSTGRES_TAGS = frozenset({"postgres", "postgresql", "pg"})
+_OTHER_TAGS = frozenset(
+    {"cockroach", "cockroachdb", "crdb", "mysql", "mariadb", "sqlite", "sqlite3"}
+    | {"yugabyte", "yugabytedb", "mssql", "sqlserver"}
 )
 _FLYWAY = re.compile(r"^(?P<kind>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<name>.+)\.sql$")
 _DIESEL_DIR = re.compile(VERSION + r"_(?P<name>.+)$")
@@ -225,13 +235,26 @@ class _Collector:
         self.parts: dict[tuple[int, ...], _Parts] = {}
         self.strict = strict
         self.twins: list[_Parts] = []  # not strict: further migrations with a version in use
+        self.tagged: set[Path] = set()  # scripts tagged .postgres. (pop): they beat untagged
 
-    def add(self, version: str, name: str, layout: str, role: str, script: Script) -> None:
+    def add(
+        self, version: str, name: str, layout: str, role: str, script: Script, tagged: bool = False
+    ) -> None:
         key = version_key(version, layout)
         parts = self.parts.get(key)
         if parts is None:
             parts = self.parts[key] = _Parts(version=version, name=name, layout=layout)
         existing: Script | None = getattr(parts, role)
+        if tagged:
+            self.tagged.add(script.path)
+        if existing is not None and (existing.path in self.tagged) != tagged:
+            # pop's rule: the file for this database replaces the one for every database
+            loser = existing if tagged else script
+            reason = f"replaced by its PostgreSQL variant (version {version})"
+            self.ignore(loser.path, reason, expected=True)
+            if not tagged:
+                return
+            existing = None
         if existing is not None:
             if self.strict:
                 self._clash(version, role, existing, script)
@@ -259,8 +282,8 @@ class _Collector:
         self.twins.append(twin)
         return twin
 
-    def ignore(self, path: Path, reason: str) -> None:
-        self.result.ignored.append(Ignored(path=path, reason=reason))
+    def ignore(self, path: Path, reason: str, expected: bool = False) -> None:
+        self.result.ignored.append(Ignored(path=path, reason=reason, expected=expected))
 
     @staticmethod
     def _promote_lone_suffix(parts: _Parts) -> None:
@@ -333,9 +356,16 @@ def _add_file(collector: _Collector, path: Path) -> None:
     if not paired:
         collector.ignore(path, "no leading version number (expected e.g. 0001_name.sql)")
         return
-    text = read_sql(path)
     version, mig_name, suffix = paired.group("version", "name", "role")
     suffix = suffix.lower() if suffix else None
+    tag, autocommit = "", False
+    if suffix in (".up", ".down"):  # pop's tags sit before golang-migrate's .up / .down
+        mig_name, tag, autocommit = _pop_tags(mig_name)
+    if tag in _OTHER_TAGS:  # not even read: another database's file may be in any encoding
+        reason = f"a migration for {tag}, not PostgreSQL (pop's database tag)"
+        collector.ignore(path, reason, expected=True)
+        return
+    text = read_sql(path)
     if suffix is None and _DBMATE_MARK.search(text):
         up, down = _split_dbmate(path, text)
         collector.add(version, mig_name, "dbmate", "up", up)
@@ -343,8 +373,24 @@ def _add_file(collector: _Collector, path: Path) -> None:
             collector.add(version, mig_name, "dbmate", "down", down)
         return
     layout = "golang-migrate" if suffix in (".up", ".down") else "paired"
-    script = apply_directives(Script(path=path, sql=text))
-    collector.add(version, mig_name, layout, _ROLE[suffix], script)
+    script = apply_directives(
+        Script(path=path, sql=text, transactional=False if autocommit else None)
+    )
+    collector.add(version, mig_name, layout, _ROLE[suffix], script, tagged=tag in _POSTGRES_TAGS)
+
+
+def _pop_tags(name: str) -> tuple[str, str, bool]:
+    """`identities.postgres.autocommit` -> ("identities", "postgres", True): pop's database tag
+    (lower case; "" when untagged) and its no-transaction flag, split off a migration's name."""
+    autocommit = False
+    base, dot, last = name.rpartition(".")
+    if dot and base and last.lower() == "autocommit":
+        name, autocommit = base, True
+        base, dot, last = name.rpartition(".")
+    tag = last.lower() if dot and base else ""
+    if tag in _POSTGRES_TAGS or tag in _OTHER_TAGS or tag == "all":
+        return base, tag, autocommit
+    return name, "", autocommit
 
 
 def is_migration_folder(path: Path) -> bool:

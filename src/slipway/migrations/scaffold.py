@@ -82,6 +82,8 @@ def _in_scheme(newest: str, layout: str, now: datetime) -> str:
         return now.strftime("%Y-%m-%d-%H%M%S") + "-0000"
     if layout == "dbmate" or len(digits) == 14:  # dbmate / golang-migrate timestamps
         return now.strftime("%Y%m%d%H%M%S")
+    if len(digits) == 20 and digits.startswith(("19", "20")):  # ory popx: stamp + 6-digit step
+        return now.strftime("%Y%m%d%H%M%S") + "000000"
     if len(digits) == 8 and digits.startswith(("19", "20")):  # a date per migration
         return now.strftime("%Y%m%d")
     if layout == "golang-migrate" and len(digits) == 10 and digits.startswith("1"):
@@ -112,6 +114,13 @@ def _after(newest: str, mset: MigrationSet) -> str:
     return newest + "0"  # string order, 999 -> 1000 would sort first: extend instead
 
 
+def _database_tag(mset: MigrationSet) -> str:
+    """`.postgres` when most of the folder's migrations are tagged for PostgreSQL (pop, ory
+    popx: an untagged file would run on every database the project supports), else ""."""
+    tagged = sum(1 for m in mset.migrations if ".postgres." in m.up.path.name.lower())
+    return ".postgres" if tagged * 2 > len(mset.migrations) else ""
+
+
 def new_migration(mset: MigrationSet, description: str) -> list[Path]:
     """Write the up, down and verify stubs of a new migration; return their paths."""
     version = next_version(mset)
@@ -135,9 +144,10 @@ def new_migration(mset: MigrationSet, description: str) -> list[Path]:
     elif layout == "flyway":
         files = {folder / f"V{version}__{slug}.sql": up, folder / f"U{version}__{slug}.sql": down}
     elif layout == "golang-migrate":
+        tag = _database_tag(mset)
         files = {
-            folder / f"{version}_{slug}.up.sql": up,
-            folder / f"{version}_{slug}.down.sql": down,
+            folder / f"{version}_{slug}{tag}.up.sql": up,
+            folder / f"{version}_{slug}{tag}.down.sql": down,
         }
     else:
         files = {

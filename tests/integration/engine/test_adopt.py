@@ -447,3 +447,25 @@ def test_slipways_own_tables_do_not_make_a_database_unmanaged(cli: Cli, db_conn)
     db_conn.execute("CREATE TABLE theirs (id int)")
     refused = cli("up")
     assert refused.code == 1 and "already holds tables (public.theirs)" in refused.err
+
+
+# -- pop / ory popx ----------------------------------------------------------------------------
+
+
+def test_pop_schema_migration_is_adopted(cli: Cli, db_conn) -> None:
+    """ory popx's history (schema_migration with version_self) as kratos leaves it."""
+    v1, v2, v3 = "20191100000001000000", "20191100000002000000", "20191100000003000000"
+    for version, table in ((v1, "a"), (v2, "b"), (v3, "c")):
+        cli.write(f"{version}_{table}.postgres.up.sql", f"CREATE TABLE {table} (id int);\n")
+        cli.write(f"{version}_{table}.postgres.down.sql", f"DROP TABLE {table};\n")
+    db_conn.execute("CREATE TABLE a (id int); CREATE TABLE b (id int)")
+    db_conn.execute(
+        "CREATE TABLE schema_migration (version varchar(48) NOT NULL,"
+        " version_self int NOT NULL DEFAULT 0)"
+    )
+    db_conn.execute("INSERT INTO schema_migration (version) VALUES (%s), (%s)", (v1, v2))
+    refused = cli("up")
+    assert refused.code == 1 and "migrated by pop" in refused.err, refused.err
+    out = adopt_then_up(cli, db_conn)
+    assert "Adopted 2 migrations from pop (public.schema_migration)" in out
+    assert applied(db_conn) == [(v1, "adopted"), (v2, "adopted"), (v3, "migration")]

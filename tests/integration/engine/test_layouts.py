@@ -183,3 +183,46 @@ def test_down_all_rolls_back_every_applied_migration(cli: Cli, db_conn) -> None:
     assert not any(table_exists(db_conn, f"t{n}") for n in (1, 2, 3))
     assert all(s["state"] == "pending" for s in status_json(cli))
     assert cli("down", "--all", "--steps", "2").code == 2
+
+
+def test_pop_database_tags_are_read_for_postgresql(cli: Cli, db_conn) -> None:
+    """ory popx / gobuffalo pop: a .postgres. file replaces the untagged one of its version
+    and direction, other databases' files are not read (not even decoded), .autocommit runs
+    outside a transaction; validate counts the skipped files instead of warning on each."""
+    v1, v2, v3 = "20191100000001000000", "20191100000002000000", "20191100000003000000"
+    cli.write(f"{v1}_identities.postgres.up.sql", "CREATE TABLE identities (id uuid);\n")
+    cli.write(f"{v1}_identities.postgres.down.sql", "DROP TABLE identities;\n")
+    cli.write(f"{v1}_identities.mysql.up.sql", "CREATE TABLE identities (id CHAR(36)) ENGINE=x;\n")
+    cli.write(f"{v1}_identities.mysql.down.sql", "DROP TABLE identities;\n")
+    cli.write(f"{v1}_identities.sqlite3.up.sql", "CREATE TABLE identities (id TEXT);\n")
+    (cli.project / "migrations" / f"{v1}_identities.cockroach.up.sql").write_bytes(b"\xff\xfe")
+    # untagged: for every database, unless a .postgres. variant replaces it
+    cli.write(f"{v2}_notes.up.sql", "CREATE TABLE notes (id int);\n")
+    cli.write(f"{v2}_notes.down.sql", "DROP TABLE notes;\n")
+    cli.write(f"{v3}_search.up.sql", "")  # empty for the databases without the index
+    cli.write(f"{v3}_search.down.sql", "")
+    cli.write(
+        f"{v3}_search.postgres.autocommit.up.sql",
+        "CREATE INDEX CONCURRENTLY notes_id ON notes (id);\n",
+    )
+    cli.write(f"{v3}_search.postgres.autocommit.down.sql", "DROP INDEX CONCURRENTLY notes_id;\n")
+    states = status_json(cli)
+    assert [(s["version"], s["name"], s["rollback"]) for s in states] == [
+        (v1, "identities", "file"),
+        (v2, "notes", "file"),
+        (v3, "search", "file"),
+    ]
+    checked = cli("validate", "--offline")
+    assert checked.code == 0, checked.text
+    # four other databases' files, and the two untagged files the .postgres. ones replace
+    assert "0 warning(s). (6 files for other databases, by their pop tags, not read)" in (
+        checked.out
+    )
+    result = cli("up")
+    assert result.code == 0, result.text
+    assert "no transaction" in result.out  # the .autocommit index build
+    assert table_exists(db_conn, "identities") and table_exists(db_conn, "notes")
+    index = db_conn.execute("SELECT to_regclass('notes_id') IS NOT NULL").fetchone()
+    assert index == (True,)
+    assert cli("down", "--all").code == 0
+    assert not table_exists(db_conn, "identities") and not table_exists(db_conn, "notes")

@@ -241,6 +241,29 @@ def test_new_migration_in_each_layout(tmp_path: Path) -> None:
         slugify("!!!")
 
 
+def test_new_migration_in_a_pop_folder_is_tagged_and_timestamped(tmp_path: Path) -> None:
+    """ory popx's versions are a timestamp and a six-digit step; a folder tagged for
+    PostgreSQL gets a .postgres. file (an untagged one would run on every database)."""
+    now = datetime(2026, 11, 22, 9, 30, 0, tzinfo=UTC)
+    write(tmp_path, "20210410175418000005_network.postgres.up.sql", "SELECT 1;")
+    write(tmp_path, "20210410175418000005_network.mysql.up.sql", "SELECT 1;")
+    write(tmp_path, "20210410175418000006_network.up.sql", "SELECT 1;")
+    write(tmp_path, "20210410175418000007_network.postgres.up.sql", "SELECT 1;")
+    mset = load_folder(tmp_path)
+    assert next_version(mset, now) == "20261122093000000000"
+    paths = new_migration(mset, "add widgets")
+    assert [p.name.split("_", 1)[1] for p in paths] == [
+        "add_widgets.postgres.up.sql",
+        "add_widgets.postgres.down.sql",
+    ]
+    plain = tmp_path / "plain"
+    write(plain, "000001_a.up.sql", "SELECT 1;")
+    assert [p.name for p in new_migration(load_folder(plain), "b")] == [
+        "000002_b.up.sql",
+        "000002_b.down.sql",
+    ]
+
+
 def test_a_lone_file_named_like_a_rollback_is_a_migration(tmp_path: Path) -> None:
     write(tmp_path, "0015_no_rollback.sql", "-- Remove the rollback flag\nSELECT 1;")
     write(tmp_path, "0016_add.sql", "SELECT 2;")
