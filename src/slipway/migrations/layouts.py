@@ -5,6 +5,7 @@
 3. diesel: 2019-02-26-002946_name/up.sql + down.sql (+ verify.sql, metadata.toml)
 4. dbmate: one file with `-- migrate:up` and `-- migrate:down` sections
 5. Flyway: V1__name.sql + U1__name.sql
+6. goose: one file with `-- +goose Up` and `-- +goose Down` sections
 
 A rollback pairs with its migration by version, not by name. Files tagged with a database
 (gobuffalo pop / ory popx: 0001_name.postgres.up.sql beside .mysql., .cockroach., .sqlite3.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
@@ -61,6 +63,11 @@ _OTHER_TAGS = frozenset(
 _FLYWAY = re.compile(r"^(?P<kind>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<name>.+)\.sql$")
 _DIESEL_DIR = re.compile(VERSION + r"_(?P<name>.+)$")
 _DBMATE_MARK = re.compile(r"^--\s*migrate:(up|down)\b(.*)$", re.MULTILINE)
+_GOOSE_MARK = re.compile(r"^--\s*\+goose\s+(up|down)\b(.*)$", re.MULTILINE | re.IGNORECASE)
+_GOOSE_NO_TRANSACTION = re.compile(
+    r"^--\s*\+goose\s+no\s+transaction\b", re.MULTILINE | re.IGNORECASE
+)
+_GOOSE_ENVSUB = re.compile(r"^--\s*\+goose\s+envsub\s+on\b", re.MULTILINE | re.IGNORECASE)
 _DIRECTIVE = re.compile(r"^\s*--\s*slipway:\s*(?P<body>.+?)\s*$", re.MULTILINE | re.IGNORECASE)
 _ROLE = {
     ".up": "up",
@@ -181,23 +188,52 @@ def describe(up_sql: str, name: str) -> str:
 
 
 def _split_dbmate(path: Path, text: str) -> tuple[Script, Script | None]:
-    marks = list(_DBMATE_MARK.finditer(text))
+    marks = [(m, m.group(2)) for m in _DBMATE_MARK.finditer(text)]
+    return _split_sections(path, text, marks, lambda role: f"-- migrate:{role}")
+
+
+def _split_goose(path: Path, text: str) -> tuple[Script, Script | None]:
+    """goose's file: its Up and Down sections; `-- +goose NO TRANSACTION` (anywhere) runs
+    both outside a transaction. `StatementBegin`/`StatementEnd` are comments to PostgreSQL,
+    whose parser finds the statements itself."""
+    if _GOOSE_ENVSUB.search(text):
+        raise MigrationLayoutError(
+            f"{path}: uses goose's `-- +goose ENVSUB ON` (environment variables substituted "
+            "into the SQL), which slipway does not do; write the values into the file, or keep "
+            "running this migration with goose"
+        )
+    header = "transaction:false" if _GOOSE_NO_TRANSACTION.search(text) else ""
+    marks = [(m, header) for m in _GOOSE_MARK.finditer(text)]
+    return _split_sections(path, text, marks, lambda role: f"-- +goose {role.capitalize()}")
+
+
+def _split_sections(
+    path: Path,
+    text: str,
+    marks: list[tuple[re.Match[str], str]],
+    spelled: Callable[[str], str],
+) -> tuple[Script, Script | None]:
+    """The up and down sections of one file (dbmate, goose), each starting on the line after
+    its marker (so line N of a section is line N + offset of the file); `marks` are the
+    markers with the header the directives read (dbmate's `transaction:false`)."""
     sections: dict[str, Script] = {}
-    for i, mark in enumerate(marks):
+    for i, (mark, header) in enumerate(marks):
         start = mark.end()
-        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
-        role = mark.group(1)
+        end = marks[i + 1][0].start() if i + 1 < len(marks) else len(text)
+        role = mark.group(1).lower()
         if role in sections:
-            raise MigrationLayoutError(f"{path}: more than one '-- migrate:{role}' section")
+            raise MigrationLayoutError(f"{path}: more than one '{spelled(role)}' section")
         offset = text.count("\n", 0, start)
         body = text[start:end]
         if body.startswith("\n"):
             body, offset = body[1:], offset + 1
         script = Script(path=path, sql=body, line_offset=offset)
-        sections[role] = apply_directives(script, mark.group(2))
+        sections[role] = apply_directives(script, header)
     if "up" not in sections:
-        raise MigrationLayoutError(f"{path}: has '-- migrate:down' but no '-- migrate:up' section")
-    # An empty `-- migrate:down` section is an empty rollback, as an empty down.sql is.
+        raise MigrationLayoutError(
+            f"{path}: has '{spelled('down')}' but no '{spelled('up')}' section"
+        )
+    # An empty down section is an empty rollback, as an empty down.sql is.
     return sections["up"], sections.get("down")
 
 
@@ -366,12 +402,17 @@ def _add_file(collector: _Collector, path: Path) -> None:
         collector.ignore(path, reason, expected=True)
         return
     text = read_sql(path)
-    if suffix is None and _DBMATE_MARK.search(text):
-        up, down = _split_dbmate(path, text)
-        collector.add(version, mig_name, "dbmate", "up", up)
-        if down is not None:
-            collector.add(version, mig_name, "dbmate", "down", down)
-        return
+    sections = (
+        ("dbmate", _DBMATE_MARK, _split_dbmate),
+        ("goose", _GOOSE_MARK, _split_goose),
+    )
+    for tool, mark, split in sections if suffix is None else ():
+        if mark.search(text):  # one file, its up and down sections marked
+            up, down = split(path, text)
+            collector.add(version, mig_name, tool, "up", up)
+            if down is not None:
+                collector.add(version, mig_name, tool, "down", down)
+            return
     layout = "golang-migrate" if suffix in (".up", ".down") else "paired"
     script = apply_directives(
         Script(path=path, sql=text, transactional=False if autocommit else None)

@@ -15,6 +15,7 @@ Rollback = Literal["file", "empty", "none"]
 Direction = Literal["up", "down"]
 
 __all__ = [
+    "DOWN_SECTIONS",
     "Direction",
     "Ignored",
     "Key",
@@ -134,8 +135,8 @@ class Migration:
     def rollback_place(self) -> str:
         """Where this migration's rollback goes, in its layout's own naming (for hints)."""
         up = self.up.path
-        if self.layout == "dbmate":
-            return f"a `-- migrate:down` section in {up.name}"
+        if self.layout in DOWN_SECTIONS:
+            return f"a `{DOWN_SECTIONS[self.layout]}` section in {up.name}"
         if self.layout == "diesel":
             return f"{up.parent.name}/down.sql"
         if self.layout == "flyway":
@@ -192,6 +193,9 @@ def _dotted_key(version: str) -> Key:
     return tuple(parts)
 
 
+#: Layouts whose rollback is a section of the migration's one file: its marker.
+DOWN_SECTIONS = {"dbmate": "-- migrate:down", "goose": "-- +goose Down"}
+
 # The one place versions are ordered: each layout compares them as its own tool does.
 _KEYS = {
     "paired": _numeric_key,
@@ -199,6 +203,7 @@ _KEYS = {
     "flyway": _dotted_key,
     "diesel": _string_key,
     "dbmate": _string_key,
+    "goose": _integer_key,  # goose's versions are int64s: 00001 = 1, timestamps too
 }
 
 

@@ -28,7 +28,7 @@ from slipway.migrations.execute import (
 from slipway.migrations.history import History
 from slipway.migrations.lock import MigrationLock
 from slipway.migrations.lost import LostStep, explain
-from slipway.migrations.model import Direction, Migration, MigrationSet, Script
+from slipway.migrations.model import DOWN_SECTIONS, Direction, Migration, MigrationSet, Script
 from slipway.migrations.runlog import Partial, RunRow, partials
 from slipway.migrations.statements import ParsedScript, parse_script
 from slipway.migrations.status import MigrationState, combine
@@ -222,8 +222,8 @@ class Engine:
         if allow_empty or down is None or not down.empty or not migration.up.changes_schema:
             return
         where = self.mset.shown(down.path)
-        if migration.layout == "dbmate":
-            where = f"(the `-- migrate:down` section of {where})"
+        if migration.layout in DOWN_SECTIONS:
+            where = f"(the `{DOWN_SECTIONS[migration.layout]}` section of {where})"
         raise Refused(
             f"cannot roll back {migration.version} {migration.name}: its rollback "
             f"{where} is empty but its up script changes the schema; "

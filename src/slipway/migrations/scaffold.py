@@ -138,6 +138,8 @@ def new_migration(mset: MigrationSet, description: str) -> list[Path]:
     files: dict[Path, str]
     if layout == "dbmate":
         files = {folder / f"{version}_{slug}.sql": f"-- migrate:up\n{up}\n-- migrate:down\n{down}"}
+    elif layout == "goose":
+        files = {folder / f"{version}_{slug}.sql": f"-- +goose Up\n{up}\n-- +goose Down\n{down}"}
     elif layout == "diesel":
         target = folder / f"{version}_{slug}"
         files = {target / "up.sql": up, target / "down.sql": down, target / "verify.sql": verify}

@@ -94,6 +94,74 @@ def test_dbmate_error_line_is_the_files_line(cli: Cli) -> None:
     assert '20240101120000_users.sql:3:8: column "nosuch" does not exist' in result.err
 
 
+GOOSE_FUNCTION = """-- +goose Up
+-- +goose StatementBegin
+CREATE FUNCTION one() RETURNS int LANGUAGE plpgsql AS $$
+BEGIN
+    RETURN 1;
+END $$;
+-- +goose StatementEnd
+
+-- +goose Down
+DROP FUNCTION one();
+"""
+
+
+def test_goose_sections_run_apart(cli: Cli, db_conn) -> None:
+    """goose's one file per migration: `up` runs only the Up section (it used to run the whole
+    file: the table was created and dropped again, and recorded as applied), `down` only the
+    Down; NO TRANSACTION runs it outside a transaction."""
+    cli.write(
+        "00001_users.sql",
+        "-- +goose Up\nCREATE TABLE users (id int, email text);\n\n"
+        "-- +goose Down\nDROP TABLE users;\n",
+    )
+    cli.write("00002_one.sql", GOOSE_FUNCTION)
+    cli.write(
+        "00010_idx.sql",
+        "-- +goose NO TRANSACTION\n-- +goose Up\n"
+        "CREATE INDEX CONCURRENTLY users_email ON users (email);\n"
+        "-- +goose Down\nDROP INDEX CONCURRENTLY users_email;\n",
+    )
+    states = status_json(cli)
+    assert [(s["version"], s["rollback"]) for s in states] == [
+        ("00001", "file"),
+        ("00002", "file"),
+        ("00010", "file"),
+    ]
+    result = cli("up")
+    assert result.code == 0, result.text
+    assert "no transaction" in result.out
+    assert table_exists(db_conn, "users")
+    assert db_conn.execute("SELECT one()").fetchone() == (1,)
+    assert cli("down", "--steps", "3").code == 0
+    assert not table_exists(db_conn, "users")
+    assert db_conn.execute("SELECT to_regproc('one')").fetchone() == (None,)
+    cli.write("00011_only_up.sql", "-- +goose Up\nCREATE TABLE notes (id int);\n")
+    assert cli("up").code == 0
+    refused = cli("down")
+    assert refused.code == 1
+    assert "a `-- +goose Down` section in 00011_only_up.sql" in refused.err, refused.err
+
+
+def test_goose_error_line_and_refusals(cli: Cli) -> None:
+    cli.write(
+        "00001_users.sql",
+        "-- +goose Up\nCREATE TABLE users (id int);\nSELECT nosuch FROM users;\n"
+        "-- +goose Down\nDROP TABLE users;\n",
+    )
+    result = cli("up")
+    assert result.code == 1
+    assert '00001_users.sql:3:8: column "nosuch" does not exist' in result.err
+    cli.write(
+        "00002_env.sql",
+        "-- +goose ENVSUB ON\n-- +goose Up\nCREATE ROLE ${APP_ROLE};\n",
+    )
+    refused = cli("status")
+    assert refused.code == 2
+    assert "00002_env.sql: uses goose's `-- +goose ENVSUB ON`" in refused.err
+
+
 def test_flyway_versions_and_undo(cli: Cli, db_conn) -> None:
     cli.write("V1__users.sql", "CREATE TABLE users (id int);")
     cli.write("U1__users.sql", "DROP TABLE users;")

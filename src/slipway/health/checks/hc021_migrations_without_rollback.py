@@ -15,7 +15,7 @@ def migrations_without_rollback(facts: Facts) -> Outcome:
     Why: without a down script a bad release cannot be rolled back by the tool, only by hand
     under pressure.
 
-    Fix: write the down script (in the folder's layout: NNNN_name.down.sql, down.sql, U1__name.sql, `-- migrate:down`) and prove it with `slipway verify`.
+    Fix: write the down script (in the folder's layout: NNNN_name.down.sql, down.sql, U1__name.sql, `-- migrate:down`, `-- +goose Down`) and prove it with `slipway verify`.
     """
     out = Outcome()
     states: list[Any] | None = facts.extra.get("migrations")
