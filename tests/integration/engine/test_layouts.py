@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from engine_helpers import Cli, table_exists
 
 
@@ -83,15 +84,20 @@ def test_dbmate_sections_and_transaction_false(cli: Cli, db_conn) -> None:
     assert not table_exists(db_conn, "users")
 
 
-def test_dbmate_error_line_is_the_files_line(cli: Cli) -> None:
-    cli.write(
-        "20240101120000_users.sql",
-        "-- migrate:up\nCREATE TABLE users (id int);\nSELECT nosuch FROM users;\n"
-        "-- migrate:down\nDROP TABLE users;\n",
-    )
+@pytest.mark.parametrize(
+    ("name", "up", "down"),
+    [
+        ("20240101120000_users.sql", "-- migrate:up", "-- migrate:down"),
+        ("00001_users.sql", "-- +goose Up", "-- +goose Down"),
+    ],
+)
+def test_a_section_error_line_is_the_files_line(cli: Cli, name: str, up: str, down: str) -> None:
+    """dbmate and goose sections start mid-file: errors name the file's own line."""
+    sql = f"{up}\nCREATE TABLE users (id int);\nSELECT nosuch FROM users;\n{down}\nDROP TABLE users;\n"
+    cli.write(name, sql)
     result = cli("up")
     assert result.code == 1
-    assert '20240101120000_users.sql:3:8: column "nosuch" does not exist' in result.err
+    assert f'{name}:3:8: column "nosuch" does not exist' in result.err
 
 
 GOOSE_FUNCTION = """-- +goose Up
@@ -144,15 +150,7 @@ def test_goose_sections_run_apart(cli: Cli, db_conn) -> None:
     assert "a `-- +goose Down` section in 00011_only_up.sql" in refused.err, refused.err
 
 
-def test_goose_error_line_and_refusals(cli: Cli) -> None:
-    cli.write(
-        "00001_users.sql",
-        "-- +goose Up\nCREATE TABLE users (id int);\nSELECT nosuch FROM users;\n"
-        "-- +goose Down\nDROP TABLE users;\n",
-    )
-    result = cli("up")
-    assert result.code == 1
-    assert '00001_users.sql:3:8: column "nosuch" does not exist' in result.err
+def test_goose_environment_substitution_is_refused(cli: Cli) -> None:
     cli.write(
         "00002_env.sql",
         "-- +goose ENVSUB ON\n-- +goose Up\nCREATE ROLE ${APP_ROLE};\n",
