@@ -108,6 +108,8 @@ CORPORA = [
     # One folder for four databases: 0001_x.postgres.up.sql beside .mysql., .cockroach.,
     # .sqlite3. and untagged files (ory popx), some `.autocommit`.
     Corpus("kratos", "ory/kratos", "ory+kratos/persistence/sql/migrations/sql", "pop (popx)"),
+    # goose files: `-- +goose Up` / `-- +goose Down` sections, one NO TRANSACTION.
+    Corpus("openfga", "openfga/openfga", "openfga+openfga/assets/migrations/postgres", "goose"),
 ]
 
 
