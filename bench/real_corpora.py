@@ -110,6 +110,8 @@ CORPORA = [
     Corpus("kratos", "ory/kratos", "ory+kratos/persistence/sql/migrations/sql", "pop (popx)"),
     # goose files: `-- +goose Up` / `-- +goose Down` sections, one NO TRANSACTION.
     Corpus("openfga", "openfga/openfga", "openfga+openfga/assets/migrations/postgres", "goose"),
+    # Prisma: one folder per migration with migration.sql, no rollbacks; numbered 01..19.
+    Corpus("umami", "umami-software/umami", "umami-software+umami/prisma/migrations", "prisma"),
 ]
 
 

@@ -24,7 +24,7 @@ def adopt(
         typer.Option(
             "--from",
             help="The tool whose history to adopt: golang-migrate, dbmate, diesel, flyway, "
-            "goose, pop or sqitch. Default: the one whose history table exists.",
+            "goose, pop, prisma or sqitch. Default: the one whose history table exists.",
             show_default=False,
         ),
     ] = None,

@@ -147,7 +147,7 @@ def validate(
         with connect(cfg) as conn:
             problems += check_against_database(combine(mset, History(cfg.table).applied(conn)))
     errors = [p for p in problems if p.severity == "error"]
-    other_databases = sum(1 for i in mset.ignored if i.expected)
+    tool_files = sum(1 for i in mset.ignored if i.expected)
     if fmt is OutputFormat.json:
         print_json(
             "validate",
@@ -155,15 +155,15 @@ def validate(
                 "ok": not errors,
                 "migrations": len(mset.migrations),
                 "problems": [p.to_dict() for p in problems],
-                "other_database_files": other_databases,
+                "tool_files": tool_files,
             },
         )
     else:
         for p in problems:
             print(f"{p.severity}: {p.message}")
         skipped = (
-            f" ({other_databases} files for other databases, by their pop tags, not read)"
-            if other_databases
+            f" ({tool_files} files the layout's tool keeps for other databases or itself, not read)"
+            if tool_files
             else ""
         )
         print(

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 
-TOOLS = ("golang-migrate", "dbmate", "diesel", "flyway", "goose", "pop", "sqitch")
+TOOLS = ("golang-migrate", "dbmate", "diesel", "flyway", "goose", "pop", "prisma", "sqitch")
 
 
 @dataclass(frozen=True)
@@ -65,6 +65,7 @@ _DEFAULT_TABLES = {
     "flyway": "flyway_schema_history",
     "goose": "goose_db_version",
     "pop": "schema_migration",  # gobuffalo pop and ory popx (kratos, hydra, keto)
+    "prisma": "_prisma_migrations",
     "sqitch": "changes",
 }
 
@@ -94,6 +95,8 @@ def classify(table: str, columns: list[str]) -> str | None:
         return "goose"
     if {"change_id", "change", "project"} <= cols:
         return "sqitch"
+    if {"migration_name", "finished_at", "rolled_back_at"} <= cols:
+        return "prisma"
     if {"version", "run_on"} <= cols:
         return "diesel"
     if "version" in cols and table == "schema_migration" and cols <= {"version", "version_self"}:
@@ -151,6 +154,27 @@ def _pop(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
     """pop writes a row per applied version and deletes it on down."""
     rows = conn.execute(f"SELECT version FROM {quote_qualified(table)}").fetchall()
     return ForeignHistory("pop", table, versions=[str(r[0]) for r in rows])
+
+
+def _prisma(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
+    """A migration is applied when it finished and was not marked rolled back; one that
+    started and neither finished nor was rolled back failed, and Prisma stops there too."""
+    rows = conn.execute(
+        f"SELECT migration_name, finished_at IS NOT NULL, rolled_back_at IS NOT NULL"
+        f" FROM {quote_qualified(table)} ORDER BY started_at, migration_name"
+    ).fetchall()
+    history = ForeignHistory("prisma", table)
+    for name, finished, rolled_back in rows:
+        if not finished and not rolled_back:
+            raise Refused(
+                f"Prisma recorded migration {name} as failed in {table}: it stopped midway and "
+                "the schema may be half-changed",
+                hint=f"fix the schema, run `prisma migrate resolve --rolled-back {name}` (or "
+                f"`--applied {name}` if it took effect), and rerun `slipway adopt`",
+            )
+    applied = {str(name).split("_", 1)[0]: None for name, done, back in rows if done and not back}
+    history.versions = list(applied)
+    return history
 
 
 def _diesel(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
@@ -214,6 +238,7 @@ READERS: dict[str, Callable[[Any, str], ForeignHistory]] = {
     "flyway": _flyway,
     "goose": _goose,
     "pop": _pop,
+    "prisma": _prisma,
     "sqitch": _sqitch,
 }
 

@@ -6,6 +6,7 @@
 4. dbmate: one file with `-- migrate:up` and `-- migrate:down` sections
 5. Flyway: V1__name.sql + U1__name.sql
 6. goose: one file with `-- +goose Up` and `-- +goose Down` sections
+7. Prisma: 20210101000000_name/migration.sql (+ a down.sql and verify.sql slipway reads)
 
 A rollback pairs with its migration by version, not by name. Files tagged with a database
 (gobuffalo pop / ory popx: 0001_name.postgres.up.sql beside .mysql., .cockroach., .sqlite3.
@@ -160,6 +161,8 @@ _TOOL_COMMENT = re.compile(
     r"|liquibase|changeset|noqa|noinspection)\b)",
     re.IGNORECASE,
 )
+# Prisma heads each step it generates with one CamelCase word: `-- CreateTable`, `-- AddForeignKey`.
+_PRISMA_STEP = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
 _SPDX = re.compile(r"^spdx-", re.IGNORECASE)
 _LICENCE = re.compile(r"copyright|\(c\)|©|licen[cs]e|all rights reserved", re.IGNORECASE)
 
@@ -182,6 +185,8 @@ def describe(up_sql: str, name: str) -> str:
         if _LICENCE.search(text) and not _SPDX.match(text):
             in_licence = True
         if in_licence or not text.strip("=*#~ ") or _SPDX.match(text) or _TOOL_COMMENT.match(text):
+            continue
+        if _PRISMA_STEP.match(text):
             continue
         return text
     return name.replace("_", " ").replace("-", " ").strip().capitalize()
@@ -235,6 +240,17 @@ def _split_sections(
         )
     # An empty down section is an empty rollback, as an empty down.sql is.
     return sections["up"], sections.get("down")
+
+
+def _folder_scripts(directory: Path) -> tuple[Script | None, Script | None, Script | None]:
+    """One migration's own folder: diesel's up.sql, or Prisma's migration.sql, with down.sql
+    and verify.sql beside it."""
+    if not (directory / "up.sql").is_file() and (directory / "migration.sql").is_file():
+        path = directory / "migration.sql"
+        up = apply_directives(Script(path=path, sql=read_sql(path)))
+        _, down, verify = _diesel_scripts(directory)
+        return up, down, verify
+    return _diesel_scripts(directory)
 
 
 def _diesel_scripts(directory: Path) -> tuple[Script | None, Script | None, Script | None]:
@@ -376,6 +392,9 @@ class _Collector:
 
 def _add_file(collector: _Collector, path: Path) -> None:
     name = path.name
+    if name == "migration_lock.toml":  # Prisma's record of the database it targets
+        collector.ignore(path, "Prisma's migration lock file", expected=True)
+        return
     if not name.lower().endswith(".sql"):
         collector.ignore(path, "not a .sql file")
         return
@@ -435,8 +454,11 @@ def _pop_tags(name: str) -> tuple[str, str, bool]:
 
 
 def is_migration_folder(path: Path) -> bool:
-    """Whether `path` is one diesel-style migration's own folder (a version and an up.sql)."""
-    return bool(_DIESEL_DIR.match(path.name)) and (path / "up.sql").is_file()
+    """Whether `path` is one migration's own folder: a version, and diesel's up.sql or
+    Prisma's migration.sql."""
+    if not _DIESEL_DIR.match(path.name):
+        return False
+    return (path / "up.sql").is_file() or (path / "migration.sql").is_file()
 
 
 def load_folder(directory: Path | str, *, strict: bool = True) -> MigrationSet:
@@ -468,15 +490,14 @@ def load_folder(directory: Path | str, *, strict: bool = True) -> MigrationSet:
         elif item.is_dir():
             match = _DIESEL_DIR.match(entry.name)
             if not match or not is_migration_folder(entry):
-                collector.ignore(entry, "folder without a version and an up.sql")
+                collector.ignore(entry, "folder without a version and an up.sql or migration.sql")
                 continue
-            up, down, verify = _diesel_scripts(entry)
+            up, down, verify = _folder_scripts(entry)
             assert up is not None
+            layout = "prisma" if up.path.name == "migration.sql" else "diesel"
             for role, script in (("up", up), ("down", down), ("verify", verify)):
                 if script is not None:
-                    collector.add(
-                        match.group("version"), match.group("name"), "diesel", role, script
-                    )
+                    collector.add(match.group("version"), match.group("name"), layout, role, script)
         else:
             _add_file(collector, entry)
     return collector.finish()

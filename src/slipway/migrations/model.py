@@ -137,7 +137,7 @@ class Migration:
         up = self.up.path
         if self.layout in DOWN_SECTIONS:
             return f"a `{DOWN_SECTIONS[self.layout]}` section in {up.name}"
-        if self.layout == "diesel":
+        if self.layout in ("diesel", "prisma"):
             return f"{up.parent.name}/down.sql"
         if self.layout == "flyway":
             return f"U{self.version}__{self.name}.sql"
@@ -204,6 +204,7 @@ _KEYS = {
     "diesel": _string_key,
     "dbmate": _string_key,
     "goose": _integer_key,  # goose's versions are int64s: 00001 = 1, timestamps too
+    "prisma": _string_key,  # Prisma sorts its folders by name
 }
 
 
@@ -230,8 +231,9 @@ class Ignored:
 
     path: Path
     reason: str
-    # The layout itself says the file is not for PostgreSQL (pop's .mysql. files, a variant
-    # replaced by its .postgres. one): not a problem to report, only counted.
+    # The layout's own tool keeps it and it is not a PostgreSQL migration (pop's .mysql. files,
+    # a variant replaced by its .postgres. one, Prisma's migration_lock.toml): counted, not a
+    # problem to report.
     expected: bool = False
 
 

@@ -143,6 +143,9 @@ def new_migration(mset: MigrationSet, description: str) -> list[Path]:
     elif layout == "diesel":
         target = folder / f"{version}_{slug}"
         files = {target / "up.sql": up, target / "down.sql": down, target / "verify.sql": verify}
+    elif layout == "prisma":  # Prisma reads migration.sql only; slipway reads down.sql too
+        target = folder / f"{version}_{slug}"
+        files = {target / "migration.sql": up, target / "down.sql": down}
     elif layout == "flyway":
         files = {folder / f"V{version}__{slug}.sql": up, folder / f"U{version}__{slug}.sql": down}
     elif layout == "golang-migrate":

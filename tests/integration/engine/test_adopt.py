@@ -469,3 +469,57 @@ def test_pop_schema_migration_is_adopted(cli: Cli, db_conn) -> None:
     out = adopt_then_up(cli, db_conn)
     assert "Adopted 2 migrations from pop (public.schema_migration)" in out
     assert applied(db_conn) == [(v1, "adopted"), (v2, "adopted"), (v3, "migration")]
+
+
+# -- Prisma ------------------------------------------------------------------------------------
+
+PRISMA_TABLE = (
+    "CREATE TABLE _prisma_migrations (id varchar(36) PRIMARY KEY, checksum varchar(64) NOT NULL,"
+    " finished_at timestamptz, migration_name varchar(255) NOT NULL, logs text,"
+    " rolled_back_at timestamptz, started_at timestamptz NOT NULL DEFAULT now(),"
+    " applied_steps_count integer NOT NULL DEFAULT 0)"
+)
+
+
+def _prisma_project(cli: Cli) -> None:
+    for version, table in (
+        ("20210101000000", "a"),
+        ("20210202000000", "b"),
+        ("20210303000000", "c"),
+    ):
+        cli.write(f"{version}_{table}/migration.sql", f"CREATE TABLE {table} (id int);\n")
+
+
+def test_prisma_finished_migrations_are_adopted(cli: Cli, db_conn) -> None:
+    """Finished and not rolled back: applied; a rolled-back attempt (resolved) is not."""
+    _prisma_project(cli)
+    db_conn.execute("CREATE TABLE a (id int); CREATE TABLE b (id int)")
+    db_conn.execute(PRISMA_TABLE)
+    db_conn.execute(
+        "INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at, rolled_back_at)"
+        " VALUES ('1', 'x', '20210101000000_a', now(), NULL),"
+        " ('2', 'x', '20210202000000_b', NULL, now()),"  # failed once, marked rolled back
+        " ('3', 'x', '20210202000000_b', now(), NULL),"
+        " ('4', 'x', '20210303000000_c', NULL, now())"
+    )
+    out = adopt_then_up(cli, db_conn)
+    assert "Adopted 2 migrations from prisma (public._prisma_migrations)" in out
+    assert applied(db_conn) == [
+        ("20210101000000", "adopted"),
+        ("20210202000000", "adopted"),
+        ("20210303000000", "migration"),
+    ]
+
+
+def test_a_failed_prisma_migration_is_refused_with_prismas_remedy(cli: Cli, db_conn) -> None:
+    _prisma_project(cli)
+    db_conn.execute(PRISMA_TABLE)
+    db_conn.execute(
+        "INSERT INTO _prisma_migrations (id, checksum, migration_name, finished_at)"
+        " VALUES ('1', 'x', '20210101000000_a', now()), ('2', 'x', '20210202000000_b', NULL)"
+    )
+    result = cli("adopt")
+    assert result.code == 1
+    assert "Prisma recorded migration 20210202000000_b as failed" in result.err
+    assert "prisma migrate resolve --rolled-back 20210202000000_b" in result.err
+    assert not table_exists(db_conn, "slipway_migrations")

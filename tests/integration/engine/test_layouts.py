@@ -7,6 +7,9 @@ import json
 import pytest
 from engine_helpers import Cli, table_exists
 
+from slipway.migrations.layouts import load_folder
+from slipway.migrations.scaffold import new_migration
+
 
 def status_json(cli: Cli) -> list[dict[str, object]]:
     result = cli("status", "--format", "json")
@@ -281,9 +284,8 @@ def test_pop_database_tags_are_read_for_postgresql(cli: Cli, db_conn) -> None:
     checked = cli("validate", "--offline")
     assert checked.code == 0, checked.text
     # four other databases' files, and the two untagged files the .postgres. ones replace
-    assert "0 warning(s). (6 files for other databases, by their pop tags, not read)" in (
-        checked.out
-    )
+    expected = "0 warning(s). (6 files the layout's tool keeps for other databases or itself"
+    assert expected in checked.out
     result = cli("up")
     assert result.code == 0, result.text
     assert "no transaction" in result.out  # the .autocommit index build
@@ -292,3 +294,36 @@ def test_pop_database_tags_are_read_for_postgresql(cli: Cli, db_conn) -> None:
     assert index == (True,)
     assert cli("down", "--all").code == 0
     assert not table_exists(db_conn, "identities") and not table_exists(db_conn, "notes")
+
+
+def test_prisma_migration_folders(cli: Cli, db_conn) -> None:
+    """Prisma's prisma/migrations: one folder per migration with migration.sql (its step
+    comments are not descriptions), its lock file kept quietly; a down.sql beside it, which
+    Prisma ignores, is the rollback."""
+    cli.write(
+        "20210101000000_init/migration.sql",
+        '-- CreateTable\nCREATE TABLE "User" (id SERIAL PRIMARY KEY);\n',
+    )
+    cli.write("20210101000000_init/down.sql", 'DROP TABLE "User";\n')
+    cli.write(
+        "20210202000000_add_email/migration.sql",
+        '-- AlterTable\nALTER TABLE "User" ADD COLUMN email TEXT;\n',
+    )
+    cli.write("migration_lock.toml", 'provider = "postgresql"\n')
+    states = status_json(cli)
+    assert [(s["version"], s["description"], s["rollback"]) for s in states] == [
+        ("20210101000000", "Init", "file"),
+        ("20210202000000", "Add email", "none"),
+    ]
+    checked = cli("validate", "--offline")
+    assert "migration_lock.toml" not in checked.out and "1 files the layout's tool" in checked.out
+    assert cli("up").code == 0
+    assert db_conn.execute("""SELECT to_regclass('"User"') IS NOT NULL""").fetchone() == (True,)
+    refused = cli("down")
+    assert refused.code == 1 and "20210202000000_add_email/down.sql" in refused.err
+    made = new_migration(load_folder(cli.project / "migrations"), "add posts")
+    assert [(p.parent.name.split("_", 1)[1], p.name) for p in made] == [
+        ("add_posts", "migration.sql"),
+        ("add_posts", "down.sql"),
+    ]
+    assert len(status_json(cli)) == 3
