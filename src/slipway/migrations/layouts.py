@@ -54,6 +54,13 @@ _PAIRED = re.compile(
     VERSION + r"_(?P<name>.+?)(?P<role>\.up|\.down|\.rollback|_rollback|\.verify|_verify)?\.sql$",
     re.IGNORECASE,
 )
+# Files a migration tool keeps beside its migrations: not migrations, not worth a warning.
+_TOOL_FILES = {
+    "migration_lock.toml": "Prisma's migration lock file",
+    "atlas.sum": "Atlas's checksum file",
+}
+# Atlas's `-- atlas:txmode none`: the file runs outside a transaction.
+_ATLAS_NO_TRANSACTION = re.compile(r"^\s*--\s*atlas:txmode\s+none\s*$", re.MULTILINE)
 # pop's database tags (untagged: for every database) and its `.autocommit` flag (no
 # transaction): 0001_name[.tag][.autocommit].up.sql, the tag in pop's spellings.
 _POSTGRES_TAGS = frozenset({"postgres", "postgresql", "pg"})
@@ -131,12 +138,14 @@ def read_sql(path: Path) -> str:
 
 def apply_directives(script: Script, header: str = "") -> Script:
     """Per-file options written as comments: `-- slipway: no-transaction`,
-    `-- slipway: lock-timeout 10s` (dbmate's `transaction:false` comes in via `header`)."""
-    if "slipway:" not in script.sql.lower() and "transaction" not in header:
+    `-- slipway: lock-timeout 10s`, Atlas's `-- atlas:txmode none` (dbmate's and goose's
+    no-transaction markers come in via `header`)."""
+    lowered = script.sql.lower()
+    if "slipway:" not in lowered and "atlas:" not in lowered and "transaction" not in header:
         return script  # the common case: no directive
     transactional = script.transactional
     lock_timeout = script.lock_timeout
-    if re.search(r"transaction\s*:\s*false", header):
+    if re.search(r"transaction\s*:\s*false", header) or _ATLAS_NO_TRANSACTION.search(script.sql):
         transactional = False
     for match in _DIRECTIVE.finditer(script.sql):
         body = match.group("body").lower().replace("_", "-")
@@ -392,8 +401,8 @@ class _Collector:
 
 def _add_file(collector: _Collector, path: Path) -> None:
     name = path.name
-    if name == "migration_lock.toml":  # Prisma's record of the database it targets
-        collector.ignore(path, "Prisma's migration lock file", expected=True)
+    if name in _TOOL_FILES:  # a tool's own bookkeeping beside its migrations
+        collector.ignore(path, _TOOL_FILES[name], expected=True)
         return
     if not name.lower().endswith(".sql"):
         collector.ignore(path, "not a .sql file")

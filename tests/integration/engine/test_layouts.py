@@ -327,3 +327,27 @@ def test_prisma_migration_folders(cli: Cli, db_conn) -> None:
         ("add_posts", "down.sql"),
     ]
     assert len(status_json(cli)) == 3
+
+
+def test_atlas_directory(cli: Cli, db_conn) -> None:
+    """Atlas's versioned files are paired files without rollbacks; its atlas.sum is its own
+    checksum file (not a warning), `-- atlas:txmode none` runs a file outside a transaction."""
+    cli.write("20220811074144_create_users.sql", "CREATE TABLE users (id int, email text);\n")
+    cli.write(
+        "20220811074145_email_index.sql",
+        "-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY users_email ON users (email);\n",
+    )
+    cli.write(
+        "20220811074146_backfill.sql",
+        "-- atlas:txmode none\nUPDATE users SET email = lower(email);\n",
+    )
+    cli.write("atlas.sum", "h1:abc=\n20220811074144_create_users.sql h1:def=\n")
+    plan = cli("plan").out
+    assert "Backfill (statement by statement, no transaction)" in plan, plan
+    assert "Create users (in a transaction)" in plan
+    checked = cli("validate", "--offline")
+    assert "atlas.sum" not in checked.out and "1 files the layout's tool" in checked.out
+    result = cli("up")
+    assert result.code == 0, result.text
+    assert "applied" in result.out and "no transaction" in result.out
+    assert table_exists(db_conn, "users")
