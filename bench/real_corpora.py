@@ -112,6 +112,9 @@ CORPORA = [
     Corpus("openfga", "openfga/openfga", "openfga+openfga/assets/migrations/postgres", "goose"),
     # Prisma: one folder per migration with migration.sql, no rollbacks; numbered 01..19.
     Corpus("umami", "umami-software/umami", "umami-software+umami/prisma/migrations", "prisma"),
+    # Sqitch: sqitch.plan orders 41 changes named like beeeon.devices/cascade, scripts in
+    # deploy/, revert/, verify/ subfolders, three tags.
+    Corpus("beeeon", "BeeeOn/server-db", "BeeeOn+server-db/pgsql", "sqitch"),
 ]
 
 

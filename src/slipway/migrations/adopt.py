@@ -88,11 +88,17 @@ def _name_key(name: str) -> str:
 def _matches(mset: MigrationSet, foreign: ForeignHistory) -> list[Adopted]:
     """Migrations the other tool applied; refuses entries with no file."""
     by_key = {match_key(m.version): m for m in mset.migrations}
-    by_name = {_name_key(m.name): m for m in mset.migrations}
+    # Sqitch names: a reworked change is planned (and deployed) more than once under one
+    # name, so the n-th deployment of a name is its n-th entry in the plan.
+    by_name: dict[str, list[Migration]] = {}
+    for m in mset.migrations:
+        by_name.setdefault(_name_key(m.name), []).append(m)
     found: dict[str, Adopted] = {}
     orphans: list[str] = []
     entries = [(v, by_key.get(match_key(v))) for v in foreign.versions]
-    entries += [(n, by_name.get(_name_key(n))) for n in foreign.names]
+    for name in foreign.names:
+        planned = by_name.get(_name_key(name))
+        entries.append((name, planned.pop(0) if planned else None))
     for recorded_as, mig in entries:
         if mig is None:
             orphans.append(recorded_as)

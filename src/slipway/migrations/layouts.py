@@ -7,6 +7,7 @@
 5. Flyway: V1__name.sql + U1__name.sql
 6. goose: one file with `-- +goose Up` and `-- +goose Down` sections
 7. Prisma: 20210101000000_name/migration.sql (+ a down.sql and verify.sql slipway reads)
+8. Sqitch: sqitch.plan with deploy/, revert/ and verify/ (slipway.migrations.sqitch)
 
 A rollback pairs with its migration by version, not by name. Files tagged with a database
 (gobuffalo pop / ory popx: 0001_name.postgres.up.sql beside .mysql., .cockroach., .sqlite3.
@@ -37,6 +38,7 @@ from slipway.migrations.model import (
     shown_path,
     version_key,
 )
+from slipway.migrations.sqitch import is_sqitch_project, load_sqitch
 
 __all__ = [
     "VERSION",
@@ -481,6 +483,8 @@ def load_folder(directory: Path | str, *, strict: bool = True) -> MigrationSet:
         raise ConfigError(
             f"migrations folder {directory} does not exist; run `slipway init` or pass --migrations"
         )
+    if is_sqitch_project(directory):  # ordered by its plan, not by file names
+        return load_sqitch(directory, lambda p: apply_directives(Script(path=p, sql=read_sql(p))))
     collector = _Collector(directory, strict)
     try:  # one scandir: each entry's type comes with its name, no stat per file
         with os.scandir(directory) as listing:

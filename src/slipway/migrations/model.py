@@ -141,6 +141,8 @@ class Migration:
             return f"{up.parent.name}/down.sql"
         if self.layout == "flyway":
             return f"U{self.version}__{self.name}.sql"
+        if self.layout == "sqitch":
+            return f"revert/{self.name}.sql"
         if self.layout == "golang-migrate":
             return f"{self.version}_{self.name}.down.sql"
         return f"{up.stem}.down.sql"
@@ -205,6 +207,7 @@ _KEYS = {
     "dbmate": _string_key,
     "goose": _integer_key,  # goose's versions are int64s: 00001 = 1, timestamps too
     "prisma": _string_key,  # Prisma sorts its folders by name
+    "sqitch": _integer_key,  # the change's place in sqitch.plan
 }
 
 

@@ -135,6 +135,11 @@ def new_migration(mset: MigrationSet, description: str) -> list[Path]:
         "--   RAISE EXCEPTION 'my_table missing'; END IF; END $$;\n"
     )
     layout = mset.order if mset.migrations else "paired"
+    if layout == "sqitch":  # the plan orders changes, and Sqitch writes its entries
+        raise ConfigError(
+            f"{mset.directory} is a Sqitch project: add the change with "
+            f"`sqitch add {slug} -n '{description}'` (slipway reads sqitch.plan)"
+        )
     files: dict[Path, str]
     if layout == "dbmate":
         files = {folder / f"{version}_{slug}.sql": f"-- migrate:up\n{up}\n-- migrate:down\n{down}"}

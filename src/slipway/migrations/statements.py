@@ -123,9 +123,13 @@ class ParsedScript:
         pairs = [] if decided else [(s.kind, s.node) for s in self.statements]
         return run_mode(self.script.transactional, pairs)
 
-    def body_sql(self) -> tuple[str, int]:
-        """SQL to run inside our transaction and the character offset it starts at."""
-        if self.mode != "wrapped":
+    def body_sql(self, rolled_back: bool = False) -> tuple[str, int]:
+        """SQL to run inside our transaction and the character offset it starts at.
+
+        `rolled_back`: the caller rolls the script back whatever it says (a verify script), so
+        a `BEGIN; ...; ROLLBACK;` file (Sqitch's verify template) runs its body too; for a
+        migration such a file means "change nothing" and runs as written."""
+        if self.mode != "wrapped" and not (rolled_back and self.begin_rollback):
             return self.script.sql, 0
         stmts, char = self.statements, self.sql.char
         # From past the BEGIN to where the COMMIT's span starts.
@@ -134,6 +138,22 @@ class ParsedScript:
         if body.startswith(";"):
             body, start = body[1:], start + 1
         return body, start
+
+    @cached_property
+    def begin_rollback(self) -> bool:
+        """The file is BEGIN; ...; ROLLBACK; (no other transaction control): it changes
+        nothing as written, and its body can run in a transaction someone else rolls back."""
+        if not self.maybe_special or len(self.statements) < 2:
+            return False
+        control = [s for s in self.statements if s.kind == "TransactionStmt"]
+        first, last = self.statements[0], self.statements[-1]
+        return (
+            len(control) == 2
+            and control[0] is first
+            and control[1] is last
+            and first.node.get("kind") in ("TRANS_STMT_BEGIN", "TRANS_STMT_START")
+            and last.node.get("kind") == "TRANS_STMT_ROLLBACK"
+        )
 
     def statement_texts(self) -> list[tuple[Statement, str]]:
         """Each non-empty statement with its text."""

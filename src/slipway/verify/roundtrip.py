@@ -268,8 +268,8 @@ class Verifier:
 
     def verify_one(self, migration: Migration) -> Result:
         result = Result(migration.version, migration.name)
-        scripts = (migration.up, migration.down, migration.verify)
-        if all(is_transactional(s) for s in scripts):
+        scripts = (migration.up, migration.down)
+        if all(is_transactional(s) for s in scripts) and is_transactional(migration.verify, True):
             try:
                 self._in_transaction(migration, result)
                 if result.verdict != UP_FAILED:

@@ -22,9 +22,13 @@ from slipway.migrations.statements import ParsedScript
 TRANSACTION_ONLY_SQLSTATES = {"25001", "55P04", "55006"}
 
 
-def is_transactional(script: Script | None) -> bool:
-    """True when the engine would run the script in one transaction (absent scripts count)."""
-    return script is None or ParsedScript(script).mode != "statements"
+def is_transactional(script: Script | None, rolled_back: bool = False) -> bool:
+    """True when the engine would run the script in one transaction (absent scripts count);
+    `rolled_back` (a verify script): a `BEGIN; ...; ROLLBACK;` file counts too."""
+    if script is None:
+        return True
+    parsed = ParsedScript(script)
+    return parsed.mode != "statements" or (rolled_back and parsed.begin_rollback)
 
 
 def sqlstate(exc: BaseException) -> str | None:
@@ -42,7 +46,7 @@ def run_in_transaction(conn: Conn, script: Script, *, keep: bool = True) -> None
     """
     parsed = ParsedScript(script)
     parsed.check_syntax()
-    body, base = parsed.body_sql()
+    body, base = parsed.body_sql(rolled_back=not keep)
     if not body.strip():
         return
     # The savepoint is its own message: a script the server cannot parse (syntax newer than

@@ -354,6 +354,37 @@ def test_sqitch_changes_match_migration_names(cli: Cli, db_conn, registry: str) 
     assert table_exists(db_conn, "t3")
 
 
+def test_a_sqitch_project_with_a_reworked_change_is_adopted_in_plan_order(
+    cli: Cli, db_conn
+) -> None:
+    """The project itself (sqitch.plan): `users` deployed once is the plan's first `users`,
+    not its rework, which `up` then applies."""
+    cli.write(
+        "sqitch.plan",
+        "%project=app\n"
+        "schema 2020-01-01T00:00:00Z Ann <ann@example.com> # Schema.\n"
+        "users [schema] 2020-01-02T00:00:00Z Ann <ann@example.com> # Users.\n"
+        "@v1 2020-01-03T00:00:00Z Ann <ann@example.com>\n"
+        "users [users@v1] 2020-01-04T00:00:00Z Ann <ann@example.com> # Users' email.\n",
+    )
+    cli.write("deploy/schema.sql", "CREATE SCHEMA app;\n")
+    cli.write("deploy/users@v1.sql", "CREATE TABLE app.users (id int);\n")
+    cli.write("deploy/users.sql", "ALTER TABLE app.users ADD COLUMN email text;\n")
+    db_conn.execute(
+        SQITCH_REGISTRY.format(s="sqitch")
+        + "CREATE SCHEMA app; CREATE TABLE app.users (id int);"
+        + _sqitch_deploy("sqitch", "schema")
+        + _sqitch_deploy("sqitch", "users")
+    )
+    out = adopt_then_up(cli, db_conn)
+    assert "Adopted 2 migrations from sqitch (sqitch.changes)" in out
+    assert applied(db_conn) == [("0001", "adopted"), ("0002", "adopted"), ("0003", "migration")]
+    email = db_conn.execute(
+        "SELECT count(*) FROM information_schema.columns WHERE column_name = 'email'"
+    ).fetchone()
+    assert email == (1,)
+
+
 # -- detection ------------------------------------------------------------------------------
 
 
