@@ -147,7 +147,7 @@ class Result:
 
     def failed(self, verdict: Verdict, exc: MigrationFailed) -> None:
         """The verdict of a script that failed, with the error's text and its place."""
-        self.verdict, self.error = verdict, str(exc)
+        self.verdict, self.error = verdict, str(exc) + _why_in_scratch(exc)
         where = {"sqlstate": exc.sqlstate, "path": exc.path, "line": exc.line, "column": exc.column}
         self.error_at = where if any(v is not None for v in where.values()) else None
 
@@ -425,6 +425,18 @@ def _unexpected(migration: Migration, step: str, exc: Exception) -> Result:
     else:
         result.error = message
     return result
+
+
+def _why_in_scratch(exc: MigrationFailed) -> str:
+    """What only verify's scratch database makes fail: roles belong to the whole server, so a
+    role a migration creates already exists there once the real database has run it."""
+    if exc.sqlstate == "42710" and "role" in str(exc).split(" (SQLSTATE", 1)[0]:
+        return (
+            "; roles are shared by every database of a server, so the scratch database verify "
+            "uses has it already: create it only when missing (DO $$ BEGIN IF NOT EXISTS "
+            "(SELECT FROM pg_roles WHERE rolname = '...') THEN CREATE ROLE ...; END IF; END $$)"
+        )
+    return ""
 
 
 def _decide(result: Result, migration: Migration) -> Result:

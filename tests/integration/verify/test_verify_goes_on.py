@@ -147,3 +147,28 @@ def test_a_down_the_server_cannot_parse_is_its_own_verdict(pg_server: str, proje
     assert "syntax error" in entries["0002"]["error"]
     assert "savepoint" not in entries["0002"]["error"]
     assert entries["0003"]["verdict"] == "ok", entries["0003"]
+
+
+def test_a_role_the_server_already_has_says_why_verify_cannot_replay_it(
+    pg_server: str, project: Path
+) -> None:
+    """Roles belong to the whole server: once the real database created one, verify's scratch
+    database cannot create it again, and the verdict says so and how to write it."""
+    import uuid
+
+    import psycopg
+
+    role = f"slipway_role_{uuid.uuid4().hex[:8]}"
+    corpus: Corpus = {"0001_role": (f"CREATE ROLE {role};\n", f"DROP ROLE {role};\n", None)}
+    write_corpus(project / "migrations", corpus)
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {role}")
+        try:
+            run = slipway(project, pg_server, "verify", "--format", "json")
+        finally:
+            conn.execute(f"DROP ROLE {role}")
+    (entry,) = json.loads(run.stdout)["results"]
+    assert entry["verdict"] == "up-failed"
+    assert f'role "{role}" already exists' in entry["error"]
+    assert "roles are shared by every database of a server" in entry["error"]
+    assert "IF NOT EXISTS (SELECT FROM pg_roles" in entry["error"]
