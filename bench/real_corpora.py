@@ -67,6 +67,9 @@ class Corpus:
     # How the team builds a database instead (a schema dump plus its tool's history rows,
     # loaded with psql): slipway then adopts it, as a team switching tools would.
     adopt_files: tuple[str, ...] = ()
+    # Roles its migrations create: server-wide, so dropped before and after the run (a role
+    # left by an earlier run would fail its first `up`).
+    roles: tuple[str, ...] = ()
 
 
 CORPORA = [
@@ -114,7 +117,9 @@ CORPORA = [
     Corpus("umami", "umami-software/umami", "umami-software+umami/prisma/migrations", "prisma"),
     # Sqitch: sqitch.plan orders 41 changes named like beeeon.devices/cascade, scripts in
     # deploy/, revert/, verify/ subfolders, three tags.
-    Corpus("beeeon", "BeeeOn/server-db", "BeeeOn+server-db/pgsql", "sqitch"),
+    Corpus(
+        "beeeon", "BeeeOn/server-db", "BeeeOn+server-db/pgsql", "sqitch", roles=("beeeon_user",)
+    ),
 ]
 
 
@@ -179,6 +184,12 @@ def drop_database(admin_url: str, name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def drop_roles(admin_url: str, roles: tuple[str, ...]) -> None:
+    with connect(admin_url) as conn:
+        for role in roles:
+            conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
 def status_counts(stdout: str) -> tuple[Counter[str], Counter[str]]:
     """Migrations by state, and by rollback (file / empty / none)."""
     data = json.loads(stdout)
@@ -203,6 +214,7 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
         outcome.skipped = f"no server at {corpus.admin_url}: {str(exc).splitlines()[0]}"
         return outcome
     dbname = f"rc_{corpus.name}"
+    drop_roles(corpus.admin_url, corpus.roles)
     url = fresh_database(corpus.admin_url, dbname, corpus.setup_sql)
     project = work / corpus.name
     project.mkdir(parents=True, exist_ok=True)
@@ -349,6 +361,7 @@ def run_corpus(corpus: Corpus, root: Path, work: Path) -> Outcome:
     if corpus.peer == "dbmate":
         outcome.notes.append(dbmate_peer(corpus, folder))
     drop_database(corpus.admin_url, dbname)
+    drop_roles(corpus.admin_url, corpus.roles)
     return outcome
 
 
