@@ -3,6 +3,7 @@ history. Thin: parse options, call the engine, render."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -139,7 +140,16 @@ def up(
             _print_plan(engine.plan_up(to, allow_out_of_order), OutputFormat.text, "up")
             return
         report = engine.up(to, allow_out_of_order, restart_partial, allow_existing)
+        _warn_unsupported(engine.mset)
     _summary(ctx, quiet, report, "applied")
+
+
+def _warn_unsupported(mset: Any) -> None:
+    """Migrations slipway leaves out (Flyway's R__ files): said on every `up`, since what
+    they create is missing from the schema."""
+    for ignored in mset.ignored:
+        if ignored.unsupported:
+            print(f"warning: {mset.shown(ignored.path)}: {ignored.reason}", file=sys.stderr)
 
 
 def down(

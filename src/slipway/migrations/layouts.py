@@ -345,8 +345,10 @@ class _Collector:
         self.twins.append(twin)
         return twin
 
-    def ignore(self, path: Path, reason: str, expected: bool = False) -> None:
-        self.result.ignored.append(Ignored(path=path, reason=reason, expected=expected))
+    def ignore(
+        self, path: Path, reason: str, expected: bool = False, unsupported: bool = False
+    ) -> None:
+        self.result.ignored.append(Ignored(path, reason, expected, unsupported))
 
     @staticmethod
     def _promote_lone_suffix(parts: _Parts) -> None:
@@ -416,7 +418,8 @@ def _add_file(collector: _Collector, path: Path) -> None:
         collector.add(flyway.group("version"), flyway.group("name"), "flyway", role, script)
         return
     if name.startswith("R__"):
-        collector.ignore(path, "Flyway repeatable migrations are not supported")
+        reason = "a Flyway repeatable migration, which slipway does not run"
+        collector.ignore(path, reason, unsupported=True)
         return
     paired = _PAIRED.match(name)
     if not paired:

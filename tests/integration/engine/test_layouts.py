@@ -175,6 +175,21 @@ def test_flyway_versions_and_undo(cli: Cli, db_conn) -> None:
     assert table_exists(db_conn, "tags")
 
 
+def test_flyway_repeatables_are_named_on_every_up(cli: Cli, db_conn) -> None:
+    """slipway does not run Flyway's R__ files; `up` says so each time (the views they make
+    would otherwise be missing without a word)."""
+    cli.write("V1__users.sql", "CREATE TABLE users (id int);")
+    cli.write("R__user_view.sql", "CREATE OR REPLACE VIEW user_ids AS SELECT id FROM users;")
+    for _ in range(2):
+        result = cli("up")
+        assert result.code == 0, result.text
+        assert (
+            "warning: migrations/R__user_view.sql: a Flyway repeatable migration, which slipway "
+            "does not run"
+        ) in result.err
+    assert table_exists(db_conn, "users") and not table_exists(db_conn, "user_ids")
+
+
 def test_three_date_styles_sort_in_one_folder(cli: Cli) -> None:
     cli.write("0001_first.sql", "SELECT 1;")
     cli.write("20251109_dated.sql", "SELECT 1;")
