@@ -18,8 +18,8 @@ import sys
 from pathlib import Path
 
 from slipway.errors import ConfigError
+from slipway.migrations.directives import apply_directives
 from slipway.migrations.layouts import (
-    apply_directives,
     broken_link,
     describe,
     is_migration_folder,

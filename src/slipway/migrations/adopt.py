@@ -106,7 +106,7 @@ def _matches(mset: MigrationSet, foreign: ForeignHistory) -> list[Adopted]:
             found[mig.version] = Adopted(mig, recorded_as)
     if foreign.through is not None:
         limit = match_key(foreign.through)
-        if foreign.tool == "golang-migrate" and limit not in by_key:
+        if foreign.tool in ("golang-migrate", "tern") and limit not in by_key:
             orphans.append(foreign.through)
         for mig in mset.migrations:
             if match_key(mig.version) <= limit:

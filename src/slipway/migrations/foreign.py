@@ -8,6 +8,7 @@ golang-migrate version, a failed Flyway migration) is refused with that tool's o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,7 +31,19 @@ __all__ = [
 ]
 
 
-TOOLS = ("golang-migrate", "dbmate", "diesel", "flyway", "goose", "pop", "prisma", "sqitch")
+TOOLS = (
+    "golang-migrate",
+    "dbmate",
+    "diesel",
+    "flyway",
+    "goose",
+    "node-pg-migrate",
+    "pop",
+    "prisma",
+    "sql-migrate",
+    "sqitch",
+    "tern",
+)
 
 
 @dataclass(frozen=True)
@@ -66,6 +79,9 @@ _DEFAULT_TABLES = {
     "goose": "goose_db_version",
     "pop": "schema_migration",  # gobuffalo pop and ory popx (kratos, hydra, keto)
     "prisma": "_prisma_migrations",
+    "sql-migrate": "gorp_migrations",
+    "node-pg-migrate": "pgmigrations",
+    "tern": "schema_version",
     "sqitch": "changes",
 }
 
@@ -97,6 +113,12 @@ def classify(table: str, columns: list[str]) -> str | None:
         return "sqitch"
     if {"migration_name", "finished_at", "rolled_back_at"} <= cols:
         return "prisma"
+    if table == "gorp_migrations" and {"id", "applied_at"} <= cols:
+        return "sql-migrate"
+    if table == "pgmigrations" and {"name", "run_on"} <= cols:
+        return "node-pg-migrate"
+    if table == "schema_version" and cols == {"version"}:
+        return "tern"  # one row: the version the database is at
     if {"version", "run_on"} <= cols:
         return "diesel"
     if "version" in cols and table == "schema_migration" and cols <= {"version", "version_self"}:
@@ -177,6 +199,32 @@ def _prisma(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
     return history
 
 
+def _file_names(tool: str, column: str) -> Callable[[Any, str], ForeignHistory]:
+    """A tool that records each applied migration's file name (sql-migrate: `1_init.sql`,
+    node-pg-migrate: `1617181920000_init`): the version is its leading number."""
+
+    def read(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
+        rows = conn.execute(f"SELECT {column} FROM {quote_qualified(table)}").fetchall()
+        versions = [m.group() for (name,) in rows if (m := _LEADING_NUMBER.match(str(name)))]
+        return ForeignHistory(tool, table, versions=versions)
+
+    return read
+
+
+_LEADING_NUMBER = re.compile(r"\d+")
+
+
+def _tern(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
+    """tern keeps one row, the version the database is at: every migration up to it."""
+    rows = conn.execute(f"SELECT version FROM {quote_qualified(table)}").fetchall()
+    history = ForeignHistory("tern", table)
+    if len(rows) > 1:
+        raise Refused(f"{table} holds {len(rows)} rows; tern keeps exactly one")
+    if rows and int(rows[0][0]) > 0:
+        history.through = str(rows[0][0])
+    return history
+
+
 def _diesel(conn: psycopg.Connection[Any], table: str) -> ForeignHistory:
     rows = conn.execute(f"SELECT version FROM {quote_qualified(table)} ORDER BY run_on").fetchall()
     return ForeignHistory("diesel", table, versions=[str(r[0]) for r in rows])
@@ -239,6 +287,9 @@ READERS: dict[str, Callable[[Any, str], ForeignHistory]] = {
     "goose": _goose,
     "pop": _pop,
     "prisma": _prisma,
+    "sql-migrate": _file_names("sql-migrate", "id"),
+    "node-pg-migrate": _file_names("node-pg-migrate", "name"),
+    "tern": _tern,
     "sqitch": _sqitch,
 }
 

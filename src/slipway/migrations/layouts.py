@@ -20,13 +20,12 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NoReturn
 
-from slipway.config import parse_duration
 from slipway.errors import ConfigError, MigrationLayoutError
+from slipway.migrations.directives import apply_directives
 from slipway.migrations.model import (
     Ignored,
     Key,
@@ -38,11 +37,11 @@ from slipway.migrations.model import (
     shown_path,
     version_key,
 )
+from slipway.migrations.sections import split_sections
 from slipway.migrations.sqitch import is_sqitch_project, load_sqitch
 
 __all__ = [
     "VERSION",
-    "apply_directives",
     "broken_link",
     "describe",
     "is_migration_folder",
@@ -61,8 +60,6 @@ _TOOL_FILES = {
     "migration_lock.toml": "Prisma's migration lock file",
     "atlas.sum": "Atlas's checksum file",
 }
-# Atlas's `-- atlas:txmode none`: the file runs outside a transaction.
-_ATLAS_NO_TRANSACTION = re.compile(r"^\s*--\s*atlas:txmode\s+none\s*$", re.MULTILINE)
 # pop's database tags (untagged: for every database) and its `.autocommit` flag (no
 # transaction): 0001_name[.tag][.autocommit].up.sql, the tag in pop's spellings.
 _POSTGRES_TAGS = frozenset({"postgres", "postgresql", "pg"})
@@ -72,13 +69,6 @@ _OTHER_TAGS = frozenset(
 )
 _FLYWAY = re.compile(r"^(?P<kind>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<name>.+)\.sql$")
 _DIESEL_DIR = re.compile(VERSION + r"_(?P<name>.+)$")
-_DBMATE_MARK = re.compile(r"^--\s*migrate:(up|down)\b(.*)$", re.MULTILINE)
-_GOOSE_MARK = re.compile(r"^--\s*\+goose\s+(up|down)\b(.*)$", re.MULTILINE | re.IGNORECASE)
-_GOOSE_NO_TRANSACTION = re.compile(
-    r"^--\s*\+goose\s+no\s+transaction\b", re.MULTILINE | re.IGNORECASE
-)
-_GOOSE_ENVSUB = re.compile(r"^--\s*\+goose\s+envsub\s+on\b", re.MULTILINE | re.IGNORECASE)
-_DIRECTIVE = re.compile(r"^\s*--\s*slipway:\s*(?P<body>.+?)\s*$", re.MULTILINE | re.IGNORECASE)
 _ROLE = {
     ".up": "up",
     None: "up",
@@ -138,32 +128,6 @@ def read_sql(path: Path) -> str:
         ) from exc
 
 
-def apply_directives(script: Script, header: str = "") -> Script:
-    """Per-file options written as comments: `-- slipway: no-transaction`,
-    `-- slipway: lock-timeout 10s`, Atlas's `-- atlas:txmode none` (dbmate's and goose's
-    no-transaction markers come in via `header`)."""
-    lowered = script.sql.lower()
-    if "slipway:" not in lowered and "atlas:" not in lowered and "transaction" not in header:
-        return script  # the common case: no directive
-    transactional = script.transactional
-    lock_timeout = script.lock_timeout
-    if re.search(r"transaction\s*:\s*false", header) or _ATLAS_NO_TRANSACTION.search(script.sql):
-        transactional = False
-    for match in _DIRECTIVE.finditer(script.sql):
-        body = match.group("body").lower().replace("_", "-")
-        if body in ("no-transaction", "notransaction", "transaction=false", "transaction: false"):
-            transactional = False
-        elif body.startswith("lock-timeout"):
-            value = body.removeprefix("lock-timeout").strip(" =:")
-            lock_timeout = parse_duration(value, f"{script.path}: lock-timeout")
-        else:
-            raise MigrationLayoutError(
-                f"{script.path}: unknown directive '-- slipway: {match.group('body')}' "
-                "(known: no-transaction, lock-timeout <duration>)"
-            )
-    return replace(script, transactional=transactional, lock_timeout=lock_timeout)
-
-
 # Comments that say nothing about what a migration does: tool directives (`-- migrate:up`,
 # `-- +goose Up`, `-- safety-assured:start`, `-- slipway: no-transaction`, `-- squawk-ignore`)
 # and licence headers (one-line SPDX tags; a copyright or licence block up to a blank line).
@@ -201,56 +165,6 @@ def describe(up_sql: str, name: str) -> str:
             continue
         return text
     return name.replace("_", " ").replace("-", " ").strip().capitalize()
-
-
-def _split_dbmate(path: Path, text: str) -> tuple[Script, Script | None]:
-    marks = [(m, m.group(2)) for m in _DBMATE_MARK.finditer(text)]
-    return _split_sections(path, text, marks, lambda role: f"-- migrate:{role}")
-
-
-def _split_goose(path: Path, text: str) -> tuple[Script, Script | None]:
-    """goose's file: its Up and Down sections; `-- +goose NO TRANSACTION` (anywhere) runs
-    both outside a transaction. `StatementBegin`/`StatementEnd` are comments to PostgreSQL,
-    whose parser finds the statements itself."""
-    if _GOOSE_ENVSUB.search(text):
-        raise MigrationLayoutError(
-            f"{path}: uses goose's `-- +goose ENVSUB ON` (environment variables substituted "
-            "into the SQL), which slipway does not do; write the values into the file, or keep "
-            "running this migration with goose"
-        )
-    header = "transaction:false" if _GOOSE_NO_TRANSACTION.search(text) else ""
-    marks = [(m, header) for m in _GOOSE_MARK.finditer(text)]
-    return _split_sections(path, text, marks, lambda role: f"-- +goose {role.capitalize()}")
-
-
-def _split_sections(
-    path: Path,
-    text: str,
-    marks: list[tuple[re.Match[str], str]],
-    spelled: Callable[[str], str],
-) -> tuple[Script, Script | None]:
-    """The up and down sections of one file (dbmate, goose), each starting on the line after
-    its marker (so line N of a section is line N + offset of the file); `marks` are the
-    markers with the header the directives read (dbmate's `transaction:false`)."""
-    sections: dict[str, Script] = {}
-    for i, (mark, header) in enumerate(marks):
-        start = mark.end()
-        end = marks[i + 1][0].start() if i + 1 < len(marks) else len(text)
-        role = mark.group(1).lower()
-        if role in sections:
-            raise MigrationLayoutError(f"{path}: more than one '{spelled(role)}' section")
-        offset = text.count("\n", 0, start)
-        body = text[start:end]
-        if body.startswith("\n"):
-            body, offset = body[1:], offset + 1
-        script = Script(path=path, sql=body, line_offset=offset)
-        sections[role] = apply_directives(script, header)
-    if "up" not in sections:
-        raise MigrationLayoutError(
-            f"{path}: has '{spelled('down')}' but no '{spelled('up')}' section"
-        )
-    # An empty down section is an empty rollback, as an empty down.sql is.
-    return sections["up"], sections.get("down")
 
 
 def _folder_scripts(directory: Path) -> tuple[Script | None, Script | None, Script | None]:
@@ -435,17 +349,13 @@ def _add_file(collector: _Collector, path: Path) -> None:
         collector.ignore(path, reason, expected=True)
         return
     text = read_sql(path)
-    sections = (
-        ("dbmate", _DBMATE_MARK, _split_dbmate),
-        ("goose", _GOOSE_MARK, _split_goose),
-    )
-    for tool, mark, split in sections if suffix is None else ():
-        if mark.search(text):  # one file, its up and down sections marked
-            up, down = split(path, text)
-            collector.add(version, mig_name, tool, "up", up)
-            if down is not None:
-                collector.add(version, mig_name, tool, "down", down)
-            return
+    split = split_sections(path, text) if suffix is None else None
+    if split is not None:  # one file, its up and down sections marked (dbmate, goose, ...)
+        tool, up, down = split
+        collector.add(version, mig_name, tool, "up", up)
+        if down is not None:
+            collector.add(version, mig_name, tool, "down", down)
+        return
     layout = "golang-migrate" if suffix in (".up", ".down") else "paired"
     script = apply_directives(
         Script(path=path, sql=text, transactional=False if autocommit else None)

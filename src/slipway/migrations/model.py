@@ -16,6 +16,7 @@ Direction = Literal["up", "down"]
 
 __all__ = [
     "DOWN_SECTIONS",
+    "SECTION_MARKERS",
     "Direction",
     "Ignored",
     "Key",
@@ -195,8 +196,17 @@ def _dotted_key(version: str) -> Key:
     return tuple(parts)
 
 
-#: Layouts whose rollback is a section of the migration's one file: its marker.
-DOWN_SECTIONS = {"dbmate": "-- migrate:down", "goose": "-- +goose Down"}
+#: Layouts whose migration and rollback are sections of one file: their markers (tern has
+#: none above its migration, only the line between the two).
+SECTION_MARKERS = {
+    "dbmate": ("-- migrate:up", "-- migrate:down"),
+    "goose": ("-- +goose Up", "-- +goose Down"),
+    "sql-migrate": ("-- +migrate Up", "-- +migrate Down"),
+    "node-pg-migrate": ("-- Up Migration", "-- Down Migration"),
+    "tern": ("", "---- create above / drop below ----"),
+}
+#: Where each of those layouts keeps its rollback: the marker the section starts with.
+DOWN_SECTIONS = {layout: down for layout, (_, down) in SECTION_MARKERS.items()}
 
 # The one place versions are ordered: each layout compares them as its own tool does.
 _KEYS = {
@@ -206,6 +216,9 @@ _KEYS = {
     "diesel": _string_key,
     "dbmate": _string_key,
     "goose": _integer_key,  # goose's versions are int64s: 00001 = 1, timestamps too
+    "sql-migrate": _integer_key,
+    "node-pg-migrate": _integer_key,  # millisecond timestamps
+    "tern": _integer_key,  # a sequence: 001, 002
     "prisma": _string_key,  # Prisma sorts its folders by name
     "sqitch": _integer_key,  # the change's place in sqitch.plan
 }

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from slipway.errors import ConfigError
-from slipway.migrations.model import MigrationSet
+from slipway.migrations.model import SECTION_MARKERS, MigrationSet
 
 __all__ = ["CONFIG_TEMPLATE", "init_project", "new_migration", "next_version", "slugify"]
 
@@ -141,10 +141,10 @@ def new_migration(mset: MigrationSet, description: str) -> list[Path]:
             f"`sqitch add {slug} -n '{description}'` (slipway reads sqitch.plan)"
         )
     files: dict[Path, str]
-    if layout == "dbmate":
-        files = {folder / f"{version}_{slug}.sql": f"-- migrate:up\n{up}\n-- migrate:down\n{down}"}
-    elif layout == "goose":
-        files = {folder / f"{version}_{slug}.sql": f"-- +goose Up\n{up}\n-- +goose Down\n{down}"}
+    if layout in SECTION_MARKERS:  # one file, its two sections marked as its tool marks them
+        up_marker, down_marker = SECTION_MARKERS[layout]
+        head = f"{up_marker}\n" if up_marker else ""
+        files = {folder / f"{version}_{slug}.sql": f"{head}{up}\n{down_marker}\n{down}"}
     elif layout == "diesel":
         target = folder / f"{version}_{slug}"
         files = {target / "up.sql": up, target / "down.sql": down, target / "verify.sql": verify}

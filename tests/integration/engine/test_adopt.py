@@ -554,3 +554,52 @@ def test_a_failed_prisma_migration_is_refused_with_prismas_remedy(cli: Cli, db_c
     assert "Prisma recorded migration 20210202000000_b as failed" in result.err
     assert "prisma migrate resolve --rolled-back 20210202000000_b" in result.err
     assert not table_exists(db_conn, "slipway_migrations")
+
+
+# -- sql-migrate, node-pg-migrate, tern --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "rows", "tool"),
+    [
+        (
+            "CREATE TABLE gorp_migrations (id text PRIMARY KEY, applied_at timestamptz)",
+            "INSERT INTO gorp_migrations VALUES ('1_a.sql', now()), ('2_b.sql', now())",
+            "sql-migrate",
+        ),
+        (
+            (
+                "CREATE TABLE pgmigrations (id serial PRIMARY KEY, name varchar(255) NOT NULL,"
+                " run_on timestamp NOT NULL)"
+            ),
+            "INSERT INTO pgmigrations (name, run_on) VALUES ('1_a', now()), ('2_b', now())",
+            "node-pg-migrate",
+        ),
+        (
+            "CREATE TABLE schema_version (version int4 NOT NULL)",
+            "INSERT INTO schema_version VALUES (2)",
+            "tern",
+        ),
+    ],
+    ids=["sql-migrate", "node-pg-migrate", "tern"],
+)
+def test_section_file_tools_histories_are_adopted(
+    cli: Cli, db_conn, table: str, rows: str, tool: str
+) -> None:
+    """Each tool's own history as it writes it: the first two of three applied."""
+    up, down = {
+        "sql-migrate": ("-- +migrate Up", "-- +migrate Down"),
+        "node-pg-migrate": ("-- Up Migration", "-- Down Migration"),
+        "tern": ("", "---- create above / drop below ----"),
+    }[tool]
+    for n, name in ((1, "a"), (2, "b"), (3, "c")):
+        cli.write(
+            f"{n}_{name}.sql", f"{up}\nCREATE TABLE {name} (id int);\n{down}\nDROP TABLE {name};\n"
+        )
+    db_conn.execute("CREATE TABLE a (id int); CREATE TABLE b (id int)")
+    db_conn.execute(table)
+    db_conn.execute(rows)
+    out = adopt_then_up(cli, db_conn)
+    assert f"Adopted 2 migrations from {tool} (public." in out
+    assert applied(db_conn) == [("1", "adopted"), ("2", "adopted"), ("3", "migration")]
+    assert table_exists(db_conn, "c")

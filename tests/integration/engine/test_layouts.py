@@ -92,15 +92,63 @@ def test_dbmate_sections_and_transaction_false(cli: Cli, db_conn) -> None:
     [
         ("20240101120000_users.sql", "-- migrate:up", "-- migrate:down"),
         ("00001_users.sql", "-- +goose Up", "-- +goose Down"),
+        ("1_users.sql", "-- +migrate Up", "-- +migrate Down"),
+        ("1617181920000_users.sql", "-- Up Migration", "-- Down Migration"),
+        ("001_users.sql", "-- the users", "---- create above / drop below ----"),
     ],
 )
 def test_a_section_error_line_is_the_files_line(cli: Cli, name: str, up: str, down: str) -> None:
-    """dbmate and goose sections start mid-file: errors name the file's own line."""
+    """Sections start mid-file (dbmate, goose, sql-migrate, node-pg-migrate, tern): errors
+    name the file's own line."""
     sql = f"{up}\nCREATE TABLE users (id int);\nSELECT nosuch FROM users;\n{down}\nDROP TABLE users;\n"
     cli.write(name, sql)
     result = cli("up")
     assert result.code == 1
     assert f'{name}:3:8: column "nosuch" does not exist' in result.err
+
+
+@pytest.mark.parametrize(
+    ("up_marker", "down_marker", "no_transaction"),
+    [
+        ("-- +migrate Up", "-- +migrate Down", "-- +migrate Up notransaction"),
+        ("-- Up Migration", "-- Down Migration", None),
+        ("", "---- create above / drop below ----", None),
+    ],
+    ids=["sql-migrate", "node-pg-migrate", "tern"],
+)
+def test_up_runs_only_the_up_section(
+    cli: Cli, db_conn, up_marker: str, down_marker: str, no_transaction: str | None
+) -> None:
+    """sql-migrate, node-pg-migrate and tern keep both directions in one file: read whole, the
+    rollback ran right after the migration (the table made and dropped again, recorded as
+    applied)."""
+    head = f"{up_marker}\n" if up_marker else ""
+    cli.write(
+        "001_users.sql",
+        f"{head}CREATE TABLE users (id int, email text);\n{down_marker}\nDROP TABLE users;\n",
+    )
+    cli.write(
+        "002_email.sql",
+        f"{head}CREATE INDEX CONCURRENTLY users_email ON users (email);\n"
+        f"{down_marker}\nDROP INDEX CONCURRENTLY users_email;\n",
+    )
+    if no_transaction:  # sql-migrate's per-section flag, on a statement that needs none
+        cli.write(
+            "003_backfill.sql",
+            f"{no_transaction}\nUPDATE users SET email = lower(email);\n{down_marker}\n",
+        )
+        assert "Backfill (statement by statement, no transaction)" in cli("plan").out
+    states = status_json(cli)
+    assert [(s["version"], s["rollback"]) for s in states][:2] == [("001", "file"), ("002", "file")]
+    result = cli("up")
+    assert result.code == 0, result.text
+    assert table_exists(db_conn, "users")
+    assert cli("down", "--all", "--allow-empty").code == 0
+    assert not table_exists(db_conn, "users")
+    made = new_migration(load_folder(cli.project / "migrations"), "add notes")
+    text = made[0].read_text()
+    assert down_marker in text and (up_marker in text if up_marker else True)
+    assert len(status_json(cli)) == len(states) + 1
 
 
 GOOSE_FUNCTION = """-- +goose Up
