@@ -115,6 +115,8 @@ CORPORA = [
     Corpus("openfga", "openfga/openfga", "openfga+openfga/assets/migrations/postgres", "goose"),
     # Prisma: one folder per migration with migration.sql, no rollbacks; numbered 01..19.
     Corpus("umami", "umami-software/umami", "umami-software+umami/prisma/migrations", "prisma"),
+    # sql-migrate: `-- +migrate Up` / `-- +migrate Down` in each of 318 files.
+    Corpus("cds", "ovh/cds", "ovh+cds/engine/sql/api", "sql-migrate"),
     # Sqitch: sqitch.plan orders 41 changes named like beeeon.devices/cascade, scripts in
     # deploy/, revert/, verify/ subfolders, three tags.
     Corpus(

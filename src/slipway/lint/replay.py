@@ -92,7 +92,8 @@ def _add_column(state: ReplayState, table: Table, column: Node, origin: Origin) 
             _set_primary_key(state, table, constraint, (name,))
             col.not_null = True
         elif contype == "CONSTR_UNIQUE":
-            table.uniques[_constraint_name(state, table, constraint, (name,), "key")] = (name,)
+            unique = _constraint_name(state, table, constraint, (name,), "key")
+            table.uniques[_claim(state, table, unique)] = (name,)
         elif contype == "CONSTR_FOREIGN":
             _add_foreign_key(state, table, constraint, (name,), origin)
     if col.type in n.SERIAL_TYPES:
@@ -104,14 +105,19 @@ def _add_constraint(state: ReplayState, table: Table, con: Node, origin: Origin)
     contype = con.get("contype")
     name = str(con.get("conname", ""))
     if con.get("indexname"):  # USING INDEX: the index's columns
-        index = state.indexes.get(str(con["indexname"]))
+        index_name = str(con["indexname"])
+        index = state.indexes.get(index_name)
         keys = index.columns if index else ()
+        # The index becomes the constraint's, renamed after it (or naming it when unnamed).
+        con = {**con, "conname": name or index_name}
+        state.indexes.pop(index_name, None)
+        table.indexes.discard(index_name)
     else:
         keys = n.key_columns(con)
     if contype == "CONSTR_PRIMARY":
         _set_primary_key(state, table, con, keys)
     elif contype == "CONSTR_UNIQUE":
-        table.uniques[_constraint_name(state, table, con, keys, "key")] = keys
+        table.uniques[_claim(state, table, _constraint_name(state, table, con, keys, "key"))] = keys
     elif contype == "CONSTR_FOREIGN":
         _add_foreign_key(state, table, con, n.key_columns(con, "fk_attrs"), origin)
     if con.get("skip_validation") and contype in ("CONSTR_CHECK", "CONSTR_FOREIGN"):
@@ -124,7 +130,7 @@ def _add_constraint(state: ReplayState, table: Table, con: Node, origin: Origin)
 
 def _set_primary_key(state: ReplayState, table: Table, con: Node, columns: tuple[str, ...]) -> None:
     table.primary_key = columns
-    table.primary_key_name = _constraint_name(state, table, con, (), "pkey")
+    table.primary_key_name = _claim(state, table, _constraint_name(state, table, con, (), "pkey"))
     for name in columns:  # a primary key makes its columns NOT NULL
         if name in table.columns:
             table.columns[name].not_null = True
@@ -171,9 +177,20 @@ def _constraint_name(
 
 
 def _relation_name_taken(state: ReplayState, table: Table, name: str) -> bool:
-    """Whether an index (or a key's index) already has `name`. Looked up, not copied: a
-    migration set with thousands of indexes names many of them by default."""
-    return name in state.indexes or name in table.uniques or name == table.primary_key_name
+    """Whether an index (or a key's index, on this table or another) already has `name`.
+    Looked up, not copied: a migration set with thousands of indexes names many of them by
+    default."""
+    if name in state.indexes or name in table.uniques or name == table.primary_key_name:
+        return True
+    owner = state.tables.get(state.key_names.get(name, ""))
+    return owner is not None and (owner.primary_key_name == name or name in owner.uniques)
+
+
+def _claim(state: ReplayState, table: Table, name: str) -> str:
+    """Record that `table`'s key constraint (and its index) is called `name`; returns it."""
+    if name:
+        state.key_names[name] = table.key
+    return name
 
 
 def choose_name(name1: str, name2: str, label: str, taken: Callable[[str], bool]) -> str:
@@ -442,7 +459,8 @@ def _rename(state: ReplayState, node: Node, origin: Origin) -> None:
     elif kind in replay_objects.RENAMES:
         replay_objects.rename(state, node, origin)
     elif kind == "OBJECT_TABCONSTRAINT":
-        _rename_constraint(state.table(n.relation(node.get("relation"))), str(node["subname"]), new)
+        table = state.table(n.relation(node.get("relation")))
+        _rename_constraint(state, table, str(node["subname"]), new)
     elif kind == "OBJECT_INDEX":
         _rename_index(state, relation, new, origin)
 
@@ -453,7 +471,7 @@ def _rename_index(state: ReplayState, old_index: str, new: str, origin: Origin) 
         bare = old_index.rpartition(".")[2]
         for table in list(state.tables.values()):
             if bare == table.primary_key_name or bare in table.uniques:
-                _rename_constraint(state.table(table.key), bare, new)
+                _rename_constraint(state, state.table(table.key), bare, new)
                 break
         return
     owner = state.table(index.table)
@@ -464,11 +482,11 @@ def _rename_index(state: ReplayState, old_index: str, new: str, origin: Origin) 
     state.gone.pop(("index", new), None)
 
 
-def _rename_constraint(table: Table, old: str, new: str) -> None:
+def _rename_constraint(state: ReplayState, table: Table, old: str, new: str) -> None:
     if old in table.uniques:
-        table.uniques[new] = table.uniques.pop(old)
+        table.uniques[_claim(state, table, new)] = table.uniques.pop(old)
     if table.primary_key_name == old:
-        table.primary_key_name = new
+        table.primary_key_name = _claim(state, table, new)
     for fk in table.foreign_keys:
         if fk.name == old:
             fk.name = new
@@ -499,6 +517,8 @@ def _rename_table(state: ReplayState, old: str, new: str, origin: Origin) -> Non
     schema = old.rpartition(".")[0]
     table.key = f"{schema}.{new}" if schema else new
     state.tables[table.key] = table
+    for name in (table.primary_key_name, *table.uniques):  # its keys keep their names
+        _claim(state, table, name)
     state.gone["table", old] = origin
     state.gone.pop(("table", table.key), None)
     for name in table.indexes:

@@ -173,6 +173,11 @@ class ReplayState:
     opaque: frozenset[str] = frozenset()
     # A fork (None: the replay's own state): ids of the tables it has copied for itself.
     owned: set[int] | None = None
+    # Name of a primary key or unique constraint (its index) -> the table it was made on:
+    # index names are shared by a schema, so a table renamed away keeps its key's name and a
+    # new table under the old name gets `_pkey1`. Checked against the table when looked up
+    # (a dropped key frees its name without being removed here).
+    key_names: dict[str, str] = field(default_factory=dict)
 
     def table(self, key: str) -> Table:
         """The table named `key`, to change: a placeholder when the linted migrations never
@@ -202,6 +207,7 @@ class ReplayState:
             dict(self.gone),
             self.opaque,
             owned=set(),
+            key_names=dict(self.key_names),
         )
 
     def sure_of_columns(self, table: Table) -> bool:

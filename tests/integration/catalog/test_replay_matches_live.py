@@ -80,6 +80,27 @@ MIGRATIONS = {
         );
         CREATE INDEX ON "données_des_clients_très_très_longues" ("référence_élémentaire_é", "clé");
     """,
+    # A table renamed away keeps its keys' names, so the new one gets x_pkey1 and x_code_key1
+    # (ovh/cds does this, then copies the rows across).
+    "0006_rename_and_recreate.up.sql": """
+        CREATE TABLE worker (id int PRIMARY KEY, code text UNIQUE);
+        ALTER TABLE worker RENAME TO old_worker;
+        CREATE TABLE worker (id int PRIMARY KEY, code text UNIQUE);
+        ALTER TABLE worker ADD CONSTRAINT worker_pkey2 UNIQUE (id, code);
+        DROP TABLE old_worker;
+        CREATE TABLE spare (id int PRIMARY KEY);
+        ALTER TABLE spare RENAME TO spare_old;
+        DROP TABLE spare_old;
+        CREATE TABLE spare (id int PRIMARY KEY);
+        -- USING INDEX: the index becomes the constraint's, renamed after it
+        CREATE TABLE hooks (id int, uuid text, code text);
+        CREATE UNIQUE INDEX idx_hooks_uuid ON hooks (uuid);
+        ALTER TABLE hooks ADD CONSTRAINT unique_hooks_uuid UNIQUE USING INDEX idx_hooks_uuid;
+        CREATE UNIQUE INDEX idx_hooks_code ON hooks (code);
+        ALTER TABLE hooks ADD UNIQUE USING INDEX idx_hooks_code;
+        CREATE UNIQUE INDEX hooks_id ON hooks (id);
+        ALTER TABLE hooks ADD PRIMARY KEY USING INDEX hooks_id;
+    """,
 }
 
 
