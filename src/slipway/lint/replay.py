@@ -577,7 +577,10 @@ def _create_view(state: ReplayState, node: Node, origin: Origin) -> None:
 
 
 def _select_into(state: ReplayState, node: Node, origin: Origin) -> None:
-    """SELECT ... INTO t creates t, as CREATE TABLE t AS SELECT does."""
+    """SELECT ... INTO t creates t, as CREATE TABLE t AS SELECT does; a SELECT of a function
+    that runs SQL it builds may change what it names."""
+    if state.functions:
+        replay_objects.call_dynamic(state, node)
     into = node.get("intoClause")
     if into:
         key = n.relation(into.get("rel"))

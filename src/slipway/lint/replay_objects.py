@@ -28,6 +28,8 @@ def _create_function(state: ReplayState, node: Node, origin: Origin) -> None:
     if isinstance(language, dict):
         function.language = str(language.get("String", {}).get("sval", "sql")).lower()
     _function_options(function, node.get("options"))
+    body = n.def_elems(node.get("options")).get("as")
+    function.dynamic = function.language == "plpgsql" and bool(_EXECUTE.search(_text(body)))
     state.functions[key] = function  # CREATE OR REPLACE starts from scratch, as on the server
     state.gone.pop(("function", key), None)
 
@@ -91,6 +93,56 @@ def _alter_enum(state: ReplayState, node: Node, origin: Origin) -> None:
 def _create_trigger(state: ReplayState, node: Node, origin: Origin) -> None:
     table = state.table(n.relation(node.get("relation")))
     table.triggers[str(node.get("trigname", ""))] = n.qualified(n.strings(node.get("funcname")))
+
+
+def _text(value: object) -> str:
+    """The strings of a DefElem argument (a function body is one, or two for C functions)."""
+    if isinstance(value, dict) and "List" in value:
+        return _text(value["List"].get("items"))
+    if isinstance(value, dict):
+        return str(value.get("String", {}).get("sval", ""))
+    if isinstance(value, list):
+        return " ".join(_text(item) for item in value)
+    return ""
+
+
+_EXECUTE = re.compile(r"\bexecute\b", re.IGNORECASE)
+
+
+def call_dynamic(state: ReplayState, node: Node) -> None:
+    """`SELECT create_index('t', 'idx_t', 'col')` (or CALL) of a function that runs SQL it
+    builds: the objects named in its text arguments may have changed unseen, as a DO block's
+    may (ovh/cds makes its indexes and foreign keys so)."""
+    words: set[str] = set()
+    for call in n.collect(node, "FuncCall")["FuncCall"]:
+        function = state.functions.get(n.qualified(n.strings(call.get("funcname"))))
+        if function is None or not function.dynamic:
+            continue
+        named: set[str] = set()
+        for constant in n.collect(call.get("args"), "A_Const")["A_Const"]:
+            text = constant.get("sval", {}).get("sval")
+            if isinstance(text, str):
+                named |= set(_WORD.findall(text.lower()))
+        words |= named - _known_names(state, named)
+    if words:
+        state.opaque = state.opaque | words  # a new set: forks share the old one
+
+
+def _known_names(state: ReplayState, words: set[str]) -> set[str]:
+    """Of `words`, the tables the replay knows and their columns: a helper told of them
+    (create_index('t', 'idx_t', 'col')) builds something new on them, the new names (the
+    index's) are what it may have made unseen; the table and its columns stay as known, so a
+    down dropping a column that never existed is still reported."""
+    known: set[str] = set()
+    for table in state.tables.values():
+        if table.bare_name.lower() in words:
+            known.add(table.bare_name.lower())
+            known |= {column.lower() for column in table.columns}
+    return known
+
+
+def _call(state: ReplayState, node: Node, origin: Origin) -> None:
+    call_dynamic(state, node)
 
 
 def _do_block(state: ReplayState, node: Node, origin: Origin) -> None:
@@ -196,4 +248,5 @@ HANDLERS: dict[str, Callable[[ReplayState, Node, Origin], None]] = {
     "DefineStmt": _create_type,
     "CreateTrigStmt": _create_trigger,
     "DoStmt": _do_block,
+    "CallStmt": _call,
 }

@@ -158,6 +158,8 @@ class Function:
     volatility: str = "volatile"  # immutable, stable, volatile (PostgreSQL's default)
     security_definer: bool = False
     search_path_set: bool = False  # SET search_path = ... (or FROM CURRENT) in its config
+    # Its body runs SQL it builds (PL/pgSQL EXECUTE): a call may change objects it is told of
+    dynamic: bool = False
 
 
 @dataclass(repr=False, eq=False, slots=True)
