@@ -24,8 +24,8 @@ def adopt(
         typer.Option(
             "--from",
             help="The tool whose history to adopt: golang-migrate, dbmate, diesel, flyway, "
-            "goose, node-pg-migrate, pop, prisma, sql-migrate, sqitch or tern. Default: the one "
-            "whose history table exists.",
+            "goose, graphile-migrate, node-pg-migrate, pop, prisma, sql-migrate, sqitch or "
+            "tern. Default: the one whose history table exists.",
             show_default=False,
         ),
     ] = None,

@@ -37,6 +37,7 @@ TOOLS = (
     "diesel",
     "flyway",
     "goose",
+    "graphile-migrate",
     "node-pg-migrate",
     "pop",
     "prisma",
@@ -82,6 +83,7 @@ _DEFAULT_TABLES = {
     "sql-migrate": "gorp_migrations",
     "node-pg-migrate": "pgmigrations",
     "tern": "schema_version",
+    "graphile-migrate": "migrations",  # in its own schema, graphile_migrate
     "sqitch": "changes",
 }
 
@@ -117,6 +119,8 @@ def classify(table: str, columns: list[str]) -> str | None:
         return "sql-migrate"
     if table == "pgmigrations" and {"name", "run_on"} <= cols:
         return "node-pg-migrate"
+    if {"hash", "previous_hash", "filename"} <= cols:
+        return "graphile-migrate"
     if table == "schema_version" and cols == {"version"}:
         return "tern"  # one row: the version the database is at
     if {"version", "run_on"} <= cols:
@@ -290,6 +294,7 @@ READERS: dict[str, Callable[[Any, str], ForeignHistory]] = {
     "sql-migrate": _file_names("sql-migrate", "id"),
     "node-pg-migrate": _file_names("node-pg-migrate", "name"),
     "tern": _tern,
+    "graphile-migrate": _file_names("graphile-migrate", "filename"),
     "sqitch": _sqitch,
 }
 

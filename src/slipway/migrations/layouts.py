@@ -67,6 +67,7 @@ _OTHER_TAGS = frozenset(
     {"cockroach", "cockroachdb", "crdb", "mysql", "mariadb", "sqlite", "sqlite3"}
     | {"yugabyte", "yugabytedb", "mssql", "sqlserver"}
 )
+_BARE = re.compile(r"^(?P<version>\d+)\.sql$")
 _FLYWAY = re.compile(r"^(?P<kind>[VU])(?P<version>\d+(?:[._]\d+)*)__(?P<name>.+)\.sql$")
 _DIESEL_DIR = re.compile(VERSION + r"_(?P<name>.+)$")
 _ROLE = {
@@ -136,6 +137,7 @@ _TOOL_COMMENT = re.compile(
     r"|liquibase|changeset|noqa|noinspection)\b)",
     re.IGNORECASE,
 )
+_GRAPHILE_MESSAGE = re.compile(r"^!\s*Message:\s*(.+)$", re.IGNORECASE)
 # Prisma heads each step it generates with one CamelCase word: `-- CreateTable`, `-- AddForeignKey`.
 _PRISMA_STEP = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
 _SPDX = re.compile(r"^spdx-", re.IGNORECASE)
@@ -157,6 +159,11 @@ def describe(up_sql: str, name: str) -> str:
         if not stripped.startswith("--"):
             break
         text = stripped.lstrip("-").strip()
+        if text.startswith("!"):  # graphile-migrate's headers; its message describes it
+            message = _GRAPHILE_MESSAGE.match(text)
+            if message:
+                return message.group(1).strip()
+            continue
         if _LICENCE.search(text) and not _SPDX.match(text):
             in_licence = True
         if in_licence or not text.strip("=*#~ ") or _SPDX.match(text) or _TOOL_COMMENT.match(text):
@@ -334,6 +341,11 @@ def _add_file(collector: _Collector, path: Path) -> None:
     if name.startswith("R__"):
         reason = "a Flyway repeatable migration, which slipway does not run"
         collector.ignore(path, reason, unsupported=True)
+        return
+    bare = _BARE.match(name)
+    if bare:  # graphile-migrate's committed/000001.sql: a version, no name, no rollback
+        script = apply_directives(Script(path=path, sql=read_sql(path)))
+        collector.add(bare.group("version"), "", "graphile-migrate", "up", script)
         return
     paired = _PAIRED.match(name)
     if not paired:

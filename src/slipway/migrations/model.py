@@ -219,6 +219,7 @@ _KEYS = {
     "sql-migrate": _integer_key,
     "node-pg-migrate": _integer_key,  # millisecond timestamps
     "tern": _integer_key,  # a sequence: 001, 002
+    "graphile-migrate": _integer_key,  # committed/000001.sql
     "prisma": _string_key,  # Prisma sorts its folders by name
     "sqitch": _integer_key,  # the change's place in sqitch.plan
 }

@@ -135,6 +135,12 @@ def new_migration(mset: MigrationSet, description: str) -> list[Path]:
         "--   RAISE EXCEPTION 'my_table missing'; END IF; END $$;\n"
     )
     layout = mset.order if mset.migrations else "paired"
+    if layout == "graphile-migrate":  # it hashes each committed file into the next one
+        raise ConfigError(
+            f"{mset.directory} holds graphile-migrate's committed migrations: write "
+            "migrations/current.sql and run `graphile-migrate commit` (slipway reads what it "
+            "commits)"
+        )
     if layout == "sqitch":  # the plan orders changes, and Sqitch writes its entries
         raise ConfigError(
             f"{mset.directory} is a Sqitch project: add the change with "

@@ -603,3 +603,23 @@ def test_section_file_tools_histories_are_adopted(
     assert f"Adopted 2 migrations from {tool} (public." in out
     assert applied(db_conn) == [("1", "adopted"), ("2", "adopted"), ("3", "migration")]
     assert table_exists(db_conn, "c")
+
+
+def test_graphile_migrate_history_is_adopted(cli: Cli, db_conn) -> None:
+    for n, name in ((1, "a"), (2, "b"), (3, "c")):
+        cli.write(f"00000{n}.sql", f"--! Message: {name}\nCREATE TABLE {name} (id int);\n")
+    db_conn.execute(
+        "CREATE SCHEMA graphile_migrate; CREATE TABLE graphile_migrate.migrations ("
+        " hash text PRIMARY KEY, previous_hash text, filename text NOT NULL,"
+        " date timestamptz NOT NULL DEFAULT now());"
+        "INSERT INTO graphile_migrate.migrations (hash, previous_hash, filename) VALUES"
+        " ('sha1:a', NULL, '000001.sql'), ('sha1:b', 'sha1:a', '000002.sql');"
+        "CREATE TABLE a (id int); CREATE TABLE b (id int)"
+    )
+    out = adopt_then_up(cli, db_conn)
+    assert "Adopted 2 migrations from graphile-migrate (graphile_migrate.migrations)" in out
+    assert applied(db_conn) == [
+        ("000001", "adopted"),
+        ("000002", "adopted"),
+        ("000003", "migration"),
+    ]

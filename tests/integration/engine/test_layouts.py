@@ -414,3 +414,28 @@ def test_atlas_directory(cli: Cli, db_conn) -> None:
     assert result.code == 0, result.text
     assert "applied" in result.out and "no transaction" in result.out
     assert table_exists(db_conn, "users")
+
+
+def test_graphile_migrate_committed_migrations(cli: Cli, db_conn) -> None:
+    """graphile-migrate's committed/000001.sql: a bare version, its message as the description,
+    `--! no-transaction` honoured; `slipway new` points to graphile-migrate's own commit."""
+    cli.write(
+        "000001.sql",
+        "--! Previous: -\n--! Hash: sha1:aaaa\n--! Message: create users\n\n"
+        "CREATE TABLE users (id int, email text);\n",
+    )
+    cli.write(
+        "000002.sql",
+        "--! Previous: sha1:aaaa\n--! Hash: sha1:bbbb\n--! no-transaction\n\n"
+        "UPDATE users SET email = lower(email);\n",
+    )
+    states = status_json(cli)
+    assert [(s["version"], s["description"], s["rollback"]) for s in states] == [
+        ("000001", "create users", "none"),
+        ("000002", "", "none"),
+    ]
+    assert "(statement by statement, no transaction)" in cli("plan").out
+    assert cli("up").code == 0
+    assert table_exists(db_conn, "users")
+    made = cli("new", "add notes", url=False)
+    assert made.code == 2 and "graphile-migrate commit" in made.err
