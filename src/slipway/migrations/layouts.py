@@ -345,7 +345,9 @@ def _add_file(collector: _Collector, path: Path) -> None:
     bare = _BARE.match(name)
     if bare:  # graphile-migrate's committed/000001.sql: a version, no name, no rollback
         script = apply_directives(Script(path=path, sql=read_sql(path)))
-        collector.add(bare.group("version"), "", "graphile-migrate", "up", script)
+        # named after its `--! Message:` when it has one, as graphile-migrate shows it
+        message = re.sub(r"\W+", "_", describe(script.sql, "").lower()).strip("_")
+        collector.add(bare.group("version"), message, "graphile-migrate", "up", script)
         return
     paired = _PAIRED.match(name)
     if not paired:

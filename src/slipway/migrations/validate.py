@@ -65,7 +65,7 @@ def check_files(mset: MigrationSet) -> list[Problem]:
                 Problem(
                     "warning",
                     "no-rollback",
-                    f"{mig.version} {mig.name} has no rollback script",
+                    f"{mig.version} {mig.name}".rstrip() + " has no rollback script",
                     mig.version,
                     str(mig.up.path),
                 )

@@ -430,10 +430,11 @@ def test_graphile_migrate_committed_migrations(cli: Cli, db_conn) -> None:
         "UPDATE users SET email = lower(email);\n",
     )
     states = status_json(cli)
-    assert [(s["version"], s["description"], s["rollback"]) for s in states] == [
-        ("000001", "create users", "none"),
-        ("000002", "", "none"),
+    assert [(s["version"], s["name"], s["description"], s["rollback"]) for s in states] == [
+        ("000001", "create_users", "create users", "none"),
+        ("000002", "", "", "none"),
     ]
+    assert "warning: 000002 has no rollback script" in cli("validate", "--offline").out
     assert "(statement by statement, no transaction)" in cli("plan").out
     assert cli("up").code == 0
     assert table_exists(db_conn, "users")
