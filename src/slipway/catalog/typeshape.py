@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from slipway.catalog.model import Catalog, Domain, EnumType
 from slipway.sql.quote import quote_ident
+from slipway.sql.types import TYPNAMES
 
 __all__ = ["TypeShape", "TypeShapes"]
 
@@ -28,39 +29,19 @@ class TypeShape:
     max_length: int | None = None  # character varying(n), character(n)
 
 
-# format_type()'s names of the built-in types a value is made for -> (typname, typcategory).
-# Others (bit, ranges, geometry but point...) get text, as the generator always gave them.
-_BUILTIN = {
-    "smallint": ("int2", "N"),
-    "integer": ("int4", "N"),
-    "bigint": ("int8", "N"),
-    "real": ("float4", "N"),
-    "double precision": ("float8", "N"),
-    "numeric": ("numeric", "N"),
-    "money": ("money", "N"),
-    "oid": ("oid", "N"),
-    "boolean": ("bool", "B"),
-    "inet": ("inet", "I"),
-    "cidr": ("cidr", "I"),
-    "interval": ("interval", "T"),
-    "date": ("date", "D"),
-    "timestamp without time zone": ("timestamp", "D"),
-    "timestamp with time zone": ("timestamptz", "D"),
-    "time without time zone": ("time", "D"),
-    "time with time zone": ("timetz", "D"),
-    "character varying": ("varchar", "S"),
-    "character": ("bpchar", "S"),
-    "bpchar": ("bpchar", "S"),
-    "text": ("text", "S"),
-    "name": ("name", "S"),
-    '"char"': ("char", "Z"),
-    "uuid": ("uuid", "U"),
-    "json": ("json", "U"),
-    "jsonb": ("jsonb", "U"),
-    "bytea": ("bytea", "U"),
-    "xml": ("xml", "U"),
-    "tsvector": ("tsvector", "U"),
-    "point": ("point", "G"),
+# The typcategory of the built-in types a value is made for (by typname; format_type()'s
+# spelling goes through slipway.sql.types). Others (bit, ranges, geometry but point...) get
+# text, as the generator always gave them.
+_CATEGORIES = {
+    **dict.fromkeys(("int2", "int4", "int8", "float4", "float8", "numeric", "money", "oid"), "N"),
+    "bool": "B",
+    **dict.fromkeys(("inet", "cidr"), "I"),
+    "interval": "T",
+    **dict.fromkeys(("date", "timestamp", "timestamptz", "time", "timetz"), "D"),
+    **dict.fromkeys(("varchar", "bpchar", "text", "name"), "S"),
+    "char": "Z",
+    **dict.fromkeys(("uuid", "json", "jsonb", "bytea", "xml", "tsvector"), "U"),
+    "point": "G",
 }
 _MODIFIERS = re.compile(r"\((\d+)(?:,\d+)?\)")
 _PART = re.compile(r'"((?:[^"]|"")*)"|([^".(]+)')
@@ -87,8 +68,9 @@ class TypeShapes:
             return TypeShape("_" + element.base_type, "A", element.cast + "[]")
         lengths = _MODIFIERS.findall(text)
         bare = _MODIFIERS.sub("", text)
-        if bare in _BUILTIN or bare.startswith("interval "):  # interval year to month...
-            name, category = _BUILTIN.get(bare, ("interval", "T"))
+        name = "interval" if bare.startswith("interval ") else TYPNAMES.get(bare, bare)
+        if name in _CATEGORIES:  # `interval year to month` is an interval too
+            category = _CATEGORIES[name]
             length = int(lengths[0]) if lengths and name in ("varchar", "bpchar") else None
             return TypeShape(name, category, text, max_length=length)
         found = self._user_type(text)

@@ -23,32 +23,14 @@ from slipway.catalog.model import (
     View,
 )
 from slipway.lint import state as st
-
-_TYPES = {
-    "int2": "smallint",
-    "int4": "integer",
-    "int8": "bigint",
-    "serial": "integer",
-    "serial4": "integer",
-    "bigserial": "bigint",
-    "serial8": "bigint",
-    "smallserial": "smallint",
-    "bool": "boolean",
-    "float4": "real",
-    "float8": "double precision",
-    "varchar": "character varying",
-    "bpchar": "character",
-    "timestamp": "timestamp without time zone",
-    "timestamptz": "timestamp with time zone",
-    "time": "time without time zone",
-    "timetz": "time with time zone",
-}
+from slipway.sql.types import FORMAT_NAMES, SERIALS
 
 
 def format_type(name: str, mods: tuple[int, ...], array: bool = False) -> str:
     """Internal type name -> format_type() text: int4 -> integer, varchar(9), numeric(10,2),
     timestamp(3) with time zone, text[]."""
-    text = _TYPES.get(name, name)
+    typname = SERIALS.get(name, name)  # a serial column is of its integer type
+    text = FORMAT_NAMES.get(typname, typname)
     if name == "bpchar" and not mods:
         mods = (1,)  # char alone is char(1)
     if mods:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from slipway.sql.types import SERIALS
+
 Node = dict[str, Any]
 
 INT_TYPES = {
@@ -19,7 +21,7 @@ INT_TYPES = {
     "serial2",
 }
 SMALL_INT_TYPES = {"int2", "smallint", "smallserial", "serial2"}
-SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
+SERIAL_TYPES = frozenset(SERIALS)
 
 
 def strings(items: list[Node] | None) -> list[str]:

@@ -100,6 +100,8 @@ MIGRATIONS = {
         ALTER TABLE hooks ADD UNIQUE USING INDEX idx_hooks_code;
         CREATE UNIQUE INDEX hooks_id ON hooks (id);
         ALTER TABLE hooks ADD PRIMARY KEY USING INDEX hooks_id;
+        -- types whose typname and format_type() spelling differ, serial2 among the serials
+        CREATE TABLE flags (id serial2 PRIMARY KEY, f "char", b bpchar(2), t timetz);
     """,
 }
 
