@@ -6,9 +6,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from slipway.migrations.model import MigrationSet
 
 from slipway.cli.options import (
     DatabaseUrlOpt,
@@ -144,7 +147,7 @@ def up(
     _summary(ctx, quiet, report, "applied")
 
 
-def _warn_unsupported(mset: Any) -> None:
+def _warn_unsupported(mset: MigrationSet) -> None:
     """Migrations slipway leaves out (Flyway's R__ files): said on every `up`, since what
     they create is missing from the schema."""
     for ignored in mset.ignored:

@@ -96,14 +96,12 @@ def _create_trigger(state: ReplayState, node: Node, origin: Origin) -> None:
 
 
 def _text(value: object) -> str:
-    """The strings of a DefElem argument (a function body is one, or two for C functions)."""
-    if isinstance(value, dict) and "List" in value:
-        return _text(value["List"].get("items"))
-    if isinstance(value, dict):
-        return str(value.get("String", {}).get("sval", ""))
-    if isinstance(value, list):
-        return " ".join(_text(item) for item in value)
-    return ""
+    """The strings of a DefElem argument: a DO block's body is one String, a function's AS a
+    List of one (two for C functions)."""
+    if not isinstance(value, dict):
+        return ""
+    items = value["List"].get("items") if "List" in value else [value]
+    return " ".join(n.strings(items))
 
 
 _EXECUTE = re.compile(r"\bexecute\b", re.IGNORECASE)
@@ -148,8 +146,7 @@ def _call(state: ReplayState, node: Node, origin: Origin) -> None:
 def _do_block(state: ReplayState, node: Node, origin: Origin) -> None:
     """A DO block may change any object its code names (ALTER TABLE ... ADD COLUMN in an
     EXCEPTION handler, say): the replay keeps its words and stops being sure about them."""
-    body = n.def_elems(node.get("args")).get("as")
-    text = str(body.get("String", {}).get("sval", "")) if isinstance(body, dict) else ""
+    text = _text(n.def_elems(node.get("args")).get("as"))
     state.opaque = state.opaque | set(_WORD.findall(text.lower()))  # a new set: forks share
 
 

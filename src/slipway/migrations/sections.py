@@ -11,6 +11,7 @@ N + line_offset of the file and errors name the file's own lines.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,13 +52,19 @@ _TERN = re.compile(
 )
 
 
-def _marks(pattern: re.Pattern[str], text: str, header: str = "") -> list[_Mark]:
-    return [_Mark(m.group(1).lower(), m.start(), m.end(), header) for m in pattern.finditer(text)]
+def _marks(
+    pattern: re.Pattern[str], text: str, header: Callable[[str], str] = lambda rest: ""
+) -> list[_Mark]:
+    """Each marker line of `pattern` (its group 1 the role); `header` reads the rest of the
+    line (dbmate's `transaction:false`, sql-migrate's `notransaction`)."""
+    return [
+        _Mark(m.group(1).lower(), m.start(), m.end(), header(m.group(2)))
+        for m in pattern.finditer(text)
+    ]
 
 
 def _dbmate(path: Path, text: str) -> list[_Mark]:
-    # `-- migrate:up transaction:false`: the rest of the marker line is the header
-    return [_Mark(m.group(1), m.start(), m.end(), m.group(2)) for m in _DBMATE.finditer(text)]
+    return _marks(_DBMATE, text, lambda rest: rest)
 
 
 def _goose(path: Path, text: str) -> list[_Mark]:
@@ -73,20 +80,14 @@ def _goose(path: Path, text: str) -> list[_Mark]:
             "running this migration with goose"
         )
     header = NO_TRANSACTION if _GOOSE_NO_TRANSACTION.search(text) else ""
-    return _marks(_GOOSE, text, header)
+    return _marks(_GOOSE, text, lambda rest: header)
 
 
 def _sql_migrate(path: Path, text: str) -> list[_Mark]:
     """`-- +migrate Up notransaction`: that section runs outside a transaction."""
-    return [
-        _Mark(
-            m.group(1).lower(),
-            m.start(),
-            m.end(),
-            NO_TRANSACTION if "notransaction" in m.group(2).lower() else "",
-        )
-        for m in _SQL_MIGRATE.finditer(text)
-    ]
+    return _marks(
+        _SQL_MIGRATE, text, lambda rest: NO_TRANSACTION if "notransaction" in rest.lower() else ""
+    )
 
 
 def _node_pg_migrate(path: Path, text: str) -> list[_Mark]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -275,3 +276,32 @@ def test_a_lone_file_named_like_a_rollback_is_a_migration(tmp_path: Path) -> Non
     ]
     assert mset.migrations[0].description == "Remove the rollback flag"
     assert mset.ignored == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "-- +migrate Up\nSELECT 1;\n-- +migrate Up\nSELECT 2;\n",
+            "more than one '-- +migrate Up'",
+        ),
+        ("-- Down Migration\nSELECT 1;\n", "has '-- Down Migration' but no '-- Up Migration'"),
+        (
+            (
+                "SELECT 1;\n---- create above / drop below ----\nSELECT 2;\n"
+                "---- create above / drop below ----\n"
+            ),
+            "more than one '---- create above / drop below ----' line",
+        ),
+        ("-- +goose Down\nDROP TABLE t;\n", "has '-- +goose Down' but no '-- +goose Up'"),
+    ],
+    ids=["sql-migrate twice", "node-pg-migrate no up", "tern twice", "goose no up"],
+)
+def test_a_file_with_broken_sections_is_refused_naming_it(
+    tmp_path: Path, text: str, words: str
+) -> None:
+    """A file whose sections cannot be told apart runs nothing: one line naming the file."""
+    write(tmp_path, "001_x.sql", text)
+    with pytest.raises(MigrationLayoutError, match=re.escape(words)) as info:
+        load_folder(tmp_path)
+    assert "001_x.sql" in str(info.value)
